@@ -1,0 +1,40 @@
+# The README's two commands: `make run` (demo platform on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+export FLASK_APP = app:create_app
+
+.PHONY: install run test lint format bench translations
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Run the platform with demo data on the embedded default (SQLite, console SMS).
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Lint and run every test (set TEST_DATABASE_URL to also run them on PostgreSQL).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/lottery.py
+
+## Re-extract the messages and compile the English catalog.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d app/translations

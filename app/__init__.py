@@ -1,0 +1,156 @@
+"""The application factory: binds extensions, registers blueprints, error pages and security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+
+from config import BASE_DIR, Config, get_config
+
+LOCALE_COOKIE = "lang"
+
+
+def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
+    if config is None or isinstance(config, str):
+        config = get_config(config)
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "app" / "static"),
+        instance_path=str(Path(config.UPLOAD_FOLDER).parent),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_security_headers(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = request.cookies.get(LOCALE_COOKIE) if request else None
+    return "en" if chosen == "en" else "zh_CN"
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(BASE_DIR / "app" / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from app.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    # Import every model so that metadata (and Alembic) sees all tables.
+    import app.audit
+    import app.calendar.models
+    import notices.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.calendar.views import bp as calendar_bp
+    from app.public import bp as public_bp
+    from notices.api import bp as notices_api_bp
+    from notices.views import bp as notices_bp
+    from notices.views import staff_bp as notices_staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(notices_staff_bp)
+    app.register_blueprint(notices_api_bp)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    from flask import jsonify
+    from flask_wtf.csrf import CSRFError
+
+    from app.extensions import db
+
+    def page(code: int, error=None):
+        if _wants_json():
+            return jsonify({"error": code}), code
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda e, code=code: page(code, e))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return page(400, e)
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return page(500, e)
+
+
+def _register_security_headers(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import clock
+
+    @app.template_filter("localtime")
+    def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
+        return clock.local(moment).strftime(fmt) if moment else ""
+
+    @app.template_filter("localdate")
+    def localdate(moment):
+        return clock.local(moment).strftime("%Y-%m-%d") if moment else ""
+
+    @app.context_processor
+    def site():
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "office_name": app.config["OFFICE_NAME"],
+            "current_locale": str(get_locale() or "zh_CN"),
+            "now": clock.now(),
+        }

@@ -1,0 +1,171 @@
+"""The audit log: append-only, hash-chained, one entry per state change in the change's transaction."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, select, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import clock
+from app.extensions import db
+from app.types import UTCDateTime
+
+GENESIS = "0" * 64
+# Any constant works: it only has to be the same for every writer of the chain.
+_PG_LOCK_KEY = 0x5357_4155_4449_54  # "SWAUDIT"
+
+
+class Action(enum.StrEnum):
+    """Every audited action, as dotted names (warehouse's events/tags.py)."""
+
+    USER_CREATED = "user:created"
+    USER_UPDATED = "user:updated"
+    USER_LOCKED = "user:locked"
+    USER_PASSWORD_CHANGED = "user:password_changed"  # noqa: S105 (an action name)
+    CALENDAR_YEAR_CONFIRMED = "calendar:year_confirmed"
+    NOTICE_DRAFTED = "notice:drafted"
+    NOTICE_EDITED = "notice:edited"
+    NOTICE_DRAFT_DELETED = "notice:draft_deleted"
+    NOTICE_ATTACHMENT_ADDED = "notice:attachment_added"
+    NOTICE_ATTACHMENT_REMOVED = "notice:attachment_removed"
+    NOTICE_PUBLISHED = "notice:published"
+    NOTICE_PUBLICITY_EXTENDED = "notice:publicity_extended"
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Position in the chain, 1-based and gapless.
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The acting account, or null for the system (jobs, CLI without a user).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Who acted, as shown to readers; kept even if the account is renamed.
+    actor_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(80))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    #: Hash of the previous entry (GENESIS for the first): unique, so the chain cannot fork.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "before": self.before,
+            "after": self.after,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def jsonable(value: Any) -> Any:
+    """Turn model values into JSON-stable values for before/after snapshots."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def record(
+    action: Action,
+    subject_type: str,
+    subject_id: Any,
+    *,
+    actor: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Append an entry to the chain inside the caller's transaction (the caller commits).
+
+    On PostgreSQL a transaction-level advisory lock serialises writers, so two transactions never
+    read the same chain head; on SQLite the database write lock and the unique `prev_hash` do it.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    head = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    entry = AuditEntry(
+        seq=seq,
+        at=clock.now().replace(microsecond=0),
+        actor_id=getattr(actor, "id", None),
+        actor_label=_label(actor),
+        action=str(action),
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry.compute_hash()
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return f"{actor.username} ({actor.role})"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries: int
+    #: The first entry whose link is broken, and why.
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain() -> ChainReport:
+    """Walk the chain from the start; report the first entry whose hash or link does not hold."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainReport(False, count, expected_seq, f"entry {expected_seq} is missing")
+        if entry.prev_hash != prev_hash:
+            return ChainReport(
+                False, count, entry.seq, "prev_hash does not match the previous entry"
+            )
+        if entry.compute_hash() != entry.hash:
+            return ChainReport(False, count, entry.seq, "content does not match its hash")
+        prev_hash, expected_seq = entry.hash, expected_seq + 1
+    return ChainReport(True, count)

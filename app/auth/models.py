@@ -1,0 +1,55 @@
+"""User accounts and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.types import UTCDateTime
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"  # 区公管办 trading-office staff
+    REVIEWER = "reviewer"  # department reviewer (建设、城管、农水…)
+    OWNER = "owner"  # 业主 project owner
+    CONTRACTOR = "contractor"  # 企业
+    ADMIN = "admin"  # accounts and system settings
+
+
+ROLE_VALUES = tuple(r.value for r in Role)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('staff','reviewer','owner','contractor','admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login name: lower-case ASCII, unique.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Name shown on pages and in the audit log, e.g. 张晓明.
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    #: The department of a reviewer, the unit of an owner, or the company of a contractor.
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: argon2id hash (argon2-cffi).
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Consecutive failed logins; reset on success. A lockout starts at LOGIN_MAX_FAILURES.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot log in
+        return self.is_active_account
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

@@ -1,0 +1,139 @@
+"""Calendar use cases: load the working-day calendar, confirm a year's arrangement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from blinker import Namespace
+from sqlalchemy import select
+
+from app import audit, clock
+from app.audit import Action
+from app.calendar.errors import CalendarError
+from app.calendar.models import CalendarDay, CalendarYear
+from app.extensions import db
+from app.workdays import WorkCalendar, YearArrangement
+
+_signals = Namespace()
+#: Sent inside the confirming transaction with `calendar` (the new WorkCalendar) and `actor`.
+#: Domains that store computed deadlines (notices) lengthen running periods here — never shorten.
+calendar_changed = _signals.signal("calendar-changed")
+
+
+def arrangement_of(row: CalendarYear) -> YearArrangement:
+    return YearArrangement(
+        year=row.year,
+        holidays=frozenset(d.day for d in row.days if d.kind == "holiday"),
+        makeup_workdays=frozenset(d.day for d in row.days if d.kind == "makeup_workday"),
+        notice_number=row.notice_number,
+    )
+
+
+def office_years() -> list[CalendarYear]:
+    return list(db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)))
+
+
+def current_calendar() -> WorkCalendar:
+    """The calendar every deadline is computed with: chinese-calendar plus the office's years."""
+    return WorkCalendar(arrangement_of(row) for row in office_years())
+
+
+def build_arrangement(
+    year: int, notice_number: str, holidays: str, makeup_workdays: str
+) -> YearArrangement:
+    """Turn the staff's entry into an arrangement, or refuse it with a clear message."""
+    if not notice_number.strip():
+        raise CalendarError(
+            "请填写国务院办公厅通知的文号",
+            "Enter the number of the State Council notice",
+            field="notice_number",
+        )
+    hol = parse_days(holidays, year)
+    mk = parse_days(makeup_workdays, year)
+    try:
+        return YearArrangement(year, hol, mk, notice_number.strip())
+    except ValueError as e:
+        raise CalendarError(str(e), str(e)) from None
+
+
+def confirm_year(
+    arrangement: YearArrangement, *, actor=None, is_demo: bool = False
+) -> CalendarYear:
+    """Store (or replace) the office's arrangement for a year, in one transaction.
+
+    A replacement may lengthen running publicity periods but never shortens one (DESIGN.md):
+    listeners of `calendar_changed` apply that rule and write their own audit entries.
+    """
+    try:
+        row = db.session.get(CalendarYear, arrangement.year)
+        before = None
+        if row is not None:
+            before = _snapshot(arrangement_of(row), row.notice_number)
+            row.days.clear()
+            db.session.flush()
+        else:
+            row = CalendarYear(year=arrangement.year)
+            db.session.add(row)
+        row.notice_number = arrangement.notice_number
+        row.is_demo = is_demo
+        row.confirmed_at = clock.now()
+        row.confirmed_by_id = getattr(actor, "id", None)
+        row.days = [CalendarDay(day=d, kind="holiday") for d in sorted(arrangement.holidays)] + [
+            CalendarDay(day=d, kind="makeup_workday") for d in sorted(arrangement.makeup_workdays)
+        ]
+        db.session.flush()
+        audit.record(
+            Action.CALENDAR_YEAR_CONFIRMED,
+            "calendar_year",
+            arrangement.year,
+            actor=actor,
+            before=before,
+            after=_snapshot(arrangement, arrangement.notice_number) | {"is_demo": is_demo},
+        )
+        calendar_changed.send(current_calendar(), actor=actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return row
+
+
+def _snapshot(arrangement: YearArrangement, notice_number: str) -> dict:
+    return {
+        "notice_number": notice_number,
+        "holidays": sorted(d.isoformat() for d in arrangement.holidays),
+        "makeup_workdays": sorted(d.isoformat() for d in arrangement.makeup_workdays),
+    }
+
+
+def parse_days(text: str, year: int) -> frozenset[date]:
+    """Parse one date or range per line or comma: `2027-01-01`, `2027-02-05~2027-02-13`."""
+    days: set[date] = set()
+    for raw in text.replace("，", ",").replace("\n", ",").split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        for sep in ("~", "～", "至", ".."):
+            if sep in item:
+                first, last = (part.strip() for part in item.split(sep, 1))
+                break
+        else:
+            first = last = item
+        try:
+            start, end = date.fromisoformat(first), date.fromisoformat(last)
+        except ValueError:
+            raise CalendarError(
+                f"无法识别的日期：“{item}”，请使用 2027-01-01 或 2027-02-05~2027-02-13 的格式",
+                f"Cannot read the date {item!r}; use 2027-01-01 or 2027-02-05~2027-02-13",
+            ) from None
+        if end < start or (end - start).days > 60:
+            raise CalendarError(f"日期范围不正确：“{item}”", f"Bad date range: {item!r}")
+        day = start
+        while day <= end:
+            if day.year != year:
+                raise CalendarError(
+                    f"日期{day.isoformat()}不在{year}年内", f"{day.isoformat()} is not in {year}"
+                )
+            days.add(day)
+            day += timedelta(days=1)
+    return frozenset(days)

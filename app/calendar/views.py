@@ -1,0 +1,49 @@
+"""Staff pages of the working-day calendar: the years and their status; enter a new year."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import clock
+from app.auth.guards import roles_required
+from app.calendar import services
+from app.calendar.errors import CalendarError
+from app.calendar.forms import YearArrangementForm
+
+bp = Blueprint("calendar", __name__, url_prefix="/staff/calendar")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("staff", "admin")
+def index():
+    form = YearArrangementForm()
+    if form.validate_on_submit():
+        try:
+            arrangement = services.build_arrangement(
+                form.year.data,
+                form.notice_number.data,
+                form.holidays.data or "",
+                form.makeup_workdays.data or "",
+            )
+            services.confirm_year(arrangement, actor=current_user)
+        except CalendarError as e:
+            getattr(form, e.field or "holidays").errors.append(e.localized())
+        else:
+            flash(_("%(year)d年的节假日安排已确认", year=arrangement.year), "success")
+            return redirect(url_for(".index"))
+    calendar = services.current_calendar()
+    office = {row.year: row for row in services.office_years()}
+    this_year = clock.today().year
+    years = sorted(set(range(this_year - 1, this_year + 3)) | set(office))
+    rows = [
+        {
+            "year": y,
+            "office": office.get(y),
+            "confirmed": calendar.is_confirmed(y),
+        }
+        for y in years
+    ]
+    status = 400 if form.errors else 200
+    return render_template("calendar/index.html", form=form, rows=rows), status

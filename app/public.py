@@ -1,0 +1,60 @@
+"""Public shell: home page with the latest notices by column, search, language switch, dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import LOCALE_COOKIE
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def home():
+    from notices import queries
+
+    return render_template("public/home.html", columns=queries.home_columns())
+
+
+@bp.route("/search")
+def search():
+    from notices import queries
+
+    q = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int)
+    results = queries.search(q, page) if q else None
+    return render_template("public/search.html", q=q, results=results)
+
+
+@bp.route("/lang/<code>", methods=["GET"])
+def set_language(code: str):
+    # A plain link (no JavaScript): remembers the choice in a cookie and goes back.
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        LOCALE_COOKIE,
+        "en" if code == "en" else "zh_CN",
+        max_age=365 * 86400,
+        samesite="Lax",
+        httponly=True,
+    )
+    return response
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """Each role's start page after login: what it can do here."""
+    return render_template("public/dashboard.html", user=current_user)
+
+
+@bp.route("/healthz")
+def healthz():
+    return {"ok": True}
+
+
+def _column_url(types: tuple[str, ...]) -> str:
+    return url_for("notices.index", type=",".join(types))

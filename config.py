@@ -1,0 +1,114 @@
+"""Configuration classes, read from environment variables (Development, Testing, Production)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("SMALLWORKS_INSTANCE", BASE_DIR / "instance"))
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; start-up stops with this message."""
+
+
+class Config:
+    #: Secret for sessions and CSRF tokens. Development gets a fixed, clearly unsafe one.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'smallworks.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    #: Names shown in the page header and the meta tags (《政府网站发展指引》).
+    SITE_NAME = os.environ.get("SITE_NAME", "小型建设工程公开交易平台")
+    OFFICE_NAME = os.environ.get("OFFICE_NAME", "区公共资源交易管理办公室")
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+
+    #: Uploads: stored outside static under generated names; the request size cap is the first guard.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    #: Login throttling: per client address (Flask-Limiter) and per account (lockout).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+
+    NOTICES_PER_PAGE = 20
+    #: Public address used in printed documents (QR codes) and API links outside a request.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with an unusable configuration."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    PUBLIC_BASE_URL = "http://testserver"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(
+                "Production refuses to start without " + ", ".join(missing) + " in the environment."
+            )
+        if len(os.environ["SECRET_KEY"]) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("SMALLWORKS_ENV", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"Unknown SMALLWORKS_ENV {name!r}; use one of {sorted(CONFIGS)}"
+        ) from None
+    config.check()
+    return config

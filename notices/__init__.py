@@ -1,0 +1,1 @@
+"""Notices (公告) and their publicity periods, attachments and the public notice pages."""

@@ -1,0 +1,60 @@
+"""Public API v1 of notices: `GET /api/v1/notices[/<id>]` exactly as DESIGN.md says."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+
+from app.api import paginated, time_iso
+from notices import queries
+from notices.errors import NoticeNotFound
+from notices.models import Notice
+
+bp = Blueprint("notices_api", __name__, url_prefix="/api/v1/notices")
+
+
+def serialize(n: Notice) -> dict:
+    return {
+        "id": n.id,
+        "type": n.type,
+        "title": n.title,
+        "published_at": time_iso(n.published_at),
+        "publicity_ends_at": time_iso(n.publicity_ends_at),
+        "min_working_days": n.min_working_days,
+        "corrects": n.corrects_id,
+        "corrected_by": [c.id for c in n.corrections if c.is_published],
+        "issuing_body": n.issuing_body,
+        "legal_basis": n.legal_basis,
+        "url": url_for("notices.detail", notice_id=n.id, _external=True),
+        "attachments": [
+            {
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "url": url_for(
+                    "notices.attachment", notice_id=n.id, attachment_id=a.id, _external=True
+                ),
+            }
+            for a in n.attachments
+        ],
+    }
+
+
+@bp.route("")
+def list_notices():
+    types = queries.parse_types(request.args.get("type"))
+    page = request.args.get("page", 1, type=int)
+    return paginated(
+        queries.published_page(types, page, 50),
+        serialize,
+        "notices_api.list_notices",
+        type=request.args.get("type") or None,
+    )
+
+
+@bp.route("/<int:notice_id>")
+def get_notice(notice_id: int):
+    try:
+        return serialize(queries.get_published(notice_id))
+    except NoticeNotFound:
+        abort(404)

@@ -1,0 +1,45 @@
+"""Forms of the staff notice pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from notices.rules import NOTICE_TYPES
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class NoticeForm(FlaskForm):
+    type = SelectField(
+        _l("公告类型"),
+        choices=[(t.code, t.label) for t in NOTICE_TYPES.values()],
+        validators=[DataRequired()],
+    )
+    title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])
+    issuing_body = StringField(
+        _l("公开主体"), validators=[DataRequired(_l("请填写公开主体")), Length(max=200)]
+    )
+    legal_basis = StringField(_l("公开依据"), validators=[Optional(), Length(max=500)])
+    body = TextAreaField(_l("正文"), validators=[Length(max=50_000)])
+    min_working_days = IntegerField(
+        _l("公示期（工作日）"),
+        validators=[Optional(), NumberRange(1, 60, _l("公示期应为1至60个工作日"))],
+    )
+    publish_due_at = DateTimeLocalField(
+        _l("公开时限（北京时间）"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    corrects_id = SelectField(_l("被更正的公告"), coerce=_optional_int, validators=[Optional()])
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("附件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (publish, delete)."""

@@ -1,0 +1,86 @@
+"""Read-only queries of notices for pages and the API (no state changes here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from notices import rules
+from notices.errors import NoticeNotFound
+from notices.models import Notice
+
+PER_PAGE_HOME = 6
+
+
+def _published():
+    return (
+        select(Notice)
+        .where(Notice.status == "published")
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+    )
+
+
+def parse_types(raw: str | None) -> tuple[str, ...]:
+    """`?type=a,b` → the known types among them (unknown ones are ignored, not an error page)."""
+    if not raw:
+        return ()
+    return tuple(t for t in raw.split(",") if t in rules.NOTICE_TYPES)
+
+
+def published_page(types: tuple[str, ...], page: int, per_page: int):
+    stmt = _published()
+    if types:
+        stmt = stmt.where(Notice.type.in_(types))
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def get_published(notice_id: int) -> Notice:
+    notice = db.session.scalar(
+        select(Notice)
+        .where(Notice.id == notice_id, Notice.status == "published")
+        .options(selectinload(Notice.attachments), selectinload(Notice.corrections))
+    )
+    if notice is None:
+        raise NoticeNotFound("公告不存在", "No such notice")
+    return notice
+
+
+def home_columns() -> list[dict]:
+    columns = []
+    for key, label, types in rules.COLUMNS:
+        items = db.session.scalars(
+            _published().where(Notice.type.in_(types)).limit(PER_PAGE_HOME)
+        ).all()
+        columns.append({"key": key, "label": label, "types": types, "items": items})
+    return columns
+
+
+def search(q: str, page: int, per_page: int = 20):
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = _published().where(
+        or_(Notice.title.ilike(like, escape="\\"), Notice.body.ilike(like, escape="\\"))
+    )
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def staff_list(page: int, per_page: int = 30):
+    stmt = select(Notice).order_by(Notice.status, Notice.created_at.desc(), Notice.id.desc())
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def get_any(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NoticeNotFound("公告不存在", "No such notice")
+    return notice
+
+
+def published_choices() -> list[tuple[int, str]]:
+    """Published notices a correction may point to, newest first."""
+    rows = db.session.execute(
+        select(Notice.id, Notice.title)
+        .where(Notice.status == "published")
+        .order_by(Notice.published_at.desc())
+    )
+    return [(r.id, f"#{r.id} {r.title}") for r in rows]

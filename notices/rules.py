@@ -1,0 +1,125 @@
+"""Pure rules of notices: the types, their minimum publicity, states derived from the clock."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class NoticeType:
+    code: str
+    label: str  # Chinese name shown on pages (msgid for the English catalog)
+    label_en: str
+    #: Minimum publicity in working days the platform enforces (None: the type has no publicity).
+    min_working_days: int | None
+    #: The legal basis printed by default; staff may write a more specific one.
+    default_legal_basis: str
+
+
+# DESIGN.md, "The procedure": the numbers are minimums the platform enforces.
+NOTICE_TYPES: dict[str, NoticeType] = {
+    t.code: t
+    for t in (
+        NoticeType(
+            "pool_call",
+            "征集公告",
+            "Pool call",
+            10,
+            "预选承包商名录库组建办法（征集公告公示不少于10个工作日）",
+        ),
+        NoticeType(
+            "review_result",
+            "资格审查结果公示",
+            "Qualification review result",
+            3,
+            "资格审查结果公示不少于3个工作日",
+        ),
+        NoticeType(
+            "roster_publicity",
+            "入围企业名录公示",
+            "Roster publicity",
+            5,
+            "入围企业名录公示不少于5个工作日",
+        ),
+        NoticeType("roster", "入围企业名单", "Roster", None, "预选承包商名录库管理办法"),
+        NoticeType(
+            "trading_notice", "交易公告", "Trading notice", 3, "交易公告公示不少于3个工作日"
+        ),
+        NoticeType(
+            "trading_result", "交易结果公告", "Trading result", None, "小型建设工程交易规则"
+        ),
+        NoticeType("trading_failed", "流标公告", "Failed trading", None, "小型建设工程交易规则"),
+        NoticeType(
+            "complaint_decision",
+            "投诉处理决定",
+            "Complaint decision",
+            None,
+            "《招标投标法实施条例》第六十条至第六十二条",
+        ),
+        NoticeType(
+            "sanction", "不良行为处理公告", "Sanction", None, "《招标投标违法行为记录公告暂行办法》"
+        ),
+        NoticeType("correction", "更正公告", "Correction", None, "更正原公告"),
+        NoticeType(
+            "policy",
+            "政策法规与办事指南",
+            "Policy and guide",
+            None,
+            "《中华人民共和国政府信息公开条例》",
+        ),
+    )
+}
+
+#: The home page's columns, in the order of the procedure.
+COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("pool", "名录库公告", ("pool_call", "review_result", "roster_publicity", "roster")),
+    ("trading", "交易公告", ("trading_notice",)),
+    ("results", "交易结果", ("trading_result", "trading_failed")),
+    ("oversight", "投诉处理与不良行为", ("complaint_decision", "sanction")),
+    ("corrections", "更正公告", ("correction",)),
+    ("policy", "政策法规与办事指南", ("policy",)),
+)
+
+
+class NoticeStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Publicity(enum.StrEnum):
+    """The publicity state of a published notice, derived from the clock, never stored."""
+
+    NONE = "none"  # the notice has no publicity period
+    RUNNING = "running"  # 公示中
+    ENDED = "ended"  # 已结束
+
+
+def publicity_state(publicity_ends_at: datetime | None, now: datetime) -> Publicity:
+    if publicity_ends_at is None:
+        return Publicity.NONE
+    return Publicity.RUNNING if now < publicity_ends_at else Publicity.ENDED
+
+
+def required_days(type_code: str, requested: int | None) -> int | None:
+    """The publicity to apply: at least the type's minimum; staff may set more, never less.
+
+    Returns None for a type without publicity when staff asked for none. Raises ValueError with
+    the reason when the request is shorter than the minimum or not positive.
+    """
+    minimum = NOTICE_TYPES[type_code].min_working_days
+    if requested is None:
+        return minimum
+    if requested < 1:
+        raise ValueError("publicity must be at least 1 working day")
+    if minimum is not None and requested < minimum:
+        raise ValueError(f"below the minimum of {minimum}")
+    return requested
+
+
+def is_late(published_at: datetime | None, publish_due_at: datetime | None, now: datetime) -> bool:
+    """A notice is late if it was published after its deadline (公开时限), or is still unpublished past it."""
+    if publish_due_at is None:
+        return False
+    return (published_at or now) > publish_due_at

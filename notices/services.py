@@ -1,0 +1,360 @@
+"""Notice use cases: draft, edit, attach, publish, correct. Each public function is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import audit, clock
+from app.audit import Action
+from app.calendar.services import calendar_changed, current_calendar
+from app.extensions import db
+from app.storage import UploadRejected, get_storage, store_upload
+from app.workdays import UnconfirmedYear, WorkCalendar
+from notices import rules
+from notices.errors import NoticeError, NoticeNotFound, UnconfirmedPublicity
+from notices.models import Notice, NoticeAttachment
+
+MAX_BODY = 50_000
+
+
+@dataclass(frozen=True)
+class NoticeInput:
+    """What staff write; frozen once the form validated."""
+
+    type: str
+    title: str
+    issuing_body: str
+    legal_basis: str
+    body: str = ""
+    #: None → the type's minimum (or no publicity for a type without one).
+    min_working_days: int | None = None
+    publish_due_at: datetime | None = None
+    corrects_id: int | None = None
+    subject_type: str | None = None
+    subject_id: str | None = None
+
+
+def _snapshot(n: Notice) -> dict:
+    return {
+        "type": n.type,
+        "title": n.title,
+        "status": n.status,
+        "issuing_body": n.issuing_body,
+        "legal_basis": n.legal_basis,
+        "min_working_days": n.min_working_days,
+        "publish_due_at": n.publish_due_at,
+        "published_at": n.published_at,
+        "publicity_ends_at": n.publicity_ends_at,
+        "corrects_id": n.corrects_id,
+        "body_sha256": hashlib.sha256((n.body or "").encode()).hexdigest(),
+        "attachments": [a.sha256 for a in n.attachments],
+    }
+
+
+def _validate(data: NoticeInput) -> int | None:
+    """Check a draft's fields; return the publicity (working days) it will have."""
+    info = rules.NOTICE_TYPES.get(data.type)
+    if info is None:
+        raise NoticeError(
+            f"未知的公告类型：{data.type}", f"Unknown notice type: {data.type}", field="type"
+        )
+    if not data.title.strip():
+        raise NoticeError("请填写标题", "Enter a title", field="title")
+    if len(data.title) > 200:
+        raise NoticeError(
+            "标题不能超过200个字符", "The title may have at most 200 characters", field="title"
+        )
+    if not data.issuing_body.strip():
+        raise NoticeError("请填写公开主体", "Enter the issuing body", field="issuing_body")
+    if not data.legal_basis.strip():
+        raise NoticeError("请填写公开依据", "Enter the legal basis", field="legal_basis")
+    if len(data.body) > MAX_BODY:
+        raise NoticeError(
+            f"正文不能超过{MAX_BODY}个字符",
+            f"The body may have at most {MAX_BODY} characters",
+            field="body",
+        )
+    if (data.type == "correction") != (data.corrects_id is not None):
+        raise NoticeError(
+            "更正公告必须指明所更正的公告；其他类型的公告不能指定被更正公告",
+            "A correction must name the notice it corrects, and only a correction may",
+            field="corrects_id",
+        )
+    if data.corrects_id is not None:
+        target = db.session.get(Notice, data.corrects_id)
+        if target is None or not target.is_published:
+            raise NoticeError(
+                "被更正的公告不存在或尚未发布",
+                "The corrected notice does not exist or is not published",
+                field="corrects_id",
+            )
+    try:
+        return rules.required_days(data.type, data.min_working_days)
+    except ValueError:
+        minimum = info.min_working_days or 1
+        raise NoticeError(
+            f"“{info.label}”的公示期不得少于{minimum}个工作日",
+            f"A {info.label_en.lower()} must be public for at least {minimum} working days",
+            field="min_working_days",
+        ) from None
+
+
+def _get_draft(notice_id: int, *, lock: bool = False) -> Notice:
+    stmt = select(Notice).where(Notice.id == notice_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    notice = db.session.scalar(stmt)
+    if notice is None:
+        raise NoticeNotFound("公告不存在", "No such notice")
+    if notice.is_published:
+        # 公告一经发布不得修改或删除 (DESIGN.md, Publication): corrections are new notices.
+        raise NoticeError(
+            "公告已发布，不能再修改或删除；如需更正，请发布更正公告",
+            "The notice is published and can no longer change; publish a correction instead",
+        )
+    return notice
+
+
+def _transaction(fn):
+    """Run `fn` as one transaction: commit on success, roll back and re-raise on any error."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+            return result
+        except Exception:
+            db.session.rollback()
+            raise
+
+    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn
+    return wrapper
+
+
+def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
+    notice.type = data.type
+    notice.title = data.title.strip()
+    notice.body = data.body
+    notice.issuing_body = data.issuing_body.strip()
+    notice.legal_basis = data.legal_basis.strip()
+    notice.min_working_days = days
+    notice.publish_due_at = data.publish_due_at
+    notice.corrects_id = data.corrects_id
+    notice.subject_type = data.subject_type
+    notice.subject_id = data.subject_id
+
+
+@_transaction
+def create_draft(data: NoticeInput, *, actor=None) -> Notice:
+    """Save a new draft. Nothing is public until `publish`."""
+    return _create_draft(data, actor)
+
+
+def _create_draft(data: NoticeInput, actor) -> Notice:
+    days = _validate(data)
+    notice = Notice(
+        status="draft", created_at=clock.now(), created_by_id=getattr(actor, "id", None)
+    )
+    _apply(notice, data, days)
+    db.session.add(notice)
+    db.session.flush()
+    audit.record(Action.NOTICE_DRAFTED, "notice", notice.id, actor=actor, after=_snapshot(notice))
+    return notice
+
+
+@_transaction
+def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
+    """Change a draft; a published notice is refused."""
+    notice = _get_draft(notice_id, lock=True)
+    days = _validate(data)
+    before = _snapshot(notice)
+    _apply(notice, data, days)
+    db.session.flush()
+    audit.record(
+        Action.NOTICE_EDITED,
+        "notice",
+        notice.id,
+        actor=actor,
+        before=before,
+        after=_snapshot(notice),
+    )
+    return notice
+
+
+@_transaction
+def delete_draft(notice_id: int, *, actor=None) -> None:
+    """Discard a draft that was never published (its files go too)."""
+    notice = _get_draft(notice_id, lock=True)
+    before = _snapshot(notice)
+    keys = [a.storage_key for a in notice.attachments]
+    db.session.delete(notice)
+    audit.record(Action.NOTICE_DRAFT_DELETED, "notice", notice_id, actor=actor, before=before)
+    db.session.flush()
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+
+
+def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) -> NoticeAttachment:
+    """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
+    stored = None
+    try:
+        notice = _get_draft(notice_id, lock=True)
+        name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+        if not name:
+            raise NoticeError("请选择要上传的文件", "Choose a file to upload", field="file")
+        try:
+            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+        except UploadRejected as e:
+            raise NoticeError(e.message, e.message_en, field="file") from None
+        attachment = NoticeAttachment(
+            notice=notice,
+            storage_key=stored.key,
+            original_name=name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_at=clock.now(),
+        )
+        db.session.add(attachment)
+        db.session.flush()
+        audit.record(
+            Action.NOTICE_ATTACHMENT_ADDED,
+            "notice",
+            notice.id,
+            actor=actor,
+            after={
+                "attachment_id": attachment.id,
+                "name": name,
+                "sha256": stored.sha256,
+                "size": stored.size,
+            },
+        )
+        db.session.commit()
+        return attachment
+    except Exception:
+        db.session.rollback()
+        if stored is not None:  # no row refers to it: do not leave the file behind
+            get_storage().delete(stored.key)
+        raise
+
+
+@_transaction
+def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
+    notice = _get_draft(notice_id, lock=True)
+    attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NoticeNotFound("附件不存在", "No such attachment")
+    key = attachment.storage_key
+    notice.attachments.remove(attachment)
+    audit.record(
+        Action.NOTICE_ATTACHMENT_REMOVED,
+        "notice",
+        notice.id,
+        actor=actor,
+        before={
+            "attachment_id": attachment_id,
+            "name": attachment.original_name,
+            "sha256": attachment.sha256,
+        },
+    )
+    db.session.flush()
+    get_storage().delete(key)
+
+
+def publicity_end(
+    days: int | None, published_on, calendar: WorkCalendar | None = None
+) -> datetime | None:
+    """The exclusive end of a publicity of `days` working days published on the local date given.
+
+    Raises NoticeError naming the year when the span touches a year nobody confirmed.
+    """
+    if days is None:
+        return None
+    try:
+        return (calendar or current_calendar()).publicity_ends_at(published_on, days)
+    except UnconfirmedYear as e:
+        raise UnconfirmedPublicity(str(e), e.message_en, year=e.year) from None
+
+
+def _publish(notice: Notice, actor) -> Notice:
+    now = clock.now().replace(microsecond=0)
+    before = _snapshot(notice)
+    notice.publicity_ends_at = publicity_end(notice.min_working_days, clock.local(now).date())
+    notice.published_at = now
+    notice.published_by_id = getattr(actor, "id", None)
+    notice.status = "published"
+    db.session.flush()
+    audit.record(
+        Action.NOTICE_PUBLISHED,
+        "notice",
+        notice.id,
+        actor=actor,
+        before=before,
+        after=_snapshot(notice),
+    )
+    return notice
+
+
+@_transaction
+def publish(notice_id: int, *, actor=None) -> Notice:
+    """Publish a draft now: fixes the publication time and the publicity end; immutable after."""
+    notice = _get_draft(notice_id, lock=True)
+    _validate(_input_of(notice))  # the rules may have changed since it was drafted
+    return _publish(notice, actor)
+
+
+def publish_new(data: NoticeInput, *, actor=None) -> Notice:
+    """Create and publish a notice inside the caller's transaction (the caller commits).
+
+    For other domains' services: a pool call, a review result or a trading notice is published in
+    the same transaction as the state change it announces.
+    """
+    return _publish(_create_draft(data, actor), actor)
+
+
+def _input_of(n: Notice) -> NoticeInput:
+    return NoticeInput(
+        type=n.type,
+        title=n.title,
+        issuing_body=n.issuing_body,
+        legal_basis=n.legal_basis,
+        body=n.body,
+        min_working_days=n.min_working_days,
+        publish_due_at=n.publish_due_at,
+        corrects_id=n.corrects_id,
+        subject_type=n.subject_type,
+        subject_id=n.subject_id,
+    )
+
+
+@calendar_changed.connect
+def _lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
+    """A calendar change may lengthen a running publicity, never shorten it (DESIGN.md); logged."""
+    now = clock.now()
+    running = db.session.scalars(
+        select(Notice).where(Notice.status == "published", Notice.publicity_ends_at > now)
+    )
+    for notice in running:
+        try:
+            new_end = calendar.publicity_ends_at(
+                clock.local(notice.published_at).date(), notice.min_working_days
+            )
+        except UnconfirmedYear:
+            continue  # cannot be: its end was computed before; keep what it was given
+        if new_end > notice.publicity_ends_at:
+            before = {"publicity_ends_at": notice.publicity_ends_at}
+            notice.publicity_ends_at = new_end
+            audit.record(
+                Action.NOTICE_PUBLICITY_EXTENDED,
+                "notice",
+                notice.id,
+                actor=actor,
+                before=before,
+                after={"publicity_ends_at": new_end},
+            )

@@ -1,0 +1,280 @@
+"""Notice pages: the public list and detail, and the staff's write → preview → publish pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import clock
+from app.auth.guards import roles_required
+from app.storage import get_storage
+from app.workdays import TZ
+from notices import markup, queries, rules, services
+from notices.errors import NoticeError, NoticeNotFound
+from notices.forms import AttachmentForm, ConfirmForm, NoticeForm
+
+bp = Blueprint("notices", __name__, url_prefix="/notices")
+staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
+
+STAFF = ("staff", "admin")
+
+
+@bp.app_template_filter("notice_html")
+def notice_html(source: str) -> str:
+    from markupsafe import Markup
+
+    return Markup(markup.render(source))  # noqa: S704 — sanitised by nh3 in markup.render
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    # Globals, not a context processor: imported macros see globals but not the context.
+    state.app.jinja_env.globals["notice_types"] = rules.NOTICE_TYPES
+    state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
+        n.publicity_ends_at, clock.now()
+    )
+
+
+def _get_or_404(fn, *args):
+    try:
+        return fn(*args)
+    except NoticeNotFound:
+        abort(404)
+
+
+# ---- public ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    types = queries.parse_types(request.args.get("type"))
+    page = request.args.get("page", 1, type=int)
+    pagination = queries.published_page(types, page, current_app.config["NOTICES_PER_PAGE"])
+    heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
+    return render_template(
+        "notices/index.html", pagination=pagination, types=types, heading=heading
+    )
+
+
+@bp.route("/<int:notice_id>")
+def detail(notice_id: int):
+    notice = _get_or_404(queries.get_published, notice_id)
+    return render_template("notices/detail.html", notice=notice, preview=False)
+
+
+@bp.route("/<int:notice_id>/attachments/<int:attachment_id>")
+def attachment(notice_id: int, attachment_id: int):
+    notice = _get_or_404(queries.get_published, notice_id)
+    return _send_attachment(notice, attachment_id)
+
+
+def _send_attachment(notice, attachment_id: int):
+    att = next((a for a in notice.attachments if a.id == attachment_id), None)
+    if att is None:
+        abort(404)
+    try:
+        handle = get_storage().open(att.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    # Always as a download with the detected type: an upload is never rendered inline on our origin.
+    response = send_file(
+        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ---- staff ----------------------------------------------------------------------------------
+
+
+def _form_input(form: NoticeForm) -> services.NoticeInput:
+    due = form.publish_due_at.data
+    return services.NoticeInput(
+        type=form.type.data,
+        title=form.title.data or "",
+        issuing_body=form.issuing_body.data or "",
+        legal_basis=(form.legal_basis.data or "").strip()
+        or rules.NOTICE_TYPES[form.type.data].default_legal_basis,
+        body=form.body.data or "",
+        min_working_days=form.min_working_days.data,
+        publish_due_at=due.replace(tzinfo=TZ) if due else None,
+        corrects_id=form.corrects_id.data,
+    )
+
+
+def _prepare(form: NoticeForm) -> None:
+    form.corrects_id.choices = [(None, _("（不是更正公告）")), *queries.published_choices()]
+
+
+def _error_onto(form, e: NoticeError) -> None:
+    target = getattr(form, e.field, None) if e.field else None
+    if target is not None:
+        target.errors = [*target.errors, e.localized()]
+    else:
+        flash(e.localized(), "error")
+
+
+@staff_bp.route("/")
+@roles_required(*STAFF)
+def staff_index():
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "notices/staff_index.html",
+        pagination=queries.staff_list(page),
+        now=clock.now(),
+        is_late=rules.is_late,
+    )
+
+
+@staff_bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new():
+    form = NoticeForm()
+    _prepare(form)
+    if request.method == "GET":
+        form.issuing_body.data = current_app.config["OFFICE_NAME"]
+        corrects = request.args.get("corrects", type=int)
+        if corrects:
+            form.type.data = "correction"
+            form.corrects_id.data = corrects
+    if form.validate_on_submit():
+        try:
+            notice = services.create_draft(_form_input(form), actor=current_user)
+        except NoticeError as e:
+            _error_onto(form, e)
+        else:
+            flash(_("草稿已保存，请预览后发布"), "success")
+            return redirect(url_for(".preview", notice_id=notice.id))
+    return render_template("notices/edit.html", form=form, notice=None), 400 if form.errors else 200
+
+
+@staff_bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(notice_id: int):
+    notice = _get_or_404(queries.get_any, notice_id)
+    if notice.is_published:
+        flash(_("公告已发布，不能再修改；如需更正，请发布更正公告"), "error")
+        return redirect(url_for(".preview", notice_id=notice_id))
+    form = NoticeForm(obj=notice)
+    _prepare(form)
+    if request.method == "GET" and notice.publish_due_at:
+        form.publish_due_at.data = clock.local(notice.publish_due_at).replace(tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            services.update_draft(notice_id, _form_input(form), actor=current_user)
+        except NoticeError as e:
+            _error_onto(form, e)
+        else:
+            flash(_("草稿已更新"), "success")
+            return redirect(url_for(".preview", notice_id=notice_id))
+    return render_template(
+        "notices/edit.html", form=form, notice=notice
+    ), 400 if form.errors else 200
+
+
+@staff_bp.route("/<int:notice_id>")
+@roles_required(*STAFF)
+def preview(notice_id: int):
+    notice = _get_or_404(queries.get_any, notice_id)
+    planned_end, planned_error = None, None
+    if not notice.is_published:
+        try:
+            planned_end = services.publicity_end(notice.min_working_days, clock.today())
+        except NoticeError as e:
+            planned_error = e.localized()
+    return render_template(
+        "notices/preview.html",
+        notice=notice,
+        preview=not notice.is_published,
+        planned_end=planned_end,
+        planned_error=planned_error,
+        attachment_form=AttachmentForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@staff_bp.route("/<int:notice_id>/publish", methods=["POST"])
+@roles_required(*STAFF)
+def publish(notice_id: int):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        notice = services.publish(notice_id, actor=current_user)
+    except NoticeNotFound:
+        abort(404)
+    except NoticeError as e:
+        flash(e.localized(), "error")
+        return redirect(url_for(".preview", notice_id=notice_id))
+    flash(_("公告已发布"), "success")
+    return redirect(url_for("notices.detail", notice_id=notice.id))
+
+
+@staff_bp.route("/<int:notice_id>/delete", methods=["POST"])
+@roles_required(*STAFF)
+def delete(notice_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_draft(notice_id, actor=current_user)
+    except NoticeNotFound:
+        abort(404)
+    except NoticeError as e:
+        flash(e.localized(), "error")
+        return redirect(url_for(".preview", notice_id=notice_id))
+    flash(_("草稿已删除"), "success")
+    return redirect(url_for(".staff_index"))
+
+
+@staff_bp.route("/<int:notice_id>/attachments", methods=["POST"])
+@roles_required(*STAFF)
+def upload(notice_id: int):
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(url_for(".preview", notice_id=notice_id))
+    file = form.file.data
+    try:
+        services.add_attachment(notice_id, file.filename, file.read(), actor=current_user)
+    except NoticeNotFound:
+        abort(404)
+    except NoticeError as e:
+        flash(e.localized(), "error")
+    else:
+        flash(_("附件已上传"), "success")
+    return redirect(url_for(".preview", notice_id=notice_id))
+
+
+@staff_bp.route("/<int:notice_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@roles_required(*STAFF)
+def remove_attachment(notice_id: int, attachment_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_attachment(notice_id, attachment_id, actor=current_user)
+    except NoticeNotFound:
+        abort(404)
+    except NoticeError as e:
+        flash(e.localized(), "error")
+    else:
+        flash(_("附件已删除"), "success")
+    return redirect(url_for(".preview", notice_id=notice_id))
+
+
+@staff_bp.route("/<int:notice_id>/attachments/<int:attachment_id>")
+@roles_required(*STAFF)
+def staff_attachment(notice_id: int, attachment_id: int):
+    return _send_attachment(_get_or_404(queries.get_any, notice_id), attachment_id)
