@@ -41,7 +41,9 @@ def make_notice(actor=None, publish: bool = True, **overrides):
     return services.publish(notice.id, actor=actor) if publish else notice
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client, path: str) -> str:
@@ -66,5 +68,3 @@ class Browser:
     def submit(self, path: str, data: dict | None = None, *, form_page: str | None = None, **kw):
         token = csrf_token(self.client, form_page or path)
         return self.client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
-
-

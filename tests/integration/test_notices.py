@@ -85,13 +85,19 @@ def test_a_calendar_change_lengthens_a_running_publicity_and_never_shortens_it(a
     # More holidays: the running period grows, and the change is audited.
     confirm_year(build_arrangement(2027, "更正", "2027-01-01~2027-01-05", ""), actor=staff)
     db.session.expire_all()
-    assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(2027, 1, 13, 0, 0, tzinfo=clock.TZ)
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "notice:publicity_extended"))
+    assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(
+        2027, 1, 13, 0, 0, tzinfo=clock.TZ
+    )
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "notice:publicity_extended")
+    )
 
     # Fewer holidays than at publication: the stored end stays.
     confirm_year(build_arrangement(2027, "再更正", "", ""), actor=staff)
     db.session.expire_all()
-    assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(2027, 1, 13, 0, 0, tzinfo=clock.TZ)
+    assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(
+        2027, 1, 13, 0, 0, tzinfo=clock.TZ
+    )
     assert verify_chain().ok
 
 
@@ -167,7 +173,9 @@ def test_a_correction_of_a_draft_is_refused(app, now):
         ("type", "tender", "未知的公告类型"),
     ],
 )
-def test_a_draft_with_a_bad_field_is_refused_with_a_message_naming_it(app, now, field, value, message):
+def test_a_draft_with_a_bad_field_is_refused_with_a_message_naming_it(
+    app, now, field, value, message
+):
     now(2026, 11, 2, 9, 0)
     with pytest.raises(NoticeError, match=message):
         make_notice(make_user("staff"), publish=False, **{field: value})
@@ -187,9 +195,15 @@ def test_attachments_are_typed_by_content_and_stored_under_generated_names(app, 
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"MZ\x90\x00 not a pdf", "只接受PDF或图片"), (b"", "空的"), (b"<html><script>", "只接受PDF或图片")],
+    [
+        (b"MZ\x90\x00 not a pdf", "只接受PDF或图片"),
+        (b"", "空的"),
+        (b"<html><script>", "只接受PDF或图片"),
+    ],
 )
-def test_an_upload_of_the_wrong_type_is_refused_and_leaves_no_file(app, now, data, message, tmp_path):
+def test_an_upload_of_the_wrong_type_is_refused_and_leaves_no_file(
+    app, now, data, message, tmp_path
+):
     now(2026, 11, 2, 9, 0)
     staff = make_user("staff")
     draft = make_notice(staff, publish=False)
@@ -226,7 +240,9 @@ def test_every_change_to_a_notice_is_in_the_audit_chain(app, now):
     services.add_attachment(draft.id, "a.pdf", PDF, actor=staff)
     services.publish(draft.id, actor=staff)
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.subject_type == "notice").order_by(AuditEntry.seq)
+        select(AuditEntry.action)
+        .where(AuditEntry.subject_type == "notice")
+        .order_by(AuditEntry.seq)
     ).all()
     assert actions == ["notice:drafted", "notice:attachment_added", "notice:published"]
     assert verify_chain().ok

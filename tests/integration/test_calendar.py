@@ -1,0 +1,81 @@
+"""The office's working-day calendar: entering a year, its validation, and the demo years."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.audit import AuditEntry
+from app.calendar.errors import CalendarError
+from app.calendar.models import CalendarYear
+from app.calendar.services import build_arrangement, confirm_year, current_calendar, parse_days
+from app.demo import demo_arrangement
+from app.extensions import db
+from app.workdays import UnconfirmedYear
+from tests.factories import make_user
+
+
+def test_a_year_chinese_calendar_knows_is_confirmed_and_the_next_is_not_until_entered(app):
+    cal = current_calendar()
+    assert cal.is_confirmed(2026)
+    assert not cal.is_confirmed(2027)
+    with pytest.raises(UnconfirmedYear) as e:
+        cal.add_working_days(date(2026, 12, 24), 10)
+    assert e.value.year == 2027
+
+
+def test_confirming_a_year_stores_its_days_and_is_audited(app):
+    staff = make_user("staff")
+    arrangement = build_arrangement(
+        2027, "国办发明电〔2026〕X号", "2027-01-01\n2027-02-06~2027-02-12", "2027-02-13, 2027-02-21"
+    )
+    confirm_year(arrangement, actor=staff)
+    row = db.session.get(CalendarYear, 2027)
+    assert row.notice_number == "国办发明电〔2026〕X号"
+    assert len([d for d in row.days if d.kind == "holiday"]) == 8
+    cal = current_calendar()
+    assert cal.is_working_day(date(2027, 2, 13))  # a Saturday worked (调休)
+    assert not cal.is_working_day(date(2027, 2, 8))  # a Monday off
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "calendar:year_confirmed")
+    )
+    assert entry.after["makeup_workdays"] == ["2027-02-13", "2027-02-21"]
+
+
+@pytest.mark.parametrize(
+    ("holidays", "makeup", "message"),
+    [
+        ("2027-13-01", "", "无法识别的日期"),
+        ("2026-12-31", "", "不在2027年内"),
+        ("2027-02-10~2027-02-01", "", "日期范围不正确"),
+        ("", "2027-02-10", "只能是星期六或星期日"),
+        ("2027-02-13", "2027-02-13", "既是放假日又是调休上班日"),
+    ],
+)
+def test_a_wrong_arrangement_is_refused_with_a_message(app, holidays, makeup, message):
+    with pytest.raises(CalendarError, match=message):
+        build_arrangement(2027, "文号", holidays, makeup)
+    assert db.session.get(CalendarYear, 2027) is None
+
+
+def test_an_arrangement_needs_the_notice_number(app):
+    with pytest.raises(CalendarError, match="文号"):
+        build_arrangement(2027, " ", "2027-01-01", "")
+
+
+def test_dates_may_be_separated_by_lines_or_commas_and_given_as_ranges():
+    assert parse_days("2027-01-01，2027-10-01～2027-10-03\n\n2027-05-01", 2027) == {
+        date(2027, 1, 1),
+        date(2027, 10, 1),
+        date(2027, 10, 2),
+        date(2027, 10, 3),
+        date(2027, 5, 1),
+    }
+
+
+def test_the_demo_arrangement_is_labelled_as_such():
+    arrangement = demo_arrangement(2031)
+    assert "演示" in arrangement.notice_number and "非国务院正式通知" in arrangement.notice_number
+    assert date(2031, 10, 1) in arrangement.holidays

@@ -1,0 +1,65 @@
+"""The layout's import rules (DESIGN.md, Architecture): pure modules stay pure, app/ stays below the domains."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PURE = ["app/workdays.py", "app/clock.py", "lottery/engine.py", "notices/rules.py"]
+DOMAINS = ("notices", "lottery", "contractors", "contracts")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "module", PURE + [str(p.relative_to(ROOT)) for p in ROOT.glob("*/rules.py")]
+)
+def test_a_pure_module_imports_neither_flask_nor_sqlalchemy(module):
+    for name in _imports(ROOT / module):
+        top = name.split(".")[0]
+        assert top not in {
+            "flask",
+            "flask_sqlalchemy",
+            "sqlalchemy",
+            "flask_login",
+            "flask_babel",
+        }, f"{module} imports {name}"
+
+
+def test_the_verifier_needs_the_standard_library_alone():
+    for name in _imports(ROOT / "lottery" / "verify.py"):
+        assert name.split(".")[0] in sys.stdlib_module_names, f"lottery/verify.py imports {name}"
+
+
+# app/ registers the domains' blueprints and models (__init__), the public home and search read the
+# notices (DESIGN.md puts them in app/), and the demo walks every domain.
+APP_MAY_NAME_DOMAINS = {"app/__init__.py", "app/demo.py", "app/public.py"}
+
+
+def test_app_does_not_import_the_domains_except_to_register_them():
+    for path in (ROOT / "app").rglob("*.py"):
+        rel = str(path.relative_to(ROOT))
+        if rel in APP_MAY_NAME_DOMAINS:
+            continue
+        for name in _imports(path):
+            assert name.split(".")[0] not in DOMAINS, f"{rel} imports {name}"
+
+
+@pytest.mark.parametrize("package", ["app", "notices", "lottery"])
+def test_every_module_opens_with_a_docstring(package):
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"{path.relative_to(ROOT)} has no module docstring"
