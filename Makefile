@@ -35,6 +35,6 @@ bench: install
 
 ## Re-extract the messages and compile the English catalog.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs='.* .venv' -o app/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations

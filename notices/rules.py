@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it here (rules stay free of Flask)."""
+    return message
+
+
 @dataclass(frozen=True)
 class NoticeType:
     code: str
@@ -24,47 +29,53 @@ NOTICE_TYPES: dict[str, NoticeType] = {
     for t in (
         NoticeType(
             "pool_call",
-            "征集公告",
+            N_("征集公告"),
             "Pool call",
             10,
             "预选承包商名录库组建办法（征集公告公示不少于10个工作日）",
         ),
         NoticeType(
             "review_result",
-            "资格审查结果公示",
+            N_("资格审查结果公示"),
             "Qualification review result",
             3,
             "资格审查结果公示不少于3个工作日",
         ),
         NoticeType(
             "roster_publicity",
-            "入围企业名录公示",
+            N_("入围企业名录公示"),
             "Roster publicity",
             5,
             "入围企业名录公示不少于5个工作日",
         ),
-        NoticeType("roster", "入围企业名单", "Roster", None, "预选承包商名录库管理办法"),
+        NoticeType("roster", N_("入围企业名单"), "Roster", None, "预选承包商名录库管理办法"),
         NoticeType(
-            "trading_notice", "交易公告", "Trading notice", 3, "交易公告公示不少于3个工作日"
+            "trading_notice", N_("交易公告"), "Trading notice", 3, "交易公告公示不少于3个工作日"
         ),
         NoticeType(
-            "trading_result", "交易结果公告", "Trading result", None, "小型建设工程交易规则"
+            "trading_result", N_("交易结果公告"), "Trading result", None, "小型建设工程交易规则"
         ),
-        NoticeType("trading_failed", "流标公告", "Failed trading", None, "小型建设工程交易规则"),
+        NoticeType(
+            "trading_failed", N_("流标公告"), "Failed trading", None, "小型建设工程交易规则"
+        ),
         NoticeType(
             "complaint_decision",
-            "投诉处理决定",
+            N_("投诉处理决定"),
             "Complaint decision",
             None,
             "《招标投标法实施条例》第六十条至第六十二条",
         ),
         NoticeType(
-            "sanction", "不良行为处理公告", "Sanction", None, "《招标投标违法行为记录公告暂行办法》"
+            "sanction",
+            N_("不良行为处理公告"),
+            "Sanction",
+            None,
+            "《招标投标违法行为记录公告暂行办法》",
         ),
-        NoticeType("correction", "更正公告", "Correction", None, "更正原公告"),
+        NoticeType("correction", N_("更正公告"), "Correction", None, "更正原公告"),
         NoticeType(
             "policy",
-            "政策法规与办事指南",
+            N_("政策法规与办事指南"),
             "Policy and guide",
             None,
             "《中华人民共和国政府信息公开条例》",
@@ -74,12 +85,12 @@ NOTICE_TYPES: dict[str, NoticeType] = {
 
 #: The home page's columns, in the order of the procedure.
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("pool", "名录库公告", ("pool_call", "review_result", "roster_publicity", "roster")),
-    ("trading", "交易公告", ("trading_notice",)),
-    ("results", "交易结果", ("trading_result", "trading_failed")),
-    ("oversight", "投诉处理与不良行为", ("complaint_decision", "sanction")),
-    ("corrections", "更正公告", ("correction",)),
-    ("policy", "政策法规与办事指南", ("policy",)),
+    ("pool", N_("名录库公告"), ("pool_call", "review_result", "roster_publicity", "roster")),
+    ("trading", N_("交易公告"), ("trading_notice",)),
+    ("results", N_("交易结果"), ("trading_result", "trading_failed")),
+    ("oversight", N_("投诉处理与不良行为"), ("complaint_decision", "sanction")),
+    ("corrections", N_("更正公告"), ("correction",)),
+    ("policy", N_("政策法规与办事指南"), ("policy",)),
 )
 
 

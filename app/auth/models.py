@@ -24,6 +24,20 @@ class Role(enum.StrEnum):
 ROLE_VALUES = tuple(r.value for r in Role)
 
 
+def N_(message: str) -> str:
+    """Mark a string for translation; it is translated where it is shown."""
+    return message
+
+
+ROLE_LABELS = {
+    Role.STAFF: N_("区公管办工作人员"),
+    Role.REVIEWER: N_("部门审查人员"),
+    Role.OWNER: N_("业主"),
+    Role.CONTRACTOR: N_("企业"),
+    Role.ADMIN: N_("系统管理员"),
+}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -53,3 +67,7 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
