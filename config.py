@@ -22,8 +22,9 @@ class ConfigError(RuntimeError):
 
 
 class Config:
-    #: Secret for sessions and CSRF tokens. Development gets a fixed, clearly unsafe one.
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    #: Secret for sessions and CSRF tokens. Without one, development makes a random key once and
+    #: keeps it in instance/secret_key (never a key written in the code).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'smallworks.sqlite3'}")
     )

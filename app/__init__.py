@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask, render_template, request
@@ -25,6 +26,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -36,6 +39,14 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key made on first start and kept beside the SQLite file (embedded default only)."""
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
 
 
 def _select_locale() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,5 +45,7 @@ def index():
         }
         for y in years
     ]
+    if request.method == "GET":
+        form.year.data = next((r["year"] for r in rows if not r["confirmed"]), None)
     status = 400 if form.errors else 200
     return render_template("calendar/index.html", form=form, rows=rows), status
