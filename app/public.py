@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from app import LOCALE_COOKIE
@@ -55,6 +55,3 @@ def dashboard():
 def healthz():
     return {"ok": True}
 
-
-def _column_url(types: tuple[str, ...]) -> str:
-    return url_for("notices.index", type=",".join(types))
