@@ -29,6 +29,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
+    from app.urls import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from app import LOCALE_COOKIE
+from app.urls import clamp_page, safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -22,7 +23,7 @@ def search():
     from notices import queries
 
     q = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
+    page = clamp_page(request.args.get("page", 1, type=int))
     results = queries.search(q, page) if q else None
     return render_template("public/search.html", q=q, results=results)
 
@@ -30,10 +31,7 @@ def search():
 @bp.route("/lang/<code>", methods=["GET"])
 def set_language(code: str):
     # A plain link (no JavaScript): remembers the choice in a cookie and goes back.
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request.args.get("next")) or "/")
     response.set_cookie(
         LOCALE_COOKIE,
         "en" if code == "en" else "zh_CN",
@@ -54,4 +52,3 @@ def dashboard():
 @bp.route("/healthz")
 def healthz():
     return {"ok": True}
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from app.api import paginated, time_iso
+from app.urls import clamp_page
 from notices import queries
 from notices.errors import NoticeNotFound
 from notices.models import Notice
@@ -21,7 +22,7 @@ def serialize(n: Notice) -> dict:
         "publicity_ends_at": time_iso(n.publicity_ends_at),
         "min_working_days": n.min_working_days,
         "corrects": n.corrects_id,
-        "corrected_by": [c.id for c in n.corrections if c.is_published],
+        "corrected_by": [c.id for c in n.published_corrections],
         "issuing_body": n.issuing_body,
         "legal_basis": n.legal_basis,
         "url": url_for("notices.detail", notice_id=n.id, _external=True),
@@ -43,7 +44,7 @@ def serialize(n: Notice) -> dict:
 @bp.route("")
 def list_notices():
     types = queries.parse_types(request.args.get("type"))
-    page = request.args.get("page", 1, type=int)
+    page = clamp_page(request.args.get("page", 1, type=int))
     return paginated(
         queries.published_page(types, page, 50),
         serialize,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from notices.rules import NOTICE_TYPES
@@ -18,7 +19,7 @@ def _optional_int(value):
 class NoticeForm(FlaskForm):
     type = SelectField(
         _l("公告类型"),
-        choices=[(t.code, t.label) for t in NOTICE_TYPES.values()],
+        choices=[SelectChoice(t.code, _l(t.label)) for t in NOTICE_TYPES.values()],
         validators=[DataRequired()],
     )
     title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])

@@ -73,6 +73,11 @@ class Notice(db.Model):
     def is_published(self) -> bool:
         return self.status == "published"
 
+    @property
+    def published_corrections(self) -> list[Notice]:
+        """Corrections the public may see (a draft correction announces nothing)."""
+        return [c for c in self.corrections if c.is_published]
+
 
 class NoticeAttachment(db.Model):
     __tablename__ = "notice_attachments"

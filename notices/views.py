@@ -15,10 +15,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.auth.guards import roles_required
 from app.storage import get_storage
+from app.urls import clamp_page
 from app.workdays import TZ
 from notices import markup, queries, rules, services
 from notices.errors import NoticeError, NoticeNotFound
@@ -59,7 +61,7 @@ def _get_or_404(fn, *args):
 @bp.route("/")
 def index():
     types = queries.parse_types(request.args.get("type"))
-    page = request.args.get("page", 1, type=int)
+    page = clamp_page(request.args.get("page", 1, type=int))
     pagination = queries.published_page(types, page, current_app.config["NOTICES_PER_PAGE"])
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
     return render_template(
@@ -114,7 +116,10 @@ def _form_input(form: NoticeForm) -> services.NoticeInput:
 
 
 def _prepare(form: NoticeForm) -> None:
-    form.corrects_id.choices = [(None, _("（不是更正公告）")), *queries.published_choices()]
+    form.corrects_id.choices = [
+        SelectChoice("", _("（不是更正公告）")),
+        *(SelectChoice(str(i), label) for i, label in queries.published_choices()),
+    ]
 
 
 def _error_onto(form, e: NoticeError) -> None:
@@ -128,7 +133,7 @@ def _error_onto(form, e: NoticeError) -> None:
 @staff_bp.route("/")
 @roles_required(*STAFF)
 def staff_index():
-    page = request.args.get("page", 1, type=int)
+    page = clamp_page(request.args.get("page", 1, type=int))
     return render_template(
         "notices/staff_index.html",
         pagination=queries.staff_list(page),

@@ -54,17 +54,27 @@ def csrf_token(client, path: str) -> str:
 
 
 class Browser:
-    """The Flask test client with a form helper that fetches the page's CSRF token first."""
+    """A browser of its own: the test client, each request in a fresh app context as in production.
+
+    (The `app` fixture keeps one context pushed for the test; without a context per request Flask
+    would reuse it, and Flask-Login's cached `current_user` in `g` would leak between browsers.)
+    `submit` fetches the form page's CSRF token first.
+    """
 
     def __init__(self, client):
         self.client = client
+        self.app = client.application
 
-    def get(self, *a, **kw):
-        return self.client.get(*a, **kw)
+    def open(self, path: str, method: str = "GET", **kw):
+        with self.app.app_context():
+            return self.client.open(path, method=method, **kw)
 
-    def post(self, *a, **kw):
-        return self.client.post(*a, **kw)
+    def get(self, path: str, **kw):
+        return self.open(path, "GET", **kw)
+
+    def post(self, path: str, **kw):
+        return self.open(path, "POST", **kw)
 
     def submit(self, path: str, data: dict | None = None, *, form_page: str | None = None, **kw):
-        token = csrf_token(self.client, form_page or path)
-        return self.client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
+        token = csrf_token(self, form_page or path)
+        return self.post(path, data={**(data or {}), "csrf_token": token}, **kw)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,22 +10,13 @@ from app.auth import services
 from app.auth.errors import LoginRefused
 from app.auth.forms import LoginForm
 from app.extensions import limiter
+from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,7 +33,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_("已登录：%(name)s", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("public.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

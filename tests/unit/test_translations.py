@@ -48,6 +48,6 @@ def test_every_message_of_the_interface_has_an_english_translation(tmp_path):
 
 
 def test_the_compiled_catalog_matches_the_translations():
-    po = {m.id: m.string for m in read_po(PO.open("rb")) if m.id}
+    po = {m.id: m.string for m in read_po(PO.open("rb")) if m.id and m.string}
     mo = {m.id: m.string for m in read_mo(MO.open("rb")) if m.id}
     assert po == mo, "the .mo is stale: run `make translations`"

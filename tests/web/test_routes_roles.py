@@ -1,0 +1,376 @@
+"""Every route × every role: each page admits exactly the roles it declares, refuses the others
+the intended way, and never answers 500.
+
+The intended answer is read from the view itself, not from a list kept here: `roles_required`
+leaves `allowed_roles` on the view, Flask-Login's `login_required` wraps it in its own function,
+and anything else is public. A route added tomorrow is covered without editing this file; a staff
+page that forgets its guard is caught by `test_every_staff_page_declares_the_roles_it_admits`.
+
+Each request runs in a fresh application context (see `Visitor`): the `app` fixture keeps one
+context pushed for the whole test, and Flask reuses a pushed context for test-client requests, so
+`g` — where Flask-Login caches `current_user` — would otherwise leak one client's login into the
+next client's request.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from argon2 import PasswordHasher
+from flask import url_for
+from flask_login import login_required
+from sqlalchemy import inspect, select
+
+from app import create_app
+from app.extensions import csrf, db
+from config import TestingConfig
+from notices import services
+from tests.factories import CSRF_RE, PASSWORD, make_notice, make_user
+
+ROLES = ("anonymous", "staff", "reviewer", "owner", "contractor", "admin")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+UNKNOWN_ID = 987_654
+PUBLIC, LOGIN = "public", "login"
+ARG_RE = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+
+
+# ---- the routes, read from a throw-away app at collection time ---------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: str
+    endpoint: str
+    methods: frozenset[str]
+    #: argument name → converter name ("default" for a plain <name>)
+    args: tuple[tuple[str, str], ...]
+
+    @property
+    def id(self) -> str:
+        return f"{'+'.join(sorted(self.methods))} {self.rule}"
+
+    @property
+    def post_only(self) -> bool:
+        return self.methods == {"POST"}
+
+    @property
+    def id_args(self) -> tuple[str, ...]:
+        """The arguments that name a record: `<int:notice_id>`, `<draw_id>`…"""
+        return tuple(name for name, conv in self.args if conv == "int" or name.endswith("id"))
+
+    def unknown(self, name: str) -> int | str:
+        return UNKNOWN_ID if dict(self.args)[name] == "int" else f"no-such-{UNKNOWN_ID}"
+
+
+def _discover() -> list[Route]:
+    with tempfile.TemporaryDirectory(prefix="smallworks-routes-") as tmp:
+        app = create_app(
+            TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://", UPLOAD_FOLDER=f"{tmp}/uploads"
+        )
+        routes = [
+            Route(
+                rule=rule.rule,
+                endpoint=rule.endpoint,
+                methods=frozenset(rule.methods - {"HEAD", "OPTIONS"}),
+                args=tuple((m["name"], m["conv"] or "default") for m in ARG_RE.finditer(rule.rule)),
+            )
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint != "static"
+        ]
+    return sorted(routes, key=lambda r: (r.rule, sorted(r.methods)))
+
+
+ROUTES = _discover()
+ID_ROUTES = [r for r in ROUTES if r.id_args]
+
+
+# ---- what each view intends --------------------------------------------------------------------
+
+_LOGIN_REQUIRED_CODE = login_required(lambda: None).__code__
+
+
+def intended_access(view) -> str | frozenset[str]:
+    """PUBLIC, LOGIN (any signed-in role) or the set of roles the view admits."""
+    layer, login = view, False
+    while layer is not None:
+        roles = getattr(layer, "allowed_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+        login = login or getattr(layer, "__code__", None) is _LOGIN_REQUIRED_CODE
+        layer = getattr(layer, "__wrapped__", None)
+    return LOGIN if login else PUBLIC
+
+
+def expected(access, role: str) -> str:
+    """One of: allowed; login (anonymous sent to the login page); forbidden (403)."""
+    if access == PUBLIC:
+        return "allowed"
+    if role == "anonymous":
+        return "login"
+    if access == LOGIN or role in access:
+        return "allowed"
+    return "forbidden"
+
+
+def csrf_exempt(app, endpoint: str) -> bool:
+    """Signed webhooks are the only views allowed to skip CSRF (DESIGN.md, Security defaults)."""
+    view = app.view_functions[endpoint]
+    name = f"{view.__module__}.{view.__name__}"
+    blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else None
+    return name in csrf._exempt_views or blueprint in csrf._exempt_blueprints
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+
+class Visitor:
+    """A browser of its own; every request runs in a fresh app context, as in production."""
+
+    def __init__(self, app, role: str = "anonymous"):
+        self.app, self.role = app, role
+        self.client = app.test_client()
+
+    def open(self, path: str, method: str = "GET", **kw):
+        with self.app.app_context():
+            return self.client.open(path, method=method, **kw)
+
+    def get(self, path: str, **kw):
+        return self.open(path, "GET", **kw)
+
+    def post(self, path: str, **kw):
+        return self.open(path, "POST", **kw)
+
+    def token(self) -> str:
+        # Any page that carries a form has the session's token: the login form for the anonymous,
+        # the logout button in the header for everyone signed in.
+        html = self.get("/login" if self.role == "anonymous" else "/").get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+
+def visitor(app, role: str) -> Visitor:
+    """An anonymous visitor, or one signed in through the login form as a new account of `role`."""
+    v = Visitor(app, role)
+    if role != "anonymous":
+        user = make_user(role)
+        html = v.get("/login").get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        assert match, "no CSRF token on /login"
+        data = {"username": user.username, "password": PASSWORD}
+        response = v.post("/login", data={**data, "csrf_token": match.group(1) or match.group(2)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return v
+
+
+def state(app) -> dict:
+    """Every row of every table, and the stored files: to show that a refusal changed nothing."""
+    with app.app_context():
+        existing = set(inspect(db.engine).get_table_names())
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in existing:
+                order = list(table.primary_key.columns) or list(table.columns)
+                rows[table.name] = [
+                    tuple(r) for r in db.session.execute(select(table).order_by(*order))
+                ]
+        folder = Path(app.config["UPLOAD_FOLDER"])
+        rows["files"] = sorted(str(p) for p in folder.rglob("*")) if folder.exists() else []
+        return rows
+
+
+@dataclass(frozen=True)
+class World:
+    """A published notice and a draft, each with an attachment, so that every id exists."""
+
+    published: int
+    published_attachment: int
+    draft: int
+    draft_attachment: int
+
+    def values(self, route: Route, public: bool) -> dict:
+        notice = self.published if public else self.draft
+        attachment = self.published_attachment if public else self.draft_attachment
+        known = {"notice_id": notice, "attachment_id": attachment, "code": "en"}
+        return {name: known.get(name, 1 if conv == "int" else "x") for name, conv in route.args}
+
+    def url(self, app, route: Route, public: bool, **override) -> str:
+        with app.test_request_context():
+            return url_for(route.endpoint, **{**self.values(route, public), **override})
+
+
+def build_world() -> World:
+    staff = None  # the system: no account, so no extra login-capable user in the matrix
+    published = make_notice(staff, publish=False, title="甬江街道某村道路硬化工程交易公告")
+    published_attachment = services.add_attachment(published.id, "交易文件.pdf", PDF, actor=staff)
+    services.publish(published.id, actor=staff)
+    draft = make_notice(staff, publish=False, title="尚未发布的草稿")
+    draft_attachment = services.add_attachment(draft.id, "草稿附件.pdf", PDF, actor=staff)
+    return World(published.id, published_attachment.id, draft.id, draft_attachment.id)
+
+
+def post_data(token: str | None) -> dict:
+    data = {"file": (io.BytesIO(PDF), "附件.pdf")}  # harmless for forms without a file field
+    if token:
+        data["csrf_token"] = token
+    return data
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
+
+
+def assert_outcome(response, outcome: str, url: str, *, what: str) -> None:
+    code = response.status_code
+    assert code < 500, f"{what}: server error {code}"
+    if outcome == "login":
+        assert is_login_redirect(response), f"{what}: expected a redirect to /login, got {code}"
+        location = urlsplit(response.headers["Location"])
+        assert parse_qs(location.query).get("next") == [url], f"{what}: next= is {location.query}"
+    elif outcome == "forbidden":
+        assert code == 403, f"{what}: expected 403, got {code}"
+    else:
+        assert code != 403, f"{what}: an admitted role got 403"
+        assert not is_login_redirect(response), f"{what}: an admitted role was sent to log in"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    # Hundreds of logins here: argon2id with its recommended cost takes ~0.15 s a hash. The
+    # cost parameters are not under test in this file (test_auth_web logs in with the real ones).
+    from app.auth import services as auth_services
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth_services, "_hasher", cheap)
+
+
+@pytest.fixture
+def frozen(now):
+    # A fixed working week in a year chinese-calendar covers, so publishing never depends on the
+    # day the suite runs (late December would touch an unconfirmed year).
+    return now(2026, 11, 25, 10, 0)
+
+
+# ---- the tests ---------------------------------------------------------------------------------
+
+
+def test_the_route_list_is_not_empty_and_covers_the_notice_pages():
+    endpoints = {r.endpoint for r in ROUTES}
+    assert {"public.home", "auth.login", "notices.detail", "notices_staff.publish"} <= endpoints
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_each_route_admits_the_roles_its_view_declares_and_refuses_the_others(
+    app, frozen, route, role
+):
+    world = build_world()
+    access = intended_access(app.view_functions[route.endpoint])
+    outcome = expected(access, role)
+    url = world.url(app, route, public=access == PUBLIC)
+    who = visitor(app, role)
+
+    if "GET" in route.methods:
+        before = state(app)
+        response = who.get(url)
+        assert_outcome(response, outcome, url, what=f"{role} GET {url}")
+        if outcome == "forbidden":
+            assert "无权访问" in response.get_data(as_text=True)
+        assert state(app) == before, f"GET {url} changed stored data"
+
+    if "POST" in route.methods:
+        # Without a token: CSRFProtect checks in before_request, i.e. before the view and its
+        # role guard, so every role — admitted or not, even anonymous — gets 400 here. What
+        # matters for a refused role is that nothing changed.
+        if not csrf_exempt(app, route.endpoint):
+            before = state(app)
+            response = who.post(url, data=post_data(None))
+            assert response.status_code == 400, f"{role} POST {url} without a token"
+            if not route.rule.startswith("/api/"):  # the API answers {"error": 400}
+                assert "请求有误" in response.get_data(as_text=True)
+            assert state(app) == before, f"{role} POST {url} without a token changed data"
+
+        # With a valid token the role guard decides: 302 to login, 403, or the view runs.
+        before = state(app)
+        response = who.post(url, data=post_data(who.token()))
+        assert_outcome(response, outcome, url, what=f"{role} POST {url} with a token")
+        if outcome != "allowed":
+            assert state(app) == before, f"refused {role} POST {url} changed data"
+
+
+def test_every_staff_page_declares_the_roles_it_admits(app):
+    unguarded = [
+        r.id
+        for r in ROUTES
+        if r.rule.startswith("/staff/")
+        and not isinstance(intended_access(app.view_functions[r.endpoint]), frozenset)
+    ]
+    assert unguarded == []
+
+
+def test_staff_pages_admit_staff_and_admin_only(app):
+    for route in ROUTES:
+        if route.rule.startswith("/staff/notices"):
+            assert intended_access(app.view_functions[route.endpoint]) == {"staff", "admin"}, (
+                route.id
+            )
+
+
+def _id_cases():
+    for route in ID_ROUTES:
+        yield pytest.param(route, route.id_args, id=f"{route.id} all ids unknown")
+        if len(route.id_args) > 1:
+            for name in route.id_args:
+                yield pytest.param(route, (name,), id=f"{route.id} {name} unknown")
+
+
+@pytest.mark.parametrize(("route", "unknown"), list(_id_cases()))
+def test_an_unknown_id_is_404_and_never_a_server_error(app, frozen, route, unknown):
+    world = build_world()
+    access = intended_access(app.view_functions[route.endpoint])
+    role = {PUBLIC: "anonymous", LOGIN: "staff"}.get(access) or sorted(access)[0]
+    url = world.url(app, route, public=access == PUBLIC, **{n: route.unknown(n) for n in unknown})
+    who = visitor(app, role)
+    before = state(app)
+    if "GET" in route.methods:
+        response = who.get(url)
+    else:
+        response = who.post(url, data=post_data(who.token()))
+    assert response.status_code == 404, f"{role} {url}: {response.status_code}"
+    assert state(app) == before
+
+
+def test_an_attachment_is_only_served_under_its_own_notice(app, frozen):
+    world = build_world()
+    other = make_notice(make_user("staff"), title="另一条公告")
+    who = Visitor(app)
+    response = who.get(f"/notices/{other.id}/attachments/{world.published_attachment}")
+    assert response.status_code == 404
+    # and a draft's attachment is not public through a published notice's address either
+    response = who.get(f"/notices/{world.published}/attachments/{world.draft_attachment}")
+    assert response.status_code == 404
+    assert (
+        who.get(f"/notices/{world.draft}/attachments/{world.draft_attachment}").status_code == 404
+    )
+
+
+BEYOND_INTEGER_RANGE = (2**31, 2**63)  # PostgreSQL INTEGER ends at 2**31-1, SQLite at 2**63-1
+
+
+@pytest.mark.parametrize(
+    "path", ["/notices/{}", "/api/v1/notices/{}", "/staff/notices/{}"], ids=lambda p: p
+)
+def test_an_id_beyond_the_database_integer_range_is_404_not_a_server_error(app, path):
+    who = visitor(app, "staff")
+    for number in BEYOND_INTEGER_RANGE:
+        try:
+            response = who.get(path.format(number))
+        except Exception as e:  # TESTING propagates exceptions instead of rendering 500
+            pytest.fail(f"{path.format(number)} raised {type(e).__name__}")
+        assert response.status_code == 404
