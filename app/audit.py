@@ -37,6 +37,9 @@ class Action(enum.StrEnum):
     NOTICE_ATTACHMENT_REMOVED = "notice:attachment_removed"
     NOTICE_PUBLISHED = "notice:published"
     NOTICE_PUBLICITY_EXTENDED = "notice:publicity_extended"
+    DRAW_COMMITTED = "draw:committed"
+    DRAW_DRAWN = "draw:drawn"
+    DRAW_ABANDONED = "draw:abandoned"
 
 
 class AuditEntry(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
@@ -76,11 +77,15 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 
 def run(echo: Callable[[str], None]) -> None:
+    from lottery.demo import seed as seed_draws
+
     passwords = _accounts(echo)
     if _has_notices():
         echo("demo data already present: passwords were reset")
     else:
-        _notices(echo)
+        staff = db.session.scalar(select(User).where(User.username == "staff"))
+        # Draws first: the trading notices print their seed commitments, the result its outcome.
+        _notices(echo, seed_draws(echo, staff))
     echo("")
     echo("演示账户 / demo accounts (password shown once):")
     for username, name, role, org in ACCOUNTS:
@@ -106,7 +111,15 @@ def _has_notices() -> bool:
     return db.session.scalar(select(Notice.id).limit(1)) is not None
 
 
-def _notices(echo) -> None:
+def _contract_price(control: Decimal, fixed: Decimal, rate_percent: str) -> Decimal:
+    """(control − non-competitive part) × (1 − rate) + part, rounded once to the fen (DESIGN.md)."""
+    price = (control - fixed) * (1 - Decimal(rate_percent) / 100) + fixed
+    return price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _notices(echo, draws: dict) -> None:
+    from lottery import services as draw_services
+    from lottery.demo import AWARD_COMPANIES
     from notices import services
     from notices.services import NoticeInput
 
@@ -125,6 +138,8 @@ def _notices(echo) -> None:
 
         return _with_demo_years(go, echo)
 
+    winner = draw_services.winners_of(draws["award"].draw_id)[0]
+    rate = draw_services.picked_option(draws["rate"].draw_id)
     echo("notices:")
     publish(
         70,
@@ -183,7 +198,9 @@ def _notices(echo) -> None:
             "洪塘街道鞍山村文化礼堂修缮工程交易公告",
             office,
             "小型建设工程交易规则第九条（交易公告不少于3个工作日）",
-            body=TRADING_BODY_1,
+            body=TRADING_BODY_1.format(
+                award=draws["award"].seed_commitment, rate=draws["rate"].seed_commitment
+            ),
         ),
     )
     publish(
@@ -204,7 +221,13 @@ def _notices(echo) -> None:
             "洪塘街道鞍山村文化礼堂修缮工程交易结果公告",
             office,
             "小型建设工程交易规则第十六条",
-            body=RESULT_BODY,
+            body=RESULT_BODY.format(
+                winner=AWARD_COMPANIES[winner],
+                rate=rate,
+                price=f"{_contract_price(Decimal('586400.00'), Decimal('18200.00'), rate):,}",
+                award=draws["award"].draw_id,
+                rate_draw=draws["rate"].draw_id,
+            ),
         ),
     )
     publish(
@@ -234,7 +257,7 @@ def _notices(echo) -> None:
             "甬江街道畈里塘村道路硬化工程交易公告",
             office,
             "小型建设工程交易规则第九条（交易公告不少于3个工作日）",
-            body=TRADING_BODY_3,
+            body=TRADING_BODY_3.format(award=draws["waiting"].seed_commitment),
         ),
         hour=10,
     )
@@ -319,6 +342,8 @@ TRADING_BODY_1 = """**项目名称**：洪塘街道鞍山村文化礼堂修缮�
 **交易响应截止**：公示期结束前
 
 **定标会议**：区公共资源交易中心一楼开标室
+
+**摇号种子承诺**（SHA-256，摇号后公布种子，任何人可验证）：承接单位摇号 `{award}`；下浮率摇号 `{rate}`
 """
 
 TRADING_BODY_2 = """**项目名称**：庄桥街道费市村排水管网改造工程
@@ -341,17 +366,19 @@ TRADING_BODY_3 = """**项目名称**：甬江街道畈里塘村道路硬化工�
 **交易响应截止**：公示期结束前，入围企业请登录平台提交交易响应承诺
 
 **定标会议**：区公共资源交易中心一楼开标室，欢迎现场监督
+
+**摇号种子承诺**（SHA-256）：承接单位摇号 `{award}`
 """
 
 CORRECTION_BODY = """原公告“工期：60日历天”更正为“工期：75日历天”，其他内容不变。"""
 
-RESULT_BODY = """**承接单位**：宁波甬江建设有限公司
+RESULT_BODY = """**承接单位**：{winner}
 
-**下浮率**：5.50%
+**下浮率**：{rate}%
 
-**合同价**：(586,400.00 − 18,200.00) × (1 − 5.50%) + 18,200.00 = 555,149.00元
+**合同价**：(586,400.00 − 18,200.00) × (1 − {rate}%) + 18,200.00 = {price}元
 
-摇号记录可在“摇号记录”栏目查看并自行验证。
+摇号记录：承接单位 {award}，下浮率 {rate_draw}。可在“摇号记录”栏目查看，并用公开的验证程序自行验证。
 """
 
 FAILED_BODY = """截至交易响应截止时间，提交交易响应承诺的企业不足3家，本次交易失败（流标）。

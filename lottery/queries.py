@@ -1,0 +1,35 @@
+"""Read-only queries of draws for pages and the API (no state changes here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from lottery import rules
+from lottery.errors import DrawNotFound
+from lottery.models import Draw
+
+
+def parse_status(raw: str | None) -> str | None:
+    """`?status=drawn` → "drawn"; anything unknown means all (a filter, not an error page)."""
+    return raw if raw in rules.STATUSES else None
+
+
+#: Far beyond any real list; keeps `?page=` from reaching SQL as an out-of-range OFFSET.
+MAX_PAGE = 100_000
+
+
+def page(status: str | None, page: int, per_page: int):
+    """Draws newest first (by commitment), optionally of one status."""
+    page = min(max(page, 1), MAX_PAGE)
+    stmt = select(Draw).order_by(Draw.committed_at.desc(), Draw.id.desc())
+    if status:
+        stmt = stmt.where(Draw.status == status)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def get(draw_id: str) -> Draw:
+    d = db.session.scalar(select(Draw).where(Draw.draw_id == draw_id))
+    if d is None:
+        raise DrawNotFound(f"抽签记录不存在：{draw_id}", f"No such draw: {draw_id}")
+    return d

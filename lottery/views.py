@@ -1,0 +1,324 @@
+"""Draw pages: the public list, record page, meeting screen and minutes PDF; the staff console."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app import clock
+from app.api import time_iso
+from app.auth.guards import roles_required
+from app.pdf import cjk_fonts
+from lottery import documents, queries, rules, services, verify
+from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
+from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
+
+bp = Blueprint("draws", __name__, url_prefix="/draws")
+staff_bp = Blueprint("draws_staff", __name__, url_prefix="/staff/draws")
+
+STAFF = services.STAFF_ROLES
+PER_PAGE = 20
+
+#: subject type → (endpoint, URL argument) of the subject's own page, registered by the domain
+#: that owns it (e.g. Trading: "project" → ("projects.detail", "code")). Without one, the record
+#: page links to a search for the subject's code among the notices.
+SUBJECT_PAGES: dict[str, tuple[str, str]] = {}
+
+
+def register_subject_page(subject_type: str, endpoint: str, argument: str) -> None:
+    SUBJECT_PAGES[subject_type] = (endpoint, argument)
+
+
+def _english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def _label(pair: tuple[str, ...]) -> str:
+    return pair[1] if _english() and len(pair) > 1 else pair[0]
+
+
+def subject_url(d) -> str:
+    endpoint = SUBJECT_PAGES.get(d.subject_type)
+    if endpoint and endpoint[0] in current_app.view_functions:
+        return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
+    return url_for("public.search", q=d.subject_code)
+
+
+def hex_groups(value: str | None) -> Markup:
+    """A hash in groups of eight with break opportunities: readable, wraps on a phone, copies whole."""
+    if not value:
+        return Markup("")
+    return Markup("<wbr>").join(
+        Markup('<span class="g">{}</span>').format(value[i : i + 8])
+        for i in range(0, len(value), 8)
+    )
+
+
+def breakable(value: str | None) -> Markup:
+    """Long URLs and hashes with break opportunities (after / . =, and every 16 hex digits), so
+    they wrap on a phone; copying the text gives it back unchanged."""
+    if not value:
+        return Markup("")
+    html = str(escape(value))  # entities contain none of / . = nor a run of hex digits
+    html = re.sub(
+        r"[0-9a-f]{17,}",
+        lambda m: "<wbr>".join(m[0][i : i + 16] for i in range(0, len(m[0]), 16)),
+        html,
+    )
+    return Markup(re.sub(r"(?<=[/.=])(?!$)", "<wbr>", html))  # noqa: S704 — escaped above
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    env = state.app.jinja_env
+    env.globals["draw_kind_label"] = lambda kind: _label(rules.KIND_LABELS[kind])
+    env.globals["draw_status_label"] = lambda status: _label(rules.STATUS_LABELS[status])
+    env.globals["draw_subject_label"] = lambda t: _label(rules.SUBJECT_TYPE_LABELS.get(t, (t,)))
+    env.globals["draw_subject_url"] = subject_url
+    env.filters["hex_groups"] = hex_groups
+    env.filters["breakable"] = breakable
+
+
+def _get_or_404(draw_id: str):
+    try:
+        return queries.get(draw_id)
+    except DrawNotFound:
+        abort(404)
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the public address, for printed documents (DESIGN.md: PUBLIC_BASE_URL)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _ranking_rows(d) -> list[dict]:
+    rows = []
+    for place, candidate in enumerate(d.result or [], start=1):
+        selected = d.kind == "pick" or place <= d.winners
+        rows.append(
+            {
+                "place": place,
+                "id": candidate,
+                "label": d.label(candidate),
+                "selected": selected,
+                "alternate": 0 if selected else place - d.winners,
+            }
+        )
+    return rows
+
+
+def _record(d) -> dict:
+    return rules.published_record(d, time_iso)
+
+
+def _proposed(d) -> tuple[services.CandidateList | None, str | None]:
+    """The candidates the draw would freeze now, or why there are none to show."""
+    if not d.is_committed:
+        return None, None
+    try:
+        return services.proposed_candidates(d), None
+    except rules.RuleError as e:  # a candidate source returned duplicates: say so, never draw
+        return None, e.message_en if _english() else e.message
+
+
+# ---- public ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    status = queries.parse_status(request.args.get("status"))
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "lottery/index.html",
+        pagination=queries.page(status, page, PER_PAGE),
+        status=status,
+        statuses=rules.STATUSES,
+    )
+
+
+@bp.route("/verify.py")
+def verifier():
+    """The standalone verifier (standard library only), to check any draw without this project."""
+    return send_file(
+        Path(verify.__file__),
+        mimetype="text/x-python",
+        as_attachment=True,
+        download_name="verify.py",
+    )
+
+
+@bp.route("/<draw_id>")
+def detail(draw_id: str):
+    d = _get_or_404(draw_id)
+    record = _record(d)
+    return render_template(
+        "lottery/detail.html",
+        draw=d,
+        record=record,
+        verdict=verify.verify_record(record) if not d.is_committed else None,
+        rows=_ranking_rows(d),
+        record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
+    )
+
+
+@bp.route("/<draw_id>/screen")
+def screen(draw_id: str):
+    """摇号现场大屏: large type for the projector; reloads itself every 5 s until the draw."""
+    d = _get_or_404(draw_id)
+    proposed, _error = _proposed(d)
+    return render_template(
+        "lottery/screen.html",
+        draw=d,
+        proposed=proposed,
+        rows=_ranking_rows(d),
+        record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
+    )
+
+
+@bp.route("/<draw_id>/minutes.pdf")
+def minutes(draw_id: str):
+    """摇号记录 (draw minutes) as a PDF with an embedded CJK font and a QR code to this record."""
+    d = _get_or_404(draw_id)
+    pdf = documents.minutes_pdf(
+        d,
+        _record(d),
+        fonts=cjk_fonts(current_app.config),
+        page_url=_public_url("draws.detail", draw_id=d.draw_id),
+        record_url=_public_url("draws_api.get_draw", draw_id=d.draw_id),
+        office_name=current_app.config["OFFICE_NAME"],
+        generated_at=clock.now(),
+        local=clock.local,
+    )
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        download_name=f"{d.draw_id}-摇号记录.pdf",
+        max_age=0,
+    )
+
+
+# ---- staff console --------------------------------------------------------------------------
+
+
+def _console(d, form: EntropyForm, *, status: int = 200, abandon_form: AbandonForm | None = None):
+    proposed, proposed_error = _proposed(d)
+    return render_template(
+        "lottery/console.html",
+        draw=d,
+        form=form,
+        abandon_form=abandon_form or AbandonForm(formdata=None),
+        proposed=proposed,
+        proposed_error=proposed_error,
+        max_entries=rules.MAX_ENTROPY_ENTRIES,
+        max_chars=rules.MAX_ENTROPY_CHARS,
+    ), status
+
+
+@staff_bp.route("/<draw_id>/console", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def console(draw_id: str):
+    """The staff's console beside the screen: type the entropy, review it, then draw."""
+    d = _get_or_404(draw_id)
+    form = EntropyForm()
+    if request.method == "GET":
+        return _console(d, form)
+    if request.form.get("edit"):
+        # Back from the review step with the entries as they were, to change them.
+        form.entries.data = "\n".join(request.form.getlist("entropy"))
+        return _console(d, form)
+    if not form.validate_on_submit():
+        return _console(d, form, status=400)
+    try:
+        entries = rules.parse_entropy_lines(form.entries.data or "")
+    except rules.RuleError as e:
+        form.entries.errors = [*form.entries.errors, e.message_en if _english() else e.message]
+        return _console(d, form, status=400)
+    proposed, _error = _proposed(d)
+    if d.is_committed and proposed is None:
+        flash(_("候选名单尚未确定，不能摇号"), "error")
+        return _console(d, form, status=409)
+    try:
+        entries = services.show_pending_entropy(draw_id, entries, actor=current_user)
+    except DrawClosed as e:
+        flash(e.localized(), "error")
+        return redirect(url_for("draws.detail", draw_id=draw_id))
+    except DrawError as e:
+        form.entries.errors = [*form.entries.errors, e.localized()]
+        return _console(d, form, status=400)
+    confirm = ConfirmDrawForm(
+        formdata=None, data={"entropy": entries, "candidates_digest": proposed.digest}
+    )
+    return render_template(
+        "lottery/review.html", draw=d, entries=entries, proposed=proposed, form=confirm
+    )
+
+
+@staff_bp.route("/<draw_id>/draw", methods=["POST"])
+@roles_required(*STAFF)
+def run_draw(draw_id: str):
+    """The confirmation: draws with exactly the reviewed entries, then shows the result on screen."""
+    d = _get_or_404(draw_id)
+    form = ConfirmDrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not d.is_committed:
+        flash(services.closed_error(d.status, d.draw_id).localized(), "error")
+        return redirect(url_for("draws.detail", draw_id=draw_id))
+    proposed, _error = _proposed(d)
+    if proposed is None or proposed.digest != form.candidates_digest.data:
+        flash(_("候选名单在核对之后发生了变化，请重新核对后再摇号"), "error")
+        return redirect(url_for(".console", draw_id=draw_id))
+    try:
+        services.draw(
+            draw_id,
+            form.entropy.data or [],
+            list(proposed.ids),
+            candidate_labels=proposed.labels,
+            actor=current_user,
+        )
+    except DrawForbidden:
+        abort(403)
+    except DrawClosed as e:
+        flash(e.localized(), "error")
+        return redirect(url_for("draws.detail", draw_id=draw_id))
+    except DrawError as e:
+        flash(e.localized(), "error")
+        return redirect(url_for(".console", draw_id=draw_id))
+    flash(_("摇号完成，结果已公布"), "success")
+    return redirect(url_for("draws.screen", draw_id=draw_id))
+
+
+@staff_bp.route("/<draw_id>/abandon", methods=["POST"])
+@roles_required(*STAFF)
+def abandon(draw_id: str):
+    d = _get_or_404(draw_id)
+    form = AbandonForm()
+    if not form.validate_on_submit():
+        return _console(d, EntropyForm(formdata=None), status=400, abandon_form=form)
+    try:
+        services.abandon(draw_id, form.reason.data, actor=current_user)
+    except DrawForbidden:
+        abort(403)
+    except DrawError as e:
+        flash(e.localized(), "error")
+        return redirect(url_for(".console", draw_id=draw_id))
+    flash(_("抽签已作废，种子已公开"), "success")
+    return redirect(url_for("draws.detail", draw_id=draw_id))

@@ -1,0 +1,540 @@
+"""Draws through the web: the public list, record page, meeting screen, minutes PDF and API, and
+the staff console (enter entropy → review → confirm), its roles and CSRF."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+from pypdf import PdfReader
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from lottery import services, verify
+from lottery.models import Draw
+from tests.factories import CSRF_RE, PASSWORD, make_user
+from tests.integration.test_lottery_services import CODES, COMPANIES, commit_award, commit_rate
+from tests.unit.test_lottery_rules import LOTTERY_MD_KEYS
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+
+class Visitor:
+    """A browser of its own; each request in a fresh app context (see test_notices_web)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+
+    def open(self, path: str, method: str = "GET", **kw):
+        with self.app.app_context():
+            return self.client.open(path, method=method, **kw)
+
+    def get(self, path: str, **kw):
+        return self.open(path, "GET", **kw)
+
+    def html(self, path: str, status: int = 200) -> str:
+        response = self.get(path)
+        assert response.status_code == status, (path, response.status_code)
+        return response.get_data(as_text=True)
+
+    def token(self) -> str:
+        # The login form carries one for the anonymous, the header's logout button for the others.
+        path = "/" if getattr(self, "user", None) else "/login"
+        match = CSRF_RE.search(self.html(path))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1) or match.group(2)
+
+    def post(self, path: str, data: dict | list | None = None, *, token: bool = True, **kw):
+        if token:
+            data = _with(data, "csrf_token", self.token())
+        elif isinstance(data, list):
+            data = MultiDict(data)
+        return self.open(path, "POST", data=data, **kw)
+
+
+def _with(data, key, value):
+    """Add a field to form data given as a dict or as (name, value) pairs (repeated names)."""
+    if isinstance(data, list):
+        return MultiDict([*data, (key, value)])
+    return {**(data or {}), key: value}
+
+
+def signed_in(app, role: str = "staff") -> Visitor:
+    user = make_user(role)
+    v = Visitor(app)
+    response = v.post("/login", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    v.user = user
+    return v
+
+
+def stored(draw_id: str) -> Draw:
+    db.session.rollback()  # a fresh snapshot: the requests ran in their own sessions
+    return db.session.scalar(db.select(Draw).where(Draw.draw_id == draw_id))
+
+
+def row(draw_id: str) -> tuple:
+    d = stored(draw_id)
+    return tuple(getattr(d, c.key) for c in Draw.__table__.columns)
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    # Many logins here; argon2's cost is not under test in this file (test_auth_web covers it).
+    from argon2 import PasswordHasher
+
+    from app.auth import services as auth_services
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth_services, "_hasher", cheap)
+
+
+@pytest.fixture
+def frozen(now):
+    return now(2026, 11, 25, 10, 0)
+
+
+@pytest.fixture
+def award(app, frozen):
+    return commit_award(make_user("staff"), candidates=CODES, candidate_labels=COMPANIES)
+
+
+# ---- public pages ------------------------------------------------------------------------------
+
+
+def test_the_main_navigation_links_to_the_draw_records(app):
+    html = Visitor(app).html("/")
+    assert '<a href="/draws/">摇号记录</a>' in html
+
+
+def test_the_list_shows_draws_newest_first_with_their_status(app, now):
+    staff = make_user("staff")
+    now(2026, 11, 2, 9, 0)
+    rate = commit_rate(staff)
+    now(2026, 11, 25, 9, 0)
+    award = commit_award(staff)
+    services.draw(rate.draw_id, ["19"], actor=staff)
+    html = Visitor(app).html("/draws/")
+    assert html.index(award.draw_id) < html.index(rate.draw_id)
+    assert "待摇号" in html and "已摇号" in html
+    drawn_only = Visitor(app).html("/draws/?status=drawn")
+    assert rate.draw_id in drawn_only and award.draw_id not in drawn_only
+
+
+def test_a_committed_draw_page_shows_the_commitment_and_candidates_but_never_the_seed(app, award):
+    who = Visitor(app)
+    html = who.html(f"/draws/{award.draw_id}")
+    plain = text_of(html).replace("\u200b", "")
+    assert award.seed_commitment[:8] in plain
+    assert "尚未公开" in plain
+    for code, name in COMPANIES.items():
+        assert code in plain and name in plain
+    assert '<meta name="ArticleTitle" content="甬江街道某村道路硬化工程 承接单位摇号">' in html
+    assert '<meta name="ColumnName" content="摇号记录">' in html
+    for path in (
+        f"/draws/{award.draw_id}",
+        f"/draws/{award.draw_id}/screen",
+        "/draws/",
+        f"/api/v1/draws/{award.draw_id}",
+        "/api/v1/draws",
+    ):
+        assert award.seed not in who.get(path).get_data(as_text=True), path
+    pdf = who.get(f"/draws/{award.draw_id}/minutes.pdf").data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert award.seed[:8] not in text.replace(" ", "")
+    assert award.seed_commitment[:8] in text
+
+
+def test_a_drawn_draw_page_shows_seed_entropy_ranking_verdict_and_how_to_verify(app, award):
+    staff = make_user("staff")
+    services.draw(award.draw_id, ["37", "张三 5"], actor=staff)
+    d = stored(award.draw_id)
+    html = Visitor(app).html(f"/draws/{award.draw_id}")
+    plain = text_of(html)
+    assert d.seed[:8] in plain and d.seed[-8:] in plain
+    assert "“37”" in plain and "“张三 5”" in plain
+    winner = d.result[0]
+    assert re.search(r"1\s*" + COMPANIES[winner] + r"\s*" + winner + r"\s*中选", plain)
+    assert "第1候补" in plain and "第4候补" in plain
+    assert "验证通过" in plain
+    command = f"python -m lottery.verify http://localhost/api/v1/draws/{award.draw_id}"
+    assert command in text_of(html.replace("<wbr>", ""))
+    assert f'href="/api/v1/draws/{award.draw_id}?download=1"' in html
+    assert 'href="/draws/verify.py"' in html
+    assert f'href="/draws/{award.draw_id}/minutes.pdf"' in html
+    assert "项目" in plain and "PRJ-2026-0007" in plain
+
+
+def test_an_abandoned_draw_page_shows_the_reason_and_the_revealed_seed(app, award):
+    services.abandon(award.draw_id, "定标会议因故取消", actor=make_user("staff"))
+    plain = text_of(Visitor(app).html(f"/draws/{award.draw_id}"))
+    assert "定标会议因故取消" in plain and "已作废" in plain
+    assert stored(award.draw_id).seed[:8] in plain
+
+
+@pytest.mark.parametrize("path", ["/draws/NOPE", "/draws/NOPE/screen", "/draws/NOPE/minutes.pdf"])
+def test_an_unknown_draw_is_a_404_page(app, path):
+    response = Visitor(app).get(path)
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True) or response.status_code == 404
+
+
+def test_an_unknown_draw_in_the_api_is_a_json_404(app):
+    response = Visitor(app).get("/api/v1/draws/NOPE")
+    assert response.status_code == 404 and response.get_json() == {"error": 404}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/draws/?page=99999999999",
+        "/api/v1/draws?page=99999999999",
+        f"/draws/?page={2**63}",
+        f"/api/v1/draws?page={2**64}",
+        "/api/v1/draws?page=-5",
+    ],
+)
+def test_a_huge_page_number_is_an_empty_page_not_a_server_error(app, path):
+    assert Visitor(app).get(path).status_code == 200
+
+
+# ---- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_record_has_exactly_the_keys_of_lottery_md_before_and_after_the_draw(app, award):
+    who = Visitor(app)
+    committed = who.get(f"/api/v1/draws/{award.draw_id}").get_json()
+    assert set(committed) == set(LOTTERY_MD_KEYS)
+    assert committed["seed"] is None and committed["result"] is None
+    assert committed["committed_at"] == "2026-11-25T10:00:00+08:00"
+
+    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    drawn = who.get(f"/api/v1/draws/{award.draw_id}").get_json()
+    assert set(drawn) == set(LOTTERY_MD_KEYS)
+    assert drawn["subject"] == {"type": "project", "code": "PRJ-2026-0007"}
+    assert drawn["drawn_at"].endswith("+08:00")
+    assert verify.verify_record(drawn).ok
+    assert who.get(f"/api/v1/draws/{award.draw_id}").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_an_abandoned_record_adds_only_the_abandon_reason(app, award):
+    services.abandon(award.draw_id, "会议取消", actor=make_user("staff"))
+    record = Visitor(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
+    assert set(record) == {*LOTTERY_MD_KEYS, "abandon_reason"}
+    assert record["abandon_reason"] == "会议取消"
+
+
+def test_the_api_list_pages_through_records_with_next(app, frozen):
+    staff = make_user("staff")
+    for i in range(52):
+        commit_rate(staff, draw_id=f"R-{i:02d}")
+    first = Visitor(app).get("/api/v1/draws").get_json()
+    assert len(first["items"]) == 50 and first["next"]
+    assert all(set(item) == set(LOTTERY_MD_KEYS) for item in first["items"])
+    second = Visitor(app).get(urlsplit(first["next"]).path + "?" + urlsplit(first["next"]).query)
+    assert len(second.get_json()["items"]) == 2 and second.get_json()["next"] is None
+
+
+def test_the_record_downloads_as_a_json_file_named_after_the_draw(app, award):
+    response = Visitor(app).get(f"/api/v1/draws/{award.draw_id}?download=1")
+    assert response.mimetype == "application/json"
+    assert f'filename="{award.draw_id}.json"' in response.headers["Content-Disposition"]
+    assert set(response.get_json()) == set(LOTTERY_MD_KEYS)
+
+
+def test_the_standalone_verifier_can_be_downloaded(app):
+    response = Visitor(app).get("/draws/verify.py")
+    assert response.status_code == 200
+    assert b"def verify_record" in response.data
+    assert not re.search(rb"^\s*(import|from)\s+numpy", response.data, re.M)
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+# ---- the meeting screen ------------------------------------------------------------------------
+
+
+def test_the_meeting_screen_refreshes_while_committed_and_shows_pending_entropy(app, award):
+    who = Visitor(app)
+    html = who.html(f"/draws/{award.draw_id}/screen")
+    assert '<meta http-equiv="refresh" content="5">' in html
+    assert "等待到场人员报出" in html
+    assert COMPANIES[CODES[0]] in html
+    assert "<script" not in html
+    services.show_pending_entropy(award.draw_id, ["37", "8812"], actor=make_user("staff"))
+    html = who.html(f"/draws/{award.draw_id}/screen")
+    assert "“37”" in html and "“8812”" in html and "核对" in html
+
+
+def test_the_meeting_screen_shows_the_ranking_after_the_draw_and_stops_refreshing(app, award):
+    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    d = stored(award.draw_id)
+    html = Visitor(app).html(f"/draws/{award.draw_id}/screen")
+    assert 'http-equiv="refresh"' not in html
+    assert 'class="winner"' in html and COMPANIES[d.result[0]] in html
+    assert html.index(COMPANIES[d.result[0]]) < html.index(COMPANIES[d.result[1]])
+    assert "第1候补" in html
+
+
+def test_a_pick_screen_shows_the_picked_option_large(app, frozen):
+    staff = make_user("staff")
+    rate = commit_rate(staff)
+    services.draw(rate.draw_id, ["19"], actor=staff)
+    picked = stored(rate.draw_id).result[0]
+    html = Visitor(app).html(f"/draws/{rate.draw_id}/screen")
+    assert f'<p class="picked">{picked}</p>' in html
+
+
+# ---- the minutes PDF ---------------------------------------------------------------------------
+
+
+def _fonts(reader: PdfReader) -> dict[str, bool]:
+    """BaseFont → embedded? for every font of every page (descendant fonts included)."""
+    found: dict[str, bool] = {}
+
+    def visit(font) -> None:
+        font = font.get_object()
+        for descendant in font.get("/DescendantFonts", []):
+            visit(descendant)
+        descriptor = font.get("/FontDescriptor")
+        embedded = False
+        if descriptor is not None:
+            descriptor = descriptor.get_object()
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        name = str(font.get("/BaseFont"))
+        found[name] = found.get(name, False) or embedded
+
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            visit(font)
+    return found
+
+
+def test_the_minutes_are_a_pdf_with_every_field_and_only_embedded_fonts(app, award):
+    services.draw(award.draw_id, ["37", "张三 5"], actor=make_user("staff"))
+    d = stored(award.draw_id)
+    response = Visitor(app).get(f"/draws/{award.draw_id}/minutes.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.data))
+    fonts = _fonts(reader)
+    assert fonts and all(fonts.values()), fonts
+    assert not any("STSong" in name for name in fonts)
+    text = "".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s", "", text)
+    for value in (d.draw_id, "smallworks-draw/1", d.seed, d.seed_commitment, "PRJ-2026-0007"):
+        assert value in flat, value
+    for value in ("摇号记录", "承接单位摇号", "张三5", "中选", "第1候补", "验证通过"):
+        assert value in flat, value
+    for code, name in COMPANIES.items():
+        assert code in flat and name in flat
+    assert "http://testserver/draws/PRJ-2026-0007-award" in flat  # PUBLIC_BASE_URL + path
+
+
+def test_the_minutes_of_a_committed_draw_say_it_is_not_drawn_yet(app, award):
+    response = Visitor(app).get(f"/draws/{award.draw_id}/minutes.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "尚未开奖" in text and "尚未公开" in text
+
+
+# ---- the staff console -------------------------------------------------------------------------
+
+
+def test_the_console_sends_the_anonymous_to_login_and_refuses_other_roles(app, award):
+    path = f"/staff/draws/{award.draw_id}/console"
+    response = Visitor(app).get(path)
+    assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
+    for role in ("contractor", "owner", "reviewer"):
+        assert signed_in(app, role).get(path).status_code == 403, role
+    for role in ("staff", "admin"):
+        assert signed_in(app, role).get(path).status_code == 200, role
+
+
+def test_a_contractor_cannot_run_a_draw_even_with_a_valid_form(app, award):
+    contractor = signed_in(app, "contractor")
+    before = row(award.draw_id)
+    response = contractor.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [("entropy", "37"), ("candidates_digest", "x")],
+    )
+    assert response.status_code == 403
+    assert row(award.draw_id) == before
+
+
+def test_staff_enter_review_and_confirm_the_entropy_and_the_screen_shows_the_result(app, award):
+    staff = signed_in(app)
+    console = staff.html(f"/staff/draws/{award.draw_id}/console")
+    assert "第一步" in console and COMPANIES[CODES[0]] in console
+
+    review = staff.post(
+        f"/staff/draws/{award.draw_id}/console", {"entries": " 37 \r\n\r\n8812\r\n张三 5\r\n"}
+    )
+    assert review.status_code == 200
+    page = review.get_data(as_text=True)
+    assert "第二步" in page
+    assert "“37”" in page and "“8812”" in page and "“张三 5”" in page
+    assert stored(award.draw_id).status == "committed"
+    assert stored(award.draw_id).pending_entropy == ["37", "8812", "张三 5"]
+    assert "“8812”" in Visitor(app).html(f"/draws/{award.draw_id}/screen")
+
+    # The confirmation carries exactly what was shown, in hidden fields.
+    hidden = re.findall(r'<input type="hidden" name="entropy" value="([^"]*)">', page)
+    assert [unescape(v) for v in hidden[:3]] == ["37", "8812", "张三 5"]
+    digest = re.search(r'name="candidates_digest" type="hidden" value="([0-9a-f]+)"', page)
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [*(("entropy", v) for v in ["37", "8812", "张三 5"]), ("candidates_digest", digest[1])],
+    )
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == f"/draws/{award.draw_id}/screen"
+    d = stored(award.draw_id)
+    assert d.status == "drawn" and d.public_entropy == ["37", "8812", "张三 5"]
+    assert d.drawn_by_id == staff.user.id
+    screen = staff.html(f"/draws/{award.draw_id}/screen")
+    assert "摇号完成" in screen and COMPANIES[d.result[0]] in screen
+    record = Visitor(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
+    assert verify.verify_record(record).ok
+
+
+def test_going_back_from_the_review_keeps_the_entries_for_editing(app, award):
+    staff = signed_in(app)
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/console",
+        [("edit", "1"), ("entropy", "37"), ("entropy", "8812")],
+    )
+    assert response.status_code == 200
+    assert re.search(r"<textarea[^>]*>\s*37\r?\n8812</textarea>", response.get_data(as_text=True))
+    assert stored(award.draw_id).status == "committed"
+
+
+def test_an_entry_longer_than_64_characters_is_refused_on_the_form_and_changes_nothing(app, award):
+    staff = signed_in(app)
+    before = row(award.draw_id)
+    response = staff.post(f"/staff/draws/{award.draw_id}/console", {"entries": "37\n" + "8" * 65})
+    assert response.status_code == 400
+    assert "第2项公开随机数超过64个字符" in response.get_data(as_text=True)
+    assert row(award.draw_id) == before
+
+
+def test_a_forged_confirmation_with_a_line_break_is_refused_and_changes_nothing(app, award):
+    staff = signed_in(app)
+    before = row(award.draw_id)
+    digest = services.proposed_candidates(stored(award.draw_id)).digest
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [("entropy", "37\n8812"), ("candidates_digest", digest)],
+    )
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path.endswith("/console")
+    assert row(award.draw_id) == before
+    assert "不能包含换行符" in staff.html(f"/staff/draws/{award.draw_id}/console")
+
+
+def test_a_confirmation_is_refused_when_the_candidates_changed_after_the_review(app, award):
+    staff = signed_in(app)
+    before = row(award.draw_id)
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [("entropy", "37"), ("candidates_digest", "0" * 64)],
+    )
+    assert response.status_code == 302
+    assert row(award.draw_id) == before
+
+
+def test_confirming_a_drawn_draw_again_is_refused_with_a_clear_message(app, award):
+    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    staff = signed_in(app)
+    before = row(award.draw_id)
+    digest = services.proposed_candidates(stored(award.draw_id)).digest
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/draw", [("entropy", "38"), ("candidates_digest", digest)]
+    )
+    assert response.status_code == 302
+    assert row(award.draw_id) == before
+    page = staff.html(urlsplit(response.headers["Location"]).path)
+    assert "已经摇号" in page
+    console = staff.html(f"/staff/draws/{award.draw_id}/console")
+    assert "不能再摇号" in console and "第一步" not in console
+
+
+def test_posting_without_a_csrf_token_is_refused_and_changes_nothing(app, award):
+    staff = signed_in(app)
+    before = row(award.draw_id)
+    for path, data in (
+        (f"/staff/draws/{award.draw_id}/console", {"entries": "37"}),
+        (f"/staff/draws/{award.draw_id}/draw", {"entropy": "37", "candidates_digest": "x"}),
+        (f"/staff/draws/{award.draw_id}/abandon", {"reason": "取消", "confirm": "y"}),
+    ):
+        response = staff.post(path, data, token=False)
+        assert response.status_code == 400, path
+    assert row(award.draw_id) == before
+
+
+def test_staff_abandon_a_draw_with_a_public_reason_after_ticking_the_confirmation(app, award):
+    staff = signed_in(app)
+    path = f"/staff/draws/{award.draw_id}/abandon"
+    unconfirmed = staff.post(path, {"reason": "会议取消"})
+    assert unconfirmed.status_code == 400 and "请勾选确认" in unconfirmed.get_data(as_text=True)
+    assert stored(award.draw_id).status == "committed"
+    response = staff.post(path, {"reason": "因台风预警，定标会议取消", "confirm": "y"})
+    assert response.status_code == 302
+    d = stored(award.draw_id)
+    assert d.status == "abandoned" and d.abandon_reason == "因台风预警，定标会议取消"
+    assert "因台风预警" in Visitor(app).html(f"/draws/{award.draw_id}")
+
+
+def test_a_draw_without_final_candidates_cannot_be_reviewed(app, frozen):
+    d = commit_award(make_user("staff"))  # a ranking whose candidates come at the meeting
+    staff = signed_in(app)
+    console = staff.html(f"/staff/draws/{d.draw_id}/console")
+    assert "候选名单尚未确定" in console
+    response = staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"})
+    assert response.status_code == 409
+    assert stored(d.draw_id).pending_entropy is None
+
+
+@pytest.fixture
+def project_source():
+    """A stand-in for Trading's candidate source of projects (respondents by project code)."""
+    lists: dict[str, services.CandidateList] = {}
+    services.register_candidate_source("project", lists.get)
+    yield lists
+    services._SOURCES.pop("project", None)
+
+
+def test_the_console_freezes_the_candidates_a_registered_source_gives_at_the_meeting(
+    app, frozen, project_source
+):
+    d = commit_award(make_user("staff"))  # candidates not final at the commitment
+    project_source["PRJ-2026-0007"] = services.CandidateList(tuple(reversed(CODES)), COMPANIES)
+    staff = signed_in(app)
+    assert COMPANIES[CODES[0]] in Visitor(app).html(f"/draws/{d.draw_id}/screen")
+    review = staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"})
+    page = review.get_data(as_text=True)
+    digest = re.search(r'name="candidates_digest" type="hidden" value="([0-9a-f]+)"', page)[1]
+    response = staff.post(
+        f"/staff/draws/{d.draw_id}/draw", [("entropy", "37"), ("candidates_digest", digest)]
+    )
+    assert response.status_code == 302
+    drawn = stored(d.draw_id)
+    assert drawn.candidates == CODES  # sorted by code point, not in the source's order
+    assert drawn.candidate_labels == COMPANIES
+
+
+def test_a_source_with_duplicate_candidates_is_reported_not_drawn(app, frozen, project_source):
+    d = commit_award(make_user("staff"))
+    project_source["PRJ-2026-0007"] = services.CandidateList((CODES[0], CODES[0]), {})
+    staff = signed_in(app)
+    console = staff.html(f"/staff/draws/{d.draw_id}/console")
+    assert "候选名单有重复项" in console and "第一步" not in console
+    assert staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"}).status_code == 409
+    assert Visitor(app).get(f"/draws/{d.draw_id}/screen").status_code == 200
+    assert stored(d.draw_id).status == "committed"
