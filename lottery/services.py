@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from lottery import engine, rules
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.models import Draw
@@ -102,22 +103,6 @@ def proposed_candidates(d: Draw) -> CandidateList | None:
 
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-
-def _transaction(fn):
-    """Run `fn` as one transaction: commit on success, roll back and re-raise on any error."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            result = fn(*args, **kwargs)
-            db.session.commit()
-            return result
-        except Exception:
-            db.session.rollback()
-            raise
-
-    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn
-    return wrapper
 
 
 def _checked(rule: Callable, *args):
@@ -258,7 +243,7 @@ def commit_draw_in_transaction(
     return d
 
 
-commit_draw = _transaction(commit_draw_in_transaction)
+commit_draw = transactional(commit_draw_in_transaction)
 commit_draw.__doc__ = (
     """Commit to a new draw in its own transaction; see `commit_draw_in_transaction`."""
 )
@@ -327,7 +312,7 @@ def commit_pick(
 # ---- the meeting ------------------------------------------------------------------------------
 
 
-@_transaction
+@transactional
 def show_pending_entropy(draw_id: str, entries: Sequence[str], *, actor) -> list[str]:
     """Show the entropy staff typed on the meeting screen while they check it with attendees.
 
@@ -414,7 +399,7 @@ def draw_in_transaction(
     return d
 
 
-@_transaction
+@transactional
 def draw(
     draw_id: str,
     public_entropy: Sequence[str],
@@ -470,7 +455,7 @@ def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
     return d
 
 
-@_transaction
+@transactional
 def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
     """Close a committed draw without drawing it: the reason is published and the seed revealed.
 

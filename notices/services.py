@@ -14,6 +14,7 @@ from app.audit import Action
 from app.calendar.services import calendar_changed, current_calendar
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
+from app.transactions import transactional
 from app.workdays import UnconfirmedYear, WorkCalendar
 from notices import rules
 from notices.errors import NoticeError, NoticeNotFound, UnconfirmedPublicity
@@ -120,22 +121,6 @@ def _get_draft(notice_id: int, *, lock: bool = False) -> Notice:
     return notice
 
 
-def _transaction(fn):
-    """Run `fn` as one transaction: commit on success, roll back and re-raise on any error."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            result = fn(*args, **kwargs)
-            db.session.commit()
-            return result
-        except Exception:
-            db.session.rollback()
-            raise
-
-    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn
-    return wrapper
-
-
 def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
     notice.type = data.type
     notice.title = data.title.strip()
@@ -149,7 +134,7 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
     notice.subject_id = data.subject_id
 
 
-@_transaction
+@transactional
 def create_draft(data: NoticeInput, *, actor=None) -> Notice:
     """Save a new draft. Nothing is public until `publish`."""
     return _create_draft(data, actor)
@@ -167,7 +152,7 @@ def _create_draft(data: NoticeInput, actor) -> Notice:
     return notice
 
 
-@_transaction
+@transactional
 def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     """Change a draft; a published notice is refused."""
     notice = _get_draft(notice_id, lock=True)
@@ -186,7 +171,7 @@ def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     return notice
 
 
-@_transaction
+@transactional
 def delete_draft(notice_id: int, *, actor=None) -> None:
     """Discard a draft that was never published (its files go too)."""
     notice = _get_draft(notice_id, lock=True)
@@ -244,7 +229,7 @@ def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) ->
         raise
 
 
-@_transaction
+@transactional
 def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
     notice = _get_draft(notice_id, lock=True)
     attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
@@ -301,7 +286,7 @@ def _publish(notice: Notice, actor) -> Notice:
     return notice
 
 
-@_transaction
+@transactional
 def publish(notice_id: int, *, actor=None) -> Notice:
     """Publish a draft now: fixes the publication time and the publicity end; immutable after."""
     notice = _get_draft(notice_id, lock=True)

@@ -17,6 +17,7 @@ from app.audit import Action
 from app.auth.errors import AccountError, LoginRefused
 from app.auth.models import ROLE_VALUES, User
 from app.extensions import db
+from app.transactions import transactional
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A real hash to verify against when the user does not exist, so timing does not reveal it.
@@ -47,6 +48,7 @@ def _check_password_strength(password: str) -> None:
         )
 
 
+@transactional
 def create_user(data: NewUser, *, actor=None) -> User:
     """Create an account. Refuses a bad username, unknown role, weak password or duplicate."""
     username = data.username.strip().lower()
@@ -65,46 +67,37 @@ def create_user(data: NewUser, *, actor=None) -> User:
         raise AccountError(
             f"用户名“{username}”已被使用", f"The username {username!r} is taken", field="username"
         )
-    try:
-        user = User(
-            username=username,
-            display_name=data.display_name.strip(),
-            role=data.role,
-            organisation=data.organisation.strip(),
-            password_hash=hash_password(data.password),
-            created_at=clock.now(),
-        )
-        db.session.add(user)
-        db.session.flush()
-        audit.record(
-            Action.USER_CREATED,
-            "user",
-            user.id,
-            actor=actor,
-            after={"username": user.username, "role": user.role, "organisation": user.organisation},
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    user = User(
+        username=username,
+        display_name=data.display_name.strip(),
+        role=data.role,
+        organisation=data.organisation.strip(),
+        password_hash=hash_password(data.password),
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        Action.USER_CREATED,
+        "user",
+        user.id,
+        actor=actor,
+        after={"username": user.username, "role": user.role, "organisation": user.organisation},
+    )
     return user
 
 
+@transactional
 def set_password(user_id: int, password: str, *, actor=None) -> None:
     """Replace an account's password and lift any lockout."""
     _check_password_strength(password)
-    try:
-        user = db.session.get(User, user_id)
-        if user is None:
-            raise AccountError("账户不存在", "No such account")
-        user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
-        audit.record(Action.USER_PASSWORD_CHANGED, "user", user.id, actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("账户不存在", "No such account")
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(Action.USER_PASSWORD_CHANGED, "user", user.id, actor=actor)
 
 
 def authenticate(username: str, password: str) -> User:

@@ -12,6 +12,7 @@ from app.audit import Action
 from app.calendar.errors import CalendarError
 from app.calendar.models import CalendarDay, CalendarYear
 from app.extensions import db
+from app.transactions import transactional
 from app.workdays import WorkCalendar, YearArrangement
 
 _signals = Namespace()
@@ -56,6 +57,7 @@ def build_arrangement(
         raise CalendarError(str(e), str(e)) from None
 
 
+@transactional
 def confirm_year(
     arrangement: YearArrangement, *, actor=None, is_demo: bool = False
 ) -> CalendarYear:
@@ -64,37 +66,32 @@ def confirm_year(
     A replacement may lengthen running publicity periods but never shortens one (DESIGN.md):
     listeners of `calendar_changed` apply that rule and write their own audit entries.
     """
-    try:
-        row = db.session.get(CalendarYear, arrangement.year)
-        before = None
-        if row is not None:
-            before = _snapshot(arrangement_of(row), row.notice_number)
-            row.days.clear()
-            db.session.flush()
-        else:
-            row = CalendarYear(year=arrangement.year)
-            db.session.add(row)
-        row.notice_number = arrangement.notice_number
-        row.is_demo = is_demo
-        row.confirmed_at = clock.now()
-        row.confirmed_by_id = getattr(actor, "id", None)
-        row.days = [CalendarDay(day=d, kind="holiday") for d in sorted(arrangement.holidays)] + [
-            CalendarDay(day=d, kind="makeup_workday") for d in sorted(arrangement.makeup_workdays)
-        ]
+    row = db.session.get(CalendarYear, arrangement.year)
+    before = None
+    if row is not None:
+        before = _snapshot(arrangement_of(row), row.notice_number)
+        row.days.clear()
         db.session.flush()
-        audit.record(
-            Action.CALENDAR_YEAR_CONFIRMED,
-            "calendar_year",
-            arrangement.year,
-            actor=actor,
-            before=before,
-            after=_snapshot(arrangement, arrangement.notice_number) | {"is_demo": is_demo},
-        )
-        calendar_changed.send(current_calendar(), actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    else:
+        row = CalendarYear(year=arrangement.year)
+        db.session.add(row)
+    row.notice_number = arrangement.notice_number
+    row.is_demo = is_demo
+    row.confirmed_at = clock.now()
+    row.confirmed_by_id = getattr(actor, "id", None)
+    row.days = [CalendarDay(day=d, kind="holiday") for d in sorted(arrangement.holidays)] + [
+        CalendarDay(day=d, kind="makeup_workday") for d in sorted(arrangement.makeup_workdays)
+    ]
+    db.session.flush()
+    audit.record(
+        Action.CALENDAR_YEAR_CONFIRMED,
+        "calendar_year",
+        arrangement.year,
+        actor=actor,
+        before=before,
+        after=_snapshot(arrangement, arrangement.notice_number) | {"is_demo": is_demo},
+    )
+    calendar_changed.send(current_calendar(), actor=actor)
     return row
 
 
