@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE = ["app/workdays.py", "app/clock.py", "lottery/engine.py", "notices/rules.py"]
+PURE = [
+    "app/workdays.py",
+    "app/clock.py",
+    "lottery/engine.py",
+    "notices/rules.py",
+    "contractors/identity.py",
+]
 DOMAINS = ("notices", "lottery", "contractors", "contracts")
 
 
