@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, render_template, request
@@ -162,6 +163,17 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("localtime")
     def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
         return clock.local(moment).strftime(fmt) if moment else ""
+
+    @app.template_filter("period_end")
+    def period_end(moment):
+        """An exclusive end at local midnight reads as the last day's 24:00, as official notices
+        write it (公示期至11月30日24时); other moments read as they are."""
+        if not moment:
+            return ""
+        local = clock.local(moment)
+        if (local.hour, local.minute, local.second) == (0, 0, 0):
+            return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
+        return local.strftime("%Y-%m-%d %H:%M")
 
     @app.template_filter("localdate")
     def localdate(moment):

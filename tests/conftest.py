@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 from app import clock, create_app
 from app.extensions import db, limiter
 from config import TestingConfig, _normalise_db_url
-from tests.factories import PASSWORD, Browser, make_user
+from tests.factories import Browser, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -116,7 +116,7 @@ def now():
 
 @pytest.fixture
 def client(app):
-    return Browser(app.test_client())
+    return Browser(app)
 
 
 @pytest.fixture
@@ -124,13 +124,6 @@ def login_as(app):
     """`login_as("staff")` → a Browser logged in as a new account of that role (and the user)."""
 
     def login(role: str):
-        user = make_user(role)
-        browser = Browser(app.test_client())
-        response = browser.submit(
-            "/login", {"username": user.username, "password": PASSWORD}, form_page="/login"
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        browser.user = user
-        return browser
+        return signed_in(app, role)
 
     return login

@@ -1,8 +1,12 @@
-"""Factories as plain functions, and a test client that submits forms with their CSRF token."""
+"""Factories as plain functions, and `Browser`: a test client that sends forms with their CSRF token
+and signs in through the login form (`signed_in`)."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from werkzeug.datastructures import MultiDict
 
 PASSWORD = "correct horse battery"
 
@@ -41,16 +45,18 @@ def make_notice(actor=None, publish: bool = True, **overrides):
     return services.publish(notice.id, actor=actor) if publish else notice
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
 
 
-def csrf_token(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
+def with_field(data, key: str, value):
+    """Add a field to form data given as a dict or as (name, value) pairs (repeated names)."""
+    if isinstance(data, list):
+        return MultiDict([*data, (key, value)])
+    return {**(data or {}), key: value}
 
 
 class Browser:
@@ -58,12 +64,15 @@ class Browser:
 
     (The `app` fixture keeps one context pushed for the test; without a context per request Flask
     would reuse it, and Flask-Login's cached `current_user` in `g` would leak between browsers.)
-    `submit` fetches the form page's CSRF token first.
+    Requests come from `address` (the login rate limit is per address). `post` adds the session's
+    CSRF token unless told `token=False`; `submit` takes it from the form's own page.
     """
 
-    def __init__(self, client):
-        self.client = client
-        self.app = client.application
+    def __init__(self, app, address: str = "127.0.0.1"):
+        self.app = app
+        self.client = app.test_client()
+        self.client.environ_base["REMOTE_ADDR"] = address
+        self.user = None  # the account, when signed in through `signed_in`
 
     def open(self, path: str, method: str = "GET", **kw):
         with self.app.app_context():
@@ -72,9 +81,67 @@ class Browser:
     def get(self, path: str, **kw):
         return self.open(path, "GET", **kw)
 
-    def post(self, path: str, **kw):
-        return self.open(path, "POST", **kw)
+    def html(self, path: str, status: int = 200) -> str:
+        response = self.get(path)
+        assert response.status_code == status, (path, response.status_code)
+        return response.get_data(as_text=True)
 
-    def submit(self, path: str, data: dict | None = None, *, form_page: str | None = None, **kw):
-        token = csrf_token(self, form_page or path)
-        return self.post(path, data={**(data or {}), "csrf_token": token}, **kw)
+    def token(self, page: str | None = None) -> str:
+        """The session's CSRF token, read from `page`; by default from a page that always carries
+        it: the login form for the anonymous, the header's logout button for the signed in."""
+        page = page or ("/" if self.user else "/login")
+        match = CSRF_RE.search(self.html(page))
+        assert match, f"no CSRF token on {page}"
+        return match.group(1) or match.group(2)
+
+    def post(self, path: str, data: dict | list | None = None, *, token: bool = True, **kw):
+        """POST form data (a dict, or (name, value) pairs for repeated names), with the session's
+        CSRF token unless `token=False`."""
+        if token:
+            data = with_field(data, "csrf_token", self.token())
+        elif isinstance(data, list):
+            data = MultiDict(data)
+        return self.open(path, "POST", data=data, **kw)
+
+    def submit(self, path: str, data=None, *, form_page: str | None = None, **kw):
+        """POST a form with the CSRF token of its page (`form_page`, else `path` itself)."""
+        data = with_field(data, "csrf_token", self.token(form_page or path))
+        return self.post(path, data, token=False, **kw)
+
+    def login(self, username: str, password: str, *, path: str = "/login", **extra):
+        data = {"username": username, "password": password, **extra}
+        return self.submit(path, data, form_page="/login")
+
+    def signed_in(self) -> bool:
+        return self.get("/dashboard").status_code == 200
+
+
+def signed_in(app, role: str = "staff") -> Browser:
+    """A Browser signed in through the login form as a new account of `role` (as `.user`)."""
+    user = make_user(role)
+    browser = Browser(app)
+    response = browser.login(user.username, PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    browser.user = user
+    return browser
+
+
+def use_cheap_password_hashes(monkeypatch) -> None:
+    """For files with many logins: argon2id at its recommended cost takes ~0.15 s a hash, and the
+    cost is not under test there (test_auth_web logs in with the real one)."""
+    from argon2 import PasswordHasher
+
+    from app.auth import services as auth_services
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth_services, "_hasher", cheap)
+
+
+def browser_host(location: str) -> str | None:
+    """The host a browser would go to for this Location (WHATWG: tabs and newlines dropped,
+    backslashes read as slashes), or None if it stays on this site."""
+    cleaned = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return parts.scheme  # javascript:, data: …: never on this site
+    return parts.netloc or None

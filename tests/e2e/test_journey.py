@@ -50,7 +50,7 @@ def test_staff_publish_a_trading_notice_and_the_public_reads_it_running(
     expect(page).to_have_url(re.compile(rf"{re.escape(base)}/staff/notices/\d+$"))
     expect(page.get_by_text("预览：此公告尚未发布，公众不可见。")).to_be_visible()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
-    expect(page.get_by_text("如今日发布：至 2026-12-01 00:00（3个工作日）")).to_be_visible()
+    expect(page.get_by_text("如今日发布：至 2026-11-30 24:00（3个工作日）")).to_be_visible()
     page.screenshot(path=str(screenshots / "e2e-preview-1280.png"), full_page=True)
 
     page.get_by_role("button", name="确认发布").click()
@@ -76,7 +76,7 @@ def test_staff_publish_a_trading_notice_and_the_public_reads_it_running(
 
     expect(page).to_have_url(detail_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.locator(".publicity")).to_contain_text("2026-11-25 10:00 至 2026-12-01 00:00")
+    expect(page.locator(".publicity")).to_contain_text("2026-11-25 10:00 至 2026-11-30 24:00")
     expect(page.locator(".publicity").get_by_text("公示中")).to_be_visible()
     expect(page.locator(".body strong")).to_have_text("控制价")
     page.screenshot(path=str(screenshots / "e2e-public-detail-1280.png"), full_page=True)

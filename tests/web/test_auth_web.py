@@ -14,44 +14,10 @@ from app import clock
 from app.auth.models import User
 from app.extensions import db
 from config import ProductionConfig
-from tests.factories import CSRF_RE, PASSWORD, make_user
+from tests.factories import PASSWORD, Browser, browser_host, make_user
 
 WRONG = "not the password at all"
 REFUSED = "用户名或密码不正确"
-
-
-class Visitor:
-    """A browser of its own; every request runs in a fresh app context, as in production.
-
-    (The `app` fixture keeps one context pushed for the whole test and Flask reuses it for
-    test-client requests, which would share Flask-Login's cached `current_user` in `g` between
-    different clients.)
-    """
-
-    def __init__(self, app, address: str = "127.0.0.1"):
-        self.app = app
-        self.client = app.test_client()
-        self.environ = {"REMOTE_ADDR": address}
-
-    def open(self, path: str, method: str = "GET", **kw):
-        with self.app.app_context():
-            return self.client.open(path, method=method, environ_base=self.environ, **kw)
-
-    def get(self, path: str, **kw):
-        return self.open(path, "GET", **kw)
-
-    def token(self, page: str = "/login") -> str:
-        match = CSRF_RE.search(self.get(page).get_data(as_text=True))
-        assert match, f"no CSRF token on {page}"
-        return match.group(1) or match.group(2)
-
-    def login(self, username: str, password: str, *, path: str = "/login", **extra):
-        data = {"username": username, "password": password, "csrf_token": self.token(), **extra}
-        return self.open(path, "POST", data=data)
-
-    def signed_in(self) -> bool:
-        response = self.get("/dashboard")
-        return response.status_code == 200
 
 
 def error_summary(response) -> str:
@@ -86,22 +52,12 @@ def cookie(response, name: str) -> dict:
     raise AssertionError(f"no {name} cookie set")
 
 
-def browser_host(location: str) -> str | None:
-    """The host a browser would go to for this Location (WHATWG: tabs and newlines dropped,
-    backslashes read as slashes), or None if it stays on this site."""
-    cleaned = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
-    parts = urlsplit(cleaned)
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        return parts.scheme  # javascript:, data: …: never on this site
-    return parts.netloc or None
-
-
 # ---- login and logout --------------------------------------------------------------------------
 
 
 def test_a_user_logs_in_and_out_through_the_forms(app):
     user = make_user("staff", display_name="张晓明")
-    v = Visitor(app)
+    v = Browser(app)
     page = v.get("/login")
     assert page.status_code == 200
     assert 'name="username"' in page.get_data(as_text=True)
@@ -112,7 +68,7 @@ def test_a_user_logs_in_and_out_through_the_forms(app):
     dashboard = v.get("/dashboard").get_data(as_text=True)
     assert "已登录：张晓明" in dashboard and "工作台" in dashboard
 
-    response = v.open("/logout", "POST", data={"csrf_token": v.token("/dashboard")})
+    response = v.submit("/logout", form_page="/dashboard")
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/"
     assert "已退出登录" in v.get("/").get_data(as_text=True)
@@ -129,18 +85,18 @@ def test_passwords_are_stored_as_argon2id_hashes(app):
 
 def test_a_logout_without_a_csrf_token_is_refused_and_the_user_stays_signed_in(app):
     user = make_user("staff")
-    v = Visitor(app)
+    v = Browser(app)
     assert v.login(user.username, PASSWORD).status_code == 302
-    response = v.open("/logout", "POST")
+    response = v.post("/logout", token=False)
     assert response.status_code == 400
     assert v.signed_in()
 
 
 def test_a_login_post_without_a_csrf_token_is_refused(app):
     user = make_user("staff")
-    v = Visitor(app)
+    v = Browser(app)
     v.get("/login")
-    response = v.open("/login", "POST", data={"username": user.username, "password": PASSWORD})
+    response = v.post("/login", {"username": user.username, "password": PASSWORD}, token=False)
     assert response.status_code == 400
     assert "请求有误" in response.get_data(as_text=True)
     assert not v.signed_in()
@@ -149,8 +105,8 @@ def test_a_login_post_without_a_csrf_token_is_refused(app):
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_chinese_message(app):
     user = make_user("staff")
-    wrong_password = Visitor(app).login(user.username, WRONG)
-    unknown_user = Visitor(app).login("nobody-here", WRONG)
+    wrong_password = Browser(app).login(user.username, WRONG)
+    unknown_user = Browser(app).login("nobody-here", WRONG)
     assert wrong_password.status_code == unknown_user.status_code == 400
     assert REFUSED in error_summary(wrong_password)
     assert error_summary(wrong_password) == error_summary(unknown_user)
@@ -159,7 +115,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_chinese_message(app):
 def test_an_account_is_locked_after_five_failed_logins_and_opens_again_after_the_lockout(app, now):
     now(2026, 11, 25, 10, 0)
     user = make_user("staff")
-    v = Visitor(app)
+    v = Browser(app)
     for attempt in range(1, 6):
         response = v.login(user.username, WRONG)
         assert response.status_code == 400, attempt
@@ -182,7 +138,7 @@ def test_an_account_is_locked_after_five_failed_logins_and_opens_again_after_the
 def test_the_login_rate_limit_applies_per_address(app):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     user = make_user("staff")
-    v = Visitor(app, "203.0.113.7")
+    v = Browser(app, "203.0.113.7")
     for _ in range(3):
         assert v.login(user.username, WRONG).status_code == 400
     response = v.login(user.username, PASSWORD)
@@ -193,7 +149,7 @@ def test_the_login_rate_limit_applies_per_address(app):
     assert not v.signed_in()
     # Reading the login page is not throttled, and another address is not affected.
     assert v.get("/login").status_code == 200
-    assert Visitor(app, "198.51.100.9").login(user.username, PASSWORD).status_code == 302
+    assert Browser(app, "198.51.100.9").login(user.username, PASSWORD).status_code == 302
 
 
 # ---- where the login goes next -----------------------------------------------------------------
@@ -201,7 +157,7 @@ def test_the_login_rate_limit_applies_per_address(app):
 
 def test_after_login_the_user_goes_back_to_the_page_they_asked_for(app):
     user = make_user("staff")
-    v = Visitor(app)
+    v = Browser(app)
     response = v.get("/staff/notices/?page=1")
     assert response.status_code == 302
     login_url = urlsplit(response.headers["Location"])
@@ -227,12 +183,11 @@ def test_after_login_the_user_goes_back_to_the_page_they_asked_for(app):
 )
 def test_next_does_not_allow_an_open_redirect(app, target):
     user = make_user("staff")
-    v = Visitor(app)
-    response = v.open(
+    v = Browser(app)
+    response = v.post(
         "/login",
-        "POST",
+        {"username": user.username, "password": PASSWORD},
         query_string={"next": target},
-        data={"username": user.username, "password": PASSWORD, "csrf_token": v.token()},
     )
     assert response.status_code == 302
     location = response.headers["Location"]
@@ -244,7 +199,7 @@ def test_next_does_not_allow_an_open_redirect(app, target):
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(app):
     user = make_user("staff")
-    response = Visitor(app).login(user.username, PASSWORD)
+    response = Browser(app).login(user.username, PASSWORD)
     session = cookie(response, app.config["SESSION_COOKIE_NAME"])
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
@@ -253,7 +208,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(app):
 
 def test_the_remember_me_cookie_is_httponly_and_samesite_lax(app):
     user = make_user("staff")
-    response = Visitor(app).login(user.username, PASSWORD, remember="y")
+    response = Browser(app).login(user.username, PASSWORD, remember="y")
     remember = cookie(response, app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     assert remember["httponly"] is True
     assert remember["samesite"] == "Lax"
@@ -269,7 +224,7 @@ def test_a_lockout_survives_a_new_browser(app, now):
     now(2026, 11, 25, 10, 0)
     user = make_user("staff")
     for _ in range(5):
-        Visitor(app).login(user.username, WRONG)
-    assert "锁定" in error_summary(Visitor(app).login(user.username, PASSWORD))
+        Browser(app).login(user.username, WRONG)
+    assert "锁定" in error_summary(Browser(app).login(user.username, PASSWORD))
     clock.advance(timedelta(minutes=16))
-    assert Visitor(app).login(user.username, PASSWORD).status_code == 302
+    assert Browser(app).login(user.username, PASSWORD).status_code == 302

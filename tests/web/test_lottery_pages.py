@@ -10,66 +10,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
-from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from lottery import services, verify
 from lottery.models import Draw
-from tests.factories import CSRF_RE, PASSWORD, make_user
+from tests.factories import Browser, make_user, signed_in, use_cheap_password_hashes
 from tests.integration.test_lottery_services import CODES, COMPANIES, commit_award, commit_rate
 from tests.unit.test_lottery_rules import LOTTERY_MD_KEYS
 
 # ---- helpers -----------------------------------------------------------------------------------
-
-
-class Visitor:
-    """A browser of its own; each request in a fresh app context (see test_notices_web)."""
-
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-
-    def open(self, path: str, method: str = "GET", **kw):
-        with self.app.app_context():
-            return self.client.open(path, method=method, **kw)
-
-    def get(self, path: str, **kw):
-        return self.open(path, "GET", **kw)
-
-    def html(self, path: str, status: int = 200) -> str:
-        response = self.get(path)
-        assert response.status_code == status, (path, response.status_code)
-        return response.get_data(as_text=True)
-
-    def token(self) -> str:
-        # The login form carries one for the anonymous, the header's logout button for the others.
-        path = "/" if getattr(self, "user", None) else "/login"
-        match = CSRF_RE.search(self.html(path))
-        assert match, f"no CSRF token on {path}"
-        return match.group(1) or match.group(2)
-
-    def post(self, path: str, data: dict | list | None = None, *, token: bool = True, **kw):
-        if token:
-            data = _with(data, "csrf_token", self.token())
-        elif isinstance(data, list):
-            data = MultiDict(data)
-        return self.open(path, "POST", data=data, **kw)
-
-
-def _with(data, key, value):
-    """Add a field to form data given as a dict or as (name, value) pairs (repeated names)."""
-    if isinstance(data, list):
-        return MultiDict([*data, (key, value)])
-    return {**(data or {}), key: value}
-
-
-def signed_in(app, role: str = "staff") -> Visitor:
-    user = make_user(role)
-    v = Visitor(app)
-    response = v.post("/login", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    v.user = user
-    return v
 
 
 def stored(draw_id: str) -> Draw:
@@ -88,13 +37,7 @@ def text_of(html: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch):
-    # Many logins here; argon2's cost is not under test in this file (test_auth_web covers it).
-    from argon2 import PasswordHasher
-
-    from app.auth import services as auth_services
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(auth_services, "_hasher", cheap)
+    use_cheap_password_hashes(monkeypatch)  # many logins here
 
 
 @pytest.fixture
@@ -111,7 +54,7 @@ def award(app, frozen):
 
 
 def test_the_main_navigation_links_to_the_draw_records(app):
-    html = Visitor(app).html("/")
+    html = Browser(app).html("/")
     assert '<a href="/draws/">摇号记录</a>' in html
 
 
@@ -122,15 +65,15 @@ def test_the_list_shows_draws_newest_first_with_their_status(app, now):
     now(2026, 11, 25, 9, 0)
     award = commit_award(staff)
     services.draw(rate.draw_id, ["19"], actor=staff)
-    html = Visitor(app).html("/draws/")
+    html = Browser(app).html("/draws/")
     assert html.index(award.draw_id) < html.index(rate.draw_id)
     assert "待摇号" in html and "已摇号" in html
-    drawn_only = Visitor(app).html("/draws/?status=drawn")
+    drawn_only = Browser(app).html("/draws/?status=drawn")
     assert rate.draw_id in drawn_only and award.draw_id not in drawn_only
 
 
 def test_a_committed_draw_page_shows_the_commitment_and_candidates_but_never_the_seed(app, award):
-    who = Visitor(app)
+    who = Browser(app)
     html = who.html(f"/draws/{award.draw_id}")
     plain = text_of(html).replace("\u200b", "")
     assert award.seed_commitment[:8] in plain
@@ -157,7 +100,7 @@ def test_a_drawn_draw_page_shows_seed_entropy_ranking_verdict_and_how_to_verify(
     staff = make_user("staff")
     services.draw(award.draw_id, ["37", "张三 5"], actor=staff)
     d = stored(award.draw_id)
-    html = Visitor(app).html(f"/draws/{award.draw_id}")
+    html = Browser(app).html(f"/draws/{award.draw_id}")
     plain = text_of(html)
     assert d.seed[:8] in plain and d.seed[-8:] in plain
     assert "“37”" in plain and "“张三 5”" in plain
@@ -175,20 +118,20 @@ def test_a_drawn_draw_page_shows_seed_entropy_ranking_verdict_and_how_to_verify(
 
 def test_an_abandoned_draw_page_shows_the_reason_and_the_revealed_seed(app, award):
     services.abandon(award.draw_id, "定标会议因故取消", actor=make_user("staff"))
-    plain = text_of(Visitor(app).html(f"/draws/{award.draw_id}"))
+    plain = text_of(Browser(app).html(f"/draws/{award.draw_id}"))
     assert "定标会议因故取消" in plain and "已作废" in plain
     assert stored(award.draw_id).seed[:8] in plain
 
 
 @pytest.mark.parametrize("path", ["/draws/NOPE", "/draws/NOPE/screen", "/draws/NOPE/minutes.pdf"])
 def test_an_unknown_draw_is_a_404_page(app, path):
-    response = Visitor(app).get(path)
+    response = Browser(app).get(path)
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True) or response.status_code == 404
 
 
 def test_an_unknown_draw_in_the_api_is_a_json_404(app):
-    response = Visitor(app).get("/api/v1/draws/NOPE")
+    response = Browser(app).get("/api/v1/draws/NOPE")
     assert response.status_code == 404 and response.get_json() == {"error": 404}
 
 
@@ -203,14 +146,14 @@ def test_an_unknown_draw_in_the_api_is_a_json_404(app):
     ],
 )
 def test_a_huge_page_number_is_an_empty_page_not_a_server_error(app, path):
-    assert Visitor(app).get(path).status_code == 200
+    assert Browser(app).get(path).status_code == 200
 
 
 # ---- the API -----------------------------------------------------------------------------------
 
 
 def test_the_api_record_has_exactly_the_keys_of_lottery_md_before_and_after_the_draw(app, award):
-    who = Visitor(app)
+    who = Browser(app)
     committed = who.get(f"/api/v1/draws/{award.draw_id}").get_json()
     assert set(committed) == set(LOTTERY_MD_KEYS)
     assert committed["seed"] is None and committed["result"] is None
@@ -227,7 +170,7 @@ def test_the_api_record_has_exactly_the_keys_of_lottery_md_before_and_after_the_
 
 def test_an_abandoned_record_adds_only_the_abandon_reason(app, award):
     services.abandon(award.draw_id, "会议取消", actor=make_user("staff"))
-    record = Visitor(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
+    record = Browser(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
     assert set(record) == {*LOTTERY_MD_KEYS, "abandon_reason"}
     assert record["abandon_reason"] == "会议取消"
 
@@ -236,22 +179,22 @@ def test_the_api_list_pages_through_records_with_next(app, frozen):
     staff = make_user("staff")
     for i in range(52):
         commit_rate(staff, draw_id=f"R-{i:02d}")
-    first = Visitor(app).get("/api/v1/draws").get_json()
+    first = Browser(app).get("/api/v1/draws").get_json()
     assert len(first["items"]) == 50 and first["next"]
     assert all(set(item) == set(LOTTERY_MD_KEYS) for item in first["items"])
-    second = Visitor(app).get(urlsplit(first["next"]).path + "?" + urlsplit(first["next"]).query)
+    second = Browser(app).get(urlsplit(first["next"]).path + "?" + urlsplit(first["next"]).query)
     assert len(second.get_json()["items"]) == 2 and second.get_json()["next"] is None
 
 
 def test_the_record_downloads_as_a_json_file_named_after_the_draw(app, award):
-    response = Visitor(app).get(f"/api/v1/draws/{award.draw_id}?download=1")
+    response = Browser(app).get(f"/api/v1/draws/{award.draw_id}?download=1")
     assert response.mimetype == "application/json"
     assert f'filename="{award.draw_id}.json"' in response.headers["Content-Disposition"]
     assert set(response.get_json()) == set(LOTTERY_MD_KEYS)
 
 
 def test_the_standalone_verifier_can_be_downloaded(app):
-    response = Visitor(app).get("/draws/verify.py")
+    response = Browser(app).get("/draws/verify.py")
     assert response.status_code == 200
     assert b"def verify_record" in response.data
     assert not re.search(rb"^\s*(import|from)\s+numpy", response.data, re.M)
@@ -262,7 +205,7 @@ def test_the_standalone_verifier_can_be_downloaded(app):
 
 
 def test_the_meeting_screen_refreshes_while_committed_and_shows_pending_entropy(app, award):
-    who = Visitor(app)
+    who = Browser(app)
     html = who.html(f"/draws/{award.draw_id}/screen")
     assert '<meta http-equiv="refresh" content="5">' in html
     assert "等待到场人员报出" in html
@@ -276,7 +219,7 @@ def test_the_meeting_screen_refreshes_while_committed_and_shows_pending_entropy(
 def test_the_meeting_screen_shows_the_ranking_after_the_draw_and_stops_refreshing(app, award):
     services.draw(award.draw_id, ["37"], actor=make_user("staff"))
     d = stored(award.draw_id)
-    html = Visitor(app).html(f"/draws/{award.draw_id}/screen")
+    html = Browser(app).html(f"/draws/{award.draw_id}/screen")
     assert 'http-equiv="refresh"' not in html
     assert 'class="winner"' in html and COMPANIES[d.result[0]] in html
     assert html.index(COMPANIES[d.result[0]]) < html.index(COMPANIES[d.result[1]])
@@ -288,7 +231,7 @@ def test_a_pick_screen_shows_the_picked_option_large(app, frozen):
     rate = commit_rate(staff)
     services.draw(rate.draw_id, ["19"], actor=staff)
     picked = stored(rate.draw_id).result[0]
-    html = Visitor(app).html(f"/draws/{rate.draw_id}/screen")
+    html = Browser(app).html(f"/draws/{rate.draw_id}/screen")
     assert f'<p class="picked">{picked}</p>' in html
 
 
@@ -321,7 +264,7 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
 def test_the_minutes_are_a_pdf_with_every_field_and_only_embedded_fonts(app, award):
     services.draw(award.draw_id, ["37", "张三 5"], actor=make_user("staff"))
     d = stored(award.draw_id)
-    response = Visitor(app).get(f"/draws/{award.draw_id}/minutes.pdf")
+    response = Browser(app).get(f"/draws/{award.draw_id}/minutes.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(response.data))
@@ -340,7 +283,7 @@ def test_the_minutes_are_a_pdf_with_every_field_and_only_embedded_fonts(app, awa
 
 
 def test_the_minutes_of_a_committed_draw_say_it_is_not_drawn_yet(app, award):
-    response = Visitor(app).get(f"/draws/{award.draw_id}/minutes.pdf")
+    response = Browser(app).get(f"/draws/{award.draw_id}/minutes.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "尚未开奖" in text and "尚未公开" in text
 
@@ -350,7 +293,7 @@ def test_the_minutes_of_a_committed_draw_say_it_is_not_drawn_yet(app, award):
 
 def test_the_console_sends_the_anonymous_to_login_and_refuses_other_roles(app, award):
     path = f"/staff/draws/{award.draw_id}/console"
-    response = Visitor(app).get(path)
+    response = Browser(app).get(path)
     assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
     for role in ("contractor", "owner", "reviewer"):
         assert signed_in(app, role).get(path).status_code == 403, role
@@ -383,7 +326,7 @@ def test_staff_enter_review_and_confirm_the_entropy_and_the_screen_shows_the_res
     assert "“37”" in page and "“8812”" in page and "“张三 5”" in page
     assert stored(award.draw_id).status == "committed"
     assert stored(award.draw_id).pending_entropy == ["37", "8812", "张三 5"]
-    assert "“8812”" in Visitor(app).html(f"/draws/{award.draw_id}/screen")
+    assert "“8812”" in Browser(app).html(f"/draws/{award.draw_id}/screen")
 
     # The confirmation carries exactly what was shown, in hidden fields.
     hidden = re.findall(r'<input type="hidden" name="entropy" value="([^"]*)">', page)
@@ -400,7 +343,7 @@ def test_staff_enter_review_and_confirm_the_entropy_and_the_screen_shows_the_res
     assert d.drawn_by_id == staff.user.id
     screen = staff.html(f"/draws/{award.draw_id}/screen")
     assert "摇号完成" in screen and COMPANIES[d.result[0]] in screen
-    record = Visitor(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
+    record = Browser(app).get(f"/api/v1/draws/{award.draw_id}").get_json()
     assert verify.verify_record(record).ok
 
 
@@ -488,7 +431,7 @@ def test_staff_abandon_a_draw_with_a_public_reason_after_ticking_the_confirmatio
     assert response.status_code == 302
     d = stored(award.draw_id)
     assert d.status == "abandoned" and d.abandon_reason == "因台风预警，定标会议取消"
-    assert "因台风预警" in Visitor(app).html(f"/draws/{award.draw_id}")
+    assert "因台风预警" in Browser(app).html(f"/draws/{award.draw_id}")
 
 
 def test_a_draw_without_final_candidates_cannot_be_reviewed(app, frozen):
@@ -516,7 +459,7 @@ def test_the_console_freezes_the_candidates_a_registered_source_gives_at_the_mee
     d = commit_award(make_user("staff"))  # candidates not final at the commitment
     project_source["PRJ-2026-0007"] = services.CandidateList(tuple(reversed(CODES)), COMPANIES)
     staff = signed_in(app)
-    assert COMPANIES[CODES[0]] in Visitor(app).html(f"/draws/{d.draw_id}/screen")
+    assert COMPANIES[CODES[0]] in Browser(app).html(f"/draws/{d.draw_id}/screen")
     review = staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"})
     page = review.get_data(as_text=True)
     digest = re.search(r'name="candidates_digest" type="hidden" value="([0-9a-f]+)"', page)[1]
@@ -536,5 +479,5 @@ def test_a_source_with_duplicate_candidates_is_reported_not_drawn(app, frozen, p
     console = staff.html(f"/staff/draws/{d.draw_id}/console")
     assert "候选名单有重复项" in console and "第一步" not in console
     assert staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"}).status_code == 409
-    assert Visitor(app).get(f"/draws/{d.draw_id}/screen").status_code == 200
+    assert Browser(app).get(f"/draws/{d.draw_id}/screen").status_code == 200
     assert stored(d.draw_id).status == "committed"

@@ -21,9 +21,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from notices import services
 from notices.models import Notice, NoticeAttachment
-from tests.factories import CSRF_RE, PASSWORD, make_notice, make_user
+from tests.factories import PDF, Browser, browser_host, make_notice, signed_in
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 TITLE = "甬江街道孔浦村道路硬化工程交易公告"
 API_FIELDS = {
@@ -39,46 +38,6 @@ API_FIELDS = {
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-
-
-class Visitor:
-    """A browser of its own; every request runs in a fresh app context, as in production.
-
-    (The `app` fixture keeps one context pushed for the whole test and Flask reuses it for
-    test-client requests, which would share Flask-Login's cached `current_user` in `g` between
-    different clients.)
-    """
-
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-
-    def open(self, path: str, method: str = "GET", **kw):
-        with self.app.app_context():
-            return self.client.open(path, method=method, **kw)
-
-    def get(self, path: str, **kw):
-        return self.open(path, "GET", **kw)
-
-    def html(self, path: str, status: int = 200) -> str:
-        response = self.get(path)
-        assert response.status_code == status, (path, response.status_code)
-        return response.get_data(as_text=True)
-
-    def submit(self, path: str, data: dict | None = None, *, form_page: str | None = None, **kw):
-        match = CSRF_RE.search(self.html(form_page or path))
-        assert match, f"no CSRF token on {form_page or path}"
-        data = {**(data or {}), "csrf_token": match.group(1) or match.group(2)}
-        return self.open(path, "POST", data=data, **kw)
-
-
-def signed_in(app, role: str = "staff") -> Visitor:
-    user = make_user(role)
-    v = Visitor(app)
-    response = v.submit("/login", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    v.user = user
-    return v
 
 
 class Meta(HTMLParser):
@@ -117,7 +76,7 @@ def stored_files(app) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def draft_through_form(staff: Visitor, **fields) -> int:
+def draft_through_form(staff: Browser, **fields) -> int:
     data = {
         "type": "trading_notice",
         "title": TITLE,
@@ -132,7 +91,7 @@ def draft_through_form(staff: Visitor, **fields) -> int:
     return int(match.group(1))
 
 
-def publish_through_form(staff: Visitor, notice_id: int):
+def publish_through_form(staff: Browser, notice_id: int):
     return staff.submit(
         f"/staff/notices/{notice_id}/publish", form_page=f"/staff/notices/{notice_id}"
     )
@@ -150,7 +109,7 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
     app, frozen, now
 ):
     staff = signed_in(app)
-    public = Visitor(app)
+    public = Browser(app)
 
     form = staff.html("/staff/notices/new")
     assert "起草公告" in form and 'name="title"' in form
@@ -159,7 +118,7 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
     preview = staff.html(f"/staff/notices/{notice_id}")
     assert "预览：此公告尚未发布，公众不可见。" in preview
     assert TITLE in preview and "<strong>控制价</strong>" in preview
-    assert "如今日发布：至 2026-12-01 00:00（3个工作日）" in preview
+    assert "如今日发布：至 2026-11-30 24:00（3个工作日）" in preview
 
     # Not public yet: no page, not in the lists, not in the API.
     public.html(f"/notices/{notice_id}", status=404)
@@ -189,7 +148,8 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
     page = public.html(f"/notices/{notice_id}")
     assert TITLE in page
     assert "公示期" in page
-    assert "2026-11-25 10:00 至 2026-12-01 00:00" in page
+    assert "2026-11-25 10:00 至 2026-11-30 24:00" in re.sub(r"<[^>]+>", "", page)
+    assert 'datetime="2026-12-01T00:00:00+08:00"' in page  # the exclusive end, machine-readable
     assert "3个工作日，发布次日起算" in page
     assert "公示中" in page and "已结束" not in page
     assert "区公共资源交易管理办公室" in page
@@ -207,7 +167,7 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
 
 def test_a_draft_is_404_for_the_public_and_absent_from_the_lists_search_and_api(app, frozen):
     draft = make_notice(publish=False, title="尚未发布的草稿公告")
-    public = Visitor(app)
+    public = Browser(app)
     public.html(f"/notices/{draft.id}", status=404)
     assert public.get(f"/api/v1/notices/{draft.id}").status_code == 404
     assert public.get("/api/v1/notices").get_json() == {"items": [], "next": None}
@@ -278,7 +238,7 @@ def test_the_attachment_is_served_as_a_download_with_its_chinese_name_and_nosnif
     draft = make_notice(publish=False)
     attachment = services.add_attachment(draft.id, "征集文件（2026年）.pdf", PDF)
     services.publish(draft.id)
-    response = Visitor(app).get(f"/notices/{draft.id}/attachments/{attachment.id}")
+    response = Browser(app).get(f"/notices/{draft.id}/attachments/{attachment.id}")
     assert response.status_code == 200
     assert response.get_data() == PDF
     assert response.mimetype == "application/pdf"
@@ -297,7 +257,7 @@ def test_the_attachment_is_served_as_a_download_with_its_chinese_name_and_nosnif
 def test_the_notices_api_has_the_design_envelope_fields_and_times_in_plus_eight(app, frozen):
     published = make_notice(title=TITLE)
     make_notice(type="policy", title="小型建设工程交易规则", body="规则正文")
-    body = Visitor(app).get("/api/v1/notices").get_json()
+    body = Browser(app).get("/api/v1/notices").get_json()
     assert set(body) == {"items", "next"}
     assert body["next"] is None
     assert len(body["items"]) == 2
@@ -320,7 +280,7 @@ def test_the_notices_api_has_the_design_envelope_fields_and_times_in_plus_eight(
     policy = by_type["policy"]
     assert policy["publicity_ends_at"] is None and policy["min_working_days"] is None
 
-    one = Visitor(app).get(f"/api/v1/notices/{published.id}").get_json()
+    one = Browser(app).get(f"/api/v1/notices/{published.id}").get_json()
     assert {k: one[k] for k in API_FIELDS} == {k: trading[k] for k in API_FIELDS}
 
 
@@ -328,7 +288,7 @@ def test_the_api_pages_over_more_notices_than_fit_on_one_page_through_next(app, 
     total = 53
     ids = {make_notice(title=f"交易公告第{i}号").id for i in range(total)}
     policy = make_notice(type="policy", title="办事指南")
-    public = Visitor(app)
+    public = Browser(app)
 
     seen, url, pages = [], "/api/v1/notices?type=trading_notice", 0
     while url:
@@ -352,7 +312,7 @@ def test_the_api_pages_over_more_notices_than_fit_on_one_page_through_next(app, 
 
 def test_an_api_page_beyond_the_last_is_empty_not_an_error(app, frozen):
     make_notice()
-    body = Visitor(app).get("/api/v1/notices?page=99").get_json()
+    body = Browser(app).get("/api/v1/notices?page=99").get_json()
     assert body == {"items": [], "next": None}
 
 
@@ -361,7 +321,7 @@ def test_a_huge_page_number_is_an_empty_page_not_a_server_error(app, frozen, pat
     make_notice()
     separator = "" if path.endswith("&") else "?"
     try:
-        response = Visitor(app).get(f"{path}{separator}page={2**63}")
+        response = Browser(app).get(f"{path}{separator}page={2**63}")
     except Exception as e:  # TESTING propagates exceptions instead of rendering 500
         pytest.fail(f"{type(e).__name__}: {e}"[:200])
     assert response.status_code in (200, 404)
@@ -384,7 +344,7 @@ def test_a_correction_links_from_the_corrected_notice_and_names_it_in_the_api(ap
     )
     assert publish_through_form(staff, correction_id).status_code == 302
 
-    public = Visitor(app)
+    public = Browser(app)
     page = public.html(f"/notices/{original.id}")
     assert "本公告已更正" in page
     assert f'href="/notices/{correction_id}"' in page
@@ -402,7 +362,7 @@ def test_a_draft_correction_is_not_announced_on_the_corrected_notice(app, frozen
     make_notice(
         publish=False, type="correction", corrects_id=original.id, title="尚未发布的更正公告"
     )
-    public = Visitor(app)
+    public = Browser(app)
     for path in (f"/notices/{original.id}", "/", "/notices/"):
         html = public.html(path)
         assert "本公告已更正" not in html and "已更正" not in html, path
@@ -415,7 +375,7 @@ def test_the_home_page_lists_notices_by_column(app, frozen):
     make_notice(title=TITLE)
     make_notice(type="policy", title="小型建设工程交易规则（试行）", body="规则")
     make_notice(type="pool_call", title="预选承包商名录库征集公告")
-    html = Visitor(app).html("/")
+    html = Browser(app).html("/")
     trading = column(html, "trading")
     assert "交易公告" in trading and TITLE in trading
     assert "小型建设工程交易规则（试行）" not in trading
@@ -426,7 +386,7 @@ def test_the_home_page_lists_notices_by_column(app, frozen):
 
 def test_a_detail_page_carries_the_government_website_meta_tags(app, frozen):
     notice = make_notice(title=TITLE, issuing_body="区公共资源交易管理办公室")
-    meta = Meta(Visitor(app).html(f"/notices/{notice.id}")).meta
+    meta = Meta(Browser(app).html(f"/notices/{notice.id}")).meta
     assert meta["SiteName"] == "小型建设工程公开交易平台"
     assert meta["ColumnName"] == "交易公告"
     assert meta["ArticleTitle"] == TITLE
@@ -436,12 +396,12 @@ def test_a_detail_page_carries_the_government_website_meta_tags(app, frozen):
 
 def test_a_notice_body_cannot_carry_script_into_the_page(app, frozen):
     notice = make_notice(body='正文<script>alert("x")</script><img src=x onerror="alert(1)">')
-    html = Visitor(app).html(f"/notices/{notice.id}")
+    html = Browser(app).html(f"/notices/{notice.id}")
     assert "<script>alert" not in html and "onerror" not in html
 
 
 def test_the_english_switch_sets_html_lang_to_en_and_back(app):
-    public = Visitor(app)
+    public = Browser(app)
     assert Meta(public.html("/")).lang == "zh-CN"
     response = public.get("/lang/en?next=/notices/")
     assert response.status_code == 302
@@ -452,7 +412,7 @@ def test_the_english_switch_sets_html_lang_to_en_and_back(app):
 
 
 def test_the_english_page_is_in_english(app):
-    public = Visitor(app)
+    public = Browser(app)
     public.get("/lang/en?next=/")
     html = public.html("/")
     assert "All notices" in html and "Log in" in html
@@ -461,26 +421,19 @@ def test_the_english_page_is_in_english(app):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_the_language_switch_only_goes_back_to_this_site(app, target):
-    response = Visitor(app).get("/lang/en", query_string={"next": target})
+    response = Browser(app).get("/lang/en", query_string={"next": target})
     assert response.status_code == 302
-    assert _browser_host(response.headers["Location"]) is None
+    assert browser_host(response.headers["Location"]) is None
 
 
 def test_the_language_switch_cannot_be_turned_into_a_redirect_elsewhere_with_a_tab(app):
-    response = Visitor(app).get("/lang/en", query_string={"next": "/\t/evil.example"})
-    assert _browser_host(response.headers["Location"]) is None
-
-
-def _browser_host(location: str) -> str | None:
-    """The host a browser would go to for this Location (WHATWG: tabs and newlines dropped,
-    backslashes read as slashes), or None if it stays on this site."""
-    cleaned = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
-    return urlsplit(cleaned).netloc or None
+    response = Browser(app).get("/lang/en", query_string={"next": "/\t/evil.example"})
+    assert browser_host(response.headers["Location"]) is None
 
 
 @pytest.mark.parametrize("path", ["/", "/notices/", "/login", "/search?q=工程", "/no-such-page"])
 def test_pages_set_a_content_security_policy(app, path):
-    response = Visitor(app).get(path)
+    response = Browser(app).get(path)
     policy = response.headers.get("Content-Security-Policy", "")
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
@@ -490,12 +443,12 @@ def test_pages_set_a_content_security_policy(app, path):
 
 
 def test_the_404_page_is_in_chinese(app):
-    response = Visitor(app).get("/no-such-page")
+    response = Browser(app).get("/no-such-page")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "页面不存在" in html and "返回首页" in html
     assert Meta(html).lang == "zh-CN"
-    assert Visitor(app).get("/api/v1/notices/987654").get_json() == {"error": 404}
+    assert Browser(app).get("/api/v1/notices/987654").get_json() == {"error": 404}
 
 
 def test_a_published_notice_cannot_be_edited_deleted_or_have_its_attachments_removed(app, frozen):
@@ -535,4 +488,4 @@ def test_a_published_notice_cannot_be_edited_deleted_or_have_its_attachments_rem
         content_type="multipart/form-data",
     )
     assert snapshot() == before
-    assert "篡改后的标题" not in Visitor(app).html(f"/notices/{nid}")
+    assert "篡改后的标题" not in Browser(app).html(f"/notices/{nid}")

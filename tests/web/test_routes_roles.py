@@ -6,10 +6,10 @@ leaves `allowed_roles` on the view, Flask-Login's `login_required` wraps it in i
 and anything else is public. A route added tomorrow is covered without editing this file; a staff
 page that forgets its guard is caught by `test_every_staff_page_declares_the_roles_it_admits`.
 
-Each request runs in a fresh application context (see `Visitor`): the `app` fixture keeps one
-context pushed for the whole test, and Flask reuses a pushed context for test-client requests, so
-`g` — where Flask-Login caches `current_user` — would otherwise leak one client's login into the
-next client's request.
+Each request runs in a fresh application context (see `tests.factories.Browser`): the `app`
+fixture keeps one context pushed for the whole test, and Flask reuses a pushed context for
+test-client requests, so `g` — where Flask-Login caches `current_user` — would otherwise leak one
+client's login into the next client's request.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from flask import url_for
 from flask_login import login_required
 from sqlalchemy import inspect, select
@@ -31,10 +30,16 @@ from app import create_app
 from app.extensions import csrf, db
 from config import TestingConfig
 from notices import services
-from tests.factories import CSRF_RE, PASSWORD, make_notice, make_user
+from tests.factories import (
+    PDF,
+    Browser,
+    make_notice,
+    make_user,
+    signed_in,
+    use_cheap_password_hashes,
+)
 
 ROLES = ("anonymous", "staff", "reviewer", "owner", "contractor", "admin")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 UNKNOWN_ID = 987_654
 PUBLIC, LOGIN = "public", "login"
 ARG_RE = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -129,44 +134,9 @@ def csrf_exempt(app, endpoint: str) -> bool:
 # ---- helpers -----------------------------------------------------------------------------------
 
 
-class Visitor:
-    """A browser of its own; every request runs in a fresh app context, as in production."""
-
-    def __init__(self, app, role: str = "anonymous"):
-        self.app, self.role = app, role
-        self.client = app.test_client()
-
-    def open(self, path: str, method: str = "GET", **kw):
-        with self.app.app_context():
-            return self.client.open(path, method=method, **kw)
-
-    def get(self, path: str, **kw):
-        return self.open(path, "GET", **kw)
-
-    def post(self, path: str, **kw):
-        return self.open(path, "POST", **kw)
-
-    def token(self) -> str:
-        # Any page that carries a form has the session's token: the login form for the anonymous,
-        # the logout button in the header for everyone signed in.
-        html = self.get("/login" if self.role == "anonymous" else "/").get_data(as_text=True)
-        match = CSRF_RE.search(html)
-        assert match, "no CSRF token on the page"
-        return match.group(1) or match.group(2)
-
-
-def visitor(app, role: str) -> Visitor:
+def visitor(app, role: str) -> Browser:
     """An anonymous visitor, or one signed in through the login form as a new account of `role`."""
-    v = Visitor(app, role)
-    if role != "anonymous":
-        user = make_user(role)
-        html = v.get("/login").get_data(as_text=True)
-        match = CSRF_RE.search(html)
-        assert match, "no CSRF token on /login"
-        data = {"username": user.username, "password": PASSWORD}
-        response = v.post("/login", data={**data, "csrf_token": match.group(1) or match.group(2)})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-    return v
+    return Browser(app) if role == "anonymous" else signed_in(app, role)
 
 
 def state(app) -> dict:
@@ -215,11 +185,8 @@ def build_world() -> World:
     return World(published.id, published_attachment.id, draft.id, draft_attachment.id)
 
 
-def post_data(token: str | None) -> dict:
-    data = {"file": (io.BytesIO(PDF), "附件.pdf")}  # harmless for forms without a file field
-    if token:
-        data["csrf_token"] = token
-    return data
+def post_data() -> dict:
+    return {"file": (io.BytesIO(PDF), "附件.pdf")}  # harmless for forms without a file field
 
 
 def is_login_redirect(response) -> bool:
@@ -242,12 +209,7 @@ def assert_outcome(response, outcome: str, url: str, *, what: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch):
-    # Hundreds of logins here: argon2id with its recommended cost takes ~0.15 s a hash. The
-    # cost parameters are not under test in this file (test_auth_web logs in with the real ones).
-    from app.auth import services as auth_services
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(auth_services, "_hasher", cheap)
+    use_cheap_password_hashes(monkeypatch)  # hundreds of logins here
 
 
 @pytest.fixture
@@ -290,7 +252,7 @@ def test_each_route_admits_the_roles_its_view_declares_and_refuses_the_others(
         # matters for a refused role is that nothing changed.
         if not csrf_exempt(app, route.endpoint):
             before = state(app)
-            response = who.post(url, data=post_data(None))
+            response = who.post(url, post_data(), token=False)
             assert response.status_code == 400, f"{role} POST {url} without a token"
             if not route.rule.startswith("/api/"):  # the API answers {"error": 400}
                 assert "请求有误" in response.get_data(as_text=True)
@@ -298,7 +260,7 @@ def test_each_route_admits_the_roles_its_view_declares_and_refuses_the_others(
 
         # With a valid token the role guard decides: 302 to login, 403, or the view runs.
         before = state(app)
-        response = who.post(url, data=post_data(who.token()))
+        response = who.post(url, post_data())
         assert_outcome(response, outcome, url, what=f"{role} POST {url} with a token")
         if outcome != "allowed":
             assert state(app) == before, f"refused {role} POST {url} changed data"
@@ -338,10 +300,7 @@ def test_an_unknown_id_is_404_and_never_a_server_error(app, frozen, route, unkno
     url = world.url(app, route, public=access == PUBLIC, **{n: route.unknown(n) for n in unknown})
     who = visitor(app, role)
     before = state(app)
-    if "GET" in route.methods:
-        response = who.get(url)
-    else:
-        response = who.post(url, data=post_data(who.token()))
+    response = who.get(url) if "GET" in route.methods else who.post(url, post_data())
     assert response.status_code == 404, f"{role} {url}: {response.status_code}"
     assert state(app) == before
 
@@ -349,7 +308,7 @@ def test_an_unknown_id_is_404_and_never_a_server_error(app, frozen, route, unkno
 def test_an_attachment_is_only_served_under_its_own_notice(app, frozen):
     world = build_world()
     other = make_notice(make_user("staff"), title="另一条公告")
-    who = Visitor(app)
+    who = Browser(app)
     response = who.get(f"/notices/{other.id}/attachments/{world.published_attachment}")
     assert response.status_code == 404
     # and a draft's attachment is not public through a published notice's address either
