@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and Alembic) sees all tables.
     import app.audit
     import app.calendar.models
+    import contractors.models  # noqa: F401
     import lottery.models  # noqa: F401
     import notices.models  # noqa: F401
 
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.public import bp as public_bp
+    from contractors.api import bp as pool_api_bp
     from lottery.api import bp as draws_api_bp
     from lottery.views import bp as draws_bp
     from lottery.views import staff_bp as draws_staff_bp
@@ -109,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(draws_bp)
     app.register_blueprint(draws_staff_bp)
     app.register_blueprint(draws_api_bp)
+    app.register_blueprint(pool_api_bp)
 
 
 def _wants_json() -> bool:

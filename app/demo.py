@@ -77,6 +77,7 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 
 def run(echo: Callable[[str], None]) -> None:
+    from contractors.demo import seed as seed_pool
     from lottery.demo import seed as seed_draws
 
     passwords = _accounts(echo)
@@ -85,6 +86,12 @@ def run(echo: Callable[[str], None]) -> None:
     else:
         staff = db.session.scalar(select(User).where(User.username == "staff"))
         # Draws first: the trading notices print their seed commitments, the result its outcome.
+        reviewers = list(
+            db.session.scalars(select(User).where(User.role == "reviewer").order_by(User.username))
+        )
+        # The pool first (it is older than any project), then the draws of the projects: the
+        # trading notices print their seed commitments and the result its outcome.
+        seed_pool(echo, staff, reviewers)
         _notices(echo, seed_draws(echo, staff))
     echo("")
     echo("演示账户 / demo accounts (password shown once):")
@@ -149,46 +156,6 @@ def _notices(echo, draws: dict) -> None:
             office,
             "《中华人民共和国政府信息公开条例》第二十条",
             body=POLICY_BODY,
-        ),
-    )
-    call = publish(
-        62,
-        NoticeInput(
-            "pool_call",
-            "2026年度小型建设工程预选承包商名录库征集公告",
-            office,
-            "预选承包商名录库管理办法第八条（征集公告公示不少于10个工作日）",
-            body=CALL_BODY,
-        ),
-    )
-    publish(
-        45,
-        NoticeInput(
-            "review_result",
-            "2026年度小型建设工程预选承包商资格审查结果公示",
-            office,
-            "预选承包商名录库管理办法第十二条（资格审查结果公示不少于3个工作日）",
-            body=REVIEW_BODY,
-        ),
-    )
-    publish(
-        38,
-        NoticeInput(
-            "roster_publicity",
-            "2026年度小型建设工程预选承包商入围企业名录公示",
-            office,
-            "预选承包商名录库管理办法第十四条（入围企业名录公示不少于5个工作日）",
-            body=ROSTER_BODY,
-        ),
-    )
-    publish(
-        31,
-        NoticeInput(
-            "roster",
-            "2026年度小型建设工程预选承包商入围企业名单",
-            office,
-            "预选承包商名录库管理办法第十五条",
-            body=ROSTER_BODY,
         ),
     )
     old_trading = publish(
@@ -272,7 +239,7 @@ def _notices(echo, draws: dict) -> None:
             ),
             actor=staff,
         )
-    echo(f"  published 11 notices and 1 draft; the pool call is notice #{call.id}")
+    echo("  published 7 notices and 1 draft")
 
 
 POLICY_BODY = """为规范本区国有资金投资和村级集体资金投资的小型建设工程交易活动，提高交易效率，
@@ -283,50 +250,6 @@ POLICY_BODY = """为规范本区国有资金投资和村级集体资金投资的
 1. 名录库通过公开征集、资格审查、公开摇号的方式组建，有效期两年；
 2. 具体项目通过短信通知入围企业、企业提交交易响应承诺、公开摇号确定承接单位和下浮率；
 3. 交易全过程公开，接受社会监督。
-"""
-
-CALL_BODY = """根据《小型建设工程预选承包商名录库管理办法》，现公开征集2026年度预选承包商。
-
-| 类别 | 入围数量 |
-|---|---|
-| 建筑工程 | 30 |
-| 建筑装修装饰工程 | 20 |
-| 市政公用工程 | 30 |
-| 园林绿化工程 | 15 |
-| 水利水电工程 | 10 |
-| 公路工程 | 10 |
-| 危旧房屋解危工程 | 10 |
-| 工程监理 | 10 |
-
-**申请条件**：具有相应资质和有效的安全生产许可证；近三年无重大违法记录。
-
-**申请时间**：自本公告发布之日起至公示期结束。
-
-**摇号方式**：合格申请人超过入围数量的类别，通过公开摇号确定入围企业，其余为候补。
-"""
-
-REVIEW_BODY = """资格审查小组（区公管办及区住建局、区农业农村局人员组成）已完成审查，结果如下：
-
-| 申请企业 | 类别 | 结果 | 理由 |
-|---|---|---|---|
-| 宁波甬江建设有限公司 | 建筑工程 | 合格 | — |
-| 宁波江北恒达市政工程有限公司 | 市政公用工程 | 合格 | — |
-| 宁波慈城园林绿化有限公司 | 园林绿化工程 | 合格 | — |
-| 宁波北岸装饰工程有限公司 | 建筑装修装饰工程 | 不合格 | 安全生产许可证已过有效期 |
-| 宁波庄桥土石方工程有限公司 | 市政公用工程 | 不合格 | 资质类别与申请类别不符 |
-
-对审查结果有异议的，请在公示期内向区公管办书面提出。
-"""
-
-ROSTER_BODY = """经公开摇号，入围企业如下（按类别、摇号顺序排列）：
-
-**建筑工程**：宁波甬江建设有限公司、宁波江北第二建筑工程有限公司……
-
-**市政公用工程**：宁波江北恒达市政工程有限公司……
-
-**园林绿化工程**：宁波慈城园林绿化有限公司……
-
-摇号记录可在“摇号记录”栏目查看并自行验证。
 """
 
 TRADING_BODY_1 = """**项目名称**：洪塘街道鞍山村文化礼堂修缮工程

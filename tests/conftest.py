@@ -56,12 +56,17 @@ def pg_url(tmp_path_factory):
     admin.dispose()
 
 
+#: Tables the migrations fill with data (categories, fail reasons): kept between tests.
+REFERENCE_TABLES = ("alembic_version", "pool_categories", "pool_fail_reasons")
+
+
 def _truncate_pg(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = conn.execute(
             text(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename NOT IN "
+                f"({', '.join(repr(t) for t in REFERENCE_TABLES)})"
             )
         ).scalars()
         names = ", ".join(f'"{t}"' for t in tables)

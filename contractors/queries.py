@@ -1,0 +1,349 @@
+"""Read-only queries of the pool for pages, the API and other domains (no state changes here).
+
+`active_members` is the one query every consumer of the pool uses (SMS, response commitments,
+award draws, `GET /api/v1/pool`): it applies `rules.is_active_member`, THE rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.calendar.services import current_calendar
+from app.extensions import db
+from contractors import rules
+from contractors.errors import PoolNotFound
+from contractors.models import (
+    ApplicationEntry,
+    Consultation,
+    Contractor,
+    FailReason,
+    Objection,
+    PoolApplication,
+    PoolCall,
+    PoolCallCategory,
+    PoolCategory,
+    PoolSelection,
+)
+from lottery import services as draws
+
+# ---- data lists -------------------------------------------------------------------------------
+
+
+def categories(*, active_only: bool = True) -> list[PoolCategory]:
+    """The pool's categories (data rows, in their sort order)."""
+    stmt = select(PoolCategory).order_by(PoolCategory.sort_order, PoolCategory.id)
+    if active_only:
+        stmt = stmt.where(PoolCategory.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def fail_reasons() -> list[FailReason]:
+    """The list a fail's reason is chosen from (data rows, in their sort order)."""
+    return list(db.session.scalars(select(FailReason).order_by(FailReason.sort_order)))
+
+
+def reason_labels() -> dict[str, str]:
+    return {r.code: r.label for r in fail_reasons()}
+
+
+# ---- contractors ------------------------------------------------------------------------------
+
+
+def contractor_of(user) -> Contractor | None:
+    """The company a contractor account owns, or None (not registered yet, or another role)."""
+    if user is None or getattr(user, "role", None) != "contractor":
+        return None
+    return db.session.scalar(select(Contractor).where(Contractor.user_id == user.id))
+
+
+def contractor_by_uscc(uscc: str) -> Contractor | None:
+    return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
+
+
+def applications_of(user) -> list[PoolApplication]:
+    """A contractor account's own applications, newest first; [] for anyone else."""
+    c = contractor_of(user)
+    if c is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(PoolApplication)
+            .where(PoolApplication.contractor_id == c.id)
+            .order_by(PoolApplication.submitted_at.desc())
+        )
+    )
+
+
+# ---- calls ------------------------------------------------------------------------------------
+
+
+def get_call(call_id: int) -> PoolCall:
+    call = db.session.get(PoolCall, call_id)
+    if call is None:
+        raise PoolNotFound("征集不存在", "No such pool call")
+    return call
+
+
+def calls() -> list[PoolCall]:
+    """All calls, newest first (staff list)."""
+    return list(db.session.scalars(select(PoolCall).order_by(PoolCall.created_at.desc())))
+
+
+def live_applications(call_id: int) -> list[PoolApplication]:
+    """The call's applications not withdrawn, in order of submission."""
+    return list(
+        db.session.scalars(
+            select(PoolApplication)
+            .where(PoolApplication.call_id == call_id, PoolApplication.withdrawn_at.is_(None))
+            .order_by(PoolApplication.submitted_at, PoolApplication.id)
+        )
+    )
+
+
+def entries_of(call_id: int) -> list[ApplicationEntry]:
+    """Every (application, category) of live applications: what the review decides."""
+    return list(
+        db.session.scalars(
+            select(ApplicationEntry)
+            .join(PoolApplication)
+            .join(PoolCallCategory, ApplicationEntry.call_category_id == PoolCallCategory.id)
+            .join(Contractor, PoolApplication.contractor_id == Contractor.id)
+            .where(PoolApplication.call_id == call_id, PoolApplication.withdrawn_at.is_(None))
+            .order_by(PoolCallCategory.sort_order, Contractor.uscc)
+        )
+    )
+
+
+def qualified(call_category: PoolCallCategory) -> dict[str, str]:
+    """USCC → name of the applicants that passed in a category (live applications only)."""
+    rows = db.session.execute(
+        select(Contractor.uscc, Contractor.name)
+        .join(PoolApplication, PoolApplication.contractor_id == Contractor.id)
+        .join(ApplicationEntry, ApplicationEntry.application_id == PoolApplication.id)
+        .where(
+            ApplicationEntry.call_category_id == call_category.id,
+            ApplicationEntry.decision == rules.PASS,
+            PoolApplication.withdrawn_at.is_(None),
+        )
+        .order_by(Contractor.uscc)
+    )
+    return {r.uscc: r.name for r in rows}
+
+
+def objections_of(call_id: int) -> list[Objection]:
+    return list(
+        db.session.scalars(
+            select(Objection).where(Objection.call_id == call_id).order_by(Objection.filed_at)
+        )
+    )
+
+
+def open_objections(call_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.call_id == call_id, Objection.answered_at.is_(None)
+        )
+    )
+
+
+def selections(call_category_id: int) -> list[PoolSelection]:
+    """Selected first then reserves, each in their published order."""
+    return list(
+        db.session.scalars(
+            select(PoolSelection)
+            .where(PoolSelection.call_category_id == call_category_id)
+            .order_by(PoolSelection.status.desc(), PoolSelection.position)
+        )
+    )
+
+
+def opinions(call: PoolCall) -> list[rules.Opinion]:
+    return [
+        rules.Opinion(c.department, c.revision, c.agrees, c.recorded_at)
+        for c in db.session.scalars(
+            select(Consultation).where(Consultation.call_id == call.id).order_by(Consultation.id)
+        )
+    ]
+
+
+def facts_of(call: PoolCall) -> rules.CallFacts:
+    """What the call's state and timeline are derived from."""
+    entries = entries_of(call.id) if call.call_notice_id else []
+    return rules.CallFacts(
+        created_at=call.created_at,
+        valid_from=call.valid_from,
+        valid_until=call.valid_until,
+        publicity_days=call.publicity_days,
+        consulted=rules.consultation_problem(opinions(call), call.revision) is None,
+        call_published_at=call.call_notice.published_at if call.call_notice else None,
+        call_ends_at=call.call_notice.publicity_ends_at if call.call_notice else None,
+        decided=sum(1 for e in entries if e.decision),
+        to_decide=len(entries),
+        review_published_at=call.review_notice.published_at if call.review_notice else None,
+        review_ends_at=call.review_notice.publicity_ends_at if call.review_notice else None,
+        open_objections=open_objections(call.id),
+        meeting_at=call.meeting_at,
+        categories=len(call.categories),
+        settled=sum(1 for c in call.categories if c.outcome),
+        roster_publicity_at=(
+            call.roster_publicity_notice.published_at if call.roster_publicity_notice else None
+        ),
+        roster_publicity_ends_at=(
+            call.roster_publicity_notice.publicity_ends_at if call.roster_publicity_notice else None
+        ),
+        roster_at=call.roster_notice.published_at if call.roster_notice else None,
+    )
+
+
+def state_of(call: PoolCall) -> rules.CallState:
+    return rules.call_state(facts_of(call), clock.now())
+
+
+def timeline(call_id: int) -> list[rules.Step]:
+    """Staff's view of a call: each step done (when), the next one, and the earliest date each
+    remaining step is allowed (computed with the office's working-day calendar)."""
+    return rules.timeline(facts_of(get_call(call_id)), clock.now(), current_calendar())
+
+
+def open_calls() -> list[PoolCall]:
+    """Calls accepting applications now (their call notice's publicity is running)."""
+    now = clock.now()
+    return [
+        c
+        for c in db.session.scalars(select(PoolCall).where(PoolCall.call_notice_id.is_not(None)))
+        if rules.applications_open(facts_of(c), now)
+    ]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What applicants see in advance: the lottery meeting's time and place."""
+
+    at: object
+    place: str
+
+
+def meeting_of(call_id: int) -> Meeting | None:
+    call = get_call(call_id)
+    return Meeting(call.meeting_at, call.meeting_place) if call.meeting_at else None
+
+
+# ---- the pool's members: THE query ------------------------------------------------------------
+
+#: Where suspensions come from: contractor id → periods (local dates). Sanctions (a later issue)
+#: register theirs here; until then nobody is suspended.
+SuspensionSource = Callable[[list[int], date], dict[int, list[rules.Period]]]
+_suspension_sources: list[SuspensionSource] = []
+
+
+def register_suspension_source(source: SuspensionSource) -> None:
+    """Let another part (sanctions) suspend or remove members: `active_members` applies it."""
+    _suspension_sources.append(source)
+
+
+@dataclass(frozen=True)
+class Member:
+    """An active pool member of a category, as the roster, the API and SMS see it."""
+
+    contractor_id: int
+    uscc: str
+    name: str
+    mobile: str
+    category: str
+    category_name: str
+    #: Local dates: first active day (inclusive), first day no longer active (exclusive).
+    since: date
+    until: date
+
+
+def active_members(category_code: str | None, on: date | None = None) -> list[Member]:
+    """The pool members active on `on` (today by default) in a category (all when None), by
+    category then USCC. Every consumer uses this — and so follows `rules.is_active_member`."""
+    on = on or clock.today()
+    stmt = (
+        select(PoolSelection, Contractor, PoolCategory)
+        .join(Contractor, PoolSelection.contractor_id == Contractor.id)
+        .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
+        .join(PoolCategory, PoolCallCategory.category_id == PoolCategory.id)
+        .where(
+            PoolSelection.status == "selected",
+            PoolSelection.since.is_not(None),
+            PoolSelection.since <= on,
+            PoolSelection.until > on,
+        )
+        .order_by(PoolCategory.sort_order, Contractor.uscc)
+    )
+    if category_code:
+        stmt = stmt.where(PoolCategory.code == category_code)
+    rows = db.session.execute(stmt).all()
+    ids = sorted({c.id for _s, c, _k in rows})
+    suspended: dict[int, list[rules.Period]] = {}
+    for source in _suspension_sources:
+        for cid, periods in source(ids, on).items():
+            suspended.setdefault(cid, []).extend(periods)
+    members, seen = [], set()
+    for sel, c, cat in rows:
+        period = rules.Period(sel.since, sel.until)
+        if not rules.is_active_member(period, on, suspended.get(c.id, ())):
+            continue
+        if (cat.code, c.id) in seen:  # two calls' rosters overlapping: one membership shown
+            continue
+        seen.add((cat.code, c.id))
+        members.append(
+            Member(c.id, c.uscc, c.name, c.contact_mobile, cat.code, cat.name, sel.since, sel.until)
+        )
+    return members
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for `paginated`."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+MAX_PAGE = 100_000
+
+
+def pool_page(category_code: str | None, page: int, per_page: int) -> ListPage:
+    """`GET /api/v1/pool`: a page of today's active members."""
+    page = min(max(page, 1), MAX_PAGE)
+    members = active_members(category_code)
+    start = (page - 1) * per_page
+    return ListPage(members[start : start + per_page], page, len(members) > start + per_page)
+
+
+# ---- the draws' candidates --------------------------------------------------------------------
+
+
+def call_category_by_draw(draw_id: str) -> PoolCallCategory | None:
+    return db.session.scalar(select(PoolCallCategory).where(PoolCallCategory.draw_id == draw_id))
+
+
+def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
+    """The qualified applicants of a category, final once its review publicity ended with every
+    objection answered (the lottery console freezes them at the draw); None before."""
+    cc = call_category_by_draw(subject_code)
+    if cc is None:
+        return None
+    facts = facts_of(cc.call)
+    now = clock.now()
+    if facts.review_ends_at is None or now < facts.review_ends_at or facts.open_objections:
+        return None
+    found = qualified(cc)
+    return draws.CandidateList(tuple(sorted(found)), found) if found else None
+
+
+# The draw's subject is ("pool_category", <draw id>): one per call and category.
+draws.register_candidate_source("pool_category", _pool_candidates)

@@ -1,0 +1,47 @@
+"""Pool use cases. Each public function is one transaction: it checks the rules, changes state,
+writes its audit entries and publishes its notice (notices.services.publish_new) together."""
+
+from .applications import amend_application, apply, withdraw_application
+from .calls import (
+    CallInput,
+    create_call,
+    earliest_meeting,
+    publish_call,
+    record_consultation,
+    schedule_meeting,
+    update_call,
+)
+from .meeting import publish_roster, publish_roster_publicity, settle_category
+from .registration import (
+    ContractorInput,
+    QualificationInput,
+    add_document,
+    register_contractor,
+    update_contractor,
+)
+from .review import answer_objection, file_objection, publish_review_results, record_decision
+
+__all__ = [
+    "CallInput",
+    "ContractorInput",
+    "QualificationInput",
+    "add_document",
+    "amend_application",
+    "answer_objection",
+    "apply",
+    "create_call",
+    "earliest_meeting",
+    "file_objection",
+    "publish_call",
+    "publish_review_results",
+    "publish_roster",
+    "publish_roster_publicity",
+    "record_consultation",
+    "record_decision",
+    "register_contractor",
+    "schedule_meeting",
+    "settle_category",
+    "update_call",
+    "update_contractor",
+    "withdraw_application",
+]

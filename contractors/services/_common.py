@@ -1,0 +1,85 @@
+"""Shared helpers of the pool services: the transaction, role guards, loading and rule errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.transactions import transactional
+from contractors import rules
+from contractors.errors import (
+    NotAReviewer,
+    PoolError,
+    PoolForbidden,
+    PoolNotFound,
+    TooEarly,
+)
+from contractors.models import Contractor, PoolCall
+
+STAFF_ROLES = ("staff", "admin")
+#: 资格审查小组: trading-office staff and the departments' reviewers.
+PANEL_ROLES = ("staff", "admin", "reviewer")
+OFFICE = "区公共资源交易管理办公室"
+
+
+# One use case, one transaction: the same decorator as every other domain's services.
+transaction = transactional
+
+
+def checked(rule: Callable, *args, **kwargs):
+    """Run a pure rule; its RuleError becomes a PoolError (TooEarly when it names a date)."""
+    try:
+        return rule(*args, **kwargs)
+    except rules.RuleError as e:
+        if e.earliest is not None:
+            raise TooEarly(e.message, e.message_en, earliest=e.earliest) from None
+        raise PoolError(e.message, e.message_en, field=e.field) from None
+
+
+def now():
+    return clock.now().replace(microsecond=0)
+
+
+def role_of(actor) -> str | None:
+    return getattr(actor, "role", None)
+
+
+def require_staff(actor, zh: str, en: str) -> None:
+    if role_of(actor) not in STAFF_ROLES:
+        raise PoolForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
+
+
+def require_panel(actor) -> None:
+    if role_of(actor) not in PANEL_ROLES:
+        raise NotAReviewer(
+            "只有资格审查小组成员（区公管办工作人员和部门审查人员）可以记录审查结论",
+            "Only the review panel (trading-office staff and department reviewers) may record "
+            "review decisions",
+        )
+
+
+def own_contractor(actor) -> Contractor:
+    """The company a contractor account owns (PoolForbidden for other roles or no company yet)."""
+    if role_of(actor) != "contractor":
+        raise PoolForbidden("只有企业账户可以进行此操作", "Only a contractor account may do this")
+    c = db.session.scalar(select(Contractor).where(Contractor.user_id == actor.id))
+    if c is None:
+        raise PoolForbidden(
+            "本账户尚未登记企业信息，请先完成企业登记",
+            "This account has no registered company yet; register it first",
+        )
+    return c
+
+
+def get_call(call_id: int, *, lock: bool = False) -> PoolCall:
+    stmt = select(PoolCall).where(PoolCall.id == call_id)
+    if lock:
+        # Steps of one call queue here on PostgreSQL (two staff pressing "publish" at once).
+        stmt = stmt.with_for_update()
+    call = db.session.scalar(stmt)
+    if call is None:
+        raise PoolNotFound("征集不存在", "No such pool call")
+    return call

@@ -1,0 +1,272 @@
+"""Pool calls (征集): draft, consult the departments (会商), publish the call notice, set the meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app import audit, clock
+from app.audit import Action
+from app.calendar.services import current_calendar
+from app.extensions import db
+from app.workdays import UnconfirmedYear
+from contractors import queries, rules
+from contractors.errors import PoolError, PoolForbidden
+from contractors.models import Consultation, PoolCall, PoolCallCategory
+from notices.services import NoticeInput, publish_new
+
+from . import bodies
+from ._common import OFFICE, checked, get_call, now, require_staff, role_of, transaction
+
+
+@dataclass(frozen=True)
+class CallInput:
+    """A call as staff draft it; frozen once the form validated."""
+
+    title: str
+    valid_from: date
+    valid_until: date
+    #: (category code, quota) in the order printed.
+    categories: tuple[tuple[str, int], ...]
+    requirements: str = ""
+    #: Working days of publicity; None → the minimum, 10.
+    publicity_days: int | None = None
+    meeting_place: str = ""
+
+
+def snapshot(call: PoolCall) -> dict:
+    return {
+        "code": call.code,
+        "title": call.title,
+        "valid_from": call.valid_from,
+        "valid_until": call.valid_until,
+        "publicity_days": call.publicity_days,
+        "revision": call.revision,
+        "requirements_len": len(call.requirements or ""),
+        "categories": [[c.category.code, c.quota] for c in call.categories],
+        "meeting_at": call.meeting_at,
+        "meeting_place": call.meeting_place,
+    }
+
+
+def _apply(call: PoolCall, data: CallInput) -> None:
+    title = (data.title or "").strip()
+    if not title or len(title) > 200:
+        raise PoolError(
+            "请填写标题（不超过200个字符）", "Enter a title (at most 200 characters)", field="title"
+        )
+    checked(rules.check_call_dates, data.valid_from, data.valid_until, clock.today())
+    known = {c.code: c for c in queries.categories()}
+    checked(rules.check_quotas, list(data.categories), known)
+    days = data.publicity_days or rules.CALL_DAYS
+    if days < rules.CALL_DAYS:
+        raise PoolError(
+            f"征集公告公示期不得少于{rules.CALL_DAYS}个工作日",
+            f"A pool call must be public for at least {rules.CALL_DAYS} working days",
+            field="publicity_days",
+        )
+    call.title = title
+    call.requirements = data.requirements or ""
+    call.valid_from, call.valid_until = data.valid_from, data.valid_until
+    call.publicity_days = days
+    call.meeting_place = (data.meeting_place or "").strip()[:200]
+    if call.categories:
+        call.categories.clear()
+        db.session.flush()  # the old rows go before new ones take their (call, category) keys
+    for order, (code, quota) in enumerate(data.categories):
+        call.categories.append(
+            PoolCallCategory(category=known[code], quota=quota, sort_order=order)
+        )
+
+
+def _next_code(year: int) -> str:
+    prefix = f"POOL-{year}-"
+    count = db.session.scalar(
+        select(func.count(PoolCall.id)).where(PoolCall.code.like(prefix + "%"))
+    )
+    return f"{prefix}{count + 1:02d}"
+
+
+@transaction
+def create_call(data: CallInput, *, actor) -> PoolCall:
+    """Draft a call (staff). Nothing is public until `publish_call`."""
+    require_staff(actor, "起草征集公告", "draft a pool call")
+    moment = now()
+    call = PoolCall(
+        code=_next_code(clock.local(moment).year),
+        created_at=moment,
+        created_by_id=actor.id,
+        revision=1,
+    )
+    _apply(call, data)
+    db.session.add(call)
+    db.session.flush()
+    audit.record(
+        Action.POOL_CALL_DRAFTED, "pool_call", call.code, actor=actor, after=snapshot(call)
+    )
+    return call
+
+
+def _draft(call_id: int) -> PoolCall:
+    call = get_call(call_id, lock=True)
+    if call.call_notice_id is not None:
+        raise PoolError(
+            "征集公告已发布，不能再修改；如需更正，请发布更正公告",
+            "The call is published and can no longer change; publish a correction instead",
+        )
+    return call
+
+
+@transaction
+def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
+    """Change a draft call. Its revision goes up: the departments are consulted again."""
+    require_staff(actor, "修改征集公告", "edit a pool call")
+    call = _draft(call_id)
+    before = snapshot(call)
+    _apply(call, data)
+    call.revision += 1
+    db.session.flush()
+    audit.record(
+        Action.POOL_CALL_EDITED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        before=before,
+        after=snapshot(call),
+    )
+    return call
+
+
+@transaction
+def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> Consultation:
+    """A department reviewer records its opinion on the current draft (会商)."""
+    if role_of(actor) != "reviewer":
+        raise PoolForbidden(
+            "只有部门审查人员可以提出会商意见",
+            "Only a department reviewer may give a consultation opinion",
+        )
+    call = _draft(call_id)
+    text = (opinion or "").strip()
+    if not text:
+        raise PoolError("请填写会商意见", "Enter the opinion", field="opinion")
+    c = Consultation(
+        call=call,
+        reviewer_id=actor.id,
+        department=(actor.organisation or actor.display_name).strip(),
+        revision=call.revision,
+        agrees=bool(agrees),
+        opinion=text[:5000],
+        recorded_at=now(),
+    )
+    db.session.add(c)
+    db.session.flush()
+    audit.record(
+        Action.POOL_CALL_CONSULTED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after={
+            "department": c.department,
+            "revision": c.revision,
+            "agrees": c.agrees,
+            "opinion": c.opinion,
+        },
+    )
+    return c
+
+
+@transaction
+def publish_call(call_id: int, *, actor):
+    """Publish the call notice (征集公告, ≥ 10 working days) once the departments agreed: the
+    application window is its publicity. Returns the notice."""
+    require_staff(actor, "发布征集公告", "publish a pool call")
+    call = _draft(call_id)
+    problem = rules.consultation_problem(queries.opinions(call), call.revision)
+    if problem:
+        raise PoolError(*problem)
+    notice = publish_new(
+        NoticeInput(
+            type="pool_call",
+            title=call.title,
+            issuing_body=OFFICE,
+            legal_basis="预选承包商名录库管理办法（征集公告公示不少于10个工作日）",
+            body=bodies.call_body(call),
+            min_working_days=call.publicity_days,
+            subject_type="pool_call",
+            subject_id=call.code,
+        ),
+        actor=actor,
+    )
+    call.call_notice_id = notice.id
+    db.session.flush()
+    audit.record(
+        Action.POOL_CALL_PUBLISHED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after={"notice_id": notice.id, "publicity_ends_at": notice.publicity_ends_at},
+    )
+    return notice
+
+
+@transaction
+def schedule_meeting(call_id: int, at: datetime, place: str, *, actor) -> PoolCall:
+    """Set (or move) the lottery meeting's time and place, before any category is settled.
+
+    Applicants see it in advance: it is printed in the review-result publicity, so it must fall
+    after that publicity can end. Moving it after the review result was published needs a
+    correction notice and is refused here.
+    """
+    require_staff(actor, "安排摇号会议", "schedule the lottery meeting")
+    call = get_call(call_id, lock=True)
+    if call.review_notice_id is not None:
+        raise PoolError(
+            "资格审查结果已公示，摇号会议时间地点已公布，不能再修改",
+            "The review result with the meeting's time and place is published; it cannot change",
+        )
+    if at.tzinfo is None:
+        raise PoolError(
+            "会议时间须带时区", "The meeting time needs a time zone", field="meeting_at"
+        )
+    text = (place or "").strip()
+    if not text:
+        raise PoolError("请填写摇号会议地点", "Enter the meeting place", field="meeting_place")
+    if at <= clock.now():
+        raise PoolError(
+            "摇号会议时间须晚于现在", "The meeting must be in the future", field="meeting_at"
+        )
+    before = {"meeting_at": call.meeting_at, "meeting_place": call.meeting_place}
+    call.meeting_at, call.meeting_place = at.replace(microsecond=0), text[:200]
+    db.session.flush()
+    audit.record(
+        Action.POOL_MEETING_SCHEDULED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        before=before,
+        after={"meeting_at": call.meeting_at, "meeting_place": call.meeting_place},
+    )
+    return call
+
+
+def earliest_meeting(published_on: date) -> date | None:
+    """The first day a meeting may be held if the review result is published on `published_on`."""
+    try:
+        return clock.local(
+            current_calendar().publicity_ends_at(published_on, rules.REVIEW_DAYS)
+        ).date()
+    except UnconfirmedYear:
+        return None
+
+
+__all__ = [
+    "CallInput",
+    "create_call",
+    "earliest_meeting",
+    "publish_call",
+    "record_consultation",
+    "schedule_meeting",
+    "update_call",
+]

@@ -1,0 +1,197 @@
+"""The lottery meeting (摇号会议) per category, the roster publicity and the roster."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app import audit, clock
+from app.audit import Action
+from app.extensions import db
+from contractors import queries, rules
+from contractors.errors import PoolError, PoolNotFound, TooEarly
+from contractors.models import PoolCallCategory, PoolSelection
+from lottery import rules as draw_rules
+from lottery import services as draws
+from notices.services import NoticeInput, publish_new
+
+from . import bodies
+from ._common import OFFICE, checked, get_call, now, require_staff, transaction
+
+
+@transaction
+def settle_category(
+    call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
+) -> PoolCallCategory:
+    """At the public meeting, for one category: more qualified than the quota → its committed
+    ranking draw runs over the qualified (frozen now, sorted by code) and picks the quota, the
+    rest becoming the reserve in order; otherwise all qualified enter and the draw is abandoned
+    with that reason (its seed revealed). Refused before the review publicity ended, before the
+    meeting's time, or while an objection is unanswered."""
+    require_staff(actor, "主持摇号", "run the lottery meeting")
+    call = get_call(call_id, lock=True)
+    cc = next((c for c in call.categories if c.category.code == category_code), None)
+    if cc is None:
+        raise PoolNotFound(
+            f"本次征集不含类别{category_code}", f"This call has no category {category_code}"
+        )
+    facts = queries.facts_of(call)
+    moment = clock.now()
+    checked(
+        rules.require_ended,
+        facts.review_ends_at,
+        moment,
+        ("资格审查结果公示", "review result's publicity"),
+        ("摇号", "hold the draw"),
+    )
+    if facts.open_objections:
+        raise PoolError(
+            f"尚有{facts.open_objections}件异议未答复，答复后才能摇号",
+            f"{facts.open_objections} objection(s) must be answered before the draw",
+        )
+    if call.meeting_at and moment < call.meeting_at:
+        when = clock.local(call.meeting_at)
+        raise TooEarly(
+            f"摇号会议定于{when:%Y-%m-%d %H:%M}在{call.meeting_place}举行，不能提前摇号",
+            f"The meeting is set for {when:%Y-%m-%d %H:%M} at {call.meeting_place}; it cannot be held early",
+            earliest=when.date(),
+        )
+    if cc.outcome is not None:
+        raise PoolError(
+            f"类别“{cc.category.name}”已经确定", f"The category {category_code} is settled already"
+        )
+    found = queries.qualified(cc)
+    codes = draw_rules.sorted_candidates(found)
+    outcome = rules.meeting_outcome(len(codes), cc.quota)
+    if outcome == "drawn":
+        d = draws.draw_in_transaction(
+            cc.draw_id, list(public_entropy), codes, candidate_labels=found, actor=actor
+        )
+        selected, reserve = draw_rules.split_ranking(d.result, cc.quota)
+    else:
+        draws.abandon_in_transaction(
+            cc.draw_id,
+            f"合格申请人{len(codes)}家，未超过入围数量{cc.quota}家，全部入围，无需摇号",
+            actor=actor,
+        )
+        selected, reserve = codes, []
+    by_code = {c.uscc: c for c in (queries.contractor_by_uscc(u) for u in codes)}
+    for position, code in enumerate(selected, start=1):
+        db.session.add(
+            PoolSelection(
+                call_category=cc, contractor=by_code[code], status="selected", position=position
+            )
+        )
+    for position, code in enumerate(reserve, start=1):
+        db.session.add(
+            PoolSelection(
+                call_category=cc, contractor=by_code[code], status="reserve", position=position
+            )
+        )
+    cc.outcome, cc.settled_at = outcome, now()
+    db.session.flush()
+    audit.record(
+        Action.POOL_CATEGORY_SETTLED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after={
+            "category": category_code,
+            "outcome": outcome,
+            "draw_id": cc.draw_id,
+            "selected": selected,
+            "reserve": reserve,
+        },
+    )
+    return cc
+
+
+@transaction
+def publish_roster_publicity(call_id: int, *, actor):
+    """Publish the roster publicity (入围企业名录公示, ≥ 5 working days) once every category is
+    settled: selected and reserve per category, with the draw ids. Returns the notice."""
+    require_staff(actor, "发布入围企业名录公示", "publish the roster publicity")
+    call = get_call(call_id, lock=True)
+    if call.review_notice_id is None or any(cc.outcome is None for cc in call.categories):
+        raise PoolError(
+            "尚有类别未摇号或确定入围，不能公示入围名录",
+            "Some categories are not drawn or settled yet",
+        )
+    if call.roster_publicity_notice_id is not None:
+        raise PoolError("入围企业名录已经公示", "The roster publicity is already published")
+    notice = publish_new(
+        NoticeInput(
+            type="roster_publicity",
+            title=f"{call.title}入围企业名录公示",
+            issuing_body=OFFICE,
+            legal_basis="预选承包商名录库管理办法（入围企业名录公示不少于5个工作日）",
+            body=bodies.roster_publicity_body(call),
+            subject_type="pool_call",
+            subject_id=call.code,
+        ),
+        actor=actor,
+    )
+    call.roster_publicity_notice_id = notice.id
+    db.session.flush()
+    audit.record(
+        Action.POOL_ROSTER_PUBLICITY_PUBLISHED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after={"notice_id": notice.id, "publicity_ends_at": notice.publicity_ends_at},
+    )
+    return notice
+
+
+@transaction
+def publish_roster(call_id: int, *, actor):
+    """After the roster publicity ended, publish the roster (入围企业名单): its selected members
+    are active from today (not before the pool's validity) until the validity ends. Returns the
+    notice."""
+    require_staff(actor, "发布入围企业名单", "publish the roster")
+    call = get_call(call_id, lock=True)
+    notice = call.roster_publicity_notice
+    checked(
+        rules.require_ended,
+        notice.publicity_ends_at if notice else None,
+        clock.now(),
+        ("入围企业名录公示", "roster publicity"),
+        ("发布入围企业名单", "publish the roster"),
+    )
+    if call.roster_notice_id is not None:
+        raise PoolError("入围企业名单已经发布", "The roster is already published")
+    roster = publish_new(
+        NoticeInput(
+            type="roster",
+            title=f"{call.title}入围企业名单",
+            issuing_body=OFFICE,
+            legal_basis="预选承包商名录库管理办法",
+            body=bodies.roster_body(call),
+            subject_type="pool_call",
+            subject_id=call.code,
+        ),
+        actor=actor,
+    )
+    call.roster_notice_id = roster.id
+    period = rules.member_period(
+        clock.local(roster.published_at).date(), call.valid_from, call.valid_until
+    )
+    members = []
+    for cc in call.categories:
+        for s in queries.selections(cc.id):
+            if s.status == "selected":
+                s.since, s.until = period.start, period.end
+                members.append([cc.category.code, s.contractor.uscc])
+    db.session.flush()
+    audit.record(
+        Action.POOL_ROSTER_PUBLISHED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after={
+            "notice_id": roster.id,
+            "since": period.start,
+            "until": period.end,
+            "members": members,
+        },
+    )
+    return roster

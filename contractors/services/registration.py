@@ -1,0 +1,229 @@
+"""Contractor registration and profile: validated identities, qualifications, uploads (logged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import audit
+from app.audit import Action
+from app.extensions import db
+from app.storage import UploadRejected, get_storage, store_upload
+from contractors import rules
+from contractors.errors import NotYours, PoolForbidden, PoolNotFound, RegistrationError
+from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
+from contractors.models import Contractor, ContractorDocument, Qualification
+
+from ._common import STAFF_ROLES, now, role_of, transaction
+
+
+@dataclass(frozen=True)
+class QualificationInput:
+    """A 资质证书 as entered: category, grade, number, validity (last valid day)."""
+
+    category: str
+    grade: str
+    number: str
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class ContractorInput:
+    """What a company enters at registration or later; frozen once the form validated."""
+
+    uscc: str
+    name: str
+    legal_representative: str
+    contact_person: str
+    contact_mobile: str
+    address: str
+    safety_licence_number: str = ""
+    safety_licence_valid_until: date | None = None
+    qualifications: tuple[QualificationInput, ...] = field(default_factory=tuple)
+
+
+def snapshot(c: Contractor) -> dict:
+    return {
+        "uscc": c.uscc,
+        "name": c.name,
+        "legal_representative": c.legal_representative,
+        "contact_person": c.contact_person,
+        "contact_mobile": c.contact_mobile,
+        "address": c.address,
+        "safety_licence_number": c.safety_licence_number,
+        "safety_licence_valid_until": c.safety_licence_valid_until,
+        "qualifications": [
+            [q.category, q.grade, q.number, q.valid_until] for q in c.qualifications
+        ],
+    }
+
+
+def _required(value: str, zh: str, en: str, name: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise RegistrationError(f"请填写{zh}", f"Enter the {en}", field=name)
+    if len(text) > limit:
+        raise RegistrationError(
+            f"{zh}不能超过{limit}个字符",
+            f"The {en} may have at most {limit} characters",
+            field=name,
+        )
+    return text
+
+
+def _clean(data: ContractorInput) -> dict:
+    try:
+        uscc = normalize_uscc(data.uscc)
+    except IdentityError as e:
+        raise RegistrationError(e.message, e.message_en, field="uscc") from None
+    try:
+        mobile = normalize_mobile(data.contact_mobile)
+    except IdentityError as e:
+        raise RegistrationError(e.message, e.message_en, field="contact_mobile") from None
+    quals = []
+    for q in data.qualifications:
+        quals.append(
+            Qualification(
+                category=_required(
+                    q.category, "资质类别", "qualification category", "qualifications", 100
+                ),
+                grade=_required(q.grade, "资质等级", "qualification grade", "qualifications", 50),
+                number=_required(
+                    q.number, "资质证书编号", "certificate number", "qualifications", 100
+                ),
+                valid_until=q.valid_until,
+            )
+        )
+    return {
+        "uscc": uscc,
+        "name": _required(data.name, "企业名称", "company name", "name", 200),
+        "legal_representative": _required(
+            data.legal_representative,
+            "法定代表人",
+            "legal representative",
+            "legal_representative",
+            100,
+        ),
+        "contact_person": _required(
+            data.contact_person, "联系人", "contact person", "contact_person", 100
+        ),
+        "contact_mobile": mobile,
+        "address": _required(data.address, "地址", "address", "address", 300),
+        "safety_licence_number": (data.safety_licence_number or "").strip()[:100],
+        "safety_licence_valid_until": data.safety_licence_valid_until,
+        "qualifications": quals,
+    }
+
+
+def _refuse_duplicate(uscc: str, except_id: int | None = None) -> None:
+    other = db.session.scalar(select(Contractor.id).where(Contractor.uscc == uscc))
+    if other is not None and other != except_id:
+        raise RegistrationError(
+            f"统一社会信用代码{uscc}已登记，不能重复登记；如需找回账户请联系区公管办",
+            f"The credit code {uscc} is already registered; contact the trading office to "
+            "recover the account",
+            field="uscc",
+        )
+
+
+@transaction
+def register_contractor(data: ContractorInput, *, actor) -> Contractor:
+    """A contractor account registers its company (one per account, one per credit code)."""
+    if role_of(actor) != "contractor":
+        raise PoolForbidden(
+            "只有企业账户可以登记企业", "Only a contractor account may register a company"
+        )
+    if db.session.scalar(select(Contractor.id).where(Contractor.user_id == actor.id)) is not None:
+        raise RegistrationError(
+            "本账户已登记企业，不能重复登记", "This account has already registered its company"
+        )
+    values = _clean(data)
+    _refuse_duplicate(values["uscc"])
+    moment = now()
+    c = Contractor(user_id=actor.id, registered_at=moment, updated_at=moment, **values)
+    db.session.add(c)
+    db.session.flush()
+    audit.record(Action.CONTRACTOR_REGISTERED, "contractor", c.uscc, actor=actor, after=snapshot(c))
+    return c
+
+
+def _editable(contractor_id: int, actor) -> Contractor:
+    c = db.session.get(Contractor, contractor_id)
+    if c is None:
+        raise PoolNotFound("企业不存在", "No such company")
+    if role_of(actor) in STAFF_ROLES:
+        return c
+    if role_of(actor) != "contractor" or c.user_id != actor.id:
+        raise NotYours("只能修改本企业的信息", "You may only change your own company's details")
+    return c
+
+
+@transaction
+def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Contractor:
+    """Change a company's details (its own account, or staff). Every change is logged with its
+    before and after: a pool member's details are what SMS and draws rely on."""
+    c = _editable(contractor_id, actor)
+    values = _clean(data)
+    _refuse_duplicate(values["uscc"], except_id=c.id)
+    before = snapshot(c)
+    quals = values.pop("qualifications")
+    for key, value in values.items():
+        setattr(c, key, value)
+    c.qualifications = quals
+    c.updated_at = now()
+    db.session.flush()
+    after = snapshot(c)
+    if after != before:
+        audit.record(
+            Action.CONTRACTOR_UPDATED, "contractor", c.uscc, actor=actor, before=before, after=after
+        )
+    return c
+
+
+def add_document(
+    contractor_id: int, kind: str, filename: str, data: bytes, *, actor
+) -> ContractorDocument:
+    """Upload a licence, certificate or permit: type read from the content, size capped."""
+    stored = None
+    try:
+        c = _editable(contractor_id, actor)
+        if kind not in rules.DOCUMENT_KINDS:
+            raise RegistrationError(
+                f"未知的材料类型：{kind}", f"Unknown document kind: {kind}", field="kind"
+            )
+        name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+        if not name:
+            raise RegistrationError("请选择要上传的文件", "Choose a file to upload", field="file")
+        try:
+            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+        except UploadRejected as e:
+            raise RegistrationError(e.message, e.message_en, field="file") from None
+        doc = ContractorDocument(
+            contractor=c,
+            kind=kind,
+            storage_key=stored.key,
+            original_name=name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_at=now(),
+        )
+        db.session.add(doc)
+        db.session.flush()
+        audit.record(
+            Action.CONTRACTOR_DOCUMENT_ADDED,
+            "contractor",
+            c.uscc,
+            actor=actor,
+            after={"document_id": doc.id, "kind": kind, "name": name, "sha256": stored.sha256},
+        )
+        db.session.commit()
+        return doc
+    except Exception:
+        db.session.rollback()
+        if stored is not None:
+            get_storage().delete(stored.key)
+        raise

@@ -1,0 +1,325 @@
+"""Bad input to the pool services: each refused with a clear message (Chinese and English), and
+nothing changed — no row, no notice, no draw, no audit entry, and the audit chain intact."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import clock
+from app.audit import verify_chain
+from contractors import queries, services
+from contractors.errors import (
+    NotAReviewer,
+    NotYours,
+    PoolError,
+    PoolForbidden,
+    RegistrationError,
+    TooEarly,
+    WindowClosed,
+)
+from tests.factories import make_user, use_cheap_password_hashes
+from tests.pool_factories import (
+    Phase,
+    at,
+    call_input,
+    company,
+    counts,
+    register,
+    user_of,
+)
+
+
+@pytest.fixture(autouse=True)
+def _setup(app, monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
+
+
+def refused(error, call, *, match: str):
+    """Assert `call()` raises `error` with a Chinese message containing `match`, an English
+    message, and changes nothing."""
+    before = counts()
+    with pytest.raises(error) as e:
+        call()
+    assert match in e.value.message, e.value.message
+    assert e.value.message_en and e.value.message_en != e.value.message
+    assert counts() == before
+    assert verify_chain().ok
+    return e.value
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "match"),
+    [
+        ({"uscc": "91330205144025768E"}, "uscc", "校验"),
+        ({"uscc": "91330205I44025768D"}, "uscc", ""),
+        ({"contact_mobile": "0574-87654321"}, "contact_mobile", ""),
+        ({"contact_mobile": "+1 415 555 0100"}, "contact_mobile", ""),
+    ],
+)
+def test_an_invalid_credit_code_or_mobile_is_refused(app, overrides, field, match):
+    clock.set_now(at(2026, 9, 22, 9, 0))
+    user = make_user("contractor")
+    error = refused(RegistrationError, lambda: register(0, user=user, **overrides), match=match)
+    assert error.field == field
+
+
+def test_a_duplicate_registration_is_refused(app):
+    clock.set_now(at(2026, 9, 22, 9, 0))
+    first = register(0)
+    # Another account, the same code typed with spaces and lower case.
+    spaced = " ".join(company(0).lower()[i : i + 6] for i in range(0, 18, 6))
+    other = make_user("contractor")
+    refused(RegistrationError, lambda: register(0, user=other, uscc=spaced), match="已登记")
+    # The same account a second time.
+    refused(RegistrationError, lambda: register(1, user=user_of(first)), match="已登记企业")
+
+
+def test_only_a_contractor_account_registers_a_company(app):
+    clock.set_now(at(2026, 9, 22, 9, 0))
+    owner = make_user("owner")
+    refused(PoolForbidden, lambda: register(0, user=owner), match="企业账户")
+
+
+def test_a_call_is_not_published_before_the_departments_agree(app):
+    p = Phase()
+    clock.set_now(at(2026, 9, 18, 10, 0))
+    p.call = services.create_call(call_input(), actor=p.staff)
+    refused(PoolError, lambda: services.publish_call(p.call.id, actor=p.staff), match="会商")
+    services.record_consultation(p.call.id, "数量偏多，建议调整。", False, actor=p.reviewer)
+    refused(PoolError, lambda: services.publish_call(p.call.id, actor=p.staff), match="不同意见")
+    # Staff cannot give a department's opinion.
+    refused(
+        PoolForbidden,
+        lambda: services.record_consultation(p.call.id, "同意", True, actor=p.staff),
+        match="部门审查人员",
+    )
+    # The revised call must be consulted again: the old opinion was on revision 1.
+    services.update_call(p.call.id, call_input(categories=(("JZ", 2),)), actor=p.staff)
+    refused(PoolError, lambda: services.publish_call(p.call.id, actor=p.staff), match="会商")
+    services.record_consultation(p.call.id, "同意。", True, actor=p.reviewer)
+    assert services.publish_call(p.call.id, actor=p.staff).type == "pool_call"
+
+
+def test_a_call_with_a_short_publicity_or_bad_dates_is_refused(app):
+    p = Phase()
+    clock.set_now(at(2026, 9, 18, 10, 0))
+    refused(
+        PoolError,
+        lambda: services.create_call(call_input(publicity_days=9), actor=p.staff),
+        match="不得少于10个工作日",
+    )
+    refused(
+        PoolError,
+        lambda: services.create_call(
+            call_input(valid_from=at(2027, 1, 1).date(), valid_until=at(2026, 12, 31).date()),
+            actor=p.staff,
+        ),
+        match="有效期",
+    )
+    refused(
+        PoolError,
+        lambda: services.create_call(call_input(categories=(("JZ", 0),)), actor=p.staff),
+        match="入围数量",
+    )
+    refused(
+        PoolForbidden,
+        lambda: services.create_call(call_input(), actor=p.reviewer),
+        match="工作人员",
+    )
+
+
+def test_an_application_after_the_window_is_refused(app):
+    p = Phase()
+    p.draft_and_consult()
+    p.publish_call()
+    p.applicants()
+    late = register(6)
+    clock.set_now(at(2026, 10, 13, 0, 0))  # the window ended with 10-12
+    refused(
+        WindowClosed,
+        lambda: services.apply(p.call.id, ["JZ"], actor=user_of(late)),
+        match="申请期已于2026-10-12结束",
+    )
+    mine = queries.applications_of(user_of(p.contractors[0]))[0]
+    refused(
+        WindowClosed,
+        lambda: services.withdraw_application(mine.id, actor=user_of(p.contractors[0])),
+        match="申请期",
+    )
+    refused(
+        WindowClosed,
+        lambda: services.amend_application(mine.id, ["JZ"], actor=user_of(p.contractors[0])),
+        match="申请期",
+    )
+
+
+def test_an_application_before_the_call_or_for_another_category_is_refused(app):
+    p = Phase()
+    p.draft_and_consult()
+    c = register(0)
+    refused(
+        WindowClosed, lambda: services.apply(p.call.id, ["JZ"], actor=user_of(c)), match="尚未发布"
+    )
+    p.publish_call()
+    refused(PoolError, lambda: services.apply(p.call.id, ["YL"], actor=user_of(c)), match="不含")
+    refused(PoolError, lambda: services.apply(p.call.id, [], actor=user_of(c)), match="至少")
+
+
+def test_a_contractor_cannot_touch_another_companys_application(app):
+    p = Phase()
+    p.draft_and_consult()
+    p.publish_call()
+    p.applicants()
+    theirs = queries.applications_of(user_of(p.contractors[0]))[0]
+    intruder = user_of(p.contractors[1])
+    refused(
+        NotYours, lambda: services.withdraw_application(theirs.id, actor=intruder), match="本企业"
+    )
+    refused(
+        NotYours,
+        lambda: services.update_contractor(
+            p.contractors[0].id,
+            services.ContractorInput(company(0), "改名", "张三", "李四", "13805740000", "地址"),
+            actor=intruder,
+        ),
+        match="本企业",
+    )
+
+
+@pytest.fixture
+def closed(app):
+    """A call whose window has closed, with its applications waiting for review."""
+    p = Phase()
+    p.draft_and_consult()
+    p.publish_call()
+    p.applicants()
+    clock.set_now(at(2026, 10, 13, 9, 0))
+    return p
+
+
+def test_a_fail_without_a_reason_is_refused(closed):
+    entry = queries.entries_of(closed.call.id)[0]
+    record = services.record_decision
+    r = closed.reviewer
+    refused(PoolError, lambda: record(entry.id, "fail", actor=r), match="理由")
+    refused(PoolError, lambda: record(entry.id, "fail", "", "材料有问题", actor=r), match="理由")
+    refused(PoolError, lambda: record(entry.id, "fail", "no_such", actor=r), match="未知")
+    refused(PoolError, lambda: record(entry.id, "fail", "other", "  ", actor=r), match="具体说明")
+    refused(PoolError, lambda: record(entry.id, "maybe", actor=r), match="合格")
+
+
+@pytest.mark.parametrize("role", ["contractor", "owner"])
+def test_a_non_reviewer_recording_a_review_is_refused(closed, role):
+    entry = queries.entries_of(closed.call.id)[0]
+    outsider = make_user(role)
+    refused(
+        NotAReviewer,
+        lambda: services.record_decision(entry.id, "pass", actor=outsider),
+        match="资格审查小组",
+    )
+
+
+def test_a_review_before_the_window_closed_is_refused(app):
+    p = Phase()
+    p.draft_and_consult()
+    p.publish_call()
+    p.applicants()
+    entry = queries.entries_of(p.call.id)[0]
+    error = refused(
+        TooEarly,
+        lambda: services.record_decision(entry.id, "pass", actor=p.reviewer),
+        match="征集公告公示期至2026-10-12结束",
+    )
+    assert error.earliest == at(2026, 10, 13).date()
+    refused(
+        TooEarly,
+        lambda: services.publish_review_results(p.call.id, actor=p.staff),
+        match="之后才能发布资格审查结果",
+    )
+
+
+def test_the_review_result_waits_for_every_decision_and_a_meeting_after_its_publicity(closed):
+    entries = queries.entries_of(closed.call.id)
+    services.record_decision(entries[0].id, "pass", actor=closed.reviewer)
+    publish = services.publish_review_results
+    refused(PoolError, lambda: publish(closed.call.id, actor=closed.staff), match="未审查")
+    for e in entries[1:]:
+        services.record_decision(e.id, "pass", actor=closed.staff)
+    refused(PoolError, lambda: publish(closed.call.id, actor=closed.staff), match="摇号会议")
+    # 10-13 + 3 working days: the meeting can be 10-17 at the earliest; 10-16 is refused.
+    services.schedule_meeting(closed.call.id, at(2026, 10, 16, 9, 0), "开标室", actor=closed.staff)
+    refused(PoolError, lambda: publish(closed.call.id, actor=closed.staff), match="最早2026-10-17")
+
+
+@pytest.fixture
+def in_review_publicity(closed):
+    closed.review()
+    closed.publish_review()
+    return closed
+
+
+def test_an_objection_after_the_review_publicity_is_refused(in_review_publicity):
+    p = in_review_publicity
+    objector = register(6)
+    clock.set_now(at(2026, 10, 17, 0, 0))
+    refused(
+        PoolError,
+        lambda: services.file_objection(p.failed_entry().id, "异议", actor=user_of(objector)),
+        match="不再受理异议",
+    )
+
+
+def test_the_draw_waits_for_every_objection_to_be_answered(in_review_publicity):
+    p = in_review_publicity
+    objector = register(6)
+    services.file_objection(p.failed_entry().id, "理由", actor=user_of(objector))
+    clock.set_now(at(2026, 10, 19, 9, 30))
+    refused(
+        PoolError,
+        lambda: services.settle_category(p.call.id, "JZ", ["1"], actor=p.staff),
+        match="异议未答复",
+    )
+
+
+def test_an_upheld_objection_against_a_pass_needs_a_reason_for_the_fail(in_review_publicity):
+    p = in_review_publicity
+    passed = next(e for e in queries.entries_of(p.call.id) if e.decision == "pass")
+    o = services.file_objection(
+        passed.id, "该企业安全生产许可证已过期。", actor=user_of(register(6))
+    )
+    refused(
+        PoolError,
+        lambda: services.answer_objection(o.id, "异议成立。", True, actor=p.staff),
+        match="理由",
+    )
+    o = services.answer_objection(
+        o.id, "异议成立。", True, reason_code="safety_licence", reason_text="已过期", actor=p.staff
+    )
+    assert o.correction_notice_id and passed.decision == "fail"
+
+
+def test_no_draw_before_the_meeting_and_no_roster_publicity_before_the_draws(in_review_publicity):
+    p = in_review_publicity
+    clock.set_now(at(2026, 10, 19, 9, 0))
+    refused(
+        TooEarly,
+        lambda: services.settle_category(p.call.id, "JZ", ["1"], actor=p.staff),
+        match="摇号会议定于2026-10-19 09:30",
+    )
+    refused(
+        PoolError,
+        lambda: services.publish_roster_publicity(p.call.id, actor=p.staff),
+        match="尚有类别未摇号",
+    )
+    clock.set_now(at(2026, 10, 19, 9, 30))
+    refused(
+        PoolForbidden,
+        lambda: services.settle_category(p.call.id, "JZ", ["1"], actor=p.reviewer),
+        match="工作人员",
+    )
+    services.settle_category(p.call.id, "JZ", ["1"], actor=p.staff)
+    refused(
+        PoolError,
+        lambda: services.settle_category(p.call.id, "JZ", ["2"], actor=p.staff),
+        match="已经确定",
+    )
