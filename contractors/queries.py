@@ -347,3 +347,8 @@ def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
 
 # The draw's subject is ("pool_category", <draw id>): one per call and category.
 draws.register_candidate_source("pool_category", _pool_candidates)
+# A pool category is settled at the pool's lottery meeting (draw, or all enter, then the
+# selections) — never by the generic draw console, which would leave the category unsettled.
+draws.register_owned_subject(
+    "pool_category", "名录库征集的摇号会议页面", "the pool call's meeting page"
+)

@@ -90,6 +90,28 @@ def register_candidate_source(subject_type: str, source: CandidateSource) -> Non
     _SOURCES[subject_type] = source
 
 
+#: Subject types whose draws another part runs inside its own use case (the pool's meeting settles
+#: a category: draw or all enter, then the selections), with where staff should go instead.
+_OWNED: dict[str, tuple[str, str]] = {}
+
+
+def register_owned_subject(subject_type: str, where_zh: str, where_en: str) -> None:
+    """Draws of this subject type are run only by their owner (`draw_in_transaction`,
+    `abandon_in_transaction` inside its use case); the generic `draw` and `abandon` refuse them."""
+    _OWNED[subject_type] = (where_zh, where_en)
+
+
+def owned_elsewhere(d: Draw) -> tuple[str, str] | None:
+    """Where this draw is run, if another part owns it (for the console to say so)."""
+    return _OWNED.get(d.subject_type)
+
+
+def _refuse_owned(d: Draw) -> None:
+    where = _OWNED.get(d.subject_type)
+    if where is not None:
+        raise DrawError(f"此抽签须在{where[0]}进行", f"This draw is run on {where[1]}")
+
+
 def proposed_candidates(d: Draw) -> CandidateList | None:
     """The candidates a draw would freeze now: its own if final, else its subject's source."""
     if d.candidates is not None:
@@ -333,13 +355,25 @@ def draw_in_transaction(
     candidates: Sequence[str] | None = None,
     *,
     candidate_labels: Mapping[str, str] | None = None,
+    as_shown: bool = False,
     actor,
 ) -> Draw:
-    """Run a committed draw inside the caller's transaction; see `draw`."""
+    """Run a committed draw inside the caller's transaction; see `draw`.
+
+    `as_shown=True` (the meeting's two-step confirmation): the entries must be exactly those the
+    meeting screen shows (`show_pending_entropy`), checked under the row lock, so a second console
+    cannot change what is drawn after the attendees checked it.
+    """
     _require_staff(actor, "进行摇号", "run a draw")
     d = _get(draw_id, lock=True)
     _require_committed(d)
     entropy = _checked(rules.normalize_entropy, public_entropy)
+    if as_shown and (d.pending_entropy is None or list(d.pending_entropy) != entropy):
+        raise DrawError(
+            "现场大屏上显示的随机数已经改变，请重新核对后再摇号",
+            "The entropy on the meeting screen has changed; check it again before drawing",
+            field="entropy",
+        )
     if d.candidates is not None:
         if candidates is not None and list(candidates) != list(d.candidates):
             raise DrawError(
@@ -406,6 +440,7 @@ def draw(
     candidates: Sequence[str] | None = None,
     *,
     candidate_labels: Mapping[str, str] | None = None,
+    as_shown: bool = False,
     actor,
 ) -> Draw:
     """Run a committed draw at its public meeting: freeze, compute, publish — once.
@@ -414,10 +449,17 @@ def draw(
     be sorted, see `rules.sorted_candidates`), records the public entropy (each entry stripped,
     1–64 characters, no line break, at most 20), computes the result with the engine and
     publishes seed and result in this one transaction. Only staff may draw (DrawForbidden). A
-    drawn or abandoned draw raises DrawClosed; of concurrent calls exactly one succeeds.
+    drawn or abandoned draw raises DrawClosed; of concurrent calls exactly one succeeds. A draw
+    whose subject another part runs at its own meeting (`register_owned_subject`) is refused here.
     """
+    _refuse_owned(_get(draw_id))
     return draw_in_transaction(
-        draw_id, public_entropy, candidates, candidate_labels=candidate_labels, actor=actor
+        draw_id,
+        public_entropy,
+        candidates,
+        candidate_labels=candidate_labels,
+        as_shown=as_shown,
+        actor=actor,
     )
 
 
@@ -461,8 +503,10 @@ def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
 
     For a meeting called off after the commitment (LOTTERY.md, "Abandon"); a new draw then gets a
     new id and a new commitment. `actor` is staff, or None for the system (Trading's failed-trading
-    job). A drawn or abandoned draw raises DrawClosed.
+    job). A drawn or abandoned draw raises DrawClosed; an owned subject's draw is refused (see
+    `register_owned_subject`).
     """
+    _refuse_owned(_get(draw_id))
     return abandon_in_transaction(draw_id, reason, actor=actor)
 
 

@@ -171,15 +171,25 @@ def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     return notice
 
 
-@transactional
 def delete_draft(notice_id: int, *, actor=None) -> None:
-    """Discard a draft that was never published (its files go too)."""
+    """Discard a draft that was never published; its files go once the deletion is committed."""
+    _delete_files(_delete_draft(notice_id, actor))
+
+
+@transactional
+def _delete_draft(notice_id: int, actor) -> list[str]:
     notice = _get_draft(notice_id, lock=True)
     before = _snapshot(notice)
     keys = [a.storage_key for a in notice.attachments]
     db.session.delete(notice)
     audit.record(Action.NOTICE_DRAFT_DELETED, "notice", notice_id, actor=actor, before=before)
     db.session.flush()
+    return keys
+
+
+def _delete_files(keys: list[str]) -> None:
+    """Remove stored files only after the rows that named them are gone for good: a failed
+    commit must not leave a draft whose attachments were already deleted."""
     storage = get_storage()
     for key in keys:
         storage.delete(key)
@@ -229,8 +239,13 @@ def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) ->
         raise
 
 
-@transactional
 def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
+    """Take an attachment off a draft; the file goes once that is committed."""
+    _delete_files(_remove_attachment(notice_id, attachment_id, actor))
+
+
+@transactional
+def _remove_attachment(notice_id: int, attachment_id: int, actor) -> list[str]:
     notice = _get_draft(notice_id, lock=True)
     attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
     if attachment is None:
@@ -249,7 +264,7 @@ def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None
         },
     )
     db.session.flush()
-    get_storage().delete(key)
+    return [key]
 
 
 def publicity_end(

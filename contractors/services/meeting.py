@@ -159,6 +159,13 @@ def publish_roster(call_id: int, *, actor):
     )
     if call.roster_notice_id is not None:
         raise PoolError("入围企业名单已经发布", "The roster is already published")
+    if clock.today() > call.valid_until:
+        # A roster whose validity is over would make nobody active: refuse rather than publish it.
+        raise PoolError(
+            f"名录库有效期已于{call.valid_until.isoformat()}届满，不能再发布入围企业名单",
+            f"The pool's validity ended on {call.valid_until.isoformat()}; the roster can no "
+            "longer be published",
+        )
     roster = publish_new(
         NoticeInput(
             type="roster",

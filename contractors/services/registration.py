@@ -163,11 +163,20 @@ def _editable(contractor_id: int, actor) -> Contractor:
 
 @transaction
 def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Contractor:
-    """Change a company's details (its own account, or staff). Every change is logged with its
-    before and after: a pool member's details are what SMS and draws rely on."""
+    """Change a company's details (its own account, or staff); the credit code is fixed at
+    registration. Every change is logged with its before and after: a pool member's details are
+    what SMS and draws rely on."""
     c = _editable(contractor_id, actor)
     values = _clean(data)
-    _refuse_duplicate(values["uscc"], except_id=c.id)
+    if values["uscc"] != c.uscc:
+        # The code is the company's identity in every published review result, draw record and
+        # roster: changing it would cut the public's trail from the notices to the roster.
+        raise RegistrationError(
+            "统一社会信用代码注册后不能修改；如企业代码确有变更，请持证明材料到区公管办办理",
+            "The credit code cannot change after registration; if it really changed, bring the "
+            "evidence to the trading office",
+            field="uscc",
+        )
     before = snapshot(c)
     quals = values.pop("qualifications")
     for key, value in values.items():

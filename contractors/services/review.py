@@ -221,7 +221,8 @@ def answer_objection(
 ) -> Objection:
     """Staff answer an objection before the draw. Upheld, the decision turns over (a pass becomes
     a fail, which needs a reason; a fail becomes a pass) and a correction notice (更正公告) linking
-    the review result publishes the change in the same transaction."""
+    the review result publishes the change in the same transaction — once: if another objection
+    about the same decision was already upheld, the decision stays as that correction left it."""
     require_staff(actor, "答复异议", "answer an objection")
     o = db.session.get(Objection, objection_id)
     if o is None:
@@ -240,7 +241,14 @@ def answer_objection(
     before_decision = _decision(e)
     o.answer, o.upheld = text[:5000], bool(upheld)
     o.answered_at, o.answered_by_id = now(), actor.id
-    if upheld:
+    # Several objections may be about one decision: the first one upheld corrects it; upholding
+    # another records the answer without turning the decision over again.
+    already_corrected = db.session.scalar(
+        select(Objection.id).where(
+            Objection.entry_id == e.id, Objection.id != o.id, Objection.upheld.is_(True)
+        )
+    )
+    if upheld and not already_corrected:
         new = rules.FAIL if e.decision == rules.PASS else rules.PASS
         code, rtext = checked(rules.check_decision, new, reason_code, reason_text, _reasons())
         shown_before = rules.DECISION_LABELS[e.decision]

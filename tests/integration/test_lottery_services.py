@@ -438,3 +438,48 @@ def test_the_database_refuses_two_draws_with_the_same_id(app):
     db.session.add(Draw(**copy))
     with pytest.raises(IntegrityError):
         db.session.flush()
+
+
+def test_a_confirmation_must_draw_exactly_what_the_meeting_screen_shows(app, now):
+    """Two consoles: the screen shows what the last one typed; an older confirmation is refused."""
+    staff, other = make_user("staff"), make_user("staff")
+    d = commit_award(staff, candidates=CODES, candidate_labels=COMPANIES)
+    services.show_pending_entropy(d.draw_id, ["11"], actor=staff)
+    services.show_pending_entropy(d.draw_id, ["22"], actor=other)
+    before = snapshot(d.draw_id)
+    with pytest.raises(DrawError, match="大屏上显示的随机数已经改变"):
+        services.draw(d.draw_id, ["11"], as_shown=True, actor=staff)
+    assert snapshot(d.draw_id) == before
+    drawn = services.draw(d.draw_id, ["22"], as_shown=True, actor=staff)
+    assert drawn.public_entropy == ["22"] and drawn.pending_entropy is None
+
+
+def test_a_confirmation_with_nothing_shown_on_the_screen_is_refused(app):
+    staff = make_user("staff")
+    d = commit_award(staff, candidates=CODES)
+    with pytest.raises(DrawError, match="大屏上显示的随机数已经改变"):
+        services.draw(d.draw_id, [], as_shown=True, actor=staff)
+    assert services.get(d.draw_id).status == "committed"
+
+
+def test_a_draw_owned_by_another_part_is_refused_by_the_generic_draw_and_abandon(app):
+    """The pool settles its categories at its own meeting; the console must not draw them."""
+    staff = make_user("staff")
+    services.register_owned_subject("test_owned", "测试页面", "the test page")
+    d = services.commit_ranking(
+        "TEST-OWNED-1",
+        "测试",
+        services.Subject("test_owned", "T-1", "测试"),
+        actor=staff,
+        candidates=CODES,
+    )
+    before = snapshot(d.draw_id)
+    with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
+        services.draw(d.draw_id, ["1"], actor=staff)
+    with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
+        services.abandon(d.draw_id, "会议取消", actor=staff)
+    assert snapshot(d.draw_id) == before
+    # Its owner runs it inside its own use case.
+    services.draw_in_transaction(d.draw_id, ["1"], actor=staff)
+    db.session.commit()
+    assert services.get(d.draw_id).status == "drawn"

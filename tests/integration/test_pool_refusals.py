@@ -323,3 +323,36 @@ def test_no_draw_before_the_meeting_and_no_roster_publicity_before_the_draws(in_
         lambda: services.settle_category(p.call.id, "JZ", ["2"], actor=p.staff),
         match="已经确定",
     )
+
+
+def test_a_second_upheld_objection_to_the_same_decision_does_not_turn_it_back(in_review_publicity):
+    p = in_review_publicity
+    failed = p.failed_entry()
+    first = services.file_objection(failed.id, "资质证书有效。", actor=user_of(register(6)))
+    second = services.file_objection(failed.id, "同意上一异议。", actor=user_of(register(7)))
+    services.answer_objection(first.id, "异议成立。", True, actor=p.staff)
+    assert failed.decision == "pass"
+    answered = services.answer_objection(
+        second.id, "异议成立，已于前一答复更正。", True, actor=p.staff
+    )
+    assert failed.decision == "pass"  # not flipped back to a fail
+    assert answered.upheld and answered.correction_notice_id is None
+
+
+def test_a_company_cannot_change_its_credit_code_after_registration(app):
+    clock.set_now(at(2026, 9, 22, 9, 0))
+    c = register(1)
+    changed = services.ContractorInput(
+        uscc=company(2),
+        name=c.name,
+        legal_representative=c.legal_representative,
+        contact_person=c.contact_person,
+        contact_mobile=c.contact_mobile,
+        address=c.address,
+        safety_licence_number=c.safety_licence_number,
+    )
+    refused(
+        RegistrationError,
+        lambda: services.update_contractor(c.id, changed, actor=user_of(c)),
+        match="注册后不能修改",
+    )
