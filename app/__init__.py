@@ -95,6 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.calendar.views import bp as calendar_bp
     from app.public import bp as public_bp
     from contractors.api import bp as pool_api_bp
+    from contractors.views.account import bp as contractor_bp
+    from contractors.views.public import bp as pool_bp
+    from contractors.views.staff import bp as pool_staff_bp
     from lottery.api import bp as draws_api_bp
     from lottery.views import bp as draws_bp
     from lottery.views import staff_bp as draws_staff_bp
@@ -112,6 +115,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(draws_staff_bp)
     app.register_blueprint(draws_api_bp)
     app.register_blueprint(pool_api_bp)
+    app.register_blueprint(pool_staff_bp)
+    app.register_blueprint(pool_bp)
+    app.register_blueprint(contractor_bp)
 
 
 def _wants_json() -> bool:

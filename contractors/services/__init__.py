@@ -20,6 +20,7 @@ from .registration import (
     update_contractor,
 )
 from .review import answer_objection, file_objection, publish_review_results, record_decision
+from .signup import sign_up
 
 __all__ = [
     "CallInput",
@@ -41,6 +42,7 @@ __all__ = [
     "register_contractor",
     "schedule_meeting",
     "settle_category",
+    "sign_up",
     "update_call",
     "update_contractor",
     "withdraw_application",

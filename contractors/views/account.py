@@ -1,0 +1,320 @@
+"""Contractor pages: public sign-up, and for a contractor account its own company, documents,
+applications and objections. Staff and admin do not use these (they have their own pages)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from wtforms.fields.choices import SelectChoice
+
+from app.auth.guards import roles_required
+from app.auth.services import NewUser
+from app.errors import DomainError
+from app.urls import MAX_ID
+from contractors import queries, rules, services
+from contractors.errors import PoolForbidden, PoolNotFound
+from contractors.forms.account import (
+    ApplyForm,
+    ConfirmForm,
+    DocumentForm,
+    ObjectionForm,
+    ProfileForm,
+    SignUpForm,
+)
+from contractors.views.public import published_call_or_404
+
+bp = Blueprint("contractor", __name__, url_prefix="/contractor")
+
+CONTRACTOR = ("contractor",)
+
+
+def _error_onto(form, e: DomainError) -> None:
+    """A refused action's message on its field, else as a flash (nothing was changed)."""
+    target = getattr(form, e.field, None) if e.field else None
+    if target is not None and not hasattr(target, "entries"):
+        target.errors = [*target.errors, e.localized()]
+    elif target is not None:  # the qualifications list: shown above its rows
+        form.qualification_errors = [*getattr(form, "qualification_errors", []), e.localized()]
+    else:
+        flash(e.localized(), "error")
+
+
+def _company_input(form) -> services.ContractorInput:
+    return services.ContractorInput(
+        uscc=form.uscc.data or "",
+        name=form.name.data or "",
+        legal_representative=form.legal_representative.data or "",
+        contact_person=form.contact_person.data or "",
+        contact_mobile=form.contact_mobile.data or "",
+        address=form.address.data or "",
+        safety_licence_number=form.safety_licence_number.data or "",
+        safety_licence_valid_until=form.safety_licence_valid_until.data,
+        qualifications=tuple(
+            services.QualificationInput(
+                category=row.form.category.data or "",
+                grade=row.form.grade.data or "",
+                number=row.form.number.data or "",
+                valid_until=row.form.valid_until.data,
+            )
+            for row in form.qualifications
+            if not row.form.is_blank()
+        ),
+    )
+
+
+def _own_company():
+    return queries.contractor_of(current_user)
+
+
+def _need_company():
+    flash(_("请先登记企业信息"), "info")
+    return redirect(url_for(".profile"))
+
+
+# ---- sign-up ------------------------------------------------------------------------------------
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        if current_user.role == "contractor" and _own_company() is None:
+            return redirect(url_for(".profile"))
+        flash(_("您已登录，无需注册"), "info")
+        return redirect(url_for("public.dashboard"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        account = NewUser(
+            username=form.username.data or "",
+            display_name=form.display_name.data or "",
+            role="contractor",
+            password=form.password.data or "",
+            organisation=(form.name.data or "").strip(),
+        )
+        try:
+            user = services.sign_up(account, _company_input(form))
+        except DomainError as e:
+            _error_onto(form, e)
+        else:
+            login_user(user)
+            flash(_("注册成功，已登录。现在可以申请加入名录库。"), "success")
+            return redirect(url_for(".home"))
+    failed = request.method == "POST"
+    return render_template("contractors/account/register.html", form=form), 400 if failed else 200
+
+
+# ---- own company --------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(*CONTRACTOR)
+def home():
+    company = _own_company()
+    applications = queries.applications_of(current_user)
+    return render_template(
+        "contractors/account/home.html",
+        company=company,
+        applications=[(a, queries.state_of(a.call)) for a in applications],
+        open_calls=queries.open_calls(),
+        document_form=DocumentForm(),
+        confirm_form=ConfirmForm(),
+        states=rules.CallState,
+        kinds=rules.DOCUMENT_KINDS,
+        reasons=queries.reason_labels(),
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required(*CONTRACTOR)
+def profile():
+    company = _own_company()
+    form = ProfileForm(obj=company if request.method == "GET" else None)
+    if request.method == "GET":
+        form.fill_qualifications(company.qualifications if company else [])
+    if form.validate_on_submit():
+        try:
+            if company is None:
+                services.register_contractor(_company_input(form), actor=current_user)
+            else:
+                services.update_contractor(company.id, _company_input(form), actor=current_user)
+        except PoolForbidden:
+            abort(403)
+        except DomainError as e:
+            _error_onto(form, e)
+        else:
+            flash(_("企业信息已保存") if company else _("企业已登记"), "success")
+            return redirect(url_for(".home"))
+    failed = request.method == "POST"
+    return render_template(
+        "contractors/account/profile.html", form=form, company=company
+    ), 400 if failed else 200
+
+
+@bp.route("/documents", methods=["POST"])
+@roles_required(*CONTRACTOR)
+def upload():
+    company = _own_company()
+    if company is None:
+        return _need_company()
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(url_for(".home", _anchor="documents"))
+    file = form.file.data
+    try:
+        services.add_document(
+            company.id, form.kind.data, file.filename, file.read(), actor=current_user
+        )
+    except PoolForbidden:
+        abort(403)
+    except DomainError as e:
+        flash(e.localized(), "error")
+    else:
+        flash(_("材料已上传"), "success")
+    return redirect(url_for(".home", _anchor="documents"))
+
+
+# ---- applications -------------------------------------------------------------------------------
+
+
+def _apply_form(call, company, application=None, formdata=None) -> ApplyForm:
+    form = ApplyForm(formdata=formdata) if formdata is not None else ApplyForm()
+    form.categories.choices = [
+        SelectChoice(cc.category.code, f"{_(cc.category.name)}（{_('入围%(n)d家', n=cc.quota)}）")
+        for cc in call.categories
+    ]
+    form.documents.choices = [
+        SelectChoice(d.id, f"{_(rules.DOCUMENT_KINDS[d.kind][0])}：{d.original_name}")
+        for d in company.documents
+    ]
+    if application is not None and request.method == "GET":
+        form.categories.data = [e.call_category.category.code for e in application.entries]
+        form.documents.data = list(application.document_ids or [])
+    return form
+
+
+def _live_application(call, company):
+    return next(
+        (
+            a
+            for a in queries.applications_of(current_user)
+            if a.call_id == call.id and a.withdrawn_at is None
+        ),
+        None,
+    )
+
+
+def _render_apply(call, company, form, application, status=200):
+    return render_template(
+        "contractors/account/apply.html",
+        call=call,
+        company=company,
+        form=form,
+        application=application,
+        is_open=queries.state_of(call) is rules.CallState.OPEN,
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
+@roles_required(*CONTRACTOR)
+def apply(call_id: int):
+    call = published_call_or_404(call_id)
+    company = _own_company()
+    if company is None:
+        return _need_company()
+    application = _live_application(call, company)
+    form = _apply_form(call, company, application)
+    if form.validate_on_submit():
+        try:
+            services.apply(
+                call.id, form.categories.data, form.documents.data or [], actor=current_user
+            )
+        except PoolNotFound:
+            abort(404)
+        except DomainError as e:
+            _error_onto(form, e)
+        else:
+            flash(_("申请已提交"), "success")
+            return redirect(url_for(".home"))
+    return _render_apply(call, company, form, application, 400 if request.method == "POST" else 200)
+
+
+def _own_application_or_404(application_id: int):
+    """The account's own application, else 404 (another company's does not exist for it)."""
+    a = next((a for a in queries.applications_of(current_user) if a.id == application_id), None)
+    if a is None:
+        abort(404)
+    return a
+
+
+@bp.route("/applications/<int:application_id>/amend", methods=["POST"])
+@roles_required(*CONTRACTOR)
+def amend(application_id: int):
+    a = _own_application_or_404(application_id)
+    form = _apply_form(a.call, a.contractor, a)
+    if form.validate_on_submit():
+        try:
+            services.amend_application(
+                a.id, form.categories.data, form.documents.data or [], actor=current_user
+            )
+        except PoolNotFound:
+            abort(404)
+        except DomainError as e:
+            _error_onto(form, e)
+        else:
+            flash(_("申请已修改"), "success")
+            return redirect(url_for(".home"))
+    return _render_apply(a.call, a.contractor, form, a, 400)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(*CONTRACTOR)
+def withdraw(application_id: int):
+    a = _own_application_or_404(application_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_application(a.id, actor=current_user)
+    except PoolNotFound:
+        abort(404)
+    except DomainError as e:
+        flash(e.localized(), "error")
+        return redirect(url_for(".apply", call_id=a.call_id))
+    flash(_("申请已撤回"), "success")
+    return redirect(url_for(".home"))
+
+
+# ---- objections ---------------------------------------------------------------------------------
+
+
+@bp.route("/objections", methods=["POST"])
+@roles_required(*CONTRACTOR)
+def objection():
+    form = ObjectionForm()
+    back = request.form.get("call_id", type=int)
+    target = url_for("pool.call", call_id=back) if back else url_for(".home")
+    if _own_company() is None:
+        return _need_company()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(target)
+    try:
+        entry_id = int(form.entry_id.data)
+    except (TypeError, ValueError):
+        abort(404)
+    if not 0 < entry_id <= MAX_ID:
+        abort(404)
+    try:
+        services.file_objection(entry_id, form.text.data, actor=current_user)
+    except PoolNotFound:
+        abort(404)
+    except DomainError as e:
+        flash(e.localized(), "error")
+    else:
+        flash(_("异议已提交，区公管办将在摇号前答复"), "success")
+    return redirect(target + "#review")

@@ -1,0 +1,209 @@
+"""Public pool pages (no login): today's roster, each call's page, a contractor's public record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app import clock
+from contractors import queries, rules
+from contractors.errors import PoolNotFound
+from contractors.forms.account import ObjectionForm
+from lottery.views import register_subject_page
+
+bp = Blueprint("pool", __name__)
+
+
+def _english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def state_label(state: rules.CallState) -> str:
+    zh, en = rules.STATE_LABELS[state]
+    return en if _english() else zh
+
+
+def decision_label(decision: str | None) -> str:
+    if decision is None:
+        return "Pending" if _english() else "待审查"
+    return (
+        {"pass": "Qualified", "fail": "Not qualified"}[decision]
+        if _english()
+        else (rules.DECISION_LABELS[decision])
+    )
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    env = state.app.jinja_env
+    env.globals["pool_state_label"] = state_label
+    env.globals["pool_decision_label"] = decision_label
+    # `until` is exclusive (the API's convention): pages print the last valid day.
+    env.filters["last_valid_day"] = lambda until: (until - timedelta(days=1)).isoformat()
+
+
+def published_call_or_404(call_id: int):
+    """A call the public may see: its call notice is published (a draft is 404)."""
+    try:
+        call = queries.get_call(call_id)
+    except PoolNotFound:
+        abort(404)
+    if call.call_notice_id is None:
+        abort(404)
+    return call
+
+
+# ---- the roster ---------------------------------------------------------------------------------
+
+
+@bp.route("/pool/")
+def roster():
+    categories = queries.categories()
+    codes = {c.code for c in categories}
+    chosen = request.args.get("category") or None
+    if chosen and chosen not in codes:
+        abort(404)
+    members = queries.active_members(None)
+    counts = {c.code: 0 for c in categories}
+    for m in members:
+        counts[m.category] = counts.get(m.category, 0) + 1
+    shown = [m for m in members if chosen is None or m.category == chosen]
+    return render_template(
+        "contractors/public/roster.html",
+        categories=categories,
+        chosen=chosen,
+        counts=counts,
+        members=shown,
+        any_members=bool(members),
+        today=clock.today(),
+    )
+
+
+# ---- calls --------------------------------------------------------------------------------------
+
+
+@bp.route("/pool/calls/")
+def calls():
+    published = [c for c in queries.calls() if c.call_notice_id is not None]
+    return render_template(
+        "contractors/public/calls.html",
+        calls=[(c, queries.state_of(c)) for c in published],
+        states=rules.CallState,
+    )
+
+
+def _outcomes(call) -> list[dict]:
+    """Per category: quota, the qualified count once the review is published, the outcome."""
+    rows = []
+    for cc in call.categories:
+        rows.append(
+            {
+                "cc": cc,
+                "qualified": len(queries.qualified(cc)) if call.review_notice_id else None,
+                "selections": queries.selections(cc.id) if cc.outcome else [],
+            }
+        )
+    return rows
+
+
+@bp.route("/pool/calls/<int:call_id>")
+def call(call_id: int):
+    c = published_call_or_404(call_id)
+    state = queries.state_of(c)
+    review = c.review_notice_id is not None
+    entries = queries.entries_of(c.id) if review else []
+    in_objection_window = state is rules.CallState.REVIEW_PUBLICITY
+    can_object = (
+        in_objection_window
+        and current_user.is_authenticated
+        and queries.contractor_of(current_user) is not None
+    )
+    notices = [
+        (label, n)
+        for label, n in (
+            ("征集公告", c.call_notice),
+            ("资格审查结果公示", c.review_notice),
+            ("入围企业名录公示", c.roster_publicity_notice),
+            ("入围企业名单", c.roster_notice),
+        )
+        if n is not None
+    ]
+    return render_template(
+        "contractors/public/call.html",
+        call=c,
+        state=state,
+        states=rules.CallState,
+        notices=notices,
+        outcomes=_outcomes(c),
+        entries=entries,
+        reasons=queries.reason_labels() if review else {},
+        in_objection_window=in_objection_window,
+        can_object=can_object,
+        objection_form=ObjectionForm() if can_object else None,
+        own=queries.contractor_of(current_user) if current_user.is_authenticated else None,
+    )
+
+
+@bp.route("/pool/draws/<draw_id>")
+def draw_subject(draw_id: str):
+    """The page a pool draw's record links to as its subject: the call, at that category."""
+    cc = queries.call_category_by_draw(draw_id)
+    if cc is None or cc.call.call_notice_id is None:
+        abort(404)
+    return redirect(url_for(".call", call_id=cc.call_id, _anchor=f"cat-{cc.category.code}"))
+
+
+register_subject_page("pool_category", "pool.draw_subject", "draw_id")
+
+
+# ---- a contractor's public record ----------------------------------------------------------------
+
+
+def public_history(contractor) -> tuple[list[dict], list[dict]]:
+    """The contractor's memberships (selections of published calls) and its applications'
+    published results. Only what the pool's notices already made public: no mobile, no documents,
+    no decision before its review result was published."""
+    active = {(m.category, m.contractor_id) for m in queries.active_members(None)}
+    today = clock.today()
+    memberships, results = [], []
+    for c in queries.calls():
+        if c.call_notice_id is None or c.review_notice_id is None:
+            continue
+        for cc in c.categories:
+            for s in queries.selections(cc.id):
+                if s.contractor_id != contractor.id:
+                    continue
+                if s.status == "reserve":
+                    status = "reserve"
+                elif (cc.category.code, contractor.id) in active and s.since and s.since <= today:
+                    status = "active"
+                elif s.since is None:
+                    status = "pending"
+                elif s.until and s.until <= today:
+                    status = "expired"
+                else:
+                    status = "inactive"
+                memberships.append({"call": c, "cc": cc, "selection": s, "status": status})
+        for e in queries.entries_of(c.id):
+            if e.application.contractor_id == contractor.id:
+                results.append({"call": c, "entry": e})
+    return memberships, results
+
+
+@bp.route("/contractors/<uscc>")
+def contractor(uscc: str):
+    c = queries.contractor_by_uscc(uscc.strip().upper()[:18])
+    if c is None:
+        abort(404)
+    memberships, results = public_history(c)
+    return render_template(
+        "contractors/public/contractor.html",
+        contractor=c,
+        memberships=memberships,
+        results=results,
+        reasons=queries.reason_labels(),
+    )
