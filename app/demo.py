@@ -78,6 +78,7 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 def run(echo: Callable[[str], None]) -> None:
     from contractors.demo import seed as seed_pool
+    from contractors.queries import active_members
     from lottery.demo import seed as seed_draws
 
     passwords = _accounts(echo)
@@ -92,7 +93,12 @@ def run(echo: Callable[[str], None]) -> None:
         # The pool first (it is older than any project), then the draws of the projects: the
         # trading notices print their seed commitments and the result its outcome.
         seed_pool(echo, staff, reviewers)
-        _notices(echo, seed_draws(echo, staff))
+        # The projects' respondents are active members of their categories (建筑工程, 市政公用工程).
+        respondents = {
+            code: {m.uscc: m.name for m in active_members(code)} for code in ("JZ", "SZ")
+        }
+        draws = seed_draws(echo, staff, respondents["JZ"], respondents["SZ"])
+        _notices(echo, draws, respondents["JZ"])
     echo("")
     echo("演示账户 / demo accounts (password shown once):")
     for username, name, role, org in ACCOUNTS:
@@ -124,9 +130,8 @@ def _contract_price(control: Decimal, fixed: Decimal, rate_percent: str) -> Deci
     return price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _notices(echo, draws: dict) -> None:
+def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
     from lottery import services as draw_services
-    from lottery.demo import AWARD_COMPANIES
     from notices import services
     from notices.services import NoticeInput
 
@@ -189,7 +194,7 @@ def _notices(echo, draws: dict) -> None:
             office,
             "小型建设工程交易规则第十六条",
             body=RESULT_BODY.format(
-                winner=AWARD_COMPANIES[winner],
+                winner=companies[winner],
                 rate=rate,
                 price=f"{_contract_price(Decimal('586400.00'), Decimal('18200.00'), rate):,}",
                 award=draws["award"].draw_id,

@@ -59,13 +59,22 @@ FANLITANG = services.Subject("project", "PRJ-2026-0005", "甬江街道畈里塘�
 RATES = rules.rate_options(Decimal("3.00"), Decimal("8.00"), Decimal("0.50"))
 
 
-def seed(echo: Callable[[str], None], staff) -> dict[str, Draw]:
+def seed(
+    echo: Callable[[str], None],
+    staff,
+    award_respondents: dict[str, str] | None = None,
+    waiting_respondents: dict[str, str] | None = None,
+) -> dict[str, Draw]:
     """Commit and draw the 鞍山村 award and rate draws (committed with the trading notice 20
     working days ago, drawn at the award meeting 15 working days ago), and commit the 畈里塘村
     award draw, waiting for its meeting. Idempotent: draws already present are left alone.
 
+    The respondents (credit code → name) are the active pool members of each project's category
+    when the caller has a pool (app.demo passes them); by default the companies above.
     Returns the draws by name ("award", "rate", "waiting") for the caller's result notice.
     """
+    award_respondents = award_respondents or AWARD_COMPANIES
+    waiting_respondents = waiting_respondents or WAITING_COMPANIES
     from app.demo import _at, _working_days_back
 
     existing = {d.draw_id: d for d in services.for_subject("project", ANSHAN.code)}
@@ -101,8 +110,8 @@ def seed(echo: Callable[[str], None], staff) -> dict[str, Draw]:
         award = services.draw(
             award.draw_id,
             ["37", "8812", "506"],
-            rules.sorted_candidates(AWARD_COMPANIES),
-            candidate_labels=AWARD_COMPANIES,
+            rules.sorted_candidates(award_respondents),
+            candidate_labels=award_respondents,
             actor=staff,
         )
     with clock.frozen_at(_at(meeting_on, 10, 8)):
@@ -117,15 +126,15 @@ def seed(echo: Callable[[str], None], staff) -> dict[str, Draw]:
             f"{FANLITANG.label} 承接单位摇号",
             FANLITANG,
             winners=1,
-            candidates=WAITING_COMPANIES,
-            candidate_labels=WAITING_COMPANIES,
+            candidates=waiting_respondents,
+            candidate_labels=waiting_respondents,
             actor=staff,
         )
 
     outcome = services.outcome(award.draw_id)
     echo("draws:")
     echo(
-        f"  {award.draw_id}: drawn, winner {AWARD_COMPANIES[outcome.winners[0]]}, "
+        f"  {award.draw_id}: drawn, winner {award_respondents[outcome.winners[0]]}, "
         f"{len(outcome.alternates)} alternates"
     )
     echo(f"  {rate.draw_id}: drawn, discount rate {services.picked_option(rate.draw_id)}%")
