@@ -61,6 +61,34 @@ class Config:
     #: Public address used in printed documents (QR codes) and API links outside a request.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    #: SMS (DESIGN.md, SMS): `console` logs and marks sent (the embedded default); `twilio` sends
+    #: through the real client and needs the credentials below.
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
+    #: Either a Messaging Service SID (MG…) or a From number / sender id.
+    TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID")
+    TWILIO_FROM = os.environ.get("TWILIO_FROM")
+    #: Where the client sends its requests: Twilio itself, or a staging / test server.
+    TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+    #: Seconds before a provider call counts as timed out (then reconciled, never re-sent blind).
+    TWILIO_TIMEOUT = float(os.environ.get("TWILIO_TIMEOUT", 10))
+    #: Where Twilio posts delivery receipts; default PUBLIC_BASE_URL + /sms/status.
+    SMS_STATUS_CALLBACK_URL = os.environ.get("SMS_STATUS_CALLBACK_URL")
+    #: 【签名】 that opens every text (mainland rules: the registered signature first).
+    SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【江北区公管办】")
+    SMS_RATE_PER_SECOND = float(os.environ.get("SMS_RATE_PER_SECOND", 10))
+    #: Calls to the provider per message; Twilio rejects the third identical text in 24 hours.
+    SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", 5))
+    SMS_BACKOFF_BASE_SECONDS = float(os.environ.get("SMS_BACKOFF_BASE_SECONDS", 30))
+    SMS_BACKOFF_CAP_SECONDS = float(os.environ.get("SMS_BACKOFF_CAP_SECONDS", 3600))
+    #: A claimed message left `sending` longer than this is reconciled (the sender died).
+    SMS_SENDING_LEASE_SECONDS = float(os.environ.get("SMS_SENDING_LEASE_SECONDS", 120))
+    SMS_TICK_SECONDS = float(os.environ.get("SMS_TICK_SECONDS", 10))
+    SMS_TICK_BUDGET_SECONDS = float(os.environ.get("SMS_TICK_BUDGET_SECONDS", 8))
+    #: Run the scheduler inside the web process (embedded default only; DESIGN.md, Scheduler).
+    SCHEDULER_IN_PROCESS = os.environ.get("SCHEDULER_IN_PROCESS", "1") not in ("0", "false", "")
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with an unusable configuration."""
@@ -72,6 +100,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    SCHEDULER_IN_PROCESS = False
+    SMS_BACKEND = "console"
     SECRET_KEY = "testing-only"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     LOGIN_RATE_LIMIT = "1000 per minute"
@@ -79,6 +109,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    #: Never in web workers: production runs one `flask scheduler` process.
+    SCHEDULER_IN_PROCESS = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -94,6 +126,26 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
+
+
+def check_sms(settings) -> None:
+    """`SMS_BACKEND=twilio` without its credentials stops start-up with a clear message (called
+    by create_app on the final settings, overrides included)."""
+    backend = settings.get("SMS_BACKEND", "console")
+    if backend not in ("console", "twilio"):
+        raise ConfigError(f"SMS_BACKEND must be 'console' or 'twilio', not {backend!r}.")
+    if backend != "twilio":
+        return
+    missing = [n for n in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not settings.get(n)]
+    if not (settings.get("TWILIO_MESSAGING_SERVICE_SID") or settings.get("TWILIO_FROM")):
+        missing.append("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM")
+    if missing:
+        raise ConfigError(
+            "SMS_BACKEND=twilio needs " + ", ".join(missing) + " in the environment; "
+            "set them, or use SMS_BACKEND=console."
+        )
+    if float(settings.get("SMS_RATE_PER_SECOND") or 0) <= 0:
+        raise ConfigError("SMS_RATE_PER_SECOND must be positive.")
 
 
 CONFIGS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 
-from config import BASE_DIR, Config, get_config
+from config import BASE_DIR, Config, check_sms, get_config
 
 LOCALE_COOKIE = "lang"
 
@@ -25,6 +25,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config)
     app.config.update(overrides)
+    check_sms(app.config)
     app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -42,6 +43,10 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+
+    from app.scheduler import init_scheduler
+
+    init_scheduler(app)
     return app
 
 
@@ -87,7 +92,8 @@ def _init_extensions(app: Flask) -> None:
     import app.calendar.models
     import contractors.models  # noqa: F401
     import lottery.models  # noqa: F401
-    import notices.models  # noqa: F401
+    import notices.models
+    import notices.sms.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -102,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from lottery.views import bp as draws_bp
     from lottery.views import staff_bp as draws_staff_bp
     from notices.api import bp as notices_api_bp
+    from notices.sms.views import bp as sms_bp
+    from notices.sms.views import staff_bp as sms_staff_bp
     from notices.views import bp as notices_bp
     from notices.views import staff_bp as notices_staff_bp
 
@@ -111,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(notices_staff_bp)
     app.register_blueprint(notices_api_bp)
+    app.register_blueprint(sms_bp)
+    app.register_blueprint(sms_staff_bp)
     app.register_blueprint(draws_bp)
     app.register_blueprint(draws_staff_bp)
     app.register_blueprint(draws_api_bp)

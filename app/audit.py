@@ -58,6 +58,9 @@ class Action(enum.StrEnum):
     POOL_CATEGORY_SETTLED = "pool_category:settled"
     POOL_ROSTER_PUBLICITY_PUBLISHED = "pool_roster:publicity_published"
     POOL_ROSTER_PUBLISHED = "pool_roster:published"
+    SMS_QUEUED = "sms:queued"
+    SMS_RESENT = "sms:resent"
+    SMS_PREFERENCE_CHANGED = "sms:preference_changed"
 
 
 class AuditEntry(db.Model):

@@ -131,22 +131,34 @@ def _contract_price(control: Decimal, fixed: Decimal, rate_percent: str) -> Deci
 
 
 def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
+    from contractors.services import notify_category
     from lottery import services as draw_services
     from notices import services
     from notices.services import NoticeInput
+    from notices.sms import sender as sms_sender
 
     staff = db.session.scalar(select(User).where(User.username == "staff"))
     office = "区公共资源交易管理办公室"
     today = clock.today()
 
-    def publish(days_back: int, data: NoticeInput, hour: int = 9):
+    def publish(days_back: int, data: NoticeInput, hour: int = 9, sms_category: str | None = None):
         day = _working_days_back(today, days_back, echo) if days_back else today
         moment = _at(day, hour) if days_back else clock.now()
 
         def go():
             with clock.frozen_at(moment):
-                draft = services.create_draft(data, actor=staff)
-                return services.publish(draft.id, actor=staff)
+                if sms_category is None:
+                    draft = services.create_draft(data, actor=staff)
+                    return services.publish(draft.id, actor=staff)
+                # As Trading will: the notice and its SMS to the category in one transaction.
+                try:
+                    notice = services.publish_new(data, actor=staff)
+                    notify_category(notice, sms_category, actor=staff)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    raise
+                return notice
 
         return _with_demo_years(go, echo)
 
@@ -174,6 +186,7 @@ def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
                 award=draws["award"].seed_commitment, rate=draws["rate"].seed_commitment
             ),
         ),
+        sms_category="JZ",
     )
     publish(
         18,
@@ -211,6 +224,7 @@ def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
             "小型建设工程交易规则第九条（交易公告不少于3个工作日）",
             body=TRADING_BODY_2,
         ),
+        sms_category="SZ",
     )
     publish(
         4,
@@ -232,6 +246,7 @@ def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
             body=TRADING_BODY_3.format(award=draws["waiting"].seed_commitment),
         ),
         hour=10,
+        sms_category="SZ",
     )
     with clock.frozen_at(clock.now()):
         services.create_draft(
@@ -245,6 +260,9 @@ def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
             actor=staff,
         )
     echo("  published 7 notices and 1 draft")
+    # The embedded default's console backend: each SMS is logged and marked sent.
+    report = sms_sender.drain()
+    echo(f"  SMS to the pool for the 3 trading notices: {report.sent} sent (console backend)")
 
 
 POLICY_BODY = """为规范本区国有资金投资和村级集体资金投资的小型建设工程交易活动，提高交易效率，

@@ -30,6 +30,7 @@ from contractors.models import (
     PoolSelection,
 )
 from lottery import services as draws
+from notices.sms import services as sms
 
 # ---- data lists -------------------------------------------------------------------------------
 
@@ -347,6 +348,19 @@ def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
 
 # The draw's subject is ("pool_category", <draw id>): one per call and category.
 draws.register_candidate_source("pool_category", _pool_candidates)
+
+
+def _contacts(ids) -> dict[int, tuple[str, str]]:
+    rows = db.session.execute(
+        select(Contractor.id, Contractor.name, Contractor.contact_mobile).where(
+            Contractor.id.in_(list(ids))
+        )
+    )
+    return {r.id: (r.name, r.contact_mobile) for r in rows}
+
+
+# SMS learns who its recipients are from the pool (notices may not import contractors).
+sms.register_directory(_contacts)
 # A pool category is settled at the pool's lottery meeting (draw, or all enter, then the
 # selections) — never by the generic draw console, which would leave the category unsettled.
 draws.register_owned_subject(

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -205,6 +206,12 @@ class ObjectionForm(FlaskForm):
         _l("异议内容和理由"),
         validators=[DataRequired(_l("请填写异议的内容和理由")), Length(max=5000)],
     )
+
+
+class SmsPreferenceForm(FlaskForm):
+    """Optional messages (reminders); the notice SMS to active members is always sent."""
+
+    optional_messages = BooleanField(_l("同时接收提醒类短信（如交易响应截止提醒）"))
 
 
 class ConfirmForm(FlaskForm):

@@ -12,6 +12,7 @@ from .calls import (
     update_call,
 )
 from .meeting import publish_roster, publish_roster_publicity, settle_category
+from .notify import notify_category
 from .registration import (
     ContractorInput,
     QualificationInput,
@@ -33,6 +34,7 @@ __all__ = [
     "create_call",
     "earliest_meeting",
     "file_objection",
+    "notify_category",
     "publish_call",
     "publish_review_results",
     "publish_roster",

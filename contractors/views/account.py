@@ -21,8 +21,10 @@ from contractors.forms.account import (
     ObjectionForm,
     ProfileForm,
     SignUpForm,
+    SmsPreferenceForm,
 )
 from contractors.views.public import published_call_or_404
+from notices.sms import services as sms
 
 bp = Blueprint("contractor", __name__, url_prefix="/contractor")
 
@@ -118,10 +120,26 @@ def home():
         open_calls=queries.open_calls(),
         document_form=DocumentForm(),
         confirm_form=ConfirmForm(),
+        sms_form=SmsPreferenceForm(
+            formdata=None, optional_messages=sms.wants_optional(company.id) if company else False
+        ),
         states=rules.CallState,
         kinds=rules.DOCUMENT_KINDS,
         reasons=queries.reason_labels(),
     )
+
+
+@bp.route("/sms", methods=["POST"])
+@roles_required(*CONTRACTOR)
+def sms_preferences():
+    """Opt in or out of optional messages; the legally required notice SMS is not optional."""
+    company = _own_company()
+    form = SmsPreferenceForm()
+    if company is None or not form.validate_on_submit():
+        abort(400)
+    sms.set_optional_messages(company.id, form.optional_messages.data, actor=current_user)
+    flash(_("短信设置已保存"), "success")
+    return redirect(url_for(".home", _anchor="sms"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -69,3 +69,20 @@ def test_every_module_opens_with_a_docstring(package):
     for path in (ROOT / package).rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"{path.relative_to(ROOT)} has no module docstring"
+
+
+# DESIGN.md, Architecture: who may import whom among the domains.
+MAY_NOT_IMPORT = {
+    "lottery": {"notices", "contractors", "contracts"},
+    "notices": {"lottery", "contractors", "contracts"},
+    "contractors": {"contracts"},
+}
+
+
+@pytest.mark.parametrize("package", sorted(MAY_NOT_IMPORT))
+def test_a_domain_imports_only_the_domains_below_it(package):
+    for path in (ROOT / package).rglob("*.py"):
+        for name in _imports(path):  # function-level imports count too
+            assert name.split(".")[0] not in MAY_NOT_IMPORT[package], (
+                f"{path.relative_to(ROOT)} imports {name}"
+            )

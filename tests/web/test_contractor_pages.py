@@ -415,3 +415,33 @@ def test_an_objection_without_a_csrf_token_or_to_an_unknown_entry_is_refused(
     assert who.post("/contractor/objections", {**data, "entry_id": 2**40}).status_code == 404
     assert everything() == before
     assert db.session.scalar(select(func.count(Contractor.id))) == 6
+
+
+def test_a_contractor_opts_in_and_out_of_optional_messages_only_for_itself(app, now):
+    from notices.sms.services import wants_optional
+
+    now(2026, 9, 22, 9, 0)
+    a = contractor_browser(app, 0)
+    contractor_browser(app, 1)
+    mine = queries.contractor_by_uscc(company(0))
+    other = queries.contractor_by_uscc(company(1))
+    assert "此项不能关闭" in a.html("/contractor/")
+    assert (
+        a.submit(
+            "/contractor/sms", {"optional_messages": "y"}, form_page="/contractor/"
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert wants_optional(mine.id) and not wants_optional(other.id)
+    assert a.submit("/contractor/sms", {}, form_page="/contractor/").status_code == 302
+    db.session.expire_all()
+    assert not wants_optional(mine.id)
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "sms:preference_changed")
+        )
+        == 2
+    )
+    assert a.post("/contractor/sms", {"optional_messages": "y"}, token=False).status_code == 400
+    assert not wants_optional(mine.id)

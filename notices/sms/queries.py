@@ -1,0 +1,78 @@
+"""Read-only SMS queries: a notice's messages, totals and progress, and the public proof."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from notices.sms import rules
+from notices.sms.models import SmsMessage
+
+
+@dataclass(frozen=True)
+class Totals:
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def told(self) -> int:
+        """Accepted by the provider: sent, and those whose delivery is confirmed."""
+        return self["sent"] + self["delivered"]
+
+    @property
+    def settled(self) -> int:
+        """No longer waiting for the sender (sent or final)."""
+        return self["sent"] + sum(self[s] for s in rules.FINAL)
+
+    @property
+    def in_progress(self) -> bool:
+        return self["queued"] + self["sending"] > 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.settled / self.total) if self.total else 100
+
+
+def totals(notice_id: int) -> Totals:
+    rows = db.session.execute(
+        select(SmsMessage.status, func.count(SmsMessage.id))
+        .where(SmsMessage.notice_id == notice_id)
+        .group_by(SmsMessage.status)
+    )
+    return Totals({status: n for status, n in rows})
+
+
+def messages_of(notice_id: int) -> list[tuple[SmsMessage, str]]:
+    """The notice's messages with each recipient's company name, by company."""
+    from notices.sms.services import contacts
+
+    rows = list(db.session.scalars(select(SmsMessage).where(SmsMessage.notice_id == notice_id)))
+    names = {cid: name for cid, (name, _mobile) in contacts(m.contractor_id for m in rows).items()}
+    labelled = [(m, names.get(m.contractor_id, m.recipient)) for m in rows]
+    return sorted(labelled, key=lambda pair: (pair[1], pair[0].id))
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The public line: how many pool members were told, how many phones confirmed delivery."""
+
+    told: int
+    delivered: int
+
+
+def proof(notice_id: int | None) -> Proof | None:
+    """Counts only (no names, no numbers); None when the notice has no SMS at all."""
+    if notice_id is None:
+        return None
+    t = totals(notice_id)
+    if not t.total:
+        return None
+    return Proof(told=t.told, delivered=t["delivered"])
