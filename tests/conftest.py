@@ -132,3 +132,25 @@ def login_as(app):
         return signed_in(app, role)
 
     return login
+
+
+@pytest.fixture
+def fake():
+    """The fake Twilio HTTP server (tests/fake_twilio.py), running for one test."""
+    from tests.fake_twilio import FakeTwilio
+
+    server = FakeTwilio()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def twilio_app(database_url, tmp_path, fake):
+    """The app with the `twilio` backend: the real client pointed at the fake server."""
+    from tests.fake_twilio import make_app, twilio_settings
+
+    app = make_app(database_url, tmp_path, **twilio_settings(fake))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

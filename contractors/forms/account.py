@@ -142,7 +142,7 @@ class CompanyFields(FlaskForm):
 
 
 class ProfileForm(CompanyFields):
-    pass
+    """The company's own details, as it edits them (the credit code is fixed at registration)."""
 
 
 class SignUpForm(CompanyFields):

@@ -15,24 +15,14 @@ from app.extensions import db
 from notices.sms import sender, services
 from notices.sms.models import SmsMessage
 from tests.factories import make_notice, make_user
-from tests.fake_twilio import MESSAGING_SERVICE_SID, FakeTwilio, make_app, twilio_settings
+from tests.fake_twilio import MESSAGING_SERVICE_SID
 from tests.pool_factories import at, register
 
 
 @pytest.fixture
-def fake():
-    server = FakeTwilio()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def app(database_url, tmp_path, fake):
-    app = make_app(database_url, tmp_path, **twilio_settings(fake))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(twilio_app):
+    """Every test here runs with the twilio backend pointed at the fake server."""
+    return twilio_app
 
 
 def queue_to(n: int, *, first: int = 0) -> list[SmsMessage]:
