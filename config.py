@@ -89,6 +89,15 @@ class Config:
     #: Run the scheduler inside the web process (embedded default only; DESIGN.md, Scheduler).
     SCHEDULER_IN_PROCESS = os.environ.get("SCHEDULER_IN_PROCESS", "1") not in ("0", "false", "")
 
+    #: Scope of per-project trading (DESIGN.md B.1), yuan: a single contract's estimate must be at
+    #: least TENDER_MINIMUM and below its kind's statutory tendering threshold. Thresholds from
+    #: 《必须招标的工程项目规定》（国家发展改革委令第16号）第五条: 施工单项合同估算价400万元人民币以上、
+    #: 监理等服务单项合同估算价100万元人民币以上的必须招标 — so ours are strictly below them.
+    TENDER_THRESHOLDS = {"construction": "4000000.00", "supervision": "1000000.00"}
+    TENDER_MINIMUM = "100000.00"
+    #: 流标: fewer respondents than this at the award meeting fail the trading (DESIGN.md B.6).
+    TRADING_MIN_RESPONDENTS = int(os.environ.get("TRADING_MIN_RESPONDENTS", 3))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with an unusable configuration."""

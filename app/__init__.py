@@ -91,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     import app.audit
     import app.calendar.models
     import contractors.models  # noqa: F401
+    import contracts.models  # noqa: F401
     import lottery.models  # noqa: F401
     import notices.models
     import notices.sms.models  # noqa: F401
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from contractors.views.account import bp as contractor_bp
     from contractors.views.public import bp as pool_bp
     from contractors.views.staff import bp as pool_staff_bp
+    from contracts.api import bp as projects_api_bp
     from lottery.api import bp as draws_api_bp
     from lottery.views import bp as draws_bp
     from lottery.views import staff_bp as draws_staff_bp
@@ -128,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pool_staff_bp)
     app.register_blueprint(pool_bp)
     app.register_blueprint(contractor_bp)
+    app.register_blueprint(projects_api_bp)
 
 
 def _wants_json() -> bool:

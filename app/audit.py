@@ -61,6 +61,16 @@ class Action(enum.StrEnum):
     SMS_QUEUED = "sms:queued"
     SMS_RESENT = "sms:resent"
     SMS_PREFERENCE_CHANGED = "sms:preference_changed"
+    PROJECT_SUBMITTED = "project:submitted"
+    PROJECT_FILED = "project:filed"
+    PROJECT_SENT_BACK = "project:sent_back"
+    TRADING_ANNOUNCED = "trading:announced"
+    TRADING_RESPONDED = "trading:responded"
+    TRADING_RESPONSE_WITHDRAWN = "trading:response_withdrawn"
+    TRADING_DRAWN = "trading:drawn"
+    TRADING_FAILED = "trading:failed"
+    CONTRACT_SIGNED = "contract:signed"
+    CONTRACT_REFUSED = "contract:refused"
 
 
 class AuditEntry(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -124,14 +124,9 @@ def _has_notices() -> bool:
     return db.session.scalar(select(Notice.id).limit(1)) is not None
 
 
-def _contract_price(control: Decimal, fixed: Decimal, rate_percent: str) -> Decimal:
-    """(control − non-competitive part) × (1 − rate) + part, rounded once to the fen (DESIGN.md)."""
-    price = (control - fixed) * (1 - Decimal(rate_percent) / 100) + fixed
-    return price.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
     from contractors.services import notify_category
+    from contracts.rules import contract_price
     from lottery import services as draw_services
     from notices import services
     from notices.services import NoticeInput
@@ -209,7 +204,7 @@ def _notices(echo, draws: dict, companies: dict[str, str]) -> None:
             body=RESULT_BODY.format(
                 winner=companies[winner],
                 rate=rate,
-                price=f"{_contract_price(Decimal('586400.00'), Decimal('18200.00'), rate):,}",
+                price=f"{contract_price(Decimal('586400.00'), Decimal('18200.00'), rate):,}",
                 award=draws["award"].draw_id,
                 rate_draw=draws["rate"].draw_id,
             ),

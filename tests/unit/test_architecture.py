@@ -64,7 +64,7 @@ def test_app_does_not_import_the_domains_except_to_register_them():
             assert name.split(".")[0] not in DOMAINS, f"{rel} imports {name}"
 
 
-@pytest.mark.parametrize("package", ["app", "notices", "lottery", "contractors"])
+@pytest.mark.parametrize("package", ["app", "notices", "lottery", "contractors", "contracts"])
 def test_every_module_opens_with_a_docstring(package):
     for path in (ROOT / package).rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

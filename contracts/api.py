@@ -1,0 +1,56 @@
+"""Public API v1 of trading: `GET /api/v1/projects[/<code>]` with DESIGN.md's fields."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+
+from app.api import paginated, time_iso
+from contracts import queries
+from contracts.models import Project
+
+bp = Blueprint("projects_api", __name__, url_prefix="/api/v1/projects")
+
+PER_PAGE = 50
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def serialize(p: Project) -> dict:
+    """DESIGN.md, Public API v1: amounts as strings, times ISO 8601 with +08:00."""
+    t = queries.latest_trading(p)
+    drawn = t is not None and t.outcome == "drawn"
+    return {
+        "code": p.code,
+        "name": p.name,
+        "category": p.category_code,
+        "estimate": _money(p.estimate),
+        "control_price": _money(p.control_price),
+        "status": str(queries.state_of(p)),
+        "notice_id": t.notice_id if t else None,
+        "draw_ids": {"award": t.award_draw_id, "rate": t.rate_draw_id} if t else None,
+        "winner": t.winner_uscc if drawn else None,
+        "discount_rate": _money(t.discount_rate) if drawn else None,
+        "contract_price": _money(t.contract_price) if drawn else None,
+        "timeline": {
+            "published": time_iso(t.created_at) if t else None,
+            "responses_closed": time_iso(t.responses_close_at) if t else None,
+            "drawn": time_iso(t.held_at) if drawn else None,
+            "letter_issued": time_iso(t.letter_issued_at) if drawn else None,
+        },
+    }
+
+
+@bp.route("")
+def list_projects():
+    page = request.args.get("page", 1, type=int)
+    return paginated(queries.projects_page(page, PER_PAGE), serialize, "projects_api.list_projects")
+
+
+@bp.route("/<code>")
+def get_project(code: str):
+    p = queries.get_project(code)
+    if p is None:
+        abort(404)
+    return serialize(p)

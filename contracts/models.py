@@ -1,0 +1,169 @@
+"""Trading tables: projects, their tradings (one per announcement), response commitments, signed
+contracts and refusals to sign."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.types import UTCDateTime
+
+Money = Numeric(14, 2)
+
+
+class Project(db.Model):
+    """A small work entered by its owner (业主) or staff, filed (备案) by staff before trading."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public code, e.g. PRJ-2026-0007; its tradings' draws are `<trading code>-award` / `-rate`.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: 业主 as printed (a unit, a 街道/镇 or a village collective).
+    owner_name: Mapped[str] = mapped_column(String(200))
+    #: The owner account that entered it (null when staff entered it for the owner).
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: 街道/镇 and 村 (the bulletin board where the notice is posted).
+    town: Mapped[str] = mapped_column(String(100))
+    village: Mapped[str] = mapped_column(String(100), default="")
+    #: The pool category whose active members are told and may respond.
+    category_code: Mapped[str] = mapped_column(ForeignKey("pool_categories.code"), index=True)
+    #: construction / supervision: which statutory threshold applies (contracts.rules.KINDS).
+    kind: Mapped[str] = mapped_column(String(20), default="construction")
+    #: state (国有) / collective (村集体).
+    funding: Mapped[str] = mapped_column(String(20))
+    #: 单项合同估算价, yuan.
+    estimate: Mapped[Decimal] = mapped_column(Money)
+    #: 控制价, yuan; the discount applies to (control − non_competitive_part).
+    control_price: Mapped[Decimal] = mapped_column(Money)
+    #: 不可竞争费用 (e.g. 安全文明施工费), yuan; 0 when the rate applies to the whole price.
+    non_competitive_part: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    duration_days: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(Text, default="")
+    contact_person: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(40))
+    #: The trading documents generated from the model text (交易文件示范文本), Markdown.
+    documents: Mapped[str] = mapped_column(Text, default="")
+    #: Filing, a staff decision: submitted / sent_back / filed.
+    filing: Mapped[str] = mapped_column(String(20), default="submitted")
+    #: Why staff sent it back (shown to the owner).
+    sent_back_reasons: Mapped[str] = mapped_column(Text, default="")
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    tradings: Mapped[list[Trading]] = relationship(
+        back_populates="project", order_by="Trading.round"
+    )
+
+
+class Trading(db.Model):
+    """One announcement of a project: its notice, the two committed draws and the meeting.
+
+    Open or closed by the clock (the notice's publicity end); `outcome` records what the meeting
+    decided. A failed trading (流标) may be followed by a new round with new draws.
+    """
+
+    __tablename__ = "tradings"
+    __table_args__ = (UniqueConstraint("project_id", "round", name="uq_tradings_project_round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    #: PRJ-2026-0007 for the first round, PRJ-2026-0007-2 after a failed one: the draws' subject.
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    #: The response deadline: the trading notice's publicity end (exclusive), copied for queries.
+    responses_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    meeting_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    meeting_place: Mapped[str] = mapped_column(String(200))
+    #: The published discount-rate options, percent strings in their printed order.
+    rate_options: Mapped[list] = mapped_column(JSON)
+    award_draw_id: Mapped[str] = mapped_column(String(80), unique=True)
+    rate_draw_id: Mapped[str] = mapped_column(String(80), unique=True)
+    #: None until the meeting; then "drawn" or "failed".
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    failed_reason: Mapped[str] = mapped_column(Text, default="")
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The current contract unit's USCC: rank 1, or the next after refusals.
+    winner_uscc: Mapped[str | None] = mapped_column(String(18))
+    discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    contract_price: Mapped[Decimal | None] = mapped_column(Money)
+    #: The trading_result or trading_failed notice; corrections link to it.
+    result_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    #: When the result notification letter (交易结果通知书) was issued: with the result notice.
+    letter_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    project: Mapped[Project] = relationship(back_populates="tradings")
+    responses: Mapped[list[TradingResponse]] = relationship(
+        back_populates="trading", order_by="TradingResponse.id"
+    )
+
+
+class TradingResponse(db.Model):
+    """A response commitment (交易响应承诺): the unified form's text confirmed online."""
+
+    __tablename__ = "trading_responses"
+    __table_args__ = (
+        UniqueConstraint("trading_id", "contractor_id", name="uq_trading_responses_contractor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
+    contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
+    #: The commitment text exactly as confirmed.
+    commitment_text: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Set by a withdrawal before the deadline; a new confirmation clears it.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    trading: Mapped[Trading] = relationship(back_populates="responses")
+
+
+class Contract(db.Model):
+    """The signed contract the owner records."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), unique=True)
+    contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
+    signed_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Refusal(db.Model):
+    """A winner's refusal to sign without good cause (《招标投标法实施条例》 art. 74): the award
+    passed on; a later issue turns these records into sanctions."""
+
+    __tablename__ = "refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
+    contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    #: Who the award passed to (null when the ranking was exhausted).
+    passed_to_uscc: Mapped[str | None] = mapped_column(String(18))
+    correction_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Extra facts as given (e.g. the owner's letter reference).
+    details: Mapped[dict | None] = mapped_column(JSON)

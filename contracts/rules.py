@@ -1,0 +1,188 @@
+"""Pure rules of per-project trading: scope, money, rate lists, the contract price, the project's
+state from the clock and the facts, and the notice-to-letter count. No Flask, no SQLAlchemy."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Protocol
+
+FEN = Decimal("0.01")
+HUNDRED = Decimal("100")
+#: 施工 / 监理等服务: the kinds of contract the statutory thresholds distinguish.
+KINDS = ("construction", "supervision")
+KIND_LABELS = {"construction": "施工", "supervision": "工程监理"}
+FUNDING = {"state": "国有资金", "collective": "村集体资金"}
+#: Target from trading notice to result letter (DESIGN.md B.5).
+LETTER_TARGET_WORKING_DAYS = 5
+
+
+class RuleError(ValueError):
+    """An input breaks a rule. `message` is Chinese, `message_en` English; `field` names the input."""
+
+    def __init__(self, message: str, message_en: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+        self.field = field
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def check_amount(value: object, field: str, label: str, *, allow_zero: bool = False) -> Decimal:
+    """A sum of money in yuan: a Decimal (or its string) with at most two decimals (fen)."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise RuleError(
+            f"{label}不是有效的金额", f"{label} is not an amount", field=field
+        ) from None
+    if not amount.is_finite():
+        raise RuleError(f"{label}不是有效的金额", f"{label} is not an amount", field=field)
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):
+        raise RuleError(
+            f"{label}最多保留两位小数（到分）",
+            f"{label} may have at most two decimals (fen)",
+            field=field,
+        )
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
+    if amount >= Decimal("1e12"):
+        raise RuleError(f"{label}过大", f"{label} is too large", field=field)
+    return amount.quantize(FEN)
+
+
+def check_scope(
+    kind: str, estimate: Decimal, thresholds: Mapping[str, Decimal], minimum: Decimal
+) -> None:
+    """DESIGN.md B.1: estimate ≥ the minimum and below the kind's statutory threshold."""
+    if kind not in thresholds:
+        raise RuleError(f"项目类型无效：{kind}", f"Invalid kind of contract: {kind}", field="kind")
+    if estimate < minimum:
+        raise RuleError(
+            f"单项合同估算价{_yuan(estimate)}元低于{_yuan(minimum)}元，不属于本平台交易范围",
+            f"The estimate {estimate} is below {minimum} yuan: out of the platform's scope",
+            field="estimate",
+        )
+    limit = thresholds[kind]
+    if estimate >= limit:
+        raise RuleError(
+            f"{KIND_LABELS.get(kind, kind)}单项合同估算价{_yuan(estimate)}元达到{_yuan(limit)}元，"
+            "依《必须招标的工程项目规定》第五条必须招标，不属于本平台交易范围",
+            f"The estimate {estimate} reaches the statutory tendering threshold of {limit} yuan "
+            "(必须招标的工程项目规定 art. 5): it must be tendered, out of the platform's scope",
+            field="estimate",
+        )
+
+
+def check_prices(control: Decimal, part: Decimal) -> None:
+    """The non-competitive part lies within the control price."""
+    if part > control:
+        raise RuleError(
+            "不可竞争费用不能超过控制价",
+            "The non-competitive part cannot exceed the control price",
+            field="non_competitive_part",
+        )
+
+
+def check_rates(rates: Iterable[object]) -> list[str]:
+    """The published discount-rate options, in percent: each 0 < r < 100 with at most two
+    decimals, no duplicates; returned as two-decimal strings ("3.00") in the given order."""
+    out: list[str] = []
+    for raw in rates:
+        try:
+            r = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
+        except (InvalidOperation, ValueError):
+            raise RuleError(
+                f"下浮率不是有效的数字：{raw}", f"Not a rate: {raw}", field="rates"
+            ) from None
+        if not r.is_finite() or r != r.quantize(FEN):
+            raise RuleError(
+                f"下浮率最多保留两位小数：{raw}",
+                f"A rate may have at most two decimals: {raw}",
+                field="rates",
+            )
+        if not (0 < r < HUNDRED):
+            raise RuleError(
+                f"下浮率必须大于0且小于100：{raw}",
+                f"A rate must be above 0 and below 100: {raw}",
+                field="rates",
+            )
+        label = f"{r.quantize(FEN)}"
+        if label in out:
+            raise RuleError(
+                f"下浮率选项重复：{label}", f"The rate {label} is listed twice", field="rates"
+            )
+        out.append(label)
+    if not out:
+        raise RuleError("请至少给出一个下浮率选项", "Give at least one rate", field="rates")
+    return out
+
+
+def contract_price(control: Decimal, part: Decimal, rate_percent: Decimal | str) -> Decimal:
+    """(control − part) × (1 − rate) + part, exact, rounded once ROUND_HALF_UP to the fen
+    (DESIGN.md B.4: 1,234,567.89 at 8.50% → 1,129,629.62)."""
+    rate = Decimal(rate_percent) / HUNDRED
+    exact = (control - part) * (1 - rate) + part
+    return exact.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def price_table(control: Decimal, part: Decimal, rates: Sequence[str]) -> list[tuple[str, Decimal]]:
+    """The contract price each published option would give, printed in the trading notice."""
+    return [(r, contract_price(control, part, r)) for r in rates]
+
+
+class ProjectState(enum.StrEnum):
+    SUBMITTED = "submitted"
+    SENT_BACK = "sent_back"
+    FILED = "filed"
+    ANNOUNCED = "announced"  # trading notice published, responses open
+    AWAITING_MEETING = "awaiting_meeting"  # publicity ended, meeting not held
+    FAILED = "failed"
+    DRAWN = "drawn"  # result published, contract not signed
+    SIGNED = "signed"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What happened to a project, as plain values."""
+
+    filing: str  # submitted / sent_back / filed
+    responses_close_at: datetime | None = None  # the trading notice's publicity end (exclusive)
+    outcome: str | None = None  # None / "drawn" / "failed" (of the latest trading)
+    signed: bool = False
+
+
+def state_of(facts: Facts, now: datetime) -> ProjectState:
+    """Open or closed because of the clock, not a flag (CONVENTIONS.md, example 2)."""
+    if facts.signed:
+        return ProjectState.SIGNED
+    if facts.outcome == "drawn":
+        return ProjectState.DRAWN
+    if facts.outcome == "failed":
+        return ProjectState.FAILED
+    if facts.responses_close_at is not None:
+        if now < facts.responses_close_at:
+            return ProjectState.ANNOUNCED
+        return ProjectState.AWAITING_MEETING
+    return ProjectState(facts.filing)
+
+
+def responses_open(close_at: datetime | None, now: datetime) -> bool:
+    """Responses are accepted until the trading notice's publicity ends (exclusive)."""
+    return close_at is not None and now < close_at
+
+
+class _Calendar(Protocol):
+    def working_days_between(self, start: date, end: date) -> int: ...
+
+
+def notice_to_letter_days(calendar: _Calendar, notice_on: date, letter_on: date) -> int:
+    """Working days from the trading notice to the result letter (the notice's day does not
+    count, 民法典 art. 201), shown against the 5-working-day target."""
+    return calendar.working_days_between(notice_on, letter_on)

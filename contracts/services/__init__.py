@@ -1,0 +1,26 @@
+"""Trading use cases. Each public function is one transaction: it checks the rules, changes state,
+writes its audit entries and publishes its notice (notices.services.publish_new) together."""
+
+from contracts import queries as _queries  # noqa: F401 (registers the draws' owner and source)
+
+from .award import hold_meeting
+from .contract import record_contract, record_refusal
+from .projects import ProjectInput, file_project, send_back, submit_project
+from .responses import commitment_text, respond, withdraw_response
+from .trading import COMMITMENT_TEXT, TradingInput, announce
+
+__all__ = [
+    "COMMITMENT_TEXT",
+    "ProjectInput",
+    "TradingInput",
+    "announce",
+    "commitment_text",
+    "file_project",
+    "hold_meeting",
+    "record_contract",
+    "record_refusal",
+    "respond",
+    "send_back",
+    "submit_project",
+    "withdraw_response",
+]

@@ -1,0 +1,122 @@
+"""The award meeting (定标会议): after the publicity, too few respondents fail the trading (流标);
+otherwise the ranking and the rate pick are drawn with the attendees' entropy and the result
+published, with the contract price computed once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from flask import current_app
+
+from app import audit, clock
+from app.audit import Action
+from contracts import queries, rules
+from contracts.errors import TooEarly, TradingError
+from contracts.models import Trading
+from lottery import services as draws
+from notices import services as notices
+
+from ._common import OFFICE, current_trading, get_project, now, require_staff, transaction
+
+
+def _start(code: str, actor) -> Trading:
+    require_staff(actor, "主持定标会议", "hold the award meeting")
+    p = get_project(code, lock=True)
+    t = current_trading(p)
+    if t.outcome is not None:
+        raise TradingError(
+            f"{t.code}的定标会议已经举行，摇号结果已公布，不能再次摇号",
+            f"The award meeting of {t.code} was held and its draws published; no second draw",
+        )
+    if clock.now() < t.responses_close_at:
+        raise TooEarly(
+            f"交易公告公示期至{clock.local(t.responses_close_at):%Y-%m-%d %H:%M}结束，"
+            "公示期结束前不能召开定标会议",
+            "The award meeting cannot be held before the trading notice's publicity ends",
+        )
+    return t
+
+
+@transaction
+def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
+    """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
+    (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
+    the contract price computed and `trading_result` published (with the result letter)."""
+    t = _start(code, actor)
+    p = t.project
+    found = queries.respondents(t)
+    minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
+    moment = now()
+    t.held_at = moment
+    if len(found) < minimum:
+        reason = f"响应企业{len(found)}家，少于规定的{minimum}家，本次交易失败（流标）"
+        draws.abandon_in_transaction(t.award_draw_id, reason, actor=actor)
+        draws.abandon_in_transaction(t.rate_draw_id, reason, actor=actor)
+        notice = notices.publish_new(
+            notices.NoticeInput(
+                type="trading_failed",
+                title=f"{p.name}流标公告",
+                issuing_body=OFFICE,
+                legal_basis="小型建设工程交易规则（响应企业不足规定数量的，交易失败）",
+                body=f"项目编号：{p.code}（{t.code}）\n\n{reason}。项目可重新发布交易公告。\n",
+                corrects_id=None,
+                subject_type="project",
+                subject_id=p.code,
+            ),
+            actor=actor,
+        )
+        t.outcome, t.failed_reason, t.result_notice_id = "failed", reason, notice.id
+        audit.record(
+            Action.TRADING_FAILED,
+            "trading",
+            t.code,
+            actor=actor,
+            after={"respondents": len(found), "minimum": minimum, "notice_id": notice.id},
+        )
+        return t
+    award = draws.draw_in_transaction(
+        t.award_draw_id,
+        public_entropy,
+        sorted(found),
+        candidate_labels=found,
+        actor=actor,
+    )
+    rate = draws.draw_in_transaction(t.rate_draw_id, public_entropy, actor=actor)
+    winner = award.result[0]
+    discount = Decimal(rate.result[0])
+    price = rules.contract_price(p.control_price, p.non_competitive_part, discount)
+    t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = "drawn", winner, discount, price
+    ranking = "\n".join(f"{i}. {c} {found.get(c, '')}" for i, c in enumerate(award.result, 1))
+    notice = notices.publish_new(
+        notices.NoticeInput(
+            type="trading_result",
+            title=f"{p.name}交易结果公告",
+            issuing_body=OFFICE,
+            legal_basis="小型建设工程交易规则（交易结果公告）",
+            body=(
+                f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{found.get(winner, '')}（{winner}）\n"
+                f"- 下浮率：{discount}%\n- 合同价：{price}元\n\n## 排序（第1名为承包单位，其余依次候补）\n\n"
+                f"{ranking}\n\n## 摇号记录\n\n- {award.draw_id}\n- {rate.draw_id}\n"
+            ),
+            subject_type="project",
+            subject_id=p.code,
+        ),
+        actor=actor,
+    )
+    # The result notification letter (交易结果通知书) is issued with the result notice.
+    t.result_notice_id, t.letter_issued_at = notice.id, notice.published_at
+    audit.record(
+        Action.TRADING_DRAWN,
+        "trading",
+        t.code,
+        actor=actor,
+        after={
+            "winner": winner,
+            "ranking": award.result,
+            "discount_rate": discount,
+            "contract_price": price,
+            "notice_id": notice.id,
+        },
+    )
+    return t

@@ -1,0 +1,184 @@
+"""The trading notice: published with the project's facts, the response deadline, the meeting, the
+rate options with their price table and both draws' commitments; SMS queued to the category."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import audit, clock
+from app.audit import Action
+from app.extensions import db
+from contractors.models import PoolCategory
+from contractors.services import notify_category
+from contracts import rules
+from contracts.errors import TradingError
+from contracts.models import Project, Trading
+from lottery import services as draws
+from notices import services as notices
+
+from ._common import (
+    OFFICE,
+    SUBJECT_TYPE,
+    checked,
+    get_project,
+    latest_trading,
+    now,
+    require_staff,
+    transaction,
+)
+
+#: The unified form's commitment (统一表式), confirmed by each respondent.
+COMMITMENT_TEXT = (
+    "本单位自愿参加“{name}”（{code}）的公开交易，承诺：本单位为该类别有效入围企业，"
+    "具备承接本项目的资质和能力；如被确定为承包单位，将按公布的下浮率和合同价在规定时间内"
+    "签订合同并按约履行；无正当理由拒签的，愿承担相应责任。"
+)
+
+
+@dataclass(frozen=True)
+class TradingInput:
+    """What staff set when announcing: the meeting, the rate options, the publicity."""
+
+    meeting_at: datetime
+    meeting_place: str
+    #: Discount-rate options in percent, in their printed order ("3.00", "3.50", …).
+    rates: Sequence[str]
+    #: Working days of the notice's publicity (≥ 3); responses close when it ends.
+    publicity_days: int = 3
+
+
+def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str:
+    basis = (
+        "控制价全额"
+        if p.non_competitive_part == 0
+        else f"控制价扣除不可竞争费用{p.non_competitive_part}元后的部分"
+    )
+    rows = "\n".join(f"| {r}% | {price} |" for r, price in table)
+    close = clock.local(t.responses_close_at)
+    return (
+        f"## 项目概况\n\n- 项目编号：{p.code}（第{t.round}次交易，{t.code}）\n- 项目名称：{p.name}\n"
+        f"- 业主：{p.owner_name}\n- 地点：{p.town}{p.village}\n- 类别：{category_name}\n"
+        f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n- 估算价：{p.estimate}元\n"
+        f"- 控制价：{p.control_price}元\n- 不可竞争费用：{p.non_competitive_part}元\n"
+        f"- 工期：{p.duration_days}日历天\n- 联系人：{p.contact_person} {p.contact_phone}\n\n"
+        f"## 交易响应\n\n本类别有效入围企业于{close:%Y年%m月%d日}0时前（即公示期结束前）"
+        "在平台在线确认交易响应承诺，无需提交投标文件。\n\n"
+        f"## 定标会议\n\n时间：{clock.local(t.meeting_at):%Y-%m-%d %H:%M}；地点：{t.meeting_place}。"
+        "响应企业少于规定数量的，本次交易失败（流标）。\n\n"
+        f"## 下浮率与合同价\n\n下浮基数：{basis}。合同价 =（控制价 − 不可竞争费用）×（1 − 下浮率）"
+        "+ 不可竞争费用，四舍五入到分。\n\n| 下浮率 | 合同价（元） |\n|---|---|\n"
+        f"{rows}\n\n"
+        "## 摇号承诺\n\n"
+        f"- 承包单位排序抽签 {award.draw_id}：种子承诺 SHA-256 `{award.seed_commitment}`\n"
+        f"- 下浮率抽签 {rate.draw_id}：种子承诺 SHA-256 `{rate.seed_commitment}`\n\n"
+        "## 异议与投诉\n\n对本公告有异议的，可在公示期内向区公共资源交易管理办公室提出；"
+        "投诉按《招标投标法实施条例》第六十条至第六十二条处理。\n"
+    )
+
+
+@transaction
+def announce(code: str, data: TradingInput, *, actor) -> Trading:
+    """Publish the trading notice of a filed project, committing both draws and queuing the SMS
+    to every active member of its category — all in one transaction."""
+    require_staff(actor, "发布交易公告", "publish a trading notice")
+    p = get_project(code, lock=True)
+    if p.filing != "filed":
+        raise TradingError("项目尚未备案，不能发布交易公告", "The project is not filed yet")
+    previous = latest_trading(p)
+    if previous is not None and previous.outcome != "failed":
+        raise TradingError(
+            "该项目已有交易公告；只有流标后才能重新发布",
+            "The project already has a trading notice; only a failed trading may be re-announced",
+        )
+    rates = checked(rules.check_rates, data.rates)
+    if not (data.meeting_place or "").strip():
+        raise TradingError("请填写定标会议地点", "Enter the meeting place", field="meeting_place")
+    if data.meeting_at is None or data.meeting_at.utcoffset() is None:
+        raise TradingError("请填写定标会议时间", "Enter the meeting time", field="meeting_at")
+    moment = now()
+    if data.publicity_days is None or data.publicity_days < 3:
+        raise TradingError(
+            "交易公告公示期不得少于3个工作日",
+            "A trading notice must be public for at least 3 working days",
+            field="publicity_days",
+        )
+    close_at = notices.publicity_end(data.publicity_days, clock.local(moment).date())
+    if data.meeting_at < close_at:
+        raise TradingError(
+            "定标会议须在交易公告公示期结束后召开",
+            "The award meeting must be after the notice's publicity ends",
+            field="meeting_at",
+        )
+    round_ = 1 if previous is None else previous.round + 1
+    t_code = p.code if round_ == 1 else f"{p.code}-{round_}"
+    subject = draws.Subject(SUBJECT_TYPE, t_code, p.name)
+    award = draws.commit_ranking(
+        f"{t_code}-award",
+        f"{p.name}（{t_code}）确定承包单位",
+        subject,
+        actor=actor,
+        in_transaction=True,
+    )
+    rate = draws.commit_pick(
+        f"{t_code}-rate",
+        f"{p.name}（{t_code}）确定下浮率",
+        subject,
+        rates,
+        option_labels={r: f"{r}%" for r in rates},
+        actor=actor,
+        in_transaction=True,
+    )
+    category_name = db.session.scalar(
+        select(PoolCategory.name).where(PoolCategory.code == p.category_code)
+    )
+    t = Trading(
+        project_id=p.id,
+        round=round_,
+        code=t_code,
+        responses_close_at=close_at,
+        meeting_at=data.meeting_at,
+        meeting_place=data.meeting_place.strip(),
+        rate_options=rates,
+        award_draw_id=award.draw_id,
+        rate_draw_id=rate.draw_id,
+        created_at=moment,
+    )
+    table = checked(rules.price_table, p.control_price, p.non_competitive_part, rates)
+    notice = notices.publish_new(
+        notices.NoticeInput(
+            type="trading_notice",
+            title=f"{p.name}交易公告",
+            issuing_body=OFFICE,
+            legal_basis="交易公告公示不少于3个工作日（小型建设工程交易规则）",
+            body=_body(p, t, table, award, rate, category_name),
+            min_working_days=data.publicity_days,
+            subject_type="project",
+            subject_id=p.code,
+        ),
+        actor=actor,
+    )
+    t.notice_id = notice.id
+    t.responses_close_at = notice.publicity_ends_at
+    db.session.add(t)
+    db.session.flush()
+    notify_category(notice, p.category_code, actor=actor)
+    audit.record(
+        Action.TRADING_ANNOUNCED,
+        "trading",
+        t.code,
+        actor=actor,
+        after={
+            "project": p.code,
+            "notice_id": notice.id,
+            "responses_close_at": t.responses_close_at,
+            "meeting_at": t.meeting_at,
+            "rates": rates,
+            "award_draw": award.draw_id,
+            "rate_draw": rate.draw_id,
+        },
+    )
+    return t
