@@ -349,6 +349,31 @@ def show_pending_entropy(draw_id: str, entries: Sequence[str], *, actor) -> list
     return checked
 
 
+def _close_once(d: Draw, values: dict, action: Action, actor) -> Draw:
+    """Move a committed draw to drawn or abandoned, once: only the transaction whose UPDATE finds
+    it still 'committed' succeeds; any other sees rowcount 0 (SQLite) or, on PostgreSQL, queued
+    on the row lock, the new status. Audits the revealed fields; the seed is public from here."""
+    done = db.session.execute(
+        update(Draw)
+        .where(Draw.id == d.id, Draw.status == "committed")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        status = db.session.scalar(select(Draw.status).where(Draw.id == d.id))
+        raise closed_error(status or "drawn", d.draw_id)
+    db.session.refresh(d)
+    audit.record(
+        action,
+        "draw",
+        d.draw_id,
+        actor=actor,
+        before={"status": "committed", "seed_commitment": d.seed_commitment},
+        after=_revealed_fields(d),
+    )
+    return d
+
+
 def draw_in_transaction(
     draw_id: str,
     public_entropy: Sequence[str],
@@ -409,28 +434,7 @@ def draw_in_transaction(
     }
     if d.candidates is None:
         values["candidates"] = names
-    # One-shot: only the transaction that moves the row out of 'committed' gets a result; any
-    # other sees rowcount 0 (SQLite) or, on PostgreSQL, already queued on the row lock above
-    # and saw the new status.
-    done = db.session.execute(
-        update(Draw)
-        .where(Draw.id == d.id, Draw.status == "committed")
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        status = db.session.scalar(select(Draw.status).where(Draw.id == d.id))
-        raise closed_error(status or "drawn", draw_id)
-    db.session.refresh(d)
-    audit.record(
-        Action.DRAW_DRAWN,
-        "draw",
-        draw_id,
-        actor=actor,
-        before={"status": "committed", "seed_commitment": d.seed_commitment},
-        after=_revealed_fields(d),
-    )
-    return d
+    return _close_once(d, values, Action.DRAW_DRAWN, actor)
 
 
 @transactional
@@ -470,31 +474,14 @@ def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
     d = _get(draw_id, lock=True)
     _require_committed(d)
     text = _checked(rules.check_reason, reason)
-    done = db.session.execute(
-        update(Draw)
-        .where(Draw.id == d.id, Draw.status == "committed")
-        .values(
-            status="abandoned",
-            abandon_reason=text,
-            abandoned_at=clock.now().replace(microsecond=0),
-            abandoned_by_id=getattr(actor, "id", None),
-            pending_entropy=None,
-        )
-        .execution_options(synchronize_session=False)
+    values = dict(
+        status="abandoned",
+        abandon_reason=text,
+        abandoned_at=clock.now().replace(microsecond=0),
+        abandoned_by_id=getattr(actor, "id", None),
+        pending_entropy=None,
     )
-    if done.rowcount != 1:
-        status = db.session.scalar(select(Draw.status).where(Draw.id == d.id))
-        raise closed_error(status or "drawn", draw_id)
-    db.session.refresh(d)
-    audit.record(
-        Action.DRAW_ABANDONED,
-        "draw",
-        draw_id,
-        actor=actor,
-        before={"status": "committed", "seed_commitment": d.seed_commitment},
-        after=_revealed_fields(d),
-    )
-    return d
+    return _close_once(d, values, Action.DRAW_ABANDONED, actor)
 
 
 @transactional
