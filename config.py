@@ -97,6 +97,9 @@ class Config:
     TENDER_MINIMUM = "100000.00"
     #: 流标: fewer respondents than this at the award meeting fail the trading (DESIGN.md B.6).
     TRADING_MIN_RESPONDENTS = int(os.environ.get("TRADING_MIN_RESPONDENTS", 3))
+    #: The owner signs within this many days of the result letter (《招标投标法》第四十六条:
+    #: 自中标通知书发出之日起三十日内); a contract recorded later is still recorded, shown as late.
+    CONTRACT_SIGNING_DAYS = int(os.environ.get("CONTRACT_SIGNING_DAYS", 30))
 
     @classmethod
     def check(cls) -> None:

@@ -106,6 +106,11 @@ def _register_blueprints(app: Flask) -> None:
     from contractors.views.public import bp as pool_bp
     from contractors.views.staff import bp as pool_staff_bp
     from contracts.api import bp as projects_api_bp
+    from contracts.views.account import bp as projects_account_bp
+    from contracts.views.documents import bp as project_documents_bp
+    from contracts.views.owner import bp as projects_owner_bp
+    from contracts.views.public import bp as projects_bp
+    from contracts.views.staff import bp as projects_staff_bp
     from lottery.api import bp as draws_api_bp
     from lottery.views import bp as draws_bp
     from lottery.views import staff_bp as draws_staff_bp
@@ -131,6 +136,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pool_bp)
     app.register_blueprint(contractor_bp)
     app.register_blueprint(projects_api_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(project_documents_bp)
+    app.register_blueprint(projects_owner_bp)
+    app.register_blueprint(projects_staff_bp)
+    app.register_blueprint(projects_account_bp)
 
 
 def _wants_json() -> bool:

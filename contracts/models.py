@@ -167,3 +167,44 @@ class Refusal(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Extra facts as given (e.g. the owner's letter reference).
     details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ProjectAttachment(db.Model):
+    """A file the owner or staff attach to a project's trading documents (drawings, a bill of
+    quantities…), kept in app.storage under a generated key."""
+
+    __tablename__ = "project_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    #: Generated key in the file storage (never the uploaded name).
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    #: The name as uploaded, used for the download.
+    original_name: Mapped[str] = mapped_column(String(255))
+    #: Type detected from the content, not from the name or the browser.
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BulletinPosting(db.Model):
+    """Staff's record that the printed trading notice was posted on a bulletin board
+    (信息公开栏): who posted it, when, where, and optionally a photo of it on the board."""
+
+    __tablename__ = "bulletin_postings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
+    #: Who posted it, as written (a village clerk is often not a platform user).
+    posted_by: Mapped[str] = mapped_column(String(100))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Where, e.g. "某村村委会信息公开栏".
+    place: Mapped[str] = mapped_column(String(200))
+    #: Optional photo of the posted notice (storage key, detected type, name as uploaded).
+    photo_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    photo_type: Mapped[str | None] = mapped_column(String(100))
+    photo_name: Mapped[str | None] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
