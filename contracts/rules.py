@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Protocol
 
@@ -186,3 +186,115 @@ def notice_to_letter_days(calendar: _Calendar, notice_on: date, letter_on: date)
     """Working days from the trading notice to the result letter (the notice's day does not
     count, 民法典 art. 201), shown against the 5-working-day target."""
     return calendar.working_days_between(notice_on, letter_on)
+
+
+#: A project's state as shown to people: Chinese, English (the views pick the request's language).
+STATE_LABELS = {
+    ProjectState.SUBMITTED: ("待备案", "Awaiting filing"),
+    ProjectState.SENT_BACK: ("已退回业主", "Sent back to the owner"),
+    ProjectState.FILED: ("已备案", "Filed"),
+    ProjectState.ANNOUNCED: ("交易公告公示中", "Trading notice in publicity"),
+    ProjectState.AWAITING_MEETING: ("响应已截止，待定标", "Responses closed, awaiting the meeting"),
+    ProjectState.FAILED: ("流标", "Trading failed"),
+    ProjectState.DRAWN: ("已定标，待签订合同", "Awarded, contract to be signed"),
+    ProjectState.SIGNED: ("已签订合同", "Contract signed"),
+}
+
+#: What comes next in each state, for the office and for the owner: key, then (zh, en) each.
+_STEPS = {
+    ProjectState.SUBMITTED: (
+        "file",
+        ("备案或退回", "File or send back"),
+        ("等待区公管办备案", "Waiting for the office to file it"),
+    ),
+    ProjectState.SENT_BACK: (
+        "revise",
+        ("等待业主修改后重新提交", "Waiting for the owner to revise it"),
+        ("按退回理由修改后重新提交", "Revise it as the reasons say and submit it again"),
+    ),
+    ProjectState.FILED: (
+        "announce",
+        ("发布交易公告", "Publish the trading notice"),
+        ("等待区公管办发布交易公告", "Waiting for the office to publish the trading notice"),
+    ),
+    ProjectState.ANNOUNCED: (
+        "responses",
+        ("等待响应截止", "Responses close"),
+        ("等待响应截止", "Responses close"),
+    ),
+    ProjectState.AWAITING_MEETING: (
+        "meeting",
+        ("召开定标会议", "Hold the award meeting"),
+        ("定标会议", "Award meeting"),
+    ),
+    ProjectState.FAILED: (
+        "reannounce",
+        ("重新发布交易公告", "Announce the project again"),
+        ("等待区公管办重新发布交易公告", "Waiting for the office to announce it again"),
+    ),
+    ProjectState.DRAWN: (
+        "contract",
+        ("记录合同签订", "Record the signed contract"),
+        ("签订合同并在本页记录", "Sign the contract and record it on this page"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a project waits for, and by when."""
+
+    key: str
+    label: str
+    label_en: str
+    #: The deadline or the appointed moment (an exclusive end for a period of days), if any.
+    due: datetime | None
+    #: The deadline or the appointed moment has passed and the step is still to be taken.
+    late: bool
+    #: Nobody has anything to do before `due` (the responses are open).
+    waiting: bool = False
+
+
+def signing_ends_at(letter_issued_at: datetime, days: int, tz: tzinfo) -> datetime:
+    """The end (exclusive) of the contract signing period: 自交易结果通知书发出之日起`days`日内
+    (《招标投标法》第四十六条, calendar days). The letter's day does not count (民法典 art. 201),
+    so the period ends at local 00:00 after the `days`-th day after it."""
+    last = letter_issued_at.astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def next_step(
+    state: ProjectState,
+    now: datetime,
+    *,
+    responses_close_at: datetime | None = None,
+    meeting_at: datetime | None = None,
+    signing_ends_at: datetime | None = None,
+    for_owner: bool = False,
+) -> NextStep | None:
+    """The next step of a project in `state` (None once the contract is signed): for the office,
+    or worded for the owner. Late when its deadline or appointed time has passed."""
+    if state not in _STEPS:
+        return None
+    key, staff_label, owner_label = _STEPS[state]
+    label, label_en = owner_label if for_owner else staff_label
+    due = {
+        ProjectState.ANNOUNCED: responses_close_at,
+        ProjectState.AWAITING_MEETING: meeting_at,
+        ProjectState.DRAWN: signing_ends_at,
+    }.get(state)
+    waiting = state is ProjectState.ANNOUNCED
+    if due is None or waiting:
+        late = False
+    elif state is ProjectState.AWAITING_MEETING:
+        late = now > due  # at the appointed minute the meeting is on time; after it, late
+    else:
+        late = now >= due  # an exclusive end
+    return NextStep(key, label, label_en, due, late, waiting)
+
+
+def urgency(step: NextStep, since: datetime) -> tuple[int, datetime]:
+    """Sort key, most urgent first: late steps, then by when each is due — a step without a
+    deadline is due since the project reached its state (`since`), so work waiting already
+    comes before deadlines still ahead."""
+    return (0 if step.late else 1, step.due or since)

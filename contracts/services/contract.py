@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app import audit
+from app import audit, clock
 from app.audit import Action
 from app.extensions import db
 from contractors.models import Contractor
@@ -50,6 +50,22 @@ def record_contract(code: str, signed_on: date, amount: Decimal | str, *, actor)
     value = checked(rules.check_amount, amount, "amount", "合同金额")
     if not isinstance(signed_on, date):
         raise TradingError("请填写签订日期", "Enter the signing date", field="signed_on")
+    if signed_on > clock.today():
+        raise TradingError(
+            "签订日期不能晚于今天", "The signing date cannot be in the future", field="signed_on"
+        )
+    # The current contract unit learnt of its award from the letter, or — after a refusal — from
+    # the correction that passed the award to it: it cannot have signed before that day.
+    passed_at = db.session.scalar(
+        select(func.max(Refusal.recorded_at)).where(Refusal.trading_id == t.id)
+    )
+    issued = clock.local(max(filter(None, (t.letter_issued_at, passed_at)))).date()
+    if signed_on < issued:
+        raise TradingError(
+            f"签订日期不能早于承包单位收到交易结果通知之日（{issued:%Y-%m-%d}）",
+            f"The signing date cannot be before the contract unit was notified ({issued:%Y-%m-%d})",
+            field="signed_on",
+        )
     c = Contract(
         trading_id=t.id,
         contractor_id=_company(t.winner_uscc).id,
@@ -89,8 +105,11 @@ def record_refusal(code: str, reason: str, *, actor) -> Refusal:
     before = {"winner": t.winner_uscc}
     t.winner_uscc = nxt
     if nxt is None:
+        # Nobody is left to sign: the trading ends like a failed one, so the project may be
+        # announced again (with new draws) instead of waiting for ever.
         t.contract_price = None
-        body_next = "排序名单已用尽，须重新组织交易。"
+        t.outcome, t.failed_reason = "failed", "排序名单已用尽，全部候补单位均拒绝签订合同"
+        body_next = "排序名单已用尽，本次交易失败，项目将重新发布交易公告。"
     else:
         body_next = (
             f"承包单位依排序顺延为{_company(nxt).name}（{nxt}），下浮率仍为{t.discount_rate}%，"

@@ -1,4 +1,5 @@
-"""Projects: an owner or staff enters one (scope checked), staff file it (备案) or send it back."""
+"""Projects: an owner or staff enters one (scope checked), revises it and attaches files until staff
+file it (备案) or send it back."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.storage import UploadRejected, get_storage, store_upload
 from contractors.models import PoolCategory
 from contracts import rules
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
-from contracts.models import Project
+from contracts.models import Project, ProjectAttachment
 
-from ._common import checked, get_project, now, require_staff, role_of, transaction
+from ._common import (
+    STAFF_ROLES,
+    checked,
+    get_project,
+    now,
+    require_staff,
+    role_of,
+    transaction,
+)
 
 ENTRY_ROLES = ("owner", "staff", "admin")
 
@@ -68,7 +78,12 @@ def _snapshot(p: Project) -> dict:
     return {
         "code": p.code,
         "name": p.name,
+        "owner_name": p.owner_name,
+        "town": p.town,
+        "village": p.village,
         "category": p.category_code,
+        "funding": p.funding,
+        "duration_days": p.duration_days,
         "kind": p.kind,
         "estimate": p.estimate,
         "control_price": p.control_price,
@@ -78,28 +93,61 @@ def _snapshot(p: Project) -> dict:
     }
 
 
+#: PostgreSQL advisory-lock key serialising project numbering (two owners submitting at once).
+_CODE_LOCK_KEY = 0x50524A434F4445  # "PRJCODE"
+
+
 def _next_code(year: int) -> str:
+    """The next public code of the year. On PostgreSQL a transaction-level advisory lock makes two
+    simultaneous submissions number one after the other (held to the commit); on SQLite the
+    database write lock does it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CODE_LOCK_KEY})
     prefix = f"PRJ-{year}-"
     count = db.session.scalar(select(func.count()).where(Project.code.like(prefix + "%")))
     return f"{prefix}{count + 1:04d}"
 
 
-@transaction
-def submit_project(data: ProjectInput, *, actor) -> Project:
-    """Enter a project (owner or staff). Refused with the reason when out of scope or invalid."""
+#: Column lengths of the free-text facts (contracts.models.Project): longer input is refused here,
+#: with a message, rather than by the database.
+_TEXTS = (
+    ("name", "项目名称", 200, True),
+    ("owner_name", "业主", 200, True),
+    ("town", "街道/镇", 100, True),
+    ("village", "村（社区）", 100, False),
+    ("contact_person", "联系人", 100, True),
+    ("contact_phone", "联系电话", 40, True),
+    ("scope", "工程内容", 20_000, False),
+)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A ProjectInput that passed every check: its category and amounts in fen."""
+
+    category: PoolCategory
+    estimate: Decimal
+    control: Decimal
+    part: Decimal
+
+
+def _check_input(data: ProjectInput, actor) -> _Checked:
+    """The checks of entering and revising a project, in one place: role, required facts, the
+    amounts (to the fen) and the scope (DESIGN.md B.1; out of scope → OutOfScope with the reason)."""
     if role_of(actor) not in ENTRY_ROLES:
         raise TradingForbidden(
             "只有业主或区公管办工作人员可以录入项目", "Only an owner or staff may enter a project"
         )
-    for value, field, zh in (
-        (data.name, "name", "项目名称"),
-        (data.owner_name, "owner_name", "业主"),
-        (data.town, "town", "街道/镇"),
-        (data.contact_person, "contact_person", "联系人"),
-        (data.contact_phone, "contact_phone", "联系电话"),
-    ):
-        if not str(value or "").strip():
+    for field, zh, limit, required in _TEXTS:
+        value = str(getattr(data, field) or "").strip()
+        if required and not value:
             raise TradingError(f"请填写{zh}", f"Enter the {field.replace('_', ' ')}", field=field)
+        if len(value) > limit:
+            raise TradingError(
+                f"{zh}不能超过{limit}个字",
+                f"The {field.replace('_', ' ')} may have at most {limit} characters",
+                field=field,
+            )
     if data.funding not in rules.FUNDING:
         raise TradingError(
             "资金来源须为国有或村集体", "Funding must be state or collective", field="funding"
@@ -113,7 +161,11 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
             f"No such category: {data.category_code}",
             field="category_code",
         )
-    if not isinstance(data.duration_days, int) or data.duration_days <= 0:
+    if (
+        not isinstance(data.duration_days, int)
+        or isinstance(data.duration_days, bool)
+        or data.duration_days <= 0
+    ):
         raise TradingError(
             "工期必须为正整数天",
             "The duration must be a positive number of days",
@@ -134,33 +186,130 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
         rules.check_scope(data.kind, estimate, thresholds, minimum)
     except rules.RuleError as e:
         raise OutOfScope(e.message, e.message_en, field=e.field) from None
+    return _Checked(category, estimate, control, part)
+
+
+def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
+    """Write the checked facts onto the project and regenerate its trading documents."""
+    p.name = data.name.strip()
+    p.owner_name = data.owner_name.strip()
+    p.town = data.town.strip()
+    p.village = (data.village or "").strip()
+    p.category_code = ok.category.code
+    p.kind = data.kind
+    p.funding = data.funding
+    p.estimate, p.control_price, p.non_competitive_part = ok.estimate, ok.control, ok.part
+    p.duration_days = data.duration_days
+    p.scope = (data.scope or "").strip()
+    p.contact_person = data.contact_person.strip()
+    p.contact_phone = data.contact_phone.strip()
+    p.documents = model_documents(p, ok.category.name)
+
+
+@transaction
+def submit_project(data: ProjectInput, *, actor) -> Project:
+    """Enter a project (owner or staff). Refused with the reason when out of scope or invalid."""
+    ok = _check_input(data, actor)
     moment = now()
     p = Project(
         code=_next_code(clock.local(moment).year),
-        name=data.name.strip(),
-        owner_name=data.owner_name.strip(),
         owner_user_id=actor.id if role_of(actor) == "owner" else None,
-        town=data.town.strip(),
-        village=data.village.strip(),
-        category_code=category.code,
-        kind=data.kind,
-        funding=data.funding,
-        estimate=estimate,
-        control_price=control,
-        non_competitive_part=part,
-        duration_days=data.duration_days,
-        scope=data.scope,
-        contact_person=data.contact_person.strip(),
-        contact_phone=data.contact_phone.strip(),
         filing="submitted",
         created_at=moment,
         created_by_id=actor.id,
     )
-    p.documents = model_documents(p, category.name)
+    _fill(p, data, ok)
     db.session.add(p)
     db.session.flush()
     audit.record(Action.PROJECT_SUBMITTED, "project", p.code, actor=actor, after=_snapshot(p))
     return p
+
+
+def _may_edit(p: Project, actor) -> bool:
+    """Staff, or the owner account that entered the project."""
+    if role_of(actor) in STAFF_ROLES:
+        return True
+    return role_of(actor) == "owner" and p.owner_user_id == getattr(actor, "id", None)
+
+
+def _unfiled(code: str, actor, zh: str, en: str) -> Project:
+    """The project, locked, if the actor may change it and it is not filed yet: once filed (备案)
+    its facts and documents are fixed — they are what the trading notice publishes."""
+    p = get_project(code, lock=True)
+    if not _may_edit(p, actor):
+        raise TradingForbidden(
+            f"只有该项目的业主或区公管办工作人员可以{zh}",
+            f"Only the project's owner or staff may {en}",
+        )
+    if p.filing == "filed":
+        raise TradingError(
+            f"项目已备案，交易文件已固定，不能再{zh}",
+            f"The project is filed and its documents are fixed: it can no longer {en}",
+        )
+    return p
+
+
+@transaction
+def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
+    """The owner (its own project) or staff revise a project not yet filed — typically one sent
+    back — with the same checks as entering it; it goes back to staff as submitted. The reasons
+    it was sent back for stay in the audit entry's `before`."""
+    p = _unfiled(code, actor, "修改项目", "be revised")
+    ok = _check_input(data, actor)
+    before = _snapshot(p)
+    _fill(p, data, ok)
+    p.filing, p.sent_back_reasons = "submitted", ""
+    audit.record(
+        Action.PROJECT_REVISED, "project", p.code, actor=actor, before=before, after=_snapshot(p)
+    )
+    return p
+
+
+def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> ProjectAttachment:
+    """Attach a file (drawings, a bill of quantities…) to a project's trading documents before it
+    is filed. The type is read from the content, the size capped (MAX_ATTACHMENT_BYTES); the file
+    is stored under a generated key and removed again if the transaction does not commit."""
+    stored = None
+    try:
+        p = _unfiled(code, actor, "添加附件", "take attachments")
+        name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+        if not name:
+            raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
+        try:
+            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+        except UploadRejected as e:
+            raise TradingError(e.message, e.message_en, field="file") from None
+        attachment = ProjectAttachment(
+            project_id=p.id,
+            storage_key=stored.key,
+            original_name=name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_at=now(),
+            uploaded_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(attachment)
+        db.session.flush()
+        audit.record(
+            Action.PROJECT_ATTACHMENT_ADDED,
+            "project",
+            p.code,
+            actor=actor,
+            after={
+                "attachment_id": attachment.id,
+                "name": name,
+                "sha256": stored.sha256,
+                "size": stored.size,
+            },
+        )
+        db.session.commit()
+        return attachment
+    except Exception:
+        db.session.rollback()
+        if stored is not None:  # no row refers to it: do not leave the file behind
+            get_storage().delete(stored.key)
+        raise
 
 
 def _pending(code: str) -> Project:

@@ -1,7 +1,345 @@
-"""Owner (业主) pages: enter a project, follow its filing, attach files, record the contract."""
+"""Owner (业主) pages: enter a project, follow its filing, attach files, record the contract.
+
+The helpers here (`project_input`, `error_onto`, `render_detail`…) also serve the office's project
+pages (contracts.views.staff_projects): both show one project the same way, each adding its own
+actions."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import clock
+from app.auth.guards import roles_required
+from app.errors import DomainError, Forbidden, NotFound
+from app.storage import get_storage
+from contractors import queries as pool_queries
+from contracts import progress, queries, rules, services
+from contracts.forms.projects import (
+    AttachmentForm,
+    ConfirmForm,
+    ContractForm,
+    ProjectForm,
+    RefusalForm,
+    SendBackForm,
+)
+from contracts.services.projects import add_attachment, revise_project
 
 bp = Blueprint("projects_owner", __name__, url_prefix="/owner/projects")
+
+OWNER = ("owner",)
+#: Project codes are ours (PRJ-2026-0007): anything else cannot name a project.
+CODE_RE = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
+# ---- shared with the office's pages ------------------------------------------------------------
+
+
+def loc(zh: str, en: str) -> str:
+    """Data-driven labels (states, steps) come in both languages; pick the request's."""
+    locale = get_locale()
+    return en if locale is not None and locale.language == "en" else zh
+
+
+def project_or_404(code: str):
+    if not CODE_RE.fullmatch(code or ""):
+        abort(404)
+    p = queries.get_project(code)
+    if p is None:
+        abort(404)
+    return p
+
+
+def error_onto(form, e: DomainError) -> None:
+    """A refused action: 403/404 for roles and unknown records, else its message on its field,
+    or flashed (nothing was changed)."""
+    if isinstance(e, Forbidden):
+        abort(403)
+    if isinstance(e, NotFound):
+        abort(404)
+    target = getattr(form, e.field, None) if (form is not None and e.field) else None
+    if target is not None:
+        target.errors = [*target.errors, e.localized()]
+    else:
+        flash(e.localized(), "error")
+
+
+def project_form(formdata=..., obj=None) -> ProjectForm:
+    kwargs = {} if formdata is ... else {"formdata": formdata}
+    form = ProjectForm(obj=obj, **kwargs)
+    return form.set_categories(pool_queries.categories())
+
+
+def project_input(form: ProjectForm) -> services.ProjectInput:
+    return services.ProjectInput(
+        name=form.name.data or "",
+        owner_name=form.owner_name.data or "",
+        town=form.town.data or "",
+        village=form.village.data or "",
+        category_code=form.category_code.data or "",
+        kind=form.kind.data or "construction",
+        funding=form.funding.data or "",
+        estimate=form.estimate.data or "",
+        control_price=form.control_price.data or "",
+        non_competitive_part=form.non_competitive_part.data or "0",
+        duration_days=form.duration_days.data,
+        scope=form.scope.data or "",
+        contact_person=form.contact_person.data or "",
+        contact_phone=form.contact_phone.data or "",
+    )
+
+
+def render_form(form, project=None, status: int = 200):
+    """The project form, for the owner and (its breadcrumb aside) for the office."""
+    return render_template(
+        "contracts/owner/project_form.html",
+        form=form,
+        project=project,
+        staff=request.blueprint != bp.name,
+        scope=_scope_figures(),
+    ), status
+
+
+def _scope_figures() -> dict[str, str]:
+    """The scope's figures as configured (DESIGN.md B.1), for the form's explanation."""
+    cfg = current_app.config
+    figures = {k: Decimal(v) for k, v in cfg["TENDER_THRESHOLDS"].items()}
+    figures["minimum"] = Decimal(cfg["TENDER_MINIMUM"])
+    return {k: f"{v:,.0f}" if v == v.to_integral() else f"{v:,.2f}" for k, v in figures.items()}
+
+
+def enter_project(detail_endpoint: str):
+    """GET/POST of a new project: one service call; its refusal (out of scope…) on the field."""
+    form = project_form()
+    if request.method == "GET" and current_user.role == "owner":
+        form.owner_name.data = current_user.organisation  # usually the owner's own unit
+    if form.validate_on_submit():
+        try:
+            p = services.submit_project(project_input(form), actor=current_user)
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            flash(_("项目已提交，等待区公管办备案"), "success")
+            return redirect(url_for(detail_endpoint, code=p.code))
+    return render_form(form, status=400 if request.method == "POST" else 200)
+
+
+def revise(p, detail_endpoint: str):
+    """GET/POST of a revision: the stored facts on the form, the same checks as entering."""
+    if p.filing == "filed":
+        flash(_("项目已备案，交易文件已固定，不能再修改"), "error")
+        return redirect(url_for(detail_endpoint, code=p.code))
+    form = project_form(obj=p) if request.method == "GET" else project_form()
+    if form.validate_on_submit():
+        try:
+            revise_project(p.code, project_input(form), actor=current_user)
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            flash(_("项目已修改并重新提交，等待区公管办备案"), "success")
+            return redirect(url_for(detail_endpoint, code=p.code))
+    return render_form(form, p, 400 if request.method == "POST" else 200)
+
+
+def contract_form(row, formdata=...) -> ContractForm:
+    kwargs = {} if formdata is ... else {"formdata": formdata}
+    t = row.trading
+    return ContractForm(
+        signed_on=clock.today(),
+        amount=f"{t.contract_price:.2f}" if t is not None and t.contract_price else "",
+        **kwargs,
+    )
+
+
+def detail_context(p, **forms) -> dict:
+    row = progress.row_of(p)
+    t = row.trading
+    drawn = t is not None and t.outcome == "drawn"
+    ends = row.signing_ends_at
+    return {
+        "staff": request.blueprint != bp.name,
+        "project": p,
+        "row": row,
+        "trading": t,
+        "tradings": list(p.tradings),
+        "state_label": loc(*rules.STATE_LABELS[row.state]),
+        "category": next(
+            (c for c in pool_queries.categories(active_only=False) if c.code == p.category_code),
+            None,
+        ),
+        "kind_label": rules.KIND_LABELS.get(p.kind, p.kind),
+        "funding_label": rules.FUNDING.get(p.funding, p.funding),
+        "attachments": progress.attachments(p),
+        "respondent_count": progress.respondent_count(t),
+        "winner": progress.company(t.winner_uscc) if drawn else None,
+        "refusals": progress.refusals(t),
+        "contract": queries.contract_of(t),
+        "signing_days": current_app.config["CONTRACT_SIGNING_DAYS"],
+        #: The last day of the signing period (its end is 00:00 after it).
+        "signing_last_day": (clock.local(ends) - timedelta(days=1)).date() if ends else None,
+        "loc": loc,
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(formdata=None),
+        "contract_form": forms.get("contract_form") or contract_form(row, formdata=None),
+        "refusal_form": forms.get("refusal_form") or RefusalForm(formdata=None),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+    }
+
+
+def render_detail(template: str, p, status: int = 200, **extra):
+    forms = {k: v for k, v in extra.items() if k.endswith("_form")}
+    ctx = {k: v for k, v in extra.items() if not k.endswith("_form")}
+    return render_template(template, **detail_context(p, **forms), **ctx), status
+
+
+def upload(p, detail):
+    """POST of an attachment; refusals (filed, wrong type, too large) flashed."""
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for(detail, code=p.code, _anchor="attachments"))
+    file = form.file.data
+    try:
+        add_attachment(p.code, file.read(), file.filename, actor=current_user)
+    except DomainError as e:
+        error_onto(None, e)
+    else:
+        flash(_("附件已上传"), "success")
+    return redirect(url_for(detail, code=p.code, _anchor="attachments"))
+
+
+def send_attachment(p, attachment_id: int):
+    att = progress.attachment_of(p, attachment_id)
+    if att is None:
+        abort(404)
+    try:
+        handle = get_storage().open(att.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    # Always a download with the detected type: an upload is never rendered on our origin.
+    response = send_file(
+        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def record_contract(p, render, detail: str):
+    """POST of the signed contract; `render(p, status, **forms)` shows the page again on error."""
+    row = progress.row_of(p)
+    form = contract_form(row)
+    if form.validate_on_submit():
+        try:
+            services.record_contract(
+                p.code, form.signed_on.data, form.amount.data or "", actor=current_user
+            )
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            flash(_("合同签订情况已记录"), "success")
+            return redirect(url_for(detail, code=p.code))
+    return render(p, 400, contract_form=form)
+
+
+def record_refusal(p, render, detail: str):
+    form = RefusalForm()
+    if form.validate_on_submit():
+        try:
+            r = services.record_refusal(p.code, form.reason.data or "", actor=current_user)
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            if r.passed_to_uscc:
+                flash(_("拒签已记录，承包单位已依排序顺延，并已发布更正公告"), "success")
+            else:
+                flash(_("拒签已记录；排序名单已用尽，须重新组织交易"), "success")
+            return redirect(url_for(detail, code=p.code))
+    return render(p, 400, refusal_form=form)
+
+
+# ---- the owner's pages -------------------------------------------------------------------------
+
+DETAIL = "contracts/owner/detail.html"
+
+
+def _render(p, status: int = 200, **forms):
+    return render_detail(DETAIL, p, status, **forms)
+
+
+def _own_or_404(code: str):
+    """The account's own project; another owner's does not exist for it."""
+    p = project_or_404(code)
+    if p.owner_user_id != current_user.id:
+        abort(404)
+    return p
+
+
+@bp.route("/")
+@roles_required(*OWNER)
+def index():
+    return render_template(
+        "contracts/owner/index.html",
+        rows=progress.owned_by(current_user),
+        loc=loc,
+        state_labels=rules.STATE_LABELS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*OWNER)
+def new():
+    return enter_project(".detail")
+
+
+@bp.route("/<code>")
+@roles_required(*OWNER)
+def detail(code: str):
+    return _render(_own_or_404(code))
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@roles_required(*OWNER)
+def edit(code: str):
+    return revise(_own_or_404(code), ".detail")
+
+
+@bp.route("/<code>/attachments", methods=["POST"])
+@roles_required(*OWNER)
+def attachments(code: str):
+    return upload(_own_or_404(code), ".detail")
+
+
+@bp.route("/<code>/attachments/<int:attachment_id>")
+@roles_required(*OWNER)
+def attachment(code: str, attachment_id: int):
+    return send_attachment(_own_or_404(code), attachment_id)
+
+
+@bp.route("/<code>/contract", methods=["POST"])
+@roles_required(*OWNER)
+def contract(code: str):
+    return record_contract(_own_or_404(code), _render, ".detail")
+
+
+@bp.route("/<code>/refusal", methods=["POST"])
+@roles_required(*OWNER)
+def refusal(code: str):
+    return record_refusal(_own_or_404(code), _render, ".detail")

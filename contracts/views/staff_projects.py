@@ -3,4 +3,128 @@ sending back, and recording the contract or a refusal."""
 
 from __future__ import annotations
 
-from contracts.views.staff import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.guards import roles_required
+from app.errors import DomainError
+from contracts import progress, rules, services
+from contracts.forms.projects import ConfirmForm, SendBackForm
+from contracts.views.owner import (
+    enter_project,
+    error_onto,
+    loc,
+    project_or_404,
+    record_contract,
+    record_refusal,
+    render_detail,
+    revise,
+    send_attachment,
+    upload,
+)
+from contracts.views.staff import bp
+
+STAFF = ("staff", "admin")
+DETAIL = "contracts/staff/projects_detail.html"
+
+
+def _action_label(action: str) -> str:
+    pair = progress.ACTION_LABELS.get(action)
+    return loc(*pair) if pair else action
+
+
+def _render(p, status: int = 200, **forms):
+    return render_detail(
+        DETAIL,
+        p,
+        status,
+        history=progress.history(p),
+        action_label=_action_label,
+        **forms,
+    )
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    return render_template(
+        "contracts/staff/projects_index.html",
+        rows=progress.open_projects(),
+        closed=progress.recently_closed(),
+        loc=loc,
+        state_labels=rules.STATE_LABELS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new():
+    return enter_project(".detail")
+
+
+@bp.route("/<code>")
+@roles_required(*STAFF)
+def detail(code: str):
+    return _render(project_or_404(code))
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(code: str):
+    return revise(project_or_404(code), ".detail")
+
+
+@bp.route("/<code>/file", methods=["POST"])
+@roles_required(*STAFF)
+def file(code: str):
+    p = project_or_404(code)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.file_project(p.code, actor=current_user)
+    except DomainError as e:
+        error_onto(None, e)
+    else:
+        flash(_("项目已备案，可以发布交易公告"), "success")
+    return redirect(url_for(".detail", code=p.code))
+
+
+@bp.route("/<code>/send-back", methods=["POST"])
+@roles_required(*STAFF)
+def send_back(code: str):
+    p = project_or_404(code)
+    form = SendBackForm()
+    if form.validate_on_submit():
+        try:
+            services.send_back(p.code, form.reasons.data or "", actor=current_user)
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            flash(_("项目已退回业主"), "success")
+            return redirect(url_for(".detail", code=p.code))
+    return _render(p, 400, send_back_form=form)
+
+
+@bp.route("/<code>/attachments", methods=["POST"])
+@roles_required(*STAFF)
+def attachments(code: str):
+    return upload(project_or_404(code), ".detail")
+
+
+@bp.route("/<code>/attachments/<int:attachment_id>")
+@roles_required(*STAFF)
+def attachment(code: str, attachment_id: int):
+    return send_attachment(project_or_404(code), attachment_id)
+
+
+@bp.route("/<code>/contract", methods=["POST"])
+@roles_required(*STAFF)
+def contract(code: str):
+    return record_contract(project_or_404(code), _render, ".detail")
+
+
+@bp.route("/<code>/refusal", methods=["POST"])
+@roles_required(*STAFF)
+def refusal(code: str):
+    return record_refusal(project_or_404(code), _render, ".detail")

@@ -16,7 +16,7 @@ from app.audit import AuditEntry, verify_chain
 from app.errors import DomainError
 from app.extensions import db
 from contractors.queries import active_members
-from contracts import services
+from contracts import queries, services
 from contracts.errors import OutOfScope, ResponsesClosed, TooEarly, TradingForbidden
 from contracts.models import Project, Refusal, Trading, TradingResponse
 from lottery import rules as draw_rules
@@ -151,7 +151,7 @@ def test_a_project_walks_from_entry_to_contract_with_a_refusal_on_the_way(app, c
     correction = db.session.get(Notice, refusal.correction_notice_id)
     assert correction.corrects_id == t.result_notice_id and first in correction.body
 
-    services.record_contract(project.code, date(2026, 12, 8), t.contract_price, actor=owner)
+    services.record_contract(project.code, date(2026, 12, 7), t.contract_price, actor=owner)
     body = client.get("/api/v1/projects").get_json()["items"][0]
     assert body["status"] == "signed" and body["winner"] == second
     assert verify_chain().ok
@@ -263,3 +263,47 @@ def test_a_member_of_another_category_cannot_respond(app):
             project.code, services.commitment_text(project.code), actor=_user(only_jz[0])
         )
     assert _counts() == before
+
+
+def _drawn(phase, owner):
+    members = active_members("JZ", date(2026, 11, 27))
+    project, _t = _announced(phase, owner)
+    _respond_all(project, members)
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    return project, services.hold_meeting(project.code, ["7"], actor=phase.staff)
+
+
+def test_a_contract_dated_before_the_letter_or_in_the_future_is_refused(app):
+    phase = _pool()
+    owner = make_user("owner")
+    project, t = _drawn(phase, owner)
+    clock.set_now(at(2026, 12, 4, 10, 0))
+    for day, message in (
+        (date(2026, 12, 2), "早于承包单位收到交易结果通知"),
+        (date(2026, 12, 5), "晚于今天"),
+    ):
+        before = _counts()
+        with pytest.raises(DomainError, match=message):
+            services.record_contract(project.code, day, t.contract_price, actor=owner)
+        assert _counts() == before
+    services.record_contract(project.code, date(2026, 12, 3), t.contract_price, actor=owner)
+
+
+def test_when_every_ranked_company_refuses_the_trading_fails_and_may_be_announced_again(app):
+    phase = _pool()
+    owner = make_user("owner")
+    project, t = _drawn(phase, owner)
+    clock.set_now(at(2026, 12, 4, 10, 0))
+    refusals = [services.record_refusal(project.code, "拒签", actor=owner) for _ in range(3)]
+    assert [r.passed_to_uscc is None for r in refusals] == [False, False, True]
+    t = db.session.get(Trading, t.id)
+    assert t.outcome == "failed" and t.winner_uscc is None and t.contract_price is None
+    assert queries.state_of(db.session.get(Project, project.id)) == "failed"
+    with pytest.raises(DomainError, match="尚无承包单位"):
+        services.record_refusal(project.code, "拒签", actor=owner)
+    t2 = services.announce(
+        project.code,
+        services.TradingInput(at(2026, 12, 10, 9, 30), "区公共资源交易中心二楼", ["4.00"]),
+        actor=phase.staff,
+    )
+    assert t2.round == 2

@@ -1,0 +1,131 @@
+"""Forms of the owner's and the office's project pages: the project, an attachment, sending back,
+the signed contract and a refusal to sign, and the buttons that only carry a CSRF token."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+
+def _amount(value):
+    """Amounts as people type them: thousands separators (also full-width) and spaces dropped;
+    the service checks the rest (at most two decimals, positive) with its own message."""
+    if value is None:
+        return None
+    return "".join(str(value).split()).replace(",", "").replace("，", "")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ProjectForm(FlaskForm):
+    """A project's facts (contracts.services.ProjectInput). The scope check is the service's:
+    its refusal comes back on the estimate field with the statutory reason."""
+
+    name = StringField(
+        _l("项目名称"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写项目名称")), Length(max=200)],
+    )
+    owner_name = StringField(
+        _l("业主（建设单位）"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写业主")), Length(max=200)],
+    )
+    town = StringField(
+        _l("街道/镇"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写街道/镇")), Length(max=100)],
+    )
+    village = StringField(_l("村（社区）"), filters=[_strip], validators=[Length(max=100)])
+    category_code = SelectField(_l("工程类别"), validators=[InputRequired(_l("请选择工程类别"))])
+    kind = SelectField(
+        _l("合同类型"),
+        # Literal labels so that they are extracted for translation (contracts.rules.KIND_LABELS).
+        choices=[
+            SelectChoice("construction", _l("施工")),
+            SelectChoice("supervision", _l("工程监理")),
+        ],
+        default="construction",
+    )
+    funding = SelectField(
+        _l("资金来源"),
+        choices=[
+            SelectChoice("", _l("（请选择）")),
+            SelectChoice("state", _l("国有资金")),
+            SelectChoice("collective", _l("村集体资金")),
+        ],
+        validators=[InputRequired(_l("请选择资金来源"))],
+    )
+    estimate = StringField(
+        _l("单项合同估算价（元）"),
+        filters=[_amount],
+        validators=[DataRequired(_l("请填写估算价"))],
+    )
+    control_price = StringField(
+        _l("控制价（元）"),
+        filters=[_amount],
+        validators=[DataRequired(_l("请填写控制价"))],
+    )
+    non_competitive_part = StringField(_l("其中不可竞争费用（元）"), filters=[_amount], default="0")
+    duration_days = IntegerField(
+        _l("工期（日历天）"),
+        validators=[
+            InputRequired(_l("请填写工期")),
+            NumberRange(1, 3650, _l("工期应为1至3650日历天")),
+        ],
+    )
+    scope = TextAreaField(_l("工程内容"), filters=[_strip], validators=[Length(max=20_000)])
+    contact_person = StringField(
+        _l("联系人"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写联系人")), Length(max=100)],
+    )
+    contact_phone = StringField(
+        _l("联系电话"),
+        filters=[_strip],
+        validators=[DataRequired(_l("请填写联系电话")), Length(max=40)],
+    )
+
+    def set_categories(self, categories) -> ProjectForm:
+        self.category_code.choices = [
+            SelectChoice("", _l("（请选择）")),
+            *(SelectChoice(c.code, _l(c.name)) for c in categories),
+        ]
+        return self
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("附件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])
+
+
+class SendBackForm(FlaskForm):
+    reasons = TextAreaField(
+        _l("退回理由（业主可见）"),
+        validators=[DataRequired(_l("请填写退回理由")), Length(max=5000)],
+    )
+
+
+class ContractForm(FlaskForm):
+    """The signed contract; the amount defaults to the trading's contract price."""
+
+    signed_on = DateField(_l("合同签订日期"), validators=[InputRequired(_l("请填写签订日期"))])
+    amount = StringField(
+        _l("合同金额（元）"), filters=[_amount], validators=[DataRequired(_l("请填写合同金额"))]
+    )
+
+
+class RefusalForm(FlaskForm):
+    reason = TextAreaField(
+        _l("拒签情况"),
+        validators=[DataRequired(_l("请填写拒签情况")), Length(max=5000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (file)."""
