@@ -5,7 +5,14 @@ from contracts import queries as _queries  # noqa: F401 (registers the draws' ow
 
 from .award import hold_meeting
 from .contract import record_contract, record_refusal
-from .projects import ProjectInput, file_project, send_back, submit_project
+from .projects import (
+    ProjectInput,
+    add_attachment,
+    file_project,
+    revise_project,
+    send_back,
+    submit_project,
+)
 from .responses import commitment_text, respond, withdraw_response
 from .trading import COMMITMENT_TEXT, TradingInput, announce
 
@@ -13,6 +20,7 @@ __all__ = [
     "COMMITMENT_TEXT",
     "ProjectInput",
     "TradingInput",
+    "add_attachment",
     "announce",
     "commitment_text",
     "file_project",
@@ -20,6 +28,7 @@ __all__ = [
     "record_contract",
     "record_refusal",
     "respond",
+    "revise_project",
     "send_back",
     "submit_project",
     "withdraw_response",
