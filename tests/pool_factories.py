@@ -3,7 +3,7 @@ up to any point, on the real 2026 calendar (Mid-Autumn and National Day in the c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -75,29 +75,42 @@ def call_input(**overrides) -> services.CallInput:
 
 
 class Phase:
-    """The actors and records of one walk through procedure A."""
+    """The actors and records of one walk through procedure A.
 
-    def __init__(self):
+    `offset` moves the whole walk in time — every step, the pool's validity and the meeting — so
+    that a pool can be active earlier (e.g. `timedelta(weeks=-40)` runs the round from December
+    2025 to January 2026, its members active from 2026-01-25). Whole weeks keep the weekdays; the
+    default runs it at the dates written below."""
+
+    def __init__(self, offset: timedelta = timedelta(0)):
         self.staff = make_user("staff", organisation="区公共资源交易管理办公室")
         self.reviewer = make_user("reviewer", organisation="区住房和城乡建设局")
         self.call: PoolCall | None = None
         self.contractors: list[Contractor] = []
+        self.offset = offset
+
+    def _set_now(self, when) -> None:
+        clock.set_now(at(*when) + self.offset)
 
     def draft_and_consult(self, when=(2026, 9, 18, 10, 0)) -> PoolCall:
-        clock.set_now(at(*when))
-        self.call = services.create_call(call_input(), actor=self.staff)
+        self._set_now(when)
+        data = call_input(
+            valid_from=at(2026, 11, 1).date() + self.offset,
+            valid_until=at(2028, 10, 31).date() + self.offset,
+        )
+        self.call = services.create_call(data, actor=self.staff)
         services.record_consultation(
             self.call.id, "同意，类别与数量合理。", True, actor=self.reviewer
         )
         return self.call
 
     def publish_call(self, when=(2026, 9, 21, 10, 0)):
-        clock.set_now(at(*when))
+        self._set_now(when)
         return services.publish_call(self.call.id, actor=self.staff)
 
     def applicants(self, when=(2026, 9, 22, 9, 0)):
         """Five apply for 建筑工程 (quota 3), two of them also for 市政公用工程 (quota 3)."""
-        clock.set_now(at(*when))
+        self._set_now(when)
         for n in range(5):
             c = register(n)
             self.contractors.append(c)
@@ -107,7 +120,7 @@ class Phase:
 
     def review(self, when=(2026, 10, 13, 9, 0)):
         """All pass but company 4's 建筑工程 (fail: 资质等级不足)."""
-        clock.set_now(at(*when))
+        self._set_now(when)
         for e in queries.entries_of(self.call.id):
             if e.application.contractor.uscc == company(4):
                 services.record_decision(
@@ -120,27 +133,30 @@ class Phase:
             else:
                 services.record_decision(e.id, "pass", actor=self.reviewer)
         services.schedule_meeting(
-            self.call.id, at(2026, 10, 19, 9, 30), "区公共资源交易中心一楼开标室", actor=self.staff
+            self.call.id,
+            at(2026, 10, 19, 9, 30) + self.offset,
+            "区公共资源交易中心一楼开标室",
+            actor=self.staff,
         )
 
     def publish_review(self, when=(2026, 10, 13, 10, 0)):
-        clock.set_now(at(*when))
+        self._set_now(when)
         return services.publish_review_results(self.call.id, actor=self.staff)
 
     def failed_entry(self) -> ApplicationEntry:
         return next(e for e in queries.entries_of(self.call.id) if e.decision == "fail")
 
     def meeting(self, when=(2026, 10, 19, 9, 30)):
-        clock.set_now(at(*when))
+        self._set_now(when)
         services.settle_category(self.call.id, "JZ", ["37", "8812"], actor=self.staff)
         services.settle_category(self.call.id, "SZ", actor=self.staff)
 
     def roster_publicity(self, when=(2026, 10, 19, 11, 0)):
-        clock.set_now(at(*when))
+        self._set_now(when)
         return services.publish_roster_publicity(self.call.id, actor=self.staff)
 
     def roster(self, when=(2026, 10, 27, 9, 0)):
-        clock.set_now(at(*when))
+        self._set_now(when)
         return services.publish_roster(self.call.id, actor=self.staff)
 
 

@@ -1,8 +1,13 @@
-"""`flask demo`: a believable data set, repeatable, and working in years chinese-calendar does not know."""
+"""`flask demo`: a believable data set, repeatable, and working in years chinese-calendar does not know.
+
+Its projects are walked through the real trading services: one in every state, each trading's
+draws real `trading_project` draws that verify, and the SMS of each trading notice queued to the
+category's active members."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from app import clock
 from app.audit import verify_chain
@@ -10,14 +15,47 @@ from app.auth.models import User
 from app.calendar.models import CalendarYear
 from app.demo import ACCOUNTS
 from app.extensions import db
+from contractors.queries import active_members
+from contracts import demo as projects_demo
+from contracts import queries
+from contracts.models import Contract, Project, Refusal, Trading, TradingResponse
+from contracts.rules import ProjectState
+from lottery.models import Draw
+from lottery.verify import verify_record
 from notices import rules
 from notices.models import Notice
+from notices.sms.models import SmsMessage
+from tests.factories import use_cheap_password_hashes
+
+
+@pytest.fixture(autouse=True)
+def _fast(app, monkeypatch):
+    # The demo makes 21 accounts and sends 33 SMS: neither the hash cost nor the send rate is
+    # under test here.
+    use_cheap_password_hashes(monkeypatch)
+    app.config["SMS_RATE_PER_SECOND"] = 1000
 
 
 def _run(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def _counts() -> tuple:
+    db.session.expire_all()
+    models = (Notice, Project, Trading, TradingResponse, Contract, Refusal, Draw, SmsMessage)
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
+
+
+def _password_hashes() -> dict[str, str]:
+    db.session.expire_all()
+    return {u: h for u, h in db.session.execute(select(User.username, User.password_hash))}
+
+
+def _projects() -> list[Project]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Project).order_by(Project.id)))
 
 
 def test_the_demo_has_accounts_of_every_role_with_printed_passwords(app, now):
@@ -42,13 +80,141 @@ def test_the_demo_has_past_and_running_notices_and_a_correction(app, now):
     assert db.session.scalar(select(CalendarYear)) is None
 
 
-def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
+# A Friday morning; the Saturday morning after (today is no working day); a year chinese-calendar
+# does not know; the last day of 2026, whose next working days fall in the unconfirmed 2027.
+@pytest.mark.parametrize(
+    "when",
+    [(2026, 11, 27, 10, 0), (2026, 11, 28, 7, 50), (2027, 3, 2, 10, 0), (2026, 12, 31, 17, 0)],
+)
+def test_the_demo_has_a_project_in_every_state_walked_through_the_trading_services(app, now, when):
+    now(*when)
+    output = _run(app)
+    projects = _projects()
+    by_state: dict[ProjectState, list[Project]] = {}
+    for p in projects:
+        by_state.setdefault(queries.state_of(p), []).append(p)
+    assert set(by_state) == set(ProjectState), output
+    for p in projects:
+        assert p.code in output
+
+    # Sent back with its reasons; the owner account entered the 洪塘街道 projects.
+    assert "控制价" in by_state[ProjectState.SENT_BACK][0].sent_back_reasons
+    owner = db.session.scalar(select(User).where(User.username == "owner"))
+    assert {p.town for p in projects if p.owner_user_id == owner.id} == {"洪塘街道"}
+    assert any(p.owner_user_id is None for p in projects)  # staff entered others for their owners
+
+    # Responses open with a couple already in, the deadline to come; the meeting of the project
+    # whose publicity ended is still to come.
+    open_trading = queries.latest_trading(by_state[ProjectState.ANNOUNCED][0])
+    assert len(queries.respondents(open_trading)) == 2
+    assert open_trading.responses_close_at > clock.now()
+    waiting = queries.latest_trading(by_state[ProjectState.AWAITING_MEETING][0])
+    assert waiting.responses_close_at <= clock.now() < waiting.meeting_at
+    assert len(queries.respondents(waiting)) >= 3
+
+    # Drawn: result published and letter issued, contract not yet signed.
+    drawn = queries.latest_trading(by_state[ProjectState.DRAWN][0])
+    assert drawn.result_notice_id and drawn.letter_issued_at and drawn.contract_price
+
+    # Failed (fewer than 3 respondents) and waiting; another failed, re-announced and signed.
+    failed = queries.latest_trading(by_state[ProjectState.FAILED][0])
+    assert len(queries.respondents(failed)) < 3
+    assert db.session.get(Notice, failed.result_notice_id).type == "trading_failed"
+    reannounced = [p for p in projects if len(p.tradings) > 1]
+    assert len(reannounced) == 1
+    first, second = reannounced[0].tradings
+    assert (first.outcome, second.outcome) == ("failed", "drawn")
+    assert second.code == f"{reannounced[0].code}-2"
+
+    # Refused and passed on: the winner refused, the award went to rank 2 at the same rate, a
+    # correction of the result was published, and rank 2 signed.
+    refusal = db.session.scalars(select(Refusal)).one()
+    t = db.session.get(Trading, refusal.trading_id)
+    ranking = db.session.scalar(select(Draw).where(Draw.draw_id == t.award_draw_id)).result
+    assert refusal.passed_to_uscc == ranking[1] == t.winner_uscc
+    correction = db.session.get(Notice, refusal.correction_notice_id)
+    assert correction.corrects_id == t.result_notice_id and ranking[0] in correction.body
+    assert queries.state_of(t.project) is ProjectState.SIGNED
+    signed = [p for p in projects if queries.state_of(p) is ProjectState.SIGNED]
+    for p in signed:
+        latest = queries.latest_trading(p)
+        assert queries.contract_of(latest).amount == latest.contract_price
+    assert verify_chain().ok
+
+
+def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and_verifies(
+    app, now, client
+):
     now(2026, 11, 27, 10, 0)
     _run(app)
-    count = db.session.scalar(select(db.func.count(Notice.id)))
+    # The hand-written project draws are gone: every project draw belongs to a trading.
+    assert db.session.scalar(select(Draw).where(Draw.subject_type == "project")) is None
+    tradings = db.session.scalars(select(Trading)).all()
+    checked = {"drawn": 0, "abandoned": 0, "committed": 0}
+    for t in tradings:
+        for draw_id in (t.award_draw_id, t.rate_draw_id):
+            record = client.get(f"/api/v1/draws/{draw_id}").get_json()
+            assert record["subject"] == {"type": "trading_project", "code": t.code}
+            checked[record["status"]] += 1
+            verdict = verify_record(record)
+            if record["status"] == "committed":  # the meeting is still to come
+                assert t.outcome is None and not verdict.ok
+                continue
+            assert verdict.ok, verdict.lines()
+            if t.outcome == "drawn" and draw_id == t.award_draw_id:
+                # The candidates are the respondents; the winner is rank 1, or the next after
+                # each refusal.
+                assert record["candidates"] == sorted(queries.respondents(t))
+                refused = db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id))
+                assert record["result"][len(refused.all())] == t.winner_uscc
+    # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings; two draws each.
+    assert checked == {"drawn": 8, "abandoned": 4, "committed": 4}
+    listed = client.get("/api/v1/projects").get_json()["items"]
+    assert {item["status"] for item in listed} == {str(s) for s in ProjectState}
+
+
+def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of_its_category(
+    app, now
+):
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    tradings = db.session.scalars(select(Trading)).all()
+    expected = 0
+    for t in tradings:
+        notice = db.session.get(Notice, t.notice_id)
+        members = active_members(t.project.category_code, clock.local(notice.published_at).date())
+        sms = list(db.session.scalars(select(SmsMessage).where(SmsMessage.notice_id == notice.id)))
+        assert sorted(m.contractor_id for m in sms) == sorted(m.contractor_id for m in members)
+        assert len(members) >= 2
+        # The console backend of the embedded default sent them.
+        assert {m.status for m in sms} == {"sent"}
+        expected += len(members)
+    # Nobody else was told anything: 8 trading notices, 33 messages.
+    assert len(tradings) == 8
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 33
+
+
+def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
+    now(2026, 11, 27, 10, 0)
+    first = _run(app)
+    before = _counts()
+    hashes = _password_hashes()
     output = _run(app)
     assert "already present" in output
-    assert db.session.scalar(select(db.func.count(Notice.id))) == count
+    assert _counts() == before
+    after = _password_hashes()
+    for username, *_ in ACCOUNTS:
+        assert after[username] != hashes[username]  # each demo password was reset …
+        assert username in output
+    assert first.split("demo accounts")[1] != output.split("demo accounts")[1]  # … and printed
+    # The projects' seed on its own also leaves the walked projects alone.
+    lines: list[str] = []
+    staff, owner = (
+        db.session.scalar(select(User).where(User.username == name)) for name in ("staff", "owner")
+    )
+    assert projects_demo.seed(lines.append, staff, owner) == {}
+    assert "already present" in lines[0] and _counts() == before
+    assert verify_chain().ok
 
 
 def test_the_demo_works_in_a_year_chinese_calendar_does_not_know(app, now):
@@ -57,4 +223,5 @@ def test_the_demo_works_in_a_year_chinese_calendar_does_not_know(app, now):
     year = db.session.get(CalendarYear, 2027)
     assert year is not None and year.is_demo and "演示" in year.notice_number
     assert "2027" in output
-    assert db.session.scalar(select(db.func.count(Notice.id))) >= 10
+    assert db.session.scalar(select(func.count(Notice.id))) >= 10
+    assert {p.code[:8] for p in _projects()} == {"PRJ-2027"}

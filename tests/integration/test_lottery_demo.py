@@ -1,4 +1,5 @@
-"""The demo draws, and the published record checked by the command-line verifier over HTTP."""
+"""The demo companies' credit codes, and the published records checked by the command-line verifier
+over HTTP: a draw of its own, and the draws the demo's projects made through the trading services."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from lottery import demo, services, verify
-from tests.factories import make_user
+from app.extensions import db
+from contracts.models import Trading
+from lottery import demo, services
+from tests.factories import make_user, use_cheap_password_hashes
 
 REPO = Path(__file__).resolve().parents[2]
 # GB 32100-2015, as DESIGN.md states it (written again here, independently of lottery.demo).
@@ -44,29 +48,6 @@ def test_the_demo_companies_have_valid_unified_social_credit_codes_of_jiangbei(c
 def test_the_check_helper_rejects_a_mistyped_code():
     code = next(iter(demo.AWARD_COMPANIES))
     assert not uscc_is_valid(code[:-1] + ("0" if code[-1] != "0" else "1"))
-
-
-def test_the_demo_draws_two_verifiable_draws_and_leaves_one_waiting(app):
-    staff = make_user("staff", username="staff")
-    lines: list[str] = []
-    draws = demo.seed(lines.append, staff)
-    assert draws["award"].status == "drawn" and draws["rate"].status == "drawn"
-    assert draws["waiting"].status == "committed"
-    client = app.test_client()
-    for d in draws.values():
-        record = client.get(f"/api/v1/draws/{d.draw_id}").get_json()
-        verdict = verify.verify_record(record)
-        assert verdict.ok == (d.status == "drawn"), verdict.lines()
-    award = client.get("/api/v1/draws/PRJ-2026-0003-award").get_json()
-    assert len(award["candidates"]) == 7 and award["winners"] == 1
-    rate = client.get("/api/v1/draws/PRJ-2026-0003-rate").get_json()
-    assert rate["candidates"][0] == "3.00" and rate["candidates"][-1] == "8.00"
-    assert len(rate["candidates"]) == 11
-    assert any("PRJ-2026-0003-award" in line for line in lines)
-    # A second `flask demo` leaves the draws alone.
-    again = demo.seed(lines.append, staff)
-    assert {k: v.draw_id for k, v in again.items()} == {k: v.draw_id for k, v in draws.items()}
-    assert len(services.for_subject("project", "PRJ-2026-0003")) == 2
 
 
 def _run_verifier(source: str) -> subprocess.CompletedProcess:
@@ -114,3 +95,36 @@ def test_the_command_line_verifier_accepts_the_published_record_by_url_and_by_fi
     path.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
     refused = _run_verifier(str(path))
     assert refused.returncode == 1 and "验证失败" in refused.stdout
+
+
+def _serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def test_the_command_line_verifier_accepts_the_demo_projects_draws_by_url(app, now, monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
+    app.config["SMS_RATE_PER_SECOND"] = 1000
+    now(2026, 11, 27, 10, 0)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    drawn, failed = (
+        db.session.scalars(select(Trading).where(Trading.outcome == outcome)).first()
+        for outcome in ("drawn", "failed")
+    )
+    # A drawn award ranking and rate pick, and an abandoned draw of a failed trading (流标).
+    ids = [drawn.award_draw_id, drawn.rate_draw_id, failed.award_draw_id]
+    server, thread = _serve(app)
+    try:
+        runs = {
+            i: _run_verifier(f"http://127.0.0.1:{server.server_port}/api/v1/draws/{i}") for i in ids
+        }
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    for draw_id in ids[:2]:
+        assert runs[draw_id].returncode == 0 and "验证通过" in runs[draw_id].stdout, runs[draw_id]
+    abandoned = runs[failed.award_draw_id]
+    assert abandoned.returncode == 0 and "抽签已作废，公开的种子与承诺一致" in abandoned.stdout

@@ -50,3 +50,12 @@ def test_the_demo_pool_has_a_past_round_with_a_draw_and_an_open_call(app, when):
     again = []
     assert demo.seed(again.append, staff, reviewers) == {}
     assert "already present" in again[0]
+
+
+def test_the_demo_pool_has_enough_members_for_the_demo_projects(app):
+    # contracts.demo's projects draw among 5 建筑工程 and 4 市政公用工程 respondents, and fail
+    # (流标) in 园林绿化工程, where only 2 members can respond.
+    clock.set_now(at(2026, 11, 27, 10, 0))
+    _seed()
+    counts = {c: len(queries.active_members(c)) for c in ("JZ", "SZ", "YL")}
+    assert counts == {"JZ": 5, "SZ": 4, "YL": 2}
