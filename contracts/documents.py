@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
@@ -147,6 +147,15 @@ def percent(rate: Decimal) -> str:
 
 def _moment(moment: datetime) -> str:
     return local(moment).strftime("%Y年%m月%d日 %H:%M")
+
+
+def _deadline(moment: datetime) -> str:
+    """An exclusive end at local midnight reads as the last day's 24:00, as official notices
+    write it (响应截止至12月2日24:00, not "12月3日00:00"); other moments read as they are."""
+    at = local(moment)
+    if (at.hour, at.minute, at.second, at.microsecond) == (0, 0, 0, 0):
+        return _day((at - timedelta(days=1)).date()) + " 24:00"
+    return _moment(moment)
 
 
 def _day(day: date) -> str:
@@ -321,7 +330,7 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
                 cell,
             ),
         ),
-        ("响应截止", _markup(big, (_moment(n.response_deadline) + "（北京时间）", True))),
+        ("响应截止", _markup(big, (_deadline(n.response_deadline) + "（北京时间）", True))),
         (
             "定标会议",
             _markup(
@@ -365,7 +374,7 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
         _table(
             [
                 [
-                    [_p("承接单位摇号", cell), _p(n.award_draw_id, s["mono"])],
+                    [_p("承包单位摇号", cell), _p(n.award_draw_id, s["mono"])],
                     _p(_hex(n.award_commitment), s["mono"]),
                 ],
                 [
@@ -461,7 +470,7 @@ def commitment_pdf(data: CommitmentCopy, *, fonts: Fonts | None = None) -> bytes
                 s["cell"],
             ),
         ),
-        ("响应截止", _p(_moment(data.response_deadline) + "（北京时间）", s["cell"])),
+        ("响应截止", _p(_deadline(data.response_deadline) + "（北京时间）", s["cell"])),
     ]
     if data.withdrawn_at is not None:
         facts.append(
@@ -501,8 +510,8 @@ def commitment_pdf(data: CommitmentCopy, *, fonts: Fonts | None = None) -> bytes
         Spacer(1, 6 * mm),
         _p(
             "说明：本承诺由承诺单位登录交易平台在线确认，以平台记录为准，本副本供留存。"
-            f"响应截止（{_moment(data.response_deadline)}）前，承诺单位可在平台上撤回本承诺，"
-            "撤回后不参加本项目的承接单位摇号；截止后不可撤回。中选后无正当理由拒签合同的，"
+            f"响应截止（{_deadline(data.response_deadline)}）前，承诺单位可在平台上撤回本承诺，"
+            "撤回后不参加本项目的承包单位摇号；截止后不可撤回。中选后无正当理由拒签合同的，"
             "将按规定记录不良行为。",
             s["small"],
         ),
@@ -552,7 +561,7 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
         ("项目编号", _p(data.project_code, s["mono"])),
         ("项目名称", _p(data.project_name, s["cell"])),
         ("业主单位", _p(data.owner, s["cell"])),
-        ("承接单位", _p(data.winner_name, s["cell_head"])),
+        ("承包单位", _p(data.winner_name, s["cell_head"])),
         ("统一社会信用代码", _p(data.winner_uscc, s["mono"])),
         ("控制价", _p(f"{yuan(data.control_price)} 元", s["cell"])),
         (
@@ -575,7 +584,7 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
             _p("摇号记录（可下载验证）", s["cell_head"]),
         ],
         [
-            _p("承接单位摇号", s["cell"]),
+            _p("承包单位摇号", s["cell"]),
             _p(data.award_draw_id, s["mono"]),
             _p(data.award_draw_url, s["mono"]),
         ],
@@ -609,7 +618,7 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
             letter,
             (
                 f"在{_moment(data.meeting_at)}召开的“{data.project_name}”（项目编号 "
-                f"{data.project_code}）定标会议上，经公开摇号，你单位被确定为本项目的承接单位，"
+                f"{data.project_code}）定标会议上，经公开摇号，你单位被确定为本项目的承包单位，"
                 f"抽取的下浮率为 ",
                 False,
             ),
@@ -632,7 +641,7 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
             ("请你单位于 ", False),
             (f"{_day(data.signing_deadline)} 24:00 前", True),
             (
-                f"与{data.owner}签订合同。无正当理由拒签合同的，取消承接资格，由摇号排名下一位的"
+                f"与{data.owner}签订合同。无正当理由拒签合同的，取消承包资格，由摇号排名下一位的"
                 "单位按同一下浮率递补，并按规定记录不良行为（《招标投标法实施条例》第七十四条）。",
                 False,
             ),

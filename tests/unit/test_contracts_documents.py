@@ -253,6 +253,15 @@ def test_a_bulletin_without_a_non_competitive_part_says_the_whole_price_is_disco
     assert "1,129,629.62" in text
 
 
+def test_a_deadline_at_midnight_reads_as_the_last_days_24_00():
+    # The publicity ends (exclusive) at 2026-03-12 00:00 Beijing time = 03-11 16:00 UTC.
+    midnight = datetime(2026, 3, 11, 16, 0, tzinfo=UTC)
+    _reader, text = _read(bulletin_pdf(bulletin(response_deadline=midnight)))
+    assert "2026年03月11日24:00" in text and "2026年03月12日00:00" not in text
+    _reader, text = _read(commitment_pdf(commitment(response_deadline=midnight)))
+    assert "2026年03月11日24:00" in text and "2026年03月12日00:00" not in text
+
+
 # ------------------------------------------------------------------ commitment
 
 

@@ -1,0 +1,192 @@
+"""Forms of the staff trading pages: the trading notice (with its rate options given as a list or
+as a range), its confirmation, the bulletin-board posting and the award meeting's entropy."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.workdays import TZ
+from contracts import rules
+from lottery import rules as draw_rules
+from lottery.forms import EntropyForm, HiddenList
+
+#: More options than this make neither a readable notice nor a meaningful draw.
+MAX_RATE_OPTIONS = 100
+MEETING_FORMAT = "%Y-%m-%dT%H:%M"
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _text(e: rules.RuleError | draw_rules.RuleError) -> str:
+    locale = get_locale()
+    return e.message_en if locale is not None and locale.language == "en" else e.message
+
+
+def parse_rate_list(text: str | None) -> list[str]:
+    """ "3.00, 3.50, 4.00" or one per line (a trailing % is allowed) → the items as typed."""
+    return [item.removesuffix("%") for item in _SEPARATORS.split(text or "") if item]
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        number = Decimal((value or "").strip().removesuffix("%"))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+class AnnounceForm(FlaskForm):
+    """The trading notice: the meeting, the publicity and the discount-rate options — either
+    listed (`rates`) or generated from `rate_min` to `rate_max` by `rate_step`."""
+
+    meeting_at = DateTimeLocalField(
+        _l("定标会议时间（北京时间）"),
+        format=MEETING_FORMAT,
+        validators=[InputRequired(_l("请填写定标会议时间"))],
+    )
+    meeting_place = StringField(
+        _l("定标会议地点"),
+        validators=[DataRequired(_l("请填写定标会议地点")), Length(max=200)],
+    )
+    publicity_days = IntegerField(
+        _l("交易公告公示期（工作日）"),
+        default=3,
+        validators=[
+            InputRequired(_l("请填写公示期")),
+            NumberRange(3, 30, _l("公示期应为3至30个工作日")),
+        ],
+    )
+    rates = TextAreaField(_l("下浮率选项（%），逐项列出"), validators=[Length(max=3000)])
+    rate_min = StringField(_l("最小下浮率（%）"), validators=[Optional(), Length(max=20)])
+    rate_max = StringField(_l("最大下浮率（%）"), validators=[Optional(), Length(max=20)])
+    rate_step = StringField(_l("步长（%）"), validators=[Optional(), Length(max=20)])
+
+    #: The checked options ("3.00", …) once `validate` passed.
+    rate_options: list[str] | None = None
+
+    def meeting_moment(self) -> datetime:
+        """The meeting time typed in Beijing time, as an aware datetime."""
+        return self.meeting_at.data.replace(tzinfo=TZ)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        self.rate_options = None
+        listed = (self.rates.data or "").strip()
+        ranged = [
+            f for f in (self.rate_min, self.rate_max, self.rate_step) if (f.data or "").strip()
+        ]
+        if listed and ranged:
+            self.rates.errors.append(
+                _l("请只用一种方式给出下浮率：逐项列出，或填写最小值、最大值和步长")
+            )
+            return False
+        if not listed and not ranged:
+            self.rates.errors.append(_l("请给出下浮率选项：逐项列出，或填写最小值、最大值和步长"))
+            return False
+        options = self._listed() if listed else self._ranged()
+        if options is None:
+            return False
+        self.rate_options = options
+        return ok
+
+    def _checked(self, items: list[str], field) -> list[str] | None:
+        if len(items) > MAX_RATE_OPTIONS:
+            field.errors.append(_l("下浮率选项最多%(n)d个", n=MAX_RATE_OPTIONS))
+            return None
+        try:
+            return rules.check_rates(items)
+        except rules.RuleError as e:
+            field.errors.append(_text(e))
+            return None
+
+    def _listed(self) -> list[str] | None:
+        return self._checked(parse_rate_list(self.rates.data), self.rates)
+
+    def _ranged(self) -> list[str] | None:
+        fields = (self.rate_min, self.rate_max, self.rate_step)
+        if any(not (f.data or "").strip() for f in fields):
+            self.rate_min.errors.append(_l("请同时填写最小下浮率、最大下浮率和步长"))
+            return None
+        ends = []
+        for f in (self.rate_min, self.rate_max):
+            checked = self._checked([(f.data or "").strip().removesuffix("%")], f)
+            if checked is None:
+                return None
+            ends.append(Decimal(checked[0]))
+        step = _decimal(self.rate_step.data)
+        if step is None or step <= 0 or step != step.quantize(rules.FEN):
+            self.rate_step.errors.append(_l("步长须为大于0、最多两位小数的数"))
+            return None
+        if ends[1] < ends[0]:
+            self.rate_max.errors.append(_l("最大下浮率不能小于最小下浮率"))
+            return None
+        if (ends[1] - ends[0]) / step + 1 > MAX_RATE_OPTIONS:
+            self.rate_step.errors.append(_l("下浮率选项最多%(n)d个", n=MAX_RATE_OPTIONS))
+            return None
+        try:
+            generated = draw_rules.rate_options(ends[0], ends[1], step)
+        except draw_rules.RuleError as e:
+            self.rate_step.errors.append(_text(e))
+            return None
+        return self._checked(generated, self.rates)
+
+
+class ConfirmAnnounceForm(FlaskForm):
+    """The review step's button: what was reviewed rides along hidden and is published as is."""
+
+    meeting_at = HiddenField(validators=[DataRequired()])
+    meeting_place = HiddenField(validators=[DataRequired(), Length(max=200)])
+    publicity_days = HiddenField(validators=[DataRequired()])
+    rates = HiddenList()
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and len(self.rates.data or []) <= MAX_RATE_OPTIONS
+
+    def meeting_moment(self) -> datetime | None:
+        try:
+            return datetime.strptime(self.meeting_at.data or "", MEETING_FORMAT).replace(tzinfo=TZ)
+        except ValueError:
+            return None
+
+    def days(self) -> int | None:
+        value = self.publicity_days.data or ""
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else None
+
+
+class PostingForm(FlaskForm):
+    """A bulletin-board posting: who, when, where, and optionally a photo."""
+
+    posted_by = StringField(
+        _l("张贴人"), validators=[DataRequired(_l("请填写张贴人")), Length(max=100)]
+    )
+    posted_at = DateTimeLocalField(
+        _l("张贴时间（北京时间）"),
+        format=MEETING_FORMAT,
+        validators=[InputRequired(_l("请填写张贴时间"))],
+    )
+    place = StringField(
+        _l("张贴地点"), validators=[DataRequired(_l("请填写张贴地点")), Length(max=200)]
+    )
+    photo = FileField(_l("张贴照片（可选，PNG、JPEG或WebP）"))
+
+    def posted_moment(self) -> datetime:
+        return self.posted_at.data.replace(tzinfo=TZ)
+
+
+class MeetingEntropyForm(EntropyForm):
+    """The attendees' entropy at the award meeting, one entry a line (used by both draws)."""
+
+
+class ConfirmMeetingForm(FlaskForm):
+    """The review step's button: the entries as shown and the respondents' fingerprint, hidden."""
+
+    entropy = HiddenList()
+    candidates_digest = HiddenField(validators=[DataRequired()])
