@@ -45,8 +45,12 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Each role's start page after login: what it can do here."""
-    return render_template("public/dashboard.html", user=current_user)
+    """Each role's start page after login: what it can do here; for the office, the figures of
+    the 5-working-day clock (trading notice → result letter) over all projects."""
+    from contracts import queries as trading
+
+    letters = trading.letter_distribution() if current_user.role in ("staff", "admin") else None
+    return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 
 @bp.route("/healthz")

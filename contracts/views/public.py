@@ -1,7 +1,107 @@
-"""Public trading pages: the list of projects and each project's whole timeline."""
+"""Public trading pages: the list of projects and each project's whole timeline, with its
+attachments. Only filed (备案) projects are public; a submitted or sent-back one does not exist here."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+
+from app.storage import get_storage
+from app.urls import clamp_page
+from contracts import queries, rules
+from lottery.views import register_subject_page
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+PER_PAGE = 20
+
+
+#: Badge colour of each state: running while something is open, ended once settled.
+STATE_BADGES = {
+    rules.ProjectState.ANNOUNCED: "badge-running",
+    rules.ProjectState.AWAITING_MEETING: "badge-warn",
+    rules.ProjectState.FAILED: "badge-bad",
+    rules.ProjectState.DRAWN: "badge-running",
+}
+
+
+def state_label(state) -> str:
+    """The state's words (rules.STATE_LABELS, the one list) in the request's language."""
+    zh, en = rules.STATE_LABELS[rules.ProjectState(state)]
+    locale = get_locale()
+    return en if locale is not None and locale.language == "en" else zh
+
+
+def state_badge(state) -> str:
+    return STATE_BADGES.get(rules.ProjectState(state), "badge-ended")
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    env = state.app.jinja_env
+    env.globals["project_state_label"] = state_label
+    env.globals["project_state_badge"] = state_badge
+    env.globals["project_kinds"] = rules.KIND_LABELS
+    env.globals["project_funding"] = rules.FUNDING
+    # The home page's latest-projects block asks for them (the home view belongs to app/).
+    env.globals["latest_projects"] = queries.latest_public_projects
+    env.filters["yuan"] = lambda amount: "" if amount is None else f"{amount:,.2f}"
+
+
+def public_project_or_404(code: str):
+    p = queries.get_public_project(code)
+    if p is None:
+        abort(404)
+    return p
+
+
+@bp.route("/")
+def index():
+    state = queries.parse_state(request.args.get("state"))
+    page = clamp_page(request.args.get("page", 1, type=int))
+    return render_template(
+        "contracts/public/index.html",
+        pagination=queries.public_projects_page(page, PER_PAGE, state),
+        state=state,
+        states=queries.PUBLIC_STATES,
+    )
+
+
+@bp.route("/<code>")
+def detail(code: str):
+    p = queries.get_public_project(code)
+    if p is None:
+        # A draw's record links to its subject, the trading code (PRJ-2026-0007-2 for a second
+        # round): that is the project's page at the round.
+        t = queries.trading_by_code(code)
+        if t is None or t.project.filing != "filed":
+            abort(404)
+        return redirect(url_for(".detail", code=t.project.code, _anchor=f"round-{t.round}"))
+    page = queries.project_page(p)
+    current = page.current
+    return render_template(
+        "contracts/public/detail.html",
+        page=page,
+        project=p,
+        trading=current.trading if current else None,
+    )
+
+
+@bp.route("/<code>/attachments/<int:attachment_id>")
+def attachment(code: str, attachment_id: int):
+    att = queries.attachment_of(public_project_or_404(code), attachment_id)
+    if att is None:
+        abort(404)
+    try:
+        handle = get_storage().open(att.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    # As notices' attachments: always a download with the detected type, never rendered inline.
+    response = send_file(
+        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+register_subject_page(queries.SUBJECT_TYPE, "projects.detail", "code")
