@@ -50,7 +50,7 @@ def list_projects():
 
 @bp.route("/<code>")
 def get_project(code: str):
-    p = queries.get_project(code)
+    p = queries.public_project(code)
     if p is None:
         abort(404)
     return serialize(p)

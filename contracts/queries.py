@@ -49,9 +49,23 @@ def get_project(code: str) -> Project | None:
     return db.session.scalar(select(Project).where(Project.code == code))
 
 
+def public_project(code: str) -> Project | None:
+    """A project the public may see: only filed ones (a submitted or sent-back project is the
+    owner's and the office's business until it is filed)."""
+    p = get_project(code)
+    return p if p is not None and p.filing == "filed" else None
+
+
 def projects_page(page: int, per_page: int):
+    """Filed projects for the API, newest first, with their tradings loaded in one query."""
     return db.paginate(
-        select(Project).order_by(Project.id.desc()), page=page, per_page=per_page, error_out=False
+        select(Project)
+        .where(Project.filing == "filed")
+        .options(selectinload(Project.tradings))
+        .order_by(Project.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
 
 
@@ -91,9 +105,15 @@ def respondents(t: Trading) -> dict[str, str]:
 
 
 def _trading_candidates(code: str) -> draws.CandidateList | None:
-    """Respondents of a trading once its responses closed (frozen at the meeting)."""
+    """Respondents of a trading at its award meeting (frozen by the draw there).
+
+    Names are public only at the meeting (DESIGN.md B.4): before its published time — and before
+    the responses closed — the draw page and the meeting screen show no candidates.
+    """
     t = db.session.scalar(select(Trading).where(Trading.code == code))
     if t is None or clock.now() < t.responses_close_at:
+        return None
+    if t.held_at is None and clock.now() < t.meeting_at:
         return None
     found = respondents(t)
     return draws.CandidateList(tuple(sorted(found)), found) if found else None

@@ -30,7 +30,7 @@ from tests.factories import use_cheap_password_hashes
 
 @pytest.fixture(autouse=True)
 def _fast(app, monkeypatch):
-    # The demo makes 21 accounts and sends 33 SMS: neither the hash cost nor the send rate is
+    # The demo makes 21 accounts and sends 55 SMS: neither the hash cost nor the send rate is
     # under test here.
     use_cheap_password_hashes(monkeypatch)
     app.config["SMS_RATE_PER_SECOND"] = 1000
@@ -170,7 +170,9 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
     # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings; two draws each.
     assert checked == {"drawn": 8, "abandoned": 4, "committed": 4}
     listed = client.get("/api/v1/projects").get_json()["items"]
-    assert {item["status"] for item in listed} == {str(s) for s in ProjectState}
+    # Only filed projects are public: the one awaiting filing and the one sent back are not listed.
+    hidden = {ProjectState.SUBMITTED, ProjectState.SENT_BACK}
+    assert {item["status"] for item in listed} == {str(s) for s in ProjectState} - hidden
 
 
 def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of_its_category(
@@ -189,9 +191,23 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
         # The console backend of the embedded default sent them.
         assert {m.status for m in sms} == {"sent"}
         expected += len(members)
-    # Nobody else was told anything: 8 trading notices, 33 messages.
+    # Each meeting told its respondents the result (contracts.services.sms), and each refusal
+    # that passed the award on told the next in the ranking.
+    for t in tradings:
+        if t.outcome is not None:
+            told = db.session.scalars(
+                select(SmsMessage.contractor_id).where(SmsMessage.notice_id == t.result_notice_id)
+            ).all()
+            assert sorted(told) == sorted(
+                r.contractor_id for r in t.responses if not r.withdrawn_at
+            )
+            expected += len(told)
+    expected += db.session.scalar(
+        select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
+    )
+    # Nobody else was told anything: 8 trading notices' 33 messages, 22 after the meetings.
     assert len(tradings) == 8
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 33
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 55
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):

@@ -123,8 +123,9 @@ def test_a_project_not_filed_is_not_public(client, world):
     for code in (submitted.code, sent_back.code, "PRJ-2026-9999", "x" * 500, "%00"):
         assert client.get(f"/projects/{code}").status_code == 404, code
         assert client.get(f"/projects/{code}/attachments/1").status_code == 404, code
-    # A NUL in the code is a 404 on PostgreSQL too (it refuses NUL in a text parameter).
-    assert client.get("/api/v1/projects/%00").status_code == 404
+        assert client.get(f"/api/v1/projects/{code}").status_code == 404, code
+    listed = {item["code"] for item in client.get("/api/v1/projects").get_json()["items"]}
+    assert not listed & {submitted.code, sent_back.code}
 
 
 def test_respondent_names_never_appear_before_the_meeting(client, world):
@@ -142,6 +143,14 @@ def test_respondent_names_never_appear_before_the_meeting(client, world):
     html = client.html(f"/projects/{project.code}")
     assert "响应企业3家" in html and "截止后公布响应数量" not in html
     assert not any(n in html for n in names)
+    # Nor on the award draw's public page, its meeting screen or its API record.
+    for url in (f"/draws/{t.award_draw_id}", f"/draws/{t.award_draw_id}/screen"):
+        assert not any(n in client.html(url) for n in names), url
+    assert client.get(f"/api/v1/draws/{t.award_draw_id}").get_json()["candidates"] in (None, [])
+
+    clock.set_now(at(2026, 12, 3, 9, 30))  # the meeting's published time: the screen names them
+    screen = client.html(f"/draws/{t.award_draw_id}/screen")
+    assert all(n in screen for n in names)
 
     clock.set_now(at(2026, 12, 3, 9, 30))
     services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
