@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import filetype
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 #: Types accepted for uploads, detected from content: PDF and common images.
 ALLOWED_TYPES = {
@@ -95,3 +95,17 @@ def store_upload(data: bytes, max_bytes: int) -> StoredFile:
     content_type = check_upload(data, max_bytes)
     key = get_storage().put(data, ALLOWED_TYPES[content_type])
     return StoredFile(key, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def send_stored(key: str, content_type: str, download_name: str) -> Response:
+    """An uploaded file as a download (404 if it is gone): always with the type detected at upload
+    and a sandboxing CSP, never rendered inline on our origin."""
+    try:
+        handle = get_storage().open(key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        handle, mimetype=content_type, as_attachment=True, download_name=download_name
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

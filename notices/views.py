@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.auth.guards import roles_required
-from app.storage import get_storage
+from app.storage import send_stored
 from app.urls import clamp_page
 from app.workdays import TZ
 from notices import markup, queries, rules, services
@@ -85,16 +84,7 @@ def _send_attachment(notice, attachment_id: int):
     att = next((a for a in notice.attachments if a.id == attachment_id), None)
     if att is None:
         abort(404)
-    try:
-        handle = get_storage().open(att.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    # Always as a download with the detected type: an upload is never rendered inline on our origin.
-    response = send_file(
-        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_stored(att.storage_key, att.content_type, att.original_name)
 
 
 # ---- staff ----------------------------------------------------------------------------------

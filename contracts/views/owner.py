@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
@@ -28,7 +27,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.guards import roles_required
 from app.errors import DomainError, Forbidden, NotFound
-from app.storage import get_storage
+from app.storage import send_stored
 from contractors import queries as pool_queries
 from contracts import progress, queries, rules, services
 from contracts.forms.projects import (
@@ -230,16 +229,7 @@ def send_attachment(p, attachment_id: int):
     att = progress.attachment_of(p, attachment_id)
     if att is None:
         abort(404)
-    try:
-        handle = get_storage().open(att.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    # Always a download with the detected type: an upload is never rendered on our origin.
-    response = send_file(
-        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_stored(att.storage_key, att.content_type, att.original_name)
 
 
 def record_contract(p, render, detail: str):

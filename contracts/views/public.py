@@ -3,10 +3,10 @@ attachments. Only filed (备案) projects are public; a submitted or sent-back o
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
-from app.storage import get_storage
+from app.storage import send_stored
 from app.urls import clamp_page
 from contracts import queries, rules
 from lottery.views import register_subject_page
@@ -92,16 +92,7 @@ def attachment(code: str, attachment_id: int):
     att = queries.attachment_of(public_project_or_404(code), attachment_id)
     if att is None:
         abort(404)
-    try:
-        handle = get_storage().open(att.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    # As notices' attachments: always a download with the detected type, never rendered inline.
-    response = send_file(
-        handle, mimetype=att.content_type, as_attachment=True, download_name=att.original_name
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_stored(att.storage_key, att.content_type, att.original_name)
 
 
 register_subject_page(queries.SUBJECT_TYPE, "projects.detail", "code")
