@@ -159,6 +159,19 @@ class Phase:
         self._set_now(when)
         return services.publish_roster(self.call.id, actor=self.staff)
 
+    def through_roster(self) -> Phase:
+        """Every step of procedure A up to the published roster: 建筑工程 (JZ) then has 3 active
+        members, 市政公用工程 (SZ) 2 (from 2026-10-27, moved by the offset)."""
+        self.draft_and_consult()
+        self.publish_call()
+        self.applicants()
+        self.review()
+        self.publish_review()
+        self.meeting()
+        self.roster_publicity()
+        self.roster()
+        return self
+
 
 def _user(contractor: Contractor):
     from app.auth.models import User

@@ -62,16 +62,7 @@ def _login(context, base: str, username: str):
 
 def _pool() -> Phase:
     """Procedure A on the real calendar: 建筑工程's roster of three, active from 2026-11-01."""
-    p = Phase()
-    p.draft_and_consult()
-    p.publish_call()
-    p.applicants()
-    p.review()
-    p.publish_review()
-    p.meeting()
-    p.roster_publicity()
-    p.roster()
-    return p
+    return Phase().through_roster()
 
 
 def test_an_owner_files_staff_announce_three_respond_staff_draw_and_the_public_reads_the_result(

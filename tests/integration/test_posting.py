@@ -20,8 +20,10 @@ from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
 from contracts.models import BulletinPosting
 from contracts.services.posting import posting_of, postings_of, record_posting
 from tests.factories import PDF, make_user, use_cheap_password_hashes
-from tests.integration.test_trading_walk import _announced, _input, _pool
 from tests.pool_factories import at
+from tests.trading_factories import active_pool as _pool
+from tests.trading_factories import announced as _announced
+from tests.trading_factories import project_input as _input
 
 
 @pytest.fixture(autouse=True)

@@ -28,16 +28,7 @@ def _setup(app, monkeypatch):
 
 
 def _pool() -> Phase:
-    p = Phase()
-    p.draft_and_consult()
-    p.publish_call()
-    p.applicants()
-    p.review()
-    p.publish_review()
-    p.meeting()
-    p.roster_publicity()
-    p.roster()
-    return p
+    return Phase().through_roster()
 
 
 def _input(**overrides) -> services.ProjectInput:

@@ -26,7 +26,12 @@ from lottery.verify import verify_record
 from notices.models import Notice
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, use_cheap_password_hashes
-from tests.pool_factories import Phase, at, register, user_of
+from tests.pool_factories import at, register, user_of
+from tests.trading_factories import active_pool as _pool
+from tests.trading_factories import announced as _announced
+from tests.trading_factories import member_user as _user
+from tests.trading_factories import project_input as _input
+from tests.trading_factories import respond_all as _respond_all
 
 
 @pytest.fixture(autouse=True)
@@ -34,67 +39,10 @@ def _setup(app, monkeypatch):
     use_cheap_password_hashes(monkeypatch)
 
 
-def _pool() -> Phase:
-    p = Phase()
-    p.draft_and_consult()
-    p.publish_call()
-    p.applicants()
-    p.review()
-    p.publish_review()
-    p.meeting()
-    p.roster_publicity()
-    p.roster()
-    return p
-
-
-def _input(**overrides) -> services.ProjectInput:
-    values = {
-        "name": "甬江街道某村道路硬化工程",
-        "owner_name": "甬江街道某村股份经济合作社",
-        "town": "甬江街道",
-        "village": "某村",
-        "category_code": "JZ",
-        "funding": "collective",
-        "estimate": "1300000",
-        "control_price": "1234567.89",
-        "duration_days": 60,
-        "contact_person": "王五",
-        "contact_phone": "0574-87654321",
-        **overrides,
-    }
-    return services.ProjectInput(**values)
-
-
 def _counts() -> tuple:
     db.session.expire_all()
     models = (Project, Trading, TradingResponse, Refusal, Notice, Draw, AuditEntry, SmsMessage)
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
-
-
-def _announced(phase: Phase, owner, **overrides):
-    clock.set_now(at(2026, 11, 26, 9, 0))
-    project = services.submit_project(_input(**overrides), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
-    clock.set_now(at(2026, 11, 27, 10, 0))  # Friday: the weekend does not count
-    t = services.announce(
-        project.code,
-        services.TradingInput(at(2026, 12, 3, 9, 30), "区公共资源交易中心二楼", ["3.00", "8.50"]),
-        actor=phase.staff,
-    )
-    return project, t
-
-
-def _respond_all(project, members):
-    clock.set_now(at(2026, 11, 30, 9, 0))
-    text = services.commitment_text(project.code)
-    for m in members:
-        services.respond(project.code, text, actor=_user(m.contractor_id))
-
-
-def _user(contractor_id: int):
-    from contractors.models import Contractor
-
-    return user_of(db.session.get(Contractor, contractor_id))
 
 
 def _verify(draw_id: str) -> None:

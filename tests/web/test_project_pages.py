@@ -297,16 +297,7 @@ def test_an_attachment_is_only_served_under_its_own_project(app, now):
 
 
 def _pool() -> Phase:
-    phase = Phase()
-    phase.draft_and_consult()
-    phase.publish_call()
-    phase.applicants()
-    phase.review()
-    phase.publish_review()
-    phase.meeting()
-    phase.roster_publicity()
-    phase.roster()
-    return phase
+    return Phase().through_roster()
 
 
 def _project(owner, staff, **overrides) -> Project:

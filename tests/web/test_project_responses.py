@@ -31,16 +31,7 @@ def _cheap(monkeypatch):
 
 
 def _pool() -> Phase:
-    p = Phase()
-    p.draft_and_consult()
-    p.publish_call()
-    p.applicants()
-    p.review()
-    p.publish_review()
-    p.meeting()
-    p.roster_publicity()
-    p.roster()
-    return p
+    return Phase().through_roster()
 
 
 def _announced(phase, owner, category="JZ", name="甬江街道某村道路硬化工程"):

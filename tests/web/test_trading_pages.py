@@ -28,8 +28,10 @@ from notices.models import Notice
 from notices.sms.models import SmsMessage
 from tests.factories import PASSWORD, PDF, Browser, make_user, signed_in, use_cheap_password_hashes
 from tests.integration.test_posting import png
-from tests.integration.test_trading_walk import _announced, _input, _pool
 from tests.pool_factories import at, register, user_of
+from tests.trading_factories import active_pool as _pool
+from tests.trading_factories import announced as _announced
+from tests.trading_factories import project_input as _input
 
 MEETING = {
     "meeting_at": "2026-12-03T09:30",

@@ -1,0 +1,63 @@
+"""Factories for trading tests: a project's input, a project announced on Friday 2026-11-27 with
+its meeting on 12-03, and every member's response on 11-30 (the pool of tests.pool_factories)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app import clock
+from app.extensions import db
+from contractors.models import Contractor
+from contracts import services
+from tests.pool_factories import Phase, at, user_of
+
+
+def active_pool(offset: timedelta = timedelta(0)) -> Phase:
+    """A pool round run to its roster: 建筑工程 (JZ) has 3 active members from 2026-10-27."""
+    return Phase(offset).through_roster()
+
+
+def project_input(**overrides) -> services.ProjectInput:
+    values = {
+        "name": "甬江街道某村道路硬化工程",
+        "owner_name": "甬江街道某村股份经济合作社",
+        "town": "甬江街道",
+        "village": "某村",
+        "category_code": "JZ",
+        "funding": "collective",
+        "estimate": "1300000",
+        "control_price": "1234567.89",
+        "duration_days": 60,
+        "contact_person": "王五",
+        "contact_phone": "0574-87654321",
+        **overrides,
+    }
+    return services.ProjectInput(**values)
+
+
+def announced(phase: Phase, owner, **overrides):
+    """Entered Thursday 11-26, filed, announced Friday 11-27 10:00 (responses close 12-03 00:00,
+    the weekend not counting), meeting 12-03 09:30, rates 3.00% and 8.50%."""
+    clock.set_now(at(2026, 11, 26, 9, 0))
+    project = services.submit_project(project_input(**overrides), actor=owner)
+    services.file_project(project.code, actor=phase.staff)
+    clock.set_now(at(2026, 11, 27, 10, 0))
+    t = services.announce(
+        project.code,
+        services.TradingInput(at(2026, 12, 3, 9, 30), "区公共资源交易中心二楼", ["3.00", "8.50"]),
+        actor=phase.staff,
+    )
+    return project, t
+
+
+def member_user(contractor_id: int):
+    """The account of a pool member (active_members gives contractor ids)."""
+    return user_of(db.session.get(Contractor, contractor_id))
+
+
+def respond_all(project, members) -> None:
+    """Every given member confirms the commitment on Monday 11-30."""
+    clock.set_now(at(2026, 11, 30, 9, 0))
+    text = services.commitment_text(project.code)
+    for m in members:
+        services.respond(project.code, text, actor=member_user(m.contractor_id))
