@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.models import Project
+from contracts.services.posting import record_posting
 from lottery.rules import rate_options
 
 PLACE = "区公共资源交易中心一楼开标室"
@@ -363,6 +364,18 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
             rates, rule = arg
             meeting = _at(meeting_day(back[n], rule), 9, 30)
             services.announce(code, services.TradingInput(meeting, PLACE, rates), actor=staff)
+        elif name == "post":
+            # The owner's contact posts the printed notice on the village (or 街道) board.
+            board = f"{plan.data.village or plan.data.town}信息公开栏"
+            record_posting(
+                code,
+                plan.data.contact_person,
+                clock.now() - timedelta(minutes=30),
+                board,
+                None,
+                None,
+                actor=staff,
+            )
         elif name == "respond":
             members = active_members(plan.data.category_code, clock.today())
             if arg and arg[0] == "others":
@@ -385,6 +398,8 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
     for p in plan_list:
         for i, step in enumerate(p.steps):
             timeline.append((_at(back[step[0]], step[1], step[2]), i, p, step))
+            if step[3] == "announce":  # posted on the board the same afternoon
+                timeline.append((_at(back[step[0]], 16, 0), i, p, (step[0], 16, 0, "post", None)))
     timeline.sort(key=lambda e: (e[0], e[1]))
     for moment, _i, plan, step in timeline:
 

@@ -18,7 +18,14 @@ from app.extensions import db
 from contractors.queries import active_members
 from contracts import demo as projects_demo
 from contracts import queries
-from contracts.models import Contract, Project, Refusal, Trading, TradingResponse
+from contracts.models import (
+    BulletinPosting,
+    Contract,
+    Project,
+    Refusal,
+    Trading,
+    TradingResponse,
+)
 from contracts.rules import ProjectState
 from lottery.models import Draw
 from lottery.verify import verify_record
@@ -241,3 +248,16 @@ def test_the_demo_works_in_a_year_chinese_calendar_does_not_know(app, now):
     assert "2027" in output
     assert db.session.scalar(select(func.count(Notice.id))) >= 10
     assert {p.code[:8] for p in _projects()} == {"PRJ-2027"}
+
+
+def test_each_demo_trading_notice_was_posted_on_its_bulletin_board(app, now):
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    for t in db.session.scalars(select(Trading)):
+        postings = db.session.scalars(
+            select(BulletinPosting).where(BulletinPosting.trading_id == t.id)
+        ).all()
+        notice = db.session.get(Notice, t.notice_id)
+        assert len(postings) == 1, t.code
+        assert postings[0].posted_at > notice.published_at
+        assert postings[0].place.endswith("信息公开栏")
