@@ -32,6 +32,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/lottery.py
+	$(BIN)/python bench/trading.py
 
 ## Re-extract the messages and compile the English catalog.
 translations: install

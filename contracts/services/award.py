@@ -17,6 +17,7 @@ from contracts.models import Trading
 from lottery import services as draws
 from notices import services as notices
 
+from . import sms
 from ._common import OFFICE, current_trading, get_project, now, require_staff, transaction
 
 
@@ -42,7 +43,8 @@ def _start(code: str, actor) -> Trading:
 def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
-    the contract price computed and `trading_result` published (with the result letter)."""
+    the contract price computed and `trading_result` published (with the result letter). Each
+    respondent's SMS is queued with it (contracts.services.sms)."""
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)
@@ -67,6 +69,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
             actor=actor,
         )
         t.outcome, t.failed_reason, t.result_notice_id = "failed", reason, notice.id
+        sms.queue_failed(p, t, notice, minimum, actor=actor)
         audit.record(
             Action.TRADING_FAILED,
             "trading",
@@ -106,6 +109,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     )
     # The result notification letter (交易结果通知书) is issued with the result notice.
     t.result_notice_id, t.letter_issued_at = notice.id, notice.published_at
+    sms.queue_result(p, t, notice, award.result, actor=actor)
     audit.record(
         Action.TRADING_DRAWN,
         "trading",

@@ -18,6 +18,7 @@ from contracts.models import Contract, Project, Refusal, Trading
 from lottery import services as draws
 from notices import services as notices
 
+from . import sms
 from ._common import OFFICE, checked, current_trading, get_project, now, role_of, transaction
 
 
@@ -142,6 +143,8 @@ def record_refusal(code: str, reason: str, *, actor) -> Refusal:
     )
     db.session.add(r)
     db.session.flush()
+    if nxt is not None:
+        sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
     audit.record(
         Action.CONTRACT_REFUSED,
         "project",

@@ -90,7 +90,35 @@ def queue(
     an event queues nothing new. Returns how many rows were added.
     """
     body = render(template, values)
-    if not recipients:
+    return _write(
+        subject_type, str(subject_id), purpose, template, notice_id, [(r, body) for r in recipients]
+    )
+
+
+def queue_each(
+    *,
+    subject_type: str,
+    subject_id: str,
+    purpose: str,
+    template: str,
+    messages: list[tuple[Recipient, dict[str, str]]],
+    notice_id: int | None = None,
+) -> int:
+    """Like `queue` when each recipient's values differ (a rank, its own deadline): every text is
+    rendered before anything is written, then all are written at once."""
+    texts = [(r, render(template, values)) for r, values in messages]
+    return _write(subject_type, str(subject_id), purpose, template, notice_id, texts)
+
+
+def _write(
+    subject_type: str,
+    subject_id: str,
+    purpose: str,
+    template: str,
+    notice_id: int | None,
+    texts: list[tuple[Recipient, str]],
+) -> int:
+    if not texts:
         return 0
     now = clock.now()
     rows = [
@@ -113,18 +141,18 @@ def queue(
             "queued_at": now,
             "updated_at": now,
         }
-        for r in recipients
+        for r, body in texts
     ]
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    before = _count(subject_type, str(subject_id), purpose)
+    before = _count(subject_type, subject_id, purpose)
     table = SmsMessage.__table__
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(table).on_conflict_do_nothing(), rows[start : start + 1000])
-    return _count(subject_type, str(subject_id), purpose) - before
+    return _count(subject_type, subject_id, purpose) - before
 
 
 def _count(subject_type: str, subject_id: str, purpose: str) -> int:
