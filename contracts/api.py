@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from app.api import paginated, time_iso
-from contracts import queries
+from contracts import queries, rules
 from contracts.models import Project
 
 bp = Blueprint("projects_api", __name__, url_prefix="/api/v1/projects")
@@ -17,8 +17,9 @@ def _money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def serialize(p: Project) -> dict:
-    """DESIGN.md, Public API v1: amounts as strings, times ISO 8601 with +08:00."""
+def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
+    """DESIGN.md, Public API v1: amounts as strings, times ISO 8601 with +08:00. The list passes
+    the state it computed for the whole page (no query per project)."""
     t = queries.latest_trading(p)
     drawn = t is not None and t.outcome == "drawn"
     return {
@@ -27,7 +28,7 @@ def serialize(p: Project) -> dict:
         "category": p.category_code,
         "estimate": _money(p.estimate),
         "control_price": _money(p.control_price),
-        "status": str(queries.state_of(p)),
+        "status": str(state if state is not None else queries.state_of(p)),
         "notice_id": t.notice_id if t else None,
         "draw_ids": {"award": t.award_draw_id, "rate": t.rate_draw_id} if t else None,
         "winner": t.winner_uscc if drawn else None,
@@ -45,7 +46,11 @@ def serialize(p: Project) -> dict:
 @bp.route("")
 def list_projects():
     page = request.args.get("page", 1, type=int)
-    return paginated(queries.projects_page(page, PER_PAGE), serialize, "projects_api.list_projects")
+    return paginated(
+        queries.public_projects_page(page, PER_PAGE),
+        lambda row: serialize(row.project, row.state),
+        "projects_api.list_projects",
+    )
 
 
 @bp.route("/<code>")

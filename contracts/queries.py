@@ -56,19 +56,6 @@ def public_project(code: str) -> Project | None:
     return p if p is not None and p.filing == "filed" else None
 
 
-def projects_page(page: int, per_page: int):
-    """Filed projects for the API, newest first, with their tradings loaded in one query."""
-    return db.paginate(
-        select(Project)
-        .where(Project.filing == "filed")
-        .options(selectinload(Project.tradings))
-        .order_by(Project.id.desc()),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-    )
-
-
 def latest_trading(p: Project) -> Trading | None:
     return p.tradings[-1] if p.tradings else None
 
