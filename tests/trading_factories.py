@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from app import clock
+from app.audit import AuditEntry
 from app.extensions import db
 from contractors.models import Contractor
 from contracts import services
+from contracts.models import Project, Refusal, Trading, TradingResponse
+from lottery.models import Draw
+from notices.models import Notice
+from notices.sms.models import SmsMessage
 from tests.pool_factories import Phase, at, user_of
 
 
@@ -61,3 +68,10 @@ def respond_all(project, members) -> None:
     text = services.commitment_text(project.code)
     for m in members:
         services.respond(project.code, text, actor=member_user(m.contractor_id))
+
+
+def trading_counts() -> tuple:
+    """Row counts of everything a trading step may write: equal before and after a refusal."""
+    db.session.expire_all()
+    models = (Project, Trading, TradingResponse, Refusal, Notice, Draw, AuditEntry, SmsMessage)
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)

@@ -26,12 +26,12 @@ from notices.sms import sender
 from notices.sms import services as sms
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, use_cheap_password_hashes
-from tests.integration.test_trading_walk import _counts
 from tests.pool_factories import at, register
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import respond_all as _respond_all
+from tests.trading_factories import trading_counts as _counts
 
 SIGNATURE = "【江北区公管办】"
 NAME = "甬江街道某村道路硬化工程"

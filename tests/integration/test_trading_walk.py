@@ -12,16 +12,15 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.api import time_iso
-from app.audit import AuditEntry, verify_chain
+from app.audit import verify_chain
 from app.errors import DomainError
 from app.extensions import db
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.errors import OutOfScope, ResponsesClosed, TooEarly, TradingForbidden
-from contracts.models import Project, Refusal, Trading, TradingResponse
+from contracts.models import Project, Trading
 from lottery import rules as draw_rules
 from lottery import services as draws
-from lottery.models import Draw
 from lottery.verify import verify_record
 from notices.models import Notice
 from notices.sms.models import SmsMessage
@@ -32,17 +31,12 @@ from tests.trading_factories import announced as _announced
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import project_input as _input
 from tests.trading_factories import respond_all as _respond_all
+from tests.trading_factories import trading_counts as _counts
 
 
 @pytest.fixture(autouse=True)
 def _setup(app, monkeypatch):
     use_cheap_password_hashes(monkeypatch)
-
-
-def _counts() -> tuple:
-    db.session.expire_all()
-    models = (Project, Trading, TradingResponse, Refusal, Notice, Draw, AuditEntry, SmsMessage)
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
 
 
 def _verify(draw_id: str) -> None:
