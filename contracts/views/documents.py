@@ -32,15 +32,8 @@ def _public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def _url(endpoint: str, fallback: str, **values) -> str:
-    """The path of `endpoint`, or `fallback` while the page that serves it is not registered."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return fallback
-
-
 def project_page_url(code: str) -> str:
-    return _public_url(_url("projects.detail", f"/projects/{code}", code=code))
+    return _public_url(url_for("projects.detail", code=code))
 
 
 def _project_and_trading(code: str) -> tuple[Project, Trading]:

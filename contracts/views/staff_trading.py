@@ -45,15 +45,8 @@ def _project_or_404(code: str) -> Project:
     return p
 
 
-def _path(endpoint: str, fallback: str, **values) -> str:
-    """A page of the other staff screens, or its known path while it is not registered yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return fallback
-
-
 def detail_url(code: str) -> str:
-    return _path("projects_staff.detail", f"/staff/projects/{code}", code=code)
+    return url_for("projects_staff.detail", code=code)
 
 
 def _render(template: str, p: Project, status: int = 200, **ctx):
@@ -61,7 +54,7 @@ def _render(template: str, p: Project, status: int = 200, **ctx):
         template,
         project=p,
         detail_url=detail_url(p.code),
-        index_url=_path("projects_staff.index", "/staff/projects/"),
+        index_url=url_for("projects_staff.index"),
         **ctx,
     ), status
 
