@@ -14,15 +14,32 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import Paragraph
+
+#: The house page of every generated PDF: A4, 18 mm margins, grey grid, pale-blue table heads.
+PAGE_W, PAGE_H = A4
+MARGIN = 18 * mm
+WIDTH = PAGE_W - 2 * MARGIN
+GRID = colors.HexColor("#8a96a3")
+HEAD_BG = colors.HexColor("#e8eef5")
+
+
+def para(text: object, style) -> Paragraph:
+    """Plain text (escaped, never markup) as a Paragraph."""
+    return Paragraph(escape(str(text)), style)
+
 
 log = logging.getLogger(__name__)
 

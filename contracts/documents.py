@@ -30,14 +30,20 @@ from reportlab.platypus import (
 )
 
 from app.clock import local
-from app.pdf import Fonts, cjk_fonts, cjk_styles, qr_code
+from app.pdf import (
+    GRID,
+    HEAD_BG,
+    MARGIN,
+    PAGE_W,
+    WIDTH,
+    Fonts,
+    cjk_fonts,
+    cjk_styles,
+    para,
+    qr_code,
+)
 from contracts.rules import contract_price
 
-_GRID = colors.HexColor("#8a96a3")
-_HEAD_BG = colors.HexColor("#e8eef5")
-_PAGE_W, _PAGE_H = A4
-_MARGIN = 18 * mm
-_WIDTH = _PAGE_W - 2 * _MARGIN
 _LABEL_W = 34 * mm
 _FEN = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -169,10 +175,6 @@ def _clip(text: str, limit: int | None) -> str:
     return text[: limit - 1] + "…"
 
 
-def _p(text: object, style) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
-
-
 def _markup(style, *parts: tuple[str, bool]) -> Paragraph:
     """A paragraph of escaped parts, the flagged ones bold (drawn in the heading font)."""
     out = []
@@ -191,7 +193,7 @@ def _table(rows, widths, font: str, *, label_col: bool = True, pad: float = 5) -
     commands = [
         # Table cells default to Helvetica (never embedded) even when they only hold paragraphs.
         ("FONTNAME", (0, 0), (-1, -1), font),
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -199,7 +201,7 @@ def _table(rows, widths, font: str, *, label_col: bool = True, pad: float = 5) -
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
     ]
     if label_col:
-        commands.append(("BACKGROUND", (0, 0), (0, -1), _HEAD_BG))
+        commands.append(("BACKGROUND", (0, 0), (0, -1), HEAD_BG))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -238,7 +240,7 @@ def _build(
     title: str,
     author: str,
     footer: str | None,
-    margin: float = _MARGIN,
+    margin: float = MARGIN,
     top: float = 16 * mm,
     bottom: float = 18 * mm,
 ) -> tuple[bytes, int]:
@@ -249,7 +251,7 @@ def _build(
         canvas.setFont(fonts.body, 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.drawString(margin, 10 * mm, footer)
-        canvas.drawRightString(_PAGE_W - margin, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawRightString(PAGE_W - margin, 10 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
 
     buffer = io.BytesIO()
@@ -285,7 +287,7 @@ def _discount_basis(control: Decimal, part: Decimal, label: str) -> str:
 
 def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | None, grid: bool):
     s = _styles(fonts, base)
-    width = _PAGE_W - 2 * 12 * mm
+    width = PAGE_W - 2 * 12 * mm
     label_w = base * 6.2
     title = ParagraphStyle(
         "poster_title",
@@ -310,22 +312,24 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
         )
     options = "、".join(percent(r) for r in n.rate_options)
     facts = [
-        ("项目编号", _p(n.project_code, s["mono"])),
-        ("业主单位", _p(_clip(n.owner, clip), cell)),
-        ("项目地点", _p(_clip(location, clip), cell)),
-        ("项目类别", _p(n.category, cell)),
-        ("资金来源", _p(n.funding, cell)),
-        ("估算金额", _p(f"{yuan(n.estimate)} 元", cell)),
+        ("项目编号", para(n.project_code, s["mono"])),
+        ("业主单位", para(_clip(n.owner, clip), cell)),
+        ("项目地点", para(_clip(location, clip), cell)),
+        ("项目类别", para(n.category, cell)),
+        ("资金来源", para(n.funding, cell)),
+        ("估算金额", para(f"{yuan(n.estimate)} 元", cell)),
         ("控制价", _markup(big, *control)),
         (
             "下浮基数",
-            _p(_discount_basis(n.control_price, n.non_competitive, n.non_competitive_label), cell),
+            para(
+                _discount_basis(n.control_price, n.non_competitive, n.non_competitive_label), cell
+            ),
         ),
-        ("工期", _p(_clip(n.duration, clip), cell)),
-        ("工程内容", _p(_clip(n.scope, clip * 2 if clip else 240), cell)),
+        ("工期", para(_clip(n.duration, clip), cell)),
+        ("工程内容", para(_clip(n.scope, clip * 2 if clip else 240), cell)),
         (
             "下浮率选项",
-            _p(
+            para(
                 f"共 {len(n.rate_options)} 个：{options}（定标会议上公开摇号抽取其一）",
                 cell,
             ),
@@ -340,12 +344,12 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
             ),
         ),
     ]
-    rows = [[_p(k, s["cell_head"]), v] for k, v in facts]
+    rows = [[para(k, s["cell_head"]), v] for k, v in facts]
     story: list = [
-        _p(n.issuer, s["center_small"]),
-        _p(_clip(n.project_name, clip), title),
-        _p("交易公告", title),
-        _p(
+        para(n.issuer, s["center_small"]),
+        para(_clip(n.project_name, clip), title),
+        para("交易公告", title),
+        para(
             f"公示期：{_day(n.publicity_start)} 至 {_day(n.publicity_last_day)} 24:00",
             s["subtitle"],
         ),
@@ -355,7 +359,7 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
     if grid and n.rate_options:
         per_row = 4
         cells = [
-            _p(
+            para(
                 f"{percent(r)} → {yuan(contract_price(n.control_price, n.non_competitive, r))}",
                 s["mono"],
             )
@@ -365,21 +369,21 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
         grid_rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
         story += [
             Spacer(1, base * 0.4),
-            _p("各下浮率对应的合同价（元）：", s["cell_head"]),
+            para("各下浮率对应的合同价（元）：", s["cell_head"]),
             _table(grid_rows, [width / per_row] * per_row, fonts.body, label_col=False, pad=3),
         ]
     story += [
         Spacer(1, base * 0.4),
-        _p("摇号种子承诺（SHA-256，摇号后公布种子，任何人可核验）：", s["cell_head"]),
+        para("摇号种子承诺（SHA-256，摇号后公布种子，任何人可核验）：", s["cell_head"]),
         _table(
             [
                 [
-                    [_p("承包单位摇号", cell), _p(n.award_draw_id, s["mono"])],
-                    _p(_hex(n.award_commitment), s["mono"]),
+                    [para("承包单位摇号", cell), para(n.award_draw_id, s["mono"])],
+                    para(_hex(n.award_commitment), s["mono"]),
                 ],
                 [
-                    [_p("下浮率摇号", cell), _p(n.rate_draw_id, s["mono"])],
-                    _p(_hex(n.rate_commitment), s["mono"]),
+                    [para("下浮率摇号", cell), para(n.rate_draw_id, s["mono"])],
+                    para(_hex(n.rate_commitment), s["mono"]),
                 ],
             ],
             [base * 14, width - base * 14],
@@ -387,12 +391,12 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
             pad=base * 0.4,
         ),
         Spacer(1, base * 0.4),
-        _p(
+        para(
             "参与方式：本类别预选承包商名录库内的入围企业在响应截止前登录平台确认《交易响应承诺》即可，"
             "无需递交投标文件，不收取任何费用。",
             cell,
         ),
-        _p(
+        para(
             f"异议：对本公告有异议的，请在公示期内向{_clip(n.objections_to, clip)}提出。"
             f"投诉：认为交易活动不符合规定的，可自知道或者应当知道之日起10日内向"
             f"{_clip(n.complaints_to, clip)}投诉（《招标投标法实施条例》第六十条）。",
@@ -400,18 +404,18 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
         ),
     ]
     if n.contact:
-        story.append(_p(f"联系方式：{_clip(n.contact, clip)}", cell))
+        story.append(para(f"联系方式：{_clip(n.contact, clip)}", cell))
     qr_size = base * 9
     left = [
-        _p("网上公告（以网上公告为准）：", s["small"]),
-        _p(n.notice_url, s["mono"]),
+        para("网上公告（以网上公告为准）：", s["small"]),
+        para(n.notice_url, s["mono"]),
         Spacer(1, base),
-        _p(n.issuer, s["right"]),
-        _p(_day(n.issued_on), s["right"]),
+        para(n.issuer, s["right"]),
+        para(_day(n.issued_on), s["right"]),
     ]
     right = [
         qr_code(n.notice_url, qr_size, font_name=fonts.body),
-        _p("扫码查看网上公告", s["center_small"]),
+        para("扫码查看网上公告", s["center_small"]),
     ]
     story += [
         Spacer(1, base * 0.6),
@@ -457,58 +461,58 @@ def commitment_pdf(data: CommitmentCopy, *, fonts: Fonts | None = None) -> bytes
     s = _styles(fonts, 10.5)
     confirmed = local(data.confirmed_at)
     facts = [
-        ("承诺编号", _p(data.reference, s["mono"])),
-        ("项目编号", _p(data.project_code, s["mono"])),
-        ("项目名称", _p(data.project_name, s["cell"])),
-        ("业主单位", _p(data.owner, s["cell"])),
-        ("承诺单位", _p(data.contractor_name, s["cell"])),
-        ("统一社会信用代码", _p(data.contractor_uscc, s["mono"])),
+        ("承诺编号", para(data.reference, s["mono"])),
+        ("项目编号", para(data.project_code, s["mono"])),
+        ("项目名称", para(data.project_name, s["cell"])),
+        ("业主单位", para(data.owner, s["cell"])),
+        ("承诺单位", para(data.contractor_name, s["cell"])),
+        ("统一社会信用代码", para(data.contractor_uscc, s["mono"])),
         (
             "确认时间",
-            _p(
+            para(
                 confirmed.strftime("%Y年%m月%d日 %H:%M:%S（北京时间，UTC+08:00）"),
                 s["cell"],
             ),
         ),
-        ("响应截止", _p(_deadline(data.response_deadline) + "（北京时间）", s["cell"])),
+        ("响应截止", para(_deadline(data.response_deadline) + "（北京时间）", s["cell"])),
     ]
     if data.withdrawn_at is not None:
         facts.append(
             (
                 "撤回时间",
-                _p(_moment(data.withdrawn_at) + "（已撤回，本承诺不再有效）", s["cell_head"]),
+                para(_moment(data.withdrawn_at) + "（已撤回，本承诺不再有效）", s["cell_head"]),
             )
         )
     story: list = [
-        _p(data.issuer, s["center_small"]),
+        para(data.issuer, s["center_small"]),
         Spacer(1, 2 * mm),
-        _p("交易响应承诺", s["title"]),
-        _p("（统一表式 · 承诺人留存副本）", s["subtitle"]),
+        para("交易响应承诺", s["title"]),
+        para("（统一表式 · 承诺人留存副本）", s["subtitle"]),
         Spacer(1, 4 * mm),
         _table(
-            [[_p(k, s["cell_head"]), v] for k, v in facts],
-            [_LABEL_W, _WIDTH - _LABEL_W],
+            [[para(k, s["cell_head"]), v] for k, v in facts],
+            [_LABEL_W, WIDTH - _LABEL_W],
             fonts.body,
         ),
-        _p("承诺内容", s["heading"]),
+        para("承诺内容", s["heading"]),
     ]
     paragraphs = [p.strip() for p in data.text.splitlines() if p.strip()]
     body = ParagraphStyle(
         "commit", parent=s["body"], firstLineIndent=2 * s["body"].fontSize, spaceAfter=3
     )
-    rule = HRFlowable(width="100%", thickness=0.6, color=_GRID, spaceBefore=2, spaceAfter=6)
-    story += [rule, *(_p(p, body) for p in paragraphs), rule]
+    rule = HRFlowable(width="100%", thickness=0.6, color=GRID, spaceBefore=2, spaceAfter=6)
+    story += [rule, *(para(p, body) for p in paragraphs), rule]
     story += [
         Spacer(1, 6 * mm),
         KeepTogether(
             [
-                _p(f"承诺单位：{data.contractor_name}", s["right"]),
-                _p(f"统一社会信用代码：{data.contractor_uscc}", s["right"]),
-                _p(f"于 {confirmed.strftime('%Y年%m月%d日 %H:%M:%S')} 在线确认", s["right"]),
+                para(f"承诺单位：{data.contractor_name}", s["right"]),
+                para(f"统一社会信用代码：{data.contractor_uscc}", s["right"]),
+                para(f"于 {confirmed.strftime('%Y年%m月%d日 %H:%M:%S')} 在线确认", s["right"]),
             ]
         ),
         Spacer(1, 6 * mm),
-        _p(
+        para(
             "说明：本承诺由承诺单位登录交易平台在线确认，以平台记录为准，本副本供留存。"
             f"响应截止（{_deadline(data.response_deadline)}）前，承诺单位可在平台上撤回本承诺，"
             "撤回后不参加本项目的承包单位摇号；截止后不可撤回。中选后无正当理由拒签合同的，"
@@ -558,62 +562,62 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
     letter.headingFont = fonts.heading
     what = data.non_competitive_label or "不参与下浮部分"
     facts = [
-        ("项目编号", _p(data.project_code, s["mono"])),
-        ("项目名称", _p(data.project_name, s["cell"])),
-        ("业主单位", _p(data.owner, s["cell"])),
-        ("承包单位", _p(data.winner_name, s["cell_head"])),
-        ("统一社会信用代码", _p(data.winner_uscc, s["mono"])),
-        ("控制价", _p(f"{yuan(data.control_price)} 元", s["cell"])),
+        ("项目编号", para(data.project_code, s["mono"])),
+        ("项目名称", para(data.project_name, s["cell"])),
+        ("业主单位", para(data.owner, s["cell"])),
+        ("承包单位", para(data.winner_name, s["cell_head"])),
+        ("统一社会信用代码", para(data.winner_uscc, s["mono"])),
+        ("控制价", para(f"{yuan(data.control_price)} 元", s["cell"])),
         (
             what if data.non_competitive > 0 else "不参与下浮部分",
-            _p(
+            para(
                 f"{yuan(data.non_competitive)} 元（不参与下浮）"
                 if data.non_competitive > 0
                 else "无",
                 s["cell"],
             ),
         ),
-        ("下浮率", _p(percent(data.discount_rate), s["cell_head"])),
-        ("合同价", _p(f"{yuan(data.contract_price)} 元", s["cell_head"])),
-        ("计算方法", [_p(line, s["cell"]) for line in _formula(data).split("\n")]),
+        ("下浮率", para(percent(data.discount_rate), s["cell_head"])),
+        ("合同价", para(f"{yuan(data.contract_price)} 元", s["cell_head"])),
+        ("计算方法", [para(line, s["cell"]) for line in _formula(data).split("\n")]),
     ]
     draws = [
         [
-            _p("抽签", s["cell_head"]),
-            _p("抽签编号", s["cell_head"]),
-            _p("摇号记录（可下载验证）", s["cell_head"]),
+            para("抽签", s["cell_head"]),
+            para("抽签编号", s["cell_head"]),
+            para("摇号记录（可下载验证）", s["cell_head"]),
         ],
         [
-            _p("承包单位摇号", s["cell"]),
-            _p(data.award_draw_id, s["mono"]),
-            _p(data.award_draw_url, s["mono"]),
+            para("承包单位摇号", s["cell"]),
+            para(data.award_draw_id, s["mono"]),
+            para(data.award_draw_url, s["mono"]),
         ],
         [
-            _p("下浮率摇号", s["cell"]),
-            _p(data.rate_draw_id, s["mono"]),
-            _p(data.rate_draw_url, s["mono"]),
+            para("下浮率摇号", s["cell"]),
+            para(data.rate_draw_id, s["mono"]),
+            para(data.rate_draw_url, s["mono"]),
         ],
     ]
     draws_table = Table(
-        draws, colWidths=[_LABEL_W, 50 * mm, _WIDTH - _LABEL_W - 50 * mm], hAlign="LEFT"
+        draws, colWidths=[_LABEL_W, 50 * mm, WIDTH - _LABEL_W - 50 * mm], hAlign="LEFT"
     )
     draws_table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), fonts.body),
-                ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
             ]
         )
     )
     story: list = [
-        _p(data.issuer, s["center_small"]),
+        para(data.issuer, s["center_small"]),
         Spacer(1, 2 * mm),
-        _p("交易结果通知书", s["title"]),
-        _p(data.reference, s["center"]),
+        para("交易结果通知书", s["title"]),
+        para(data.reference, s["center"]),
         Spacer(1, 5 * mm),
-        _p(f"{data.winner_name}：", s["body"]),
+        para(f"{data.winner_name}：", s["body"]),
         _markup(
             letter,
             (
@@ -629,8 +633,8 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
         ),
         Spacer(1, 2 * mm),
         _table(
-            [[_p(k, s["cell_head"]), v] for k, v in facts],
-            [_LABEL_W, _WIDTH - _LABEL_W],
+            [[para(k, s["cell_head"]), v] for k, v in facts],
+            [_LABEL_W, WIDTH - _LABEL_W],
             fonts.body,
         ),
         Spacer(1, 3 * mm),
@@ -646,26 +650,26 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
                 False,
             ),
         ),
-        _p("特此通知。", letter),
+        para("特此通知。", letter),
     ]
     qr_size = 28 * mm
     left = [
-        _p(data.issuer, s["right"]),
-        _p(_day(data.issued_on), s["right"]),
+        para(data.issuer, s["right"]),
+        para(_day(data.issued_on), s["right"]),
         Spacer(1, 6 * mm),
-        _p(f"抄送：{data.owner}", s["small"]),
-        _p(f"交易结果公告：{data.result_url}", s["small"]),
+        para(f"抄送：{data.owner}", s["small"]),
+        para(f"交易结果公告：{data.result_url}", s["small"]),
     ]
     right = [
         qr_code(data.result_url, qr_size, font_name=fonts.body),
-        _p("扫码查看结果公告", s["center_small"]),
+        para("扫码查看结果公告", s["center_small"]),
     ]
     story += [
         Spacer(1, 6 * mm),
         KeepTogether(
             _plain(
                 [[left, right]],
-                [_WIDTH - qr_size - 10 * mm, qr_size + 10 * mm],
+                [WIDTH - qr_size - 10 * mm, qr_size + 10 * mm],
                 fonts.body,
                 "BOTTOM",
             )

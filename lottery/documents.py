@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -20,33 +19,34 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.pdf import Fonts, cjk_styles, qr_code
+from app.pdf import (
+    GRID,
+    HEAD_BG,
+    MARGIN,
+    PAGE_W,
+    WIDTH,
+    Fonts,
+    cjk_styles,
+    para,
+    qr_code,
+)
 from lottery import rules, verify
 from lottery.models import Draw
 
-_GRID = colors.HexColor("#8a96a3")
-_HEAD_BG = colors.HexColor("#e8eef5")
-_PAGE_W, _PAGE_H = A4
-_MARGIN = 18 * mm
-_WIDTH = _PAGE_W - 2 * _MARGIN
 _LABEL_W = 38 * mm
-
-
-def _p(text: object, style) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
 
 
 def _hex(text: str | None, style, missing: str, missing_style) -> Paragraph:
     """A hash or seed in groups of eight, so that a reader can compare it with a screen."""
     if not text:
-        return _p(missing, missing_style)
-    return _p(" ".join(text[i : i + 8] for i in range(0, len(text), 8)), style)
+        return para(missing, missing_style)
+    return para(" ".join(text[i : i + 8] for i in range(0, len(text), 8)), style)
 
 
 def _heading(text: str, s) -> list:
     """A section heading that never stays alone at the foot of a page: with less than 35 mm
     left, the section starts on the next page; otherwise its table may split, header repeated."""
-    return [CondPageBreak(35 * mm), _p(text, s["heading"])]
+    return [CondPageBreak(35 * mm), para(text, s["heading"])]
 
 
 def _table(rows, widths, font: str, header: bool = True) -> Table:
@@ -54,7 +54,7 @@ def _table(rows, widths, font: str, header: bool = True) -> Table:
     commands = [
         # Table cells default to Helvetica (never embedded) even when they only hold paragraphs.
         ("FONTNAME", (0, 0), (-1, -1), font),
-        ("GRID", (0, 0), (-1, -1), 0.5, _GRID),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 5),
@@ -62,9 +62,9 @@ def _table(rows, widths, font: str, header: bool = True) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
     if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG))
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_BG))
     else:
-        commands.append(("BACKGROUND", (0, 0), (0, -1), _HEAD_BG))
+        commands.append(("BACKGROUND", (0, 0), (0, -1), HEAD_BG))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -92,10 +92,10 @@ def minutes_pdf(
         return local(moment).strftime("%Y-%m-%d %H:%M:%S（北京时间）") if moment else "—"
 
     story: list = [
-        _p(office_name, s["center_small"]),
+        para(office_name, s["center_small"]),
         Spacer(1, 2 * mm),
-        _p("摇号记录", s["title"]),
-        _p(d.purpose, s["subtitle"]),
+        para("摇号记录", s["title"]),
+        para(d.purpose, s["subtitle"]),
         Spacer(1, 4 * mm),
         *_heading("一、基本信息", s),
     ]
@@ -103,33 +103,33 @@ def minutes_pdf(
         f"（{d.subject_label}）" if d.subject_label else ""
     )
     facts = [
-        ("抽签编号", _p(d.draw_id, s["mono"])),
-        ("记录格式", _p(record["format"], s["mono"])),
-        ("抽签类型", _p(f"{kind_zh}（{d.kind}）", s["cell"])),
-        ("抽签事项", _p(d.purpose, s["cell"])),
-        ("所属事项", _p(subject_text, s["cell"])),
+        ("抽签编号", para(d.draw_id, s["mono"])),
+        ("记录格式", para(record["format"], s["mono"])),
+        ("抽签类型", para(f"{kind_zh}（{d.kind}）", s["cell"])),
+        ("抽签事项", para(d.purpose, s["cell"])),
+        ("所属事项", para(subject_text, s["cell"])),
         (
             "中选数量",
-            _p(
+            para(
                 f"{d.winners}（排名前{d.winners}位中选，其余依次为候补）"
                 if d.kind == "ranking"
                 else "1（抽取一个选项）",
                 s["cell"],
             ),
         ),
-        ("状态", _p(f"{status_zh}（{d.status}）", s["cell"])),
-        ("承诺时间", _p(when(d.committed_at), s["cell"])),
-        ("摇号时间", _p(when(d.drawn_at) if d.is_drawn else "—", s["cell"])),
+        ("状态", para(f"{status_zh}（{d.status}）", s["cell"])),
+        ("承诺时间", para(when(d.committed_at), s["cell"])),
+        ("摇号时间", para(when(d.drawn_at) if d.is_drawn else "—", s["cell"])),
     ]
     if d.is_abandoned:
         facts += [
-            ("作废时间", _p(when(d.abandoned_at), s["cell"])),
-            ("作废原因", _p(d.abandon_reason, s["cell"])),
+            ("作废时间", para(when(d.abandoned_at), s["cell"])),
+            ("作废原因", para(d.abandon_reason, s["cell"])),
         ]
     story.append(
         _table(
-            [[_p(k, s["cell_head"]), v] for k, v in facts],
-            [_LABEL_W, _WIDTH - _LABEL_W],
+            [[para(k, s["cell_head"]), v] for k, v in facts],
+            [_LABEL_W, WIDTH - _LABEL_W],
             fonts.body,
             False,
         )
@@ -140,21 +140,21 @@ def minutes_pdf(
         _table(
             [
                 [
-                    _p("种子承诺（SHA-256）", s["cell_head"]),
+                    para("种子承诺（SHA-256）", s["cell_head"]),
                     _hex(d.seed_commitment, s["mono"], "—", s["cell"]),
                 ],
                 [
-                    _p("种子", s["cell_head"]),
+                    para("种子", s["cell_head"]),
                     _hex(record["seed"], s["mono"], "尚未公开（摇号时与结果同时公布）", s["cell"]),
                 ],
             ],
-            [_LABEL_W, _WIDTH - _LABEL_W],
+            [_LABEL_W, WIDTH - _LABEL_W],
             fonts.body,
             False,
         )
     )
     story.append(
-        _p(
+        para(
             "种子承诺在摇号前公布；摇号后公布的种子经 SHA-256 计算必须与承诺一致，"
             "证明种子在候选名单确定和现场公开随机数录入之前已经固定。",
             s["small"],
@@ -164,13 +164,15 @@ def minutes_pdf(
     story += _heading("三、现场公开随机数", s)
     entropy = record["public_entropy"]
     if entropy is None:
-        story.append(_p("尚未录入（在摇号会议现场由到场人员报出，工作人员录入）。", s["body"]))
+        story.append(para("尚未录入（在摇号会议现场由到场人员报出，工作人员录入）。", s["body"]))
     elif not entropy:
-        story.append(_p("本次摇号未录入公开随机数（0项）。", s["body"]))
+        story.append(para("本次摇号未录入公开随机数（0项）。", s["body"]))
     else:
-        rows = [[_p("序号", s["cell_head"]), _p("内容（按录入原样，不含引号）", s["cell_head"])]]
-        rows += [[_p(i, s["cell"]), _p(f"“{e}”", s["cell"])] for i, e in enumerate(entropy, 1)]
-        story.append(_table(rows, [16 * mm, _WIDTH - 16 * mm], fonts.body))
+        rows = [
+            [para("序号", s["cell_head"]), para("内容（按录入原样，不含引号）", s["cell_head"])]
+        ]
+        rows += [[para(i, s["cell"]), para(f"“{e}”", s["cell"])] for i, e in enumerate(entropy, 1)]
+        story.append(_table(rows, [16 * mm, WIDTH - 16 * mm], fonts.body))
 
     candidates = record["candidates"]
     what = (
@@ -180,46 +182,50 @@ def minutes_pdf(
     )
     story += _heading(f"四、{what}", s)
     if candidates is None:
-        story.append(_p("候选名单在摇号时确定并冻结。", s["body"]))
+        story.append(para("候选名单在摇号时确定并冻结。", s["body"]))
     else:
         head = "统一社会信用代码" if d.kind == "ranking" else "选项"
-        rows = [[_p("序号", s["cell_head"]), _p(head, s["cell_head"]), _p("名称", s["cell_head"])]]
+        rows = [
+            [para("序号", s["cell_head"]), para(head, s["cell_head"]), para("名称", s["cell_head"])]
+        ]
         rows += [
-            [_p(i, s["cell"]), _p(c, s["mono"]), _p(d.label(c) or "—", s["cell"])]
+            [para(i, s["cell"]), para(c, s["mono"]), para(d.label(c) or "—", s["cell"])]
             for i, c in enumerate(candidates, 1)
         ]
-        story.append(_table(rows, [16 * mm, 58 * mm, _WIDTH - 74 * mm], fonts.body))
+        story.append(_table(rows, [16 * mm, 58 * mm, WIDTH - 74 * mm], fonts.body))
 
     story += _heading("五、摇号结果", s)
     result = record["result"]
     if result is None:
-        story.append(_p("本次抽签已作废，未摇号。" if d.is_abandoned else "尚未摇号。", s["body"]))
+        story.append(
+            para("本次抽签已作废，未摇号。" if d.is_abandoned else "尚未摇号。", s["body"])
+        )
     elif d.kind == "pick":
         picked = result[0]
         label = d.label(picked)
-        story.append(_p(f"抽中选项：{picked}" + (f"（{label}）" if label else ""), s["subtitle"]))
+        story.append(para(f"抽中选项：{picked}" + (f"（{label}）" if label else ""), s["subtitle"]))
     else:
         rows = [
             [
-                _p("名次", s["cell_head"]),
-                _p("统一社会信用代码", s["cell_head"]),
-                _p("名称", s["cell_head"]),
-                _p("结果", s["cell_head"]),
+                para("名次", s["cell_head"]),
+                para("统一社会信用代码", s["cell_head"]),
+                para("名称", s["cell_head"]),
+                para("结果", s["cell_head"]),
             ]
         ]
         for place, c in enumerate(result, 1):
             outcome = "中选" if place <= d.winners else f"第{place - d.winners}候补"
             rows.append(
                 [
-                    _p(place, s["cell"]),
-                    _p(c, s["mono"]),
-                    _p(d.label(c) or "—", s["cell"]),
-                    _p(outcome, s["cell_head" if place <= d.winners else "cell"]),
+                    para(place, s["cell"]),
+                    para(c, s["mono"]),
+                    para(d.label(c) or "—", s["cell"]),
+                    para(outcome, s["cell_head" if place <= d.winners else "cell"]),
                 ]
             )
-        story.append(_table(rows, [14 * mm, 56 * mm, _WIDTH - 96 * mm, 26 * mm], fonts.body))
+        story.append(_table(rows, [14 * mm, 56 * mm, WIDTH - 96 * mm, 26 * mm], fonts.body))
         story.append(
-            _p(
+            para(
                 "中选单位放弃或无正当理由拒签的，由排名下一位的候补依次递补，不重新摇号；"
                 "排名用尽时方重新抽签。",
                 s["small"],
@@ -227,24 +233,24 @@ def minutes_pdf(
         )
 
     story += _heading("六、验证", s)
-    verdict_rows = [[_p(verdict.message, s["cell_head"])]]
+    verdict_rows = [[para(verdict.message, s["cell_head"])]]
     if d.status != "committed":  # before the draw there is nothing to check but the format
         verdict_rows += [
-            [_p(("通过  " if c.ok else "未通过  ") + f"{c.name}：{c.detail}", s["cell"])]
+            [para(("通过  " if c.ok else "未通过  ") + f"{c.name}：{c.detail}", s["cell"])]
             for c in verdict.checks
         ]
-    story.append(_table(verdict_rows, [_WIDTH], fonts.body))
+    story.append(_table(verdict_rows, [WIDTH], fonts.body))
     how = [
-        _p(
+        para(
             "本平台验证程序（lottery.verify，仅用 Python 标准库）对上述记录的结论如上。"
             "任何人均可下载记录自行验证：",
             s["body"],
         ),
         Spacer(1, 1.5 * mm),
-        _p(f"python -m lottery.verify {record_url}", s["mono"]),
+        para(f"python -m lottery.verify {record_url}", s["mono"]),
         Spacer(1, 1.5 * mm),
-        _p(f"记录页面：{page_url}", s["small"]),
-        _p(f"记录数据（JSON）：{record_url}", s["small"]),
+        para(f"记录页面：{page_url}", s["small"]),
+        para(f"记录数据（JSON）：{record_url}", s["small"]),
     ]
     qr = Table(
         [
@@ -252,11 +258,11 @@ def minutes_pdf(
                 how,
                 [
                     qr_code(page_url, 30 * mm, font_name=fonts.body),
-                    _p("扫码查看记录页面", s["center_small"]),
+                    para("扫码查看记录页面", s["center_small"]),
                 ],
             ]
         ],
-        colWidths=[_WIDTH - 36 * mm, 36 * mm],
+        colWidths=[WIDTH - 36 * mm, 36 * mm],
     )
     qr.setStyle(
         TableStyle(
@@ -272,8 +278,8 @@ def minutes_pdf(
     story.append(qr)
 
     sign = Table(
-        [[_p(f"{role}：", s["body"]) for role in ("主持人", "监督人", "记录人", "日期")]],
-        colWidths=[_WIDTH / 4] * 4,
+        [[para(f"{role}：", s["body"]) for role in ("主持人", "监督人", "记录人", "日期")]],
+        colWidths=[WIDTH / 4] * 4,
         rowHeights=[14 * mm],
     )
     sign.setStyle(
@@ -292,16 +298,16 @@ def minutes_pdf(
         canvas.saveState()
         canvas.setFont(fonts.body, 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(_MARGIN, 10 * mm, footer)
-        canvas.drawRightString(_PAGE_W - _MARGIN, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawString(MARGIN, 10 * mm, footer)
+        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"第 {doc.page} 页")
         canvas.restoreState()
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
         title=f"摇号记录 {d.draw_id}",
