@@ -2,11 +2,12 @@
 
 Usage: ``python -m lottery.verify RECORD.json`` or ``python verify.py https://…/api/v1/draws/<id>``.
 
-This file stands alone on purpose (LOTTERY.md, "Verify"): anyone can download it and check a draw
-with nothing but Python, whatever becomes of numpy or of this project. So it carries its own
-SeedSequence and PCG64, which reproduce numpy's ``PCG64(int)`` raw stream word for word (numpy's
-``bit_generator.pyx``, ``_pcg64.pyx`` and ``src/pcg64/pcg64.h``), and it must never import numpy
-nor anything from the project; the tests check both against numpy on thousands of random keys.
+This file stands alone on purpose (the format's specification: docs/draw-format.md): anyone can
+download it and check a draw with nothing but Python, whatever becomes of numpy or of this
+project. So it carries its own SeedSequence and PCG64, which reproduce numpy's ``PCG64(int)``
+raw stream word for word (numpy's ``bit_generator.pyx``, ``_pcg64.pyx`` and
+``src/pcg64/pcg64.h``), and it must never import numpy nor anything from the project; the tests
+check both against numpy on thousands of random keys.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class PCG64:
         return ((x >> rot) | (x << (64 - rot))) & _MASK64
 
     def bounded(self, n: int) -> int:
-        """An unbiased integer in [0, n), by rejection (LOTTERY.md ``bounded``)."""
+        """An unbiased integer in [0, n), by rejection (docs/draw-format.md, ``bounded(n)``)."""
         if n < 1:
             raise ValueError(f"bounded(n) needs n >= 1, got {n}")
         limit = _TWO64 - (_TWO64 % n)
@@ -151,11 +152,11 @@ class PCG64:
                 return u % n
 
 
-# --- the draw (LOTTERY.md, "Algorithm") ----------------------------------------------------------
+# --- the draw (docs/draw-format.md, "Ranking and pick") -------------------------------------------
 
 
 class DrawInputError(ValueError):
-    """The inputs of a draw break LOTTERY.md; the message is Chinese, then " / ", then English."""
+    """The inputs of a draw break the format; the message is Chinese, then " / ", then English."""
 
 
 def _encodes(text: str) -> bool:
@@ -348,7 +349,8 @@ def _fail(message: str, status: str | None, checks: list[Check]) -> Verdict:
 
 
 def verify_record(record: object) -> Verdict:
-    """Checks a published record (LOTTERY.md, "The published record"); never raises on content."""
+    """Checks a published record (docs/draw-format.md, "The published record"); never raises
+    on content."""
     checks: list[Check] = []
     if not isinstance(record, dict):
         return _fail("记录不是 JSON 对象 / the record is not a JSON object", None, checks)
