@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -49,13 +50,21 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
 
-    #: Login throttling: per client address (Flask-Limiter) and per account (lockout).
+    #: Login throttling (README, "Login throttling"): per client address (Flask-Limiter; shared
+    #: storage, Redis, in production) and growing delays per login name and address.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 10
+    LOGIN_DELAY_CAP_SECONDS = 15 * 60
+    LOGIN_FORGET_SECONDS = 3600
+    #: Reverse proxies in front of the app that append X-Forwarded-For / -Proto (werkzeug
+    #: ProxyFix): 0 trusts no header (development); 1 behind one nginx.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
 
     NOTICES_PER_PAGE = 20
     #: Public address used in printed documents (QR codes) and API links outside a request.
@@ -136,8 +145,16 @@ class ProductionConfig(Config):
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        limiter_store = os.environ.get("RATELIMIT_STORAGE_URI", "")
+        if not limiter_store or limiter_store.startswith("memory://"):
+            # Each gunicorn worker would count on its own: 4 workers, 4 times the limit.
+            raise ConfigError(
+                "Production refuses to start without a shared RATELIMIT_STORAGE_URI "
+                "(e.g. redis://127.0.0.1:6379/0); memory:// counts per worker."
+            )
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
+        cls.RATELIMIT_STORAGE_URI = limiter_store
 
 
 def check_sms(settings) -> None:

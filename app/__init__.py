@@ -34,6 +34,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app.urls import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -48,6 +49,16 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     init_scheduler(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx the client address (the login limits key on it) and scheme arrive in
+    X-Forwarded-For/-Proto; trust exactly the configured number of proxies, none by default."""
+    x_for, x_proto = app.config["PROXY_FIX_X_FOR"], app.config["PROXY_FIX_X_PROTO"]
+    if x_for or x_proto:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0)
 
 
 def _instance_secret(path: Path) -> str:
@@ -81,11 +92,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from app.auth.models import User
+    from app.auth.services import load_session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_session_user)
 
     # Import every model so that metadata (and Alembic) sees all tables.
     import app.audit

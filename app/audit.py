@@ -27,7 +27,9 @@ class Action(enum.StrEnum):
 
     USER_CREATED = "user:created"
     USER_UPDATED = "user:updated"
-    USER_LOCKED = "user:locked"
+    USER_LOCKED = "user:locked"  # written by the per-account lock this platform no longer has
+    USER_LOGIN_THROTTLED = "user:login_throttled"
+    USER_SESSIONS_ENDED = "user:sessions_ended"
     USER_PASSWORD_CHANGED = "user:password_changed"  # noqa: S105 (an action name)
     CALENDAR_YEAR_CONFIRMED = "calendar:year_confirmed"
     NOTICE_DRAFTED = "notice:drafted"

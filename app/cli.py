@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users create`, `flask audit verify`, `flask demo`."""
+"""Command-line tools: `flask users create|set-password`, `flask audit verify`, `flask demo`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,28 @@ def create_user_command(username, display_name, role, organisation, password):
     except AccountError as e:
         raise click.ClickException(e.message) from None
     click.echo(f"created {user.username} ({user.role})")
+
+
+@users.command("set-password")
+@click.option("--username", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(username, password):
+    """Reset an account's password (asked for if not given); every session of it ends."""
+    from sqlalchemy import select
+
+    from app.auth.errors import AccountError
+    from app.auth.models import User
+    from app.auth.services import set_password
+    from app.extensions import db
+
+    user_id = db.session.scalar(select(User.id).where(User.username == username.strip().lower()))
+    if user_id is None:
+        raise click.ClickException(f"no account named {username!r}")
+    try:
+        set_password(user_id, password, actor="cli")
+    except AccountError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"password of {username} reset; its sessions have ended")
 
 
 @audit_cli.command("verify")

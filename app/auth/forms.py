@@ -1,9 +1,9 @@
-"""Login form."""
+"""Login and password-change forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -14,3 +14,16 @@ class LoginForm(FlaskForm):
         _l("密码"), validators=[DataRequired(_l("请填写密码")), Length(max=200)]
     )
     remember = BooleanField(_l("在本机保持登录"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("当前密码"), validators=[DataRequired(_l("请填写当前密码")), Length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("新密码"), validators=[DataRequired(_l("请填写新密码")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("再次输入新密码"),
+        validators=[EqualTo("new_password", _l("两次输入的新密码不一致"))],
+    )

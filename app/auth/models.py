@@ -55,9 +55,12 @@ class User(UserMixin, db.Model):
     #: argon2id hash (argon2-cffi).
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: Consecutive failed logins; reset on success. A lockout starts at LOGIN_MAX_FAILURES.
+    #: Failed logins from any address since the last success, counted atomically (for the audit
+    #: and for staff to see; the throttle itself is per address: LoginThrottle).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Part of the session and remember-me identity ("<id>:<version>"): raising it ends every
+    #: session of the account (logout, password change).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -65,9 +68,25 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot log in
         return self.is_active_account
 
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember-me cookie
+        return f"{self.id}:{self.session_version}"
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[Role(self.role)]
+
+
+class LoginThrottle(db.Model):
+    """Failed logins of one login name from one client address (app/auth/rules.py). Keyed by
+    the name as typed, known or not, so unknown names are throttled the same as real ones."""
+
+    __tablename__ = "login_throttles"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The login name as normalised for lookup (lower case); need not be an account.
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())

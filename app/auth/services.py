@@ -1,21 +1,25 @@
-"""Account use cases: create, authenticate (with per-account lockout), change password."""
+"""Account use cases: create, authenticate (throttled per address), change password, end sessions."""
 
 from __future__ import annotations
 
-import contextlib
+import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import audit, clock
 from app.audit import Action
-from app.auth.errors import AccountError, LoginRefused
-from app.auth.models import ROLE_VALUES, User
+from app.auth import rules
+from app.auth.errors import AccountError, LoginRefused, LoginThrottled
+from app.auth.models import ROLE_VALUES, LoginThrottle, User
+from app.auth.rules import Failures, LoginState, ThrottlePolicy
 from app.extensions import db
 from app.transactions import transactional
 
@@ -87,61 +91,162 @@ def create_user(data: NewUser, *, actor=None) -> User:
     return user
 
 
-@transactional
-def set_password(user_id: int, password: str, *, actor=None) -> None:
-    """Replace an account's password and lift any lockout."""
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _bump_session_version(user_id: int) -> int:
+    """Raise the account's session version in one statement; every session and remember-me
+    cookie naming an older one stops working (load_session_user)."""
+    return db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .returning(User.session_version),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+
+
+def _replace_password(user: User, password: str, *, actor) -> None:
     _check_password_strength(password)
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("账户不存在", "No such account")
     user.password_hash = hash_password(password)
     user.failed_logins = 0
-    user.locked_until = None
+    user.session_version = _bump_session_version(user.id)
     audit.record(Action.USER_PASSWORD_CHANGED, "user", user.id, actor=actor)
 
 
-def authenticate(username: str, password: str) -> User:
-    """Return the account if the password is right; count failures and lock after too many.
-
-    The refusal message is the same whether the account exists or not.
-    """
-    refused = LoginRefused("用户名或密码不正确", "Wrong username or password")
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+@transactional
+def set_password(user_id: int, password: str, *, actor=None) -> None:
+    """Reset an account's password (staff, the CLI, the demo): every session of it ends."""
+    user = db.session.get(User, user_id)
     if user is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
-        raise refused
-    now = clock.now()
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            f"登录失败次数过多，账户已锁定，请{minutes}分钟后再试",
-            f"Too many failed logins; the account is locked. Try again in {minutes} minutes",
+        raise AccountError("账户不存在", "No such account")
+    _replace_password(user, password, actor=actor)
+
+
+@transactional
+def change_password(user_id: int, current: str, new: str) -> User:
+    """The account holder changes their own password: the current one must be right. Every
+    session of the account ends; the caller signs the changing session in again (new version)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("账户不存在", "No such account")
+    if not _verify(user.password_hash, current):
+        raise AccountError(
+            "当前密码不正确", "The current password is wrong", field="current_password"
         )
+    _replace_password(user, new, actor=user)
+    return user
+
+
+@transactional
+def end_sessions(user_id: int, *, actor=None) -> None:
+    """Logout: end every session of the account, on every device (its remember-me cookies too).
+
+    Sessions are signed cookies held by the browser, so a copy taken before the logout can only
+    be refused by changing what a valid one must name: the session version."""
+    _bump_session_version(user_id)
+    audit.record(Action.USER_SESSIONS_ENDED, "user", user_id, actor=actor)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: "<id>:<version>" names the account only while the version is
+    current (an old session, a remember-me cookie from before a logout, an id without a version:
+    nobody)."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdecimal() and version.isdecimal()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def throttle_policy() -> ThrottlePolicy:
+    config = current_app.config
+    return ThrottlePolicy(
+        free_failures=config["LOGIN_FREE_FAILURES"],
+        delay=timedelta(seconds=config["LOGIN_DELAY_SECONDS"]),
+        cap=timedelta(seconds=config["LOGIN_DELAY_CAP_SECONDS"]),
+        forget_after=timedelta(seconds=config["LOGIN_FORGET_SECONDS"]),
+    )
+
+
+def _throttle_key(username: str, address: str | None) -> tuple[str, str]:
+    return (address or "unknown")[:64], username.strip().lower()[:64]
+
+
+def _count_failure(
+    key: tuple[str, str], user: User | None, now: datetime, policy: ThrottlePolicy
+) -> None:
+    """Count a failed login, atomically, so N concurrent failures count N (rules.after_failure,
+    done by the database: insert the pair or add one, restarting once the old ones are
+    forgotten). The account's own count goes up in one UPDATE … RETURNING; the failure that
+    first makes the pair wait is audited, once (only one transaction sees that count)."""
+    address, username = key
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert)(
+        LoginThrottle
+    )
+    stale = LoginThrottle.last_failed_at <= rules.forgotten_up_to(now, policy)
+    count = db.session.execute(
+        insert.values(address=address, username=username, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=["address", "username"],
+            set_={
+                "failures": case((stale, 1), else_=LoginThrottle.failures + 1),
+                "last_failed_at": insert.excluded.last_failed_at,
+            },
+        )
+        .returning(LoginThrottle.failures)
+    ).scalar_one()
+    if user is None:
+        return
+    failed_logins = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    if rules.starts_delay(count, policy):
+        audit.record(
+            Action.USER_LOGIN_THROTTLED,
+            "user",
+            user.id,
+            after={"address": address, "failures": count, "failed_logins": failed_logins},
+        )
+
+
+def authenticate(username: str, password: str, address: str | None = None) -> User:
+    """Return the account if the password is right. Failures are counted per login name and
+    client address and delay that pair's next attempts (app/auth/rules.py); nothing is locked.
+
+    Unknown names, wrong passwords and delayed pairs get the same answers whether the account
+    exists or not, after the same work (a dummy hash is verified for an unknown name).
+    """
+    policy = throttle_policy()
+    now = clock.now()
+    key = _throttle_key(username, address)
     try:
-        ok = _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    try:
+        row = db.session.get(LoginThrottle, key)
+        failures = Failures(row.failures, row.last_failed_at) if row else rules.NO_FAILURES
+        if rules.login_state(failures, now, policy) is LoginState.DELAYED:
+            earliest = rules.next_attempt_at(failures, now, policy)
+            raise LoginThrottled(max(1, math.ceil((earliest - now).total_seconds())))
+        user = db.session.scalar(select(User).where(User.username == key[1]))
+        ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
         if not ok:
-            user.failed_logins += 1
-            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(
-                    minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
-                )
-                user.failed_logins = 0
-                audit.record(
-                    Action.USER_LOCKED,
-                    "user",
-                    user.id,
-                    after={"locked_until": user.locked_until},
-                )
+            _count_failure(key, user, now, policy)
             db.session.commit()
-            raise refused
+            raise LoginRefused("用户名或密码不正确", "Wrong username or password")
         if not user.is_active:
             raise LoginRefused("该账户已停用", "This account is deactivated")
+        if row is not None:
+            db.session.delete(row)  # rules.after_success: the pair starts afresh
         user.failed_logins = 0
-        user.locked_until = None
         user.last_login_at = now
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)

@@ -1,4 +1,4 @@
-"""Login and logout pages."""
+"""Login, logout and password-change pages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
-from app.auth.errors import LoginRefused
-from app.auth.forms import LoginForm
+from app.auth.errors import AccountError, LoginRefused, LoginThrottled
+from app.auth.forms import LoginForm, PasswordForm
 from app.extensions import limiter
 from app.urls import safe_next
 
@@ -25,21 +25,64 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.dashboard"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(
+                form.username.data, form.password.data, request.remote_addr
+            )
+        except LoginThrottled as e:
+            form.password.errors.append(e.localized())
+            page = render_template("auth/login.html", form=form, **_throttle_facts())
+            return page, 429, {"Retry-After": str(e.wait_seconds)}
         except LoginRefused as e:
             form.password.errors.append(e.localized())
         else:
             login_user(user, remember=form.remember.data)
             flash(_("已登录：%(name)s", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+    if form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form, **_throttle_facts()), status
+
+
+def _throttle_facts() -> dict:
+    policy = services.throttle_policy()
+    return {
+        "free_failures": policy.free_failures,
+        "cap_minutes": int(policy.cap.total_seconds() // 60),
+    }
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends every session of the account, this one and any other device's (DESIGN.md: sessions
+    # revocable); a stolen cookie stops working at the owner's logout.
+    services.end_sessions(current_user.id, actor=current_user)
     logout_user()
     flash(_("已退出登录"), "success")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                current_user.id, form.current_password.data, form.new_password.data
+            )
+        except AccountError as e:
+            field = form.new_password if e.field == "password" else form.current_password
+            field.errors.append(e.localized())
+        else:
+            # Every session ended with the change; this one goes on under the new version (and
+            # keeps "remember me" if it had it).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remembered in request.cookies)
+            flash(_("密码已修改，其他设备上的登录已失效"), "success")
+            return redirect(url_for("public.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,4 +1,4 @@
-"""Accounts: creation rules, argon2id hashes, lockout after repeated failures."""
+"""Accounts: creation rules, argon2id hashes, delays per address after failures, session versions."""
 
 from __future__ import annotations
 
@@ -9,9 +9,16 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit import AuditEntry
-from app.auth.errors import AccountError, LoginRefused
-from app.auth.models import User
-from app.auth.services import NewUser, authenticate, create_user
+from app.auth.errors import AccountError, LoginRefused, LoginThrottled
+from app.auth.models import LoginThrottle, User
+from app.auth.services import (
+    NewUser,
+    authenticate,
+    create_user,
+    end_sessions,
+    load_session_user,
+    set_password,
+)
 from app.extensions import db
 from tests.factories import PASSWORD, make_user
 
@@ -54,17 +61,111 @@ def test_the_right_password_logs_in_and_a_wrong_one_is_refused_without_saying_wh
     assert wrong.value.message == unknown.value.message == "用户名或密码不正确"
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(app, now):
+A, B = "203.0.113.10", "198.51.100.10"
+
+
+def throttled(username: str, password: str, address: str) -> bool:
+    try:
+        authenticate(username, password, address)
+    except LoginThrottled:
+        return True
+    except LoginRefused:
+        return False
+    return False
+
+
+def test_failures_delay_their_own_address_only_and_nothing_is_locked(app, now):
     start = now(2026, 11, 2, 9, 0)
     user = make_user("contractor")
     for _ in range(5):
+        with pytest.raises(LoginRefused, match="用户名或密码不正确"):
+            authenticate(user.username, "wrong password", A)
+    with pytest.raises(LoginThrottled) as delayed:
+        authenticate(user.username, PASSWORD, A)  # the right password waits at A …
+    assert delayed.value.wait_seconds == 10
+    assert authenticate(user.username, PASSWORD, B).id == user.id  # … and not at B
+    clock.set_now(start + timedelta(seconds=10))
+    assert authenticate(user.username, PASSWORD, A).id == user.id
+    assert db.session.scalars(select(LoginThrottle)).all() == []  # a success clears the pair
+
+
+def test_the_delay_doubles_with_each_failure_and_stops_at_the_cap(app, now):
+    now(2026, 11, 2, 9, 0)
+    user = make_user("contractor")
+    counted, waits = 0, []
+    while len(waits) < 9:
+        try:
+            authenticate(user.username, "wrong password", A)
+        except LoginThrottled as e:
+            waits.append(e.wait_seconds)
+            clock.advance(timedelta(seconds=e.wait_seconds))  # then try again
+        except LoginRefused:
+            counted += 1
+    assert waits == [10, 20, 40, 80, 160, 320, 640, 900, 900]
+    assert counted == 5 + 8  # five free, then one after each delay but the last
+
+
+def test_an_unknown_name_is_delayed_exactly_like_a_known_one(app, now):
+    now(2026, 11, 2, 9, 0)
+    user = make_user("contractor")
+    answers = {}
+    for name in (user.username, "nobody-here"):
+        for _ in range(5):
+            with pytest.raises(LoginRefused) as refused:
+                authenticate(name, "wrong password", A)
+            assert not isinstance(refused.value, LoginThrottled)
+        with pytest.raises(LoginThrottled) as delayed:
+            authenticate(name, "wrong password", A)
+        answers[name] = (refused.value.message, delayed.value.message, delayed.value.wait_seconds)
+    assert answers[user.username] == answers["nobody-here"]
+
+
+def test_the_failure_that_starts_a_delay_is_audited_once(app, now):
+    now(2026, 11, 2, 9, 0)
+    user = make_user("staff")
+    for _ in range(5):
         with pytest.raises(LoginRefused):
-            authenticate(user.username, "wrong password")
-    with pytest.raises(LoginRefused, match="锁定"):
-        authenticate(user.username, PASSWORD)  # even the right password waits
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user:locked"))
-    clock.set_now(start + timedelta(minutes=15, seconds=1))
-    assert authenticate(user.username, PASSWORD).id == user.id
+            authenticate(user.username, "wrong password", A)
+    clock.advance(timedelta(seconds=10))
+    with pytest.raises(LoginRefused):
+        authenticate(user.username, "wrong password", A)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "user:login_throttled")
+    ).all()
+    assert [(e.subject_id, e.after) for e in entries] == [
+        (str(user.id), {"address": A, "failures": 5, "failed_logins": 5})
+    ]
+    db.session.refresh(user)
+    assert user.failed_logins == 6
+
+
+def test_failures_are_forgotten_after_a_quiet_hour(app, now):
+    now(2026, 11, 2, 9, 0)
+    user = make_user("staff")
+    for _ in range(5):
+        with pytest.raises(LoginRefused):
+            authenticate(user.username, "wrong password", A)
+    clock.advance(timedelta(hours=1))
+    with pytest.raises(LoginRefused) as refused:
+        authenticate(user.username, "wrong password", A)
+    assert not isinstance(refused.value, LoginThrottled)
+    assert db.session.get(LoginThrottle, (A, user.username)).failures == 1
+
+
+def test_a_password_reset_and_a_logout_raise_the_session_version(app):
+    user = make_user("staff")
+    assert user.get_id() == f"{user.id}:1"
+    assert load_session_user(f"{user.id}:1").id == user.id
+    set_password(user.id, "another long password", actor="cli")
+    end_sessions(user.id, actor=user)
+    db.session.refresh(user)
+    assert user.session_version == 3
+    assert load_session_user(f"{user.id}:1") is None
+    assert load_session_user(str(user.id)) is None  # a session from before versions
+    assert load_session_user(f"{user.id}:3").id == user.id
+    assert [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq))][
+        -2:
+    ] == ["user:password_changed", "user:sessions_ended"]
 
 
 def test_a_deactivated_account_cannot_log_in(app):

@@ -15,6 +15,7 @@ PURE = [
     "lottery/engine.py",
     "notices/rules.py",
     "contractors/identity.py",
+    "app/auth/rules.py",
 ]
 DOMAINS = ("notices", "lottery", "contractors", "contracts")
 

@@ -1,10 +1,17 @@
-"""Configuration: production refuses to start without its secrets."""
+"""Configuration: production refuses to start without its secrets or with a per-worker limiter store."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from config import ConfigError, ProductionConfig, _normalise_db_url, get_config
+
+
+@pytest.fixture(autouse=True)
+def _limiter_store(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
@@ -29,6 +36,36 @@ def test_production_uses_psycopg_3_and_secure_cookies(monkeypatch):
     config = get_config("production")
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@db/smallworks"
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+
+
+@pytest.mark.parametrize("store", [None, "", "memory://"])
+def test_production_refuses_to_start_with_a_limiter_store_of_its_own_per_worker(monkeypatch, store):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    if store is None:
+        monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+    else:
+        monkeypatch.setenv("RATELIMIT_STORAGE_URI", store)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        get_config("production")
+
+
+def test_production_keeps_the_shared_limiter_store(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/3")
+    assert get_config("production").RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
+
+
+def test_the_embedded_default_starts_with_the_in_memory_limiter_store(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    assert get_config("development").check() is None  # one process: memory is right there
+
+
+def test_remember_me_lasts_fourteen_days_in_every_environment():
+    assert timedelta(days=14) == ProductionConfig.REMEMBER_COOKIE_DURATION
+    assert ProductionConfig.REMEMBER_COOKIE_HTTPONLY
+    assert ProductionConfig.REMEMBER_COOKIE_SAMESITE == "Lax"
 
 
 def test_an_unknown_environment_name_is_refused():

@@ -1,10 +1,12 @@
-"""Login and logout through the web: CSRF, the refusal message, the per-account lockout, the
-per-address rate limit, `next` without open redirects, and the session cookie's flags."""
+"""Login and logout through the web: CSRF, the refusal message, delays per address (no lockout),
+the per-address rate limit behind a proxy or not, `next` without open redirects, the cookies'
+flags and lifetime, and sessions that end at logout and at a password change."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
@@ -112,27 +114,54 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_chinese_message(app):
     assert error_summary(wrong_password) == error_summary(unknown_user)
 
 
-def test_an_account_is_locked_after_five_failed_logins_and_opens_again_after_the_lockout(app, now):
+def error_summary_and_status(response) -> tuple[str, int, str | None]:
+    return error_summary(response), response.status_code, response.headers.get("Retry-After")
+
+
+@pytest.mark.parametrize("tries", [5, 50])
+def test_wrong_passwords_from_one_address_do_not_block_the_right_one_from_another(app, now, tries):
     now(2026, 11, 25, 10, 0)
     user = make_user("staff")
-    v = Browser(app)
-    for attempt in range(1, 6):
-        response = v.login(user.username, WRONG)
-        assert response.status_code == 400, attempt
-        assert REFUSED in error_summary(response), attempt
+    stranger = Browser(app, "203.0.113.66")
+    answers = [stranger.login(user.username, WRONG).status_code for _ in range(tries)]
+    # Five tries are weighed; after them the stranger's address waits (429), nothing is locked.
+    assert answers[:5] == [400] * 5 and set(answers[5:]) <= {429}
+    assert stranger.login(user.username, PASSWORD).status_code == 429
+    assert not stranger.signed_in()
 
-    # Locked now: even the right password is refused, and the message says so.
-    response = v.login(user.username, PASSWORD)
-    assert response.status_code == 400
-    assert "锁定" in error_summary(response)
-    assert not v.signed_in()
+    staff = Browser(app, "198.51.100.20")
+    assert staff.login(user.username, PASSWORD).status_code == 302
+    assert staff.signed_in()
 
-    now(2026, 11, 25, 10, 14)
-    assert "锁定" in error_summary(v.login(user.username, PASSWORD))
-    now(2026, 11, 25, 10, 16)  # LOGIN_LOCKOUT_MINUTES = 15 after the fifth failure
-    assert v.login(user.username, PASSWORD).status_code == 302
-    assert v.signed_in()
+
+def test_the_delay_follows_the_address_not_the_browser_and_ends(app, now):
+    now(2026, 11, 25, 10, 0)
+    user = make_user("staff")
+    for _ in range(5):
+        Browser(app, "203.0.113.7").login(user.username, WRONG)
+    response = Browser(app, "203.0.113.7").login(user.username, PASSWORD)
+    assert response.status_code == 429
+    assert "请10秒后再试" in error_summary(response)
+    assert response.headers["Retry-After"] == "10"
+    clock.advance(timedelta(seconds=10))
+    assert Browser(app, "203.0.113.7").login(user.username, PASSWORD).status_code == 302
     assert failed_logins(user.id) == 0
+
+
+def test_an_unknown_name_and_a_known_one_get_identical_answers_before_and_after_the_delay(app, now):
+    now(2026, 11, 25, 10, 0)
+    user = make_user("staff")
+    known, unknown = Browser(app, "203.0.113.8"), Browser(app, "203.0.113.9")
+    for _ in range(5):
+        wrong = known.login(user.username, WRONG)
+        nobody = unknown.login("nobody-here", WRONG)
+        assert error_summary_and_status(wrong) == error_summary_and_status(nobody)
+        assert REFUSED in error_summary(wrong)
+    delayed = known.login(user.username, WRONG)
+    nobody = unknown.login("nobody-here", WRONG)
+    assert error_summary_and_status(delayed) == error_summary_and_status(nobody)
+    assert delayed.status_code == 429
+    assert "锁定" not in error_summary(delayed)
 
 
 def test_the_login_rate_limit_applies_per_address(app):
@@ -219,12 +248,166 @@ def test_production_cookies_are_secure(app):
     assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
 
 
-def test_a_lockout_survives_a_new_browser(app, now):
-    # The lockout is per account, not per session: a fresh browser does not reset it.
-    now(2026, 11, 25, 10, 0)
+def test_the_remember_me_cookie_lasts_fourteen_days(app):
     user = make_user("staff")
-    for _ in range(5):
-        Browser(app).login(user.username, WRONG)
-    assert "锁定" in error_summary(Browser(app).login(user.username, PASSWORD))
-    clock.advance(timedelta(minutes=16))
+    response = Browser(app).login(user.username, PASSWORD, remember="y")
+    header = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
+    )
+    jar = SimpleCookie()
+    jar.load(header)
+    expires = parsedate_to_datetime(jar["remember_token"]["expires"])
+    assert timedelta(days=13, hours=23) < expires - datetime.now(UTC) <= timedelta(days=14)
+
+
+# ---- sessions end --------------------------------------------------------------------------------
+
+
+def copy_of(browser: Browser, *names: str) -> Browser:
+    """Another browser holding copies of `browser`'s cookies `names` (a stolen cookie)."""
+    thief = Browser(browser.app, browser.client.environ_base["REMOTE_ADDR"])
+    for name in names:
+        stolen = browser.client.get_cookie(name)
+        assert stolen is not None, f"no {name} cookie to copy"
+        thief.client.set_cookie(name, stolen.value)
+    return thief
+
+
+SESSION, REMEMBER = "session", "remember_token"
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works_after_it(app):
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD)
+    other_device = Browser(app, "198.51.100.30")
+    other_device.login(user.username, PASSWORD)
+    assert copy_of(v, SESSION).signed_in()  # the copy works while the session lives
+
+    copied = copy_of(v, SESSION)
+    v.submit("/logout", form_page="/dashboard")
+    assert not v.signed_in()
+    assert not copied.signed_in()
+    # Logout ends every session of the account (the chosen behaviour): the other device too.
+    assert not other_device.signed_in()
+
+
+def test_a_remember_me_cookie_copied_before_logout_no_longer_works_after_it(app):
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD, remember="y")
+    assert copy_of(v, REMEMBER).signed_in()  # the cookie alone signs in
+
+    copied = copy_of(v, REMEMBER)
+    v.submit("/logout", form_page="/dashboard")
+    assert not copied.signed_in()
+
+
+def change_password(browser: Browser, current: str, new: str):
+    return browser.submit(
+        "/account/password",
+        {"current_password": current, "new_password": new, "confirm": new},
+    )
+
+
+NEW_PASSWORD = "a new and longer one"
+
+
+def test_a_password_change_ends_every_other_session_and_keeps_the_changing_one(app):
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD, remember="y")
+    old_session, old_remember = copy_of(v, SESSION), copy_of(v, REMEMBER)
+    other_device = Browser(app, "198.51.100.31")
+    other_device.login(user.username, PASSWORD, remember="y")
+
+    response = change_password(v, PASSWORD, NEW_PASSWORD)
+    assert response.status_code == 302
+    assert "密码已修改" in v.get("/dashboard").get_data(as_text=True)
+    assert v.signed_in()
+    assert copy_of(v, REMEMBER).signed_in()  # its new remember-me cookie works
+    assert not old_session.signed_in()
+    assert not old_remember.signed_in()
+    assert not other_device.signed_in()
+    assert Browser(app).login(user.username, PASSWORD).status_code == 400
+    assert Browser(app).login(user.username, NEW_PASSWORD).status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing(app):
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD)
+    copied = copy_of(v, SESSION)
+    response = change_password(v, WRONG, NEW_PASSWORD)
+    assert response.status_code == 400
+    assert "当前密码不正确" in error_summary(response)
+    assert copied.signed_in()
     assert Browser(app).login(user.username, PASSWORD).status_code == 302
+
+
+def test_a_password_reset_by_the_cli_ends_every_session(app):
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD, remember="y")
+    remembered = copy_of(v, REMEMBER)
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-password", "--username", user.username, "--password", NEW_PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+    assert not v.signed_in()
+    assert not remembered.signed_in()
+    assert Browser(app).login(user.username, NEW_PASSWORD).status_code == 302
+
+
+# ---- behind a proxy ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_behind(database_url, tmp_path):
+    """Another app on the same database, built with the given proxy settings."""
+    made = []
+
+    def build(**overrides):
+        from app import create_app
+        from config import TestingConfig
+
+        built = create_app(
+            TestingConfig,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            UPLOAD_FOLDER=str(tmp_path / "uploads"),
+            LOGIN_RATE_LIMIT="3 per minute",
+            **overrides,
+        )
+        made.append(built)
+        return built
+
+    yield build
+    for built in made:
+        with built.app_context():
+            db.engine.dispose()
+
+
+def via_proxy(app, client_address: str) -> Browser:
+    """A browser whose requests arrive from the proxy 10.0.0.2, forwarded for `client_address`."""
+    browser = Browser(app, "10.0.0.2")
+    browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = client_address
+    return browser
+
+
+def test_behind_a_configured_proxy_the_limit_applies_to_the_forwarded_address(app, app_behind):
+    proxied = app_behind(PROXY_FIX_X_FOR=1)
+    user = make_user("staff")
+    for _ in range(3):
+        assert via_proxy(proxied, "203.0.113.7").login(user.username, WRONG).status_code == 400
+    assert via_proxy(proxied, "203.0.113.7").login(user.username, PASSWORD).status_code == 429
+    # Another client behind the same proxy is not held up by the first one's tries.
+    assert via_proxy(proxied, "198.51.100.9").login(user.username, PASSWORD).status_code == 302
+
+
+def test_without_a_configured_proxy_x_forwarded_for_is_ignored(app, app_behind):
+    direct = app_behind()  # PROXY_FIX_X_FOR = 0: nobody's header is trusted
+    user = make_user("staff")
+    for n in range(3):
+        forged = via_proxy(direct, f"192.0.2.{n}")  # a new forged address each time
+        assert forged.login(user.username, WRONG).status_code == 400
+    assert via_proxy(direct, "192.0.2.99").login(user.username, PASSWORD).status_code == 429
