@@ -43,6 +43,10 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
+    #: A stored file no row names (its upload's worker died before the commit) is removed once
+    #: older than this, by a scheduler tick run every UPLOAD_SWEEP_SECONDS (app.storage).
+    UPLOAD_ORPHAN_GRACE_SECONDS = float(os.environ.get("UPLOAD_ORPHAN_GRACE_SECONDS", 3600))
+    UPLOAD_SWEEP_SECONDS = float(os.environ.get("UPLOAD_SWEEP_SECONDS", 900))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

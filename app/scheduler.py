@@ -131,5 +131,10 @@ def scheduler_command(idle_seconds: float) -> None:
 def init_scheduler(app: Flask) -> None:
     """At the end of create_app: the `flask scheduler` command, and the in-process scheduler
     when configured."""
+    from app.storage import sweep_tick
+
     app.cli.add_command(scheduler_command)
+    register_tick(
+        app, "uploads-sweep", sweep_tick, seconds=float(app.config["UPLOAD_SWEEP_SECONDS"])
+    )
     start_in_process(app)

@@ -1,16 +1,35 @@
-"""File storage behind a small interface: a local folder by default, replaceable by object storage."""
+"""File storage behind a small interface: a local folder by default, replaceable by object storage.
+
+Every upload is written to a temporary name and renamed to its generated key once complete; the
+row that names the key is committed by the calling service. A worker killed in between leaves a
+file no row names (or a half-written `.part`): `sweep_orphans` (a scheduler tick) removes such
+files once they are older than a grace period, and never a file a row references.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import filetype
-from flask import Response, abort, current_app, send_file
+from flask import Flask, Response, abort, current_app, send_file
+from sqlalchemy import select
+
+log = logging.getLogger("smallworks.storage")
+
+#: `info` of every column that holds a storage key (`mapped_column(..., info=STORED_FILE)`): the
+#: sweep reads the keys still in use from exactly these columns, in every table.
+STORED_FILE = {"stored_file": True}
+
+#: Suffix of a file being written; renamed to its key once complete.
+PARTIAL_SUFFIX = ".part"
 
 #: Types accepted for uploads, detected from content: PDF and common images.
 ALLOWED_TYPES = {
@@ -37,10 +56,23 @@ class StoredFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class StoredEntry:
+    """A file found in the store: its name (a key, or a key + `.part`) and last change (epoch s)."""
+
+    name: str
+    modified: float
+
+    @property
+    def partial(self) -> bool:
+        return self.name.endswith(PARTIAL_SUFFIX)
+
+
 class Storage(Protocol):
     def put(self, data: bytes, suffix: str) -> str: ...
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
+    def entries(self) -> Iterator[StoredEntry]: ...
 
 
 class LocalStorage:
@@ -59,7 +91,9 @@ class LocalStorage:
         key = secrets.token_hex(16) + suffix
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
+        # Write-then-rename: a key names a complete file or nothing (a killed write leaves only
+        # the `.part`, which the sweep removes).
+        tmp = path.with_name(key + PARTIAL_SUFFIX)
         tmp.write_bytes(data)
         tmp.replace(path)
         return key
@@ -69,6 +103,20 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def entries(self) -> Iterator[StoredEntry]:
+        """Every file in the store's two-character folders (where `put` writes)."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if not folder.is_dir() or len(folder.name) != 2:
+                continue
+            for path in folder.iterdir():
+                try:
+                    if path.is_file():
+                        yield StoredEntry(path.name, path.stat().st_mtime)
+                except FileNotFoundError:  # removed meanwhile (a rollback's delete)
+                    continue
 
 
 def get_storage() -> Storage:
@@ -109,3 +157,70 @@ def send_stored(key: str, content_type: str, download_name: str) -> Response:
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# ---- orphans ------------------------------------------------------------------------------------
+
+
+def stored_file_columns() -> list:
+    """Every column, in every table, marked as holding a storage key (`info=STORED_FILE`)."""
+    from app.extensions import db
+
+    return [
+        column
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if column.info.get("stored_file")
+    ]
+
+
+def referenced_keys() -> set[str]:
+    """The storage keys some row names now: the files that must stay."""
+    from app.extensions import db
+
+    keys: set[str] = set()
+    for column in stored_file_columns():
+        keys.update(db.session.scalars(select(column).where(column.is_not(None)).distinct()))
+    return keys
+
+
+def sweep_orphans(grace_seconds: float, *, now: float | None = None) -> list[str]:
+    """Delete files that no row references and that are older than `grace_seconds`, and
+    half-written `.part` files as old; return their names (each deletion is logged).
+
+    Idempotent. Ages come from the file system's clock (`time.time()`), like the files' own
+    times. The grace period covers an upload between its write and its commit: a file is taken
+    only once no transaction can still be about to name it.
+    """
+    storage = get_storage()
+    cutoff = (time.time() if now is None else now) - grace_seconds
+    old = [e for e in storage.entries() if e.modified < cutoff]
+    if not old:
+        return []
+    # Read after listing: a row committed meanwhile names a file already listed, and keeps it.
+    keep = referenced_keys()
+    removed = []
+    for entry in old:
+        if not entry.partial and entry.name in keep:
+            continue
+        # `delete` takes a `.part` name as well: it lives beside its key.
+        storage.delete(entry.name)
+        log.warning(
+            "removed %s upload %s (%.0f s old, no row names it)",
+            "a half-written" if entry.partial else "an orphaned",
+            entry.name,
+            time.time() - entry.modified,
+        )
+        removed.append(entry.name)
+    return removed
+
+
+def sweep_tick(app: Flask) -> None:
+    """The scheduler's tick: remove orphaned uploads (app.scheduler registers it)."""
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            sweep_orphans(float(app.config["UPLOAD_ORPHAN_GRACE_SECONDS"]))
+        finally:
+            db.session.remove()

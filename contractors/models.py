@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.storage import STORED_FILE
 from app.types import UTCDateTime
 
 
@@ -110,7 +111,7 @@ class ContractorDocument(db.Model):
     )
     #: business_licence, qualification, safety_licence or other (contractors.rules.DOCUMENT_KINDS).
     kind: Mapped[str] = mapped_column(String(30))
-    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True, info=STORED_FILE)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)

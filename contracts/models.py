@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.storage import STORED_FILE
 from app.types import UTCDateTime
 
 Money = Numeric(14, 2)
@@ -178,7 +179,7 @@ class ProjectAttachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     #: Generated key in the file storage (never the uploaded name).
-    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True, info=STORED_FILE)
     #: The name as uploaded, used for the download.
     original_name: Mapped[str] = mapped_column(String(255))
     #: Type detected from the content, not from the name or the browser.
@@ -203,7 +204,7 @@ class BulletinPosting(db.Model):
     #: Where, e.g. "某村村委会信息公开栏".
     place: Mapped[str] = mapped_column(String(200))
     #: Optional photo of the posted notice (storage key, detected type, name as uploaded).
-    photo_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    photo_key: Mapped[str | None] = mapped_column(String(100), unique=True, info=STORED_FILE)
     photo_type: Mapped[str | None] = mapped_column(String(100))
     photo_name: Mapped[str | None] = mapped_column(String(255))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

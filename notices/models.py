@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.storage import STORED_FILE
 from app.types import UTCDateTime
 from notices.rules import NOTICE_TYPES
 
@@ -85,7 +86,7 @@ class NoticeAttachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
     #: Generated key in the file storage (never the uploaded name).
-    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True, info=STORED_FILE)
     #: The name as uploaded, e.g. 征集文件.pdf, used for the download.
     original_name: Mapped[str] = mapped_column(String(255))
     #: Type detected from the content, not from the name or the browser.
