@@ -21,6 +21,7 @@ from contractors.models import (
     ApplicationEntry,
     Consultation,
     Contractor,
+    ContractorDocument,
     FailReason,
     Objection,
     PoolApplication,
@@ -64,6 +65,29 @@ def contractor_of(user) -> Contractor | None:
 
 def contractor_by_uscc(uscc: str) -> Contractor | None:
     return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
+
+
+def document_for(document_id: int, user) -> ContractorDocument | None:
+    """A company's uploaded document if `user` may read it (`rules.may_read_document`), else
+    None: the caller answers 404 whether it exists or not."""
+    doc = db.session.get(ContractorDocument, document_id)
+    if doc is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    submitted = any(
+        doc.id in (a.document_ids or [])
+        for a in db.session.scalars(
+            select(PoolApplication).where(
+                PoolApplication.contractor_id == doc.contractor_id,
+                PoolApplication.withdrawn_at.is_(None),
+            )
+        )
+    )
+    reader = rules.DocumentReader(
+        role=getattr(user, "role", None),
+        owns_company=doc.contractor.user_id is not None and doc.contractor.user_id == user.id,
+        submitted_to_a_call=submitted,
+    )
+    return doc if rules.may_read_document(reader) else None
 
 
 def applications_of(user) -> list[PoolApplication]:

@@ -25,6 +25,35 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
     "other": ("其他材料", "Other document"),
 }
 
+#: Roles of the trading office (区公管办).
+OFFICE_ROLES = ("staff", "admin")
+
+
+@dataclass(frozen=True)
+class DocumentReader:
+    """Who asks for a company's uploaded document, and how they stand to it."""
+
+    role: str | None
+    #: The asking account owns the document's company.
+    owns_company: bool = False
+    #: The document was submitted with a live (not withdrawn) application to a call: the review
+    #: panel's reviewers read it there.
+    submitted_to_a_call: bool = False
+
+
+def may_read_document(reader: DocumentReader) -> bool:
+    """A company's documents (营业执照, licences) are read by the company itself, the trading
+    office, and the review panel (资格审查小组) of a call it applied to with them — nobody else.
+    Anyone else is told the document does not exist (no existence oracle)."""
+    if reader.role in OFFICE_ROLES:
+        return True
+    if reader.role == "contractor":
+        return reader.owns_company
+    if reader.role == "reviewer":
+        return reader.submitted_to_a_call
+    return False
+
+
 PASS, FAIL = "pass", "fail"
 DECISION_LABELS = {PASS: "合格", FAIL: "不合格"}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.guards import roles_required
 from app.auth.services import NewUser
 from app.errors import DomainError
+from app.storage import send_stored
 from app.urls import MAX_ID
 from contractors import queries, rules, services
 from contractors.errors import PoolForbidden, PoolNotFound
@@ -192,6 +193,17 @@ def upload():
     else:
         flash(_("材料已上传"), "success")
     return redirect(url_for(".home", _anchor="documents"))
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    """A company's uploaded document as a download: for the company, the trading office and the
+    reviewers of a call it was submitted to; 404 for anyone else, as if it did not exist."""
+    doc = queries.document_for(document_id, current_user)
+    if doc is None:
+        abort(404)
+    return send_stored(doc.storage_key, doc.content_type, doc.original_name)
 
 
 # ---- applications -------------------------------------------------------------------------------
