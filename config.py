@@ -69,6 +69,8 @@ class Config:
     #: ProxyFix): 0 trusts no header (development); 1 behind one nginx.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
+    #: Public sign-up (a company account): per client address, counted on every submitted form.
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
 
     NOTICES_PER_PAGE = 20
     #: Public address used in printed documents (QR codes) and API links outside a request.
@@ -130,6 +132,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     LOGIN_RATE_LIMIT = "1000 per minute"
+    SIGNUP_RATE_LIMIT = "1000 per hour"
     PUBLIC_BASE_URL = "http://testserver"
 
 

@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     CONTRACTOR_REGISTERED = "contractor:registered"
     CONTRACTOR_UPDATED = "contractor:updated"
     CONTRACTOR_DOCUMENT_ADDED = "contractor:document_added"
+    CONTRACTOR_CHECKED = "contractor:checked"
     POOL_CALL_DRAFTED = "pool_call:drafted"
     POOL_CALL_EDITED = "pool_call:edited"
     POOL_CALL_CONSULTED = "pool_call:consulted"

@@ -71,6 +71,10 @@ class Contractor(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When trading-office staff checked (核验) the registration: until then, and until the company
+    #: applies to a call, it has no public page (contractors.rules.is_publicly_listed).
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     qualifications: Mapped[list[Qualification]] = relationship(
         back_populates="contractor", cascade="all, delete-orphan", order_by="Qualification.id"

@@ -67,6 +67,65 @@ def contractor_by_uscc(uscc: str) -> Contractor | None:
     return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
 
 
+# ---- a company's public presence: THE rule's query ---------------------------------------------
+
+
+def listing_facts(contractor_ids) -> dict[int, rules.ListingFacts]:
+    """Each company's facts for `rules.is_publicly_listed`, in two queries for any number."""
+    ids = list(contractor_ids)
+    if not ids:
+        return {}
+    checked = dict(
+        db.session.execute(
+            select(Contractor.id, Contractor.checked_at).where(Contractor.id.in_(ids))
+        ).all()
+    )
+    applied = dict(
+        db.session.execute(
+            select(PoolApplication.contractor_id, func.count(PoolApplication.id))
+            .where(PoolApplication.contractor_id.in_(ids), PoolApplication.withdrawn_at.is_(None))
+            .group_by(PoolApplication.contractor_id)
+        ).all()
+    )
+    return {
+        cid: rules.ListingFacts(checked_at=checked[cid], live_applications=applied.get(cid, 0))
+        for cid in ids
+        if cid in checked
+    }
+
+
+def listing_of(contractor: Contractor) -> rules.Listing:
+    return rules.listing(listing_facts([contractor.id])[contractor.id])
+
+
+def publicly_listed(contractor_ids) -> set[int]:
+    """The companies among `contractor_ids` the public may see (`rules.is_publicly_listed`)."""
+    return {cid for cid, f in listing_facts(contractor_ids).items() if rules.is_publicly_listed(f)}
+
+
+def public_contractor(uscc: str) -> Contractor | None:
+    """A company's public record, or None — for an unknown code and for a company the public may
+    not see yet alike (a sign-up alone publishes nothing)."""
+    c = contractor_by_uscc(uscc)
+    if c is None or c.id not in publicly_listed([c.id]):
+        return None
+    return c
+
+
+def unchecked_registrations() -> list[tuple[Contractor, rules.Listing]]:
+    """Registrations staff have not checked (核验) yet, oldest first, with their listing (an
+    applicant is public already; the others wait for the check)."""
+    rows = list(
+        db.session.scalars(
+            select(Contractor)
+            .where(Contractor.checked_at.is_(None))
+            .order_by(Contractor.registered_at, Contractor.id)
+        )
+    )
+    facts = listing_facts(c.id for c in rows)
+    return [(c, rules.listing(facts[c.id])) for c in rows]
+
+
 def document_for(document_id: int, user) -> ContractorDocument | None:
     """A company's uploaded document if `user` may read it (`rules.may_read_document`), else
     None: the caller answers 404 whether it exists or not."""
@@ -341,10 +400,19 @@ class ListPage:
 MAX_PAGE = 100_000
 
 
+def public_members(category_code: str | None) -> list[Member]:
+    """Today's active members as the public sees them (the roster page, `GET /api/v1/pool`):
+    `active_members` under `rules.is_publicly_listed` — a member applied, so it always is; the
+    rule is applied here so no public list can show a company the rule hides."""
+    members = active_members(category_code)
+    listed = publicly_listed({m.contractor_id for m in members})
+    return [m for m in members if m.contractor_id in listed]
+
+
 def pool_page(category_code: str | None, page: int, per_page: int) -> ListPage:
     """`GET /api/v1/pool`: a page of today's active members."""
     page = min(max(page, 1), MAX_PAGE)
-    members = active_members(category_code)
+    members = public_members(category_code)
     start = (page - 1) * per_page
     return ListPage(members[start : start + per_page], page, len(members) > start + per_page)
 

@@ -17,6 +17,7 @@ from .registration import (
     ContractorInput,
     QualificationInput,
     add_document,
+    check_registration,
     register_contractor,
     update_contractor,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "amend_application",
     "answer_objection",
     "apply",
+    "check_registration",
     "create_call",
     "earliest_meeting",
     "file_objection",

@@ -17,7 +17,7 @@ from contractors.errors import NotYours, PoolForbidden, PoolNotFound, Registrati
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
-from ._common import STAFF_ROLES, now, role_of, transaction
+from ._common import STAFF_ROLES, checked, now, require_staff, role_of, transaction
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,35 @@ def register_contractor(data: ContractorInput, *, actor) -> Contractor:
     db.session.add(c)
     db.session.flush()
     audit.record(Action.CONTRACTOR_REGISTERED, "contractor", c.uscc, actor=actor, after=snapshot(c))
+    return c
+
+
+@transaction
+def check_registration(contractor_id: int, *, actor) -> Contractor:
+    """Staff check (核验) a registration against its documents: from then on the company is
+    public (contractors.rules.is_publicly_listed). Once per company; logged."""
+    require_staff(actor, "核验企业注册信息", "check a registration")
+    c = db.session.scalar(
+        # Locked and re-read: two staff pressing at once record one check.
+        select(Contractor)
+        .where(Contractor.id == contractor_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if c is None:
+        raise PoolNotFound("企业不存在", "No such company")
+    checked(rules.require_unchecked, rules.ListingFacts(checked_at=c.checked_at))
+    c.checked_at = now()
+    c.checked_by_id = actor.id
+    db.session.flush()
+    audit.record(
+        Action.CONTRACTOR_CHECKED,
+        "contractor",
+        c.uscc,
+        actor=actor,
+        before={"checked_at": None},
+        after={"checked_at": c.checked_at, "name": c.name},
+    )
     return c
 
 

@@ -3,7 +3,16 @@ applications and objections. Staff and admin do not use these (they have their o
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.guards import roles_required
 from app.auth.services import NewUser
 from app.errors import DomainError
+from app.extensions import limiter
 from app.storage import send_stored
 from app.urls import MAX_ID
 from contractors import queries, rules, services
@@ -78,7 +88,18 @@ def _need_company():
 # ---- sign-up ------------------------------------------------------------------------------------
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _signup_refused() -> str:
+    return _("同一网络地址提交企业注册过于频繁，已暂停受理，请稍后再试；如需帮助请联系区公管办。")
+
+
+# Anyone can sign up, so the number of sign-ups per client address is capped (Flask-Limiter, in
+# the shared store: Redis in production); the 429 page says why in the reader's language.
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], error_message=_signup_refused)
 def register():
     if current_user.is_authenticated:
         if current_user.role == "contractor" and _own_company() is None:
@@ -117,6 +138,8 @@ def home():
     return render_template(
         "contractors/account/home.html",
         company=company,
+        publicly_listed=company is not None
+        and rules.is_publicly_listed(queries.listing_facts([company.id])[company.id]),
         applications=[(a, queries.state_of(a.call)) for a in applications],
         open_calls=queries.open_calls(),
         document_form=DocumentForm(),

@@ -67,7 +67,7 @@ def roster():
     chosen = request.args.get("category") or None
     if chosen and chosen not in codes:
         abort(404)
-    members = queries.active_members(None)
+    members = queries.public_members(None)
     counts = {c.code: 0 for c in categories}
     for m in members:
         counts[m.category] = counts.get(m.category, 0) + 1
@@ -196,7 +196,8 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
 
 @bp.route("/contractors/<uscc>")
 def contractor(uscc: str):
-    c = queries.contractor_by_uscc(uscc.strip().upper()[:18])
+    # An unknown code and a company the public may not see yet get the same 404.
+    c = queries.public_contractor(uscc.strip().upper()[:18])
     if c is None:
         abort(404)
     memberships, results = public_history(c)
