@@ -47,6 +47,14 @@ def make_notice(actor=None, publish: bool = True, **overrides):
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+#: A 2027 arrangement shaped like the State Council's (the statutory festivals as holidays), for
+#: tests that confirm 2027 (app.calendar.rules refuses anything less). 2027-01-04..08 are worked.
+NOTICE_2027 = "国办发明电〔2026〕12号"
+HOLIDAYS_2027 = (
+    "2027-01-01~2027-01-03\n2027-02-06~2027-02-12\n2027-04-03~2027-04-05\n"
+    "2027-05-01~2027-05-05\n2027-06-09\n2027-09-15\n2027-10-01~2027-10-07"
+)
+
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )

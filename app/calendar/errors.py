@@ -5,3 +5,18 @@ from app.errors import DomainError
 
 class CalendarError(DomainError):
     """An arrangement could not be confirmed."""
+
+
+class ArrangementRefused(CalendarError):
+    """An entry does not look like the State Council's arrangement: every problem, each on its
+    field (the first one is the error's own message)."""
+
+    def __init__(self, problems):
+        first = problems[0]
+        super().__init__(first.message, first.message_en, field=first.field)
+        self.problems = list(problems)
+
+    def each(self):
+        """(field, message in the request's language) for every problem."""
+        for p in self.problems:
+            yield p.field, DomainError(p.message, p.message_en).localized()

@@ -1,8 +1,8 @@
-"""The form staff use to enter a year's holiday arrangement."""
+"""The form staff use to enter a year's holiday arrangement (checked, then confirmed)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -23,3 +23,9 @@ class YearArrangementForm(FlaskForm):
     makeup_workdays = TextAreaField(
         _l("调休上班日（周六、周日）"), validators=[Optional(), Length(max=2000)]
     )
+    #: For a year chinese-calendar already covers: replacing it is a deliberate correction.
+    override_builtin = BooleanField(_l("更正内置日历（仅用于内置日历已有的年份）"))
+    override_reason = TextAreaField(_l("更正理由"), validators=[Optional(), Length(max=500)])
+    #: First "check" (shows what the entry changes), then "confirm".
+    check = SubmitField(_l("检查并预览"))
+    confirm = SubmitField(_l("确认该年安排"))

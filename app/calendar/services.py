@@ -1,4 +1,4 @@
-"""Calendar use cases: load the working-day calendar, confirm a year's arrangement."""
+"""Calendar use cases: load the working-day calendar, check and confirm a year's arrangement."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
-from app.calendar.errors import CalendarError
+from app.calendar import rules
+from app.calendar.errors import ArrangementRefused, CalendarError
 from app.calendar.models import CalendarDay, CalendarYear
 from app.extensions import db
 from app.transactions import transactional
@@ -42,30 +43,66 @@ def current_calendar() -> WorkCalendar:
 def build_arrangement(
     year: int, notice_number: str, holidays: str, makeup_workdays: str
 ) -> YearArrangement:
-    """Turn the staff's entry into an arrangement, or refuse it with a clear message."""
-    if not notice_number.strip():
+    """Turn the staff's entry into an arrangement, or refuse it with a clear message per field.
+    Whether it is the State Council's is `confirm_year`'s question (`check_official`)."""
+    number = rules.normalize_notice_number(notice_number)
+    if not number:
         raise CalendarError(
             "请填写国务院办公厅通知的文号",
             "Enter the number of the State Council notice",
             field="notice_number",
         )
-    hol = parse_days(holidays, year)
-    mk = parse_days(makeup_workdays, year)
+    hol = parse_days(holidays, year, field="holidays")
+    mk = parse_days(makeup_workdays, year, field="makeup_workdays")
+    problems = rules.consistency_problems(rules.Entry(year, number, hol, mk))
+    if problems:
+        raise ArrangementRefused(problems)
     try:
-        return YearArrangement(year, hol, mk, notice_number.strip())
+        return YearArrangement(year, hol, mk, number)
     except ValueError as e:
         raise CalendarError(str(e), str(e)) from None
 
 
+def check_official(arrangement: YearArrangement, *, override_reason: str = "") -> None:
+    """Refuse an entry that does not look like the State Council's arrangement (app.calendar.rules):
+    a notice number of its form, the statutory festivals as rest days, consistent make-up days,
+    and for a year chinese-calendar covers an explicit override with a reason."""
+    entry = rules.Entry(
+        arrangement.year,
+        arrangement.notice_number,
+        arrangement.holidays,
+        arrangement.makeup_workdays,
+    )
+    problems = rules.official_problems(entry, override_reason=override_reason)
+    if problems:
+        raise ArrangementRefused(problems)
+
+
+def review_year(arrangement: YearArrangement, *, override_reason: str = "") -> rules.Changes | None:
+    """The confirmation page: the entry checked as `confirm_year` will check it, and the days it
+    changes against what is in force (the office's earlier entry, else chinese-calendar)."""
+    check_official(arrangement, override_reason=override_reason)
+    row = db.session.get(CalendarYear, arrangement.year)
+    return rules.changes(arrangement, arrangement_of(row) if row is not None else None)
+
+
 @transactional
 def confirm_year(
-    arrangement: YearArrangement, *, actor=None, is_demo: bool = False
+    arrangement: YearArrangement,
+    *,
+    actor=None,
+    is_demo: bool = False,
+    override_reason: str = "",
 ) -> CalendarYear:
     """Store (or replace) the office's arrangement for a year, in one transaction.
 
-    A replacement may lengthen running publicity periods but never shortens one (DESIGN.md):
-    listeners of `calendar_changed` apply that rule and write their own audit entries.
+    Only an entry that looks like the State Council's (`check_official`) — except the demo's
+    labelled arrangement, which says it is none. A replacement may lengthen running publicity
+    periods but never shortens one (DESIGN.md): listeners of `calendar_changed` apply that rule
+    and write their own audit entries.
     """
+    if not is_demo:
+        check_official(arrangement, override_reason=override_reason)
     row = db.session.get(CalendarYear, arrangement.year)
     before = None
     if row is not None:
@@ -89,7 +126,9 @@ def confirm_year(
         arrangement.year,
         actor=actor,
         before=before,
-        after=_snapshot(arrangement, arrangement.notice_number) | {"is_demo": is_demo},
+        after=_snapshot(arrangement, arrangement.notice_number)
+        | {"is_demo": is_demo}
+        | ({"override_reason": override_reason.strip()} if override_reason.strip() else {}),
     )
     calendar_changed.send(current_calendar(), actor=actor)
     return row
@@ -103,7 +142,7 @@ def _snapshot(arrangement: YearArrangement, notice_number: str) -> dict:
     }
 
 
-def parse_days(text: str, year: int) -> frozenset[date]:
+def parse_days(text: str, year: int, *, field: str | None = None) -> frozenset[date]:
     """Parse one date or range per line or comma: `2027-01-01`, `2027-02-05~2027-02-13`."""
     days: set[date] = set()
     for raw in text.replace("，", ",").replace("\n", ",").split(","):
@@ -122,14 +161,19 @@ def parse_days(text: str, year: int) -> frozenset[date]:
             raise CalendarError(
                 f"无法识别的日期：“{item}”，请使用 2027-01-01 或 2027-02-05~2027-02-13 的格式",
                 f"Cannot read the date {item!r}; use 2027-01-01 or 2027-02-05~2027-02-13",
+                field=field,
             ) from None
         if end < start or (end - start).days > 60:
-            raise CalendarError(f"日期范围不正确：“{item}”", f"Bad date range: {item!r}")
+            raise CalendarError(
+                f"日期范围不正确：“{item}”", f"Bad date range: {item!r}", field=field
+            )
         day = start
         while day <= end:
             if day.year != year:
                 raise CalendarError(
-                    f"日期{day.isoformat()}不在{year}年内", f"{day.isoformat()} is not in {year}"
+                    f"日期{day.isoformat()}不在{year}年内",
+                    f"{day.isoformat()} is not in {year}",
+                    field=field,
                 )
             days.add(day)
             day += timedelta(days=1)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.guards import roles_required
 from app.calendar import services
-from app.calendar.errors import CalendarError
+from app.calendar.errors import ArrangementRefused, CalendarError
 from app.calendar.forms import YearArrangementForm
 
 bp = Blueprint("calendar", __name__, url_prefix="/staff/calendar")
@@ -19,7 +19,9 @@ bp = Blueprint("calendar", __name__, url_prefix="/staff/calendar")
 @roles_required("staff", "admin")
 def index():
     form = YearArrangementForm()
+    reviewed = changes = None
     if form.validate_on_submit():
+        reason = (form.override_reason.data or "") if form.override_builtin.data else ""
         try:
             arrangement = services.build_arrangement(
                 form.year.data,
@@ -27,12 +29,20 @@ def index():
                 form.holidays.data or "",
                 form.makeup_workdays.data or "",
             )
-            services.confirm_year(arrangement, actor=current_user)
+            if form.confirm.data:
+                services.confirm_year(arrangement, actor=current_user, override_reason=reason)
+            else:
+                changes = services.review_year(arrangement, override_reason=reason)
+                reviewed = arrangement
+        except ArrangementRefused as e:
+            for name, message in e.each():
+                getattr(form, name, form.holidays).errors.append(message)
         except CalendarError as e:
             getattr(form, e.field or "holidays").errors.append(e.localized())
         else:
-            flash(_("%(year)d年的节假日安排已确认", year=arrangement.year), "success")
-            return redirect(url_for(".index"))
+            if form.confirm.data:
+                flash(_("%(year)d年的节假日安排已确认", year=arrangement.year), "success")
+                return redirect(url_for(".index"))
     calendar = services.current_calendar()
     office = {row.year: row for row in services.office_years()}
     this_year = clock.today().year
@@ -48,4 +58,6 @@ def index():
     if request.method == "GET":
         form.year.data = next((r["year"] for r in rows if not r["confirmed"]), None)
     status = 400 if form.errors else 200
-    return render_template("calendar/index.html", form=form, rows=rows), status
+    return render_template(
+        "calendar/index.html", form=form, rows=rows, reviewed=reviewed, changes=changes
+    ), status

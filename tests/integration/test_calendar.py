@@ -14,7 +14,7 @@ from app.calendar.services import build_arrangement, confirm_year, current_calen
 from app.demo import demo_arrangement
 from app.extensions import db
 from app.workdays import UnconfirmedYear
-from tests.factories import make_user
+from tests.factories import HOLIDAYS_2027, NOTICE_2027, make_user
 
 
 def test_a_year_chinese_calendar_knows_is_confirmed_and_the_next_is_not_until_entered(app):
@@ -29,12 +29,12 @@ def test_a_year_chinese_calendar_knows_is_confirmed_and_the_next_is_not_until_en
 def test_confirming_a_year_stores_its_days_and_is_audited(app):
     staff = make_user("staff")
     arrangement = build_arrangement(
-        2027, "国办发明电〔2026〕X号", "2027-01-01\n2027-02-06~2027-02-12", "2027-02-13, 2027-02-21"
+        2027, "国办发明电 [2026] 12号", HOLIDAYS_2027, "2027-02-13, 2027-02-21"
     )
     confirm_year(arrangement, actor=staff)
     row = db.session.get(CalendarYear, 2027)
-    assert row.notice_number == "国办发明电〔2026〕X号"
-    assert len([d for d in row.days if d.kind == "holiday"]) == 8
+    assert row.notice_number == "国办发明电〔2026〕12号"  # brackets and spaces normalised
+    assert len([d for d in row.days if d.kind == "holiday"]) == 27
     cal = current_calendar()
     assert cal.is_working_day(date(2027, 2, 13))  # a Saturday worked (调休)
     assert not cal.is_working_day(date(2027, 2, 8))  # a Monday off
@@ -56,7 +56,7 @@ def test_confirming_a_year_stores_its_days_and_is_audited(app):
 )
 def test_a_wrong_arrangement_is_refused_with_a_message(app, holidays, makeup, message):
     with pytest.raises(CalendarError, match=message):
-        build_arrangement(2027, "文号", holidays, makeup)
+        build_arrangement(2027, NOTICE_2027, holidays, makeup)
     assert db.session.get(CalendarYear, 2027) is None
 
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from notices import services
 from notices.errors import NoticeError, UnconfirmedPublicity
 from notices.models import Notice
-from tests.factories import make_notice, make_user
+from tests.factories import HOLIDAYS_2027, NOTICE_2027, make_notice, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -65,10 +65,7 @@ def test_a_notice_dated_2026_12_24_is_refused_until_2027_is_confirmed_and_accept
     assert e.value.year == 2027 and "2027" in e.value.message
     assert db.session.get(Notice, draft.id).status == "draft"
 
-    confirm_year(
-        build_arrangement(2027, "国办发明电〔2026〕测试号", "2027-01-01", ""),
-        actor=staff,
-    )
+    confirm_year(build_arrangement(2027, NOTICE_2027, HOLIDAYS_2027, ""), actor=staff)
     published = services.publish(draft.id, actor=staff)
     # 12-25, 28, 29, 30, 31, then 2027-01-04..08 (01-01 is New Year's Day).
     assert published.publicity_ends_at == datetime(2027, 1, 9, 0, 0, tzinfo=clock.TZ)
@@ -76,14 +73,15 @@ def test_a_notice_dated_2026_12_24_is_refused_until_2027_is_confirmed_and_accept
 
 def test_a_calendar_change_lengthens_a_running_publicity_and_never_shortens_it(app, now):
     staff = make_user("staff")
-    confirm_year(build_arrangement(2027, "第一次录入", "2027-01-01", ""), actor=staff)
+    confirm_year(build_arrangement(2027, NOTICE_2027, HOLIDAYS_2027, ""), actor=staff)
     now(2026, 12, 24, 9, 0)
     notice = make_notice(staff, type="pool_call")
     first_end = notice.publicity_ends_at
     assert first_end == datetime(2027, 1, 9, 0, 0, tzinfo=clock.TZ)
 
     # More holidays: the running period grows, and the change is audited.
-    confirm_year(build_arrangement(2027, "更正", "2027-01-01~2027-01-05", ""), actor=staff)
+    more = HOLIDAYS_2027 + "\n2027-01-04~2027-01-05"
+    confirm_year(build_arrangement(2027, "国办发明电〔2026〕13号", more, ""), actor=staff)
     db.session.expire_all()
     assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(
         2027, 1, 13, 0, 0, tzinfo=clock.TZ
@@ -93,7 +91,7 @@ def test_a_calendar_change_lengthens_a_running_publicity_and_never_shortens_it(a
     )
 
     # Fewer holidays than at publication: the stored end stays.
-    confirm_year(build_arrangement(2027, "再更正", "", ""), actor=staff)
+    confirm_year(build_arrangement(2027, "国办发明电〔2026〕14号", HOLIDAYS_2027, ""), actor=staff)
     db.session.expire_all()
     assert db.session.get(Notice, notice.id).publicity_ends_at == datetime(
         2027, 1, 13, 0, 0, tzinfo=clock.TZ

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PURE = [
     "app/workdays.py",
+    "app/calendar/rules.py",
     "app/clock.py",
     "lottery/engine.py",
     "notices/rules.py",
