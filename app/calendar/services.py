@@ -63,6 +63,21 @@ def build_arrangement(
         raise CalendarError(str(e), str(e)) from None
 
 
+def official_arrangement(
+    year: int, notice_number: str, holidays: str, makeup_workdays: str, *, override_reason: str = ""
+) -> YearArrangement:
+    """The staff's entry as the State Council's arrangement: parsed, then every problem at once
+    (each on its field), so the form shows all that is wrong in one round."""
+    number = rules.normalize_notice_number(notice_number)
+    hol = parse_days(holidays, year, field="holidays")
+    mk = parse_days(makeup_workdays, year, field="makeup_workdays")
+    entry = rules.Entry(year, number, hol, mk)
+    problems = rules.official_problems(entry, override_reason=override_reason)
+    if problems:
+        raise ArrangementRefused(problems)
+    return build_arrangement(year, number, holidays, makeup_workdays)
+
+
 def check_official(arrangement: YearArrangement, *, override_reason: str = "") -> None:
     """Refuse an entry that does not look like the State Council's arrangement (app.calendar.rules):
     a notice number of its form, the statutory festivals as rest days, consistent make-up days,

@@ -23,11 +23,12 @@ def index():
     if form.validate_on_submit():
         reason = (form.override_reason.data or "") if form.override_builtin.data else ""
         try:
-            arrangement = services.build_arrangement(
+            arrangement = services.official_arrangement(
                 form.year.data,
                 form.notice_number.data,
                 form.holidays.data or "",
                 form.makeup_workdays.data or "",
+                override_reason=reason,
             )
             if form.confirm.data:
                 services.confirm_year(arrangement, actor=current_user, override_reason=reason)
