@@ -1,7 +1,7 @@
 """contractors: checked (核验) by staff — a new company's public page waits for it
 
 Revision ID: 5c1f0e7a9b21
-Revises: 792da4947deb
+Revises: 1f139f11f5a9
 Create Date: 2026-12-03 09:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5c1f0e7a9b21"
-down_revision = "792da4947deb"
+down_revision = "1f139f11f5a9"
 branch_labels = None
 depends_on = None
 
