@@ -1,6 +1,9 @@
-"""Safe formatted text: notice bodies are Markdown, rendered and then sanitised to a tag allow-list."""
+"""Safe formatted text: notice bodies are Markdown, rendered and then sanitised to a tag allow-list;
+`md_text` puts a user's text into a generated body so that it prints as that text."""
 
 from __future__ import annotations
+
+import unicodedata
 
 import markdown
 import nh3
@@ -43,3 +46,29 @@ def render(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+#: Characters Markdown (with our extensions) reads as markup: a backslash makes each literal.
+_MD_ESCAPED = frozenset("\\`*_{}[]()#+-.!|")
+#: Characters written as HTML references: raw HTML and entities (`<a href>`, `&lt;`), and the
+#: `=` / `>` that make a setext heading or a quote at the start of a line.
+_HTML_REFS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "=": "&#61;"}
+
+
+def md_text(value: object) -> str:
+    """A user-supplied value (a name, a contact, a place, a reason…) as Markdown source that
+    renders as exactly that text, inline: no link, image, emphasis, code, heading, list, table
+    cell break or HTML of its own (issue 10: an owner named `<a href=…>` became a live link in
+    an immutable notice). Runs of white space — line breaks included — become one space, and
+    invisible control characters are dropped, so a value cannot start a new block either. Every
+    value a service puts into a generated notice body goes through here; bare web addresses stay
+    text because the renderer does not autolink (tests/unit/test_markup.py holds it to that)."""
+    out = []
+    for ch in " ".join(str(value if value is not None else "").split()):
+        if ch in _HTML_REFS:
+            out.append(_HTML_REFS[ch])
+        elif ch in _MD_ESCAPED:
+            out.append("\\" + ch)
+        elif unicodedata.category(ch) not in ("Cc", "Cs"):
+            out.append(ch)
+    return "".join(out)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from app import clock
 from contractors import queries, rules
 from contractors.models import ApplicationEntry, PoolCall, PoolCallCategory
+from notices.markup import md_text
 
 
 def _cell(text: str) -> str:
-    # A pipe or a line break would break the Markdown table.
-    return (text or "").replace("|", "／").replace("\r", " ").replace("\n", " ").strip() or "—"
+    """A value people typed (a name, a title, a reason…), as literal text on one line: fit for a
+    table cell or a sentence (notices.markup.md_text); "—" when empty."""
+    return md_text(text) or "—"
 
 
 def _when(moment) -> str:
@@ -37,7 +39,7 @@ def _review_rows(entries: list[ApplicationEntry], reasons: dict[str, str]) -> st
         reason = "—"
         if e.decision == rules.FAIL:
             label = reasons.get(e.reason_code, e.reason_code or "")
-            reason = f"{label}：{e.reason_text}" if e.reason_text else label
+            reason = f"{label}：{e.reason_text}" if e.reason_text else label  # _cell escapes both
         rows.append(
             f"| {_cell(c.name)} | {c.uscc} | {_cell(e.call_category.category.name)} | "
             f"{rules.DECISION_LABELS.get(e.decision, '未审查')} | {_cell(reason)} |"
@@ -77,7 +79,8 @@ def correction_body(call: PoolCall, entry: ApplicationEntry, before: str, answer
     after = rules.DECISION_LABELS[entry.decision]
     if entry.decision == rules.FAIL:
         after += (
-            f"（{reasons.get(entry.reason_code, entry.reason_code)}：{_cell(entry.reason_text)}）"
+            f"（{_cell(reasons.get(entry.reason_code, entry.reason_code))}："
+            f"{_cell(entry.reason_text)}）"
         )
     return (
         f"经复核，对{_cell(call.title)}资格审查结果公示更正如下：\n\n"
@@ -92,7 +95,7 @@ def _category_section(cc: PoolCallCategory) -> str:
     sel = queries.selections(cc.id)
     chosen = [s for s in sel if s.status == "selected"]
     reserve = [s for s in sel if s.status == "reserve"]
-    head = f"### {cc.category.name}（入围数量 {cc.quota}）\n\n"
+    head = f"### {_cell(cc.category.name)}（入围数量 {cc.quota}）\n\n"
     if cc.outcome == "all_enter":
         head += (
             f"合格申请人{len(chosen)}家，未超过入围数量，全部入围，不摇号"

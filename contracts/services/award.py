@@ -16,6 +16,7 @@ from contracts.errors import TooEarly, TradingError
 from contracts.models import Trading
 from lottery import services as draws
 from notices import services as notices
+from notices.markup import md_text
 
 from . import sms
 from ._common import OFFICE, current_trading, get_project, now, require_staff, transaction
@@ -90,7 +91,9 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     discount = Decimal(rate.result[0])
     price = rules.contract_price(p.control_price, p.non_competitive_part, discount)
     t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = "drawn", winner, discount, price
-    ranking = "\n".join(f"{i}. {c} {found.get(c, '')}" for i, c in enumerate(award.result, 1))
+    ranking = "\n".join(
+        f"{i}. {c} {md_text(found.get(c, ''))}" for i, c in enumerate(award.result, 1)
+    )
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_result",
@@ -98,7 +101,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
             issuing_body=OFFICE,
             legal_basis="小型建设工程交易规则（交易结果公告）",
             body=(
-                f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{found.get(winner, '')}（{winner}）\n"
+                f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{md_text(found.get(winner, ''))}（{winner}）\n"
                 f"- 下浮率：{discount}%\n- 合同价：{price}元\n\n## 排序（第1名为承包单位，其余依次候补）\n\n"
                 f"{ranking}\n\n## 摇号记录\n\n- {award.draw_id}\n- {rate.draw_id}\n"
             ),

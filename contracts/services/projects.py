@@ -17,6 +17,7 @@ from contractors.models import PoolCategory
 from contracts import rules
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
 from contracts.models import Project, ProjectAttachment
+from notices.markup import md_text
 
 from ._common import (
     STAFF_ROLES,
@@ -61,16 +62,19 @@ def _thresholds() -> tuple[dict[str, Decimal], Decimal]:
 
 def model_documents(p: Project, category_name: str) -> str:
     """The trading documents from the model text (交易文件示范文本), filled with the facts."""
+    # What the owner typed prints as text (notices.markup.md_text), the scope line by line.
+    scope = "\n\n".join(md_text(line) for line in (p.scope or "").splitlines() if line.strip())
     return (
-        f"# {p.name} 交易文件\n\n"
-        f"- 业主：{p.owner_name}\n- 地点：{p.town}{p.village}\n- 类别：{category_name}\n"
+        f"# {md_text(p.name)} 交易文件\n\n"
+        f"- 业主：{md_text(p.owner_name)}\n- 地点：{md_text(p.town)}{md_text(p.village)}\n"
+        f"- 类别：{md_text(category_name)}\n"
         f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n"
         f"- 估算价：{p.estimate}元\n- 控制价：{p.control_price}元"
         f"（其中不可竞争费用{p.non_competitive_part}元）\n- 工期：{p.duration_days}日历天\n"
-        f"- 联系人：{p.contact_person} {p.contact_phone}\n\n"
+        f"- 联系人：{md_text(p.contact_person)} {md_text(p.contact_phone)}\n\n"
         "本项目从预选承包商名录库中以交易响应承诺、公开摇号方式确定承包单位，"
         "不设投标文件、不设评标委员会、不收取任何费用。\n\n"
-        f"## 工程内容\n\n{p.scope}\n"
+        f"## 工程内容\n\n{scope}\n"
     )
 
 

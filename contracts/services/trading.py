@@ -19,6 +19,7 @@ from contracts.errors import TradingError
 from contracts.models import Project, Trading
 from lottery import services as draws
 from notices import services as notices
+from notices.markup import md_text
 
 from ._common import (
     OFFICE,
@@ -52,6 +53,7 @@ class TradingInput:
 
 
 def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str:
+    # Every value people typed goes in through md_text: it prints as text, never as a link.
     basis = (
         "控制价全额"
         if p.non_competitive_part == 0
@@ -60,14 +62,16 @@ def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str
     rows = "\n".join(f"| {r}% | {price} |" for r, price in table)
     close = clock.local(t.responses_close_at)
     return (
-        f"## 项目概况\n\n- 项目编号：{p.code}（第{t.round}次交易，{t.code}）\n- 项目名称：{p.name}\n"
-        f"- 业主：{p.owner_name}\n- 地点：{p.town}{p.village}\n- 类别：{category_name}\n"
+        f"## 项目概况\n\n- 项目编号：{p.code}（第{t.round}次交易，{t.code}）\n"
+        f"- 项目名称：{md_text(p.name)}\n- 业主：{md_text(p.owner_name)}\n"
+        f"- 地点：{md_text(p.town)}{md_text(p.village)}\n- 类别：{md_text(category_name)}\n"
         f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n- 估算价：{p.estimate}元\n"
         f"- 控制价：{p.control_price}元\n- 不可竞争费用：{p.non_competitive_part}元\n"
-        f"- 工期：{p.duration_days}日历天\n- 联系人：{p.contact_person} {p.contact_phone}\n\n"
+        f"- 工期：{p.duration_days}日历天\n"
+        f"- 联系人：{md_text(p.contact_person)} {md_text(p.contact_phone)}\n\n"
         f"## 交易响应\n\n本类别有效入围企业于{close:%Y年%m月%d日}0时前（即公示期结束前）"
         "在平台在线确认交易响应承诺，无需提交投标文件。\n\n"
-        f"## 定标会议\n\n时间：{clock.local(t.meeting_at):%Y-%m-%d %H:%M}；地点：{t.meeting_place}。"
+        f"## 定标会议\n\n时间：{clock.local(t.meeting_at):%Y-%m-%d %H:%M}；地点：{md_text(t.meeting_place)}。"
         "响应企业少于规定数量的，本次交易失败（流标）。\n\n"
         f"## 下浮率与合同价\n\n下浮基数：{basis}。合同价 =（控制价 − 不可竞争费用）×（1 − 下浮率）"
         "+ 不可竞争费用，四舍五入到分。\n\n| 下浮率 | 合同价（元） |\n|---|---|\n"
