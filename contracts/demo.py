@@ -388,7 +388,9 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         elif name == "meeting":
             services.hold_meeting(code, arg, actor=staff)
         elif name == "refuse":
-            services.record_refusal(code, arg, actor=actor)
+            t = queries.latest_trading(queries.get_project(code))
+            uscc, position = queries.award_holder(t)
+            services.record_refusal(code, arg, uscc=uscc, position=position, actor=actor)
         elif name == "contract":
             t = queries.latest_trading(queries.get_project(code))
             services.record_contract(code, back[arg], t.contract_price, actor=actor)

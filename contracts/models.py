@@ -146,7 +146,10 @@ class Contract(db.Model):
     trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), unique=True)
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
     signed_on: Mapped[date] = mapped_column(Date)
+    #: Never above the trading's contract price (contracts.rules.check_contract_amount).
     amount: Mapped[Decimal] = mapped_column(Money)
+    #: Why the amount is below the contract price ("" when equal); published with the contract.
+    amount_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -156,6 +159,11 @@ class Refusal(db.Model):
     passed on; a later issue turns these records into sanctions."""
 
     __tablename__ = "refusals"
+    # A company refuses a trading's award once: a form posted twice, or two at once, cannot
+    # record a second refusal (and pass the award on from a company that never refused).
+    __table_args__ = (
+        UniqueConstraint("trading_id", "contractor_id", name="uq_refusals_trading_contractor"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)

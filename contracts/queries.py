@@ -66,6 +66,16 @@ def contract_of(t: Trading | None) -> Contract | None:
     return db.session.scalar(select(Contract).where(Contract.trading_id == t.id))
 
 
+def award_holder(t: Trading | None) -> tuple[str, int] | None:
+    """The current contract unit of a drawn trading and its place in the published ranking (the
+    refusal form names both; contracts.rules.check_refused_company)."""
+    if t is None or t.outcome != "drawn" or not t.winner_uscc:
+        return None
+    ranking = db.session.scalar(select(Draw.result).where(Draw.draw_id == t.award_draw_id))
+    place = rules.ranking_position(ranking or [], t.winner_uscc)
+    return (t.winner_uscc, place) if place is not None else None
+
+
 def state_of(p: Project) -> rules.ProjectState:
     t = latest_trading(p)
     return _state(p, t, contract_of(t) is not None)
@@ -519,6 +529,7 @@ def _events(p: Project, rounds: list[RoundView]) -> list[Event]:
                     details={
                         "signed_on": r.contract.signed_on,
                         "amount": r.contract.amount,
+                        "amount_reason": r.contract.amount_reason,
                         "company": r.contract_company,
                     },
                 )

@@ -4,7 +4,8 @@ state from the clock and the facts, and the notice-to-letter count. No Flask, no
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -44,16 +45,18 @@ def check_amount(value: object, field: str, label: str, *, allow_zero: bool = Fa
         ) from None
     if not amount.is_finite():
         raise RuleError(f"{label}不是有效的金额", f"{label} is not an amount", field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
+    # The size first: quantize raises InvalidOperation past the context's 28 digits
+    # (99999999999999999999999999999.001), and below 10¹² it never can.
+    if amount >= Decimal("1e12"):
+        raise RuleError(f"{label}过大", f"{label} is too large", field=field)
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):
         raise RuleError(
             f"{label}最多保留两位小数（到分）",
             f"{label} may have at most two decimals (fen)",
             field=field,
         )
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
-    if amount >= Decimal("1e12"):
-        raise RuleError(f"{label}过大", f"{label} is too large", field=field)
     return amount.quantize(FEN)
 
 
@@ -298,3 +301,101 @@ def urgency(step: NextStep, since: datetime) -> tuple[int, datetime]:
     deadline is due since the project reached its state (`since`), so work waiting already
     comes before deadlines still ahead."""
     return (0 if step.late else 1, step.due or since)
+
+
+# ---- the contract and a refusal to sign ---------------------------------------------------------
+
+#: The longest stated reason for a contract amount below the contract price.
+AMOUNT_REASON_MAX = 500
+#: Characters nobody can see or that steer the display (controls, zero-width, bidi overrides…).
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co"})
+
+
+def check_contract_amount(
+    value: object, contract_price: Decimal, reason: str | None
+) -> tuple[Decimal, str]:
+    """The signed contract's amount against the contract price drawn at the meeting (DESIGN.md
+    B.4): never above it (the award is at that price); below it only with a stated reason, which
+    is published with the contract. Returns (amount, reason) — the reason "" when they are equal.
+    """
+    amount = check_amount(value, "amount", "合同金额")
+    if amount > contract_price:
+        raise RuleError(
+            f"合同金额{_yuan(amount)}元超过定标确定的合同价{_yuan(contract_price)}元，"
+            "合同金额不得高于合同价",
+            f"The amount {_yuan(amount)} yuan exceeds the contract price of "
+            f"{_yuan(contract_price)} yuan set at the award meeting; it may not be higher",
+            field="amount",
+        )
+    if amount == contract_price:
+        return amount, ""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise RuleError(
+            f"合同金额低于定标确定的合同价{_yuan(contract_price)}元的，请说明理由（将与合同一并公开）",
+            f"The amount is below the contract price of {_yuan(contract_price)} yuan: state the "
+            "reason (it is published with the contract)",
+            field="amount_reason",
+        )
+    if len(text) > AMOUNT_REASON_MAX:
+        raise RuleError(
+            f"理由不能超过{AMOUNT_REASON_MAX}个字符",
+            f"The reason may have at most {AMOUNT_REASON_MAX} characters",
+            field="amount_reason",
+        )
+    hidden = next((ch for ch in text if unicodedata.category(ch) in _HIDDEN), None)
+    if hidden is not None:
+        raise RuleError(
+            f"理由不能包含不可见的控制字符（U+{ord(hidden):04X}）",
+            f"The reason must not contain an invisible control character (U+{ord(hidden):04X})",
+            field="amount_reason",
+        )
+    return amount, text
+
+
+def ranking_position(ranking: Sequence[str], uscc: str | None) -> int | None:
+    """The place (1 = first drawn) of a company in the published ranking, None if not in it."""
+    try:
+        return list(ranking).index(uscc) + 1
+    except ValueError:
+        return None
+
+
+def check_refused_company(
+    ranking: Sequence[str],
+    holder: str | None,
+    refused: Collection[str],
+    uscc: object,
+    position: object,
+) -> None:
+    """A refusal to sign names the company refusing and its place in the ranking, as the page
+    showed them; it is recorded only against the current contract unit (`holder`) at its place.
+    A form posted twice names a company whose refusal is already recorded: refused, so the award
+    never passes on from a company that did not refuse (《招标投标法实施条例》第七十四条)."""
+    named = str(uscc or "").strip()
+    if named and named in refused:
+        raise RuleError(
+            f"该企业（{named}）的拒签已经记录，承包资格已依排序顺延，未作任何更改。"
+            "请查看当前承包单位后再操作",
+            f"The refusal of this company ({named}) is already recorded and the award has passed "
+            "on; nothing was changed. Check the current contract unit before going on",
+            field="uscc",
+        )
+    place = ranking_position(ranking, holder)
+    try:
+        given = int(str(position).strip())
+    except ValueError:
+        given = None
+    if holder is None or place is None or named != holder or given != place:
+        current = f"当前承包单位为排序第{place}名（{holder}）" if place else "当前没有承包单位"
+        current_en = (
+            f"the contract unit is now no. {place} of the ranking ({holder})"
+            if place
+            else "there is no contract unit now"
+        )
+        raise RuleError(
+            f"拒签企业或其排序与当前承包单位不符，{current}，未作任何更改",
+            f"The refusing company or its place does not match the contract unit: {current_en}; "
+            "nothing was changed",
+            field="uscc",
+        )

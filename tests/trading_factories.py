@@ -3,7 +3,7 @@ its meeting on 12-03, and every member's response on 11-30 (the pool of tests.po
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,7 +11,8 @@ from app import clock
 from app.audit import AuditEntry
 from app.extensions import db
 from contractors.models import Contractor
-from contracts import services
+from contractors.queries import active_members
+from contracts import queries, services
 from contracts.models import Project, Refusal, Trading, TradingResponse
 from lottery.models import Draw
 from notices.models import Notice
@@ -57,6 +58,14 @@ def announced(phase: Phase, owner, **overrides):
     return project, t
 
 
+def drawn(phase: Phase, owner, **overrides):
+    """announced(…), every active member responding on 11-30, the meeting held 12-03 09:30."""
+    project, _t = announced(phase, owner, **overrides)
+    respond_all(project, active_members("JZ", date(2026, 11, 27)))
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    return project, services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+
+
 def member_user(contractor_id: int):
     """The account of a pool member (active_members gives contractor ids)."""
     return user_of(db.session.get(Contractor, contractor_id))
@@ -68,6 +77,13 @@ def respond_all(project, members) -> None:
     text = services.commitment_text(project.code)
     for m in members:
         services.respond(project.code, text, actor=member_user(m.contractor_id))
+
+
+def refuse(code: str, reason: str = "无正当理由拒签", *, actor):
+    """Record the current contract unit's refusal, naming it and its place in the ranking as the
+    refusal form does."""
+    uscc, position = queries.award_holder(queries.latest_trading(queries.get_project(code)))
+    return services.record_refusal(code, reason, uscc=uscc, position=position, actor=actor)
 
 
 def trading_counts() -> tuple:

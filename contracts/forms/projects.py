@@ -6,7 +6,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -112,15 +119,23 @@ class SendBackForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
-    """The signed contract; the amount defaults to the trading's contract price."""
+    """The signed contract; the amount defaults to the trading's contract price. The service
+    refuses an amount above it and asks the reason of one below (contracts.rules)."""
 
     signed_on = DateField(_l("合同签订日期"), validators=[InputRequired(_l("请填写签订日期"))])
     amount = StringField(
         _l("合同金额（元）"), filters=[_amount], validators=[DataRequired(_l("请填写合同金额"))]
     )
+    amount_reason = StringField(_l("合同金额低于合同价的理由"), filters=[_strip])
 
 
 class RefusalForm(FlaskForm):
+    """A refusal to sign. The hidden fields name the company refusing and its place in the
+    ranking as the page showed them; the service records nothing unless they are the current
+    contract unit's (a form posted twice never reaches the next company)."""
+
+    uscc = HiddenField(_l("拒签企业"))
+    position = HiddenField(_l("排序名次"))
     reason = TextAreaField(
         _l("拒签情况"),
         validators=[DataRequired(_l("请填写拒签情况")), Length(max=5000)],

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
@@ -17,12 +18,15 @@ from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Contract, Project, Refusal, Trading
 from lottery import services as draws
 from notices import services as notices
+from notices.markup import md_text
 
 from . import sms
 from ._common import OFFICE, checked, current_trading, get_project, now, role_of, transaction
 
 
-def _drawn(code: str, actor) -> tuple[Project, Trading]:
+def _trading(code: str, actor) -> tuple[Project, Trading]:
+    """The project (its row locked: steps of one project queue here) and its current trading,
+    for its owner or staff only."""
     p = get_project(code, lock=True)
     allowed = role_of(actor) in ("staff", "admin") or (
         role_of(actor) == "owner" and p.owner_user_id == getattr(actor, "id", None)
@@ -32,12 +36,14 @@ def _drawn(code: str, actor) -> tuple[Project, Trading]:
             "只有该项目的业主或区公管办工作人员可以记录合同签订",
             "Only the project's owner or staff may record its contract",
         )
-    t = current_trading(p)
+    return p, current_trading(p)
+
+
+def _require_unsigned_award(t: Trading) -> None:
     if t.outcome != "drawn" or t.winner_uscc is None:
         raise TradingError("该项目尚无承包单位", "The project has no contract unit")
     if db.session.scalar(select(Contract.id).where(Contract.trading_id == t.id)) is not None:
         raise TradingError("该项目合同已签订", "The project's contract is already recorded")
-    return p, t
 
 
 def _company(uscc: str) -> Contractor:
@@ -45,10 +51,14 @@ def _company(uscc: str) -> Contractor:
 
 
 @transaction
-def record_contract(code: str, signed_on: date, amount: Decimal | str, *, actor) -> Contract:
-    """The owner records the signed contract (date, amount) with the current contract unit."""
-    p, t = _drawn(code, actor)
-    value = checked(rules.check_amount, amount, "amount", "合同金额")
+def record_contract(
+    code: str, signed_on: date, amount: Decimal | str, *, amount_reason: str = "", actor
+) -> Contract:
+    """The owner records the signed contract (date, amount) with the current contract unit. The
+    amount is at most the contract price; below it, `amount_reason` says why (published)."""
+    p, t = _trading(code, actor)
+    _require_unsigned_award(t)
+    value, why = checked(rules.check_contract_amount, amount, t.contract_price, amount_reason)
     if not isinstance(signed_on, date):
         raise TradingError("请填写签订日期", "Enter the signing date", field="signed_on")
     if signed_on > clock.today():
@@ -72,6 +82,7 @@ def record_contract(code: str, signed_on: date, amount: Decimal | str, *, actor)
         contractor_id=_company(t.winner_uscc).id,
         signed_on=signed_on,
         amount=value,
+        amount_reason=why,
         recorded_at=now(),
         recorded_by_id=actor.id,
     )
@@ -82,28 +93,62 @@ def record_contract(code: str, signed_on: date, amount: Decimal | str, *, actor)
         "project",
         p.code,
         actor=actor,
-        after={"uscc": t.winner_uscc, "signed_on": signed_on, "amount": value},
+        after={
+            "uscc": t.winner_uscc,
+            "signed_on": signed_on,
+            "amount": value,
+            "amount_reason": why,
+        },
     )
     return c
 
 
 @transaction
-def record_refusal(code: str, reason: str, *, actor) -> Refusal:
+def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, actor) -> Refusal:
     """The winner refused to sign without good cause (《招标投标法实施条例》第七十四条): the award
     passes to the next in the published ranking at the same rate, a correction of the result is
-    published, and the refusal is recorded against the contractor."""
-    p, t = _drawn(code, actor)
+    published, and the refusal is recorded against the contractor.
+
+    `uscc` and `position` name the company refusing and its place in the ranking, as the form
+    showed them: the refusal is recorded only if they are the current contract unit's, so a form
+    posted twice cannot pass the award on from a company that never refused. The project's row
+    lock queues simultaneous posts; the unique (trading, company) constraint holds it as well."""
+    p, t = _trading(code, actor)
+    refused = set(
+        db.session.scalars(
+            select(Contractor.uscc)
+            .join(Refusal, Refusal.contractor_id == Contractor.id)
+            .where(Refusal.trading_id == t.id)
+        )
+    )
+    ranking = (draws.get(t.award_draw_id).result or []) if t.outcome == "drawn" else []
+    checked(rules.check_refused_company, ranking, t.winner_uscc, refused, uscc, position)
+    _require_unsigned_award(t)
     if not (reason or "").strip():
         raise TradingError("请填写拒签情况", "Describe the refusal", field="reason")
-    refused = db.session.scalars(
-        select(Contractor.uscc)
-        .join(Refusal, Refusal.contractor_id == Contractor.id)
-        .where(Refusal.trading_id == t.id)
-    ).all()
-    gone = {*refused, t.winner_uscc}
-    loser = _company(t.winner_uscc)
-    nxt = draws.next_in_ranking(t.award_draw_id, gone)
-    before = {"winner": t.winner_uscc}
+    holder, loser = t.winner_uscc, _company(t.winner_uscc)
+    # Written first, so that the database's one-refusal-per-company rule is checked before
+    # anything is published.
+    r = Refusal(
+        trading_id=t.id,
+        contractor_id=loser.id,
+        reason=reason.strip(),
+        recorded_at=now(),
+        recorded_by_id=actor.id,
+    )
+    db.session.add(r)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another post won the race on a database without row locks (SQLite): the session is
+        # rolled back, so only the plain values read before are used here.
+        raise TradingError(
+            f"该企业（{holder}）的拒签已经记录，未作任何更改",
+            f"The refusal of this company ({holder}) is already recorded; nothing was changed",
+            field="uscc",
+        ) from None
+    nxt = draws.next_in_ranking(t.award_draw_id, {*refused, holder})
+    before = {"winner": holder}
     t.winner_uscc = nxt
     if nxt is None:
         # Nobody is left to sign: the trading ends like a failed one, so the project may be
@@ -113,8 +158,8 @@ def record_refusal(code: str, reason: str, *, actor) -> Refusal:
         body_next = "排序名单已用尽，本次交易失败，项目将重新发布交易公告。"
     else:
         body_next = (
-            f"承包单位依排序顺延为{_company(nxt).name}（{nxt}），下浮率仍为{t.discount_rate}%，"
-            f"合同价仍为{t.contract_price}元。"
+            f"承包单位依排序顺延为{md_text(_company(nxt).name)}（{nxt}），"
+            f"下浮率仍为{t.discount_rate}%，合同价仍为{t.contract_price}元。"
         )
     notice = notices.publish_new(
         notices.NoticeInput(
@@ -123,7 +168,7 @@ def record_refusal(code: str, reason: str, *, actor) -> Refusal:
             issuing_body=OFFICE,
             legal_basis="《招标投标法实施条例》第七十四条",
             body=(
-                f"项目编号：{p.code}（{t.code}）\n\n原承包单位{loser.name}（{loser.uscc}）"
+                f"项目编号：{p.code}（{t.code}）\n\n原承包单位{md_text(loser.name)}（{loser.uscc}）"
                 f"无正当理由拒绝签订合同，取消其承包资格。{body_next}\n"
             ),
             corrects_id=t.result_notice_id,
@@ -132,16 +177,7 @@ def record_refusal(code: str, reason: str, *, actor) -> Refusal:
         ),
         actor=actor,
     )
-    r = Refusal(
-        trading_id=t.id,
-        contractor_id=loser.id,
-        reason=reason.strip(),
-        passed_to_uscc=nxt,
-        correction_notice_id=notice.id,
-        recorded_at=now(),
-        recorded_by_id=actor.id,
-    )
-    db.session.add(r)
+    r.passed_to_uscc, r.correction_notice_id = nxt, notice.id
     db.session.flush()
     if nxt is not None:
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)

@@ -166,6 +166,13 @@ def contract_form(row, formdata=...) -> ContractForm:
     )
 
 
+def refusal_form(t, formdata=...) -> RefusalForm:
+    """The refusal form, naming the current contract unit and its place in the ranking."""
+    kwargs = {} if formdata is ... else {"formdata": formdata}
+    uscc, position = queries.award_holder(t) or ("", "")
+    return RefusalForm(uscc=uscc, position=position, **kwargs)
+
+
 def detail_context(p, **forms) -> dict:
     row = progress.row_of(p)
     t = row.trading
@@ -195,7 +202,8 @@ def detail_context(p, **forms) -> dict:
         "loc": loc,
         "attachment_form": forms.get("attachment_form") or AttachmentForm(formdata=None),
         "contract_form": forms.get("contract_form") or contract_form(row, formdata=None),
-        "refusal_form": forms.get("refusal_form") or RefusalForm(formdata=None),
+        "refusal_form": forms.get("refusal_form") or refusal_form(t, formdata=None),
+        "holder": queries.award_holder(t),
         "send_back_form": forms.get("send_back_form") or SendBackForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
     }
@@ -239,7 +247,11 @@ def record_contract(p, render, detail: str):
     if form.validate_on_submit():
         try:
             services.record_contract(
-                p.code, form.signed_on.data, form.amount.data or "", actor=current_user
+                p.code,
+                form.signed_on.data,
+                form.amount.data or "",
+                amount_reason=form.amount_reason.data or "",
+                actor=current_user,
             )
         except DomainError as e:
             error_onto(form, e)
@@ -250,12 +262,25 @@ def record_contract(p, render, detail: str):
 
 
 def record_refusal(p, render, detail: str):
+    """POST of a refusal to sign. A form that names a company other than the current contract
+    unit (posted twice, or stale) comes back as a fresh form naming the current one, with the
+    message: nothing was recorded."""
     form = RefusalForm()
     if form.validate_on_submit():
         try:
-            r = services.record_refusal(p.code, form.reason.data or "", actor=current_user)
+            r = services.record_refusal(
+                p.code,
+                form.reason.data or "",
+                uscc=form.uscc.data or "",
+                position=form.position.data or "",
+                actor=current_user,
+            )
         except DomainError as e:
-            error_onto(form, e)
+            if e.field in ("uscc", "position") and not isinstance(e, Forbidden | NotFound):
+                form = refusal_form(progress.row_of(p).trading, formdata=None)
+                form.form_errors.append(e.localized())
+            else:
+                error_onto(form, e)
         else:
             if r.passed_to_uscc:
                 flash(_("拒签已记录，承包单位已依排序顺延，并已发布更正公告"), "success")

@@ -16,10 +16,12 @@ from app.extensions import db
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
+from contracts.models import Trading
 from contracts.rules import ProjectState
 from lottery import services as draws
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
+from tests.trading_factories import refuse
 
 
 @pytest.fixture(autouse=True)
@@ -102,9 +104,17 @@ def test_the_timeline_walks_from_filing_to_the_signed_contract_with_a_refusal_on
     services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     first, second = draws.get(t.award_draw_id).result[:2]
     clock.set_now(at(2026, 12, 7, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     clock.set_now(at(2026, 12, 8, 15, 0))
-    services.record_contract(project.code, date(2026, 12, 8), "1129629.62", actor=owner)
+    # Below the contract price: the stated reason is published on the timeline with it.
+    amount = db.session.get(Trading, t.id).contract_price - Decimal("100.00")
+    services.record_contract(
+        project.code,
+        date(2026, 12, 8),
+        amount,
+        amount_reason="核减部分工程量",
+        actor=owner,
+    )
 
     page = _page(project.code)
     assert page.state is ProjectState.SIGNED
@@ -124,8 +134,8 @@ def test_the_timeline_walks_from_filing_to_the_signed_contract_with_a_refusal_on
     names = {m.uscc: m.name for m in members}
     assert refused.details == {"company": names[first], "passed_to": names[second]}
     signed = page.events[7].details
-    assert signed["signed_on"] == date(2026, 12, 8) and signed["amount"] == Decimal("1129629.62")
-    assert signed["company"] == names[second]
+    assert signed["signed_on"] == date(2026, 12, 8) and signed["amount"] == amount
+    assert signed["company"] == names[second] and signed["amount_reason"] == "核减部分工程量"
     r = page.current
     assert r.winner == (second, names[second])
     assert [v.uscc for v in r.refusals] == [first]

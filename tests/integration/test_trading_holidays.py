@@ -32,6 +32,7 @@ from notices.models import Notice
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
+from tests.trading_factories import refuse
 
 PLACE = "区公共资源交易中心一楼开标室"
 #: The pool round of tests.pool_factories run 40 weeks earlier: from December 2025 to January
@@ -223,7 +224,7 @@ def test_a_notice_published_before_the_spring_festival_counts_the_make_up_saturd
     ranking = draws.get(t.award_draw_id).result
     price = t.contract_price
     clock.set_now(at(2026, 2, 28, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒绝签订合同", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒绝签订合同", actor=owner)
     assert refusal.passed_to_uscc == ranking[1]
     clock.set_now(at(2026, 3, 2, 14, 0))
     services.record_contract(project.code, date(2026, 3, 2), price, actor=owner)

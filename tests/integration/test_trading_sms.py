@@ -30,6 +30,7 @@ from tests.pool_factories import at, register
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
 from tests.trading_factories import member_user as _user
+from tests.trading_factories import refuse
 from tests.trading_factories import respond_all as _respond_all
 from tests.trading_factories import trading_counts as _counts
 
@@ -156,7 +157,7 @@ def test_a_refusal_sends_the_award_message_to_the_next_in_the_ranking_counted_fr
     _phase, owner, _members, project, t = _drawn()
     _first, second, third = draws.get(t.award_draw_id).result
     clock.set_now(at(2026, 12, 7, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     (passed,) = _messages(refusal.correction_notice_id)
     assert passed.contractor_id == db.session.scalar(
         select(Contractor.id).where(Contractor.uscc == second)
@@ -168,12 +169,12 @@ def test_a_refusal_sends_the_award_message_to_the_next_in_the_ranking_counted_fr
     assert _all() == 7
 
     clock.set_now(at(2026, 12, 8, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     (passed,) = _messages(refusal.correction_notice_id)
     assert passed.to_number == pool_queries.contractor_by_uscc(third).contact_mobile
     assert "至2027年1月7日" in passed.body
     # The last one refuses too: the ranking is exhausted and nobody is left to tell.
-    services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refuse(project.code, "无正当理由拒签", actor=owner)
     assert _all() == 8
 
 

@@ -30,6 +30,7 @@ from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import project_input as _input
+from tests.trading_factories import refuse
 from tests.trading_factories import respond_all as _respond_all
 from tests.trading_factories import trading_counts as _counts
 
@@ -86,7 +87,7 @@ def test_a_project_walks_from_entry_to_contract_with_a_refusal_on_the_way(app, c
     first, second = draws.get(t.award_draw_id).result[:2]
     rate_before, price_before = t.discount_rate, t.contract_price
     clock.set_now(at(2026, 12, 7, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     t = db.session.get(Trading, t.id)
     assert refusal.passed_to_uscc == second == t.winner_uscc
     assert (t.discount_rate, t.contract_price) == (rate_before, price_before)
@@ -236,13 +237,15 @@ def test_when_every_ranked_company_refuses_the_trading_fails_and_may_be_announce
     owner = make_user("owner")
     project, t = _drawn(phase, owner)
     clock.set_now(at(2026, 12, 4, 10, 0))
-    refusals = [services.record_refusal(project.code, "拒签", actor=owner) for _ in range(3)]
+    refusals = [refuse(project.code, "拒签", actor=owner) for _ in range(3)]
     assert [r.passed_to_uscc is None for r in refusals] == [False, False, True]
     t = db.session.get(Trading, t.id)
     assert t.outcome == "failed" and t.winner_uscc is None and t.contract_price is None
     assert queries.state_of(db.session.get(Project, project.id)) == "failed"
-    with pytest.raises(DomainError, match="尚无承包单位"):
-        services.record_refusal(project.code, "拒签", actor=owner)
+    # The last refusal posted again names a company whose refusal is recorded: refused.
+    last = draws.get(t.award_draw_id).result[2]
+    with pytest.raises(DomainError, match="拒签已经记录"):
+        services.record_refusal(project.code, "拒签", uscc=last, position=3, actor=owner)
     t2 = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 10, 9, 30), "区公共资源交易中心二楼", ["4.00"]),

@@ -446,11 +446,14 @@ def test_a_refusal_passes_the_award_to_the_next_in_the_ranking(app):
     first, second = draws.get(t.award_draw_id).result[:2]
     clock.set_now(at(2026, 12, 7, 10, 0))
     page = f"/owner/projects/{code}"
-    response = owner.submit(f"{page}/refusal", {"reason": ""}, form_page=page)
+    named = {"uscc": first, "position": "1"}
+    response = owner.submit(f"{page}/refusal", {**named, "reason": ""}, form_page=page)
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Refusal)) == 0
 
-    response = owner.submit(f"{page}/refusal", {"reason": "无正当理由拒签"}, form_page=page)
+    response = owner.submit(
+        f"{page}/refusal", {**named, "reason": "无正当理由拒签"}, form_page=page
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Trading, t.id).winner_uscc == second

@@ -18,6 +18,7 @@ from contracts.services.projects import add_attachment
 from lottery import services as draws
 from tests.factories import PDF, Browser, make_user, signed_in, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
+from tests.trading_factories import refuse
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +161,7 @@ def test_the_page_shows_the_whole_timeline_with_its_notices_draws_and_contract(c
     t = services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     first, second = draws.get(t.award_draw_id).result[:2]
     clock.set_now(at(2026, 12, 7, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     clock.set_now(at(2026, 12, 8, 15, 0))
     services.record_contract(project.code, date(2026, 12, 8), t.contract_price, actor=owner)
 

@@ -32,6 +32,7 @@ from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
 from tests.trading_factories import project_input as _input
+from tests.trading_factories import refuse
 
 MEETING = {
     "meeting_at": "2026-12-03T09:30",
@@ -474,7 +475,7 @@ def test_after_a_refusal_the_letter_goes_to_the_next_in_the_ranking(app):
     text = _pdf_text(_browser_of(app, user_of(company[first])).get(path).data)
     assert company[first].name in text and "2026年12月03日" in text
     clock.set_now(at(2026, 12, 7, 10, 0))
-    refusal = services.record_refusal(project.code, "无正当理由拒签", actor=owner)
+    refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     assert _browser_of(app, user_of(company[first])).get(path).status_code == 403
     response = _browser_of(app, user_of(company[second])).get(path)
     assert response.status_code == 200
