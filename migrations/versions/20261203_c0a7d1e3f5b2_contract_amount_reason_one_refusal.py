@@ -1,7 +1,7 @@
 """contract amount reason; one refusal per company and trading
 
 Revision ID: c0a7d1e3f5b2
-Revises: 792da4947deb
+Revises: 1f139f11f5a9
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "c0a7d1e3f5b2"
-down_revision = "792da4947deb"
+down_revision = "1f139f11f5a9"
 branch_labels = None
 depends_on = None
 
