@@ -1,7 +1,7 @@
 """contract amount reason; one refusal per company and trading
 
 Revision ID: c0a7d1e3f5b2
-Revises: 1f139f11f5a9
+Revises: 5c1f0e7a9b21
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "c0a7d1e3f5b2"
-down_revision = "1f139f11f5a9"
+down_revision = "5c1f0e7a9b21"
 branch_labels = None
 depends_on = None
 
