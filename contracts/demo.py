@@ -350,6 +350,10 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
             return _working_days_ahead(announced_on, 4, echo)
         return next_day if rule == NEXT_WORKING_DAY else back[rule]
 
+    def reviewed(code: str) -> str:
+        # The demo's staff look at the project as it stands, as the project page shows it.
+        return services.fingerprint(queries.get_project(code))
+
     def run(plan: Plan, step: tuple) -> None:
         n, _h, _m, name, arg = step
         actor = owner if plan.by_owner else staff
@@ -357,13 +361,18 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         if name == "submit":
             codes[plan.key] = services.submit_project(plan.data, actor=actor).code
         elif name == "file":
-            services.file_project(code, actor=staff)
+            services.file_project(code, reviewed=reviewed(code), actor=staff)
         elif name == "send_back":
-            services.send_back(code, arg, actor=staff)
+            services.send_back(code, arg, reviewed=reviewed(code), actor=staff)
         elif name == "announce":
             rates, rule = arg
             meeting = _at(meeting_day(back[n], rule), 9, 30)
-            services.announce(code, services.TradingInput(meeting, PLACE, rates), actor=staff)
+            services.announce(
+                code,
+                services.TradingInput(meeting, PLACE, rates),
+                reviewed=reviewed(code),
+                actor=staff,
+            )
         elif name == "post":
             # The owner's contact posts the printed notice on the village (or 街道) board.
             board = f"{plan.data.village or plan.data.town}信息公开栏"

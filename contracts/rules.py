@@ -4,12 +4,18 @@ state from the clock and the facts, and the notice-to-letter count. No Flask, no
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Protocol
+
+from lottery import rules as draw_rules
+from notices.sms.rules import contains_url
 
 FEN = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -35,29 +41,76 @@ def _yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def check_amount(value: object, field: str, label: str, *, allow_zero: bool = False) -> Decimal:
-    """A sum of money in yuan: a Decimal (or its string) with at most two decimals (fen)."""
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+#: Amounts are stored as Numeric(14, 2): below a trillion yuan, to the fen.
+AMOUNT_LIMIT = Decimal("1e12")
+#: A number is typed as plain digits with a decimal point: no sign, exponent, NaN or Infinity,
+#: no digits of other scripts, no "_" (all of which Python's Decimal would otherwise accept).
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: Longer text is no number a person means (10^12 with two decimals has 16 characters).
+MAX_NUMBER_CHARS = 32
+#: More options than this make neither a readable notice nor a meaningful draw.
+MAX_RATE_OPTIONS = 100
+
+
+def _shown(value: object) -> str:
+    """Typed input quoted in a message: cut short, invisible characters escaped."""
+    text = str(value)
+    text = text if len(text) <= 20 else text[:20] + "…"
+    return text if text.isprintable() else repr(text)
+
+
+def parse_decimal(
+    value: object, field: str, label: str, *, below: Decimal, places: int = 2
+) -> Decimal:
+    """THE parse of every amount and rate: a Decimal, or its text as plain digits, that is not
+    negative, has at most `places` decimals and is below `below`; returned quantized to `places`.
+    Anything else — NaN, Infinity, -0, exponents, 10^30, arbitrary text — is a RuleError on
+    `field`, never a decimal.InvalidOperation (quantize raises it past 28 digits)."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | str) and not isinstance(value, bool):
+        text = str(value).strip()
+        if len(text) > MAX_NUMBER_CHARS or not _PLAIN_NUMBER.fullmatch(text):
+            raise RuleError(
+                f"{label}不是有效的数字：{_shown(value)}",
+                f"{label} is not a number: {_shown(value)}",
+                field=field,
+            )
+        number = Decimal(text)
+    else:
+        raise RuleError(f"{label}不是有效的数字", f"{label} is not a number", field=field)
+    if not number.is_finite() or number.is_signed():
         raise RuleError(
-            f"{label}不是有效的金额", f"{label} is not an amount", field=field
-        ) from None
-    if not amount.is_finite():
-        raise RuleError(f"{label}不是有效的金额", f"{label} is not an amount", field=field)
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
-    # The size first: quantize raises InvalidOperation past the context's 28 digits
-    # (99999999999999999999999999999.001), and below 10¹² it never can.
-    if amount >= Decimal("1e12"):
-        raise RuleError(f"{label}过大", f"{label} is too large", field=field)
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):
-        raise RuleError(
-            f"{label}最多保留两位小数（到分）",
-            f"{label} may have at most two decimals (fen)",
+            f"{label}不是有效的数字：{_shown(value)}",
+            f"{label} is not a number: {_shown(value)}",
             field=field,
         )
-    return amount.quantize(FEN)
+    # The magnitude first: quantize of a number beyond the context's 28 digits raises.
+    if number >= below:
+        raise RuleError(
+            f"{label}必须小于{below:,f}：{_shown(value)}",
+            f"{label} must be below {below:,f}: {_shown(value)}",
+            field=field,
+        )
+    step = Decimal(1).scaleb(-places)
+    if number != number.quantize(step, rounding=ROUND_DOWN):
+        raise RuleError(
+            f"{label}最多保留两位小数：{_shown(value)}"
+            if places == 2
+            else f"{label}最多保留{places}位小数：{_shown(value)}",
+            f"{label} may have at most {places} decimals: {_shown(value)}",
+            field=field,
+        )
+    return number.quantize(step)
+
+
+def check_amount(value: object, field: str, label: str, *, allow_zero: bool = False) -> Decimal:
+    """A sum of money in yuan: at most two decimals (fen), positive (or zero where allowed),
+    below AMOUNT_LIMIT so that Numeric(14, 2) holds it."""
+    amount = parse_decimal(value, field, label, below=AMOUNT_LIMIT)
+    if amount == 0 and not allow_zero:
+        raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
+    return amount
 
 
 def check_scope(
@@ -83,40 +136,55 @@ def check_scope(
         )
 
 
-def check_prices(control: Decimal, part: Decimal) -> None:
-    """The non-competitive part lies within the control price."""
-    if part > control:
+def check_prices(estimate: Decimal, control: Decimal, part: Decimal, threshold: Decimal) -> None:
+    """The control price (控制价) lies within the estimate, hence below the statutory threshold,
+    and the non-competitive part (不可竞争费用) below the control price: the rate discounts the rest."""
+    if control > estimate:
         raise RuleError(
-            "不可竞争费用不能超过控制价",
-            "The non-competitive part cannot exceed the control price",
+            f"控制价{_yuan(control)}元不能高于单项合同估算价{_yuan(estimate)}元",
+            f"The control price {control} cannot exceed the estimate {estimate}",
+            field="control_price",
+        )
+    if control >= threshold:
+        raise RuleError(
+            f"控制价{_yuan(control)}元达到依法必须招标的{_yuan(threshold)}元",
+            f"The control price {control} reaches the statutory tendering threshold {threshold}",
+            field="control_price",
+        )
+    if part >= control:
+        raise RuleError(
+            f"不可竞争费用{_yuan(part)}元必须低于控制价{_yuan(control)}元",
+            f"The non-competitive part {part} must be below the control price {control}",
             field="non_competitive_part",
         )
 
 
+def parse_rate(raw: object, field: str = "rates", label: str = "下浮率") -> Decimal:
+    """One discount-rate option in percent: 0 < r < 100 with at most two decimals."""
+    r = parse_decimal(raw, field, label, below=Decimal("1e6"))
+    if not (0 < r < HUNDRED):
+        raise RuleError(
+            f"{label}必须大于0且小于100：{_shown(raw)}",
+            f"A rate must be above 0 and below 100: {_shown(raw)}",
+            field=field,
+        )
+    return r
+
+
 def check_rates(rates: Iterable[object]) -> list[str]:
     """The published discount-rate options, in percent: each 0 < r < 100 with at most two
-    decimals, no duplicates; returned as two-decimal strings ("3.00") in the given order."""
+    decimals, no duplicates, at most MAX_RATE_OPTIONS; returned as two-decimal strings ("3.00")
+    in the given order."""
+    items = list(rates)
+    if len(items) > MAX_RATE_OPTIONS:
+        raise RuleError(
+            f"下浮率选项最多{MAX_RATE_OPTIONS}个",
+            f"At most {MAX_RATE_OPTIONS} rate options",
+            field="rates",
+        )
     out: list[str] = []
-    for raw in rates:
-        try:
-            r = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
-        except (InvalidOperation, ValueError):
-            raise RuleError(
-                f"下浮率不是有效的数字：{raw}", f"Not a rate: {raw}", field="rates"
-            ) from None
-        if not r.is_finite() or r != r.quantize(FEN):
-            raise RuleError(
-                f"下浮率最多保留两位小数：{raw}",
-                f"A rate may have at most two decimals: {raw}",
-                field="rates",
-            )
-        if not (0 < r < HUNDRED):
-            raise RuleError(
-                f"下浮率必须大于0且小于100：{raw}",
-                f"A rate must be above 0 and below 100: {raw}",
-                field="rates",
-            )
-        label = f"{r.quantize(FEN)}"
+    for raw in items:
+        label = f"{parse_rate(raw)}"
         if label in out:
             raise RuleError(
                 f"下浮率选项重复：{label}", f"The rate {label} is listed twice", field="rates"
@@ -125,6 +193,155 @@ def check_rates(rates: Iterable[object]) -> list[str]:
     if not out:
         raise RuleError("请至少给出一个下浮率选项", "Give at least one rate", field="rates")
     return out
+
+
+def rate_range(rate_min: object, rate_max: object, step: object) -> list[str]:
+    """The options from `rate_min` to `rate_max` (both included) by `step`, checked as a list is;
+    the count is bounded before a single option is built (0.01 to 99.99 by 0.0001 would be
+    a million)."""
+    low = parse_rate(rate_min, "rate_min", "最小下浮率")
+    high = parse_rate(rate_max, "rate_max", "最大下浮率")
+    try:
+        by = parse_decimal(step, "rate_step", "步长", below=HUNDRED)
+    except RuleError:
+        by = Decimal(0)
+    if by == 0:
+        raise RuleError(
+            f"步长须为大于0、最多两位小数的数：{_shown(step)}",
+            f"The step must be a number above 0 with at most two decimals: {_shown(step)}",
+            field="rate_step",
+        )
+    if high < low:
+        raise RuleError(
+            "最大下浮率不能小于最小下浮率",
+            "The maximum rate cannot be below the minimum",
+            field="rate_max",
+        )
+    if (high - low) / by + 1 > MAX_RATE_OPTIONS:
+        raise RuleError(
+            f"下浮率选项最多{MAX_RATE_OPTIONS}个",
+            f"At most {MAX_RATE_OPTIONS} rate options",
+            field="rate_step",
+        )
+    return check_rates(draw_rules.rate_options(low, high, by))
+
+
+# ---- the project's text ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A free-text fact of a project and what it may hold."""
+
+    field: str
+    label: str
+    label_en: str
+    max_chars: int
+    required: bool = True
+    #: Line breaks (and tabs) allowed: the scope of works is a paragraph.
+    multiline: bool = False
+    #: No web address: the name is the trading notice's title and goes into every SMS
+    #: (notices.sms.rules refuses a URL in an SMS variable).
+    no_url: bool = False
+
+
+#: The free-text facts of a project, checked on entry, revision, filing and announcement alike,
+#: so that a project that was accepted is never refused later for its text. The caps keep the
+#: texts below what they are printed in: the name in the notice title "{name}交易公告" (200
+#: characters, notices) and in both draws' purpose (lottery.rules.MAX_PURPOSE_CHARS).
+PROJECT_TEXTS = (
+    TextRule("name", "项目名称", "The project name", 100, no_url=True),
+    TextRule("owner_name", "业主", "The owner", 100),
+    TextRule("town", "街道/镇", "The town", 50),
+    TextRule("village", "村（社区）", "The village", 50, required=False),
+    TextRule("contact_person", "联系人", "The contact person", 50),
+    TextRule("contact_phone", "联系电话", "The contact phone", 40),
+    TextRule("scope", "工程内容", "The scope of works", 20_000, required=False, multiline=True),
+)
+TEXT_LIMITS = {t.field: t.max_chars for t in PROJECT_TEXTS}
+
+
+def check_text(rule: TextRule, value: object) -> str:
+    """One text fact, stripped: present if required, within its cap, no line break (unless a
+    paragraph), no control, zero-width, bidi or unassigned character (NUL included), no web
+    address where the notice and the SMS forbid one."""
+    text = value.strip() if isinstance(value, str) else ""
+    if rule.required and not text:
+        raise RuleError(f"请填写{rule.label}", f"{rule.label_en} is required", field=rule.field)
+    if len(text) > rule.max_chars:
+        raise RuleError(
+            f"{rule.label}不能超过{rule.max_chars}个字（现有{len(text)}个）",
+            f"{rule.label_en} may have at most {rule.max_chars} characters ({len(text)})",
+            field=rule.field,
+        )
+    ch = draw_rules.hidden_character(text, allowed="\n\r\t" if rule.multiline else "")
+    if ch is not None:
+        raise RuleError(
+            f"{rule.label}不能包含换行、控制字符或不可见字符（U+{ord(ch):04X}）",
+            f"{rule.label_en} may not contain a line break, control or invisible character "
+            f"(U+{ord(ch):04X})",
+            field=rule.field,
+        )
+    if rule.no_url and contains_url(text):
+        raise RuleError(
+            f"{rule.label}不能包含网址",
+            f"{rule.label_en} may not contain a web address",
+            field=rule.field,
+        )
+    return text
+
+
+def check_project_texts(values: Mapping[str, object]) -> dict[str, str]:
+    """Every free-text fact of a project (PROJECT_TEXTS), checked and stripped."""
+    return {rule.field: check_text(rule, values.get(rule.field)) for rule in PROJECT_TEXTS}
+
+
+# ---- what staff reviewed -----------------------------------------------------------------------
+
+#: The facts shown on a project's page that filing, sending back and announcing rely on.
+REVIEWED_FIELDS = (
+    "name",
+    "owner_name",
+    "town",
+    "village",
+    "category_code",
+    "kind",
+    "funding",
+    "estimate",
+    "control_price",
+    "non_competitive_part",
+    "duration_days",
+    "scope",
+    "contact_person",
+    "contact_phone",
+    "documents",
+    "filing",
+)
+
+
+def project_fingerprint(facts: Mapping[str, object], attachments: Iterable[tuple[int, str]]) -> str:
+    """A digest of what a staff member reviewed: the project's facts (REVIEWED_FIELDS) and its
+    attachments (id, sha256). The page carries it; the step is refused when the project's
+    fingerprint is no longer the same (an owner revised it in between)."""
+
+    def canonical(value: object) -> str:
+        return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+
+    payload = {
+        "facts": {k: canonical(facts[k]) for k in REVIEWED_FIELDS},
+        "attachments": sorted([int(i), str(h)] for i, h in attachments),
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def require_reviewed(reviewed: object, current: str, step: tuple[str, str]) -> None:
+    """Refuse a step taken on a page that showed another version of the project."""
+    if not isinstance(reviewed, str) or reviewed != current:
+        raise RuleError(
+            f"项目已被修改，请重新审阅后再{step[0]}",
+            f"The project was changed since you opened it: review it again, then {step[1]}",
+        )
 
 
 def contract_price(control: Decimal, part: Decimal, rate_percent: Decimal | str) -> Decimal:
@@ -174,6 +391,71 @@ def state_of(facts: Facts, now: datetime) -> ProjectState:
             return ProjectState.ANNOUNCED
         return ProjectState.AWAITING_MEETING
     return ProjectState(facts.filing)
+
+
+class FilingStep(enum.StrEnum):
+    """What the owner and staff do to a project before its trading notice (备案 and its sides)."""
+
+    REVISE = "revise"  # the owner or staff change the facts: back to staff as submitted
+    ATTACH = "attach"  # a file added to the trading documents
+    FILE = "file"  # 备案: the facts and documents are fixed and may be announced
+    SEND_BACK = "send_back"  # 退回: to the owner with reasons
+    #: 退回已备案项目: a filed project not yet announced goes back to its owner with reasons
+    #: (a project filed with a fault no announcement would accept is not stuck for ever).
+    SEND_BACK_FILED = "send_back_filed"
+
+
+#: The filing steps each state allows, and the filing they leave (None: unchanged). Once the
+#: trading notice is published, nothing here applies: what was published stays as it was.
+FILING_STEPS: dict[tuple[ProjectState, FilingStep], str | None] = {
+    (ProjectState.SUBMITTED, FilingStep.REVISE): "submitted",
+    (ProjectState.SENT_BACK, FilingStep.REVISE): "submitted",
+    (ProjectState.SUBMITTED, FilingStep.ATTACH): None,
+    (ProjectState.SENT_BACK, FilingStep.ATTACH): None,
+    (ProjectState.SUBMITTED, FilingStep.FILE): "filed",
+    (ProjectState.SUBMITTED, FilingStep.SEND_BACK): "sent_back",
+    (ProjectState.FILED, FilingStep.SEND_BACK_FILED): "sent_back",
+}
+
+#: Each step as a verb: Chinese, English.
+_STEP_VERBS = {
+    FilingStep.REVISE: ("修改项目", "be revised"),
+    FilingStep.ATTACH: ("添加附件", "take attachments"),
+    FilingStep.FILE: ("备案", "be filed"),
+    FilingStep.SEND_BACK: ("退回", "be sent back"),
+    FilingStep.SEND_BACK_FILED: ("退回", "be sent back"),
+}
+
+
+def send_back_step(state: ProjectState) -> FilingStep:
+    """Sending back is one button: of a submitted project, or of a filed one not yet announced."""
+    return FilingStep.SEND_BACK_FILED if state is ProjectState.FILED else FilingStep.SEND_BACK
+
+
+def require_filing_step(state: ProjectState, step: FilingStep) -> str | None:
+    """The filing the project gets by `step` in `state`; RuleError saying why when refused."""
+    if (state, step) in FILING_STEPS:
+        return FILING_STEPS[(state, step)]
+    zh, en = _STEP_VERBS[step]
+    if state is ProjectState.FILED and step is FilingStep.FILE:
+        raise RuleError("项目已备案", "The project is already filed")
+    if state is ProjectState.FILED:
+        raise RuleError(
+            f"项目已备案，交易文件已固定，不能再{zh}（如需修改，请区公管办先退回业主）",
+            f"The project is filed and its documents are fixed: it can no longer {en} "
+            "(the office may send it back first)",
+        )
+    if state is ProjectState.SENT_BACK:
+        raise RuleError(
+            f"项目已退回业主，等待业主修改后重新提交，不能{zh}",
+            f"The project was sent back to its owner: it cannot {en} until revised",
+        )
+    if state is ProjectState.SUBMITTED:
+        raise RuleError(f"项目尚未备案，不能{zh}", f"The project is not filed: it cannot {en}")
+    raise RuleError(
+        f"项目已发布交易公告，不能再{zh}",
+        f"The project's trading notice is published: it can no longer {en}",
+    )
 
 
 def responses_open(close_at: datetime | None, now: datetime) -> bool:

@@ -180,6 +180,21 @@ def _check_no_line_break(text: str, zh: str, en: str, field: str) -> None:
         )
 
 
+def hidden_character(text: str, *, allowed: str = "") -> str | None:
+    """The first line break or invisible or unassigned character of `text` (control, format —
+    zero-width and bidi marks —, surrogate, private-use) not in `allowed`, or None. Other domains'
+    text that ends up in a draw record uses it, so that both refuse the same characters."""
+    return next(
+        (
+            ch
+            for ch in text
+            if ch not in allowed
+            and (ch in _LINE_BREAKS or unicodedata.category(ch) in _HIDDEN_CATEGORIES)
+        ),
+        None,
+    )
+
+
 def _check_visible(text: str, zh: str, en: str, field: str) -> None:
     _check_no_line_break(text, zh, en, field)
     for ch in text:

@@ -3,6 +3,7 @@ its meeting on 12-03, and every member's response on 11-30 (the pool of tests.po
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -48,11 +49,12 @@ def announced(phase: Phase, owner, **overrides):
     the weekend not counting), meeting 12-03 09:30, rates 3.00% and 8.50%."""
     clock.set_now(at(2026, 11, 26, 9, 0))
     project = services.submit_project(project_input(**overrides), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))
     t = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "区公共资源交易中心二楼", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     return project, t
@@ -91,3 +93,10 @@ def trading_counts() -> tuple:
     db.session.expire_all()
     models = (Project, Trading, TradingResponse, Refusal, Notice, Draw, AuditEntry, SmsMessage)
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
+
+
+def reviewed_on(browser, page: str) -> str:
+    """The project's fingerprint a staff page carries in its filing, send-back or announce form."""
+    match = re.search(r'name="reviewed"[^>]*value="([0-9a-f]{64})"', browser.html(page))
+    assert match, f"no reviewed fingerprint on {page}"
+    return match.group(1)

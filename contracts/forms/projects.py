@@ -17,6 +17,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from contracts import rules
+
+#: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS).
+LIMITS = rules.TEXT_LIMITS
+
 
 def _amount(value):
     """Amounts as people type them: thousands separators (also full-width) and spaces dropped;
@@ -37,19 +42,21 @@ class ProjectForm(FlaskForm):
     name = StringField(
         _l("项目名称"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写项目名称")), Length(max=200)],
+        validators=[DataRequired(_l("请填写项目名称")), Length(max=LIMITS["name"])],
     )
     owner_name = StringField(
         _l("业主（建设单位）"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写业主")), Length(max=200)],
+        validators=[DataRequired(_l("请填写业主")), Length(max=LIMITS["owner_name"])],
     )
     town = StringField(
         _l("街道/镇"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写街道/镇")), Length(max=100)],
+        validators=[DataRequired(_l("请填写街道/镇")), Length(max=LIMITS["town"])],
     )
-    village = StringField(_l("村（社区）"), filters=[_strip], validators=[Length(max=100)])
+    village = StringField(
+        _l("村（社区）"), filters=[_strip], validators=[Length(max=LIMITS["village"])]
+    )
     category_code = SelectField(_l("工程类别"), validators=[InputRequired(_l("请选择工程类别"))])
     kind = SelectField(
         _l("合同类型"),
@@ -87,16 +94,18 @@ class ProjectForm(FlaskForm):
             NumberRange(1, 3650, _l("工期应为1至3650日历天")),
         ],
     )
-    scope = TextAreaField(_l("工程内容"), filters=[_strip], validators=[Length(max=20_000)])
+    scope = TextAreaField(
+        _l("工程内容"), filters=[_strip], validators=[Length(max=LIMITS["scope"])]
+    )
     contact_person = StringField(
         _l("联系人"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写联系人")), Length(max=100)],
+        validators=[DataRequired(_l("请填写联系人")), Length(max=LIMITS["contact_person"])],
     )
     contact_phone = StringField(
         _l("联系电话"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写联系电话")), Length(max=40)],
+        validators=[DataRequired(_l("请填写联系电话")), Length(max=LIMITS["contact_phone"])],
     )
 
     def set_categories(self, categories) -> ProjectForm:
@@ -112,10 +121,14 @@ class AttachmentForm(FlaskForm):
 
 
 class SendBackForm(FlaskForm):
+    """Sending back a submitted project, or a filed one not yet announced; `reviewed` is the
+    project's fingerprint as the page showed it (contracts.services.fingerprint)."""
+
     reasons = TextAreaField(
         _l("退回理由（业主可见）"),
         validators=[DataRequired(_l("请填写退回理由")), Length(max=5000)],
     )
+    reviewed = HiddenField()
 
 
 class ContractForm(FlaskForm):
@@ -142,5 +155,8 @@ class RefusalForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A button that only carries the CSRF token (file)."""
+class FileForm(FlaskForm):
+    """The filing button: the CSRF token and the fingerprint of the project as shown; the service
+    refuses a project changed since (contracts.services.file_project)."""
+
+    reviewed = HiddenField()

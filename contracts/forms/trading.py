@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -19,8 +18,7 @@ from contracts import rules
 from lottery import rules as draw_rules
 from lottery.forms import EntropyForm, HiddenList
 
-#: More options than this make neither a readable notice nor a meaningful draw.
-MAX_RATE_OPTIONS = 100
+MAX_RATE_OPTIONS = rules.MAX_RATE_OPTIONS
 MEETING_FORMAT = "%Y-%m-%dT%H:%M"
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -33,14 +31,6 @@ def _text(e: rules.RuleError | draw_rules.RuleError) -> str:
 def parse_rate_list(text: str | None) -> list[str]:
     """ "3.00, 3.50, 4.00" or one per line (a trailing % is allowed) → the items as typed."""
     return [item.removesuffix("%") for item in _SEPARATORS.split(text or "") if item]
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        number = Decimal((value or "").strip().removesuffix("%"))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 class AnnounceForm(FlaskForm):
@@ -97,46 +87,28 @@ class AnnounceForm(FlaskForm):
         self.rate_options = options
         return ok
 
-    def _checked(self, items: list[str], field) -> list[str] | None:
-        if len(items) > MAX_RATE_OPTIONS:
-            field.errors.append(_l("下浮率选项最多%(n)d个", n=MAX_RATE_OPTIONS))
-            return None
-        try:
-            return rules.check_rates(items)
-        except rules.RuleError as e:
-            field.errors.append(_text(e))
-            return None
+    def _error(self, e: rules.RuleError, default) -> None:
+        """A rule's refusal on the field it names (else on `default`)."""
+        field = getattr(self, e.field, None) if e.field else None
+        (field if field is not None else default).errors.append(_text(e))
 
     def _listed(self) -> list[str] | None:
-        return self._checked(parse_rate_list(self.rates.data), self.rates)
+        try:
+            return rules.check_rates(parse_rate_list(self.rates.data))
+        except rules.RuleError as e:
+            self._error(e, self.rates)
+            return None
 
     def _ranged(self) -> list[str] | None:
         fields = (self.rate_min, self.rate_max, self.rate_step)
         if any(not (f.data or "").strip() for f in fields):
             self.rate_min.errors.append(_l("请同时填写最小下浮率、最大下浮率和步长"))
             return None
-        ends = []
-        for f in (self.rate_min, self.rate_max):
-            checked = self._checked([(f.data or "").strip().removesuffix("%")], f)
-            if checked is None:
-                return None
-            ends.append(Decimal(checked[0]))
-        step = _decimal(self.rate_step.data)
-        if step is None or step <= 0 or step != step.quantize(rules.FEN):
-            self.rate_step.errors.append(_l("步长须为大于0、最多两位小数的数"))
-            return None
-        if ends[1] < ends[0]:
-            self.rate_max.errors.append(_l("最大下浮率不能小于最小下浮率"))
-            return None
-        if (ends[1] - ends[0]) / step + 1 > MAX_RATE_OPTIONS:
-            self.rate_step.errors.append(_l("下浮率选项最多%(n)d个", n=MAX_RATE_OPTIONS))
-            return None
         try:
-            generated = draw_rules.rate_options(ends[0], ends[1], step)
-        except draw_rules.RuleError as e:
-            self.rate_step.errors.append(_text(e))
+            return rules.rate_range(*((f.data or "").strip().removesuffix("%") for f in fields))
+        except rules.RuleError as e:
+            self._error(e, self.rates)
             return None
-        return self._checked(generated, self.rates)
 
 
 class ConfirmAnnounceForm(FlaskForm):
@@ -146,6 +118,8 @@ class ConfirmAnnounceForm(FlaskForm):
     meeting_place = HiddenField(validators=[DataRequired(), Length(max=200)])
     publicity_days = HiddenField(validators=[DataRequired()])
     rates = HiddenList()
+    #: The project's fingerprint on the review page (contracts.services.fingerprint).
+    reviewed = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) and len(self.rates.data or []) <= MAX_RATE_OPTIONS

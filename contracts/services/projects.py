@@ -14,7 +14,7 @@ from app.audit import Action
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
 from contractors.models import PoolCategory
-from contracts import rules
+from contracts import queries, rules
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
 from contracts.models import Project, ProjectAttachment
 from notices.markup import md_text
@@ -30,6 +30,8 @@ from ._common import (
 )
 
 ENTRY_ROLES = ("owner", "staff", "admin")
+#: Ten years: a small work takes weeks or months (the form says so too).
+MAX_DURATION_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -112,46 +114,23 @@ def _next_code(year: int) -> str:
     return f"{prefix}{count + 1:04d}"
 
 
-#: Column lengths of the free-text facts (contracts.models.Project): longer input is refused here,
-#: with a message, rather than by the database.
-_TEXTS = (
-    ("name", "项目名称", 200, True),
-    ("owner_name", "业主", 200, True),
-    ("town", "街道/镇", 100, True),
-    ("village", "村（社区）", 100, False),
-    ("contact_person", "联系人", 100, True),
-    ("contact_phone", "联系电话", 40, True),
-    ("scope", "工程内容", 20_000, False),
-)
-
-
 @dataclass(frozen=True)
 class _Checked:
-    """A ProjectInput that passed every check: its category and amounts in fen."""
+    """A ProjectInput that passed every check: its texts stripped, its category, amounts in fen."""
 
+    texts: dict[str, str]
     category: PoolCategory
     estimate: Decimal
     control: Decimal
     part: Decimal
 
 
-def _check_input(data: ProjectInput, actor) -> _Checked:
-    """The checks of entering and revising a project, in one place: role, required facts, the
-    amounts (to the fen) and the scope (DESIGN.md B.1; out of scope → OutOfScope with the reason)."""
-    if role_of(actor) not in ENTRY_ROLES:
-        raise TradingForbidden(
-            "只有业主或区公管办工作人员可以录入项目", "Only an owner or staff may enter a project"
-        )
-    for field, zh, limit, required in _TEXTS:
-        value = str(getattr(data, field) or "").strip()
-        if required and not value:
-            raise TradingError(f"请填写{zh}", f"Enter the {field.replace('_', ' ')}", field=field)
-        if len(value) > limit:
-            raise TradingError(
-                f"{zh}不能超过{limit}个字",
-                f"The {field.replace('_', ' ')} may have at most {limit} characters",
-                field=field,
-            )
+def _check_facts(data: ProjectInput) -> _Checked:
+    """The rules of a project's facts, in one place, for entering, revising, filing and
+    announcing it: its texts (contracts.rules.PROJECT_TEXTS), the amounts (to the fen, bounded,
+    the control price within the estimate, the non-competitive part below it) and the scope
+    (DESIGN.md B.1; out of scope → OutOfScope with the statutory reason)."""
+    texts = checked(rules.check_project_texts, vars(data))
     if data.funding not in rules.FUNDING:
         raise TradingError(
             "资金来源须为国有或村集体", "Funding must be state or collective", field="funding"
@@ -168,11 +147,11 @@ def _check_input(data: ProjectInput, actor) -> _Checked:
     if (
         not isinstance(data.duration_days, int)
         or isinstance(data.duration_days, bool)
-        or data.duration_days <= 0
+        or not 0 < data.duration_days <= MAX_DURATION_DAYS
     ):
         raise TradingError(
-            "工期必须为正整数天",
-            "The duration must be a positive number of days",
+            f"工期必须为1至{MAX_DURATION_DAYS}日历天",
+            f"The duration must be 1 to {MAX_DURATION_DAYS} calendar days",
             field="duration_days",
         )
     estimate = checked(rules.check_amount, data.estimate, "estimate", "估算价")
@@ -184,29 +163,88 @@ def _check_input(data: ProjectInput, actor) -> _Checked:
         "不可竞争费用",
         allow_zero=True,
     )
-    checked(rules.check_prices, control, part)
     thresholds, minimum = _thresholds()
     try:
         rules.check_scope(data.kind, estimate, thresholds, minimum)
     except rules.RuleError as e:
         raise OutOfScope(e.message, e.message_en, field=e.field) from None
-    return _Checked(category, estimate, control, part)
+    checked(rules.check_prices, estimate, control, part, thresholds[data.kind])
+    return _Checked(texts, category, estimate, control, part)
+
+
+def _check_input(data: ProjectInput, actor) -> _Checked:
+    """Entering and revising: the actor's role, then the facts."""
+    if role_of(actor) not in ENTRY_ROLES:
+        raise TradingForbidden(
+            "只有业主或区公管办工作人员可以录入项目", "Only an owner or staff may enter a project"
+        )
+    return _check_facts(data)
+
+
+def _input_of(p: Project) -> ProjectInput:
+    return ProjectInput(
+        name=p.name,
+        owner_name=p.owner_name,
+        town=p.town,
+        village=p.village,
+        category_code=p.category_code,
+        funding=p.funding,
+        estimate=p.estimate,
+        control_price=p.control_price,
+        duration_days=p.duration_days,
+        contact_person=p.contact_person,
+        contact_phone=p.contact_phone,
+        kind=p.kind,
+        non_competitive_part=p.non_competitive_part,
+        scope=p.scope,
+    )
+
+
+def check_stored(p: Project, step: tuple[str, str]) -> None:
+    """The stored facts still pass the rules of entry (a project entered before a rule existed
+    is refused here, with the fact to correct, rather than by the trading notice)."""
+    try:
+        _check_facts(_input_of(p))
+    except TradingError as e:
+        raise TradingError(
+            f"项目信息不符合要求，不能{step[0]}：{e.message}。请退回业主修改。",
+            f"The project's facts break a rule, it cannot {step[1]}: {e.message_en}. "
+            "Send it back to the owner to correct it.",
+            field=e.field,
+        ) from None
+
+
+def fingerprint(p: Project) -> str:
+    """What a staff member sees of the project now (contracts.rules.project_fingerprint): the
+    pages carry it with filing, sending back and announcing, which refuse if it changed."""
+    attachments = db.session.execute(
+        select(ProjectAttachment.id, ProjectAttachment.sha256).where(
+            ProjectAttachment.project_id == p.id
+        )
+    )
+    facts = {name: getattr(p, name) for name in rules.REVIEWED_FIELDS}
+    return rules.project_fingerprint(facts, [tuple(row) for row in attachments])
+
+
+def require_reviewed(p: Project, reviewed: object, step: tuple[str, str]) -> None:
+    """Under the row lock: the project is still the one the staff member reviewed."""
+    checked(rules.require_reviewed, reviewed, fingerprint(p), step)
+
+
+def _step(p: Project, step: rules.FilingStep) -> str | None:
+    """The filing `step` leaves, if the project's state allows it (contracts.rules.FILING_STEPS)."""
+    return checked(rules.require_filing_step, queries.state_of(p), step)
 
 
 def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
     """Write the checked facts onto the project and regenerate its trading documents."""
-    p.name = data.name.strip()
-    p.owner_name = data.owner_name.strip()
-    p.town = data.town.strip()
-    p.village = (data.village or "").strip()
+    for name, value in ok.texts.items():
+        setattr(p, name, value)
     p.category_code = ok.category.code
     p.kind = data.kind
     p.funding = data.funding
     p.estimate, p.control_price, p.non_competitive_part = ok.estimate, ok.control, ok.part
     p.duration_days = data.duration_days
-    p.scope = (data.scope or "").strip()
-    p.contact_person = data.contact_person.strip()
-    p.contact_phone = data.contact_phone.strip()
     p.documents = model_documents(p, ok.category.name)
 
 
@@ -236,21 +274,20 @@ def _may_edit(p: Project, actor) -> bool:
     return role_of(actor) == "owner" and p.owner_user_id == getattr(actor, "id", None)
 
 
-def _unfiled(code: str, actor, zh: str, en: str) -> Project:
-    """The project, locked, if the actor may change it and it is not filed yet: once filed (备案)
-    its facts and documents are fixed — they are what the trading notice publishes."""
+def _editable(code: str, actor, step: rules.FilingStep) -> tuple[Project, str | None]:
+    """The project, locked, if the actor may change it and its state allows `step`: once filed
+    (备案) its facts and documents are fixed — they are what the trading notice publishes."""
     p = get_project(code, lock=True)
     if not _may_edit(p, actor):
+        zh, en = {
+            rules.FilingStep.REVISE: ("修改项目", "revise it"),
+            rules.FilingStep.ATTACH: ("添加附件", "attach files to it"),
+        }[step]
         raise TradingForbidden(
             f"只有该项目的业主或区公管办工作人员可以{zh}",
             f"Only the project's owner or staff may {en}",
         )
-    if p.filing == "filed":
-        raise TradingError(
-            f"项目已备案，交易文件已固定，不能再{zh}",
-            f"The project is filed and its documents are fixed: it can no longer {en}",
-        )
-    return p
+    return p, _step(p, step)
 
 
 @transaction
@@ -258,11 +295,11 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     """The owner (its own project) or staff revise a project not yet filed — typically one sent
     back — with the same checks as entering it; it goes back to staff as submitted. The reasons
     it was sent back for stay in the audit entry's `before`."""
-    p = _unfiled(code, actor, "修改项目", "be revised")
+    p, filing = _editable(code, actor, rules.FilingStep.REVISE)
     ok = _check_input(data, actor)
     before = _snapshot(p)
     _fill(p, data, ok)
-    p.filing, p.sent_back_reasons = "submitted", ""
+    p.filing, p.sent_back_reasons = filing, ""
     audit.record(
         Action.PROJECT_REVISED, "project", p.code, actor=actor, before=before, after=_snapshot(p)
     )
@@ -275,7 +312,7 @@ def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> Proj
     is stored under a generated key and removed again if the transaction does not commit."""
     stored = None
     try:
-        p = _unfiled(code, actor, "添加附件", "take attachments")
+        p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
         name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
         if not name:
             raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
@@ -316,22 +353,18 @@ def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> Proj
         raise
 
 
-def _pending(code: str) -> Project:
-    p = get_project(code, lock=True)
-    if p.filing == "filed":
-        raise TradingError("项目已备案", "The project is already filed")
-    if p.filing == "sent_back":
-        raise TradingError("项目已退回业主", "The project was sent back to its owner")
-    return p
-
-
 @transaction
-def file_project(code: str, *, actor) -> Project:
-    """Staff file (备案) a submitted project: it may then be announced."""
+def file_project(code: str, *, reviewed: str, actor) -> Project:
+    """Staff file (备案) a submitted project: it may then be announced. `reviewed` is the
+    fingerprint of the project as the staff member's page showed it: a project revised since is
+    refused (under the row lock), never filed at facts nobody reviewed."""
     require_staff(actor, "备案项目", "file a project")
-    p = _pending(code)
+    p = get_project(code, lock=True)
+    filing = _step(p, rules.FilingStep.FILE)
+    require_reviewed(p, reviewed, ("备案", "file it"))
+    check_stored(p, ("备案", "be filed"))
     before = _snapshot(p)
-    p.filing, p.filed_at, p.filed_by_id = "filed", now(), actor.id
+    p.filing, p.filed_at, p.filed_by_id = filing, now(), actor.id
     audit.record(
         Action.PROJECT_FILED, "project", p.code, actor=actor, before=before, after=_snapshot(p)
     )
@@ -339,14 +372,19 @@ def file_project(code: str, *, actor) -> Project:
 
 
 @transaction
-def send_back(code: str, reasons: str, *, actor) -> Project:
-    """Staff send a submitted project back to its owner with reasons."""
+def send_back(code: str, reasons: str, *, reviewed: str, actor) -> Project:
+    """Staff send a project back to its owner with reasons: a submitted one, or a filed one whose
+    trading notice is not published yet (its filing ends; the owner revises it and it is filed
+    again). `reviewed` as for filing."""
     require_staff(actor, "退回项目", "send a project back")
     if not (reasons or "").strip():
         raise TradingError("请填写退回理由", "Give the reasons", field="reasons")
-    p = _pending(code)
+    p = get_project(code, lock=True)
+    filing = _step(p, rules.send_back_step(queries.state_of(p)))
+    require_reviewed(p, reviewed, ("退回", "send it back"))
     before = _snapshot(p)
-    p.filing, p.sent_back_reasons = "sent_back", reasons.strip()
+    p.filing, p.sent_back_reasons = filing, reasons.strip()
+    p.filed_at = p.filed_by_id = None
     audit.record(
         Action.PROJECT_SENT_BACK, "project", p.code, actor=actor, before=before, after=_snapshot(p)
     )

@@ -31,6 +31,7 @@ from ._common import (
     require_staff,
     transaction,
 )
+from .projects import check_stored, require_reviewed
 
 #: The unified form's commitment (统一表式), confirmed by each respondent.
 COMMITMENT_TEXT = (
@@ -85,9 +86,11 @@ def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str
 
 
 @transaction
-def announce(code: str, data: TradingInput, *, actor) -> Trading:
+def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     """Publish the trading notice of a filed project, committing both draws and queuing the SMS
-    to every active member of its category — all in one transaction."""
+    to every active member of its category — all in one transaction. `reviewed` is the project's
+    fingerprint as the review page showed it (its facts make the price table): a project sent
+    back and filed again since is refused, as filing refuses a revised one."""
     require_staff(actor, "发布交易公告", "publish a trading notice")
     p = get_project(code, lock=True)
     if p.filing != "filed":
@@ -98,6 +101,8 @@ def announce(code: str, data: TradingInput, *, actor) -> Trading:
             "该项目已有交易公告；只有流标后才能重新发布",
             "The project already has a trading notice; only a failed trading may be re-announced",
         )
+    # The same text and amount rules as entering it: what was filed is never refused here.
+    check_stored(p, ("发布交易公告", "be announced"))
     rates = checked(rules.check_rates, data.rates)
     if not (data.meeting_place or "").strip():
         raise TradingError("请填写定标会议地点", "Enter the meeting place", field="meeting_place")
@@ -117,6 +122,7 @@ def announce(code: str, data: TradingInput, *, actor) -> Trading:
             "The award meeting must be after the notice's publicity ends",
             field="meeting_at",
         )
+    require_reviewed(p, reviewed, ("发布交易公告", "publish the notice"))
     round_ = 1 if previous is None else previous.round + 1
     t_code = p.code if round_ == 1 else f"{p.code}-{round_}"
     subject = draws.Subject(SUBJECT_TYPE, t_code, p.name)

@@ -32,8 +32,8 @@ from contractors import queries as pool_queries
 from contracts import progress, queries, rules, services
 from contracts.forms.projects import (
     AttachmentForm,
-    ConfirmForm,
     ContractForm,
+    FileForm,
     ProjectForm,
     RefusalForm,
     SendBackForm,
@@ -178,8 +178,9 @@ def detail_context(p, **forms) -> dict:
     t = row.trading
     drawn = t is not None and t.outcome == "drawn"
     ends = row.signing_ends_at
+    staff = request.blueprint != bp.name
     return {
-        "staff": request.blueprint != bp.name,
+        "staff": staff,
         "project": p,
         "row": row,
         "trading": t,
@@ -204,8 +205,19 @@ def detail_context(p, **forms) -> dict:
         "contract_form": forms.get("contract_form") or contract_form(row, formdata=None),
         "refusal_form": forms.get("refusal_form") or refusal_form(t, formdata=None),
         "holder": queries.award_holder(t),
-        "send_back_form": forms.get("send_back_form") or SendBackForm(formdata=None),
-        "confirm_form": ConfirmForm(formdata=None),
+        **(_filing_forms(p, forms) if staff else {}),
+    }
+
+
+def _filing_forms(p, forms) -> dict:
+    """Staff's filing and send-back buttons, each carrying the fingerprint of the project as this
+    page shows it: if the owner changes anything meanwhile, the service refuses the button."""
+    reviewed = services.fingerprint(p)
+    send_back_form = forms.get("send_back_form") or SendBackForm(formdata=None)
+    send_back_form.reviewed.data = reviewed
+    return {
+        "send_back_form": send_back_form,
+        "file_form": FileForm(formdata=None, data={"reviewed": reviewed}),
     }
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.auth.guards import roles_required
 from app.errors import DomainError
 from contracts import progress, rules, services
-from contracts.forms.projects import ConfirmForm, SendBackForm
+from contracts.forms.projects import FileForm, SendBackForm
 from contracts.views.owner import (
     enter_project,
     error_onto,
@@ -79,10 +79,11 @@ def edit(code: str):
 @roles_required(*STAFF)
 def file(code: str):
     p = project_or_404(code)
-    if not ConfirmForm().validate_on_submit():
+    form = FileForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        services.file_project(p.code, actor=current_user)
+        services.file_project(p.code, reviewed=form.reviewed.data or "", actor=current_user)
     except DomainError as e:
         error_onto(None, e)
     else:
@@ -97,7 +98,12 @@ def send_back(code: str):
     form = SendBackForm()
     if form.validate_on_submit():
         try:
-            services.send_back(p.code, form.reasons.data or "", actor=current_user)
+            services.send_back(
+                p.code,
+                form.reasons.data or "",
+                reviewed=form.reviewed.data or "",
+                actor=current_user,
+            )
         except DomainError as e:
             error_onto(form, e)
         else:

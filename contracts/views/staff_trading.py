@@ -252,6 +252,9 @@ def announce(code: str):
             "meeting_place": form.meeting_place.data.strip(),
             "publicity_days": str(days),
             "rates": rates,
+            # What this page shows of the project (its price table): publishing refuses a
+            # project changed since (sent back, revised and filed again).
+            "reviewed": services.fingerprint(p),
         },
     )
     return _render(
@@ -285,6 +288,7 @@ def announce_confirm(code: str):
         t = services.announce(
             code,
             services.TradingInput(meeting_at, form.meeting_place.data, rates, days),
+            reviewed=form.reviewed.data or "",
             actor=current_user,
         )
     except DomainError as e:

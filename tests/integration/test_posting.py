@@ -189,7 +189,7 @@ def test_a_project_without_a_trading_notice_has_nothing_to_post(app):
     phase = _pool()
     clock.set_now(at(2026, 11, 26, 9, 0))
     project = services.submit_project(_input(), actor=make_user("owner"))
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     before = _state()
     with pytest.raises(DomainError, match="尚未发布交易公告"):
         record_posting(

@@ -67,7 +67,12 @@ def _state(app) -> tuple:
 
 def _sent_back(owner, staff) -> Project:
     p = services.submit_project(_input(), actor=owner)
-    return services.send_back(p.code, "控制价未附预算书；工程内容请写明路面宽度。", actor=staff)
+    return services.send_back(
+        p.code,
+        "控制价未附预算书；工程内容请写明路面宽度。",
+        reviewed=services.fingerprint(p),
+        actor=staff,
+    )
 
 
 def _last_entry() -> AuditEntry:
@@ -94,7 +99,7 @@ def test_the_owner_revises_a_sent_back_project_and_it_goes_back_to_staff(app):
     assert entry.before["sent_back_reasons"].startswith("控制价未附预算书")
     assert entry.before["control_price"] == "1234567.89"
     assert entry.after["filing"] == "submitted" and entry.after["control_price"] == "1200000.00"
-    services.file_project(p.code, actor=staff)
+    services.file_project(p.code, reviewed=services.fingerprint(p), actor=staff)
 
 
 def test_staff_may_revise_a_project_still_waiting_for_filing(app):
@@ -153,7 +158,7 @@ def test_a_project_entered_by_staff_is_revised_by_staff_only(app):
 def test_a_filed_project_can_no_longer_be_revised(app):
     owner, staff = make_user("owner"), make_user("staff")
     p = services.submit_project(_input(), actor=owner)
-    services.file_project(p.code, actor=staff)
+    services.file_project(p.code, reviewed=services.fingerprint(p), actor=staff)
     for actor in (owner, staff):
         before = _state(app)
         with pytest.raises(TradingError, match="已备案"):
@@ -210,7 +215,7 @@ def test_a_bad_attachment_is_refused_and_leaves_no_file(app):
 def test_after_filing_the_documents_are_fixed_and_no_file_is_attached(app):
     owner, staff = make_user("owner"), make_user("staff")
     p = services.submit_project(_input(), actor=owner)
-    services.file_project(p.code, actor=staff)
+    services.file_project(p.code, reviewed=services.fingerprint(p), actor=staff)
     for actor in (owner, staff):
         before = _state(app)
         with pytest.raises(TradingError, match="已备案，交易文件已固定"):

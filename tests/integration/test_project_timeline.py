@@ -54,11 +54,12 @@ def _input(**overrides) -> services.ProjectInput:
 def _announced(phase: Phase, owner, meeting=(2026, 12, 3, 9, 30), **overrides):
     clock.set_now(at(2026, 11, 26, 9, 0))
     project = services.submit_project(_input(**overrides), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))  # Friday: the weekend does not count
     t = services.announce(
         project.code,
         services.TradingInput(at(*meeting), "区公共资源交易中心二楼", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     return project, t
@@ -152,6 +153,7 @@ def test_a_failed_round_and_the_next_one_each_have_their_steps():
     services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 9, 9, 30), "二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     page = _page(project.code)
@@ -251,7 +253,7 @@ def test_the_public_list_shows_filed_projects_only_and_filters_by_state():
     open_, _t = _announced(phase, owner, meeting=(2026, 12, 9, 9, 30), name="某村路灯工程")
     clock.set_now(at(2026, 12, 1, 9, 0))
     filed = services.submit_project(_input(name="某村河道清淤工程"), actor=owner)
-    services.file_project(filed.code, actor=phase.staff)
+    services.file_project(filed.code, reviewed=services.fingerprint(filed), actor=phase.staff)
     services.submit_project(_input(name="尚未备案的工程"), actor=owner)
     clock.set_now(at(2026, 12, 3, 9, 30))
     services.hold_meeting(drawn.code, ["1"], actor=phase.staff)

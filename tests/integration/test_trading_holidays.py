@@ -89,7 +89,7 @@ def _filed(phase: Phase, owner, submitted: tuple, filed: tuple, **overrides) -> 
     clock.set_now(at(*submitted))
     project = services.submit_project(_input(**overrides), actor=owner)
     clock.set_now(at(*filed))
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     return project
 
 
@@ -122,12 +122,14 @@ def test_a_notice_published_the_day_before_national_day_runs_to_the_make_up_satu
         services.announce(
             project.code,
             services.TradingInput(at(2026, 10, 10, 23, 59), PLACE, ["3.00", "5.00"]),
+            reviewed=services.fingerprint(project),
             actor=phase.staff,
         )
     assert _counts() == before
     t = services.announce(
         project.code,
         services.TradingInput(at(2026, 10, 12, 9, 30), PLACE, ["3.00", "4.00", "5.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     notice = db.session.get(Notice, t.notice_id)
@@ -193,6 +195,7 @@ def test_a_notice_published_before_the_spring_festival_counts_the_make_up_saturd
     t = services.announce(
         project.code,
         services.TradingInput(at(2026, 2, 26, 9, 30), PLACE, ["3.00", "3.50", "4.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     assert t.responses_close_at == at(2026, 2, 26, 0, 0)
@@ -255,7 +258,7 @@ def test_the_response_deadline_follows_the_2026_arrangement(app, published, ends
     owner = make_user("owner")
     clock.set_now(at(*published) - timedelta(days=2))
     project = services.submit_project(_input(), actor=owner)
-    services.file_project(project.code, actor=staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=staff)
     clock.set_now(at(*published))
     close = at(*ends, 0, 0)
     before = _counts()
@@ -263,10 +266,16 @@ def test_the_response_deadline_follows_the_2026_arrangement(app, published, ends
         services.announce(
             project.code,
             services.TradingInput(close - timedelta(seconds=1), PLACE, ["3.00"]),
+            reviewed=services.fingerprint(project),
             actor=staff,
         )
     assert _counts() == before
-    t = services.announce(project.code, services.TradingInput(close, PLACE, ["3.00"]), actor=staff)
+    t = services.announce(
+        project.code,
+        services.TradingInput(close, PLACE, ["3.00"]),
+        reviewed=services.fingerprint(project),
+        actor=staff,
+    )
     assert t.responses_close_at == close
     clock.set_now(close - timedelta(seconds=1))
     assert queries.state_of(project) is ProjectState.ANNOUNCED

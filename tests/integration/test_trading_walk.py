@@ -117,6 +117,7 @@ def test_fewer_than_three_respondents_fail_the_trading_and_it_may_be_announced_a
     t2 = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 9, 9, 30), "区公共资源交易中心二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     assert t2.round == 2 and t2.award_draw_id == f"{project.code}-2-award"
@@ -142,7 +143,7 @@ def test_every_bad_input_is_refused_with_nothing_changed(app):
         services.submit_project(_input(estimate="5000000"), actor=owner)
 
     project = services.submit_project(_input(), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))
     for rates in (["3.00", "3.00"], ["0"], ["100"], ["-2"]):
         before = _counts()
@@ -150,6 +151,7 @@ def test_every_bad_input_is_refused_with_nothing_changed(app):
             services.announce(
                 project.code,
                 services.TradingInput(at(2026, 12, 3, 9, 30), "二楼", rates),
+                reviewed=services.fingerprint(project),
                 actor=phase.staff,
             )
         assert _counts() == before
@@ -158,12 +160,14 @@ def test_every_bad_input_is_refused_with_nothing_changed(app):
         services.announce(
             project.code,
             services.TradingInput(at(2026, 12, 2, 9, 30), "二楼", ["3.00"]),
+            reviewed=services.fingerprint(project),
             actor=phase.staff,
         )
     assert _counts() == before
     services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "二楼", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     text = services.commitment_text(project.code)
@@ -249,6 +253,7 @@ def test_when_every_ranked_company_refuses_the_trading_fails_and_may_be_announce
     t2 = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 10, 9, 30), "区公共资源交易中心二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     assert t2.round == 2

@@ -23,6 +23,7 @@ from contracts.models import Contract, Project, ProjectAttachment, Refusal, Trad
 from lottery import services as draws
 from tests.factories import PDF, signed_in, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
+from tests.trading_factories import reviewed_on
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
@@ -164,7 +165,11 @@ def test_staff_send_a_project_back_and_the_owner_revises_it_before_it_is_filed(a
     p = enter(owner)
     page = f"/staff/projects/{p.code}"
     reasons = "控制价未附预算书；工程内容请写明路面宽度。"
-    response = staff.submit(f"{page}/send-back", {"reasons": reasons}, form_page=page)
+    response = staff.submit(
+        f"{page}/send-back",
+        {"reasons": reasons, "reviewed": reviewed_on(staff, page)},
+        form_page=page,
+    )
     assert response.status_code == 302
     assert the_project().filing == "sent_back"
     # Staff's list of open projects no longer holds it; the recently closed does.
@@ -188,7 +193,7 @@ def test_staff_send_a_project_back_and_the_owner_revises_it_before_it_is_filed(a
 
     history = staff.html(page)
     assert "退回业主：" + reasons in history and "修改项目" in history
-    response = staff.submit(f"{page}/file", form_page=page)
+    response = staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
     assert response.status_code == 302 and the_project().filing == "filed"
     assert "发布交易公告" in staff.html("/staff/projects/")
 
@@ -273,7 +278,10 @@ def test_attachments_are_accepted_by_content_until_the_project_is_filed(app, now
     assert "只接受PDF或图片" in owner.html(page)
     assert (stored(), files(app)) == (before, before_files)
 
-    staff.submit(f"/staff/projects/{p.code}/file", form_page=f"/staff/projects/{p.code}")
+    staff_page = f"/staff/projects/{p.code}"
+    staff.submit(
+        f"{staff_page}/file", {"reviewed": reviewed_on(staff, staff_page)}, form_page=staff_page
+    )
     html = owner.html(page)
     assert 'enctype="multipart/form-data"' not in html  # no upload form once filed
     response = owner.submit(
@@ -305,7 +313,7 @@ def _project(owner, staff, **overrides) -> Project:
     values.pop("non_competitive_part")
     p = services.submit_project(services.ProjectInput(**values), actor=owner)
     if staff is not None:
-        services.file_project(p.code, actor=staff)
+        services.file_project(p.code, reviewed=services.fingerprint(p), actor=staff)
     return p
 
 
@@ -323,6 +331,7 @@ def _drawn(phase: Phase, owner, *names: str) -> list[Trading]:
             services.TradingInput(
                 at(2026, 12, 3, 9, 30), "区公共资源交易中心二楼", ["3.00", "8.50"]
             ),
+            reviewed=services.fingerprint(p),
             actor=phase.staff,
         )
     clock.set_now(at(2026, 11, 30, 9, 0))
@@ -352,6 +361,7 @@ def test_staff_see_every_open_project_with_its_next_step_and_deadline_most_urgen
     services.announce(
         announced_p.code,
         services.TradingInput(at(2026, 12, 11, 9, 30), "二楼", ["3.00"]),
+        reviewed=services.fingerprint(announced_p),
         actor=phase.staff,
     )
     clock.set_now(at(2026, 12, 8, 9, 0))
@@ -385,6 +395,7 @@ def test_a_meeting_not_held_on_time_is_shown_late_first(app):
     services.announce(
         p.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "二楼", ["3.00"]),
+        reviewed=services.fingerprint(p),
         actor=phase.staff,
     )
     clock.set_now(at(2026, 12, 3, 10, 0))

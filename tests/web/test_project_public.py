@@ -56,11 +56,12 @@ def _submitted(phase, owner, **overrides):
 
 def _announced(phase, owner, meeting=(2026, 12, 3, 9, 30), **overrides):
     project = _submitted(phase, owner, **overrides)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))  # Friday
     t = services.announce(
         project.code,
         services.TradingInput(at(*meeting), "区公共资源交易中心二楼", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     return project, t
@@ -90,7 +91,12 @@ def test_the_list_shows_filed_projects_with_state_and_prices_and_filters_by_stat
     _respond(drawn, members)
     hidden = _submitted(phase, owner, name="尚未备案的工程")
     sent_back = _submitted(phase, owner, name="被退回的工程")
-    services.send_back(sent_back.code, "缺少工程量清单", actor=phase.staff)
+    services.send_back(
+        sent_back.code,
+        "缺少工程量清单",
+        reviewed=services.fingerprint(sent_back),
+        actor=phase.staff,
+    )
     clock.set_now(at(2026, 12, 3, 9, 30))
     services.hold_meeting(drawn.code, ["1"], actor=phase.staff)
     price = f"{db.session.get(type(t), t.id).contract_price:,.2f}"
@@ -111,7 +117,12 @@ def test_a_project_not_filed_is_not_public(client, world):
     phase, owner, _members = world
     submitted = _submitted(phase, owner)
     sent_back = _submitted(phase, owner, name="被退回的工程")
-    services.send_back(sent_back.code, "缺少工程量清单", actor=phase.staff)
+    services.send_back(
+        sent_back.code,
+        "缺少工程量清单",
+        reviewed=services.fingerprint(sent_back),
+        actor=phase.staff,
+    )
     for code in (submitted.code, sent_back.code, "PRJ-2026-9999", "x" * 500, "%00"):
         assert client.get(f"/projects/{code}").status_code == 404, code
         assert client.get(f"/projects/{code}/attachments/1").status_code == 404, code
@@ -213,6 +224,7 @@ def test_a_draws_record_links_to_its_project_even_for_a_second_round(client, wor
     t2 = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 9, 9, 30), "二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     assert f'href="/projects/{project.code}"' in client.html(f"/draws/{t.award_draw_id}")
@@ -233,7 +245,7 @@ def test_attachments_download_with_the_sandbox_and_only_under_their_own_filed_pr
     att = add_attachment(project.code, PDF, "工程量清单.pdf", actor=owner)
     other = services.submit_project(_input(name="另一个工程"), actor=owner)
     assert client.get(f"/projects/{project.code}/attachments/{att.id}").status_code == 404
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
 
     html = client.html(f"/projects/{project.code}")
     assert "工程量清单.pdf" in html
@@ -241,7 +253,7 @@ def test_attachments_download_with_the_sandbox_and_only_under_their_own_filed_pr
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response.headers["Content-Disposition"].startswith("attachment")
-    services.file_project(other.code, actor=phase.staff)
+    services.file_project(other.code, reviewed=services.fingerprint(other), actor=phase.staff)
     assert client.get(f"/projects/{other.code}/attachments/{att.id}").status_code == 404
     assert client.get(f"/projects/{project.code}/attachments/2147483647").status_code == 404
 

@@ -52,11 +52,12 @@ def _announced(phase, owner, category="JZ", name="甬江街道某村道路硬化
         ),
         actor=owner,
     )
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))
     services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "区公共资源交易中心二楼", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     clock.set_now(at(2026, 11, 30, 9, 0))
@@ -283,7 +284,7 @@ def test_a_filed_project_without_a_trading_notice_cannot_be_responded_to_yet(app
         ),
         actor=owner,
     )
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     b = _browser(app, only_jz)
     page = f"/contractor/projects/{project.code}/respond"
     assert "该项目尚未发布交易公告，暂不能响应。" in b.html(page)

@@ -78,7 +78,7 @@ def fresh_trading(code: str) -> Trading | None:
 def _filed(phase, owner) -> Project:
     clock.set_now(at(2026, 11, 26, 9, 0))
     project = services.submit_project(_input(), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     clock.set_now(at(2026, 11, 27, 10, 0))  # Friday: the publicity runs to 12-02 24:00
     return project
 
@@ -190,7 +190,7 @@ def test_the_review_then_the_confirmation_publish_the_notice_and_queue_the_sms(a
     r = staff.post(
         f"/staff/projects/{project.code}/announce/confirm",
         [
-            *((k, hidden(review, k)[0]) for k in MEETING),
+            *((k, hidden(review, k)[0]) for k in (*MEETING, "reviewed")),
             ("rates", "3.00"),
             ("rates", "8.50"),
         ],
@@ -505,6 +505,7 @@ def test_the_bulletin_pdf_is_public_once_announced(app):
     services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "二楼开标室", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     response = Browser(app).get(f"/projects/{project.code}/bulletin.pdf")
@@ -537,6 +538,7 @@ def test_the_trading_actions_offer_the_steps_the_state_allows(app):
     t = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), "二楼开标室", ["3.00"]),
+        reviewed=services.fingerprint(project),
         actor=phase.staff,
     )
     page, html = _render(app, staff, "contracts/staff/_trading_actions.html", project, t)
