@@ -19,7 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from contracts import rules
 
-#: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS).
+#: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS): the browser
+#: stops typing there, and the service's refusal names the field and the count.
 LIMITS = rules.TEXT_LIMITS
 
 
@@ -42,20 +43,23 @@ class ProjectForm(FlaskForm):
     name = StringField(
         _l("项目名称"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写项目名称")), Length(max=LIMITS["name"])],
+        validators=[DataRequired(_l("请填写项目名称"))],
+        render_kw={"maxlength": LIMITS["name"]},
     )
     owner_name = StringField(
         _l("业主（建设单位）"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写业主")), Length(max=LIMITS["owner_name"])],
+        validators=[DataRequired(_l("请填写业主"))],
+        render_kw={"maxlength": LIMITS["owner_name"]},
     )
     town = StringField(
         _l("街道/镇"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写街道/镇")), Length(max=LIMITS["town"])],
+        validators=[DataRequired(_l("请填写街道/镇"))],
+        render_kw={"maxlength": LIMITS["town"]},
     )
     village = StringField(
-        _l("村（社区）"), filters=[_strip], validators=[Length(max=LIMITS["village"])]
+        _l("村（社区）"), filters=[_strip], render_kw={"maxlength": LIMITS["village"]}
     )
     category_code = SelectField(_l("工程类别"), validators=[InputRequired(_l("请选择工程类别"))])
     kind = SelectField(
@@ -95,17 +99,19 @@ class ProjectForm(FlaskForm):
         ],
     )
     scope = TextAreaField(
-        _l("工程内容"), filters=[_strip], validators=[Length(max=LIMITS["scope"])]
+        _l("工程内容"), filters=[_strip], render_kw={"maxlength": LIMITS["scope"]}
     )
     contact_person = StringField(
         _l("联系人"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写联系人")), Length(max=LIMITS["contact_person"])],
+        validators=[DataRequired(_l("请填写联系人"))],
+        render_kw={"maxlength": LIMITS["contact_person"]},
     )
     contact_phone = StringField(
         _l("联系电话"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写联系电话")), Length(max=LIMITS["contact_phone"])],
+        validators=[DataRequired(_l("请填写联系电话"))],
+        render_kw={"maxlength": LIMITS["contact_phone"]},
     )
 
     def set_categories(self, categories) -> ProjectForm:

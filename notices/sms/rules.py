@@ -30,8 +30,10 @@ PERMANENT_CODES = {
 RATE_LIMITED_CODE = 20429
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# ASCII boundaries, not \b: Chinese characters are word characters, so "详见evil.com的" has no \b.
 _URL = re.compile(
-    r"(https?://|www\.|\b[a-z0-9-]+\.(com|cn|net|org|gov|edu|io|top|xyz)\b)", re.IGNORECASE
+    r"(https?://|www\.|(?<![a-z0-9-])[a-z0-9-]+\.(com|cn|net|org|gov|edu|io|top|xyz)(?![a-z0-9]))",
+    re.IGNORECASE,
 )
 _SIGNATURE = re.compile(r"^【[^【】]{2,12}】")
 

@@ -171,3 +171,288 @@ def test_late_steps_come_first_then_what_is_due_soonest():
 def test_every_state_has_a_label_in_both_languages():
     assert set(rules.STATE_LABELS) == set(S)
     assert all(zh and en for zh, en in rules.STATE_LABELS.values())
+
+
+# ---- parsing amounts and rates (issue 10, finding 14) ------------------------------------------
+
+HUGE = "99999999999999999999999999999.001"
+NOT_NUMBERS = [
+    HUGE,
+    "1e30",
+    "1E+2",
+    "NaN",
+    "nan",
+    "sNaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "-0.00",
+    "+5",
+    "1_000",
+    "١٢٣",  # Arabic-Indic digits, which Decimal() would read as 123
+    "１２３",  # full-width digits
+    "0x10",
+    "1,000",
+    "",
+    " ",
+    "\x00",
+    "1\x00",
+    "9" * 40,
+]
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS)
+def test_an_amount_that_is_no_plain_number_is_a_rule_error_on_its_field(text):
+    with pytest.raises(rules.RuleError) as caught:
+        rules.check_amount(text, "control_price", "控制价")
+    assert caught.value.field == "control_price" and caught.value.message.startswith("控制价")
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS)
+def test_a_rate_or_step_that_is_no_plain_number_is_a_rule_error_on_its_field(text):
+    with pytest.raises(rules.RuleError) as caught:
+        rules.check_rates(["3.00", text])
+    assert caught.value.field == "rates"
+    with pytest.raises(rules.RuleError) as caught:
+        rules.rate_range("3", "5", text)
+    assert caught.value.field == "rate_step"
+    with pytest.raises(rules.RuleError) as caught:
+        rules.rate_range(text, "5", "0.5")
+    assert caught.value.field == "rate_min"
+
+
+@pytest.mark.parametrize(
+    "value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("-0"), Decimal("1e30"), Decimal("-1")]
+)
+def test_a_decimal_given_by_code_is_checked_as_text_is(value):
+    with pytest.raises(rules.RuleError):
+        rules.check_amount(value, "estimate", "估算价")
+
+
+def test_amounts_have_a_ceiling_that_numeric_14_2_holds():
+    assert rules.check_amount("999999999999.99", "estimate", "估算价") == Decimal("999999999999.99")
+    with pytest.raises(rules.RuleError, match="必须小于"):
+        rules.check_amount("1000000000000", "estimate", "估算价")
+    assert rules.check_amount("1.", "estimate", "估算价") == Decimal("1.00")
+    assert rules.check_amount("0.5", "part", "不可竞争费用", allow_zero=True) == Decimal("0.50")
+    assert rules.check_amount("0", "part", "不可竞争费用", allow_zero=True) == Decimal("0.00")
+
+
+_ANY_TEXT = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789.eE+-_ ,%NaInfity\x00١２"),
+    st.from_regex(r"[0-9]{1,40}(\.[0-9]{0,40})?", fullmatch=True),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.integers().map(str),
+)
+
+
+@given(_ANY_TEXT)
+def test_any_text_is_an_amount_or_a_rule_error(text):
+    try:
+        amount = rules.check_amount(text, "estimate", "估算价", allow_zero=True)
+    except rules.RuleError as e:
+        assert e.field == "estimate" and e.message and e.message_en
+    else:
+        assert 0 <= amount < rules.AMOUNT_LIMIT and amount == amount.quantize(rules.FEN)
+
+
+@given(_ANY_TEXT, _ANY_TEXT, _ANY_TEXT)
+def test_any_text_is_a_rate_list_or_a_rule_error(low, high, step):
+    for attempt in (
+        lambda: rules.check_rates([low, high, step]),
+        lambda: rules.rate_range(low, high, step),
+    ):
+        try:
+            options = attempt()
+        except rules.RuleError as e:
+            assert e.field in ("rates", "rate_min", "rate_max", "rate_step") and e.message_en
+        else:
+            assert 0 < len(options) <= rules.MAX_RATE_OPTIONS
+            assert all(0 < Decimal(r) < 100 for r in options)
+
+
+def test_a_range_too_fine_is_refused_before_any_option_is_built(monkeypatch):
+    def never(*args):
+        raise AssertionError("the options were built")
+
+    monkeypatch.setattr(rules.draw_rules, "rate_options", never)
+    for low, high, step in (
+        ("0.01", "99.99", "0.01"),
+        ("1", "99", "0.5"),
+        ("0.01", "99", "0.0001"),
+    ):
+        with pytest.raises(rules.RuleError) as caught:
+            rules.rate_range(low, high, step)
+        assert caught.value.field == "rate_step"
+    with pytest.raises(rules.RuleError, match="最多100个"):
+        rules.check_rates([f"{n / 100:.2f}" for n in range(1, 102)])
+
+
+def test_a_range_lists_both_ends():
+    assert rules.rate_range("3", "4.00%".removesuffix("%"), "0.5") == ["3.00", "3.50", "4.00"]
+
+
+# ---- the project's amounts (finding 5) ----------------------------------------------------------
+
+LIMIT = THRESHOLDS["construction"]
+
+
+def test_a_control_price_above_the_estimate_is_refused_on_its_field():
+    with pytest.raises(rules.RuleError) as caught:
+        rules.check_prices(Decimal("3999999"), Decimal("999999999999.99"), Decimal("0"), LIMIT)
+    assert (
+        caught.value.field == "control_price" and "不能高于单项合同估算价" in caught.value.message
+    )
+
+
+@given(
+    estimate=st.integers(min_value=1, max_value=10**14),
+    control=st.integers(min_value=1, max_value=10**14),
+    part=st.integers(min_value=0, max_value=10**14),
+)
+def test_prices_pass_exactly_when_part_below_control_within_estimate_below_threshold(
+    estimate, control, part
+):
+    e, c, p = (Decimal(x) / 100 for x in (estimate, control, part))
+    ok = p < c <= e and c < LIMIT
+    try:
+        rules.check_prices(e, c, p, LIMIT)
+    except rules.RuleError as err:
+        assert not ok
+        assert err.field == ("non_competitive_part" if c <= e and c < LIMIT else "control_price")
+    else:
+        assert ok
+
+
+# ---- the project's texts (finding 7) ------------------------------------------------------------
+
+GOOD_TEXTS = {
+    "name": "甬江街道某村道路硬化工程",
+    "owner_name": "甬江街道某村股份经济合作社",
+    "town": "甬江街道",
+    "village": "",
+    "contact_person": "王五",
+    "contact_phone": "0574-87654321",
+    "scope": "道路硬化约1.2公里。\r\n路面宽4.5米。\t",
+}
+
+BAD_NAMES = {
+    "200 characters": "工" * 200,
+    "101 characters": "工" * 101,
+    "a web address": "道路工程 https://evil.example/x",
+    "a bare domain": "详见evil.com的道路工程",
+    "www": "www.example.org道路工程",
+    "a zero-width space": "道路\u200b硬化工程",
+    "a zero-width joiner": "道路\u200d硬化工程",
+    "a BOM": "\ufeff道路硬化工程",
+    "a bidi override": "道路\u202e程工化硬",
+    "a bidi isolate": "道路\u2066硬化\u2069工程",
+    "a NUL": "道路\x00硬化工程",
+    "a control character": "道路\x1b[31m硬化工程",
+    "a line break": "道路硬化\n工程",
+    "a line separator": "道路硬化\u2028工程",
+    "a private-use character": "道路\ue000硬化工程",
+    "blank": "   ",
+}
+
+
+@pytest.mark.parametrize("name", BAD_NAMES.values(), ids=BAD_NAMES.keys())
+def test_a_bad_name_is_refused_on_the_name_field(name):
+    with pytest.raises(rules.RuleError) as caught:
+        rules.check_project_texts({**GOOD_TEXTS, "name": name})
+    assert caught.value.field == "name" and caught.value.message.startswith(("项目名称", "请填写"))
+
+
+@pytest.mark.parametrize("field", [t.field for t in rules.PROJECT_TEXTS])
+def test_every_text_refuses_nul_zero_width_and_bidi_characters_and_its_overlong_form(field):
+    cap = rules.TEXT_LIMITS[field]
+    for bad in ("王\x00五", "王\u200b五", "王\u202e五", "王" * (cap + 1)):
+        with pytest.raises(rules.RuleError) as caught:
+            rules.check_project_texts({**GOOD_TEXTS, field: bad})
+        assert caught.value.field == field
+
+
+def test_good_texts_pass_stripped_and_the_scope_keeps_its_lines():
+    texts = rules.check_project_texts({**GOOD_TEXTS, "name": "  甬江街道某村道路硬化工程 "})
+    assert texts["name"] == "甬江街道某村道路硬化工程"
+    assert texts["scope"] == "道路硬化约1.2公里。\r\n路面宽4.5米。"
+
+
+def test_a_name_that_passes_fits_the_notice_title_and_the_draw_purpose():
+    """What entry accepts, announce accepts: the title "{name}交易公告" (200 characters at most)
+    and the draws' purpose "{name}（{code}）确定承包单位" with its visible-text rule."""
+    from lottery import rules as draw_rules
+
+    name = "工" * rules.TEXT_LIMITS["name"]
+    rules.check_project_texts({**GOOD_TEXTS, "name": name})
+    assert len(f"{name}交易公告") <= 200
+    draw_rules.check_purpose(f"{name}（PRJ-2026-0001-99）确定承包单位")
+
+
+# ---- the fingerprint of what was reviewed (finding 4) ------------------------------------------
+
+FACTS = {
+    **GOOD_TEXTS,
+    "category_code": "JZ",
+    "kind": "construction",
+    "funding": "collective",
+    "estimate": Decimal("1300000.00"),
+    "control_price": Decimal("480000.00"),
+    "non_competitive_part": Decimal("0.00"),
+    "duration_days": 60,
+    "documents": "# 交易文件",
+    "filing": "submitted",
+}
+
+
+def test_the_fingerprint_changes_with_any_reviewed_fact_or_attachment():
+    base = rules.project_fingerprint(FACTS, [(1, "a" * 64)])
+    assert base == rules.project_fingerprint(dict(FACTS), [(1, "a" * 64)])
+    # The same amount however it was read back (SQLite and PostgreSQL give other exponents).
+    assert base == rules.project_fingerprint(
+        {**FACTS, "estimate": Decimal("1300000")}, [(1, "a" * 64)]
+    )
+    for field in rules.REVIEWED_FIELDS:
+        changed = {**FACTS, field: "3900000.00" if field == "control_price" else "x"}
+        assert rules.project_fingerprint(changed, [(1, "a" * 64)]) != base, field
+    assert rules.project_fingerprint(FACTS, []) != base
+    assert rules.project_fingerprint(FACTS, [(1, "b" * 64)]) != base
+    assert rules.project_fingerprint(FACTS, [(1, "a" * 64), (2, "c" * 64)]) != base
+
+
+def test_a_step_on_another_version_is_refused():
+    current = rules.project_fingerprint(FACTS, [])
+    rules.require_reviewed(current, current, ("备案", "file it"))
+    for stale in ("", None, "0" * 64):
+        with pytest.raises(rules.RuleError, match="项目已被修改，请重新审阅后再备案"):
+            rules.require_reviewed(stale, current, ("备案", "file it"))
+
+
+# ---- the filing steps (finding 7) ---------------------------------------------------------------
+
+F = rules.FilingStep
+
+
+def test_a_filed_project_not_yet_announced_may_be_sent_back():
+    assert rules.send_back_step(S.FILED) is F.SEND_BACK_FILED
+    assert rules.require_filing_step(S.FILED, F.SEND_BACK_FILED) == "sent_back"
+    assert rules.require_filing_step(S.SUBMITTED, F.SEND_BACK) == "sent_back"
+    assert rules.require_filing_step(S.SENT_BACK, F.REVISE) == "submitted"
+
+
+@pytest.mark.parametrize("state", [S.ANNOUNCED, S.AWAITING_MEETING, S.FAILED, S.DRAWN, S.SIGNED])
+def test_once_announced_no_filing_step_applies(state):
+    for step in F:
+        with pytest.raises(rules.RuleError, match="已发布交易公告"):
+            rules.require_filing_step(state, step)
+    with pytest.raises(rules.RuleError):
+        rules.require_filing_step(state, rules.send_back_step(state))
+
+
+def test_a_filed_project_is_neither_revised_nor_filed_again():
+    for step in (F.REVISE, F.ATTACH):
+        with pytest.raises(rules.RuleError, match="已备案，交易文件已固定"):
+            rules.require_filing_step(S.FILED, step)
+    with pytest.raises(rules.RuleError, match="项目已备案"):
+        rules.require_filing_step(S.FILED, F.FILE)
