@@ -46,6 +46,8 @@ AMOUNT_LIMIT = Decimal("1e12")
 #: A number is typed as plain digits with a decimal point: no sign, exponent, NaN or Infinity,
 #: no digits of other scripts, no "_" (all of which Python's Decimal would otherwise accept).
 _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: The same with thousands separators, as amounts are often written ("1,234,567.89").
+_GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 #: Longer text is no number a person means (10^12 with two decimals has 16 characters).
 MAX_NUMBER_CHARS = 32
 #: More options than this make neither a readable notice nor a meaningful draw.
@@ -60,23 +62,45 @@ def _shown(value: object) -> str:
 
 
 def parse_decimal(
-    value: object, field: str, label: str, *, below: Decimal, places: int = 2
+    value: object,
+    field: str,
+    label: str,
+    *,
+    below: Decimal,
+    places: int = 2,
+    grouped: bool = False,
 ) -> Decimal:
     """THE parse of every amount and rate: a Decimal, or its text as plain digits, that is not
     negative, has at most `places` decimals and is below `below`; returned quantized to `places`.
     Anything else — NaN, Infinity, -0, exponents, 10^30, arbitrary text — is a RuleError on
-    `field`, never a decimal.InvalidOperation (quantize raises it past 28 digits)."""
+    `field`, never a decimal.InvalidOperation (quantize raises it past 28 digits). `grouped`
+    admits thousands separators (amounts, "1,234,567.89"; never rates, which lists separate)."""
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int | str) and not isinstance(value, bool):
         text = str(value).strip()
-        if len(text) > MAX_NUMBER_CHARS or not _PLAIN_NUMBER.fullmatch(text):
+        if not (_PLAIN_NUMBER.fullmatch(text) or (grouped and _GROUPED_NUMBER.fullmatch(text))):
             raise RuleError(
                 f"{label}不是有效的数字：{_shown(value)}",
                 f"{label} is not a number: {_shown(value)}",
                 field=field,
             )
-        number = Decimal(text)
+        digits = text.replace(",", "")
+        # Bounded before Decimal sees it: a plain number of any length is still a number a
+        # person typed, and gets the message for its size or its decimals.
+        if len(digits.split(".")[0].lstrip("0")) > len(f"{below:f}"):
+            raise RuleError(
+                f"{label}必须小于{below:,f}：{_shown(value)}",
+                f"{label} must be below {below:,f}: {_shown(value)}",
+                field=field,
+            )
+        if len(digits) > MAX_NUMBER_CHARS:
+            raise RuleError(
+                f"{label}最多保留{places}位小数：{_shown(value)}",
+                f"{label} may have at most {places} decimals: {_shown(value)}",
+                field=field,
+            )
+        number = Decimal(digits)
     else:
         raise RuleError(f"{label}不是有效的数字", f"{label} is not a number", field=field)
     if not number.is_finite() or number.is_signed():
@@ -107,7 +131,7 @@ def parse_decimal(
 def check_amount(value: object, field: str, label: str, *, allow_zero: bool = False) -> Decimal:
     """A sum of money in yuan: at most two decimals (fen), positive (or zero where allowed),
     below AMOUNT_LIMIT so that Numeric(14, 2) holds it."""
-    amount = parse_decimal(value, field, label, below=AMOUNT_LIMIT)
+    amount = parse_decimal(value, field, label, below=AMOUNT_LIMIT, grouped=True)
     if amount == 0 and not allow_zero:
         raise RuleError(f"{label}必须大于零", f"{label} must be positive", field=field)
     return amount

@@ -109,7 +109,7 @@ def _walk(payload: str, category: PoolCategory) -> None:
     owner = make_user("owner")
     clock.set_now(at(2026, 11, 26, 9, 0))
     project = services.submit_project(project_input(), actor=owner)
-    services.file_project(project.code, actor=phase.staff)
+    services.file_project(project.code, reviewed=services.fingerprint(project), actor=phase.staff)
     p = db.session.get(Project, project.id)
     p.name, p.owner_name = f"项目{sms_safe}", f"洪塘街道{payload}"
     p.town, p.village = f"镇{payload}", f"村{payload}"
@@ -119,6 +119,7 @@ def _walk(payload: str, category: PoolCategory) -> None:
     services.announce(  # trading_notice
         project.code,
         services.TradingInput(at(2026, 12, 3, 9, 30), f"二楼{payload}", ["3.00", "8.50"]),
+        reviewed=services.fingerprint(p),
         actor=phase.staff,
     )
     respond_all(project, active_members("JZ", date(2026, 11, 27)))

@@ -92,7 +92,9 @@ def test_the_owner_revises_a_sent_back_project_and_it_goes_back_to_staff(app):
     )
     assert revised.filing == "submitted" and revised.sent_back_reasons == ""
     assert str(revised.control_price) == "1200000.00"
-    assert "路面宽4.5米" in revised.documents and "1200000.00" in revised.documents
+    # The documents are Markdown with the owner's text escaped (notices.markup.md_text).
+    documents = revised.documents.replace("\\", "")
+    assert "路面宽4.5米" in documents and "1200000.00" in documents
     entry = _last_entry()
     assert entry.action == Action.PROJECT_REVISED and entry.subject_id == p.code
     # The reasons it was sent back for are kept in the audit entry.

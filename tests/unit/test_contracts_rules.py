@@ -201,7 +201,16 @@ NOT_NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize("text", NOT_NUMBERS)
+def test_an_amount_may_be_written_with_thousands_separators_and_a_rate_may_not():
+    assert rules.check_amount("1,234,567.89", "control_price", "控制价") == Decimal("1234567.89")
+    for bad in ("1,23", "1234,567", ",123", "1,234,56"):
+        with pytest.raises(rules.RuleError):
+            rules.check_amount(bad, "control_price", "控制价")
+    with pytest.raises(rules.RuleError):
+        rules.check_rates(["3.00", "1,000"])
+
+
+@pytest.mark.parametrize("text", [t for t in NOT_NUMBERS if t != "1,000"])
 def test_an_amount_that_is_no_plain_number_is_a_rule_error_on_its_field(text):
     with pytest.raises(rules.RuleError) as caught:
         rules.check_amount(text, "control_price", "控制价")
