@@ -5,19 +5,37 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 
+from app.urls import public_base_url
 from config import BASE_DIR, Config, check_sms, get_config
 
 LOCALE_COOKIE = "lang"
 
 
+class SmallworksFlask(Flask):
+    """Flask whose absolute URLs are on the public address, never on the request's Host.
+
+    `url_for(..., _external=True)` — in views, the API and templates alike — would otherwise
+    follow the Host header a client sends (`Host: evil.example` → links to it, and into any
+    cache that stores the answer). PUBLIC_BASE_URL is the origin the platform is served from;
+    relative URLs are unchanged.
+    """
+
+    def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
+        if not (_external or values.get("_scheme")) or not has_request_context():
+            return super().url_for(endpoint, _external=_external, **values)
+        values.pop("_scheme", None)  # the public address says http or https
+        return public_base_url() + super().url_for(endpoint, _external=False, **values)
+
+
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     if config is None or isinstance(config, str):
         config = get_config(config)
-    app = Flask(
+    app = SmallworksFlask(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "app" / "static"),
@@ -36,9 +54,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     _trust_proxies(app)
     _init_extensions(app)
+    from app import inputs
+
+    inputs.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_security_headers(app)
+    _register_cache_policy(app)
     _register_template_helpers(app)
 
     from app.cli import register_cli
@@ -158,6 +180,7 @@ def _wants_json() -> bool:
 
 def _register_errors(app: Flask) -> None:
     from flask import jsonify
+    from flask_babel import gettext as _
     from flask_wtf.csrf import CSRFError
 
     from app.extensions import db
@@ -165,13 +188,17 @@ def _register_errors(app: Flask) -> None:
     def page(code: int, error=None):
         if _wants_json():
             return jsonify({"error": code}), code
-        return render_template(f"errors/{code}.html", error=error), code
+        # Only an explanation of ours, already translated: the libraries' descriptions
+        # ("The CSRF token is missing.", "10 per 1 minute") are English and meant for developers.
+        detail = getattr(error, "detail", None)
+        return render_template(f"errors/{code}.html", error=error, detail=detail), code
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: page(code, e))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
+        e.detail = _("页面已过期或表单无效，请返回刷新后重试。")
         return page(400, e)
 
     @app.errorhandler(500)
@@ -195,6 +222,51 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if request.path.startswith("/api/"):
             response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        return response
+
+
+#: Seconds a shared cache may keep a public page or API answer seen by an anonymous visitor.
+PUBLIC_MAX_AGE = 60
+
+
+def _deliberately_public(response) -> bool:
+    """The view said its content is the same for everyone (e.g. a drawn draw's minutes, served
+    with an ETag): `public` with a lifetime. send_file's defaults (`no-cache`, or `public,
+    max-age=0`) say nothing of the kind and are not taken as such."""
+    cc = response.cache_control
+    return bool(cc.public) and (cc.max_age or 0) > 0
+
+
+def _register_cache_policy(app: Flask) -> None:
+    """One Cache-Control rule for every response (issue 10, finding 19).
+
+    - Anything that may be personal — a signed-in visitor's page, any POST, any answer that sets
+      or changes a cookie — is `private, no-store`, so no proxy keeps it and the browser's back
+      button does not show it after logout; unless the view declared its content public.
+    - An anonymous GET of a public page or of the API that succeeded may be kept a short while
+      by shared caches (`public, max-age=60`); a Cache-Control the view set itself is kept.
+    - Any other anonymous answer (redirects, errors) is not stored.
+    Pages that depend on the session or the language cookie carry `Vary: Cookie` (Flask adds it
+    whenever the session is read), so a cache never gives one visitor another's page.
+    """
+    from flask import session
+    from flask_login import current_user
+
+    @app.after_request
+    def cache_control(response):
+        personal = (
+            request.method not in ("GET", "HEAD")
+            or current_user.is_authenticated
+            or session.modified
+            or "Set-Cookie" in response.headers
+        )
+        if personal:
+            if not _deliberately_public(response):
+                response.headers["Cache-Control"] = "private, no-store"
+        elif "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = (
+                f"public, max-age={PUBLIC_MAX_AGE}" if response.status_code == 200 else "no-store"
+            )
         return response
 
 
@@ -225,6 +297,7 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "site_name": app.config["SITE_NAME"],
             "office_name": app.config["OFFICE_NAME"],
+            "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
             "now": clock.now(),
         }

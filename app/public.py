@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from app import LOCALE_COOKIE
-from app.urls import clamp_page, safe_next
+from app.urls import page_arg, safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -23,7 +23,7 @@ def search():
     from notices import queries
 
     q = request.args.get("q", "").strip()[:100]
-    page = clamp_page(request.args.get("page", 1, type=int))
+    page = page_arg()
     results = queries.search(q, page) if q else None
     return render_template("public/search.html", q=q, results=results)
 

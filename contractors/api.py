@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from app.api import paginated
+from app.urls import page_arg
 from contractors import queries
 
 bp = Blueprint("pool_api", __name__, url_prefix="/api/v1/pool")
@@ -27,7 +28,7 @@ def serialize(m: queries.Member) -> dict:
 @bp.route("")
 def list_members():
     category = (request.args.get("category") or "").strip() or None
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return paginated(
         queries.pool_page(category, page, PER_PAGE),
         serialize,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort
 
 from app.api import paginated, time_iso
+from app.urls import page_arg
 from contracts import queries, rules
 from contracts.models import Project
 
@@ -45,7 +46,7 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
 
 @bp.route("")
 def list_projects():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return paginated(
         queries.public_projects_page(page, PER_PAGE),
         lambda row: serialize(row.project, row.state),

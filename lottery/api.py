@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, abort, request
 
 from app.api import paginated, time_iso
+from app.urls import page_arg
 from lottery import queries, rules
 from lottery.errors import DrawNotFound
 from lottery.models import Draw
@@ -24,7 +25,7 @@ def serialize(d: Draw) -> dict:
 @bp.route("")
 def list_draws():
     status = queries.parse_status(request.args.get("status"))
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return paginated(
         queries.page(status, page, PER_PAGE), serialize, "draws_api.list_draws", status=status
     )

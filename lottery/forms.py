@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, Field, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import FlaskForm
 from lottery import rules
 
 

@@ -26,6 +26,7 @@ from app import clock
 from app.api import time_iso
 from app.auth.guards import roles_required
 from app.pdf import cjk_fonts
+from app.urls import page_arg
 from lottery import documents, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
@@ -106,7 +107,7 @@ def _get_or_404(draw_id: str):
 
 def _public_url(endpoint: str, **values) -> str:
     """An absolute URL on the public address, for printed documents (DESIGN.md: PUBLIC_BASE_URL)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)  # on PUBLIC_BASE_URL (SmallworksFlask)
 
 
 def _ranking_rows(d) -> list[dict]:
@@ -145,7 +146,7 @@ def _proposed(d) -> tuple[services.CandidateList | None, str | None]:
 @bp.route("/")
 def index():
     status = queries.parse_status(request.args.get("status"))
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "lottery/index.html",
         pagination=queries.page(status, page, PER_PAGE),

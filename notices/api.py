@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from app.api import paginated, time_iso
-from app.urls import clamp_page
+from app.urls import page_arg
 from notices import queries
 from notices.errors import NoticeNotFound
 from notices.models import Notice
@@ -44,7 +44,7 @@ def serialize(n: Notice) -> dict:
 @bp.route("")
 def list_notices():
     types = queries.parse_types(request.args.get("type"))
-    page = clamp_page(request.args.get("page", 1, type=int))
+    page = page_arg()
     return paginated(
         queries.published_page(types, page, 50),
         serialize,

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.auth.guards import roles_required
 from app.storage import send_stored
-from app.urls import clamp_page
+from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import markup, queries, rules, services
 from notices.errors import NoticeError, NoticeNotFound
@@ -60,7 +60,7 @@ def _get_or_404(fn, *args):
 @bp.route("/")
 def index():
     types = queries.parse_types(request.args.get("type"))
-    page = clamp_page(request.args.get("page", 1, type=int))
+    page = page_arg()
     pagination = queries.published_page(types, page, current_app.config["NOTICES_PER_PAGE"])
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
     return render_template(
@@ -123,7 +123,7 @@ def _error_onto(form, e: NoticeError) -> None:
 @staff_bp.route("/")
 @roles_required(*STAFF)
 def staff_index():
-    page = clamp_page(request.args.get("page", 1, type=int))
+    page = page_arg()
     return render_template(
         "notices/staff_index.html",
         pagination=queries.staff_list(page),
@@ -139,7 +139,7 @@ def new():
     _prepare(form)
     if request.method == "GET":
         form.issuing_body.data = current_app.config["OFFICE_NAME"]
-        corrects = request.args.get("corrects", type=int)
+        corrects = request.args.get("corrects", type=record_id)
         if corrects:
             form.type.data = "correction"
             form.corrects_id.data = corrects

@@ -1,9 +1,10 @@
 """Login and password-change forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.forms import FlaskForm
 
 
 class LoginForm(FlaskForm):

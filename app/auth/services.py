@@ -28,6 +28,8 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("smallworks-no-such-user")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
+#: A bound on the work one login costs; a passphrase this long is still welcome.
+MAX_PASSWORD_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ def _check_password_strength(password: str) -> None:
         raise AccountError(
             f"密码至少需要{MIN_PASSWORD_LENGTH}个字符",
             f"The password needs at least {MIN_PASSWORD_LENGTH} characters",
+            field="password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            f"密码不能超过{MAX_PASSWORD_LENGTH}个字符",
+            f"The password may have at most {MAX_PASSWORD_LENGTH} characters",
             field="password",
         )
 

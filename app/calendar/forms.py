@@ -1,9 +1,10 @@
 """The form staff use to enter a year's holiday arrangement (checked, then confirmed)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import FlaskForm
 
 
 class YearArrangementForm(FlaskForm):

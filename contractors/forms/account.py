@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     PasswordField,
@@ -32,7 +30,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.services import MIN_PASSWORD_LENGTH, USERNAME_RE
+from app.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_RE
+from app.forms import FlaskForm, Form
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.rules import DOCUMENT_KINDS
 
@@ -167,9 +166,12 @@ class SignUpForm(CompanyFields):
         validators=[
             DataRequired(_l("请填写密码")),
             Length(
-                MIN_PASSWORD_LENGTH,
-                200,
-                _l("密码至少需要%(n)d个字符", n=MIN_PASSWORD_LENGTH),
+                min=MIN_PASSWORD_LENGTH,
+                message=_l("密码至少需要%(n)d个字符", n=MIN_PASSWORD_LENGTH),
+            ),
+            Length(
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("密码不能超过%(n)d个字符", n=MAX_PASSWORD_LENGTH),
             ),
         ],
     )

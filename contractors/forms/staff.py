@@ -4,7 +4,6 @@ objection answers, the meeting's entropy and the buttons that only carry a CSRF 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms import FlaskForm
 from contractors import rules
 from lottery import rules as draw_rules
 from lottery.forms import HiddenList

@@ -22,7 +22,7 @@ from app.auth.services import NewUser
 from app.errors import DomainError
 from app.extensions import limiter
 from app.storage import send_stored
-from app.urls import MAX_ID
+from app.urls import record_id
 from contractors import queries, rules, services
 from contractors.errors import PoolForbidden, PoolNotFound
 from contractors.forms.account import (
@@ -347,7 +347,7 @@ def withdraw(application_id: int):
 @roles_required(*CONTRACTOR)
 def objection():
     form = ObjectionForm()
-    back = request.form.get("call_id", type=int)
+    back = request.form.get("call_id", type=record_id)
     target = url_for("pool.call", call_id=back) if back else url_for(".home")
     if _own_company() is None:
         return _need_company()
@@ -357,10 +357,8 @@ def objection():
                 flash(e, "error")
         return redirect(target)
     try:
-        entry_id = int(form.entry_id.data)
+        entry_id = record_id(form.entry_id.data)
     except (TypeError, ValueError):
-        abort(404)
-    if not 0 < entry_id <= MAX_ID:
         abort(404)
     try:
         services.file_objection(entry_id, form.text.data, actor=current_user)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.guards import roles_required
 from app.errors import DomainError, Forbidden, NotFound
+from app.urls import record_id
 from app.workdays import TZ
 from contractors import queries, rules, services
 from contractors.errors import PoolNotFound
@@ -468,7 +469,7 @@ def review(call_id: int):
 @bp.route("/entries/<int:entry_id>/decision", methods=["POST"])
 @roles_required(*PANEL)
 def decide(entry_id: int):
-    call = _call_or_404(request.form.get("call_id", type=int) or 0)
+    call = _call_or_404(request.form.get("call_id", type=record_id) or 0)
     if not any(e.id == entry_id for e in queries.entries_of(call.id)):
         abort(404)
     form = DecisionForm(prefix=f"e{entry_id}").set_reasons(queries.fail_reasons())
@@ -522,7 +523,7 @@ def objections(call_id: int):
 @bp.route("/objections/<int:objection_id>/answer", methods=["POST"])
 @roles_required(*STAFF)
 def answer(objection_id: int):
-    call = _call_or_404(request.form.get("call_id", type=int) or 0)
+    call = _call_or_404(request.form.get("call_id", type=record_id) or 0)
     if not any(o.id == objection_id for o in queries.objections_of(call.id)):
         abort(404)
     form = AnswerForm(prefix=f"o{objection_id}").set_reasons(queries.fail_reasons())

@@ -4,7 +4,6 @@ the signed contract and a refusal to sign, and the buttons that only carry a CSR
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from app.forms import FlaskForm
 from contracts import rules
 
 #: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS): the browser

@@ -22,6 +22,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.errors import DomainError, Forbidden, NotFound
 from app.pdf import cjk_fonts
+from app.urls import record_id
 from contractors.queries import contractor_of
 from contracts import documents, queries, rules, services
 from contracts.forms.responses import RespondForm, WithdrawForm
@@ -148,7 +149,7 @@ def commitment_pdf(code: str):
     p = queries.get_public_project(code)
     if company is None or p is None:
         abort(404)
-    wanted = request.args.get("round", type=int)
+    wanted = request.args.get("round", type=record_id)
     if wanted is None:
         r = queries.own_response(p, company.id)
     else:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.pdf import cjk_fonts
 from app.storage import get_storage
+from app.urls import public_base_url
 from contractors import queries as pool_queries
 from contracts import documents, queries, rules
 from contracts.models import Project, Trading
@@ -29,7 +30,7 @@ NON_COMPETITIVE_LABEL = "不可竞争费用"
 
 def _public_url(path: str) -> str:
     """An absolute URL on the public address, for printed documents (DESIGN.md: PUBLIC_BASE_URL)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return public_base_url() + path
 
 
 def project_page_url(code: str) -> str:

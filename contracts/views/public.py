@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from app.storage import send_stored
-from app.urls import clamp_page
+from app.urls import page_arg
 from contracts import queries, rules
 from lottery.views import register_subject_page
 
@@ -58,7 +58,7 @@ def public_project_or_404(code: str):
 @bp.route("/")
 def index():
     state = queries.parse_state(request.args.get("state"))
-    page = clamp_page(request.args.get("page", 1, type=int))
+    page = page_arg()
     return render_template(
         "contracts/public/index.html",
         pagination=queries.public_projects_page(page, PER_PAGE, state),

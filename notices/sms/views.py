@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 from app.auth.guards import roles_required
 from app.extensions import csrf, db
 from app.scheduler import register_tick
+from app.urls import public_base_url, record_id
 from notices.forms import ConfirmForm
 from notices.models import Notice
 from notices.sms import jobs, queries, rules, services
@@ -47,7 +48,7 @@ def _setup(state) -> None:
 def _signed_url_candidates() -> list[str]:
     """The URL Twilio signed: the public address we gave it (behind a proxy request.url differs)."""
     query = request.query_string.decode("latin-1")
-    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    public = public_base_url() + request.path
     public += f"?{query}" if query else ""
     configured = current_app.config.get("SMS_STATUS_CALLBACK_URL")
     if configured:
@@ -69,7 +70,7 @@ def status():
         abort(403)
     sid = params.get("MessageSid") or params.get("SmsSid") or ""
     reported = params.get("MessageStatus") or params.get("SmsStatus") or ""
-    ours = request.args.get("m", type=int)
+    ours = request.args.get("m", type=record_id)
     if not sid or not services.apply_receipt(sid, reported, params.get("ErrorCode"), ours):
         log.info("sms status callback changed nothing: sid=%s status=%s m=%s", sid, reported, ours)
     # Twilio only needs a 2xx; an unknown id is logged, not an error worth its retries.

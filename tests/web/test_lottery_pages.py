@@ -108,7 +108,7 @@ def test_a_drawn_draw_page_shows_seed_entropy_ranking_verdict_and_how_to_verify(
     assert re.search(r"1\s*" + COMPANIES[winner] + r"\s*" + winner + r"\s*中选", plain)
     assert "第1候补" in plain and "第4候补" in plain
     assert "验证通过" in plain
-    command = f"python -m lottery.verify http://localhost/api/v1/draws/{award.draw_id}"
+    command = f"python -m lottery.verify http://testserver/api/v1/draws/{award.draw_id}"
     assert command in text_of(html.replace("<wbr>", ""))
     assert f'href="/api/v1/draws/{award.draw_id}?download=1"' in html
     assert 'href="/draws/verify.py"' in html

@@ -1,0 +1,129 @@
+"""The house forms: every form of the platform derives from `FlaskForm` or `Form` here.
+
+They add, for every field of every form, without a view or a form having to ask:
+- WTForms' own messages ("Not a valid integer value.", "'1' is not a valid choice…") in the
+  request's language — WTForms ships a Chinese catalogue, which lacks a few messages (fuzzy or
+  untranslated there); those are filled in below;
+- no control characters: a single-line field refuses every C0 control character and DEL, a
+  multi-line one (textarea) all but tab and line breaks. NUL never reaches a form at all (see
+  `app.inputs`); the others would be stored invisibly and break notices, PDFs and SMS;
+- integers a database column can hold: an `IntegerField` beyond PostgreSQL's INTEGER is refused
+  with a message instead of failing in the database.
+
+The checks are added in `Meta.bind_field`, the hook WTForms calls for each field it binds,
+including the fields of a `FormField` sub-form (which is why sub-forms derive from `Form` here).
+`tests/unit/test_forms_base.py` fails if a form class of the platform bypasses these bases.
+"""
+
+from __future__ import annotations
+
+import re
+
+import flask_wtf
+import wtforms
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as flask_wtf_translations
+from wtforms.fields import IntegerField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from app.urls import MAX_ID
+
+#: C0 controls and DEL: none belongs in a name, a number or a title.
+SINGLE_LINE_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+#: A text area keeps tabs and line breaks.
+MULTI_LINE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+CONTROL_MESSAGE = _l("含有不允许的控制字符")
+RANGE_MESSAGE = _l("数值超出允许范围")
+
+#: WTForms messages its Chinese catalogue leaves in English (fuzzy or missing there).
+_CHINESE_FILL_INS = {
+    "Date must be at least %(min)s.": "日期不能早于%(min)s。",
+    "Date must be at most %(max)s.": "日期不能晚于%(max)s。",
+    "Date must be between %(min)s and %(max)s.": "日期应在%(min)s至%(max)s之间。",
+    "This field cannot be edited.": "该字段不能编辑。",
+    "This field is disabled and cannot have a value.": "该字段已停用，不能填写。",
+    "'%(value)s' is not a valid choice for this field.": "“%(value)s”不是该字段的有效选项。",
+    "'%(value)s' are not valid choices for this field.": "“%(value)s”不是该字段的有效选项。",
+    "Not a valid week value.": "不是有效的周。",
+}
+
+
+def _chinese() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == "zh"
+
+
+class _WTFormsMessages:
+    """WTForms' messages in the request's language (Flask-WTF's catalogue, gaps filled)."""
+
+    def gettext(self, string: str) -> str:
+        text = flask_wtf_translations.gettext(string)
+        if text == string and _chinese():
+            return _CHINESE_FILL_INS.get(string, string)
+        return text
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        text = flask_wtf_translations.ngettext(singular, plural, n)
+        if text in (singular, plural) and _chinese():
+            return _CHINESE_FILL_INS.get(text, text)
+        return text
+
+
+wtforms_messages = _WTFormsMessages()
+
+
+class NoControlCharacters:
+    """Refuses control characters in what was posted (raw, before any filter or coercion)."""
+
+    def __init__(self, multiline: bool = False):
+        self.pattern = MULTI_LINE_CONTROLS if multiline else SINGLE_LINE_CONTROLS
+
+    def __call__(self, form, field) -> None:
+        for value in field.raw_data or ():
+            if isinstance(value, str) and self.pattern.search(value):
+                raise ValidationError(str(CONTROL_MESSAGE))
+
+
+def within_integer_column(form, field) -> None:
+    """An integer a PostgreSQL INTEGER column holds (-2**31 … 2**31-1)."""
+    if isinstance(field.data, int) and not -MAX_ID - 1 <= field.data <= MAX_ID:
+        raise ValidationError(str(RANGE_MESSAGE))
+
+
+def house_validators(field) -> list:
+    """The checks a bound field gets after its own: text fields (StringField and its kinds:
+    password, hidden, text area…) no control characters; integer fields the column's range.
+    Other fields parse their input into dates, choices or lists and refuse what does not parse;
+    a custom field (the draws' HiddenList) leaves its values to the rule that owns them."""
+    checks: list = []
+    if isinstance(field, StringField):
+        checks.append(NoControlCharacters(multiline=isinstance(field, TextAreaField)))
+    if isinstance(field, IntegerField):
+        checks.append(within_integer_column)
+    return checks
+
+
+class HouseMeta:
+    """Mixed into the Meta of both bases below (WTForms merges the Meta classes of a form's MRO)."""
+
+    def get_translations(self, form):
+        return wtforms_messages
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        field.validators = [*field.validators, *house_validators(field)]
+        return field
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form (CSRF, request data) with the house rules above."""
+
+    Meta = HouseMeta
+
+
+class Form(wtforms.Form):
+    """A sub-form (for `FormField`) with the house rules above; it carries no CSRF token."""
+
+    Meta = HouseMeta

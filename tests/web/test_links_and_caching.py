@@ -1,0 +1,138 @@
+"""Absolute links are built on PUBLIC_BASE_URL whatever Host a client sends, and every response
+says how it may be cached: public pages and the API briefly by anyone, anything personal by no
+one (issue 10, finding 19)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import url_for
+
+from app import PUBLIC_MAX_AGE
+from contractors.queries import active_members
+from notices import services as notice_services
+from tests.factories import PDF, Browser, make_notice, make_user, signed_in
+from tests.trading_factories import active_pool, announced, respond_all
+from tests.web.test_routes_roles import ROUTES
+
+EVIL = "evil.example"
+PUBLIC = "http://testserver"  # TestingConfig.PUBLIC_BASE_URL
+API_ROUTES = [r for r in ROUTES if r.rule.startswith("/api/")]
+
+
+@pytest.fixture
+def world(app, monkeypatch):
+    """Two of everything the API lists, one a page, so that every list has a `next` link."""
+    import contractors.api
+    import contracts.api
+    import lottery.api
+    import notices.api
+
+    phase = active_pool()
+    owner = make_user("owner")
+    project, trading = announced(phase, owner)
+    announced(phase, owner, name="洪塘街道某村排水沟改造工程")
+    respond_all(project, active_members("JZ", date(2026, 11, 27)))
+    notice = make_notice(phase.staff, publish=False)
+    notice_services.add_attachment(notice.id, "交易文件.pdf", PDF, actor=phase.staff)
+    notice_services.publish(notice.id, actor=phase.staff)
+    for module in (contractors.api, contracts.api, lottery.api):
+        monkeypatch.setattr(module, "PER_PAGE", 1)
+    one_a_page = notices.api.queries.published_page
+    monkeypatch.setattr(notices.api.queries, "published_page", lambda t, p, _n: one_a_page(t, p, 1))
+    return {
+        "notice_id": notice.id,
+        "draw_id": trading.award_draw_id,
+        "code": project.code,
+    }
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.rule)
+def test_no_api_answer_names_the_host_the_client_sent(app, world, route):
+    with app.test_request_context():
+        path = url_for(route.endpoint, **{name: world[name] for name, _ in route.args})
+    response = Browser(app).get(path, headers={"Host": EVIL})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert EVIL not in body
+    data = response.get_json()
+    if "items" in data:  # a list: its `next` is on the public address
+        assert data["items"] and data["next"].startswith(f"{PUBLIC}/api/v1/")
+    elif "url" in data:
+        assert data["url"].startswith(f"{PUBLIC}/")
+
+
+def test_pages_with_absolute_links_use_the_public_address(app, world):
+    def page(path: str) -> str:
+        response = Browser(app).get(path, headers={"Host": EVIL})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert EVIL not in page(f"/draws/{world['draw_id']}")
+    screen = page(f"/draws/{world['draw_id']}/screen")  # the projector shows where to verify
+    assert EVIL not in screen and f"{PUBLIC}/draws/{world['draw_id']}" in screen
+    assert EVIL not in page("/")  # the SiteDomain meta tag
+
+
+# ---- Cache-Control ---------------------------------------------------------------------------------
+
+SHORT = f"public, max-age={PUBLIC_MAX_AGE}"
+NEVER = "private, no-store"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/notices/", "/projects/", "/pool/", "/draws/", "/api/v1/notices", "/healthz"]
+)
+def test_an_anonymous_public_page_or_api_answer_may_be_cached_briefly(app, path):
+    response = Browser(app).get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == SHORT
+
+
+def test_a_page_that_depends_on_the_cookie_says_so(app):
+    assert "Cookie" in Browser(app).get("/").headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("path", ["/", "/notices/", "/api/v1/notices", "/dashboard"])
+def test_every_page_a_signed_in_visitor_sees_is_private_and_not_stored(app, path):
+    staff = signed_in(app, "staff")
+    response = staff.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == NEVER
+
+
+def test_a_page_that_starts_a_session_or_any_post_is_private(app):
+    login = Browser(app).get("/login")  # the form's CSRF token lives in a new session
+    assert "Set-Cookie" in login.headers and login.headers["Cache-Control"] == NEVER
+    post = Browser(app).post("/login", {"username": "nobody", "password": "x" * 12})
+    assert post.headers["Cache-Control"] == NEVER
+
+
+def test_an_anonymous_error_is_not_stored(app):
+    assert Browser(app).get("/no-such-page").headers["Cache-Control"] == "no-store"
+    assert Browser(app).get("/logout").headers["Cache-Control"] == "no-store"  # 405
+
+
+def test_a_view_that_declares_its_content_public_keeps_its_cache_control(app):
+    @app.get("/test-public-document")
+    def document():
+        response = app.response_class("同一份文件")
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    assert Browser(app).get("/test-public-document").headers["Cache-Control"] == (
+        "public, max-age=86400"
+    )
+    staff = signed_in(app, "staff")
+    assert staff.get("/test-public-document").headers["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_file_sent_to_a_signed_in_visitor_is_never_stored(app, now):
+    now(2026, 11, 25, 10, 0)
+    staff = signed_in(app, "staff")
+    draft = make_notice(staff.user, publish=False)
+    attachment = notice_services.add_attachment(draft.id, "草稿.pdf", PDF, actor=staff.user)
+    response = staff.get(f"/staff/notices/{draft.id}/attachments/{attachment.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == NEVER  # not send_file's `no-cache`
