@@ -11,7 +11,9 @@ member's response (the clock on the meeting day), a project awaiting filing, a p
 draft notice with attachments. The forms each role sees are read from its pages (`crawl`).
 
 The broad sweep (hypothesis) runs on SQLite; the database-specific cases — NUL and integers past
-PostgreSQL's INTEGER in every path part, query parameter and form field — run on both databases.
+PostgreSQL's INTEGER in every path part, query parameter and form field — run on both databases;
+odd and overflowing numbers ('1e30', 'NaN', 10**29 with decimals) go into every field a page
+shows, one at a time, on SQLite (the Decimal arithmetic is the same on both).
 """
 
 from __future__ import annotations
@@ -411,7 +413,14 @@ def test_arbitrary_input_to_a_route_is_never_a_server_error(world, route, role):
         url=st.sampled_from(urls),
         replace=st.one_of(st.none(), st.tuples(path_arg, nasty)),
         query=st.dictionaries(st.sampled_from(QUERY_NAMES), nasty, max_size=3),
-        form=st.dictionaries(st.sampled_from(names), nasty, max_size=3),
+        # Mostly the fields the page shows (they reach the service), sometimes any form's.
+        form=st.dictionaries(
+            st.one_of(st.sampled_from(sorted(shown)), st.sampled_from(names))
+            if shown
+            else st.sampled_from(names),
+            nasty,
+            max_size=3,
+        ),
     )
     def attempt(url, replace, query, form):
         path = raw_path(route, url, dict([replace]) if replace and replace[0] else {})
@@ -474,5 +483,38 @@ def test_nul_and_huge_integers_anywhere_are_never_a_server_error(world, route, r
         if "POST" in route.methods:
             form = baseline(world, url, role)
             for name in sorted(set(form) | set(LOOSE_FORM_NAMES)):
+                response = post(browser, url, {**form, name: value})
+                assert_no_server_error(response, f"{role} POST {url} {name}={value!r}")
+
+
+#: Numbers past what a Decimal context or a Numeric(14, 2) column holds, and the odd ones.
+NUMBERS = ("99999999999999999999999999999.001", "1e30", "-1e30", "NaN", "Infinity", "-0", "1e-30")
+
+
+#: 500s found here that belong to another finding's owner (reported, not fixed in app/).
+KNOWN_ELSEWHERE = {
+    "projects_owner.edit": "issue 10 finding 14 (decimals): contracts/rules.py quantize overflows",
+    "projects_staff.edit": "issue 10 finding 14 (decimals): contracts/rules.py quantize overflows",
+}
+
+
+def _number_cases():
+    for case in FIRST_ROLE_CASES:
+        route = case.values[0]
+        if "POST" not in route.methods:
+            continue
+        reason = KNOWN_ELSEWHERE.get(route.endpoint)
+        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
+        yield pytest.param(*case.values, id=case.id, marks=marks)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("route", "role"), list(_number_cases()))
+def test_odd_and_overflowing_numbers_in_any_form_field_are_never_a_server_error(world, route, role):
+    browser = world.browser(role)
+    for url in world.urls(route):
+        form = baseline(world, url, role)
+        for name in sorted(form):
+            for value in NUMBERS:
                 response = post(browser, url, {**form, name: value})
                 assert_no_server_error(response, f"{role} POST {url} {name}={value!r}")
