@@ -396,25 +396,10 @@ FIRST_ROLE_CASES = [
 NUMBERS = ("99999999999999999999999999999.001", "1e30", "-1e30", "NaN", "Infinity", "-0", "1e-30")
 
 
-#: 500s found here that belong to another finding's owner (reported, not fixed in app/).
-KNOWN_ELSEWHERE = {
-    "projects_owner.edit": "issue 10 finding 14 (decimals): contracts/rules.py quantize overflows",
-    "projects_staff.edit": "issue 10 finding 14 (decimals): contracts/rules.py quantize overflows",
-}
-
-
-def _number_cases():
-    for case in FIRST_ROLE_CASES:
-        route = case.values[0]
-        if "POST" not in route.methods:
-            continue
-        reason = KNOWN_ELSEWHERE.get(route.endpoint)
-        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-        yield pytest.param(*case.values, id=case.id, marks=marks)
-
-
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize(("route", "role"), list(_number_cases()))
+@pytest.mark.parametrize(
+    ("route", "role"), [c for c in FIRST_ROLE_CASES if "POST" in c.values[0].methods]
+)
 def test_odd_and_overflowing_numbers_in_any_form_field_are_never_a_server_error(world, route, role):
     browser = world.browser(role)
     for url in world.urls(route):
