@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, make_url, text
 
@@ -17,6 +18,11 @@ from app import clock, create_app
 from app.extensions import db, limiter
 from config import TestingConfig, _normalise_db_url
 from tests.factories import Browser, signed_in
+
+# Speed is measured by the benchmarks under bench/, never by tests: hypothesis's per-example
+# deadline (200 ms) failed properties on a machine busy with other work.
+settings.register_profile("smallworks", deadline=None)
+settings.load_profile("smallworks")
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL")
