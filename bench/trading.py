@@ -323,6 +323,8 @@ def run(url: str, args, tmp: Path) -> tuple[str, list[Row]]:
             note=f"{args.respondents:,} SMS queued each",
         )
         entropy = ["37", "8812"]
+        for code in codes:  # the meeting's first step, not timed: the entries on the screens
+            services.show_meeting_entropy(code, entropy, actor=staff)
         services.hold_meeting(codes[0], entropy, actor=staff)
         for code in codes[1:-1]:
             measure(

@@ -189,12 +189,13 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
             actor=staff,
         ),
     )
-    step(
-        back[45],
-        9,
-        30,
-        lambda: services.settle_category(call.id, "JZ", ["37", "8812", "506"], actor=staff),
-    )
+
+    def meeting_jz():
+        # The meeting's two steps: the entries shown on the screen, then drawn as shown.
+        entries = services.show_category_entropy(call.id, "JZ", ["37", "8812", "506"], actor=staff)
+        return services.settle_category(call.id, "JZ", entries, actor=staff)
+
+    step(back[45], 9, 30, meeting_jz)
     step(back[45], 9, 45, lambda: services.settle_category(call.id, "SZ", actor=staff))
     step(back[45], 9, 50, lambda: services.settle_category(call.id, "YL", actor=staff))
     step(back[45], 11, 0, lambda: services.publish_roster_publicity(call.id, actor=staff))

@@ -395,6 +395,8 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
                     code, services.commitment_text(code), actor=_user(members[i].contractor_id)
                 )
         elif name == "meeting":
+            # The meeting's two steps: the entries shown on both screens, then drawn as shown.
+            services.show_meeting_entropy(code, arg, actor=staff)
             services.hold_meeting(code, arg, actor=staff)
         elif name == "refuse":
             t = queries.latest_trading(queries.get_project(code))

@@ -256,6 +256,33 @@ def normalize_entropy(entries: object) -> list[str]:
     return out
 
 
+def check_as_shown(shown: Sequence[str] | None, confirmed: Sequence[str]) -> list[str]:
+    """A draw uses exactly the entries the meeting screen shows (LOTTERY.md, "Draw").
+
+    `shown` is what staff put on the screen for the attendees to check (None: nothing yet — zero
+    entries too must be shown, as "none"); `confirmed` is what the confirmation carries. Any
+    difference is refused, whoever calls: the entries are the attendees', not the caller's.
+    """
+    if shown is None:
+        raise RuleError(
+            "公开随机数尚未在现场大屏上显示（没有公开随机数也须显示“无”），请先录入并与到场人员核对后再摇号",
+            "The public entropy has not been shown on the meeting screen (none at all must be "
+            "shown too); enter it and check it with the attendees before drawing",
+            field="entropy",
+        )
+    if list(shown) != list(confirmed):
+        on_screen = "、".join(f"“{e}”" for e in shown) or "无"
+        raise RuleError(
+            f"确认的公开随机数与现场大屏上显示的不一致（大屏显示：{on_screen}），不能摇号；"
+            "请重新录入并核对后再摇号",
+            f"The confirmed public entropy differs from the entries on the meeting screen "
+            f"({', '.join(repr(e) for e in shown) or 'none'}); nothing was drawn — enter and "
+            "check the entries again",
+            field="entropy",
+        )
+    return list(shown)
+
+
 def parse_entropy_lines(text: str) -> list[str]:
     """The console's textarea: one entry per line; blank lines separate and are skipped."""
     lines = re.split(r"\r\n|\r|\n", text or "")

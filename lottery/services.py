@@ -332,21 +332,46 @@ def commit_pick(
 
 
 # ---- the meeting ------------------------------------------------------------------------------
+#
+# LOTTERY.md, "Draw": staff enter the public entropy, the entries are shown on the meeting screen
+# for the attendees to check, and the draw uses exactly the entries shown. So every draw, by the
+# console or by its owner's meeting, goes in two steps: `show_pending_entropy…` puts the entries
+# on the screen (`pending_entropy`), then `draw…` is refused unless the entries it is given are
+# exactly those, compared under the row lock. There is no way around the screen: a confirmation
+# carrying other entries (a forged form field, a second console) draws nothing.
+
+
+def _show(d: Draw, entries: Sequence[str]) -> list[str]:
+    _require_committed(d)
+    checked = _checked(rules.normalize_entropy, entries)
+    d.pending_entropy = checked
+    db.session.flush()
+    return checked
+
+
+def show_pending_entropy_in_transaction(
+    draw_id: str, entries: Sequence[str], *, actor
+) -> list[str]:
+    """Show the entries on the draw's meeting screen inside the caller's transaction: for the
+    owner of the draw's subject (the award meeting shows one list on both of its draws)."""
+    _require_staff(actor, "录入公开随机数", "enter public entropy")
+    return _show(_get(draw_id, lock=True), entries)
 
 
 @transactional
 def show_pending_entropy(draw_id: str, entries: Sequence[str], *, actor) -> list[str]:
     """Show the entropy staff typed on the meeting screen while they check it with attendees.
 
-    Only a display: the draw records what staff then confirm. Returns the entries as they will be
-    recorded; refuses bad entries like `draw` does.
+    Returns the entries as they will be recorded (each stripped; zero entries are shown as
+    "none" and must be shown too); refuses bad entries like `draw` does. The draw then accepts
+    exactly these. A draw whose subject another part runs at its own meeting
+    (`register_owned_subject`) is refused here, under the lock, like `draw`: the console must not
+    put entries on a screen for a draw it cannot run.
     """
     _require_staff(actor, "录入公开随机数", "enter public entropy")
     d = _get(draw_id, lock=True)
-    _require_committed(d)
-    checked = _checked(rules.normalize_entropy, entries)
-    d.pending_entropy = checked
-    return checked
+    _refuse_owned(d)
+    return _show(d, entries)
 
 
 def _close_once(d: Draw, values: dict, action: Action, actor) -> Draw:
@@ -374,31 +399,18 @@ def _close_once(d: Draw, values: dict, action: Action, actor) -> Draw:
     return d
 
 
-def draw_in_transaction(
-    draw_id: str,
+def _draw(
+    d: Draw,
     public_entropy: Sequence[str],
-    candidates: Sequence[str] | None = None,
-    *,
-    candidate_labels: Mapping[str, str] | None = None,
-    as_shown: bool = False,
+    candidates: Sequence[str] | None,
+    candidate_labels: Mapping[str, str] | None,
     actor,
 ) -> Draw:
-    """Run a committed draw inside the caller's transaction; see `draw`.
-
-    `as_shown=True` (the meeting's two-step confirmation): the entries must be exactly those the
-    meeting screen shows (`show_pending_entropy`), checked under the row lock, so a second console
-    cannot change what is drawn after the attendees checked it.
-    """
-    _require_staff(actor, "进行摇号", "run a draw")
-    d = _get(draw_id, lock=True)
+    """Draw `d`, locked by the caller: the checks, the engine, the once-only close."""
     _require_committed(d)
     entropy = _checked(rules.normalize_entropy, public_entropy)
-    if as_shown and (d.pending_entropy is None or list(d.pending_entropy) != entropy):
-        raise DrawError(
-            "现场大屏上显示的随机数已经改变，请重新核对后再摇号",
-            "The entropy on the meeting screen has changed; check it again before drawing",
-            field="entropy",
-        )
+    # Under the row lock: a second console showing other entries waits, then is compared.
+    entropy = _checked(rules.check_as_shown, d.pending_entropy, entropy)
     if d.candidates is not None:
         if candidates is not None and list(candidates) != list(d.candidates):
             raise DrawError(
@@ -437,6 +449,22 @@ def draw_in_transaction(
     return _close_once(d, values, Action.DRAW_DRAWN, actor)
 
 
+def draw_in_transaction(
+    draw_id: str,
+    public_entropy: Sequence[str],
+    candidates: Sequence[str] | None = None,
+    *,
+    candidate_labels: Mapping[str, str] | None = None,
+    actor,
+) -> Draw:
+    """Run a committed draw inside the caller's transaction (its subject's owner); see `draw`.
+
+    As `draw`, the entries must be exactly those its meeting screen shows (shown with
+    `show_pending_entropy_in_transaction` by the owner's own meeting page)."""
+    _require_staff(actor, "进行摇号", "run a draw")
+    return _draw(_get(draw_id, lock=True), public_entropy, candidates, candidate_labels, actor)
+
+
 @transactional
 def draw(
     draw_id: str,
@@ -444,11 +472,13 @@ def draw(
     candidates: Sequence[str] | None = None,
     *,
     candidate_labels: Mapping[str, str] | None = None,
-    as_shown: bool = False,
     actor,
 ) -> Draw:
     """Run a committed draw at its public meeting: freeze, compute, publish — once.
 
+    `public_entropy` must be exactly the entries shown on the meeting screen
+    (`show_pending_entropy`), compared under the row lock: anything else is refused and nothing
+    is drawn (LOTTERY.md, "Draw": the service refuses any other list, whoever calls it).
     Freezes the candidates (those given at the commitment, or `candidates` now: a ranking's must
     be sorted, see `rules.sorted_candidates`), records the public entropy (each entry stripped,
     1–64 characters, no line break, at most 20), computes the result with the engine and
@@ -456,22 +486,13 @@ def draw(
     drawn or abandoned draw raises DrawClosed; of concurrent calls exactly one succeeds. A draw
     whose subject another part runs at its own meeting (`register_owned_subject`) is refused here.
     """
-    _refuse_owned(_get(draw_id))
-    return draw_in_transaction(
-        draw_id,
-        public_entropy,
-        candidates,
-        candidate_labels=candidate_labels,
-        as_shown=as_shown,
-        actor=actor,
-    )
-
-
-def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
-    """Abandon a committed draw inside the caller's transaction; see `abandon`."""
-    if actor is not None:
-        _require_staff(actor, "作废抽签", "abandon a draw")
+    _require_staff(actor, "进行摇号", "run a draw")
     d = _get(draw_id, lock=True)
+    _refuse_owned(d)
+    return _draw(d, public_entropy, candidates, candidate_labels, actor)
+
+
+def _abandon(d: Draw, reason: str, actor) -> Draw:
     _require_committed(d)
     text = _checked(rules.check_reason, reason)
     values = dict(
@@ -484,6 +505,13 @@ def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
     return _close_once(d, values, Action.DRAW_ABANDONED, actor)
 
 
+def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
+    """Abandon a committed draw inside the caller's transaction; see `abandon`."""
+    if actor is not None:
+        _require_staff(actor, "作废抽签", "abandon a draw")
+    return _abandon(_get(draw_id, lock=True), reason, actor)
+
+
 @transactional
 def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
     """Close a committed draw without drawing it: the reason is published and the seed revealed.
@@ -493,8 +521,11 @@ def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
     job). A drawn or abandoned draw raises DrawClosed; an owned subject's draw is refused (see
     `register_owned_subject`).
     """
-    _refuse_owned(_get(draw_id))
-    return abandon_in_transaction(draw_id, reason, actor=actor)
+    if actor is not None:
+        _require_staff(actor, "作废抽签", "abandon a draw")
+    d = _get(draw_id, lock=True)
+    _refuse_owned(d)
+    return _abandon(d, reason, actor)
 
 
 # ---- reads for Pool and Trading ---------------------------------------------------------------

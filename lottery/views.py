@@ -293,7 +293,6 @@ def run_draw(draw_id: str):
             form.entropy.data or [],
             list(proposed.ids),
             candidate_labels=proposed.labels,
-            as_shown=True,
             actor=current_user,
         )
     except DrawForbidden:

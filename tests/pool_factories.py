@@ -148,6 +148,8 @@ class Phase:
 
     def meeting(self, when=(2026, 10, 19, 9, 30)):
         self._set_now(when)
+        # The meeting's two steps: the entries shown on the screen, then drawn as shown.
+        services.show_category_entropy(self.call.id, "JZ", ["37", "8812"], actor=self.staff)
         services.settle_category(self.call.id, "JZ", ["37", "8812"], actor=self.staff)
         services.settle_category(self.call.id, "SZ", actor=self.staff)
 

@@ -65,7 +65,7 @@ def drawn(phase: Phase, owner, **overrides):
     project, _t = announced(phase, owner, **overrides)
     respond_all(project, active_members("JZ", date(2026, 11, 27)))
     clock.set_now(at(2026, 12, 3, 9, 30))
-    return project, services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    return project, hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
 
 
 def member_user(contractor_id: int):
@@ -100,3 +100,10 @@ def reviewed_on(browser, page: str) -> str:
     match = re.search(r'name="reviewed"[^>]*value="([0-9a-f]{64})"', browser.html(page))
     assert match, f"no reviewed fingerprint on {page}"
     return match.group(1)
+
+
+def hold_meeting(code: str, entries, *, actor) -> Trading:
+    """The award meeting's two steps, as staff take them: the entries shown on both draws'
+    screens (`show_meeting_entropy`), then the meeting held with exactly those."""
+    shown = services.show_meeting_entropy(code, entries, actor=actor)
+    return services.hold_meeting(code, shown, actor=actor)

@@ -11,7 +11,12 @@ from .calls import (
     schedule_meeting,
     update_call,
 )
-from .meeting import publish_roster, publish_roster_publicity, settle_category
+from .meeting import (
+    publish_roster,
+    publish_roster_publicity,
+    settle_category,
+    show_category_entropy,
+)
 from .notify import notify_category
 from .registration import (
     ContractorInput,
@@ -46,6 +51,7 @@ __all__ = [
     "register_contractor",
     "schedule_meeting",
     "settle_category",
+    "show_category_entropy",
     "sign_up",
     "update_call",
     "update_contractor",

@@ -18,15 +18,8 @@ from . import bodies
 from ._common import OFFICE, checked, get_call, now, require_staff, transaction
 
 
-@transaction
-def settle_category(
-    call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
-) -> PoolCallCategory:
-    """At the public meeting, for one category: more qualified than the quota → its committed
-    ranking draw runs over the qualified (frozen now, sorted by code) and picks the quota, the
-    rest becoming the reserve in order; otherwise all qualified enter and the draw is abandoned
-    with that reason (its seed revealed). Refused before the review publicity ended, before the
-    meeting's time, or while an objection is unanswered."""
+def _meeting_category(call_id: int, category_code: str, actor):
+    """The call (locked) and its category, when its lottery meeting may be held now."""
     require_staff(actor, "主持摇号", "run the lottery meeting")
     call = get_call(call_id, lock=True)
     cc = next((c for c in call.categories if c.category.code == category_code), None)
@@ -59,6 +52,31 @@ def settle_category(
         raise PoolError(
             f"类别“{cc.category.name}”已经确定", f"The category {category_code} is settled already"
         )
+    return call, cc
+
+
+@transaction
+def show_category_entropy(
+    call_id: int, category_code: str, public_entropy: Sequence[str], *, actor
+) -> list[str]:
+    """The entries typed at the meeting, shown on the category draw's meeting screen while the
+    attendees check them; `settle_category` then draws with exactly these (the lottery service
+    refuses any other list). Returns them as recorded."""
+    _call, cc = _meeting_category(call_id, category_code, actor)
+    return draws.show_pending_entropy_in_transaction(cc.draw_id, public_entropy, actor=actor)
+
+
+@transaction
+def settle_category(
+    call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
+) -> PoolCallCategory:
+    """At the public meeting, for one category: more qualified than the quota → its committed
+    ranking draw runs over the qualified (frozen now, sorted by code) and picks the quota, the
+    rest becoming the reserve in order, with exactly the entries `show_category_entropy` put on
+    the meeting screen; otherwise all qualified enter and the draw is abandoned with that reason
+    (its seed revealed). Refused before the review publicity ended, before the meeting's time,
+    or while an objection is unanswered."""
+    call, cc = _meeting_category(call_id, category_code, actor)
     found = queries.qualified(cc)
     codes = draw_rules.sorted_candidates(found)
     outcome = rules.meeting_outcome(len(codes), cc.quota)

@@ -26,7 +26,6 @@ from contractors.forms.staff import (
     call_form,
 )
 from lottery import rules as draw_rules
-from lottery import services as draws
 
 bp = Blueprint("pool_staff", __name__, url_prefix="/staff/pool")
 
@@ -343,7 +342,7 @@ def settle_review(call_id: int, code: str):
             flash(_("现在不能摇号"), "error")
         return redirect(_timeline_url(call_id, "step-meeting"))
     try:
-        entries = draws.show_pending_entropy(cc.draw_id, entries, actor=current_user)
+        entries = services.show_category_entropy(call_id, code, entries, actor=current_user)
     except DomainError as e:
         if isinstance(e, Forbidden | NotFound):
             _refuse(e)

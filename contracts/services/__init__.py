@@ -3,7 +3,7 @@ writes its audit entries and publishes its notice (notices.services.publish_new)
 
 from contracts import queries as _queries  # noqa: F401 (registers the draws' owner and source)
 
-from .award import hold_meeting
+from .award import hold_meeting, show_meeting_entropy
 from .contract import record_contract, record_refusal
 from .projects import (
     ProjectInput,
@@ -32,6 +32,7 @@ __all__ = [
     "respond",
     "revise_project",
     "send_back",
+    "show_meeting_entropy",
     "submit_project",
     "withdraw_response",
 ]

@@ -41,11 +41,24 @@ def _start(code: str, actor) -> Trading:
 
 
 @transaction
+def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> list[str]:
+    """The entries typed at the award meeting, shown on both draws' meeting screens while the
+    attendees check them: one list for the ranking and the rate pick. `hold_meeting` then draws
+    with exactly these (the lottery service refuses any other list). Returns them as recorded."""
+    t = _start(code, actor)
+    entries = list(public_entropy)
+    for draw_id in (t.award_draw_id, t.rate_draw_id):
+        entries = draws.show_pending_entropy_in_transaction(draw_id, entries, actor=actor)
+    return entries
+
+
+@transaction
 def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
     the contract price computed and `trading_result` published (with the result letter). Each
-    respondent's SMS is queued with it (contracts.services.sms)."""
+    respondent's SMS is queued with it (contracts.services.sms). Both draws use exactly the
+    entries `show_meeting_entropy` put on their screens, or nothing is drawn."""
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)

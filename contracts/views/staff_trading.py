@@ -443,8 +443,7 @@ def meeting(code: str):
             return _meeting_page(p, t, 400, form=form)
         try:
             # Shown on both meeting screens while the attendees check them: one list, two draws.
-            for draw_id in (t.award_draw_id, t.rate_draw_id):
-                entries = draws.show_pending_entropy(draw_id, entries, actor=current_user)
+            entries = services.show_meeting_entropy(code, entries, actor=current_user)
         except DomainError as e:
             if isinstance(e, Forbidden | NotFound):
                 _refuse(e)

@@ -1,4 +1,5 @@
-"""A draw is one-shot under load: twenty simultaneous draw requests give exactly one result."""
+"""A draw is one-shot under load: twenty simultaneous confirmations give exactly one result, drawn
+with the entries the meeting screen shows."""
 
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from sqlalchemy import select
 from app.audit import AuditEntry, verify_chain
 from app.extensions import db
 from lottery import services, verify
-from lottery.errors import DrawClosed
+from lottery.errors import DrawClosed, DrawError
 from tests.factories import make_user
 from tests.integration.test_lottery_services import CODES, commit_award, record_of
 
 THREADS = 20
 
 
-def test_twenty_simultaneous_draws_give_exactly_one_result_and_nineteen_clear_refusals(app):
+SHOWN = ["11", "22", "33"]
+
+
+def test_twenty_simultaneous_confirmations_give_one_draw_with_the_entries_shown(app):
+    """Half the confirmations carry the entries on the screen, half a forged list: exactly one
+    draws, with the shown entries; every other is refused (closed, or not what was shown)."""
     staff = make_user("staff")
     d = commit_award(staff)
     draw_id = d.draw_id
+    services.show_pending_entropy(draw_id, SHOWN, actor=staff)
     # A plain actor: loading the user in each thread would hold a pooled connection at the barrier.
     actor = SimpleNamespace(id=staff.id, role="staff", username=staff.username)
     barrier = threading.Barrier(THREADS)
@@ -29,13 +36,16 @@ def test_twenty_simultaneous_draws_give_exactly_one_result_and_nineteen_clear_re
 
     def attempt(i: int) -> None:
         # Each thread has its own app context, hence its own session and connection.
+        entries = SHOWN if i % 2 == 0 else [f"chosen-by-staff-{i}"]
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                services.draw(draw_id, [f"报数{i}"], CODES, actor=actor)
+                services.draw(draw_id, entries, CODES, actor=actor)
                 outcome = ("drawn", i, "")
             except DrawClosed as e:
-                outcome = ("refused", i, e.message)
+                outcome = ("closed", i, e.message)
+            except DrawError as e:
+                outcome = ("not shown", i, e.message)
             except Exception as e:  # anything else is a failure of the guard
                 outcome = ("error", i, repr(e))
             finally:
@@ -52,12 +62,14 @@ def test_twenty_simultaneous_draws_give_exactly_one_result_and_nineteen_clear_re
     kinds = [o[0] for o in outcomes]
     assert kinds.count("error") == 0, [o for o in outcomes if o[0] == "error"]
     assert kinds.count("drawn") == 1
-    assert kinds.count("refused") == THREADS - 1
-    assert all("已经摇号" in o[2] for o in outcomes if o[0] == "refused")
+    assert kinds.count("closed") + kinds.count("not shown") == THREADS - 1
+    assert all("已经摇号" in o[2] for o in outcomes if o[0] == "closed")
+    assert all("大屏上显示的不一致" in o[2] for o in outcomes if o[0] == "not shown")
 
     winner = next(o[1] for o in outcomes if o[0] == "drawn")
+    assert winner % 2 == 0  # a forged list never draws
     record = record_of(draw_id)
-    assert record["public_entropy"] == [f"报数{winner}"]
+    assert record["public_entropy"] == SHOWN
     assert verify.verify_record(record).ok
     drawn_entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "draw:drawn")

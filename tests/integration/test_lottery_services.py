@@ -43,6 +43,12 @@ def commit_rate(staff=None, draw_id="PRJ-2026-0007-rate"):
     )
 
 
+def draw_as_shown(draw_id: str, entries, candidates=None, *, actor, **kw):
+    """A meeting's two steps: the entries on the meeting screen, then drawn as shown."""
+    shown = services.show_pending_entropy(draw_id, entries, actor=actor)
+    return services.draw(draw_id, shown, candidates, actor=actor, **kw)
+
+
 def record_of(draw_id: str) -> dict:
     db.session.expire_all()
     return rules.published_record(services.get(draw_id), time_iso)
@@ -153,7 +159,7 @@ def test_a_draw_freezes_the_candidates_and_publishes_seed_and_result_at_once(app
     d = commit_award(staff)
     seed = d.seed
     now(2026, 12, 3, 10, 0)
-    drawn = services.draw(
+    drawn = draw_as_shown(
         d.draw_id, [" 37 ", "8812", "张三 5"], CODES, candidate_labels=COMPANIES, actor=staff
     )
     assert drawn.status == "drawn"
@@ -181,7 +187,7 @@ def test_the_seed_appears_in_no_audit_entry_and_no_record_until_the_draw(app):
         assert seed not in log
         assert seed not in json.dumps(record_of(draw_id))
 
-    services.draw(award.draw_id, ["37"], CODES, actor=staff)
+    draw_as_shown(award.draw_id, ["37"], CODES, actor=staff)
     log = audit_text()
     assert seeds[award.draw_id] in log  # revealed with the result
     assert seeds[rate.draw_id] not in log  # still secret
@@ -194,7 +200,7 @@ def test_the_seed_appears_in_no_audit_entry_and_no_record_until_the_draw(app):
 def test_a_pick_draws_one_of_the_options_given_at_its_commitment(app):
     staff = make_user("staff")
     d = commit_rate(staff)
-    services.draw(d.draw_id, ["19"], actor=staff)
+    draw_as_shown(d.draw_id, ["19"], actor=staff)
     record = record_of(d.draw_id)
     assert record["candidates"] == RATES and len(record["result"]) == 1
     assert record["result"][0] in RATES
@@ -205,6 +211,7 @@ def test_a_pick_draws_one_of_the_options_given_at_its_commitment(app):
 def test_candidates_given_at_commitment_cannot_be_swapped_at_the_draw(app):
     staff = make_user("staff")
     d = commit_award(staff, candidates=CODES)
+    services.show_pending_entropy(d.draw_id, [], actor=staff)
     before = snapshot(d.draw_id)
     with pytest.raises(DrawError, match="不一致"):
         services.draw(d.draw_id, [], CODES[:4], actor=staff)
@@ -216,7 +223,7 @@ def test_candidates_given_at_commitment_cannot_be_swapped_at_the_draw(app):
 def test_a_second_draw_is_refused_and_changes_nothing(app):
     staff = make_user("staff")
     d = commit_award(staff)
-    services.draw(d.draw_id, ["37"], CODES, actor=staff)
+    draw_as_shown(d.draw_id, ["37"], CODES, actor=staff)
     before = snapshot(d.draw_id)
     with pytest.raises(DrawClosed) as e:
         services.draw(d.draw_id, ["38"], CODES, actor=staff)
@@ -242,6 +249,8 @@ def test_bad_draw_input_is_refused_with_a_clear_message_and_changes_nothing(
 ):
     staff = make_user("staff")
     d = commit_award(staff, winners=2)
+    if words not in ("换行", "超过64个字符", "最多20项"):  # entries fit to be shown
+        services.show_pending_entropy(d.draw_id, entropy, actor=staff)
     before = snapshot(d.draw_id)
     with pytest.raises(DrawError) as e:
         services.draw(d.draw_id, entropy, candidates, actor=staff)
@@ -263,7 +272,7 @@ def test_only_staff_may_run_a_draw(app, role):
 
 def test_an_admin_may_run_a_draw(app):
     d = commit_award()
-    services.draw(d.draw_id, [], CODES, actor=make_user("admin"))
+    draw_as_shown(d.draw_id, [], CODES, actor=make_user("admin"))
     assert services.get(d.draw_id).status == "drawn"
 
 
@@ -301,7 +310,7 @@ def test_abandoning_reveals_the_seed_publishes_the_reason_and_closes_the_draw(ap
 def test_a_drawn_draw_cannot_be_abandoned(app):
     staff = make_user("staff")
     d = commit_award(staff)
-    services.draw(d.draw_id, [], CODES, actor=staff)
+    draw_as_shown(d.draw_id, [], CODES, actor=staff)
     before = snapshot(d.draw_id)
     with pytest.raises(DrawClosed):
         services.abandon(d.draw_id, "想重摇", actor=staff)
@@ -350,7 +359,7 @@ def test_the_outcome_names_the_winners_then_the_alternates_in_order(app):
     assert not services.outcome(d.draw_id).is_drawn
     with pytest.raises(DrawError):
         services.next_in_ranking(d.draw_id, [])
-    services.draw(d.draw_id, ["37"], CODES, actor=staff)
+    draw_as_shown(d.draw_id, ["37"], CODES, actor=staff)
     result = record_of(d.draw_id)["result"]
     outcome = services.outcome(d.draw_id)
     assert outcome.is_drawn and outcome.picked is None
@@ -402,7 +411,7 @@ def _raw(sql: str, **params) -> None:
 def test_the_database_itself_refuses_to_touch_a_drawn_draw(app, sql):
     staff = make_user("staff")
     d = commit_award(staff)
-    services.draw(d.draw_id, ["37"], CODES, actor=staff)
+    draw_as_shown(d.draw_id, ["37"], CODES, actor=staff)
     with pytest.raises((IntegrityError, DatabaseError)):
         _raw(sql, id=d.draw_id)
     db.session.rollback()
@@ -447,22 +456,47 @@ def test_a_confirmation_must_draw_exactly_what_the_meeting_screen_shows(app, now
     services.show_pending_entropy(d.draw_id, ["11"], actor=staff)
     services.show_pending_entropy(d.draw_id, ["22"], actor=other)
     before = snapshot(d.draw_id)
-    with pytest.raises(DrawError, match="大屏上显示的随机数已经改变"):
-        services.draw(d.draw_id, ["11"], as_shown=True, actor=staff)
+    with pytest.raises(DrawError, match="与现场大屏上显示的不一致") as e:
+        services.draw(d.draw_id, ["11"], actor=staff)
+    assert "“22”" in e.value.message and "'22'" in e.value.message_en
     assert snapshot(d.draw_id) == before
-    drawn = services.draw(d.draw_id, ["22"], as_shown=True, actor=staff)
+    drawn = services.draw(d.draw_id, ["22"], actor=staff)
     assert drawn.public_entropy == ["22"] and drawn.pending_entropy is None
 
 
-def test_a_confirmation_with_nothing_shown_on_the_screen_is_refused(app):
+@pytest.mark.parametrize("entries", [[], ["37"]])
+def test_a_draw_without_its_entries_shown_on_the_screen_is_refused_whoever_calls(app, entries):
+    """No caller can skip the screen: not the console's `draw`, not an owner's
+    `draw_in_transaction` (the award and pool meetings) — zero entries included."""
     staff = make_user("staff")
     d = commit_award(staff, candidates=CODES)
-    with pytest.raises(DrawError, match="大屏上显示的随机数已经改变"):
-        services.draw(d.draw_id, [], as_shown=True, actor=staff)
-    assert services.get(d.draw_id).status == "committed"
+    before = snapshot(d.draw_id)
+    with pytest.raises(DrawError, match="尚未在现场大屏上显示") as e:
+        services.draw(d.draw_id, entries, actor=staff)
+    assert "not been shown on the meeting screen" in e.value.message_en
+    with pytest.raises(DrawError, match="尚未在现场大屏上显示"):
+        services.draw_in_transaction(d.draw_id, entries, actor=staff)
+    db.session.rollback()
+    assert snapshot(d.draw_id) == before
+    # Shown (zero entries shown as "none"), the same list draws.
+    services.show_pending_entropy(d.draw_id, entries, actor=staff)
+    assert services.draw(d.draw_id, entries, actor=staff).public_entropy == entries
 
 
-def test_a_draw_owned_by_another_part_is_refused_by_the_generic_draw_and_abandon(app):
+def test_an_owner_s_draw_uses_only_the_entries_shown_too(app):
+    """The award meeting's path (`draw_in_transaction`) checks the screen like the console's."""
+    staff = make_user("staff")
+    d = commit_award(staff, candidates=CODES)
+    services.show_pending_entropy_in_transaction(d.draw_id, ["11", "22", "33"], actor=staff)
+    db.session.commit()
+    before = snapshot(d.draw_id)
+    with pytest.raises(DrawError, match="与现场大屏上显示的不一致"):
+        services.draw_in_transaction(d.draw_id, ["chosen-by-staff-7"], actor=staff)
+    db.session.rollback()
+    assert snapshot(d.draw_id) == before
+
+
+def test_a_draw_owned_by_another_part_is_refused_by_the_generic_show_draw_and_abandon(app):
     """The pool settles its categories at its own meeting; the console must not draw them."""
     staff = make_user("staff")
     services.register_owned_subject("test_owned", "测试页面", "the test page")
@@ -474,12 +508,16 @@ def test_a_draw_owned_by_another_part_is_refused_by_the_generic_draw_and_abandon
         candidates=CODES,
     )
     before = snapshot(d.draw_id)
+    # Not even its screen: the console would show entries on a draw it cannot run (finding 18).
+    with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
+        services.show_pending_entropy(d.draw_id, ["1"], actor=staff)
     with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
         services.draw(d.draw_id, ["1"], actor=staff)
     with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
         services.abandon(d.draw_id, "会议取消", actor=staff)
     assert snapshot(d.draw_id) == before
-    # Its owner runs it inside its own use case.
+    # Its owner runs it inside its own use case, with the entries shown on its screen.
+    services.show_pending_entropy_in_transaction(d.draw_id, ["1"], actor=staff)
     services.draw_in_transaction(d.draw_id, ["1"], actor=staff)
     db.session.commit()
     assert services.get(d.draw_id).status == "drawn"

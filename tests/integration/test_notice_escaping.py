@@ -23,7 +23,7 @@ from notices import markup
 from notices.models import Notice
 from tests.factories import Browser, make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, register, user_of
-from tests.trading_factories import project_input, refuse, respond_all
+from tests.trading_factories import hold_meeting, project_input, refuse, respond_all
 
 PAYLOADS = [
     "<a href=https://evil.example>x</a>",
@@ -124,7 +124,7 @@ def _walk(payload: str, category: PoolCategory) -> None:
     )
     respond_all(project, active_members("JZ", date(2026, 11, 27)))
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["37"], actor=phase.staff)  # trading_result
+    hold_meeting(project.code, ["37"], actor=phase.staff)  # trading_result
     clock.set_now(at(2026, 12, 7, 10, 0))
     refuse(project.code, actor=owner)  # correction
 

@@ -317,6 +317,7 @@ def test_no_draw_before_the_meeting_and_no_roster_publicity_before_the_draws(in_
         lambda: services.settle_category(p.call.id, "JZ", ["1"], actor=p.reviewer),
         match="工作人员",
     )
+    services.show_category_entropy(p.call.id, "JZ", ["1"], actor=p.staff)
     services.settle_category(p.call.id, "JZ", ["1"], actor=p.staff)
     refused(
         PoolError,

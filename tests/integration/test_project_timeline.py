@@ -21,7 +21,7 @@ from contracts.rules import ProjectState
 from lottery import services as draws
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
-from tests.trading_factories import refuse
+from tests.trading_factories import hold_meeting, refuse
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +102,7 @@ def test_the_timeline_walks_from_filing_to_the_signed_contract_with_a_refusal_on
 
     _respond(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     first, second = draws.get(t.award_draw_id).result[:2]
     clock.set_now(at(2026, 12, 7, 10, 0))
     refusal = refuse(project.code, "无正当理由拒签", actor=owner)
@@ -148,7 +148,7 @@ def test_a_failed_round_and_the_next_one_each_have_their_steps():
     project, _t = _announced(phase, owner)
     _respond(project, members[:2])
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    hold_meeting(project.code, ["5"], actor=phase.staff)
     assert _page(project.code).state is ProjectState.FAILED
     services.announce(
         project.code,
@@ -192,7 +192,7 @@ def test_respondents_are_hidden_before_the_deadline_counted_after_and_named_afte
     assert _page(project.code).events[2].details == {"count": 2}
 
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["1"], actor=phase.staff)  # 2 < 3: fails, no names
+    hold_meeting(project.code, ["1"], actor=phase.staff)  # 2 < 3: fails, no names
     assert _page(project.code).current.respondents is None
 
 
@@ -203,7 +203,7 @@ def test_names_come_from_the_award_draws_frozen_candidates_once_the_meeting_was_
     clock.set_now(at(2026, 12, 3, 9, 0))
     assert _page(project.code).current.respondents is None
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["1"], actor=phase.staff)
+    hold_meeting(project.code, ["1"], actor=phase.staff)
     named = _page(project.code).current.respondents
     assert named == sorted((m.uscc, m.name) for m in members)
 
@@ -214,14 +214,14 @@ def test_notice_to_letter_counts_working_days_and_the_notice_day_and_weekend_do_
     assert queries.notice_to_letter_days(queries.get_public_project(project.code)) is None
     _respond(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["1"], actor=phase.staff)
+    hold_meeting(project.code, ["1"], actor=phase.staff)
     # Notice Friday 11-27; 11-28/29 a weekend; letter Thursday 12-03: 11-30, 12-01, 12-02, 12-03.
     assert _page(project.code).letter_days == 4
 
     late, _t2 = _announced(phase, owner, meeting=(2026, 12, 7, 9, 30), name="某村排水沟改造工程")
     _respond(late, members)
     clock.set_now(at(2026, 12, 7, 9, 30))  # Monday after another weekend: 6, over the target
-    services.hold_meeting(late.code, ["2"], actor=phase.staff)
+    hold_meeting(late.code, ["2"], actor=phase.staff)
     assert _page(late.code).letter_days == 6
 
 
@@ -231,14 +231,14 @@ def test_the_distribution_counts_drawn_projects_by_working_days_against_the_targ
     on_time, _t = _announced(phase, owner)
     _respond(on_time, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(on_time.code, ["1"], actor=phase.staff)
+    hold_meeting(on_time.code, ["1"], actor=phase.staff)
     late, _t = _announced(phase, owner, meeting=(2026, 12, 7, 9, 30), name="某村排水沟改造工程")
     _respond(late, members)
     failed, _t = _announced(phase, owner, meeting=(2026, 12, 7, 9, 30), name="某村路灯工程")
     _respond(failed, members[:1])
     clock.set_now(at(2026, 12, 7, 9, 30))
-    services.hold_meeting(late.code, ["2"], actor=phase.staff)
-    services.hold_meeting(failed.code, ["3"], actor=phase.staff)
+    hold_meeting(late.code, ["2"], actor=phase.staff)
+    hold_meeting(failed.code, ["3"], actor=phase.staff)
 
     d = queries.letter_distribution()
     assert dict(d.buckets) == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0, ">5": 1}
@@ -256,7 +256,7 @@ def test_the_public_list_shows_filed_projects_only_and_filters_by_state():
     services.file_project(filed.code, reviewed=services.fingerprint(filed), actor=phase.staff)
     services.submit_project(_input(name="尚未备案的工程"), actor=owner)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(drawn.code, ["1"], actor=phase.staff)
+    hold_meeting(drawn.code, ["1"], actor=phase.staff)
 
     rows = queries.public_projects_page(1, 20).items
     assert {r.project.code: r.state for r in rows} == {
@@ -303,7 +303,7 @@ def test_the_public_list_takes_the_same_number_of_queries_for_one_project_or_man
         _announced(phase, owner, meeting=(2026, 12, 9, 9, 30), name=f"某村工程{n}")
     _respond(first, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(first.code, ["1"], actor=phase.staff)
+    hold_meeting(first.code, ["1"], actor=phase.staff)
     many = _statements(
         lambda: [(r.state, r.contract_price) for r in queries.public_projects_page(1, 20).items]
     )

@@ -32,7 +32,7 @@ from notices.models import Notice
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
-from tests.trading_factories import refuse
+from tests.trading_factories import hold_meeting, refuse
 
 PLACE = "区公共资源交易中心一楼开标室"
 #: The pool round of tests.pool_factories run 40 weeks earlier: from December 2025 to January
@@ -150,7 +150,7 @@ def test_a_notice_published_the_day_before_national_day_runs_to_the_make_up_satu
     clock.set_now(at(2026, 10, 10, 23, 59, 59))
     before = _counts()
     with pytest.raises(TooEarly):
-        services.hold_meeting(project.code, ["37"], actor=phase.staff)
+        hold_meeting(project.code, ["37"], actor=phase.staff)
     assert _counts() == before
 
     # At the deadline's instant no response or withdrawal is taken any more.
@@ -165,7 +165,7 @@ def test_a_notice_published_the_day_before_national_day_runs_to_the_make_up_satu
     assert _counts() == before
 
     clock.set_now(at(2026, 10, 12, 9, 30))
-    t = services.hold_meeting(project.code, ["37", "8812", "506"], actor=phase.staff)
+    t = hold_meeting(project.code, ["37", "8812", "506"], actor=phase.staff)
     assert t.outcome == "drawn" and sorted(queries.respondents(t)) == sorted(
         m.uscc for m in members
     )
@@ -208,14 +208,14 @@ def test_a_notice_published_before_the_spring_festival_counts_the_make_up_saturd
     clock.set_now(at(2026, 2, 25, 17, 0))
     before = _counts()
     with pytest.raises(TooEarly):
-        services.hold_meeting(project.code, ["5"], actor=phase.staff)
+        hold_meeting(project.code, ["5"], actor=phase.staff)
     clock.set_now(at(2026, 2, 26, 0, 0))
     with pytest.raises(ResponsesClosed):
         services.withdraw_response(project.code, actor=_user(members[1]))
     assert _counts() == before
 
     clock.set_now(at(2026, 2, 26, 9, 30))
-    t = services.hold_meeting(project.code, ["19", "640"], actor=phase.staff)
+    t = hold_meeting(project.code, ["19", "640"], actor=phase.staff)
     assert t.outcome == "drawn"
     _verify(t.award_draw_id)
     _verify(t.rate_draw_id)

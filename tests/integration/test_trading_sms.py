@@ -29,8 +29,8 @@ from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at, register
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
+from tests.trading_factories import hold_meeting, refuse
 from tests.trading_factories import member_user as _user
-from tests.trading_factories import refuse
 from tests.trading_factories import respond_all as _respond_all
 from tests.trading_factories import trading_counts as _counts
 
@@ -87,7 +87,7 @@ def _drawn():
     project, t = _announced(phase, owner)
     _respond_all(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    t = hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     assert t.outcome == "drawn"
     return phase, owner, members, project, t
 
@@ -113,7 +113,7 @@ def test_after_the_draw_each_respondent_gets_one_message_and_the_winner_is_told_
     # The trading notice's three and the result's three: nothing else, nobody twice.
     assert _all() == 6
     with pytest.raises(DomainError, match="不能再次摇号"):
-        services.hold_meeting(project.code, ["1"], actor=_phase.staff)
+        hold_meeting(project.code, ["1"], actor=_phase.staff)
     assert _all() == 6
 
 
@@ -125,7 +125,7 @@ def test_a_company_that_withdrew_its_response_hears_nothing_of_the_result(app):
     _respond_all(project, members)
     services.withdraw_response(project.code, actor=_user(members[0].contractor_id))
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    t = hold_meeting(project.code, ["5"], actor=phase.staff)
     got = _by_company(t.result_notice_id)
     assert sorted(got) == sorted(m.uscc for m in members[1:])
     assert sorted(m.purpose for m in got.values()) == ["trading_award", "trading_result"]
@@ -137,7 +137,7 @@ def test_a_failed_meeting_tells_each_respondent_and_nobody_else(app):
     project, t = _announced(phase, make_user("owner"))
     _respond_all(project, members[:2])
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    t = hold_meeting(project.code, ["5"], actor=phase.staff)
     assert t.outcome == "failed"
     assert db.session.get(Notice, t.result_notice_id).type == "trading_failed"
     got = _by_company(t.result_notice_id)
@@ -195,7 +195,7 @@ def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_
     )
     assert suspended not in {m.contractor_id for m in active_members("JZ", date(2026, 12, 3))}
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    t = hold_meeting(project.code, ["5"], actor=phase.staff)
     got = _by_company(t.result_notice_id)
     assert members[0].uscc in got and len(got) == 3
 
@@ -209,12 +209,12 @@ def test_a_meeting_whose_messages_cannot_be_written_changes_nothing(app):
     app.config["SMS_SIGNATURE"] = "江北区公管办"  # without its 【】: every text is refused
     before = _counts()
     with pytest.raises(DomainError, match="签名"):
-        services.hold_meeting(project.code, ["5"], actor=phase.staff)
+        hold_meeting(project.code, ["5"], actor=phase.staff)
     assert _counts() == before
     assert db.session.get(Trading, t.id).outcome is None
     assert draws.get(t.award_draw_id).status == "committed"
     app.config["SMS_SIGNATURE"] = SIGNATURE
-    t = services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    t = hold_meeting(project.code, ["5"], actor=phase.staff)
     assert len(_messages(t.result_notice_id)) == 3
 
 

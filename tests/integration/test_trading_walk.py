@@ -28,9 +28,9 @@ from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
+from tests.trading_factories import hold_meeting, refuse
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import project_input as _input
-from tests.trading_factories import refuse
 from tests.trading_factories import respond_all as _respond_all
 from tests.trading_factories import trading_counts as _counts
 
@@ -68,7 +68,7 @@ def test_a_project_walks_from_entry_to_contract_with_a_refusal_on_the_way(app, c
         actor=_user(members[0].contractor_id),
     )
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    t = hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     assert t.outcome == "drawn" and t.winner_uscc == draws.get(t.award_draw_id).result[0]
     price = Decimal("1234567.89") * (1 - t.discount_rate / 100)
     assert t.contract_price == price.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
@@ -81,7 +81,7 @@ def test_a_project_walks_from_entry_to_contract_with_a_refusal_on_the_way(app, c
     for key in ("published", "responses_closed", "drawn", "letter_issued"):
         assert body["timeline"][key]
     with pytest.raises(DomainError, match="不能再次摇号"):
-        services.hold_meeting(project.code, ["1"], actor=phase.staff)
+        hold_meeting(project.code, ["1"], actor=phase.staff)
 
     # The winner refuses: the award passes to the second, same rate and price.
     first, second = draws.get(t.award_draw_id).result[:2]
@@ -107,7 +107,7 @@ def test_fewer_than_three_respondents_fail_the_trading_and_it_may_be_announced_a
     project, t = _announced(phase, owner)
     _respond_all(project, members[:2])
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    t = hold_meeting(project.code, ["5"], actor=phase.staff)
     assert t.outcome == "failed"
     assert db.session.get(Notice, t.result_notice_id).type == "trading_failed"
     for draw_id in (t.award_draw_id, t.rate_draw_id):
@@ -184,7 +184,7 @@ def test_every_bad_input_is_refused_with_nothing_changed(app):
     clock.set_now(at(2026, 12, 2, 23, 0))
     before = _counts()
     with pytest.raises(TooEarly):
-        services.hold_meeting(project.code, ["1"], actor=phase.staff)
+        hold_meeting(project.code, ["1"], actor=phase.staff)
     assert _counts() == before
     clock.set_now(at(2026, 12, 3, 0, 0))
     for m in members:
@@ -217,7 +217,7 @@ def _drawn(phase, owner):
     project, _t = _announced(phase, owner)
     _respond_all(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    return project, services.hold_meeting(project.code, ["7"], actor=phase.staff)
+    return project, hold_meeting(project.code, ["7"], actor=phase.staff)
 
 
 def test_a_contract_dated_before_the_letter_or_in_the_future_is_refused(app):

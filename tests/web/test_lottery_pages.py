@@ -15,7 +15,13 @@ from app.extensions import db
 from lottery import services, verify
 from lottery.models import Draw
 from tests.factories import Browser, make_user, signed_in, use_cheap_password_hashes
-from tests.integration.test_lottery_services import CODES, COMPANIES, commit_award, commit_rate
+from tests.integration.test_lottery_services import (
+    CODES,
+    COMPANIES,
+    commit_award,
+    commit_rate,
+    draw_as_shown,
+)
 from tests.unit.test_lottery_rules import LOTTERY_MD_KEYS
 
 # ---- helpers -----------------------------------------------------------------------------------
@@ -64,7 +70,7 @@ def test_the_list_shows_draws_newest_first_with_their_status(app, now):
     rate = commit_rate(staff)
     now(2026, 11, 25, 9, 0)
     award = commit_award(staff)
-    services.draw(rate.draw_id, ["19"], actor=staff)
+    draw_as_shown(rate.draw_id, ["19"], actor=staff)
     html = Browser(app).html("/draws/")
     assert html.index(award.draw_id) < html.index(rate.draw_id)
     assert "待摇号" in html and "已摇号" in html
@@ -98,7 +104,7 @@ def test_a_committed_draw_page_shows_the_commitment_and_candidates_but_never_the
 
 def test_a_drawn_draw_page_shows_seed_entropy_ranking_verdict_and_how_to_verify(app, award):
     staff = make_user("staff")
-    services.draw(award.draw_id, ["37", "张三 5"], actor=staff)
+    draw_as_shown(award.draw_id, ["37", "张三 5"], actor=staff)
     d = stored(award.draw_id)
     html = Browser(app).html(f"/draws/{award.draw_id}")
     plain = text_of(html)
@@ -159,7 +165,7 @@ def test_the_api_record_has_exactly_the_keys_of_lottery_md_before_and_after_the_
     assert committed["seed"] is None and committed["result"] is None
     assert committed["committed_at"] == "2026-11-25T10:00:00+08:00"
 
-    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
     drawn = who.get(f"/api/v1/draws/{award.draw_id}").get_json()
     assert set(drawn) == set(LOTTERY_MD_KEYS)
     assert drawn["subject"] == {"type": "project", "code": "PRJ-2026-0007"}
@@ -217,7 +223,7 @@ def test_the_meeting_screen_refreshes_while_committed_and_shows_pending_entropy(
 
 
 def test_the_meeting_screen_shows_the_ranking_after_the_draw_and_stops_refreshing(app, award):
-    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
     d = stored(award.draw_id)
     html = Browser(app).html(f"/draws/{award.draw_id}/screen")
     assert 'http-equiv="refresh"' not in html
@@ -229,7 +235,7 @@ def test_the_meeting_screen_shows_the_ranking_after_the_draw_and_stops_refreshin
 def test_a_pick_screen_shows_the_picked_option_large(app, frozen):
     staff = make_user("staff")
     rate = commit_rate(staff)
-    services.draw(rate.draw_id, ["19"], actor=staff)
+    draw_as_shown(rate.draw_id, ["19"], actor=staff)
     picked = stored(rate.draw_id).result[0]
     html = Browser(app).html(f"/draws/{rate.draw_id}/screen")
     assert f'<p class="picked">{picked}</p>' in html
@@ -262,7 +268,7 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
 
 
 def test_the_minutes_are_a_pdf_with_every_field_and_only_embedded_fonts(app, award):
-    services.draw(award.draw_id, ["37", "张三 5"], actor=make_user("staff"))
+    draw_as_shown(award.draw_id, ["37", "张三 5"], actor=make_user("staff"))
     d = stored(award.draw_id)
     response = Browser(app).get(f"/draws/{award.draw_id}/minutes.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -381,6 +387,51 @@ def test_a_forged_confirmation_with_a_line_break_is_refused_and_changes_nothing(
     assert "不能包含换行符" in staff.html(f"/staff/draws/{award.draw_id}/console")
 
 
+def test_a_confirmation_carrying_other_entries_than_those_shown_draws_nothing(app, award):
+    """The probe of issue 10: 11/22/33 on the screen, a forged hidden entropy in the confirmation."""
+    staff = signed_in(app)
+    review = staff.post(f"/staff/draws/{award.draw_id}/console", {"entries": "11\n22\n33"})
+    assert review.status_code == 200
+    digest = services.proposed_candidates(stored(award.draw_id)).digest
+    before = row(award.draw_id)
+    response = staff.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [("entropy", "chosen-by-staff-7"), ("candidates_digest", digest)],
+    )
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path.endswith("/console")
+    assert row(award.draw_id) == before
+    d = stored(award.draw_id)
+    assert d.status == "committed" and d.pending_entropy == ["11", "22", "33"]
+    page = unescape(staff.html(f"/staff/draws/{award.draw_id}/console"))
+    assert "确认的公开随机数与现场大屏上显示的不一致（大屏显示：“11”、“22”、“33”）" in page
+    # The entries the attendees checked still draw.
+    staff.post(
+        f"/staff/draws/{award.draw_id}/draw",
+        [*(("entropy", v) for v in ["11", "22", "33"]), ("candidates_digest", digest)],
+    )
+    assert stored(award.draw_id).public_entropy == ["11", "22", "33"]
+
+
+def test_the_console_puts_no_entries_on_the_screen_of_a_draw_run_at_an_award_meeting(app, frozen):
+    """A trading's draws are run only at its award meeting: the console may not show entries on
+    their public screen either (issue 10, finding 18)."""
+    d = services.commit_pick(
+        "PRJ-2026-0007-rate",
+        "甬江街道某村道路硬化工程 下浮率摇号",
+        services.Subject("trading_project", "PRJ-2026-0007"),
+        ["3.00", "3.50", "4.00"],
+        actor=make_user("staff"),
+    )
+    staff = signed_in(app)
+    before = row(d.draw_id)
+    response = staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"})
+    assert response.status_code == 400
+    assert "此抽签须在项目的定标会议页面进行" in response.get_data(as_text=True)
+    assert row(d.draw_id) == before and stored(d.draw_id).pending_entropy is None
+    assert "“37”" not in Browser(app).html(f"/draws/{d.draw_id}/screen")
+
+
 def test_a_confirmation_is_refused_when_the_candidates_changed_after_the_review(app, award):
     staff = signed_in(app)
     before = row(award.draw_id)
@@ -393,7 +444,7 @@ def test_a_confirmation_is_refused_when_the_candidates_changed_after_the_review(
 
 
 def test_confirming_a_drawn_draw_again_is_refused_with_a_clear_message(app, award):
-    services.draw(award.draw_id, ["37"], actor=make_user("staff"))
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
     staff = signed_in(app)
     before = row(award.draw_id)
     digest = services.proposed_candidates(stored(award.draw_id)).digest

@@ -406,3 +406,38 @@ def test_an_unknown_call_is_404(app):
     staff = signed_in(app, "staff")
     assert staff.get("/staff/pool/calls/987654").status_code == 404
     assert staff.post("/staff/pool/entries/987654/decision", {"call_id": 987654}).status_code == 404
+
+
+def test_a_forged_confirmation_of_the_pool_meeting_is_refused_and_draws_nothing(app, now):
+    """The probe of issue 10 at the pool's meeting: 11/22/33 shown, chosen-by-staff-7 posted."""
+    p = Phase()
+    p.draft_and_consult()
+    p.publish_call()
+    p.applicants()
+    p.review()
+    p.publish_review()
+    now(2026, 10, 19, 9, 30)
+    staff = signed_in(app, "staff")
+    settle = f"/staff/pool/calls/{p.call.id}/categories/JZ/settle"
+    review = staff.post(settle, {"cJZ-entries": "11\n22\n33"})
+    assert review.status_code == 200
+    digest = hidden(review.get_data(as_text=True), "candidates_digest")[0]
+    draw_id = f"{p.call.code}-JZ"
+    before = counts()
+    r = staff.post(
+        settle + "/confirm", [("entropy", "chosen-by-staff-7"), ("candidates_digest", digest)]
+    )
+    page = followed(staff, r)
+    assert "确认的公开随机数与现场大屏上显示的不一致（大屏显示：“11”、“22”、“33”）" in page
+    assert counts() == before
+    d = db.session.scalar(db.select(Draw).where(Draw.draw_id == draw_id))
+    db.session.refresh(d)
+    assert d.status == "committed" and d.pending_entropy == ["11", "22", "33"]
+
+    r = staff.post(
+        settle + "/confirm",
+        [*(("entropy", v) for v in ["11", "22", "33"]), ("candidates_digest", digest)],
+    )
+    assert "摇号完成" in followed(staff, r)
+    db.session.refresh(d)
+    assert d.status == "drawn" and d.public_entropy == ["11", "22", "33"]

@@ -23,7 +23,7 @@ from contracts.models import Contract, Project, ProjectAttachment, Refusal, Trad
 from lottery import services as draws
 from tests.factories import PDF, signed_in, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
-from tests.trading_factories import reviewed_on
+from tests.trading_factories import hold_meeting, reviewed_on
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
@@ -342,7 +342,7 @@ def _drawn(phase: Phase, owner, *names: str) -> list[Trading]:
                 p.code, text, actor=user_of(db.session.get(Contractor, m.contractor_id))
             )
     clock.set_now(at(2026, 12, 3, 9, 30))
-    return [services.hold_meeting(p.code, ["37", "8812"], actor=phase.staff) for p in projects]
+    return [hold_meeting(p.code, ["37", "8812"], actor=phase.staff) for p in projects]
 
 
 def test_staff_see_every_open_project_with_its_next_step_and_deadline_most_urgent_first(app):

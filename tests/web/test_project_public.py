@@ -18,7 +18,7 @@ from contracts.services.projects import add_attachment
 from lottery import services as draws
 from tests.factories import PDF, Browser, make_user, signed_in, use_cheap_password_hashes
 from tests.pool_factories import Phase, at, user_of
-from tests.trading_factories import refuse
+from tests.trading_factories import hold_meeting, refuse
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +98,7 @@ def test_the_list_shows_filed_projects_with_state_and_prices_and_filters_by_stat
         actor=phase.staff,
     )
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(drawn.code, ["1"], actor=phase.staff)
+    hold_meeting(drawn.code, ["1"], actor=phase.staff)
     price = f"{db.session.get(type(t), t.id).contract_price:,.2f}"
 
     html = client.html("/projects/")
@@ -156,7 +156,7 @@ def test_respondent_names_never_appear_before_the_meeting(client, world):
     assert all(n in screen for n in names)
 
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     html = client.html(f"/projects/{project.code}")
     assert all(n in html for n in names)
     db.session.expire_all()
@@ -169,7 +169,7 @@ def test_the_page_shows_the_whole_timeline_with_its_notices_draws_and_contract(c
     project, t = _announced(phase, owner)
     _respond(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    t = hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
     first, second = draws.get(t.award_draw_id).result[:2]
     clock.set_now(at(2026, 12, 7, 10, 0))
     refusal = refuse(project.code, "无正当理由拒签", actor=owner)
@@ -209,7 +209,7 @@ def test_a_letter_later_than_five_working_days_is_marked_over_the_target(client,
     assert "尚未发出交易结果通知书" in client.html(f"/projects/{project.code}")
     _respond(project, members)
     clock.set_now(at(2026, 12, 7, 9, 30))  # Monday: 11-30 … 12-04, 12-07
-    services.hold_meeting(project.code, ["1"], actor=phase.staff)
+    hold_meeting(project.code, ["1"], actor=phase.staff)
     html = client.html(f"/projects/{project.code}")
     assert "通知书发出用时 6 个工作日（目标5个工作日）" in html
     assert "超出目标1个工作日" in html and "badge-bad" in html
@@ -220,7 +220,7 @@ def test_a_draws_record_links_to_its_project_even_for_a_second_round(client, wor
     project, t = _announced(phase, owner)
     _respond(project, members[:1])
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, ["1"], actor=phase.staff)
+    hold_meeting(project.code, ["1"], actor=phase.staff)
     t2 = services.announce(
         project.code,
         services.TradingInput(at(2026, 12, 9, 9, 30), "二楼", ["4.00"]),
@@ -288,9 +288,9 @@ def test_the_staff_dashboard_shows_the_distribution_of_notice_to_letter_days(app
     late, _t = _announced(phase, owner, meeting=(2026, 12, 7, 9, 30), name="某村排水沟改造工程")
     _respond(late, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(on_time.code, ["1"], actor=phase.staff)
+    hold_meeting(on_time.code, ["1"], actor=phase.staff)
     clock.set_now(at(2026, 12, 7, 9, 30))
-    services.hold_meeting(late.code, ["2"], actor=phase.staff)
+    hold_meeting(late.code, ["2"], actor=phase.staff)
     staff = Browser(app, "10.0.0.9")
     assert staff.login(phase.staff.username, "correct horse battery").status_code == 302
     html = staff.html("/dashboard")

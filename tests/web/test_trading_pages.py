@@ -31,8 +31,8 @@ from tests.integration.test_posting import png
 from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
+from tests.trading_factories import hold_meeting, refuse
 from tests.trading_factories import project_input as _input
-from tests.trading_factories import refuse
 
 MEETING = {
     "meeting_at": "2026-12-03T09:30",
@@ -340,6 +340,54 @@ def test_a_meeting_with_three_respondents_draws_and_both_draws_verify(app):
     assert (counts(), draws.get(t.award_draw_id).result) == before
 
 
+def test_a_forged_meeting_confirmation_is_refused_and_both_draws_stay_committed(app):
+    """The probe of issue 10: 11/22/33 shown at the meeting, then a confirmation whose hidden
+    entropy says chosen-by-staff-7. Neither the ranking nor the rate pick may use it."""
+    phase = _pool()
+    project, t = _announced(phase, make_user("owner"))
+    _respond(project, _members())
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    staff = signed_in(app, "staff")
+    review = staff.post(f"/staff/projects/{project.code}/meeting", {"entries": "11\n22\n33"})
+    assert review.status_code == 200
+    digest = hidden(review.get_data(as_text=True), "candidates_digest")[0]
+    before = counts()
+    r = staff.post(
+        f"/staff/projects/{project.code}/meeting/confirm",
+        [("entropy", "chosen-by-staff-7"), ("candidates_digest", digest)],
+    )
+    page = followed(staff, r)
+    assert "确认的公开随机数与现场大屏上显示的不一致（大屏显示：“11”、“22”、“33”）" in page
+    assert counts() == before and fresh_trading(project.code).outcome is None
+    for draw_id in (t.award_draw_id, t.rate_draw_id):
+        d = draws.get(draw_id)
+        db.session.refresh(d)
+        assert d.status == "committed" and d.pending_entropy == ["11", "22", "33"]
+
+    # One draw shown other entries (a second console): the meeting draws neither.
+    draws.show_pending_entropy_in_transaction(t.rate_draw_id, ["7"], actor=phase.staff)
+    db.session.commit()
+    r = staff.post(
+        f"/staff/projects/{project.code}/meeting/confirm",
+        [*(("entropy", v) for v in ["11", "22", "33"]), ("candidates_digest", digest)],
+    )
+    assert "大屏显示：“7”" in followed(staff, r)
+    assert fresh_trading(project.code).outcome is None
+    assert draws.get(t.award_draw_id).status == "committed"
+
+    # Shown on both screens again, the attendees' entries draw both.
+    staff.post(f"/staff/projects/{project.code}/meeting", {"entries": "11\n22\n33"})
+    r = staff.post(
+        f"/staff/projects/{project.code}/meeting/confirm",
+        [*(("entropy", v) for v in ["11", "22", "33"]), ("candidates_digest", digest)],
+    )
+    assert "摇号完成" in followed(staff, r)
+    for draw_id in (t.award_draw_id, t.rate_draw_id):
+        d = draws.get(draw_id)
+        db.session.refresh(d)
+        assert d.status == "drawn" and d.public_entropy == ["11", "22", "33"]
+
+
 def test_two_respondents_fail_the_trading_and_the_page_says_so_before(app):
     phase = _pool()
     project, t = _announced(phase, make_user("owner"))
@@ -428,7 +476,7 @@ def _drawn(app):
     members = _members()
     _respond(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
-    t = services.hold_meeting(project.code, ["37"], actor=phase.staff)
+    t = hold_meeting(project.code, ["37"], actor=phase.staff)
     return phase, owner, project, t, members
 
 
@@ -493,7 +541,7 @@ def test_there_is_no_letter_before_the_draw_nor_after_a_failed_trading(app):
     assert staff.get(f"/projects/{project.code}/letter.pdf").status_code == 404
     _respond(project, _members()[:1])
     clock.set_now(at(2026, 12, 3, 9, 30))
-    services.hold_meeting(project.code, [], actor=phase.staff)
+    hold_meeting(project.code, [], actor=phase.staff)
     assert staff.get(f"/projects/{project.code}/letter.pdf").status_code == 404
     assert _browser_of(app, owner).get(f"/projects/{project.code}/letter.pdf").status_code == 404
 
