@@ -72,6 +72,15 @@ class Config:
     #: Public sign-up (a company account): per client address, counted on every submitted form.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
 
+    #: Draw seeds are encrypted at rest (lottery/seeds.py) with a key that is not in the database
+    #: and not SECRET_KEY: DRAW_SEED_KEY is 32 random bytes in urlsafe base64 (`flask draws
+    #: new-seed-key`); DRAW_SEED_OLD_KEYS, comma-separated, still open seeds sealed before a
+    #: rotation (`flask draws rotate-seed-key`). Without DRAW_SEED_KEY the embedded default makes
+    #: one once in instance/draw_seed_key (DRAW_SEED_KEY_FILE); production refuses to start.
+    DRAW_SEED_KEY = os.environ.get("DRAW_SEED_KEY")
+    DRAW_SEED_OLD_KEYS = os.environ.get("DRAW_SEED_OLD_KEYS", "")
+    DRAW_SEED_KEY_FILE = True
+
     NOTICES_PER_PAGE = 20
     #: Public address used in printed documents (QR codes) and API links outside a request.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -134,6 +143,9 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per hour"
     PUBLIC_BASE_URL = "http://testserver"
+    #: A fixed key for the tests (never used elsewhere): every test app opens what another sealed.
+    DRAW_SEED_KEY = "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ="
+    DRAW_SEED_OLD_KEYS = ""
 
 
 class ProductionConfig(Config):
@@ -142,13 +154,24 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    #: Never a key made on the fly: it would be lost with the machine, and every seed with it.
+    DRAW_SEED_KEY_FILE = False
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "DRAW_SEED_KEY")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise ConfigError(
-                "Production refuses to start without " + ", ".join(missing) + " in the environment."
+                "Production refuses to start without "
+                + ", ".join(missing)
+                + " in the environment."
+                + (
+                    " DRAW_SEED_KEY encrypts the draw seeds at rest (32 random bytes, urlsafe "
+                    "base64; `flask draws new-seed-key` prints one)."
+                    if "DRAW_SEED_KEY" in missing
+                    else ""
+                )
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
@@ -162,6 +185,8 @@ class ProductionConfig(Config):
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
         cls.RATELIMIT_STORAGE_URI = limiter_store
+        cls.DRAW_SEED_KEY = os.environ["DRAW_SEED_KEY"]
+        cls.DRAW_SEED_OLD_KEYS = os.environ.get("DRAW_SEED_OLD_KEYS", "")
 
 
 def check_sms(settings) -> None:

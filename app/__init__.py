@@ -48,6 +48,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    from lottery import seeds
+
+    seeds.init_app(app)  # a missing or malformed draw-seed key stops start-up here
 
     from app.urls import BoundedIntConverter
 
@@ -66,6 +69,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    from lottery.cli import draws_cli
+
+    app.cli.add_command(draws_cli)
 
     from app.scheduler import init_scheduler
 

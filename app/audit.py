@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     DRAW_COMMITTED = "draw:committed"
     DRAW_DRAWN = "draw:drawn"
     DRAW_ABANDONED = "draw:abandoned"
+    DRAW_SEEDS_RESEALED = "draw:seeds_resealed"
     CONTRACTOR_REGISTERED = "contractor:registered"
     CONTRACTOR_UPDATED = "contractor:updated"
     CONTRACTOR_DOCUMENT_ADDED = "contractor:document_added"

@@ -17,3 +17,8 @@ class DrawClosed(DrawError):
 
 class DrawForbidden(Forbidden):
     """Only trading-office staff run or abandon a draw."""
+
+
+class SeedUnavailable(DrawError):
+    """The sealed seed cannot be opened (its key is not configured, or the ciphertext is not this
+    draw's) or does not match its commitment: nothing is drawn or revealed (lottery.seeds)."""

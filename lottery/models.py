@@ -28,7 +28,16 @@ class Draw(db.Model):
         CheckConstraint("kind IN ('ranking','pick')", name="kind"),
         CheckConstraint("status IN ('committed','drawn','abandoned')", name="status"),
         CheckConstraint("winners >= 1 AND (kind = 'ranking' OR winners = 1)", name="winners"),
-        CheckConstraint("length(seed) = 64 AND length(seed_commitment) = 64", name="seed_lengths"),
+        CheckConstraint(
+            "length(seed_commitment) = 64 AND (seed IS NULL OR length(seed) = 64)",
+            name="seed_lengths",
+        ),
+        # The seed is sealed while committed and in clear only once revealed (lottery.seeds).
+        CheckConstraint(
+            "(status = 'committed' AND seed IS NULL AND sealed_seed IS NOT NULL)"
+            " OR (status <> 'committed' AND seed IS NOT NULL AND sealed_seed IS NULL)",
+            name="seed_at_rest",
+        ),
         CheckConstraint(
             "status <> 'committed' OR (public_entropy IS NULL AND result IS NULL"
             " AND drawn_at IS NULL AND abandoned_at IS NULL AND abandon_reason IS NULL)",
@@ -59,9 +68,11 @@ class Draw(db.Model):
     #: A ranking selects its first `winners`; a pick always 1.
     winners: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default="committed", index=True)
-    #: The secret seed, 64 hex characters. Stored from the commitment on, but no page, API, log or
-    #: audit entry shows it before the draw is drawn or abandoned.
-    seed: Mapped[str] = mapped_column(String(64))
+    #: The seed, 64 hex characters, in clear only once revealed (drawn or abandoned): public then.
+    seed: Mapped[str | None] = mapped_column(String(64))
+    #: The secret seed while committed, encrypted at rest (lottery.seeds: "<key id>:<base64>",
+    #: AES-GCM bound to the draw id). Only the draw and the abandonment open it; NULL once revealed.
+    sealed_seed: Mapped[str | None] = mapped_column(String(120))
     #: sha256(seed bytes), hex: published at the commitment.
     seed_commitment: Mapped[str] = mapped_column(String(64), unique=True)
     committed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,8 +1,9 @@
 """Draw use cases: commit, draw, abandon, and the reads Pool and Trading need. Each public function
 without `_in_transaction` is one transaction; those with it run inside the caller's.
 
-The seed (LOTTERY.md, "Commit") is made here with `secrets.token_bytes(32)`, stored server-side and
-shown to nobody — no page, API, log or audit entry — until the draw is drawn or abandoned.
+The seed (LOTTERY.md, "Commit") is made here with `secrets.token_bytes(32)`, stored sealed
+(lottery.seeds: AES-GCM under a key outside the database) and shown to nobody — no page, API, log or
+audit entry — until the draw is drawn or abandoned; only those two steps open it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from app import audit, clock
 from app.audit import Action
 from app.extensions import db
 from app.transactions import transactional
-from lottery import engine, rules
-from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
+from lottery import engine, rules, seeds
+from lottery.errors import (
+    DrawClosed,
+    DrawError,
+    DrawForbidden,
+    DrawNotFound,
+    SeedUnavailable,
+)
 from lottery.models import Draw
 
 #: Roles that may run or abandon a draw at a public meeting.
@@ -171,6 +178,22 @@ def _require_staff(actor, zh: str, en: str) -> None:
         raise DrawForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
 
 
+def _open_seed(d: Draw) -> str:
+    """The seed of a committed draw, in hex, for the step that reveals it (draw or abandon).
+
+    Checked against the commitment published before the meeting: a sealed seed that opens but is
+    not the committed one (re-sealed by someone holding the key) is refused, nothing revealed.
+    """
+    seed = seeds.keyring().open(d.sealed_seed, d.draw_id)
+    if engine.commitment(seed) != d.seed_commitment:
+        raise SeedUnavailable(
+            f"抽签 {d.draw_id} 的种子与公布的种子承诺不一致，不能摇号或作废",
+            f"The seed of draw {d.draw_id} does not match its published commitment; it can be "
+            "neither drawn nor abandoned",
+        )
+    return seed.hex()
+
+
 def _revealed_fields(d: Draw) -> dict:
     """What the audit log keeps of a closed draw: its record, seed included (now public)."""
     return {
@@ -228,7 +251,7 @@ def commit_draw_in_transaction(
         purpose=purpose,
         winners=winners,
         status="committed",
-        seed=seed.hex(),
+        sealed_seed=seeds.keyring().seal(seed, draw_id),
         seed_commitment=engine.commitment(seed),
         committed_at=clock.now().replace(microsecond=0),
         candidates=names,
@@ -429,14 +452,17 @@ def _draw(
     given = _checked(rules.check_labels, candidate_labels)
     known = {**(d.candidate_labels or {}), **given}
     labels = {name: known[name] for name in names if known.get(name)}
+    seed_hex = _open_seed(d)
     try:
-        result = engine.run(d.kind, d.draw_id, d.seed, entropy, names)
+        result = engine.run(d.kind, d.draw_id, seed_hex, entropy, names)
     except engine.DrawInputError as e:  # the rules above should have caught it
         zh, _sep, en = str(e).partition(" / ")
         raise DrawError(zh, en or zh) from None
 
     values = {
         "status": "drawn",
+        "seed": seed_hex,
+        "sealed_seed": None,
         "public_entropy": entropy,
         "result": result,
         "drawn_at": clock.now().replace(microsecond=0),
@@ -497,6 +523,8 @@ def _abandon(d: Draw, reason: str, actor) -> Draw:
     text = _checked(rules.check_reason, reason)
     values = dict(
         status="abandoned",
+        seed=_open_seed(d),
+        sealed_seed=None,
         abandon_reason=text,
         abandoned_at=clock.now().replace(microsecond=0),
         abandoned_by_id=getattr(actor, "id", None),
@@ -526,6 +554,50 @@ def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
     d = _get(draw_id, lock=True)
     _refuse_owned(d)
     return _abandon(d, reason, actor)
+
+
+# ---- the seed key ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResealReport:
+    key_id: str
+    #: Draw ids whose seed was sealed again under the current key.
+    resealed: tuple[str, ...]
+    #: Committed draws already sealed under it.
+    unchanged: int
+
+
+@transactional
+def reseal_seeds(*, actor="cli") -> ResealReport:
+    """Seal every committed draw's seed again under the current key (`flask draws
+    rotate-seed-key`), in one transaction with one audit entry (which names draws and key ids,
+    never a seed). Any seed that does not open, or not to its commitment, stops the whole
+    rotation with nothing changed: fix the keys and run it again. An operator's command (whoever
+    holds the keys runs the server), so no role is asked; `actor` labels the audit entry."""
+    ring = seeds.keyring()
+    committed = db.session.scalars(
+        select(Draw).where(Draw.status == "committed").order_by(Draw.id).with_for_update()
+    ).all()
+    resealed, moved = [], {}
+    for d in committed:
+        kid = ring.key_id_of(d.sealed_seed)
+        if kid == ring.current_id:
+            continue
+        seed = bytes.fromhex(_open_seed(d))
+        d.sealed_seed = ring.seal(seed, d.draw_id)
+        resealed.append(d.draw_id)
+        moved[kid] = moved.get(kid, 0) + 1
+    db.session.flush()
+    audit.record(
+        Action.DRAW_SEEDS_RESEALED,
+        "draw_seed_key",
+        ring.current_id,
+        actor=actor,
+        before={"key_ids": moved},
+        after={"key_id": ring.current_id, "draws": resealed},
+    )
+    return ResealReport(ring.current_id, tuple(resealed), len(committed) - len(resealed))
 
 
 # ---- reads for Pool and Trading ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from app import clock
 from app.api import time_iso
 from app.audit import AuditEntry, verify_chain
 from app.extensions import db
-from lottery import rules, services, verify
+from lottery import rules, seeds, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.models import Draw
 from tests.factories import make_user
@@ -41,6 +41,11 @@ def commit_rate(staff=None, draw_id="PRJ-2026-0007-rate"):
     return services.commit_pick(
         draw_id, "甬江街道某村道路硬化工程 下浮率摇号", PROJECT, RATES, actor=staff
     )
+
+
+def secret_seed(d: Draw) -> str:
+    """The seed of a committed draw, opened as only the draw step does (tests look for leaks)."""
+    return seeds.keyring().open(d.sealed_seed, d.draw_id).hex()
 
 
 def draw_as_shown(draw_id: str, entries, candidates=None, *, actor, **kw):
@@ -81,23 +86,24 @@ def test_a_commitment_publishes_the_hash_of_a_fresh_32_byte_seed_and_nothing_els
     now(2026, 11, 27, 9, 0)
     staff = make_user("staff")
     d = commit_award(staff)
-    assert d.status == "committed"
-    assert len(d.seed) == 64 and d.seed == d.seed.lower()
-    assert d.seed_commitment == hashlib.sha256(bytes.fromhex(d.seed)).hexdigest()
+    assert d.status == "committed" and d.seed is None
+    seed = secret_seed(d)
+    assert len(seed) == 64 and seed == seed.lower()
+    assert d.seed_commitment == hashlib.sha256(bytes.fromhex(seed)).hexdigest()
     record = record_of(d.draw_id)
     assert record["seed"] is None
     assert record["committed_at"] == "2026-11-27T09:00:00+08:00"
     assert record["candidates"] is None
-    assert d.seed not in json.dumps(record)
+    assert seed not in json.dumps(record)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "draw:committed"))
     assert entry.after["seed_commitment"] == d.seed_commitment
-    assert d.seed not in audit_text()
-    assert d.seed not in repr(d)
+    assert seed not in audit_text()
+    assert seed not in repr(d)
 
 
 def test_every_commitment_has_its_own_seed(app):
-    seeds = {commit_award(draw_id=f"D-{i}").seed for i in range(5)}
-    assert len(seeds) == 5
+    made = {secret_seed(commit_award(draw_id=f"D-{i}")) for i in range(5)}
+    assert len(made) == 5
 
 
 def test_a_draw_id_is_unique_forever_even_after_an_abandonment(app):
@@ -157,7 +163,7 @@ def test_a_draw_freezes_the_candidates_and_publishes_seed_and_result_at_once(app
     now(2026, 11, 27, 9, 0)
     staff = make_user("staff")
     d = commit_award(staff)
-    seed = d.seed
+    seed = secret_seed(d)
     now(2026, 12, 3, 10, 0)
     drawn = draw_as_shown(
         d.draw_id, [" 37 ", "8812", "张三 5"], CODES, candidate_labels=COMPANIES, actor=staff
@@ -181,20 +187,20 @@ def test_the_seed_appears_in_no_audit_entry_and_no_record_until_the_draw(app):
     award = commit_award(staff)
     rate = commit_rate(staff)
     services.show_pending_entropy(award.draw_id, ["37"], actor=staff)
-    seeds = {award.draw_id: award.seed, rate.draw_id: rate.seed}
+    secret = {award.draw_id: secret_seed(award), rate.draw_id: secret_seed(rate)}
     log = audit_text()
-    for draw_id, seed in seeds.items():
+    for draw_id, seed in secret.items():
         assert seed not in log
         assert seed not in json.dumps(record_of(draw_id))
 
     draw_as_shown(award.draw_id, ["37"], CODES, actor=staff)
     log = audit_text()
-    assert seeds[award.draw_id] in log  # revealed with the result
-    assert seeds[rate.draw_id] not in log  # still secret
+    assert secret[award.draw_id] in log  # revealed with the result
+    assert secret[rate.draw_id] not in log  # still secret
     drawn_entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "draw:drawn")
     ).all()
-    assert [e.after["seed"] for e in drawn_entries] == [seeds[award.draw_id]]
+    assert [e.after["seed"] for e in drawn_entries] == [secret[award.draw_id]]
 
 
 def test_a_pick_draws_one_of_the_options_given_at_its_commitment(app):

@@ -8,16 +8,24 @@ import pytest
 
 from config import ConfigError, ProductionConfig, _normalise_db_url, get_config
 
+DRAW_SEED_KEY = "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ="
+
 
 @pytest.fixture(autouse=True)
 def _limiter_store(monkeypatch):
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.fixture(autouse=True)
+def _draw_seed_key(monkeypatch):
+    monkeypatch.setenv("DRAW_SEED_KEY", DRAW_SEED_KEY)
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "DRAW_SEED_KEY"])
 def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    monkeypatch.setenv("DRAW_SEED_KEY", DRAW_SEED_KEY)
     monkeypatch.delenv(missing)
     with pytest.raises(ConfigError, match=missing):
         get_config("production")
@@ -26,6 +34,7 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
 def test_production_refuses_a_short_secret_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    monkeypatch.setenv("DRAW_SEED_KEY", DRAW_SEED_KEY)
     with pytest.raises(ConfigError, match="32"):
         get_config("production")
 
@@ -33,6 +42,7 @@ def test_production_refuses_a_short_secret_key(monkeypatch):
 def test_production_uses_psycopg_3_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/smallworks")
+    monkeypatch.setenv("DRAW_SEED_KEY", DRAW_SEED_KEY)
     config = get_config("production")
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@db/smallworks"
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
