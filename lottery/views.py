@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 from app import clock
 from app.api import time_iso
 from app.auth.guards import roles_required
+from app.built import serve_built
 from app.pdf import cjk_fonts
 from app.urls import page_arg
 from lottery import documents, queries, rules, services, verify
@@ -196,23 +196,43 @@ def screen(draw_id: str):
 
 @bp.route("/<draw_id>/minutes.pdf")
 def minutes(draw_id: str):
-    """摇号记录 (draw minutes) as a PDF with an embedded CJK font and a QR code to this record."""
+    """摇号记录 (draw minutes) as a PDF with an embedded CJK font and a QR code to this record.
+
+    Built once per state of the draw and served from storage (app.built): a drawn or abandoned
+    draw's minutes never change, so they are public and cacheable; a committed draw's are
+    revalidated on each request, and built again once it closes."""
     d = _get_or_404(draw_id)
-    pdf = documents.minutes_pdf(
-        d,
-        _record(d),
-        fonts=cjk_fonts(current_app.config),
-        page_url=_public_url("draws.detail", draw_id=d.draw_id),
-        record_url=_public_url("draws_api.get_draw", draw_id=d.draw_id),
-        office_name=current_app.config["OFFICE_NAME"],
-        generated_at=clock.now(),
-        local=clock.local,
-    )
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
+    record = _record(d)
+    fonts = cjk_fonts(current_app.config)
+    page_url = _public_url("draws.detail", draw_id=d.draw_id)
+    record_url = _public_url("draws_api.get_draw", draw_id=d.draw_id)
+    office = current_app.config["OFFICE_NAME"]
+    # Everything the minutes print besides the time they were made.
+    identity = {
+        "record": record,
+        "labels": {c: d.label(c) for c in (record["candidates"] or [])},
+        "subject_label": d.subject_label,
+        "page_url": page_url,
+        "record_url": record_url,
+        "office": office,
+        "fonts": fonts,
+    }
+    return serve_built(
+        "draw-minutes",
+        identity,
+        lambda: documents.minutes_pdf(
+            d,
+            record,
+            fonts=fonts,
+            page_url=page_url,
+            record_url=record_url,
+            office_name=office,
+            generated_at=clock.now(),
+            local=clock.local,
+        ),
         download_name=f"{d.draw_id}-摇号记录.pdf",
-        max_age=0,
+        final=not d.is_committed,
+        sources=(documents,),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from flask import Blueprint, abort, current_app, send_file, url_for
 from flask_login import current_user, login_required
 
 from app import clock
+from app.built import serve_built
 from app.pdf import cjk_fonts
 from app.storage import get_storage
 from app.urls import public_base_url
@@ -137,8 +139,18 @@ def bulletin_pdf(code: str):
     p, t = _project_and_trading(code)
     notice = _notice(t.notice_id)
     data = bulletin_notice(p, t, notice, _category_name(p.category_code))
-    pdf = documents.bulletin_pdf(data, fonts=cjk_fonts(current_app.config))
-    return _pdf(pdf, f"{t.code}-信息公开栏公告.pdf")
+    fonts = cjk_fonts(current_app.config)
+    # Built once for what it shows (the notice's facts; postings are not on it) and served from
+    # storage (app.built): a meeting moved or a new trading notice is another poster. Not final:
+    # this address shows the current trading notice, so clients revalidate.
+    return serve_built(
+        "bulletin",
+        {"notice": dataclasses.asdict(data), "fonts": fonts},
+        lambda: documents.bulletin_pdf(data, fonts=fonts),
+        download_name=f"{t.code}-信息公开栏公告.pdf",
+        final=False,
+        sources=(documents,),
+    )
 
 
 # ---- the result notification letter --------------------------------------------------------------

@@ -296,6 +296,60 @@ def test_the_minutes_of_a_committed_draw_say_it_is_not_drawn_yet(app, award):
     assert "尚未开奖" in text and "尚未公开" in text
 
 
+@pytest.fixture
+def minutes_builds(monkeypatch):
+    """How many times the minutes were built (not served): counts calls of the builder."""
+    from lottery import documents
+
+    calls: list[str] = []
+    real = documents.minutes_pdf
+
+    def counting(d, *args, **kw):
+        calls.append(d.status)
+        return real(d, *args, **kw)
+
+    monkeypatch.setattr(documents, "minutes_pdf", counting)
+    return calls
+
+
+def test_a_drawn_draw_s_minutes_are_built_once_and_served_with_a_strong_etag(
+    app, award, minutes_builds
+):
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
+    path = f"/draws/{award.draw_id}/minutes.pdf"
+    first = Browser(app).get(path)
+    second = Browser(app).get(path)
+    assert minutes_builds == ["drawn"]  # the second request was served from storage
+    assert first.status_code == second.status_code == 200
+    assert second.data == first.data and first.data.startswith(b"%PDF")
+    etag = first.headers["ETag"]
+    assert etag == second.headers["ETag"] and not etag.startswith("W/")
+    assert first.headers["Cache-Control"] == "public, max-age=86400"
+    assert first.headers["Content-Disposition"].startswith("inline")
+    # A client that has it asks with its ETag: 304, no body, still no build.
+    again = Browser(app).get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert Browser(app).get(path, headers={"If-None-Match": '"other"'}).data == first.data
+    assert minutes_builds == ["drawn"]
+
+
+def test_a_committed_draw_s_minutes_are_revalidated_and_built_again_once_drawn(
+    app, award, minutes_builds
+):
+    path = f"/draws/{award.draw_id}/minutes.pdf"
+    before = Browser(app).get(path)
+    assert before.headers["Cache-Control"] == "public, no-cache"
+    assert Browser(app).get(path).data == before.data
+    assert minutes_builds == ["committed"]
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
+    # The old ETag no longer matches: the drawn minutes are another document.
+    after = Browser(app).get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert minutes_builds == ["committed", "drawn"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(after.data)).pages)
+    assert "尚未开奖" not in text and "验证通过" in re.sub(r"\s", "", text)
+
+
 # ---- the staff console -------------------------------------------------------------------------
 
 

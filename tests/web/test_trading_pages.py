@@ -562,6 +562,39 @@ def test_the_bulletin_pdf_is_public_once_announced(app):
     assert Browser(app).get("/projects/PRJ-1999-0001/bulletin.pdf").status_code == 404
 
 
+def test_the_bulletin_pdf_is_built_once_for_what_it_shows(app, monkeypatch):
+    from contracts import documents as trading_documents
+
+    builds: list[str] = []
+    real = trading_documents.bulletin_pdf
+
+    def counting(data, **kw):
+        builds.append(data.meeting_place)
+        return real(data, **kw)
+
+    monkeypatch.setattr(trading_documents, "bulletin_pdf", counting)
+    phase = _pool()
+    project, _t = _announced(phase, make_user("owner"))
+    path = f"/projects/{project.code}/bulletin.pdf"
+    first = Browser(app).get(path)
+    second = Browser(app).get(path)
+    assert first.status_code == second.status_code == 200
+    assert second.data == first.data and len(builds) == 1
+    etag = first.headers["ETag"]
+    assert not etag.startswith("W/") and first.headers["Cache-Control"] == "public, no-cache"
+    assert Browser(app).get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert len(builds) == 1
+
+    # What the poster shows changed (the meeting moved): another poster, built once.
+    t = fresh_trading(project.code)
+    t.meeting_place = "三楼开标室"
+    db.session.commit()
+    moved = Browser(app).get(path, headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and moved.headers["ETag"] != etag
+    assert Browser(app).get(path).data == moved.data
+    assert builds[1:] == ["三楼开标室"]
+
+
 # ---- the partials ---------------------------------------------------------------------------------
 
 
