@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import statistics
 import sys
 import tempfile
@@ -48,9 +49,10 @@ def _draw(app) -> str:
             actor=staff,
         )
         services.show_pending_entropy(d.draw_id, ["37", "8812"], actor=staff)
-        services.draw(d.draw_id, ["37", "8812"], actor=staff)
+        draw_id = d.draw_id
+        services.draw(draw_id, ["37", "8812"], actor=staff)
         db.session.remove()
-        return d.draw_id
+        return draw_id
 
 
 def rebuilt_each_time(kind, identity, build, *, download_name, mimetype="application/pdf", **_):
@@ -109,6 +111,7 @@ def main() -> None:
             UPLOAD_FOLDER=f"{tmp}/uploads",
         )
         draw_id = _draw(flask_app)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
         server = make_server("127.0.0.1", 0, flask_app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
