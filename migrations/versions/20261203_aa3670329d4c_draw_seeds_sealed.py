@@ -12,7 +12,7 @@ now sealed (and may be sealed again by a key rotation) and set in clear once, at
 they are created again without it. The CHECK `seed_at_rest` ties the two columns to the status.
 
 Revision ID: aa3670329d4c
-Revises: 792da4947deb
+Revises: c0a7d1e3f5b2
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -24,7 +24,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'aa3670329d4c'
-down_revision = '792da4947deb'
+down_revision = 'c0a7d1e3f5b2'
 branch_labels = None
 depends_on = None
 

@@ -250,7 +250,14 @@ def test_the_embedded_default_makes_its_key_once_in_the_instance_folder(tmp_path
 
 # ---- the migration -----------------------------------------------------------------------------
 
-PREVIOUS = "792da4947deb"
+SEALING = "aa3670329d4c"  # the migration that seals the seeds
+
+
+def _previous(migrations: str) -> str:
+    """The revision before the sealing one, wherever merges put it."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(migrations).get_revision(SEALING).down_revision
 
 
 @pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
@@ -279,8 +286,9 @@ def test_the_migration_seals_the_seeds_of_committed_draws_and_leaves_drawn_ones(
     )
     migrations = str(Path(ROOT) / "migrations")
     seed_committed, seed_drawn = os.urandom(32), os.urandom(32)
+    previous = _previous(migrations)
     with app.app_context():
-        upgrade(directory=migrations, revision=PREVIOUS)
+        upgrade(directory=migrations, revision=previous)
         staff = make_user("staff")
         insert = text(
             "INSERT INTO draws (draw_id, kind, purpose, winners, status, seed, seed_commitment,"
@@ -338,7 +346,7 @@ def test_the_migration_seals_the_seeds_of_committed_draws_and_leaves_drawn_ones(
         db.session.rollback()  # no open read while the migration alters the table
 
         # And back down: the seed in clear again, as the older code expects.
-        downgrade(directory=migrations, revision=PREVIOUS)
+        downgrade(directory=migrations, revision=previous)
         assert raw_row("OLD-1")["seed"] == seed_committed.hex()
         db.session.rollback()  # no open read while the migration alters the table
         upgrade(directory=migrations)
