@@ -47,6 +47,10 @@ class Config:
     #: older than this, by a scheduler tick run every UPLOAD_SWEEP_SECONDS (app.storage).
     UPLOAD_ORPHAN_GRACE_SECONDS = float(os.environ.get("UPLOAD_ORPHAN_GRACE_SECONDS", 3600))
     UPLOAD_SWEEP_SECONDS = float(os.environ.get("UPLOAD_SWEEP_SECONDS", 900))
+    #: Documents built once and served from disk (draw minutes, bulletin posters: app.built);
+    #: anything in it may be deleted at any time and is built again on demand. Unset: the
+    #: instance folder's built/ (beside the uploads).
+    BUILT_FOLDER = os.environ.get("BUILT_FOLDER") or None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
