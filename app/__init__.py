@@ -231,8 +231,12 @@ def _register_security_headers(app: Flask) -> None:
         return response
 
 
-#: Seconds a shared cache may keep a public page or API answer seen by an anonymous visitor.
+#: Seconds a shared cache may keep an answer of the public API seen by an anonymous client.
 PUBLIC_MAX_AGE = 60
+#: Public pages may be stored but are revalidated on every use (a 304 by their ETag when nothing
+#: changed): their state follows the clock, and the people at a meeting reload the project page
+#: to read the result the moment it is drawn, not a minute later.
+PUBLIC_PAGE_CACHE = "public, no-cache"
 
 
 def _deliberately_public(response) -> bool:
@@ -249,8 +253,9 @@ def _register_cache_policy(app: Flask) -> None:
     - Anything that may be personal — a signed-in visitor's page, any POST, any answer that sets
       or changes a cookie — is `private, no-store`, so no proxy keeps it and the browser's back
       button does not show it after logout; unless the view declared its content public.
-    - An anonymous GET of a public page or of the API that succeeded may be kept a short while
-      by shared caches (`public, max-age=60`); a Cache-Control the view set itself is kept.
+    - An anonymous GET of the API that succeeded may be kept a short while by shared caches
+      (`public, max-age=60`); a public page is `public, no-cache` with an ETag, so a cache keeps
+      it but asks each time (304 when unchanged). A Cache-Control the view set itself is kept.
     - Any other anonymous answer (redirects, errors) is not stored.
     Pages that depend on the session or the language cookie carry `Vary: Cookie` (Flask adds it
     whenever the session is read), so a cache never gives one visitor another's page.
@@ -270,9 +275,15 @@ def _register_cache_policy(app: Flask) -> None:
             if not _deliberately_public(response):
                 response.headers["Cache-Control"] = "private, no-store"
         elif "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = (
-                f"public, max-age={PUBLIC_MAX_AGE}" if response.status_code == 200 else "no-store"
-            )
+            if response.status_code != 200:
+                response.headers["Cache-Control"] = "no-store"
+            elif request.path.startswith("/api/"):
+                response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+            else:
+                response.headers["Cache-Control"] = PUBLIC_PAGE_CACHE
+                if response.mimetype == "text/html" and not response.direct_passthrough:
+                    response.add_etag()
+                    response.make_conditional(request)
         return response
 
 
