@@ -37,6 +37,15 @@ def _start(code: str, actor) -> Trading:
             "公示期结束前不能召开定标会议",
             "The award meeting cannot be held before the trading notice's publicity ends",
         )
+    if clock.now() < t.meeting_at:
+        # The notice told respondents and the public when to come and watch the draws: a
+        # meeting held before that time would be held without them.
+        raise TooEarly(
+            f"交易公告公布的定标会议时间为{clock.local(t.meeting_at):%Y-%m-%d %H:%M}，"
+            "不能提前召开定标会议",
+            f"The trading notice set the award meeting for "
+            f"{clock.local(t.meeting_at):%Y-%m-%d %H:%M}; it cannot be held earlier",
+        )
     return t
 
 

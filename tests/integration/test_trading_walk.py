@@ -195,6 +195,26 @@ def test_every_bad_input_is_refused_with_nothing_changed(app):
     assert _counts() == before
 
 
+def test_the_award_meeting_is_not_held_before_the_time_the_notice_published(app):
+    # Responses close 12-03 00:00; the notice called the meeting for 12-03 09:30, when
+    # respondents and the public come to watch the draws. Until then neither step is taken.
+    phase, owner = _pool(), make_user("owner")
+    project, t = _announced(phase, owner)
+    _respond_all(project, active_members("JZ", date(2026, 11, 27)))
+    for moment in (at(2026, 12, 3, 0, 0), at(2026, 12, 3, 9, 29, 59)):
+        clock.set_now(moment)
+        before = _counts()
+        with pytest.raises(TooEarly) as refused:
+            services.show_meeting_entropy(project.code, ["37"], actor=phase.staff)
+        assert "2026-12-03 09:30" in refused.value.message
+        with pytest.raises(TooEarly):
+            services.hold_meeting(project.code, ["37"], actor=phase.staff)
+        assert _counts() == before
+        assert draws.get(t.award_draw_id).pending_entropy is None
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    assert hold_meeting(project.code, ["37"], actor=phase.staff).outcome == "drawn"
+
+
 def test_a_member_of_another_category_cannot_respond(app):
     phase = _pool()
     owner = make_user("owner")
