@@ -7,7 +7,6 @@ import enum
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -613,8 +612,8 @@ def urgency(step: NextStep, since: datetime) -> tuple[int, datetime]:
 
 #: The longest stated reason for a contract amount below the contract price.
 AMOUNT_REASON_MAX = 500
-#: Characters nobody can see or that steer the display (controls, zero-width, bidi overrides…).
-_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co"})
+#: The reason is published with the contract: the same text rule as a project's facts.
+AMOUNT_REASON = TextRule("amount_reason", "理由", "The reason", AMOUNT_REASON_MAX, required=False)
 
 
 def check_contract_amount(
@@ -635,25 +634,12 @@ def check_contract_amount(
         )
     if amount == contract_price:
         return amount, ""
-    text = " ".join((reason or "").split())
+    text = check_text(AMOUNT_REASON, " ".join((reason or "").split()))
     if not text:
         raise RuleError(
             f"合同金额低于定标确定的合同价{_yuan(contract_price)}元的，请说明理由（将与合同一并公开）",
             f"The amount is below the contract price of {_yuan(contract_price)} yuan: state the "
             "reason (it is published with the contract)",
-            field="amount_reason",
-        )
-    if len(text) > AMOUNT_REASON_MAX:
-        raise RuleError(
-            f"理由不能超过{AMOUNT_REASON_MAX}个字符",
-            f"The reason may have at most {AMOUNT_REASON_MAX} characters",
-            field="amount_reason",
-        )
-    hidden = next((ch for ch in text if unicodedata.category(ch) in _HIDDEN), None)
-    if hidden is not None:
-        raise RuleError(
-            f"理由不能包含不可见的控制字符（U+{ord(hidden):04X}）",
-            f"The reason must not contain an invisible control character (U+{ord(hidden):04X})",
             field="amount_reason",
         )
     return amount, text

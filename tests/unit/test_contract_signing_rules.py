@@ -21,7 +21,7 @@ PRICE = Decimal("819185.00")
 
 fen = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3999999.99"), places=2)
 reasons = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co")), max_size=600
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn")), max_size=600
 )
 
 
