@@ -131,9 +131,18 @@ class Keyring:
 def _key_from_file(path: Path) -> str:
     """The embedded default's key: made once, kept outside the database, readable by us only."""
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under a temporary name, then linked into place: two processes starting
+        # at once (`flask run` and a CLI command) agree on one key, and none reads half a key.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(new_key())
+        try:
+            os.link(tmp, path)  # fails if another process linked its key first: use that one
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text(encoding="ascii").strip()
 
 

@@ -353,3 +353,15 @@ def test_the_migration_seals_the_seeds_of_committed_draws_and_leaves_drawn_ones(
         assert raw_row("OLD-1")["seed"] is None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_processes_starting_together_agree_on_one_embedded_key(tmp_path):
+    # `flask run` and a CLI command started at once both find no key file: each writes its own
+    # key aside and links it into place; the one that loses reads the winner's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = {"DRAW_SEED_KEY_FILE": True}
+    with ThreadPoolExecutor(8) as pool:
+        rings = list(pool.map(lambda _i: seeds.keyring_from_settings(settings, tmp_path), range(8)))
+    assert len({ring.current for ring in rings}) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [seeds.KEY_FILE_NAME]
