@@ -197,7 +197,7 @@ def _register_errors(app: Flask) -> None:
         # Only an explanation of ours, already translated: the libraries' descriptions
         # ("The CSRF token is missing.", "10 per 1 minute") are English and meant for developers.
         detail = getattr(error, "detail", None)
-        return render_template(f"errors/{code}.html", error=error, detail=detail), code
+        return render_template(f"errors/{code}.html", error=error, detail=detail, code=code), code
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: page(code, e))

@@ -261,6 +261,15 @@ def test_a_missing_csrf_token_gets_a_translated_page(app):
     assert "The page has expired" in text(response) and "CSRF" not in text(response)
 
 
+def test_an_error_page_heading_has_the_brackets_of_its_language(app):
+    # An English page had "Bad request（400）": the status in full-width Chinese brackets.
+    zh = text(Browser(app).post("/login", {"username": "a"}, token=False))
+    assert "请求有误（400）" in zh
+    en = text(english(Browser(app)).post("/login", {"username": "a"}, token=False))
+    assert "Bad request (400)" in en and "（" not in en.split("<h1")[1].split("</h1>")[0]
+    assert "Page not found (404)" in text(english(Browser(app)).get("/no-such-page"))
+
+
 class _Choices(FlaskForm):
     class Meta:
         csrf = False
