@@ -165,6 +165,8 @@ def app(database_url, tmp_path):
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        # Built PDFs (app.built) in the test's own folder, not in the repository's instance/.
+        BUILT_FOLDER=str(tmp_path / "built"),
     )
     app.jinja_env.bytecode_cache = _BYTECODE
     limiter.reset()
