@@ -172,7 +172,10 @@ class ProductionConfig(Config):
                 + " in the environment."
                 + (
                     " DRAW_SEED_KEY encrypts the draw seeds at rest (32 random bytes, urlsafe "
-                    "base64; `flask draws new-seed-key` prints one)."
+                    'base64). Make one with `python3 -c "import secrets,base64;'
+                    'print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"` '
+                    "(`flask draws new-seed-key` cannot start here without one); see "
+                    "docs/deployment.md."
                     if "DRAW_SEED_KEY" in missing
                     else ""
                 )
