@@ -94,6 +94,16 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
             back[61], 9, 0, lambda n=n, code=code, name=name: _register(n, code, name)
         )
 
+    # The office checks (核验) each registration against its licence the next working day.
+    for n, code in enumerate(users):
+        contractor = queries.contractor_of(users[code])
+        step(
+            back[60],
+            9,
+            n,
+            lambda c=contractor.id: services.check_registration(c, actor=staff),
+        )
+
     valid_from = back[39]
     valid_until = valid_from.replace(year=valid_from.year + 2) - timedelta(days=1)
     call = step(

@@ -7,7 +7,9 @@ import pytest
 from app import clock
 from app.api import time_iso
 from app.audit import verify_chain
+from app.extensions import db
 from contractors import demo, queries, rules
+from contractors.models import Contractor
 from lottery import rules as draw_rules
 from lottery import services as draws
 from lottery.verify import verify_record
@@ -45,6 +47,8 @@ def test_the_demo_pool_has_a_past_round_with_a_draw_and_an_open_call(app, when):
     assert len(queries.active_members("JZ")) == 5
     assert len(queries.active_members(None)) == 5 + 4 + 2
     assert queries.objections_of(past.id)[0].upheld is False
+    # The office checked every demo registration: none waits on the staff's list.
+    assert db.session.query(Contractor).filter(Contractor.checked_at.is_(None)).count() == 0
     assert verify_chain().ok
     # A second run changes nothing.
     again = []
