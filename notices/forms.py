@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import FlaskForm
-from notices.rules import NOTICE_TYPES
+from notices.rules import BY_HAND, NOTICE_TYPES
 
 
 def _optional_int(value):
@@ -19,7 +19,10 @@ def _optional_int(value):
 class NoticeForm(FlaskForm):
     type = SelectField(
         _l("公告类型"),
-        choices=[SelectChoice(t.code, _l(t.label)) for t in NOTICE_TYPES.values()],
+        # Offers only what staff may write by hand. The service decides (notices.services): the
+        # choice is not checked here, so a posted service-only type gets the service's message.
+        choices=[SelectChoice(code, _l(NOTICE_TYPES[code].label)) for code in BY_HAND],
+        validate_choice=False,
         validators=[DataRequired()],
     )
     title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])

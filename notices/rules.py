@@ -21,6 +21,11 @@ class NoticeType:
     min_working_days: int | None
     #: The legal basis printed by default; staff may write a more specific one.
     default_legal_basis: str
+    #: Whether staff may write and publish it by hand. The others announce a state change of a
+    #: project, a draw or a pool step and are published only by that domain's service, in the same
+    #: transaction as the change (notices.services.publish_new): a hand-written one would be a
+    #: fake official result. Complaint decisions and sanctions have no service yet.
+    by_hand: bool = False
 
 
 # DESIGN.md, "The procedure": the numbers are minimums the platform enforces.
@@ -64,6 +69,7 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "Complaint decision",
             None,
             "《招标投标法实施条例》第六十条至第六十二条",
+            by_hand=True,
         ),
         NoticeType(
             "sanction",
@@ -71,17 +77,22 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "Sanction",
             None,
             "《招标投标违法行为记录公告暂行办法》",
+            by_hand=True,
         ),
-        NoticeType("correction", N_("更正公告"), "Correction", None, "更正原公告"),
+        NoticeType("correction", N_("更正公告"), "Correction", None, "更正原公告", by_hand=True),
         NoticeType(
             "policy",
             N_("政策法规与办事指南"),
             "Policy and guide",
             None,
             "《中华人民共和国政府信息公开条例》",
+            by_hand=True,
         ),
     )
 }
+
+#: The types staff may write by hand, in the order above (the staff editor offers only these).
+BY_HAND: tuple[str, ...] = tuple(code for code, t in NOTICE_TYPES.items() if t.by_hand)
 
 #: The home page's columns, in the order of the procedure.
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

@@ -57,12 +57,23 @@ def _snapshot(n: Notice) -> dict:
     }
 
 
-def _validate(data: NoticeInput) -> int | None:
-    """Check a draft's fields; return the publicity (working days) it will have."""
+def _validate(data: NoticeInput, *, by_hand: bool) -> int | None:
+    """Check a draft's fields; return the publicity (working days) it will have.
+
+    `by_hand`: written by staff (create_draft, update_draft, publish), who may write only the
+    types rules.NoticeType.by_hand allows; the domain services publish the others (publish_new).
+    """
     info = rules.NOTICE_TYPES.get(data.type)
     if info is None:
         raise NoticeError(
             f"未知的公告类型：{data.type}", f"Unknown notice type: {data.type}", field="type"
+        )
+    if by_hand and not info.by_hand:
+        raise NoticeError(
+            f"“{info.label}”只能由平台在办理相应业务时自动发布，不能手工编写或发布",
+            f"A {info.label_en.lower()} is published only by the platform when the matching step"
+            " is done; it cannot be written or published by hand",
+            field="type",
         )
     if not data.title.strip():
         raise NoticeError("请填写标题", "Enter a title", field="title")
@@ -136,12 +147,12 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
 
 @transactional
 def create_draft(data: NoticeInput, *, actor=None) -> Notice:
-    """Save a new draft. Nothing is public until `publish`."""
-    return _create_draft(data, actor)
+    """Save a new draft written by staff. Nothing is public until `publish`."""
+    return _create_draft(data, actor, by_hand=True)
 
 
-def _create_draft(data: NoticeInput, actor) -> Notice:
-    days = _validate(data)
+def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
+    days = _validate(data, by_hand=by_hand)
     notice = Notice(
         status="draft", created_at=clock.now(), created_by_id=getattr(actor, "id", None)
     )
@@ -156,7 +167,7 @@ def _create_draft(data: NoticeInput, actor) -> Notice:
 def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     """Change a draft; a published notice is refused."""
     notice = _get_draft(notice_id, lock=True)
-    days = _validate(data)
+    days = _validate(data, by_hand=True)
     before = _snapshot(notice)
     _apply(notice, data, days)
     db.session.flush()
@@ -305,7 +316,9 @@ def _publish(notice: Notice, actor) -> Notice:
 def publish(notice_id: int, *, actor=None) -> Notice:
     """Publish a draft now: fixes the publication time and the publicity end; immutable after."""
     notice = _get_draft(notice_id, lock=True)
-    _validate(_input_of(notice))  # the rules may have changed since it was drafted
+    # The rules may have changed since it was drafted; only drafts reach here, and only staff
+    # write drafts (the services publish at once), so a draft of a service-only type is refused.
+    _validate(_input_of(notice), by_hand=True)
     return _publish(notice, actor)
 
 
@@ -315,7 +328,7 @@ def publish_new(data: NoticeInput, *, actor=None) -> Notice:
     For other domains' services: a pool call, a review result or a trading notice is published in
     the same transaction as the state change it announces.
     """
-    return _publish(_create_draft(data, actor), actor)
+    return _publish(_create_draft(data, actor, by_hand=False), actor)
 
 
 def _input_of(n: Notice) -> NoticeInput:

@@ -92,12 +92,13 @@ def _send_attachment(notice, attachment_id: int):
 
 def _form_input(form: NoticeForm) -> services.NoticeInput:
     due = form.publish_due_at.data
+    info = rules.NOTICE_TYPES.get(form.type.data)  # an unknown type is refused by the service
     return services.NoticeInput(
         type=form.type.data,
         title=form.title.data or "",
         issuing_body=form.issuing_body.data or "",
         legal_basis=(form.legal_basis.data or "").strip()
-        or rules.NOTICE_TYPES[form.type.data].default_legal_basis,
+        or (info.default_legal_basis if info else ""),
         body=form.body.data or "",
         min_working_days=form.min_working_days.data,
         publish_due_at=due.replace(tzinfo=TZ) if due else None,

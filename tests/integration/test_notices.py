@@ -12,7 +12,7 @@ from app import clock
 from app.audit import AuditEntry, verify_chain
 from app.calendar.services import build_arrangement, confirm_year
 from app.extensions import db
-from notices import services
+from notices import rules, services
 from notices.errors import NoticeError, UnconfirmedPublicity
 from notices.models import Notice
 from tests.factories import HOLIDAYS_2027, NOTICE_2027, make_notice, make_user
@@ -59,7 +59,7 @@ def test_staff_may_set_a_longer_publicity_than_the_minimum(app, now):
 def test_a_notice_dated_2026_12_24_is_refused_until_2027_is_confirmed_and_accepted_after(app, now):
     now(2026, 12, 24, 9, 0)
     staff = make_user("staff")
-    draft = make_notice(staff, publish=False, type="pool_call", min_working_days=10)
+    draft = make_notice(staff, publish=False, min_working_days=10)
     with pytest.raises(UnconfirmedPublicity) as e:
         services.publish(draft.id, actor=staff)
     assert e.value.year == 2027 and "2027" in e.value.message
@@ -244,3 +244,58 @@ def test_every_change_to_a_notice_is_in_the_audit_chain(app, now):
     ).all()
     assert actions == ["notice:drafted", "notice:attachment_added", "notice:published"]
     assert verify_chain().ok
+
+
+# ---- types only a domain service publishes ------------------------------------------------------
+
+SERVICE_ONLY = [code for code, t in rules.NOTICE_TYPES.items() if not t.by_hand]
+
+
+def _result(type_: str, **changes) -> services.NoticeInput:
+    return services.NoticeInput(
+        type=type_,
+        title="甬江街道某村道路硬化工程交易结果公告",
+        issuing_body="区公共资源交易管理办公室",
+        legal_basis="小型建设工程交易规则",
+        body="中标人：某某建筑有限公司",
+        min_working_days=rules.NOTICE_TYPES[type_].min_working_days,
+        **changes,
+    )
+
+
+@pytest.mark.parametrize("type_", SERVICE_ONLY)
+def test_a_service_only_type_cannot_be_drafted_or_edited_by_hand_whoever_calls(app, now, type_):
+    now(2026, 11, 2, 9, 0)
+    staff = make_user("staff")
+    with pytest.raises(NoticeError, match="只能由平台在办理相应业务时自动发布") as e:
+        services.create_draft(_result(type_), actor=staff)
+    assert e.value.field == "type" and "by hand" in e.value.message_en
+    assert db.session.scalar(select(db.func.count(Notice.id))) == 0
+
+    draft = make_notice(staff, publish=False, title="办事指南")
+    with pytest.raises(NoticeError, match="只能由平台在办理相应业务时自动发布"):
+        services.update_draft(draft.id, _result(type_), actor=staff)
+    db.session.rollback()
+    assert db.session.get(Notice, draft.id).type == "policy"
+
+
+def test_a_stored_draft_of_a_service_only_type_cannot_be_published(app, now):
+    # Such a draft may exist from before the rule: it stays unpublished.
+    now(2026, 11, 2, 9, 0)
+    staff = make_user("staff")
+    draft = make_notice(staff, publish=False)
+    db.session.execute(
+        text("UPDATE notices SET type = 'trading_result' WHERE id = :id"), {"id": draft.id}
+    )
+    db.session.commit()
+    with pytest.raises(NoticeError, match="只能由平台在办理相应业务时自动发布"):
+        services.publish(draft.id, actor=staff)
+    db.session.rollback()
+    assert db.session.get(Notice, draft.id).status == "draft"
+
+
+def test_the_domain_services_path_still_publishes_a_service_only_type(app, now):
+    now(2026, 11, 2, 9, 0)
+    notice = services.publish_new(_result("trading_result", subject_type="project", subject_id="1"))
+    db.session.commit()
+    assert notice.status == "published" and notice.type == "trading_result"

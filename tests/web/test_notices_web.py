@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from notices import services
+from notices import rules, services
 from notices.models import Notice, NoticeAttachment
 from tests.factories import PDF, Browser, browser_host, make_notice, signed_in
 
@@ -77,9 +77,12 @@ def stored_files(app) -> list[Path]:
 
 
 def draft_through_form(staff: Browser, **fields) -> int:
+    # A hand-written type (staff cannot write a 交易公告: contracts.services.trading publishes
+    # it), given a 3-working-day publicity like a 交易公告's.
     data = {
-        "type": "trading_notice",
+        "type": "policy",
         "title": TITLE,
+        "min_working_days": "3",
         "issuing_body": "区公共资源交易管理办公室",
         "body": "**控制价**：862,300.00元\n\n- 工期：60日历天",
         **fields,
@@ -140,7 +143,7 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == f"/notices/{notice_id}"
 
-    listing = public.html("/notices/?type=trading_notice")
+    listing = public.html("/notices/?type=policy")
     assert TITLE in listing and "公示中" in listing
     assert TITLE not in public.html("/notices/?type=pool_call")
     assert TITLE in public.html("/notices/")
@@ -162,7 +165,7 @@ def test_staff_draft_preview_attach_and_publish_a_notice_the_public_then_sees_ru
     now(2026, 12, 1, 0, 0)
     page = public.html(f"/notices/{notice_id}")
     assert "已结束" in page and "公示中" not in page
-    assert "已结束" in public.html("/notices/?type=trading_notice")
+    assert "已结束" in public.html("/notices/?type=policy")
 
 
 def test_a_draft_is_404_for_the_public_and_absent_from_the_lists_search_and_api(app, frozen):
@@ -176,23 +179,43 @@ def test_a_draft_is_404_for_the_public_and_absent_from_the_lists_search_and_api(
     assert "尚未发布的草稿公告" not in public.html("/search?q=草稿")
 
 
-def test_a_publicity_shorter_than_the_minimum_is_refused_in_chinese_and_nothing_is_created(
-    app, frozen
-):
+SERVICE_ONLY = [code for code, t in rules.NOTICE_TYPES.items() if not t.by_hand]
+
+
+def test_the_staff_editor_offers_only_the_types_staff_may_write_by_hand(app):
+    assert set(SERVICE_ONLY) == {
+        "pool_call",
+        "review_result",
+        "roster_publicity",
+        "roster",
+        "trading_notice",
+        "trading_result",
+        "trading_failed",
+    }
+    form = signed_in(app).html("/staff/notices/new")
+    offered = set(re.findall(r'<option[^>]*value="([a-z_]+)"', form))
+    assert offered == {"policy", "correction", "complaint_decision", "sanction"}
+
+
+@pytest.mark.parametrize("type_", SERVICE_ONLY)
+def test_staff_cannot_post_a_notice_only_a_domain_service_publishes(app, frozen, type_):
+    # The probe: a made-up 交易结果公告 for a project whose trading is still open.
     staff = signed_in(app)
     before = notice_count()
     response = staff.submit(
         "/staff/notices/new",
         {
-            "type": "pool_call",
-            "title": "预选承包商名录库征集公告",
+            "type": type_,
+            "title": "甬江街道某村道路硬化工程交易结果公告",
             "issuing_body": "区公共资源交易管理办公室",
-            "min_working_days": "9",
+            "body": "中标人：某某建筑有限公司",
+            "min_working_days": "10",
         },
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "“征集公告”的公示期不得少于10个工作日" in html
+    label = rules.NOTICE_TYPES[type_].label
+    assert f"“{label}”只能由平台在办理相应业务时自动发布，不能手工编写或发布" in html
     assert "提交的内容有误，未作任何更改" in html
     assert notice_count() == before
 
@@ -203,7 +226,7 @@ def test_a_publicity_of_zero_days_is_refused_by_the_form(app, frozen):
     response = staff.submit(
         "/staff/notices/new",
         {
-            "type": "trading_notice",
+            "type": "policy",
             "title": TITLE,
             "issuing_body": "区公管办",
             "min_working_days": "0",
@@ -475,7 +498,7 @@ def test_a_published_notice_cannot_be_edited_deleted_or_have_its_attachments_rem
     token_page = f"/staff/notices/{nid}"
     response = staff.submit(
         f"/staff/notices/{nid}/edit",
-        {"type": "trading_notice", "title": "篡改后的标题", "issuing_body": "某单位"},
+        {"type": "policy", "title": "篡改后的标题", "issuing_body": "某单位"},
         form_page=token_page,
     )
     assert response.status_code == 302
