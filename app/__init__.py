@@ -197,6 +197,9 @@ def _register_errors(app: Flask) -> None:
         # Only an explanation of ours, already translated: the libraries' descriptions
         # ("The CSRF token is missing.", "10 per 1 minute") are English and meant for developers.
         detail = getattr(error, "detail", None)
+        if detail is None and getattr(getattr(error, "limit", None), "error_message", None):
+            # A limit given our own (translated) message, e.g. the sign-up limit's.
+            detail = error.description
         return render_template(f"errors/{code}.html", error=error, detail=detail, code=code), code
 
     for code in (400, 403, 404, 405, 413, 429):
