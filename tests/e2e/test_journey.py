@@ -1,5 +1,6 @@
-"""The first journey in a real browser: staff write, preview and publish a 交易公告; the public finds
-it on the home page and reads it — on a desktop and on a phone, without JavaScript."""
+"""The first journey in a real browser: staff write, preview and publish a notice by hand (a 办事指南
+with a publicity period; trading notices come only from the trading service); the public finds it
+on the home page and reads it — on a desktop and on a phone, without JavaScript."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
 
-TITLE = "甬江街道孔浦村道路硬化工程交易公告"
-BODY = "**控制价**：862,300.00元\n\n- 工期：60日历天\n- 响应承诺截止：公示期结束前"
+TITLE = "小型建设工程交易办事指南（征求意见稿）"
+BODY = "**适用范围**：估算价10万元以上、400万元以下的小型建设工程\n\n- 意见反馈：公示期结束前"
 TIMEOUT_MS = 10_000
 
 
-def test_staff_publish_a_trading_notice_and_the_public_reads_it_running(
+def test_staff_publish_a_notice_by_hand_and_the_public_reads_it_running(
     browser, live_server, screenshots, now
 ):
     from playwright.sync_api import expect
@@ -42,8 +43,11 @@ def test_staff_publish_a_trading_notice_and_the_public_reads_it_running(
 
     page.get_by_role("link", name="起草公告").click()
     expect(page).to_have_url(f"{base}/staff/notices/new")
-    page.get_by_label("公告类型").select_option("trading_notice")
+    # Only the hand-written types are offered: no trading notice or result.
+    expect(page.get_by_label("公告类型").locator("option[value='trading_result']")).to_have_count(0)
+    page.get_by_label("公告类型").select_option("policy")
     page.get_by_label("标题").fill(TITLE)
+    page.get_by_label("公示期（工作日）").fill("3")
     page.get_by_label("正文").fill(BODY)
     page.get_by_role("button", name="保存草稿并预览").click()
 
@@ -70,15 +74,15 @@ def test_staff_publish_a_trading_notice_and_the_public_reads_it_running(
     public.set_default_timeout(TIMEOUT_MS)
     page = public.new_page()
     page.goto(f"{base}/")
-    trading = page.locator("section[aria-labelledby='col-trading']")
-    expect(trading.get_by_role("heading", name="交易公告")).to_be_visible()
-    trading.get_by_role("link", name=TITLE).click()
+    column = page.locator("section[aria-labelledby='col-policy']")
+    expect(column.get_by_role("heading", name="政策法规与办事指南")).to_be_visible()
+    column.get_by_role("link", name=TITLE).click()
 
     expect(page).to_have_url(detail_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".publicity")).to_contain_text("2026-11-25 10:00 至 2026-11-30 24:00")
     expect(page.locator(".publicity").get_by_text("公示中")).to_be_visible()
-    expect(page.locator(".body strong")).to_have_text("控制价")
+    expect(page.locator(".body strong")).to_have_text("适用范围")
     page.screenshot(path=str(screenshots / "e2e-public-detail-1280.png"), full_page=True)
     public.close()
 
