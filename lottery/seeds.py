@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import secrets
@@ -138,9 +139,9 @@ def _key_from_file(path: Path) -> str:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(new_key())
         try:
-            os.link(tmp, path)  # fails if another process linked its key first: use that one
-        except FileExistsError:
-            pass
+            # Another process that linked its key first wins: then that key is the one read.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
         finally:
             tmp.unlink()
     return path.read_text(encoding="ascii").strip()
