@@ -24,7 +24,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses=4
 
 format: install
 	$(BIN)/ruff format .
