@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from app import i18n
+from app.refusal import Refusal
 
 
-class DomainError(Exception):
+class DomainError(Refusal):
     """A refused action. `message` is shown to the user; nothing was changed.
 
     Subclasses live in each domain's `errors.py`. `field` names the form field the error belongs
-    to, if any, so a view can put it back on the form.
+    to, if any, so a view can put it back on the form (`app.forms.error_onto`).
     """
-
-    def __init__(self, message: str, message_en: str | None = None, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en or message
-        self.field = field
 
     def localized(self) -> str:
         """The message in the request's language (Chinese outside a request)."""
-        try:
-            locale = get_locale()
-        except RuntimeError:
-            locale = None
-        if locale is not None and locale.language == "en":
-            return self.message_en
-        return self.message
-
-    def __str__(self) -> str:
-        return self.message
+        return i18n.localized(self)
 
 
 class NotFound(DomainError):
@@ -38,3 +27,21 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     """The actor may not do this (views answer 403)."""
+
+
+@contextmanager
+def refused_as(error: Callable[..., DomainError], **overrides):
+    """A pure rule's refusal raised inside becomes `error`, with the same messages and field
+    (`overrides` replace keywords, e.g. `field="uscc"`); a DomainError passes unchanged."""
+    try:
+        yield
+    except DomainError:
+        raise
+    except Refusal as e:
+        raise error(e.message, e.message_en, **({"field": e.field} | overrides)) from None
+
+
+def checked(error: Callable[..., DomainError], rule: Callable, *args, **kwargs):
+    """Run a pure rule; its refusal becomes `error` with the same messages and field."""
+    with refused_as(error):
+        return rule(*args, **kwargs)

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from app.refusal import Refusal
+
 __all__ = [
     "REGISTRATION_AUTHORITIES",
     "USCC_CHARSET",
@@ -30,21 +32,8 @@ __all__ = [
 ]
 
 
-class IdentityError(ValueError):
+class IdentityError(Refusal, ValueError):
     """An identity was refused; ``message`` is Chinese (and ``str(e)``), ``message_en`` English."""
-
-    def __init__(self, message: str, message_en: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __reduce__(self):
-        # The default would call IdentityError(message) and lose the English text; rebuild from
-        # both so the error survives pickling (e.g. across a process pool).
-        return (type(self), (self.message, self.message_en))
 
 
 # --- input clean-up ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from app.refusal import Refusal
 from app.workdays import UnconfirmedYear, WorkCalendar, local_date
 
 #: 征集公告公示不少于10个工作日; 资格审查结果公示不少于3个工作日; 入围企业名录公示不少于5个工作日
@@ -112,7 +113,7 @@ PASS, FAIL = "pass", "fail"
 DECISION_LABELS = {PASS: "合格", FAIL: "不合格"}
 
 
-class RuleError(ValueError):
+class RuleError(Refusal, ValueError):
     """An input breaks a rule. `message` is Chinese, `message_en` English; `field` names the input."""
 
     def __init__(
@@ -123,10 +124,7 @@ class RuleError(ValueError):
         field: str | None = None,
         earliest: date | None = None,
     ):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
-        self.field = field
+        super().__init__(message, message_en, field=field)
         #: For a step refused as too early: the first local date it is allowed.
         self.earliest = earliest
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from app.refusal import Refusal
 from lottery import rules as draw_rules
 from notices.sms.rules import contains_url
 
@@ -26,14 +27,8 @@ FUNDING = {"state": "国有资金", "collective": "村集体资金"}
 LETTER_TARGET_WORKING_DAYS = 5
 
 
-class RuleError(ValueError):
+class RuleError(Refusal, ValueError):
     """An input breaks a rule. `message` is Chinese, `message_en` English; `field` names the input."""
-
-    def __init__(self, message: str, message_en: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
-        self.field = field
 
 
 def _yuan(amount: Decimal) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from app.refusal import Refusal
 from lottery.engine import FORMAT
 
 KINDS = ("ranking", "pick")
@@ -74,14 +75,8 @@ _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
-class RuleError(ValueError):
+class RuleError(Refusal, ValueError):
     """An input breaks a rule. `message` is Chinese, `message_en` English; `field` names the input."""
-
-    def __init__(self, message: str, message_en: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
-        self.field = field
 
 
 # ---- identifiers ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
+from app.errors import checked
 from app.extensions import db
 from app.transactions import transactional
 from lottery import engine, rules, seeds
@@ -136,10 +137,7 @@ def proposed_candidates(d: Draw) -> CandidateList | None:
 
 def _checked(rule: Callable, *args):
     """Run a pure rule; its RuleError becomes a DrawError with the same messages."""
-    try:
-        return rule(*args)
-    except rules.RuleError as e:
-        raise DrawError(e.message, e.message_en, field=e.field) from None
+    return checked(DrawError, rule, *args)
 
 
 def _get(draw_id: str, *, lock: bool = False) -> Draw:

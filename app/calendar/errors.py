@@ -1,5 +1,6 @@
 """Errors of the working-day calendar."""
 
+from app import i18n
 from app.errors import DomainError
 
 
@@ -19,4 +20,4 @@ class ArrangementRefused(CalendarError):
     def each(self):
         """(field, message in the request's language) for every problem."""
         for p in self.problems:
-            yield p.field, DomainError(p.message, p.message_en).localized()
+            yield p.field, i18n.loc(p.message, p.message_en)

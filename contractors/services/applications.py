@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
+from app.errors import refused_as
 from app.extensions import db
 from contractors import queries, rules
 from contractors.errors import NotYours, PoolError, PoolNotFound, WindowClosed
@@ -27,10 +28,8 @@ def snapshot(a: PoolApplication) -> dict:
 
 
 def _require_open(call) -> None:
-    try:
+    with refused_as(WindowClosed):
         rules.require_applications_open(queries.facts_of(call), clock.now())
-    except rules.RuleError as e:
-        raise WindowClosed(e.message, e.message_en) from None
 
 
 def _entries(call, category_codes: Iterable[str]) -> list:

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from app import audit
 from app.audit import Action
+from app.errors import refused_as
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
 from contractors import rules
 from contractors.errors import NotYours, PoolForbidden, PoolNotFound, RegistrationError
-from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
+from contractors.identity import normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
 from ._common import STAFF_ROLES, checked, now, require_staff, role_of, transaction
@@ -75,14 +76,10 @@ def _required(value: str, zh: str, en: str, name: str, limit: int) -> str:
 
 
 def _clean(data: ContractorInput) -> dict:
-    try:
+    with refused_as(RegistrationError, field="uscc"):
         uscc = normalize_uscc(data.uscc)
-    except IdentityError as e:
-        raise RegistrationError(e.message, e.message_en, field="uscc") from None
-    try:
+    with refused_as(RegistrationError, field="contact_mobile"):
         mobile = normalize_mobile(data.contact_mobile)
-    except IdentityError as e:
-        raise RegistrationError(e.message, e.message_en, field="contact_mobile") from None
     quals = []
     for q in data.qualifications:
         quals.append(

@@ -6,10 +6,9 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from app import clock
+from app import clock, errors
 from app.extensions import db
 from app.transactions import transactional
-from contracts import rules
 from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
 from contracts.models import Project, Trading
 
@@ -24,10 +23,7 @@ transaction = transactional
 
 def checked(rule: Callable, *args, **kwargs):
     """Run a pure rule; its RuleError becomes a TradingError with the same messages."""
-    try:
-        return rule(*args, **kwargs)
-    except rules.RuleError as e:
-        raise TradingError(e.message, e.message_en, field=e.field) from None
+    return errors.checked(TradingError, rule, *args, **kwargs)
 
 
 def now():

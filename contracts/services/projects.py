@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from app import audit, clock
 from app.audit import Action
+from app.errors import refused_as
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
 from contractors.models import PoolCategory
@@ -164,10 +165,8 @@ def _check_facts(data: ProjectInput) -> _Checked:
         allow_zero=True,
     )
     thresholds, minimum = _thresholds()
-    try:
+    with refused_as(OutOfScope):
         rules.check_scope(data.kind, estimate, thresholds, minimum)
-    except rules.RuleError as e:
-        raise OutOfScope(e.message, e.message_en, field=e.field) from None
     checked(rules.check_prices, estimate, control, part, thresholds[data.kind])
     return _Checked(texts, category, estimate, control, part)
 

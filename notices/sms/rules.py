@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.refusal import Refusal
+
 #: One UCS-2 SMS carries 70 characters; a concatenated one 67 per part (6 bytes go to the UDH).
 SINGLE_UCS2 = 70
 PART_UCS2 = 67
@@ -38,13 +40,8 @@ _URL = re.compile(
 _SIGNATURE = re.compile(r"^【[^【】]{2,12}】")
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(Refusal, ValueError):
     """A template or its values break the rules; the event that wanted it is refused."""
-
-    def __init__(self, message: str, message_en: str):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
 
 
 def ucs2_units(text: str) -> int:

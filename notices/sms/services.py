@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from app import audit, clock
 from app.audit import Action
+from app.errors import refused_as
 from app.extensions import db
 from app.transactions import transactional
 from config import BASE_DIR
@@ -39,10 +40,8 @@ def template_names() -> list[str]:
 
 def render(template: str, values: dict[str, str]) -> str:
     """The text of a message from templates/sms/<template>.txt, or SmsTemplateError."""
-    try:
+    with refused_as(SmsTemplateError):
         return rules.render(_template_text(template), values, current_app.config["SMS_SIGNATURE"])
-    except rules.TemplateProblem as e:
-        raise SmsTemplateError(e.message, e.message_en) from None
 
 
 @dataclass(frozen=True)
