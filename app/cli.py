@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.auth.models import ROLE_VALUES
+from app.auth.roles import ROLE_VALUES
 
 users = AppGroup("users", help="Accounts.")
 audit_cli = AppGroup("audit", help="The audit log.")

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from app import LOCALE_COOKIE
+from app.auth.roles import OFFICE_ROLES
 from app.urls import page_arg, safe_next
 
 bp = Blueprint("public", __name__)
@@ -49,7 +50,7 @@ def dashboard():
     the 5-working-day clock (trading notice → result letter) over all projects."""
     from contracts import queries as trading
 
-    letters = trading.letter_distribution() if current_user.role in ("staff", "admin") else None
+    letters = trading.letter_distribution() if current_user.role in OFFICE_ROLES else None
     return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from app.auth.roles import OFFICE_ROLES, Role
 from app.refusal import Refusal
 from app.workdays import UnconfirmedYear, WorkCalendar, local_date
 
@@ -80,10 +81,6 @@ def require_unchecked(f: ListingFacts) -> None:
         )
 
 
-#: Roles of the trading office (区公管办).
-OFFICE_ROLES = ("staff", "admin")
-
-
 @dataclass(frozen=True)
 class DocumentReader:
     """Who asks for a company's uploaded document, and how they stand to it."""
@@ -102,9 +99,9 @@ def may_read_document(reader: DocumentReader) -> bool:
     Anyone else is told the document does not exist (no existence oracle)."""
     if reader.role in OFFICE_ROLES:
         return True
-    if reader.role == "contractor":
+    if reader.role == Role.CONTRACTOR:
         return reader.owns_company
-    if reader.role == "reviewer":
+    if reader.role == Role.REVIEWER:
         return reader.submitted_to_a_call
     return False
 

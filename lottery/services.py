@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import OFFICE_ROLES
 from app.errors import checked
 from app.extensions import db
 from app.transactions import transactional
@@ -30,9 +31,6 @@ from lottery.errors import (
     SeedUnavailable,
 )
 from lottery.models import Draw
-
-#: Roles that may run or abandon a draw at a public meeting.
-STAFF_ROLES = ("staff", "admin")
 
 
 @dataclass(frozen=True)
@@ -172,7 +170,7 @@ def _require_committed(d: Draw) -> None:
 
 
 def _require_staff(actor, zh: str, en: str) -> None:
-    if actor is None or getattr(actor, "role", None) not in STAFF_ROLES:
+    if actor is None or getattr(actor, "role", None) not in OFFICE_ROLES:
         raise DrawForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
 
 

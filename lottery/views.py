@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from app import clock
 from app.api import time_iso
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
 from app.pdf import cjk_fonts
 from app.urls import page_arg
@@ -34,7 +35,6 @@ from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
 bp = Blueprint("draws", __name__, url_prefix="/draws")
 staff_bp = Blueprint("draws_staff", __name__, url_prefix="/staff/draws")
 
-STAFF = services.STAFF_ROLES
 PER_PAGE = 20
 
 #: subject type → (endpoint, URL argument) of the subject's own page, registered by the domain
@@ -254,7 +254,7 @@ def _console(d, form: EntropyForm, *, status: int = 200, abandon_form: AbandonFo
 
 
 @staff_bp.route("/<draw_id>/console", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def console(draw_id: str):
     """The staff's console beside the screen: type the entropy, review it, then draw."""
     d = _get_or_404(draw_id)
@@ -293,7 +293,7 @@ def console(draw_id: str):
 
 
 @staff_bp.route("/<draw_id>/draw", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def run_draw(draw_id: str):
     """The confirmation: draws with exactly the reviewed entries, then shows the result on screen."""
     d = _get_or_404(draw_id)
@@ -328,7 +328,7 @@ def run_draw(draw_id: str):
 
 
 @staff_bp.route("/<draw_id>/abandon", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def abandon(draw_id: str):
     d = _get_or_404(draw_id)
     form = AbandonForm()

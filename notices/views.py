@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
@@ -27,8 +28,6 @@ from notices.forms import AttachmentForm, ConfirmForm, NoticeForm
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
-
-STAFF = ("staff", "admin")
 
 
 @bp.app_template_filter("notice_html")
@@ -122,7 +121,7 @@ def _error_onto(form, e: NoticeError) -> None:
 
 
 @staff_bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def staff_index():
     page = page_arg()
     return render_template(
@@ -134,7 +133,7 @@ def staff_index():
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def new():
     form = NoticeForm()
     _prepare(form)
@@ -156,7 +155,7 @@ def new():
 
 
 @staff_bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def edit(notice_id: int):
     notice = _get_or_404(queries.get_any, notice_id)
     if notice.is_published:
@@ -180,7 +179,7 @@ def edit(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def preview(notice_id: int):
     notice = _get_or_404(queries.get_any, notice_id)
     planned_end, planned_error = None, None
@@ -201,7 +200,7 @@ def preview(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/publish", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def publish(notice_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -218,7 +217,7 @@ def publish(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/delete", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def delete(notice_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -234,7 +233,7 @@ def delete(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/attachments", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def upload(notice_id: int):
     form = AttachmentForm()
     if not form.validate_on_submit():
@@ -255,7 +254,7 @@ def upload(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def remove_attachment(notice_id: int, attachment_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -271,6 +270,6 @@ def remove_attachment(notice_id: int, attachment_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/attachments/<int:attachment_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def staff_attachment(notice_id: int, attachment_id: int):
     return _send_attachment(_get_or_404(queries.get_any, notice_id), attachment_id)

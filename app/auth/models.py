@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.auth.roles import Role
 from app.extensions import db
 from app.types import UTCDateTime
-
-
-class Role(enum.StrEnum):
-    STAFF = "staff"  # 区公管办 trading-office staff
-    REVIEWER = "reviewer"  # department reviewer (建设、城管、农水…)
-    OWNER = "owner"  # 业主 project owner
-    CONTRACTOR = "contractor"  # 企业
-    ADMIN = "admin"  # accounts and system settings
-
-
-ROLE_VALUES = tuple(r.value for r in Role)
 
 
 def N_(message: str) -> str:

@@ -18,7 +18,8 @@ from app import audit, clock
 from app.audit import Action
 from app.auth import rules
 from app.auth.errors import AccountError, LoginRefused, LoginThrottled
-from app.auth.models import ROLE_VALUES, LoginThrottle, User
+from app.auth.models import LoginThrottle, User
+from app.auth.roles import ROLE_VALUES
 from app.auth.rules import Failures, LoginState, ThrottlePolicy
 from app.extensions import db
 from app.transactions import transactional

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.calendar import services
 from app.calendar.errors import ArrangementRefused, CalendarError
 from app.calendar.forms import YearArrangementForm
@@ -16,7 +17,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/staff/calendar")
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("staff", "admin")
+@roles_required(*OFFICE_ROLES)
 def index():
     form = YearArrangementForm()
     reviewed = changes = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app import clock
+from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.extensions import db
 from app.transactions import transactional
 from contractors import rules
@@ -19,9 +20,6 @@ from contractors.errors import (
 )
 from contractors.models import Contractor, PoolCall
 
-STAFF_ROLES = ("staff", "admin")
-#: 资格审查小组: trading-office staff and the departments' reviewers.
-PANEL_ROLES = ("staff", "admin", "reviewer")
 OFFICE = "区公共资源交易管理办公室"
 
 
@@ -48,7 +46,7 @@ def role_of(actor) -> str | None:
 
 
 def require_staff(actor, zh: str, en: str) -> None:
-    if role_of(actor) not in STAFF_ROLES:
+    if role_of(actor) not in OFFICE_ROLES:
         raise PoolForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
 
 

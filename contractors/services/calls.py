@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import Role
 from app.calendar.services import current_calendar
 from app.extensions import db
 from app.workdays import UnconfirmedYear
@@ -142,7 +143,7 @@ def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
 @transaction
 def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> Consultation:
     """A department reviewer records its opinion on the current draft (会商)."""
-    if role_of(actor) != "reviewer":
+    if role_of(actor) != Role.REVIEWER:
         raise PoolForbidden(
             "只有部门审查人员可以提出会商意见",
             "Only a department reviewer may give a consultation opinion",

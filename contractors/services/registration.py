@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.audit import Action
+from app.auth.roles import OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
@@ -18,7 +19,7 @@ from contractors.errors import NotYours, PoolForbidden, PoolNotFound, Registrati
 from contractors.identity import normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
-from ._common import STAFF_ROLES, checked, now, require_staff, role_of, transaction
+from ._common import checked, now, require_staff, role_of, transaction
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _editable(contractor_id: int, actor) -> Contractor:
     c = db.session.get(Contractor, contractor_id)
     if c is None:
         raise PoolNotFound("企业不存在", "No such company")
-    if role_of(actor) in STAFF_ROLES:
+    if role_of(actor) in OFFICE_ROLES:
         return c
     if role_of(actor) != "contractor" or c.user_id != actor.id:
         raise NotYours("只能修改本企业的信息", "You may only change your own company's details")

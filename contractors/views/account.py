@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.guards import roles_required
+from app.auth.roles import Role
 from app.auth.services import NewUser
 from app.errors import DomainError
 from app.extensions import limiter
@@ -38,8 +39,6 @@ from contractors.views.public import published_call_or_404
 from notices.sms import services as sms
 
 bp = Blueprint("contractor", __name__, url_prefix="/contractor")
-
-CONTRACTOR = ("contractor",)
 
 
 def _error_onto(form, e: DomainError) -> None:
@@ -131,7 +130,7 @@ def register():
 
 
 @bp.route("/")
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def home():
     company = _own_company()
     applications = queries.applications_of(current_user)
@@ -154,7 +153,7 @@ def home():
 
 
 @bp.route("/sms", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def sms_preferences():
     """Opt in or out of optional messages; the legally required notice SMS is not optional."""
     company = _own_company()
@@ -167,7 +166,7 @@ def sms_preferences():
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def profile():
     company = _own_company()
     form = ProfileForm(obj=company if request.method == "GET" else None)
@@ -193,7 +192,7 @@ def profile():
 
 
 @bp.route("/documents", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def upload():
     company = _own_company()
     if company is None:
@@ -272,7 +271,7 @@ def _render_apply(call, company, form, application, status=200):
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def apply(call_id: int):
     call = published_call_or_404(call_id)
     company = _own_company()
@@ -304,7 +303,7 @@ def _own_application_or_404(application_id: int):
 
 
 @bp.route("/applications/<int:application_id>/amend", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def amend(application_id: int):
     a = _own_application_or_404(application_id)
     form = _apply_form(a.call, a.contractor, a)
@@ -324,7 +323,7 @@ def amend(application_id: int):
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def withdraw(application_id: int):
     a = _own_application_or_404(application_id)
     if not ConfirmForm().validate_on_submit():
@@ -344,7 +343,7 @@ def withdraw(application_id: int):
 
 
 @bp.route("/objections", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def objection():
     form = ObjectionForm()
     back = request.form.get("call_id", type=record_id)

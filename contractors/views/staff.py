@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError, Forbidden, NotFound
 from app.urls import record_id
 from app.workdays import TZ
@@ -29,8 +30,6 @@ from lottery import rules as draw_rules
 
 bp = Blueprint("pool_staff", __name__, url_prefix="/staff/pool")
 
-STAFF = ("staff", "admin")
-PANEL = ("staff", "admin", "reviewer")
 
 STEP_STATES = {
     "done": ("已完成", "Done"),
@@ -116,7 +115,7 @@ def _category(call, code: str):
 
 
 @bp.route("/")
-@roles_required(*PANEL)
+@roles_required(*PANEL_ROLES)
 def index():
     rows = []
     for call in queries.calls():
@@ -138,7 +137,7 @@ def _call_input(form) -> services.CallInput:
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def new_call():
     form = call_form(queries.categories())
     if form.validate_on_submit():
@@ -155,7 +154,7 @@ def new_call():
 
 
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def edit_call(call_id: int):
     call = _call_or_404(call_id)
     if call.call_notice_id is not None:
@@ -231,7 +230,7 @@ def _timeline(call, status: int = 200, *, meeting_form=None, entropy_forms=None)
 
 
 @bp.route("/calls/<int:call_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def timeline(call_id: int):
     return _timeline(_call_or_404(call_id))
 
@@ -251,7 +250,7 @@ def _step_post(call_id: int, service, success: str, anchor: str):
 
 
 @bp.route("/calls/<int:call_id>/publish", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def publish_call(call_id: int):
     return _step_post(
         call_id, services.publish_call, _("征集公告已发布，开始接受申请"), "step-call"
@@ -259,7 +258,7 @@ def publish_call(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/review-results", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def publish_review_results(call_id: int):
     return _step_post(
         call_id,
@@ -270,7 +269,7 @@ def publish_review_results(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/roster-publicity", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def publish_roster_publicity(call_id: int):
     return _step_post(
         call_id,
@@ -281,7 +280,7 @@ def publish_roster_publicity(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/roster", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def publish_roster(call_id: int):
     return _step_post(
         call_id, services.publish_roster, _("入围企业名单已发布，名录库生效"), "step-roster"
@@ -289,7 +288,7 @@ def publish_roster(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/meeting", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def schedule_meeting(call_id: int):
     call = _call_or_404(call_id)
     form = MeetingForm()
@@ -313,7 +312,7 @@ def schedule_meeting(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/categories/<code>/settle", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def settle_review(call_id: int, code: str):
     """Step 1 → 2: the entries typed at the meeting are shown back (and on the meeting screen)."""
     call = _call_or_404(call_id)
@@ -364,7 +363,7 @@ def settle_review(call_id: int, code: str):
 
 
 @bp.route("/calls/<int:call_id>/categories/<code>/settle/confirm", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def settle_confirm(call_id: int, code: str):
     """Step 2 → done: settle the category with exactly the reviewed entries."""
     call = _call_or_404(call_id)
@@ -460,13 +459,13 @@ def _review_panel(call, status: int = 200, forms=None):
 
 
 @bp.route("/calls/<int:call_id>/review")
-@roles_required(*PANEL)
+@roles_required(*PANEL_ROLES)
 def review(call_id: int):
     return _review_panel(_call_or_404(call_id))
 
 
 @bp.route("/entries/<int:entry_id>/decision", methods=["POST"])
-@roles_required(*PANEL)
+@roles_required(*PANEL_ROLES)
 def decide(entry_id: int):
     call = _call_or_404(request.form.get("call_id", type=record_id) or 0)
     if not any(e.id == entry_id for e in queries.entries_of(call.id)):
@@ -514,13 +513,13 @@ def _objections(call, status: int = 200, forms=None):
 
 
 @bp.route("/calls/<int:call_id>/objections")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def objections(call_id: int):
     return _objections(_call_or_404(call_id))
 
 
 @bp.route("/objections/<int:objection_id>/answer", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def answer(objection_id: int):
     call = _call_or_404(request.form.get("call_id", type=record_id) or 0)
     if not any(o.id == objection_id for o in queries.objections_of(call.id)):
@@ -548,7 +547,7 @@ def answer(objection_id: int):
 
 
 @bp.route("/registrations/")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def registrations():
     """Sign-ups staff have not checked yet: a company without an application is not public until
     checked (contractors.rules.is_publicly_listed)."""
@@ -563,7 +562,7 @@ def registrations():
 
 
 @bp.route("/registrations/<int:contractor_id>/check", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def check_registration(contractor_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)

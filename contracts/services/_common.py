@@ -7,12 +7,12 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app import clock, errors
+from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
 from app.transactions import transactional
 from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
 from contracts.models import Project, Trading
 
-STAFF_ROLES = ("staff", "admin")
 OFFICE = "区公共资源交易管理办公室"
 #: Draws of a trading belong to this subject type; only the award meeting runs them.
 SUBJECT_TYPE = "trading_project"
@@ -35,7 +35,7 @@ def role_of(actor) -> str | None:
 
 
 def require_staff(actor, zh: str, en: str) -> None:
-    if role_of(actor) not in STAFF_ROLES:
+    if role_of(actor) not in OFFICE_ROLES:
         raise TradingForbidden(
             f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}"
         )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
 from contractors.models import Contractor
 from contracts import rules
@@ -28,7 +29,7 @@ def _trading(code: str, actor) -> tuple[Project, Trading]:
     """The project (its row locked: steps of one project queue here) and its current trading,
     for its owner or staff only."""
     p = get_project(code, lock=True)
-    allowed = role_of(actor) in ("staff", "admin") or (
+    allowed = role_of(actor) in OFFICE_ROLES or (
         role_of(actor) == "owner" and p.owner_user_id == getattr(actor, "id", None)
     )
     if not allowed:

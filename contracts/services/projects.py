@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import ENTRY_ROLES, OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
@@ -21,7 +22,6 @@ from contracts.models import Project, ProjectAttachment
 from notices.markup import md_text
 
 from ._common import (
-    STAFF_ROLES,
     checked,
     get_project,
     now,
@@ -30,7 +30,6 @@ from ._common import (
     transaction,
 )
 
-ENTRY_ROLES = ("owner", "staff", "admin")
 #: Ten years: a small work takes weeks or months (the form says so too).
 MAX_DURATION_DAYS = 3650
 
@@ -268,7 +267,7 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
 
 def _may_edit(p: Project, actor) -> bool:
     """Staff, or the owner account that entered the project."""
-    if role_of(actor) in STAFF_ROLES:
+    if role_of(actor) in OFFICE_ROLES:
         return True
     return role_of(actor) == "owner" and p.owner_user_id == getattr(actor, "id", None)
 

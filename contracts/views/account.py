@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
 from app.pdf import cjk_fonts
 from app.urls import record_id
@@ -28,8 +29,6 @@ from contracts import documents, queries, rules, services
 from contracts.forms.responses import RespondForm, WithdrawForm
 
 bp = Blueprint("projects_account", __name__, url_prefix="/contractor/projects")
-
-CONTRACTOR = ("contractor",)
 
 
 def _need_company():
@@ -45,7 +44,7 @@ def _project_or_404(code: str):
 
 
 @bp.route("/")
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def index():
     company = contractor_of(current_user)
     if company is None:
@@ -97,7 +96,7 @@ def _render_respond(p, company, form, *, error: str | None = None, status: int =
 
 
 @bp.route("/<code>/respond", methods=["GET", "POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def respond(code: str):
     company = contractor_of(current_user)
     if company is None:
@@ -122,7 +121,7 @@ def respond(code: str):
 
 
 @bp.route("/<code>/withdraw", methods=["POST"])
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def withdraw(code: str):
     if contractor_of(current_user) is None:
         return _need_company()
@@ -141,7 +140,7 @@ def withdraw(code: str):
 
 
 @bp.route("/<code>/commitment.pdf")
-@roles_required(*CONTRACTOR)
+@roles_required(Role.CONTRACTOR)
 def commitment_pdf(code: str):
     """The company's own copy of its commitment (the latest round it responded to, or the round
     asked for); another company's, or none, is 404."""

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, send_file, url_for
 from flask_login import current_user, login_required
 
 from app import clock
+from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
 from app.pdf import cjk_fonts
 from app.storage import get_storage
@@ -25,7 +26,6 @@ from notices.errors import NoticeNotFound
 
 bp = Blueprint("project_documents", __name__, url_prefix="/projects")
 
-STAFF = ("staff", "admin")
 #: How the notice and the model text name the part of the control price not discounted.
 NON_COMPETITIVE_LABEL = "不可竞争费用"
 
@@ -69,7 +69,7 @@ def may_see_letter(project: Project | None, trading: Trading | None) -> bool:
     if not current_user.is_authenticated:
         return False
     role = current_user.role
-    if role in STAFF:
+    if role in OFFICE_ROLES:
         return True
     if role == "owner":
         return project.owner_user_id is not None and project.owner_user_id == current_user.id

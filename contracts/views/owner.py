@@ -26,6 +26,7 @@ from flask_login import current_user
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
 from app.storage import send_stored
 from contractors import queries as pool_queries
@@ -42,7 +43,6 @@ from contracts.services.projects import add_attachment, revise_project
 
 bp = Blueprint("projects_owner", __name__, url_prefix="/owner/projects")
 
-OWNER = ("owner",)
 #: Project codes are ours (PRJ-2026-0007): anything else cannot name a project.
 CODE_RE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
@@ -320,7 +320,7 @@ def _own_or_404(code: str):
 
 
 @bp.route("/")
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def index():
     return render_template(
         "contracts/owner/index.html",
@@ -331,42 +331,42 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def new():
     return enter_project(".detail")
 
 
 @bp.route("/<code>")
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def detail(code: str):
     return _render(_own_or_404(code))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def edit(code: str):
     return revise(_own_or_404(code), ".detail")
 
 
 @bp.route("/<code>/attachments", methods=["POST"])
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def attachments(code: str):
     return upload(_own_or_404(code), ".detail")
 
 
 @bp.route("/<code>/attachments/<int:attachment_id>")
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def attachment(code: str, attachment_id: int):
     return send_attachment(_own_or_404(code), attachment_id)
 
 
 @bp.route("/<code>/contract", methods=["POST"])
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def contract(code: str):
     return record_contract(_own_or_404(code), _render, ".detail")
 
 
 @bp.route("/<code>/refusal", methods=["POST"])
-@roles_required(*OWNER)
+@roles_required(Role.OWNER)
 def refusal(code: str):
     return record_refusal(_own_or_404(code), _render, ".detail")

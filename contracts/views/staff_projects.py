@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
@@ -25,7 +26,6 @@ from contracts.views.owner import (
 )
 from contracts.views.staff import bp
 
-STAFF = ("staff", "admin")
 DETAIL = "contracts/staff/projects_detail.html"
 
 
@@ -46,7 +46,7 @@ def _render(p, status: int = 200, **forms):
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def index():
     return render_template(
         "contracts/staff/projects_index.html",
@@ -58,25 +58,25 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def new():
     return enter_project(".detail")
 
 
 @bp.route("/<code>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def detail(code: str):
     return _render(project_or_404(code))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def edit(code: str):
     return revise(project_or_404(code), ".detail")
 
 
 @bp.route("/<code>/file", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def file(code: str):
     p = project_or_404(code)
     form = FileForm()
@@ -92,7 +92,7 @@ def file(code: str):
 
 
 @bp.route("/<code>/send-back", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def send_back(code: str):
     p = project_or_404(code)
     form = SendBackForm()
@@ -113,24 +113,24 @@ def send_back(code: str):
 
 
 @bp.route("/<code>/attachments", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def attachments(code: str):
     return upload(project_or_404(code), ".detail")
 
 
 @bp.route("/<code>/attachments/<int:attachment_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def attachment(code: str, attachment_id: int):
     return send_attachment(project_or_404(code), attachment_id)
 
 
 @bp.route("/<code>/contract", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def contract(code: str):
     return record_contract(project_or_404(code), _render, ".detail")
 
 
 @bp.route("/<code>/refusal", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def refusal(code: str):
     return record_refusal(project_or_404(code), _render, ".detail")

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app import clock
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError, Forbidden, NotFound
 from contractors import queries as pool_queries
 from contracts import queries, rules, services
@@ -26,9 +27,6 @@ from contracts.views.staff import bp
 from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
-
-STAFF = ("staff", "admin")
-
 
 # ---- helpers ----------------------------------------------------------------------------------
 
@@ -216,7 +214,7 @@ def _category_name(code: str) -> str:
 
 
 @bp.route("/<code>/announce", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def announce(code: str):
     """Step 1 → 2: the notice's meeting, publicity and rate options, then its review page."""
     p = _project_or_404(code)
@@ -274,7 +272,7 @@ def announce(code: str):
 
 
 @bp.route("/<code>/announce/confirm", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def announce_confirm(code: str):
     """Step 2 → published: exactly what was reviewed, in one service call."""
     p = _project_or_404(code)
@@ -329,7 +327,7 @@ def _posting_page(p, t, form, status=200):
 
 
 @bp.route("/<code>/posting", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def posting(code: str):
     """The boards where the printed notice was posted, and the form to record one more."""
     p = _project_or_404(code)
@@ -405,7 +403,7 @@ def _meeting_page(p, t, status=200, form=None):
 
 
 @bp.route("/<code>/meeting", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def meeting(code: str):
     """定标会议. GET: the page; POST: the entries typed at the meeting, shown back for review (and
     on both draws' meeting screens) before anything is drawn."""
@@ -465,7 +463,7 @@ def meeting(code: str):
 
 
 @bp.route("/<code>/meeting/confirm", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def meeting_confirm(code: str):
     """Step 2 → held: the meeting with exactly the reviewed entries and respondents."""
     p = _project_or_404(code)

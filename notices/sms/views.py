@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from twilio.request_validator import RequestValidator
 
 from app.auth.guards import roles_required
+from app.auth.roles import OFFICE_ROLES
 from app.extensions import csrf, db
 from app.scheduler import register_tick
 from app.urls import public_base_url, record_id
@@ -23,7 +24,6 @@ log = logging.getLogger("smallworks.sms")
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 staff_bp = Blueprint("sms_staff", __name__, url_prefix="/staff/notices")
 
-STAFF = ("staff", "admin")
 
 STATUS_LABELS = {
     "queued": _l("待发送"),
@@ -82,7 +82,7 @@ status.signed_webhook = True
 
 
 @staff_bp.route("/<int:notice_id>/sms")
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def notice_sms(notice_id: int):
     notice = db.session.get(Notice, notice_id)
     if notice is None:
@@ -98,7 +98,7 @@ def notice_sms(notice_id: int):
 
 
 @staff_bp.route("/<int:notice_id>/sms/resend", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE_ROLES)
 def resend_failed(notice_id: int):
     from flask_login import current_user
 

@@ -1,0 +1,23 @@
+"""The roles an account holds, and the groups of roles the guards admit. Pure: rules use them too."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"  # 区公管办 trading-office staff
+    REVIEWER = "reviewer"  # department reviewer (建设、城管、农水…)
+    OWNER = "owner"  # 业主 project owner
+    CONTRACTOR = "contractor"  # 企业
+    ADMIN = "admin"  # accounts and system settings
+
+
+ROLE_VALUES = tuple(r.value for r in Role)
+
+#: The trading office (区公管办): its staff and the administrator.
+OFFICE_ROLES = (Role.STAFF, Role.ADMIN)
+#: The review panel (资格审查小组): the office and the departments' reviewers.
+PANEL_ROLES = (*OFFICE_ROLES, Role.REVIEWER)
+#: Who enters a project: its owner (业主) or the office.
+ENTRY_ROLES = (Role.OWNER, *OFFICE_ROLES)
