@@ -21,12 +21,16 @@ import re
 
 import flask_wtf
 import wtforms
+from flask import abort, flash
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as flask_wtf_translations
 from wtforms.fields import IntegerField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from app import i18n
+from app.errors import Forbidden, NotFound
+from app.refusal import Refusal
 from app.urls import MAX_ID
 
 #: C0 controls and DEL: none belongs in a name, a number or a title.
@@ -127,3 +131,29 @@ class Form(wtforms.Form):
     """A sub-form (for `FormField`) with the house rules above; it carries no CSRF token."""
 
     Meta = HouseMeta
+
+
+def error_onto(form, error: Refusal, *, summary: bool = False) -> None:
+    """A refused action back where the user acted (nothing was changed).
+
+    A role refused answers 403 and an unknown record 404. Otherwise the message, in the request's
+    language, goes on the field the error names when `form` has it (a list of rows included);
+    an error naming a field the form lacks (a group of inputs, e.g. a call's quotas) goes on the
+    form as a whole (`form.form_errors`, drawn by the error summary); an error naming no field is
+    flashed — or, with `summary=True`, goes on the form as a whole too (pages whose forms are
+    steps drawn with their own summary, e.g. the trading steps).
+    """
+    if isinstance(error, Forbidden):
+        abort(403)
+    if isinstance(error, NotFound):
+        abort(404)
+    message = i18n.localized(error)
+    if form is None:
+        flash(message, "error")
+    elif error.field and error.field in form:
+        target = form[error.field]
+        target.errors = [*target.errors, message]
+    elif error.field or summary:
+        form.form_errors.append(message)
+    else:
+        flash(message, "error")

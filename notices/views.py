@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
+from app.forms import error_onto
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
@@ -112,14 +113,6 @@ def _prepare(form: NoticeForm) -> None:
     ]
 
 
-def _error_onto(form, e: NoticeError) -> None:
-    target = getattr(form, e.field, None) if e.field else None
-    if target is not None:
-        target.errors = [*target.errors, e.localized()]
-    else:
-        flash(e.localized(), "error")
-
-
 @staff_bp.route("/")
 @roles_required(*OFFICE_ROLES)
 def staff_index():
@@ -147,7 +140,7 @@ def new():
         try:
             notice = services.create_draft(_form_input(form), actor=current_user)
         except NoticeError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("草稿已保存，请预览后发布"), "success")
             return redirect(url_for(".preview", notice_id=notice.id))
@@ -169,7 +162,7 @@ def edit(notice_id: int):
         try:
             services.update_draft(notice_id, _form_input(form), actor=current_user)
         except NoticeError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("草稿已更新"), "success")
             return redirect(url_for(".preview", notice_id=notice_id))

@@ -22,6 +22,7 @@ from app.auth.roles import Role
 from app.auth.services import NewUser
 from app.errors import DomainError
 from app.extensions import limiter
+from app.forms import error_onto
 from app.storage import send_stored
 from app.urls import record_id
 from contractors import queries, rules, services
@@ -39,17 +40,6 @@ from contractors.views.public import published_call_or_404
 from notices.sms import services as sms
 
 bp = Blueprint("contractor", __name__, url_prefix="/contractor")
-
-
-def _error_onto(form, e: DomainError) -> None:
-    """A refused action's message on its field, else as a flash (nothing was changed)."""
-    target = getattr(form, e.field, None) if e.field else None
-    if target is not None and not hasattr(target, "entries"):
-        target.errors = [*target.errors, e.localized()]
-    elif target is not None:  # the qualifications list: shown above its rows
-        form.qualification_errors = [*getattr(form, "qualification_errors", []), e.localized()]
-    else:
-        flash(e.localized(), "error")
 
 
 def _company_input(form) -> services.ContractorInput:
@@ -117,7 +107,7 @@ def register():
         try:
             user = services.sign_up(account, _company_input(form))
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             login_user(user)
             flash(_("注册成功，已登录。现在可以申请加入名录库。"), "success")
@@ -181,7 +171,7 @@ def profile():
         except PoolForbidden:
             abort(403)
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("企业信息已保存") if company else _("企业已登记"), "success")
             return redirect(url_for(".home"))
@@ -287,7 +277,7 @@ def apply(call_id: int):
         except PoolNotFound:
             abort(404)
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("申请已提交"), "success")
             return redirect(url_for(".home"))
@@ -315,7 +305,7 @@ def amend(application_id: int):
         except PoolNotFound:
             abort(404)
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("申请已修改"), "success")
             return redirect(url_for(".home"))

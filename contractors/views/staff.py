@@ -12,6 +12,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError, Forbidden, NotFound
+from app.forms import error_onto
 from app.urls import record_id
 from app.workdays import TZ
 from contractors import queries, rules, services
@@ -70,27 +71,6 @@ def _call_or_404(call_id: int):
         abort(404)
 
 
-def _refuse(e: DomainError) -> None:
-    """A refusal that belongs to no field: 403/404 for roles and unknown records, else a flash."""
-    if isinstance(e, Forbidden):
-        abort(403)
-    if isinstance(e, NotFound):
-        abort(404)
-    flash(e.localized(), "error")
-
-
-def _error_onto(form, e: DomainError) -> None:
-    if isinstance(e, Forbidden | NotFound):
-        _refuse(e)
-    target = getattr(form, e.field, None) if e.field else None
-    if target is not None:
-        target.errors = [*target.errors, e.localized()]
-    elif e.field:
-        form.form_errors.append(e.localized())  # e.g. "categories": the quota inputs as a whole
-    else:
-        flash(e.localized(), "error")
-
-
 def _timeline_url(call_id: int, anchor: str | None = None) -> str:
     return url_for(".timeline", call_id=call_id, _anchor=anchor)
 
@@ -144,7 +124,7 @@ def new_call():
         try:
             call = services.create_call(_call_input(form), actor=current_user)
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("征集草稿已保存，请送部门会商"), "success")
             return redirect(_timeline_url(call.id))
@@ -173,7 +153,7 @@ def edit_call(call_id: int):
         try:
             services.update_call(call_id, _call_input(form), actor=current_user)
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("征集草稿已更新；文本已修改，须重新会商"), "success")
             return redirect(_timeline_url(call_id))
@@ -243,7 +223,7 @@ def _step_post(call_id: int, service, success: str, anchor: str):
     try:
         service(call_id, actor=current_user)
     except DomainError as e:
-        _refuse(e)
+        error_onto(None, e)
     else:
         flash(success, "success")
     return redirect(_timeline_url(call_id, anchor))
@@ -301,7 +281,7 @@ def schedule_meeting(call_id: int):
                 actor=current_user,
             )
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("摇号会议时间地点已确定"), "success")
             return redirect(_timeline_url(call_id, "step-review_result"))
@@ -344,7 +324,7 @@ def settle_review(call_id: int, code: str):
         entries = services.show_category_entropy(call_id, code, entries, actor=current_user)
     except DomainError as e:
         if isinstance(e, Forbidden | NotFound):
-            _refuse(e)
+            error_onto(None, e)
         form.entries.errors = [*form.entries.errors, e.localized()]
         return _timeline(call, 400, entropy_forms={code: form})
     qualified = queries.qualified(cc)
@@ -382,7 +362,7 @@ def settle_confirm(call_id: int, code: str):
             call_id, code, form.entropy.data or [], actor=current_user
         )
     except DomainError as e:
-        _refuse(e)
+        error_onto(None, e)
         return redirect(_timeline_url(call_id, "step-meeting"))
     if settled.outcome == "drawn":
         flash(_("“%(name)s”摇号完成，结果已公布", name=settled.category.name), "success")
@@ -408,7 +388,7 @@ def consult(call_id: int):
                 call_id, form.opinion.data, form.agrees.data == "yes", actor=current_user
             )
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("会商意见已记录"), "success")
             return redirect(url_for(".consult", call_id=call_id))
@@ -481,7 +461,7 @@ def decide(entry_id: int):
                 actor=current_user,
             )
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("审查结论已记录"), "success")
             return redirect(url_for(".review", call_id=call.id, _anchor=f"entry-{entry_id}"))
@@ -536,7 +516,7 @@ def answer(objection_id: int):
                 actor=current_user,
             )
         except DomainError as e:
-            _error_onto(form, e)
+            error_onto(form, e)
         else:
             flash(_("异议已答复"), "success")
             return redirect(url_for(".objections", call_id=call.id))
@@ -569,7 +549,7 @@ def check_registration(contractor_id: int):
     try:
         c = services.check_registration(contractor_id, actor=current_user)
     except DomainError as e:
-        _refuse(e)
+        error_onto(None, e)
     else:
         flash(_("已核验通过：%(name)s，企业信息现已公开", name=c.name), "success")
     return redirect(url_for(".registrations"))

@@ -1,6 +1,6 @@
 """Owner (业主) pages: enter a project, follow its filing, attach files, record the contract.
 
-The helpers here (`project_input`, `error_onto`, `render_detail`…) also serve the office's project
+The helpers here (`project_input`, `render_detail`…) also serve the office's project
 pages (contracts.views.staff_projects): both show one project the same way, each adding its own
 actions."""
 
@@ -28,6 +28,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
+from app.forms import error_onto
 from app.storage import send_stored
 from contractors import queries as pool_queries
 from contracts import progress, queries, rules, services
@@ -63,20 +64,6 @@ def project_or_404(code: str):
     if p is None:
         abort(404)
     return p
-
-
-def error_onto(form, e: DomainError) -> None:
-    """A refused action: 403/404 for roles and unknown records, else its message on its field,
-    or flashed (nothing was changed)."""
-    if isinstance(e, Forbidden):
-        abort(403)
-    if isinstance(e, NotFound):
-        abort(404)
-    target = getattr(form, e.field, None) if (form is not None and e.field) else None
-    if target is not None:
-        target.errors = [*target.errors, e.localized()]
-    else:
-        flash(e.localized(), "error")
 
 
 def project_form(formdata=..., obj=None) -> ProjectForm:

@@ -10,11 +10,11 @@ from flask_login import current_user
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
+from app.forms import error_onto
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
 from contracts.views.owner import (
     enter_project,
-    error_onto,
     loc,
     project_or_404,
     record_contract,

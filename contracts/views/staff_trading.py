@@ -11,6 +11,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError, Forbidden, NotFound
+from app.forms import error_onto
 from contractors import queries as pool_queries
 from contracts import queries, rules, services
 from contracts.forms.trading import (
@@ -55,24 +56,6 @@ def _render(template: str, p: Project, status: int = 200, **ctx):
         index_url=url_for("projects_staff.index"),
         **ctx,
     ), status
-
-
-def _refuse(e: DomainError) -> None:
-    if isinstance(e, Forbidden):
-        abort(403)
-    if isinstance(e, NotFound):
-        abort(404)
-    flash(e.localized(), "error")
-
-
-def _error_onto(form, e: DomainError) -> None:
-    if isinstance(e, Forbidden | NotFound):
-        _refuse(e)
-    target = getattr(form, e.field, None) if e.field else None
-    if target is not None:
-        target.errors = [*target.errors, e.localized()]
-    else:
-        form.form_errors.append(e.localized())
 
 
 def _early(t: Trading) -> bool:
@@ -299,7 +282,7 @@ def announce_confirm(code: str):
                 "rates": "\n".join(rates),
             },
         )
-        _error_onto(back, e)
+        error_onto(back, e, summary=True)
         t = queries.latest_trading(p)
         return _announce_page(p, t, back, 400, _announce_refusal(p, t))
     flash(
@@ -355,7 +338,7 @@ def posting(code: str):
             actor=current_user,
         )
     except DomainError as e:
-        _error_onto(form, e)
+        error_onto(form, e, summary=True)
         return _posting_page(p, t, form, 400)
     flash(_("张贴情况已记录"), "success")
     return redirect(url_for(".posting", code=code))
@@ -444,7 +427,7 @@ def meeting(code: str):
             entries = services.show_meeting_entropy(code, entries, actor=current_user)
         except DomainError as e:
             if isinstance(e, Forbidden | NotFound):
-                _refuse(e)
+                error_onto(None, e)
             form.entries.errors = [*form.entries.errors, e.localized()]
             return _meeting_page(p, t, 400, form=form)
     confirm = ConfirmMeetingForm(
@@ -479,7 +462,7 @@ def meeting_confirm(code: str):
     try:
         held = services.hold_meeting(code, list(form.entropy.data or []), actor=current_user)
     except DomainError as e:
-        _refuse(e)
+        error_onto(None, e)
         return redirect(url_for(".meeting", code=code))
     if held.outcome == "failed":
         flash(_("响应企业不足，本次交易失败（流标），流标公告已发布"), "success")
