@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 
+from app import i18n
 from app.urls import public_base_url
 from config import BASE_DIR, Config, check_sms, get_config
 
@@ -320,4 +321,6 @@ def _register_template_helpers(app: Flask) -> None:
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
             "now": clock.now(),
+            # A (Chinese, English) pair from the rules (states, steps) in the request's language.
+            "loc": i18n.loc,
         }

@@ -16,7 +16,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -26,6 +25,7 @@ from app.api import time_iso
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
+from app.i18n import label, localized
 from app.pdf import cjk_fonts
 from app.urls import page_arg
 from lottery import documents, queries, rules, services, verify
@@ -45,15 +45,6 @@ SUBJECT_PAGES: dict[str, tuple[str, str]] = {}
 
 def register_subject_page(subject_type: str, endpoint: str, argument: str) -> None:
     SUBJECT_PAGES[subject_type] = (endpoint, argument)
-
-
-def _english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-def _label(pair: tuple[str, ...]) -> str:
-    return pair[1] if _english() and len(pair) > 1 else pair[0]
 
 
 def subject_url(d) -> str:
@@ -90,9 +81,9 @@ def breakable(value: str | None) -> Markup:
 @bp.record_once
 def _template_globals(state) -> None:
     env = state.app.jinja_env
-    env.globals["draw_kind_label"] = lambda kind: _label(rules.KIND_LABELS[kind])
-    env.globals["draw_status_label"] = lambda status: _label(rules.STATUS_LABELS[status])
-    env.globals["draw_subject_label"] = lambda t: _label(rules.SUBJECT_TYPE_LABELS.get(t, (t,)))
+    env.globals["draw_kind_label"] = lambda kind: label(rules.KIND_LABELS[kind])
+    env.globals["draw_status_label"] = lambda status: label(rules.STATUS_LABELS[status])
+    env.globals["draw_subject_label"] = lambda t: label(rules.SUBJECT_TYPE_LABELS.get(t, (t,)))
     env.globals["draw_subject_url"] = subject_url
     env.filters["hex_groups"] = hex_groups
     env.filters["breakable"] = breakable
@@ -137,7 +128,7 @@ def _proposed(d) -> tuple[services.CandidateList | None, str | None]:
     try:
         return services.proposed_candidates(d), None
     except rules.RuleError as e:  # a candidate source returned duplicates: say so, never draw
-        return None, e.message_en if _english() else e.message
+        return None, localized(e)
 
 
 # ---- public ---------------------------------------------------------------------------------
@@ -270,7 +261,7 @@ def console(draw_id: str):
     try:
         entries = rules.parse_entropy_lines(form.entries.data or "")
     except rules.RuleError as e:
-        form.entries.errors = [*form.entries.errors, e.message_en if _english() else e.message]
+        form.entries.errors = [*form.entries.errors, localized(e)]
         return _console(d, form, status=400)
     proposed, _error = _proposed(d)
     if d.is_committed and proposed is None:

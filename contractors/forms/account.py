@@ -3,7 +3,6 @@ objections)."""
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -32,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_RE
 from app.forms import FlaskForm, Form
+from app.i18n import localized
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.rules import DOCUMENT_KINDS
 
@@ -48,10 +48,7 @@ def _identity(normalize):
         try:
             normalize(field.data)
         except IdentityError as e:
-            locale = get_locale()
-            raise ValidationError(
-                e.message_en if locale is not None and locale.language == "en" else e.message
-            ) from None
+            raise ValidationError(localized(e)) from None
 
     return check
 

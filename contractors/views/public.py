@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from app import clock
+from app.i18n import loc
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm
@@ -17,24 +19,18 @@ from lottery.views import register_subject_page
 bp = Blueprint("pool", __name__)
 
 
-def _english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
 def state_label(state: rules.CallState) -> str:
-    zh, en = rules.STATE_LABELS[state]
-    return en if _english() else zh
+    return loc(*rules.STATE_LABELS[state])
 
 
 def decision_label(decision: str | None) -> str:
     if decision is None:
-        return "Pending" if _english() else "待审查"
-    return (
-        {"pass": "Qualified", "fail": "Not qualified"}[decision]
-        if _english()
-        else (rules.DECISION_LABELS[decision])
-    )
+        return _("待审查")
+    # The context keeps these apart from the other 合格 / 不合格 of the interface ("Pass", "Fail").
+    return {
+        rules.PASS: pgettext("review decision", "合格"),
+        rules.FAIL: pgettext("review decision", "不合格"),
+    }[decision]
 
 
 @bp.record_once

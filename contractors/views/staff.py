@@ -4,7 +4,6 @@ consultation (会商), the review panel (资格审查), objections (异议) and 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +12,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError, Forbidden, NotFound
 from app.forms import error_onto
+from app.i18n import loc, localized
 from app.urls import record_id
 from app.workdays import TZ
 from contractors import queries, rules, services
@@ -44,20 +44,9 @@ STEP_STATES = {
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-def loc(zh: str, en: str) -> str:
-    """Data-driven labels (steps, states) come in both languages; pick the request's."""
-    return en if _english() else zh
-
-
 def _render(template: str, status: int = 200, **ctx):
     return render_template(
         template,
-        loc=loc,
         state_label=lambda s: loc(*rules.STATE_LABELS[s]),
         step_state_label=lambda s: loc(*STEP_STATES[s]),
         **ctx,
@@ -307,7 +296,7 @@ def settle_review(call_id: int, code: str):
     try:
         entries = draw_rules.parse_entropy_lines(form.entries.data or "")
     except draw_rules.RuleError as e:
-        form.entries.errors = [*form.entries.errors, loc(e.message, e.message_en)]
+        form.entries.errors = [*form.entries.errors, localized(e)]
         return _timeline(call, 400, entropy_forms={code: form})
     meeting = _step(queries.timeline(call_id), "meeting")
     if meeting is None or meeting.state != "now" or cc.outcome is not None:

@@ -6,26 +6,20 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import FlaskForm
+from app.i18n import localized
 from app.workdays import TZ
 from contracts import rules
-from lottery import rules as draw_rules
 from lottery.forms import EntropyForm, HiddenList
 
 MAX_RATE_OPTIONS = rules.MAX_RATE_OPTIONS
 MEETING_FORMAT = "%Y-%m-%dT%H:%M"
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-def _text(e: rules.RuleError | draw_rules.RuleError) -> str:
-    locale = get_locale()
-    return e.message_en if locale is not None and locale.language == "en" else e.message
 
 
 def parse_rate_list(text: str | None) -> list[str]:
@@ -90,7 +84,7 @@ class AnnounceForm(FlaskForm):
     def _error(self, e: rules.RuleError, default) -> None:
         """A rule's refusal on the field it names (else on `default`)."""
         field = getattr(self, e.field, None) if e.field else None
-        (field if field is not None else default).errors.append(_text(e))
+        (field if field is not None else default).errors.append(localized(e))
 
     def _listed(self) -> list[str] | None:
         try:

@@ -20,7 +20,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,6 +28,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
 from app.forms import error_onto
+from app.i18n import loc
 from app.storage import send_stored
 from contractors import queries as pool_queries
 from contracts import progress, queries, rules, services
@@ -49,12 +49,6 @@ CODE_RE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 # ---- shared with the office's pages ------------------------------------------------------------
-
-
-def loc(zh: str, en: str) -> str:
-    """Data-driven labels (states, steps) come in both languages; pick the request's."""
-    locale = get_locale()
-    return en if locale is not None and locale.language == "en" else zh
 
 
 def project_or_404(code: str):
@@ -187,7 +181,6 @@ def detail_context(p, **forms) -> dict:
         "signing_days": current_app.config["CONTRACT_SIGNING_DAYS"],
         #: The last day of the signing period (its end is 00:00 after it).
         "signing_last_day": (clock.local(ends) - timedelta(days=1)).date() if ends else None,
-        "loc": loc,
         "attachment_form": forms.get("attachment_form") or AttachmentForm(formdata=None),
         "contract_form": forms.get("contract_form") or contract_form(row, formdata=None),
         "refusal_form": forms.get("refusal_form") or refusal_form(t, formdata=None),
@@ -312,7 +305,6 @@ def index():
     return render_template(
         "contracts/owner/index.html",
         rows=progress.owned_by(current_user),
-        loc=loc,
         state_labels=rules.STATE_LABELS,
     )
 

@@ -4,8 +4,8 @@ attachments. Only filed (备案) projects are public; a submitted or sent-back o
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
+from app.i18n import loc
 from app.storage import send_stored
 from app.urls import page_arg
 from contracts import queries, rules
@@ -27,9 +27,7 @@ STATE_BADGES = {
 
 def state_label(state) -> str:
     """The state's words (rules.STATE_LABELS, the one list) in the request's language."""
-    zh, en = rules.STATE_LABELS[rules.ProjectState(state)]
-    locale = get_locale()
-    return en if locale is not None and locale.language == "en" else zh
+    return loc(*rules.STATE_LABELS[rules.ProjectState(state)])
 
 
 def state_badge(state) -> str:

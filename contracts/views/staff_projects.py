@@ -11,11 +11,11 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
 from app.forms import error_onto
+from app.i18n import loc
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
 from contracts.views.owner import (
     enter_project,
-    loc,
     project_or_404,
     record_contract,
     record_refusal,
@@ -52,7 +52,6 @@ def index():
         "contracts/staff/projects_index.html",
         rows=progress.open_projects(),
         closed=progress.recently_closed(),
-        loc=loc,
         state_labels=rules.STATE_LABELS,
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +11,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError, Forbidden, NotFound
 from app.forms import error_onto
+from app.i18n import localized
 from contractors import queries as pool_queries
 from contracts import queries, rules, services
 from contracts.forms.trading import (
@@ -30,11 +30,6 @@ from lottery import services as draws
 from notices import services as notices
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-
-def _english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
 
 
 def _project_or_404(code: str) -> Project:
@@ -420,7 +415,7 @@ def meeting(code: str):
         try:
             entries = draw_rules.parse_entropy_lines(form.entries.data or "")
         except draw_rules.RuleError as e:
-            form.entries.errors = [*form.entries.errors, e.message_en if _english() else e.message]
+            form.entries.errors = [*form.entries.errors, localized(e)]
             return _meeting_page(p, t, 400, form=form)
         try:
             # Shown on both meeting screens while the attendees check them: one list, two draws.
