@@ -20,9 +20,6 @@ from contractors.errors import (
 )
 from contractors.models import Contractor, PoolCall
 
-OFFICE = "区公共资源交易管理办公室"
-
-
 # One use case, one transaction: the same decorator as every other domain's services.
 transaction = transactional
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, clock
@@ -19,7 +20,7 @@ from contractors.models import Consultation, PoolCall, PoolCallCategory
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
-from ._common import OFFICE, checked, get_call, now, require_staff, role_of, transaction
+from ._common import checked, get_call, now, require_staff, role_of, transaction
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def publish_call(call_id: int, *, actor):
         NoticeInput(
             type="pool_call",
             title=call.title,
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="预选承包商名录库管理办法（征集公告公示不少于10个工作日）",
             body=bodies.call_body(call),
             min_working_days=call.publicity_days,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask import current_app
+
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
@@ -15,7 +17,7 @@ from lottery import services as draws
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
-from ._common import OFFICE, checked, get_call, now, require_staff, transaction
+from ._common import checked, get_call, now, require_staff, transaction
 
 
 def _meeting_category(call_id: int, category_code: str, actor):
@@ -140,7 +142,7 @@ def publish_roster_publicity(call_id: int, *, actor):
         NoticeInput(
             type="roster_publicity",
             title=f"{call.title}入围企业名录公示",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="预选承包商名录库管理办法（入围企业名录公示不少于5个工作日）",
             body=bodies.roster_publicity_body(call),
             subject_type="pool_call",
@@ -188,7 +190,7 @@ def publish_roster(call_id: int, *, actor):
         NoticeInput(
             type="roster",
             title=f"{call.title}入围企业名单",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="预选承包商名录库管理办法",
             body=bodies.roster_body(call),
             subject_type="pool_call",

@@ -3,6 +3,7 @@ commitments, objections (异议) and their answers (an upheld one publishes a co
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -16,7 +17,6 @@ from notices.services import NoticeInput, publish_new
 
 from . import bodies
 from ._common import (
-    OFFICE,
     checked,
     get_call,
     now,
@@ -142,7 +142,7 @@ def publish_review_results(call_id: int, *, actor):
         NoticeInput(
             type="review_result",
             title=f"{call.title}资格审查结果公示",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="预选承包商名录库管理办法（资格审查结果公示不少于3个工作日）",
             body=bodies.review_body(call, commitments),
             subject_type="pool_call",
@@ -259,7 +259,7 @@ def answer_objection(
             NoticeInput(
                 type="correction",
                 title=f"关于{call.title}资格审查结果公示的更正公告",
-                issuing_body=OFFICE,
+                issuing_body=current_app.config["OFFICE_NAME"],
                 legal_basis="异议成立，更正原公示",
                 body=bodies.correction_body(call, e, shown_before, text),
                 corrects_id=call.review_notice_id,

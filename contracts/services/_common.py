@@ -13,7 +13,6 @@ from app.transactions import transactional
 from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
 from contracts.models import Project, Trading
 
-OFFICE = "区公共资源交易管理办公室"
 #: Draws of a trading belong to this subject type; only the award meeting runs them.
 SUBJECT_TYPE = "trading_project"
 

@@ -19,7 +19,7 @@ from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, current_trading, get_project, now, require_staff, transaction
+from ._common import current_trading, get_project, now, require_staff, transaction
 
 
 def _start(code: str, actor) -> Trading:
@@ -82,7 +82,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
             notices.NoticeInput(
                 type="trading_failed",
                 title=f"{p.name}流标公告",
-                issuing_body=OFFICE,
+                issuing_body=current_app.config["OFFICE_NAME"],
                 legal_basis="小型建设工程交易规则（响应企业不足规定数量的，交易失败）",
                 body=f"项目编号：{p.code}（{t.code}）\n\n{reason}。项目可重新发布交易公告。\n",
                 corrects_id=None,
@@ -120,7 +120,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
         notices.NoticeInput(
             type="trading_result",
             title=f"{p.name}交易结果公告",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="小型建设工程交易规则（交易结果公告）",
             body=(
                 f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{md_text(found.get(winner, ''))}（{winner}）\n"

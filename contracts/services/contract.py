@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,7 @@ from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, checked, current_trading, get_project, now, role_of, transaction
+from ._common import checked, current_trading, get_project, now, role_of, transaction
 
 
 def _trading(code: str, actor) -> tuple[Project, Trading]:
@@ -166,7 +167,7 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         notices.NoticeInput(
             type="correction",
             title=f"{p.name}交易结果更正公告",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="《招标投标法实施条例》第七十四条",
             body=(
                 f"项目编号：{p.code}（{t.code}）\n\n原承包单位{md_text(loser.name)}（{loser.uscc}）"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -22,7 +23,6 @@ from notices import services as notices
 from notices.markup import md_text
 
 from ._common import (
-    OFFICE,
     SUBJECT_TYPE,
     checked,
     get_project,
@@ -162,7 +162,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         notices.NoticeInput(
             type="trading_notice",
             title=f"{p.name}交易公告",
-            issuing_body=OFFICE,
+            issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis="交易公告公示不少于3个工作日（小型建设工程交易规则）",
             body=_body(p, t, table, award, rate, category_name),
             min_working_days=data.publicity_days,

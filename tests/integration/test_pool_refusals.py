@@ -357,3 +357,11 @@ def test_a_company_cannot_change_its_credit_code_after_registration(app):
         lambda: services.update_contractor(c.id, changed, actor=user_of(c)),
         match="注册后不能修改",
     )
+
+
+def test_the_office_publishes_under_its_configured_name(app):
+    # One setting names the office in every notice it issues (config OFFICE_NAME).
+    app.config["OFFICE_NAME"] = "某县公共资源交易中心"
+    p = Phase()
+    p.draft_and_consult()
+    assert p.publish_call().issuing_body == "某县公共资源交易中心"
