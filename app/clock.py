@@ -58,8 +58,3 @@ def frozen_at(moment: datetime) -> Iterator[None]:
 def local(moment: datetime) -> datetime:
     """A stored UTC moment as Asia/Shanghai local time, for display and for local dates."""
     return moment.astimezone(TZ)
-
-
-def local_midnight(day: date) -> datetime:
-    """00:00 (+08:00) at the start of `day`."""
-    return datetime(day.year, day.month, day.day, tzinfo=TZ)

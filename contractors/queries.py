@@ -178,17 +178,6 @@ def calls() -> list[PoolCall]:
     return list(db.session.scalars(select(PoolCall).order_by(PoolCall.created_at.desc())))
 
 
-def live_applications(call_id: int) -> list[PoolApplication]:
-    """The call's applications not withdrawn, in order of submission."""
-    return list(
-        db.session.scalars(
-            select(PoolApplication)
-            .where(PoolApplication.call_id == call_id, PoolApplication.withdrawn_at.is_(None))
-            .order_by(PoolApplication.submitted_at, PoolApplication.id)
-        )
-    )
-
-
 def entries_of(call_id: int) -> list[ApplicationEntry]:
     """Every (application, category) of live applications: what the review decides."""
     return list(

@@ -29,6 +29,7 @@ from contracts.models import (
 from lottery import services as draws
 from lottery.models import Draw
 from notices.models import Notice
+from notices.rules import NoticeStatus
 
 SUBJECT_TYPE = "trading_project"
 
@@ -558,7 +559,9 @@ def project_page(p: Project) -> ProjectPage:
         {
             n.id: n
             for n in db.session.scalars(
-                select(Notice).where(Notice.id.in_(notice_ids), Notice.status == "published")
+                select(Notice).where(
+                    Notice.id.in_(notice_ids), Notice.status == NoticeStatus.PUBLISHED
+                )
             )
         }
         if notice_ids

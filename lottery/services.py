@@ -107,11 +107,6 @@ def register_owned_subject(subject_type: str, where_zh: str, where_en: str) -> N
     _OWNED[subject_type] = (where_zh, where_en)
 
 
-def owned_elsewhere(d: Draw) -> tuple[str, str] | None:
-    """Where this draw is run, if another part owns it (for the console to say so)."""
-    return _OWNED.get(d.subject_type)
-
-
 def _refuse_owned(d: Draw) -> None:
     where = _OWNED.get(d.subject_type)
     if where is not None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.storage import STORED_FILE
 from app.types import UTCDateTime
-from notices.rules import NOTICE_TYPES
+from notices.rules import NOTICE_TYPES, NoticeStatus
 
 _TYPES_SQL = ",".join(f"'{code}'" for code in NOTICE_TYPES)
 
@@ -38,7 +38,7 @@ class Notice(db.Model):
     issuing_body: Mapped[str] = mapped_column(String(200))
     #: 公开依据: the rule that requires publication.
     legal_basis: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=NoticeStatus.DRAFT, index=True)
     #: Working days of publicity (公示期); null for a notice without one.
     min_working_days: Mapped[int | None] = mapped_column(Integer)
     #: 公开时限: the moment by which it had to be published, if a rule sets one.
@@ -72,7 +72,7 @@ class Notice(db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == "published"
+        return self.status == NoticeStatus.PUBLISHED
 
     @property
     def published_corrections(self) -> list[Notice]:

@@ -9,6 +9,7 @@ from app.extensions import db
 from notices import rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice
+from notices.rules import NoticeStatus
 
 PER_PAGE_HOME = 6
 
@@ -16,7 +17,7 @@ PER_PAGE_HOME = 6
 def _published():
     return (
         select(Notice)
-        .where(Notice.status == "published")
+        .where(Notice.status == NoticeStatus.PUBLISHED)
         .order_by(Notice.published_at.desc(), Notice.id.desc())
     )
 
@@ -38,7 +39,7 @@ def published_page(types: tuple[str, ...], page: int, per_page: int):
 def get_published(notice_id: int) -> Notice:
     notice = db.session.scalar(
         select(Notice)
-        .where(Notice.id == notice_id, Notice.status == "published")
+        .where(Notice.id == notice_id, Notice.status == NoticeStatus.PUBLISHED)
         .options(selectinload(Notice.attachments), selectinload(Notice.corrections))
     )
     if notice is None:
@@ -80,7 +81,7 @@ def published_choices() -> list[tuple[int, str]]:
     """Published notices a correction may point to, newest first."""
     rows = db.session.execute(
         select(Notice.id, Notice.title)
-        .where(Notice.status == "published")
+        .where(Notice.status == NoticeStatus.PUBLISHED)
         .order_by(Notice.published_at.desc())
     )
     return [(r.id, f"#{r.id} {r.title}") for r in rows]

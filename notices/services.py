@@ -19,6 +19,7 @@ from app.workdays import UnconfirmedYear, WorkCalendar
 from notices import rules
 from notices.errors import NoticeError, NoticeNotFound, UnconfirmedPublicity
 from notices.models import Notice, NoticeAttachment
+from notices.rules import NoticeStatus
 
 MAX_BODY = 50_000
 
@@ -154,7 +155,7 @@ def create_draft(data: NoticeInput, *, actor=None) -> Notice:
 def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
     days = _validate(data, by_hand=by_hand)
     notice = Notice(
-        status="draft", created_at=clock.now(), created_by_id=getattr(actor, "id", None)
+        status=NoticeStatus.DRAFT, created_at=clock.now(), created_by_id=getattr(actor, "id", None)
     )
     _apply(notice, data, days)
     db.session.add(notice)
@@ -299,7 +300,7 @@ def _publish(notice: Notice, actor) -> Notice:
     notice.publicity_ends_at = publicity_end(notice.min_working_days, clock.local(now).date())
     notice.published_at = now
     notice.published_by_id = getattr(actor, "id", None)
-    notice.status = "published"
+    notice.status = NoticeStatus.PUBLISHED
     db.session.flush()
     audit.record(
         Action.NOTICE_PUBLISHED,
@@ -351,7 +352,9 @@ def _lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None
     """A calendar change may lengthen a running publicity, never shorten it (DESIGN.md); logged."""
     now = clock.now()
     running = db.session.scalars(
-        select(Notice).where(Notice.status == "published", Notice.publicity_ends_at > now)
+        select(Notice).where(
+            Notice.status == NoticeStatus.PUBLISHED, Notice.publicity_ends_at > now
+        )
     )
     for notice in running:
         try:

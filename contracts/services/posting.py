@@ -15,6 +15,7 @@ from app.storage import UploadRejected, check_upload, get_storage, store_upload
 from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
 from notices.models import Notice
+from notices.rules import NoticeStatus
 
 from ._common import current_trading, get_project, now, require_staff, transaction
 
@@ -59,7 +60,9 @@ def _check_photo(photo: bytes | None, photo_name: str | None) -> bool:
 
 def _published(t: Trading) -> datetime:
     published_at = db.session.scalar(
-        select(Notice.published_at).where(Notice.id == t.notice_id, Notice.status == "published")
+        select(Notice.published_at).where(
+            Notice.id == t.notice_id, Notice.status == NoticeStatus.PUBLISHED
+        )
     )
     if published_at is None:
         raise TradingError(

@@ -34,10 +34,6 @@ def _template_text(name: str) -> str:
     return Path(path).read_text(encoding="utf-8").strip()
 
 
-def template_names() -> list[str]:
-    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.txt"))
-
-
 def render(template: str, values: dict[str, str]) -> str:
     """The text of a message from templates/sms/<template>.txt, or SmsTemplateError."""
     with refused_as(SmsTemplateError):

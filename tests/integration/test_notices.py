@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -299,3 +300,10 @@ def test_the_domain_services_path_still_publishes_a_service_only_type(app, now):
     notice = services.publish_new(_result("trading_result", subject_type="project", subject_id="1"))
     db.session.commit()
     assert notice.status == "published" and notice.type == "trading_result"
+
+
+def test_the_status_check_admits_exactly_the_notice_statuses():
+    # notices.rules.NoticeStatus is the one list: the CHECK constraint must say the same.
+    checks = [str(c.sqltext) for c in Notice.__table__.constraints if hasattr(c, "sqltext")]
+    listed = next(c for c in checks if c.startswith("status IN"))
+    assert set(re.findall(r"'(\w+)'", listed)) == {s.value for s in rules.NoticeStatus}
