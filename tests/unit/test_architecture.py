@@ -10,11 +10,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = ("notices", "lottery", "contractors", "contracts")
-#: Every `rules.py`, at any depth (notices/sms/rules.py, app/calendar/rules.py…), is pure.
+#: Every `rules.py` at any depth (notices/sms/rules.py, app/calendar/rules.py…) and every module of
+#: a `rules/` package (a rules module split along its concerns) is pure.
 RULES = sorted(
     str(p.relative_to(ROOT))
     for package in ("app", *DOMAINS)
-    for p in (ROOT / package).rglob("rules.py")
+    for p in (ROOT / package).rglob("*.py")
+    if p.name == "rules.py" or "rules" in p.relative_to(ROOT).parts[:-1]
 )
 PURE = [
     "app/workdays.py",
