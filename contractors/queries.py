@@ -424,6 +424,10 @@ def call_category_by_draw(draw_id: str) -> PoolCallCategory | None:
     return db.session.scalar(select(PoolCallCategory).where(PoolCallCategory.draw_id == draw_id))
 
 
+#: A pool draw's subject is (SUBJECT_TYPE, <draw id>): one per call and category.
+SUBJECT_TYPE = "pool_category"
+
+
 def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
     """The qualified applicants of a category, final once its review publicity ended with every
     objection answered (the lottery console freezes them at the draw); None before."""
@@ -438,8 +442,7 @@ def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
     return draws.CandidateList(tuple(sorted(found)), found) if found else None
 
 
-# The draw's subject is ("pool_category", <draw id>): one per call and category.
-draws.register_candidate_source("pool_category", _pool_candidates)
+draws.register_candidate_source(SUBJECT_TYPE, _pool_candidates)
 
 
 def _contacts(ids) -> dict[int, tuple[str, str]]:
@@ -456,5 +459,5 @@ sms.register_directory(_contacts)
 # A pool category is settled at the pool's lottery meeting (draw, or all enter, then the
 # selections) — never by the generic draw console, which would leave the category unsettled.
 draws.register_owned_subject(
-    "pool_category", "名录库征集的摇号会议页面", "the pool call's meeting page"
+    SUBJECT_TYPE, "名录库征集的摇号会议页面", "the pool call's meeting page"
 )

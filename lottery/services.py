@@ -1,5 +1,6 @@
-"""Draw use cases: commit, draw, abandon, and the reads Pool and Trading need. Each public function
-without `_in_transaction` is one transaction; those with it run inside the caller's.
+"""Draw use cases: commit, draw, abandon, and the reads Pool and Trading need. Each public use case
+is one transaction, or joins its caller's (app.transactions): Pool and Trading commit and run their
+draws inside their own use cases.
 
 The seed (LOTTERY.md, "Commit") is made here with `secrets.token_bytes(32)`, stored sealed
 (lottery.seeds: AES-GCM under a key outside the database) and shown to nobody — no page, API, log or
@@ -103,8 +104,9 @@ _OWNED: dict[str, tuple[str, str]] = {}
 
 
 def register_owned_subject(subject_type: str, where_zh: str, where_en: str) -> None:
-    """Draws of this subject type are run only by their owner (`draw_in_transaction`,
-    `abandon_in_transaction` inside its use case); the generic `draw` and `abandon` refuse them."""
+    """Draws of this subject type are run only by their owner, inside its own use case, which
+    names itself (`draw(..., owner=subject_type)`, likewise `abandon` and `show_pending_entropy`);
+    without `owner` — the generic console — they are refused."""
     _OWNED[subject_type] = (where_zh, where_en)
 
 
@@ -113,10 +115,16 @@ def owned_elsewhere(d: Draw) -> tuple[str, str] | None:
     return _OWNED.get(d.subject_type)
 
 
-def _refuse_owned(d: Draw) -> None:
-    where = _OWNED.get(d.subject_type)
-    if where is not None:
-        raise DrawError(f"此抽签须在{where[0]}进行", f"This draw is run on {where[1]}")
+def _check_owner(d: Draw, owner: str | None) -> None:
+    """The console (no `owner`) may not run an owned subject's draw; an owner only its own."""
+    if owner is None:
+        where = _OWNED.get(d.subject_type)
+        if where is not None:
+            raise DrawError(f"此抽签须在{where[0]}进行", f"This draw is run on {where[1]}")
+    elif d.subject_type != owner:
+        raise DrawError(
+            f"抽签 {d.draw_id} 不属于本会议", f"Draw {d.draw_id} does not belong to this meeting"
+        )
 
 
 def proposed_candidates(d: Draw) -> CandidateList | None:
@@ -212,7 +220,8 @@ def _revealed_fields(d: Draw) -> dict:
 # ---- commit -----------------------------------------------------------------------------------
 
 
-def commit_draw_in_transaction(
+@transactional
+def commit_draw(
     draw_id: str,
     kind: str,
     purpose: str,
@@ -223,9 +232,9 @@ def commit_draw_in_transaction(
     candidate_labels: Mapping[str, str] | None = None,
     actor=None,
 ) -> Draw:
-    """Commit to a new draw inside the caller's transaction (the caller commits).
+    """Commit to a new draw.
 
-    For Pool and Trading: the commitment is printed in the notice published in the same
+    For Pool and Trading (inside their own use case): the commitment is printed in the notice published in the same
     transaction (交易公告, or 资格审查结果公示 at the latest). Makes the seed, stores it, and
     publishes only its SHA-256. `candidates` are given only when final now (a pick's options,
     in their published order); a ranking's usually are frozen at the draw. Raises DrawError
@@ -288,12 +297,6 @@ def commit_draw_in_transaction(
     return d
 
 
-commit_draw = transactional(commit_draw_in_transaction)
-commit_draw.__doc__ = (
-    """Commit to a new draw in its own transaction; see `commit_draw_in_transaction`."""
-)
-
-
 def commit_ranking(
     draw_id: str,
     purpose: str,
@@ -303,17 +306,15 @@ def commit_ranking(
     candidates: Iterable[str] | None = None,
     candidate_labels: Mapping[str, str] | None = None,
     actor=None,
-    in_transaction: bool = False,
 ) -> Draw:
     """Commit a ranking draw (pool selection, award of a project): all candidates get ordered.
 
     `winners` are selected, the rest are alternates in order. Candidates (统一社会信用代码), if
     final now, may be given in any order: they are sorted by code point here, as LOTTERY.md
-    prescribes. `in_transaction=True` leaves the commit to the caller.
+    prescribes.
     """
     ordered = None if candidates is None else _checked(rules.sorted_candidates, candidates)
-    fn = commit_draw_in_transaction if in_transaction else commit_draw
-    return fn(
+    return commit_draw(
         draw_id,
         "ranking",
         purpose,
@@ -333,16 +334,14 @@ def commit_pick(
     *,
     option_labels: Mapping[str, str] | None = None,
     actor=None,
-    in_transaction: bool = False,
 ) -> Draw:
     """Commit a pick draw (the discount rate of a project) over options final now.
 
     `options` are kept in the order given — the order printed in the trading notice, e.g.
     `rules.rate_options(Decimal("3.00"), Decimal("8.00"), Decimal("0.50"))`. A pick with no
-    options is refused. `in_transaction=True` leaves the commit to the caller.
+    options is refused.
     """
-    fn = commit_draw_in_transaction if in_transaction else commit_draw
-    return fn(
+    return commit_draw(
         draw_id,
         "pick",
         purpose,
@@ -372,28 +371,22 @@ def _show(d: Draw, entries: Sequence[str]) -> list[str]:
     return checked
 
 
-def show_pending_entropy_in_transaction(
-    draw_id: str, entries: Sequence[str], *, actor
-) -> list[str]:
-    """Show the entries on the draw's meeting screen inside the caller's transaction: for the
-    owner of the draw's subject (the award meeting shows one list on both of its draws)."""
-    _require_staff(actor, "录入公开随机数", "enter public entropy")
-    return _show(_get(draw_id, lock=True), entries)
-
-
 @transactional
-def show_pending_entropy(draw_id: str, entries: Sequence[str], *, actor) -> list[str]:
+def show_pending_entropy(
+    draw_id: str, entries: Sequence[str], *, actor, owner: str | None = None
+) -> list[str]:
     """Show the entropy staff typed on the meeting screen while they check it with attendees.
 
     Returns the entries as they will be recorded (each stripped; zero entries are shown as
     "none" and must be shown too); refuses bad entries like `draw` does. The draw then accepts
     exactly these. A draw whose subject another part runs at its own meeting
     (`register_owned_subject`) is refused here, under the lock, like `draw`: the console must not
-    put entries on a screen for a draw it cannot run.
+    put entries on a screen for a draw it cannot run; its owner's meeting passes `owner` (the
+    award meeting shows one list on both of its draws).
     """
     _require_staff(actor, "录入公开随机数", "enter public entropy")
     d = _get(draw_id, lock=True)
-    _refuse_owned(d)
+    _check_owner(d, owner)
     return _show(d, entries)
 
 
@@ -475,22 +468,6 @@ def _draw(
     return _close_once(d, values, Action.DRAW_DRAWN, actor)
 
 
-def draw_in_transaction(
-    draw_id: str,
-    public_entropy: Sequence[str],
-    candidates: Sequence[str] | None = None,
-    *,
-    candidate_labels: Mapping[str, str] | None = None,
-    actor,
-) -> Draw:
-    """Run a committed draw inside the caller's transaction (its subject's owner); see `draw`.
-
-    As `draw`, the entries must be exactly those its meeting screen shows (shown with
-    `show_pending_entropy_in_transaction` by the owner's own meeting page)."""
-    _require_staff(actor, "进行摇号", "run a draw")
-    return _draw(_get(draw_id, lock=True), public_entropy, candidates, candidate_labels, actor)
-
-
 @transactional
 def draw(
     draw_id: str,
@@ -499,6 +476,7 @@ def draw(
     *,
     candidate_labels: Mapping[str, str] | None = None,
     actor,
+    owner: str | None = None,
 ) -> Draw:
     """Run a committed draw at its public meeting: freeze, compute, publish — once.
 
@@ -510,11 +488,12 @@ def draw(
     1–64 characters, no line break, at most 20), computes the result with the engine and
     publishes seed and result in this one transaction. Only staff may draw (DrawForbidden). A
     drawn or abandoned draw raises DrawClosed; of concurrent calls exactly one succeeds. A draw
-    whose subject another part runs at its own meeting (`register_owned_subject`) is refused here.
+    whose subject another part runs at its own meeting (`register_owned_subject`) is refused here
+    unless that owner calls, naming itself (`owner`), inside its own use case.
     """
     _require_staff(actor, "进行摇号", "run a draw")
     d = _get(draw_id, lock=True)
-    _refuse_owned(d)
+    _check_owner(d, owner)
     return _draw(d, public_entropy, candidates, candidate_labels, actor)
 
 
@@ -533,26 +512,19 @@ def _abandon(d: Draw, reason: str, actor) -> Draw:
     return _close_once(d, values, Action.DRAW_ABANDONED, actor)
 
 
-def abandon_in_transaction(draw_id: str, reason: str, *, actor=None) -> Draw:
-    """Abandon a committed draw inside the caller's transaction; see `abandon`."""
-    if actor is not None:
-        _require_staff(actor, "作废抽签", "abandon a draw")
-    return _abandon(_get(draw_id, lock=True), reason, actor)
-
-
 @transactional
-def abandon(draw_id: str, reason: str, *, actor=None) -> Draw:
+def abandon(draw_id: str, reason: str, *, actor=None, owner: str | None = None) -> Draw:
     """Close a committed draw without drawing it: the reason is published and the seed revealed.
 
     For a meeting called off after the commitment (LOTTERY.md, "Abandon"); a new draw then gets a
     new id and a new commitment. `actor` is staff, or None for the system (Trading's failed-trading
-    job). A drawn or abandoned draw raises DrawClosed; an owned subject's draw is refused (see
-    `register_owned_subject`).
+    job). A drawn or abandoned draw raises DrawClosed; an owned subject's draw is refused
+    unless its owner calls, naming itself (`owner`; see `register_owned_subject`).
     """
     if actor is not None:
         _require_staff(actor, "作废抽签", "abandon a draw")
     d = _get(draw_id, lock=True)
-    _refuse_owned(d)
+    _check_owner(d, owner)
     return _abandon(d, reason, actor)
 
 

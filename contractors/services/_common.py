@@ -1,4 +1,4 @@
-"""Shared helpers of the pool services: the transaction, role guards, loading and rule errors."""
+"""Shared helpers of the pool services: role guards, loading and rule errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.transactions import transactional
 from contractors import rules
 from contractors.errors import (
     NotAReviewer,
@@ -23,10 +22,6 @@ STAFF_ROLES = ("staff", "admin")
 #: 资格审查小组: trading-office staff and the departments' reviewers.
 PANEL_ROLES = ("staff", "admin", "reviewer")
 OFFICE = "区公共资源交易管理办公室"
-
-
-# One use case, one transaction: the same decorator as every other domain's services.
-transaction = transactional
 
 
 def checked(rule: Callable, *args, **kwargs):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import PoolCallCategory, PoolSelection
@@ -15,7 +16,7 @@ from lottery import services as draws
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
-from ._common import OFFICE, checked, get_call, now, require_staff, transaction
+from ._common import OFFICE, checked, get_call, now, require_staff
 
 
 def _meeting_category(call_id: int, category_code: str, actor):
@@ -55,7 +56,7 @@ def _meeting_category(call_id: int, category_code: str, actor):
     return call, cc
 
 
-@transaction
+@transactional
 def show_category_entropy(
     call_id: int, category_code: str, public_entropy: Sequence[str], *, actor
 ) -> list[str]:
@@ -63,10 +64,12 @@ def show_category_entropy(
     attendees check them; `settle_category` then draws with exactly these (the lottery service
     refuses any other list). Returns them as recorded."""
     _call, cc = _meeting_category(call_id, category_code, actor)
-    return draws.show_pending_entropy_in_transaction(cc.draw_id, public_entropy, actor=actor)
+    return draws.show_pending_entropy(
+        cc.draw_id, public_entropy, actor=actor, owner=queries.SUBJECT_TYPE
+    )
 
 
-@transaction
+@transactional
 def settle_category(
     call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
 ) -> PoolCallCategory:
@@ -81,15 +84,21 @@ def settle_category(
     codes = draw_rules.sorted_candidates(found)
     outcome = rules.meeting_outcome(len(codes), cc.quota)
     if outcome == "drawn":
-        d = draws.draw_in_transaction(
-            cc.draw_id, list(public_entropy), codes, candidate_labels=found, actor=actor
+        d = draws.draw(
+            cc.draw_id,
+            list(public_entropy),
+            codes,
+            candidate_labels=found,
+            actor=actor,
+            owner=queries.SUBJECT_TYPE,
         )
         selected, reserve = draw_rules.split_ranking(d.result, cc.quota)
     else:
-        draws.abandon_in_transaction(
+        draws.abandon(
             cc.draw_id,
             f"合格申请人{len(codes)}家，未超过入围数量{cc.quota}家，全部入围，无需摇号",
             actor=actor,
+            owner=queries.SUBJECT_TYPE,
         )
         selected, reserve = codes, []
     by_code = {c.uscc: c for c in (queries.contractor_by_uscc(u) for u in codes)}
@@ -123,7 +132,7 @@ def settle_category(
     return cc
 
 
-@transaction
+@transactional
 def publish_roster_publicity(call_id: int, *, actor):
     """Publish the roster publicity (入围企业名录公示, ≥ 5 working days) once every category is
     settled: selected and reserve per category, with the draw ids. Returns the notice."""
@@ -160,7 +169,7 @@ def publish_roster_publicity(call_id: int, *, actor):
     return notice
 
 
-@transaction
+@transactional
 def publish_roster(call_id: int, *, actor):
     """After the roster publicity ended, publish the roster (入围企业名单): its selected members
     are active from today (not before the pool's validity) until the validity ends. Returns the

@@ -12,12 +12,13 @@ from app import audit
 from app.audit import Action
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
+from app.transactions import transactional
 from contractors import rules
 from contractors.errors import NotYours, PoolForbidden, PoolNotFound, RegistrationError
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
-from ._common import STAFF_ROLES, checked, now, require_staff, role_of, transaction
+from ._common import STAFF_ROLES, checked, now, require_staff, role_of
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _refuse_duplicate(uscc: str, except_id: int | None = None) -> None:
         )
 
 
-@transaction
+@transactional
 def register_contractor(data: ContractorInput, *, actor) -> Contractor:
     """A contractor account registers its company (one per account, one per credit code)."""
     if role_of(actor) != "contractor":
@@ -150,7 +151,7 @@ def register_contractor(data: ContractorInput, *, actor) -> Contractor:
     return c
 
 
-@transaction
+@transactional
 def check_registration(contractor_id: int, *, actor) -> Contractor:
     """Staff check (核验) a registration against its documents: from then on the company is
     public (contractors.rules.is_publicly_listed). Once per company; logged."""
@@ -190,7 +191,7 @@ def _editable(contractor_id: int, actor) -> Contractor:
     return c
 
 
-@transaction
+@transactional
 def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Contractor:
     """Change a company's details (its own account, or staff); the credit code is fixed at
     registration. Every change is logged with its before and after: a pool member's details are

@@ -1,4 +1,4 @@
-"""Shared helpers of the trading services: the transaction, role guards, loading and rule errors."""
+"""Shared helpers of the trading services: role guards, loading and rule errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.transactions import transactional
 from contracts import rules
 from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
 from contracts.models import Project, Trading
@@ -17,9 +16,6 @@ STAFF_ROLES = ("staff", "admin")
 OFFICE = "区公共资源交易管理办公室"
 #: Draws of a trading belong to this subject type; only the award meeting runs them.
 SUBJECT_TYPE = "trading_project"
-
-# One use case, one transaction: the same decorator as every other domain's services.
-transaction = transactional
 
 
 def checked(rule: Callable, *args, **kwargs):

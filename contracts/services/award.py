@@ -11,6 +11,7 @@ from flask import current_app
 
 from app import audit, clock
 from app.audit import Action
+from app.transactions import transactional
 from contracts import queries, rules
 from contracts.errors import TooEarly, TradingError
 from contracts.models import Trading
@@ -19,7 +20,7 @@ from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, current_trading, get_project, now, require_staff, transaction
+from ._common import OFFICE, SUBJECT_TYPE, current_trading, get_project, now, require_staff
 
 
 def _start(code: str, actor) -> Trading:
@@ -49,7 +50,7 @@ def _start(code: str, actor) -> Trading:
     return t
 
 
-@transaction
+@transactional
 def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> list[str]:
     """The entries typed at the award meeting, shown on both draws' meeting screens while the
     attendees check them: one list for the ranking and the rate pick. `hold_meeting` then draws
@@ -57,11 +58,11 @@ def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> 
     t = _start(code, actor)
     entries = list(public_entropy)
     for draw_id in (t.award_draw_id, t.rate_draw_id):
-        entries = draws.show_pending_entropy_in_transaction(draw_id, entries, actor=actor)
+        entries = draws.show_pending_entropy(draw_id, entries, actor=actor, owner=SUBJECT_TYPE)
     return entries
 
 
-@transaction
+@transactional
 def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
@@ -76,8 +77,8 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     t.held_at = moment
     if len(found) < minimum:
         reason = f"响应企业{len(found)}家，少于规定的{minimum}家，本次交易失败（流标）"
-        draws.abandon_in_transaction(t.award_draw_id, reason, actor=actor)
-        draws.abandon_in_transaction(t.rate_draw_id, reason, actor=actor)
+        draws.abandon(t.award_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
+        draws.abandon(t.rate_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
         notice = notices.publish_new(
             notices.NoticeInput(
                 type="trading_failed",
@@ -101,14 +102,15 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
             after={"respondents": len(found), "minimum": minimum, "notice_id": notice.id},
         )
         return t
-    award = draws.draw_in_transaction(
+    award = draws.draw(
         t.award_draw_id,
         public_entropy,
         sorted(found),
         candidate_labels=found,
         actor=actor,
+        owner=SUBJECT_TYPE,
     )
-    rate = draws.draw_in_transaction(t.rate_draw_id, public_entropy, actor=actor)
+    rate = draws.draw(t.rate_draw_id, public_entropy, actor=actor, owner=SUBJECT_TYPE)
     winner = award.result[0]
     discount = Decimal(rate.result[0])
     price = rules.contract_price(p.control_price, p.non_competitive_part, discount)

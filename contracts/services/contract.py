@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import Contractor
 from contracts import rules
 from contracts.errors import TradingError, TradingForbidden
@@ -21,7 +22,7 @@ from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, checked, current_trading, get_project, now, role_of, transaction
+from ._common import OFFICE, checked, current_trading, get_project, now, role_of
 
 
 def _trading(code: str, actor) -> tuple[Project, Trading]:
@@ -50,7 +51,7 @@ def _company(uscc: str) -> Contractor:
     return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
 
 
-@transaction
+@transactional
 def record_contract(
     code: str, signed_on: date, amount: Decimal | str, *, amount_reason: str = "", actor
 ) -> Contract:
@@ -103,7 +104,7 @@ def record_contract(
     return c
 
 
-@transaction
+@transactional
 def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, actor) -> Refusal:
     """The winner refused to sign without good cause (《招标投标法实施条例》第七十四条): the award
     passes to the next in the published ranking at the same rate, a correction of the result is

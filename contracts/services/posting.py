@@ -12,11 +12,12 @@ from app import audit
 from app.audit import Action
 from app.extensions import db
 from app.storage import UploadRejected, check_upload, get_storage, store_upload
+from app.transactions import transactional
 from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
 from notices.models import Notice
 
-from ._common import current_trading, get_project, now, require_staff, transaction
+from ._common import current_trading, get_project, now, require_staff
 
 #: A photo of the board: images only (a PDF is a document, not a photo of the posting).
 PHOTO_TYPES = ("image/png", "image/jpeg", "image/webp")
@@ -68,7 +69,7 @@ def _published(t: Trading) -> datetime:
     return published_at
 
 
-@transaction
+@transactional
 def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored: list[str]):
     require_staff(actor, "记录公告张贴情况", "record a bulletin posting")
     p = get_project(code, lock=True)

@@ -13,6 +13,7 @@ from app import audit, clock
 from app.audit import Action
 from app.extensions import db
 from app.storage import UploadRejected, get_storage, store_upload
+from app.transactions import transactional
 from contractors.models import PoolCategory
 from contracts import queries, rules
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
@@ -26,7 +27,6 @@ from ._common import (
     now,
     require_staff,
     role_of,
-    transaction,
 )
 
 ENTRY_ROLES = ("owner", "staff", "admin")
@@ -248,7 +248,7 @@ def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
     p.documents = model_documents(p, ok.category.name)
 
 
-@transaction
+@transactional
 def submit_project(data: ProjectInput, *, actor) -> Project:
     """Enter a project (owner or staff). Refused with the reason when out of scope or invalid."""
     ok = _check_input(data, actor)
@@ -290,7 +290,7 @@ def _editable(code: str, actor, step: rules.FilingStep) -> tuple[Project, str | 
     return p, _step(p, step)
 
 
-@transaction
+@transactional
 def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     """The owner (its own project) or staff revise a project not yet filed — typically one sent
     back — with the same checks as entering it; it goes back to staff as submitted. The reasons
@@ -353,7 +353,7 @@ def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> Proj
         raise
 
 
-@transaction
+@transactional
 def file_project(code: str, *, reviewed: str, actor) -> Project:
     """Staff file (备案) a submitted project: it may then be announced. `reviewed` is the
     fingerprint of the project as the staff member's page showed it: a project revised since is
@@ -371,7 +371,7 @@ def file_project(code: str, *, reviewed: str, actor) -> Project:
     return p
 
 
-@transaction
+@transactional
 def send_back(code: str, reasons: str, *, reviewed: str, actor) -> Project:
     """Staff send a project back to its owner with reasons: a submitted one, or a filed one whose
     trading notice is not published yet (its filing ends; the owner revises it and it is filed

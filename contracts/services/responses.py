@@ -8,13 +8,14 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import rules
 from contracts.errors import ResponsesClosed, TradingError, TradingForbidden
 from contracts.models import Trading, TradingResponse
 
-from ._common import current_trading, get_project, now, role_of, transaction
+from ._common import current_trading, get_project, now, role_of
 from .trading import COMMITMENT_TEXT
 
 
@@ -44,7 +45,7 @@ def _open_trading(code: str) -> Trading:
     return t
 
 
-@transaction
+@transactional
 def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     """Confirm the commitment. Only a member active today in the project's category
     (`contractors.queries.active_members`, THE rule) may respond, before the deadline."""
@@ -89,7 +90,7 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     return r
 
 
-@transaction
+@transactional
 def withdraw_response(code: str, *, actor) -> TradingResponse:
     """Withdraw the company's response before the deadline."""
     c = _contractor(actor)

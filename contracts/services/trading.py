@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import PoolCategory
 from contractors.services import notify_category
 from contracts import rules
@@ -29,7 +30,6 @@ from ._common import (
     latest_trading,
     now,
     require_staff,
-    transaction,
 )
 from .projects import check_stored, require_reviewed
 
@@ -85,7 +85,7 @@ def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str
     )
 
 
-@transaction
+@transactional
 def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     """Publish the trading notice of a filed project, committing both draws and queuing the SMS
     to every active member of its category — all in one transaction. `reviewed` is the project's
@@ -131,7 +131,6 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         f"{p.name}（{t_code}）确定承包单位",
         subject,
         actor=actor,
-        in_transaction=True,
     )
     rate = draws.commit_pick(
         f"{t_code}-rate",
@@ -140,7 +139,6 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         rates,
         option_labels={r: f"{r}%" for r in rates},
         actor=actor,
-        in_transaction=True,
     )
     category_name = db.session.scalar(
         select(PoolCategory.name).where(PoolCategory.code == p.category_code)

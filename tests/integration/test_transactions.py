@@ -3,8 +3,10 @@ outermost commits or rolls back (app/transactions.py)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from app import audit
 from app.audit import Action, AuditEntry
@@ -123,10 +125,8 @@ def test_an_outer_that_swallows_an_inner_error_cannot_commit(app, commits):
     @transactional
     def outer():
         write("outer")
-        try:
+        with contextlib.suppress(Refused):
             inner(fail=True)
-        except Refused:
-            pass
 
     with pytest.raises(TransactionAborted):
         outer()
