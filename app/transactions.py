@@ -79,14 +79,13 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        session = db.session()  # this scope's session: the same object until it is removed
-        info = session.info
+        info = db.session.info  # this scope's session's: gone with it when it is removed
         depth = info.get(_DEPTH, 0)
         if depth:
             info[_DEPTH] = depth + 1
             try:
                 return fn(*args, **kwargs)
-            except BaseException:
+            except Exception:
                 info[_FAILED] = True
                 raise
             finally:
@@ -100,19 +99,21 @@ def transactional(fn: Callable[P, R]) -> Callable[P, R]:
                         f"{fn.__qualname__} caught an inner service's error and carried on; "
                         "its transaction is rolled back"
                     )
-                session.commit()
-            except BaseException:
-                undo, _ = info.pop(_AFTER_ROLLBACK, []), info.pop(_AFTER_COMMIT, None)
+                db.session.commit()
+                done = info.pop(_AFTER_COMMIT, [])
+            except Exception:
+                undo = info.pop(_AFTER_ROLLBACK, [])
                 try:
-                    session.rollback()
+                    db.session.rollback()
                 finally:
                     _run(undo, "a rollback")
                 raise
         finally:
-            # Whatever happened (even a failing rollback), the next call starts afresh.
-            for key in (_DEPTH, _FAILED, _AFTER_ROLLBACK):
+            # Whatever happened (even a failing rollback, or a worker interrupted: no clean-up
+            # then, the sweep takes its files), the next call starts afresh.
+            for key in (_DEPTH, _FAILED, _AFTER_COMMIT, _AFTER_ROLLBACK):
                 info.pop(key, None)
-        _run(info.pop(_AFTER_COMMIT, []), "a commit")
+        _run(done, "a commit")
         return result
 
     return wrapper

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import audit
 from app.audit import Action
 from app.extensions import db
-from app.storage import UploadRejected, check_upload, get_storage, store_upload
+from app.storage import UploadRejected, check_upload, store_upload
 from app.transactions import transactional
 from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
@@ -69,8 +69,7 @@ def _published(t: Trading) -> datetime:
     return published_at
 
 
-@transactional
-def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored: list[str]):
+def _record(code, posted_by, posted_at, place, photo, photo_name, actor):
     require_staff(actor, "记录公告张贴情况", "record a bulletin posting")
     p = get_project(code, lock=True)
     t = current_trading(p)
@@ -103,7 +102,6 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored:
     sha256 = None
     if has_photo:
         saved = store_upload(photo, current_app.config["MAX_ATTACHMENT_BYTES"])
-        stored.append(saved.key)
         posting.photo_key, posting.photo_type = saved.key, saved.content_type
         posting.photo_name, sha256 = _photo_name(photo_name), saved.sha256
     db.session.add(posting)
@@ -124,6 +122,7 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored:
     return posting
 
 
+@transactional
 def record_posting(
     code: str,
     posted_by: str,
@@ -137,13 +136,7 @@ def record_posting(
     """Record that the current trading's notice was posted on a board: staff only, after the
     notice was published and not in the future. The photo (PNG, JPEG or WebP, type read from the
     content) is stored under a generated key; if the record is refused the file is removed."""
-    stored: list[str] = []
-    try:
-        return _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored)
-    except Exception:
-        for key in stored:  # no row names it: do not leave the file behind
-            get_storage().delete(key)
-        raise
+    return _record(code, posted_by, posted_at, place, photo, photo_name, actor)
 
 
 # ---- reads ----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
-from app.storage import UploadRejected, get_storage, store_upload
+from app.storage import UploadRejected, store_upload
 from app.transactions import transactional
 from contractors.models import PoolCategory
 from contracts import queries, rules
@@ -306,51 +306,44 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     return p
 
 
+@transactional
 def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> ProjectAttachment:
     """Attach a file (drawings, a bill of quantities…) to a project's trading documents before it
     is filed. The type is read from the content, the size capped (MAX_ATTACHMENT_BYTES); the file
     is stored under a generated key and removed again if the transaction does not commit."""
-    stored = None
+    p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
+    name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if not name:
+        raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
     try:
-        p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
-        name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
-        if not name:
-            raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
-        try:
-            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
-        except UploadRejected as e:
-            raise TradingError(e.message, e.message_en, field="file") from None
-        attachment = ProjectAttachment(
-            project_id=p.id,
-            storage_key=stored.key,
-            original_name=name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_at=now(),
-            uploaded_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(attachment)
-        db.session.flush()
-        audit.record(
-            Action.PROJECT_ATTACHMENT_ADDED,
-            "project",
-            p.code,
-            actor=actor,
-            after={
-                "attachment_id": attachment.id,
-                "name": name,
-                "sha256": stored.sha256,
-                "size": stored.size,
-            },
-        )
-        db.session.commit()
-        return attachment
-    except Exception:
-        db.session.rollback()
-        if stored is not None:  # no row refers to it: do not leave the file behind
-            get_storage().delete(stored.key)
-        raise
+        stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+    except UploadRejected as e:
+        raise TradingError(e.message, e.message_en, field="file") from None
+    attachment = ProjectAttachment(
+        project_id=p.id,
+        storage_key=stored.key,
+        original_name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=now(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(
+        Action.PROJECT_ATTACHMENT_ADDED,
+        "project",
+        p.code,
+        actor=actor,
+        after={
+            "attachment_id": attachment.id,
+            "name": name,
+            "sha256": stored.sha256,
+            "size": stored.size,
+        },
+    )
+    return attachment
 
 
 @transactional

@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from app import audit
 from app.audit import Action, AuditEntry
 from app.extensions import db
+from app.storage import get_storage, store_upload
 from app.transactions import (
     TransactionAborted,
     after_commit,
@@ -206,3 +207,41 @@ def test_a_failing_clean_up_neither_fails_a_commit_nor_hides_the_error(app):
     with pytest.raises(Refused):
         outer(True)
     assert written() == ["x"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _exists(key: str) -> bool:
+    try:
+        get_storage().open(key).close()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def test_an_upload_stays_if_the_outermost_commits_and_goes_if_it_rolls_back(app):
+    keys = []
+
+    @transactional
+    def upload():
+        keys.append(store_upload(PDF, 10_000).key)
+
+    @transactional
+    def outer(fail: bool):
+        upload()
+        assert _exists(keys[-1])
+        if fail:
+            raise Refused("after the upload")
+
+    outer(False)
+    assert _exists(keys[0])
+    with pytest.raises(Refused):
+        outer(True)
+    assert not _exists(keys[1])
+
+
+def test_an_upload_outside_a_service_is_refused(app):
+    """Nobody would remove the file of a failed use case."""
+    with pytest.raises(RuntimeError, match="@transactional"):
+        store_upload(PDF, 10_000)
