@@ -116,12 +116,6 @@ def _trading_candidates(code: str) -> draws.CandidateList | None:
     return draws.CandidateList(tuple(sorted(found)), found) if found else None
 
 
-draws.register_candidate_source(SUBJECT_TYPE, _trading_candidates)
-# A trading's draws are run only at its award meeting (contracts.services.hold_meeting), which
-# also fails the trading or publishes its result — never by the generic console.
-draws.register_owned_subject(SUBJECT_TYPE, "项目的定标会议页面", "the project's award meeting page")
-
-
 # ---- the public list ----------------------------------------------------------------------------
 
 #: The states a filed project can be in: what the public list filters by, in the procedure's order.

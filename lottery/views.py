@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -27,6 +28,7 @@ from app.auth.guards import roles_required
 from app.built import serve_built
 from app.pdf import cjk_fonts
 from app.urls import page_arg
+from app.wiring import registry
 from lottery import documents, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
@@ -37,14 +39,15 @@ staff_bp = Blueprint("draws_staff", __name__, url_prefix="/staff/draws")
 STAFF = services.STAFF_ROLES
 PER_PAGE = 20
 
-#: subject type → (endpoint, URL argument) of the subject's own page, registered by the domain
-#: that owns it (e.g. Trading: "project" → ("projects.detail", "code")). Without one, the record
-#: page links to a search for the subject's code among the notices.
-SUBJECT_PAGES: dict[str, tuple[str, str]] = {}
+#: Registry (app.wiring): subject type → (endpoint, URL argument) of the subject's own page,
+#: registered by the domain that owns it in its `init_app` (e.g. Trading: "trading_project" →
+#: ("projects.detail", "code")). Without one, the record page links to a search for the subject's
+#: code among the notices.
+SUBJECT_PAGES = "lottery.subject_pages"
 
 
-def register_subject_page(subject_type: str, endpoint: str, argument: str) -> None:
-    SUBJECT_PAGES[subject_type] = (endpoint, argument)
+def register_subject_page(app: Flask, subject_type: str, endpoint: str, argument: str) -> None:
+    registry(SUBJECT_PAGES, app)[subject_type] = (endpoint, argument)
 
 
 def _english() -> bool:
@@ -57,7 +60,7 @@ def _label(pair: tuple[str, ...]) -> str:
 
 
 def subject_url(d) -> str:
-    endpoint = SUBJECT_PAGES.get(d.subject_type)
+    endpoint = registry(SUBJECT_PAGES).get(d.subject_type)
     if endpoint and endpoint[0] in current_app.view_functions:
         return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
     return url_for("public.search", q=d.subject_code)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
-from app.calendar.services import calendar_changed, current_calendar
+from app.calendar.services import current_calendar
 from app.extensions import db
 from app.storage import UploadRejected, delete_when_committed, store_upload
 from app.transactions import transactional
@@ -323,8 +323,7 @@ def _input_of(n: Notice) -> NoticeInput:
     )
 
 
-@calendar_changed.connect
-def _lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
+def lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
     """A calendar change may lengthen a running publicity, never shorten it (DESIGN.md); logged."""
     now = clock.now()
     running = db.session.scalars(

@@ -12,7 +12,6 @@ from app import clock
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm
-from lottery.views import register_subject_page
 
 bp = Blueprint("pool", __name__)
 
@@ -155,9 +154,6 @@ def draw_subject(draw_id: str):
     if cc is None or cc.call.call_notice_id is None:
         abort(404)
     return redirect(url_for(".call", call_id=cc.call_id, _anchor=f"cat-{cc.category.code}"))
-
-
-register_subject_page("pool_category", "pool.draw_subject", "draw_id")
 
 
 # ---- a contractor's public record ----------------------------------------------------------------

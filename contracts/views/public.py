@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from app.storage import send_stored
 from app.urls import page_arg
 from contracts import queries, rules
-from lottery.views import register_subject_page
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -93,6 +92,3 @@ def attachment(code: str, attachment_id: int):
     if att is None:
         abort(404)
     return send_stored(att.storage_key, att.content_type, att.original_name)
-
-
-register_subject_page(queries.SUBJECT_TYPE, "projects.detail", "code")

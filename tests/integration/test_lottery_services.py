@@ -379,7 +379,8 @@ def test_the_outcome_names_the_winners_then_the_alternates_in_order(app):
 def test_a_registered_candidate_source_gives_the_console_a_sorted_list(app):
     d = commit_award()
     assert services.proposed_candidates(d) is None
-    services.register_candidate_source(
+    services.register_candidate_source(  # in this test's app only
+        app,
         "project",
         lambda code: (
             services.CandidateList(tuple(reversed(CODES)), COMPANIES)
@@ -387,13 +388,10 @@ def test_a_registered_candidate_source_gives_the_console_a_sorted_list(app):
             else None
         ),
     )
-    try:
-        proposed = services.proposed_candidates(d)
-        assert proposed.ids == tuple(CODES)
-        assert proposed.labels == COMPANIES
-        assert proposed.digest == rules.candidates_digest(CODES)
-    finally:
-        services._SOURCES.pop("project")
+    proposed = services.proposed_candidates(d)
+    assert proposed.ids == tuple(CODES)
+    assert proposed.labels == COMPANIES
+    assert proposed.digest == rules.candidates_digest(CODES)
 
 
 # ---- the database's own guards --------------------------------------------------------------
@@ -505,7 +503,7 @@ def test_an_owner_s_draw_uses_only_the_entries_shown_too(app):
 def test_a_draw_owned_by_another_part_is_refused_by_the_generic_show_draw_and_abandon(app):
     """The pool settles its categories at its own meeting; the console must not draw them."""
     staff = make_user("staff")
-    services.register_owned_subject("test_owned", "测试页面", "the test page")
+    services.register_owned_subject(app, "test_owned", "测试页面", "the test page")
     d = services.commit_ranking(
         "TEST-OWNED-1",
         "测试",

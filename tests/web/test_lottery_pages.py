@@ -552,12 +552,12 @@ def test_a_draw_without_final_candidates_cannot_be_reviewed(app, frozen):
 
 
 @pytest.fixture
-def project_source():
-    """A stand-in for Trading's candidate source of projects (respondents by project code)."""
+def project_source(app):
+    """A stand-in for Trading's candidate source of projects (respondents by project code), in
+    this test's app only."""
     lists: dict[str, services.CandidateList] = {}
-    services.register_candidate_source("project", lists.get)
-    yield lists
-    services._SOURCES.pop("project", None)
+    services.register_candidate_source(app, "project", lists.get)
+    return lists
 
 
 def test_the_console_freezes_the_candidates_a_registered_source_gives_at_the_meeting(
