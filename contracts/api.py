@@ -56,7 +56,7 @@ def list_projects():
 
 @bp.route("/<code>")
 def get_project(code: str):
-    p = queries.public_project(code)
+    p = queries.get_public_project(code)
     if p is None:
         abort(404)
     return serialize(p)
