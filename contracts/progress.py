@@ -58,7 +58,9 @@ def _letters(tradings: list[Trading]) -> dict[int, datetime]:
     """When the current contract unit of each drawn trading was told: the result letter, or —
     once a refusal passed the award on — the correction that named the next in the ranking (its
     letter dates from it, contracts.views.documents.result_letter)."""
-    drawn = [t for t in tradings if t.outcome == rules.Outcome.DRAWN and t.letter_issued_at is not None]
+    drawn = [
+        t for t in tradings if t.outcome == rules.Outcome.DRAWN and t.letter_issued_at is not None
+    ]
     moments = {t.id: t.letter_issued_at for t in drawn}
     if drawn:
         passed = db.session.execute(
@@ -170,7 +172,9 @@ def recently_closed(limit: int = 20) -> list[ClosedRow]:
     rows = [ClosedRow(p, rules.ProjectState.SIGNED, c.recorded_at, c) for p, c in signed]
     sent_back = list(
         db.session.scalars(
-            select(Project).where(Project.filing == rules.Filing.SENT_BACK).order_by(Project.id.desc())
+            select(Project)
+            .where(Project.filing == rules.Filing.SENT_BACK)
+            .order_by(Project.id.desc())
         )
     )
     if sent_back:

@@ -9,7 +9,13 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from contracts import rules
-from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
+from contracts.errors import (
+    ProjectNotFound,
+    ResponsesClosed,
+    TooEarly,
+    TradingError,
+    TradingForbidden,
+)
 from contracts.models import Project, Trading
 
 STAFF_ROLES = ("staff", "admin")
@@ -19,11 +25,15 @@ SUBJECT_TYPE = "trading_project"
 
 
 def checked(rule: Callable, *args, **kwargs):
-    """Run a pure rule; its RuleError becomes a TradingError with the same messages."""
+    """Run a pure rule; its RuleError becomes a TradingError with the same messages (TooEarly
+    or ResponsesClosed when the rule refused for the clock)."""
     try:
         return rule(*args, **kwargs)
     except rules.RuleError as e:
-        raise TradingError(e.message, e.message_en, field=e.field) from None
+        error = {rules.TooEarlyError: TooEarly, rules.ClosedError: ResponsesClosed}.get(
+            type(e), TradingError
+        )
+        raise error(e.message, e.message_en, field=e.field) from None
 
 
 def now():
@@ -60,6 +70,13 @@ def latest_trading(project: Project) -> Trading | None:
         .limit(1)
         .execution_options(populate_existing=True)
     )
+
+
+def state_of(project: Project, trading: Trading | None) -> rules.ProjectState:
+    """The project's state under its row lock, `trading` its latest (as just loaded)."""
+    from contracts import queries  # the services package imports queries' registrations first
+
+    return queries.project_state(project, trading, queries.contract_of(trading) is not None)
 
 
 def current_trading(project: Project) -> Trading:

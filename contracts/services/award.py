@@ -13,40 +13,37 @@ from app import audit, clock
 from app.audit import Action
 from app.transactions import transactional
 from contracts import queries, rules
-from contracts.errors import TooEarly, TradingError
 from contracts.models import Trading
 from lottery import services as draws
 from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, SUBJECT_TYPE, current_trading, get_project, now, require_staff
+from ._common import (
+    OFFICE,
+    SUBJECT_TYPE,
+    checked,
+    current_trading,
+    get_project,
+    now,
+    require_staff,
+    state_of,
+)
 
 
 def _start(code: str, actor) -> Trading:
     require_staff(actor, "主持定标会议", "hold the award meeting")
     p = get_project(code, lock=True)
     t = current_trading(p)
-    if t.outcome is not None:
-        raise TradingError(
-            f"{t.code}的定标会议已经举行，摇号结果已公布，不能再次摇号",
-            f"The award meeting of {t.code} was held and its draws published; no second draw",
-        )
-    if clock.now() < t.responses_close_at:
-        raise TooEarly(
-            f"交易公告公示期至{clock.local(t.responses_close_at):%Y-%m-%d %H:%M}结束，"
-            "公示期结束前不能召开定标会议",
-            "The award meeting cannot be held before the trading notice's publicity ends",
-        )
-    if clock.now() < t.meeting_at:
-        # The notice told respondents and the public when to come and watch the draws: a
-        # meeting held before that time would be held without them.
-        raise TooEarly(
-            f"交易公告公布的定标会议时间为{clock.local(t.meeting_at):%Y-%m-%d %H:%M}，"
-            "不能提前召开定标会议",
-            f"The trading notice set the award meeting for "
-            f"{clock.local(t.meeting_at):%Y-%m-%d %H:%M}; it cannot be held earlier",
-        )
+    checked(
+        rules.require_meeting,
+        state_of(p, t),
+        clock.now(),
+        code=t.code,
+        responses_close_at=t.responses_close_at,
+        meeting_at=t.meeting_at,
+        tz=clock.TZ,
+    )
     return t
 
 
@@ -92,7 +89,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
             ),
             actor=actor,
         )
-        t.outcome, t.failed_reason, t.result_notice_id = "failed", reason, notice.id
+        t.outcome, t.failed_reason, t.result_notice_id = rules.Outcome.FAILED, reason, notice.id
         sms.queue_failed(p, t, notice, minimum, actor=actor)
         audit.record(
             Action.TRADING_FAILED,
@@ -114,7 +111,8 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     winner = award.result[0]
     discount = Decimal(rate.result[0])
     price = rules.contract_price(p.control_price, p.non_competitive_part, discount)
-    t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = "drawn", winner, discount, price
+    t.outcome, t.winner_uscc = rules.Outcome.DRAWN, winner
+    t.discount_rate, t.contract_price = discount, price
     ranking = "\n".join(
         f"{i}. {c} {md_text(found.get(c, ''))}" for i, c in enumerate(award.result, 1)
     )

@@ -22,7 +22,15 @@ from notices import services as notices
 from notices.markup import md_text
 
 from . import sms
-from ._common import OFFICE, checked, current_trading, get_project, now, role_of
+from ._common import (
+    OFFICE,
+    checked,
+    current_trading,
+    get_project,
+    now,
+    role_of,
+    state_of,
+)
 
 
 def _trading(code: str, actor) -> tuple[Project, Trading]:
@@ -40,11 +48,8 @@ def _trading(code: str, actor) -> tuple[Project, Trading]:
     return p, current_trading(p)
 
 
-def _require_unsigned_award(t: Trading) -> None:
-    if t.outcome != "drawn" or t.winner_uscc is None:
-        raise TradingError("该项目尚无承包单位", "The project has no contract unit")
-    if db.session.scalar(select(Contract.id).where(Contract.trading_id == t.id)) is not None:
-        raise TradingError("该项目合同已签订", "The project's contract is already recorded")
+def _require_unsigned_award(p: Project, t: Trading) -> None:
+    checked(rules.require_unsigned_award, state_of(p, t))
 
 
 def _company(uscc: str) -> Contractor:
@@ -58,7 +63,7 @@ def record_contract(
     """The owner records the signed contract (date, amount) with the current contract unit. The
     amount is at most the contract price; below it, `amount_reason` says why (published)."""
     p, t = _trading(code, actor)
-    _require_unsigned_award(t)
+    _require_unsigned_award(p, t)
     value, why = checked(rules.check_contract_amount, amount, t.contract_price, amount_reason)
     if not isinstance(signed_on, date):
         raise TradingError("请填写签订日期", "Enter the signing date", field="signed_on")
@@ -122,9 +127,9 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
             .where(Refusal.trading_id == t.id)
         )
     )
-    ranking = (draws.get(t.award_draw_id).result or []) if t.outcome == "drawn" else []
+    ranking = (draws.get(t.award_draw_id).result or []) if t.outcome == rules.Outcome.DRAWN else []
     checked(rules.check_refused_company, ranking, t.winner_uscc, refused, uscc, position)
-    _require_unsigned_award(t)
+    _require_unsigned_award(p, t)
     if not (reason or "").strip():
         raise TradingError("请填写拒签情况", "Describe the refusal", field="reason")
     holder, loser = t.winner_uscc, _company(t.winner_uscc)
@@ -155,7 +160,10 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         # Nobody is left to sign: the trading ends like a failed one, so the project may be
         # announced again (with new draws) instead of waiting for ever.
         t.contract_price = None
-        t.outcome, t.failed_reason = "failed", "排序名单已用尽，全部候补单位均拒绝签订合同"
+        t.outcome, t.failed_reason = (
+            rules.Outcome.FAILED,
+            "排序名单已用尽，全部候补单位均拒绝签订合同",
+        )
         body_next = "排序名单已用尽，本次交易失败，项目将重新发布交易公告。"
     else:
         body_next = (

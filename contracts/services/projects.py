@@ -231,7 +231,7 @@ def require_reviewed(p: Project, reviewed: object, step: tuple[str, str]) -> Non
     checked(rules.require_reviewed, reviewed, fingerprint(p), step)
 
 
-def _step(p: Project, step: rules.FilingStep) -> str | None:
+def _step(p: Project, step: rules.FilingStep) -> rules.Filing | None:
     """The filing `step` leaves, if the project's state allows it (contracts.rules.FILING_STEPS)."""
     return checked(rules.require_filing_step, queries.state_of(p), step)
 
@@ -256,7 +256,7 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
     p = Project(
         code=_next_code(clock.local(moment).year),
         owner_user_id=actor.id if role_of(actor) == "owner" else None,
-        filing="submitted",
+        filing=rules.Filing.SUBMITTED,
         created_at=moment,
         created_by_id=actor.id,
     )

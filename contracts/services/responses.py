@@ -12,10 +12,10 @@ from app.transactions import transactional
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import rules
-from contracts.errors import ResponsesClosed, TradingError, TradingForbidden
+from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Trading, TradingResponse
 
-from ._common import current_trading, get_project, now, role_of
+from ._common import checked, current_trading, get_project, now, role_of, state_of
 from .trading import COMMITMENT_TEXT
 
 
@@ -37,11 +37,12 @@ def _contractor(actor) -> Contractor:
 def _open_trading(code: str) -> Trading:
     p = get_project(code, lock=True)
     t = current_trading(p)
-    if t.outcome is not None or not rules.responses_open(t.responses_close_at, clock.now()):
-        raise ResponsesClosed(
-            f"响应截止时间（{clock.local(t.responses_close_at):%Y-%m-%d %H:%M}）已过，不能再响应或撤回",
-            "The response deadline has passed; no response or withdrawal is accepted",
-        )
+    checked(
+        rules.require_responses_open,
+        state_of(p, t),
+        responses_close_at=t.responses_close_at,
+        tz=clock.TZ,
+    )
     return t
 
 

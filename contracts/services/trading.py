@@ -30,6 +30,7 @@ from ._common import (
     latest_trading,
     now,
     require_staff,
+    state_of,
 )
 from .projects import check_stored, require_reviewed
 
@@ -93,14 +94,8 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     back and filed again since is refused, as filing refuses a revised one."""
     require_staff(actor, "发布交易公告", "publish a trading notice")
     p = get_project(code, lock=True)
-    if p.filing != "filed":
-        raise TradingError("项目尚未备案，不能发布交易公告", "The project is not filed yet")
     previous = latest_trading(p)
-    if previous is not None and previous.outcome != "failed":
-        raise TradingError(
-            "该项目已有交易公告；只有流标后才能重新发布",
-            "The project already has a trading notice; only a failed trading may be re-announced",
-        )
+    checked(rules.require_announce, state_of(p, previous))
     # The same text and amount rules as entering it: what was filed is never refused here.
     check_stored(p, ("发布交易公告", "be announced"))
     rates = checked(rules.check_rates, data.rates)
