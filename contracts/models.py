@@ -91,6 +91,15 @@ class Project(db.Model):
         back_populates="project", order_by="Trading.round"
     )
 
+    @property
+    def is_filed(self) -> bool:
+        """备案: its facts and documents are fixed (whatever happened to its tradings since)."""
+        return self.filing == Filing.FILED
+
+    @property
+    def is_sent_back(self) -> bool:
+        return self.filing == Filing.SENT_BACK
+
 
 class Trading(db.Model):
     """One announcement of a project: its notice, the two committed draws and the meeting.
@@ -156,6 +165,19 @@ class Trading(db.Model):
     responses: Mapped[list[TradingResponse]] = relationship(
         back_populates="trading", order_by="TradingResponse.id"
     )
+
+    @property
+    def is_decided(self) -> bool:
+        """The award meeting decided this round (drawn or failed)."""
+        return self.outcome is not None
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.outcome == Outcome.DRAWN
+
+    @property
+    def is_failed(self) -> bool:
+        return self.outcome == Outcome.FAILED
 
 
 class TradingResponse(db.Model):
