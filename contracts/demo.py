@@ -427,7 +427,7 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         project = queries.get_project(codes[p.key])
         rounds = [
             f"{t.code} {t.outcome or 'open'}"
-            + (f" {t.discount_rate}% {t.contract_price}" if t.outcome == "drawn" else "")
+            + (f" {t.discount_rate}% {t.contract_price}" if t.is_drawn else "")
             for t in project.tradings
         ]
         detail = f" ({'; '.join(rounds)})" if rounds else ""

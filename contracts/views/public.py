@@ -73,7 +73,7 @@ def detail(code: str):
         # A draw's record links to its subject, the trading code (PRJ-2026-0007-2 for a second
         # round): that is the project's page at the round.
         t = queries.trading_by_code(code)
-        if t is None or t.project.filing != "filed":
+        if t is None or not t.project.is_filed:
             abort(404)
         return redirect(url_for(".detail", code=t.project.code, _anchor=f"round-{t.round}"))
     page = queries.project_page(p)
