@@ -110,3 +110,25 @@ def test_the_sql_state_filter_selects_exactly_the_projects_of_each_python_state(
 def test_the_public_list_offers_every_state_a_filed_project_can_be_in():
     assert tuple(s for s in ProjectState if STATES[s].public) == queries.PUBLIC_STATES
     assert ProjectState.SUBMITTED not in queries.PUBLIC_STATES
+
+
+def test_the_database_refuses_an_outcome_without_its_facts_and_a_filing_without_its_moment():
+    from sqlalchemy.exc import IntegrityError
+
+    phase, owner = active_pool(), make_user("owner")
+    project, t = announced(phase, owner)
+    for change in (
+        {"outcome": "drawn"},  # no contract unit, rate, price, meeting
+        {"outcome": "failed"},  # no reason
+        {"outcome": "cancelled"},
+        {"winner_uscc": "91330185MA2H1234X5"},  # a contract unit before any meeting
+    ):
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.execute(
+                Trading.__table__.update().where(Trading.id == t.id).values(**change)
+            )
+    for change in ({"filing": "approved"}, {"filed_at": None}, {"filing": "sent_back"}):
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.execute(
+                Project.__table__.update().where(Project.id == project.id).values(**change)
+            )
