@@ -60,15 +60,23 @@ def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> 
 
 
 @transactional
-def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
+def hold_meeting(
+    code: str,
+    public_entropy: Sequence[str],
+    *,
+    candidates_digest: str | None = None,
+    actor,
+) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
     the contract price computed and `trading_result` published (with the result letter). Each
     respondent's SMS is queued with it (contracts.services.sms). Both draws use exactly the
-    entries `show_meeting_entropy` put on their screens, or nothing is drawn."""
+    entries `show_meeting_entropy` put on their screens, or nothing is drawn — and, given
+    `candidates_digest`, among exactly the respondents the review page showed."""
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)
+    checked(rules.require_checked_respondents, candidates_digest, found)
     minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
     moment = now()
     t.held_at = moment

@@ -129,23 +129,23 @@ def meeting(code: str):
 @bp.route("/<code>/meeting/confirm", methods=["POST"])
 @roles_required(*STAFF)
 def meeting_confirm(code: str):
-    """Step 2 → held: the meeting with exactly the reviewed entries and respondents."""
-    p = _project_or_404(code)
-    t = queries.latest_trading(p)
+    """Step 2 → held: the meeting with exactly the reviewed entries and respondents (the
+    service refuses a list of respondents changed since the review page showed it)."""
+    _project_or_404(code)
     form = ConfirmMeetingForm()
     if not form.validate_on_submit():
         abort(400)
-    # Only when the meeting may be held now: otherwise the service's own refusal says why.
-    may_hold = t is not None and t.outcome is None and not _early(t)
-    if may_hold and form.candidates_digest.data != _meeting_facts(t)["digest"]:
-        flash(_("响应企业名单在核对之后发生了变化，请重新核对"), "error")
-        return redirect(url_for(".meeting", code=code))
     try:
-        held = services.hold_meeting(code, list(form.entropy.data or []), actor=current_user)
+        held = services.hold_meeting(
+            code,
+            list(form.entropy.data or []),
+            candidates_digest=form.candidates_digest.data or "",
+            actor=current_user,
+        )
     except DomainError as e:
         _refuse(e)
         return redirect(url_for(".meeting", code=code))
-    if held.outcome == "failed":
+    if held.is_failed:
         flash(_("响应企业不足，本次交易失败（流标），流标公告已发布"), "success")
     else:
         flash(_("摇号完成，交易结果公告和交易结果通知书已发布"), "success")
