@@ -79,7 +79,7 @@ class Project(db.Model):
     #: The trading documents generated from the model text (交易文件示范文本), Markdown.
     documents: Mapped[str] = mapped_column(Text, default="")
     #: Filing, a staff decision: a contracts.rules.Filing (submitted / sent_back / filed).
-    filing: Mapped[str] = mapped_column(String(20), default="submitted")
+    filing: Mapped[str] = mapped_column(String(20), default=Filing.SUBMITTED)
     #: Why staff sent it back (shown to the owner).
     sent_back_reasons: Mapped[str] = mapped_column(Text, default="")
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -58,9 +58,7 @@ def _letters(tradings: list[Trading]) -> dict[int, datetime]:
     """When the current contract unit of each drawn trading was told: the result letter, or —
     once a refusal passed the award on — the correction that named the next in the ranking (its
     letter dates from it, contracts.views.documents.result_letter)."""
-    drawn = [
-        t for t in tradings if t.outcome == rules.Outcome.DRAWN and t.letter_issued_at is not None
-    ]
+    drawn = [t for t in tradings if t.is_drawn and t.letter_issued_at is not None]
     moments = {t.id: t.letter_issued_at for t in drawn}
     if drawn:
         passed = db.session.execute(

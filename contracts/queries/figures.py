@@ -26,7 +26,7 @@ def _working_days(calendar, notice_at: datetime, letter_at: datetime) -> int | N
 def notice_to_letter_days(p: Project, calendar=None) -> int | None:
     """Working days from the trading notice of the round that was drawn to its result letter
     (DESIGN.md B.5, target 5); None while no round was drawn."""
-    drawn = next((t for t in reversed(p.tradings) if t.outcome == rules.Outcome.DRAWN), None)
+    drawn = next((t for t in reversed(p.tradings) if t.is_drawn), None)
     if drawn is None or drawn.letter_issued_at is None:
         return None
     published = db.session.scalar(select(Notice.published_at).where(Notice.id == drawn.notice_id))

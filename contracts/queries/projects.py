@@ -47,7 +47,7 @@ def contract_of(t: Trading | None) -> Contract | None:
 def award_holder(t: Trading | None) -> tuple[str, int] | None:
     """The current contract unit of a drawn trading and its place in the published ranking (the
     refusal form names both; contracts.rules.check_refused_company)."""
-    if t is None or t.outcome != rules.Outcome.DRAWN or not t.winner_uscc:
+    if t is None or not t.is_drawn or not t.winner_uscc:
         return None
     ranking = db.session.scalar(select(Draw.result).where(Draw.draw_id == t.award_draw_id))
     place = rules.ranking_position(ranking or [], t.winner_uscc)

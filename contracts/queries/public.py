@@ -80,9 +80,7 @@ def public_projects_page(page: int, per_page: int, state: rules.ProjectState | N
             trading=t,
             state=project_state(p, t, t is not None and t.id in signed),
             category_name=names.get(p.category_code, p.category_code),
-            contract_price=t.contract_price
-            if t is not None and t.outcome == rules.Outcome.DRAWN
-            else None,
+            contract_price=t.contract_price if t is not None and t.is_drawn else None,
         )
         for p in projects
         for t in (latest[p.id],)

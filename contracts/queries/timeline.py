@@ -102,7 +102,7 @@ def _round(t: Trading, notices: dict[int, Notice], draws_by_id: dict[str, Draw],
         names = [(u, award.label(u)) for u in award.candidates]
     ranking = [(u, award.label(u)) for u in (award.result or [])] if award is not None else []
     winner = None
-    if t.outcome == rules.Outcome.DRAWN and t.winner_uscc:
+    if t.is_drawn and t.winner_uscc:
         winner = (t.winner_uscc, award.label(t.winner_uscc) if award else "")
     refusals = list(
         db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id).order_by(Refusal.id))
@@ -175,7 +175,7 @@ def _events(p: Project, rounds: list[RoundView]) -> list[Event]:
             )
         )
         if r.result_notice is not None:
-            kind = "failed" if t.outcome == rules.Outcome.FAILED else "result"
+            kind = "failed" if t.is_failed else "result"
             details = {"reason": t.failed_reason} if kind == "failed" else {}
             events.append(
                 Event(

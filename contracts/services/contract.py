@@ -127,7 +127,7 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
             .where(Refusal.trading_id == t.id)
         )
     )
-    ranking = (draws.get(t.award_draw_id).result or []) if t.outcome == rules.Outcome.DRAWN else []
+    ranking = (draws.get(t.award_draw_id).result or []) if t.is_drawn else []
     checked(rules.check_refused_company, ranking, t.winner_uscc, refused, uscc, position)
     _require_unsigned_award(p, t)
     if not (reason or "").strip():
