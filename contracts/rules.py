@@ -513,6 +513,9 @@ class StateRule:
     steps: tuple[tuple[str, StepStatus], ...] = ()
     #: Shown on the public list and selectable in its ?state= filter (a filed project).
     public: bool = False
+    #: Why the state refuses whatever it does not allow (Chinese, English), said before any
+    #: action's own reason — for a state that holds everything (a suspension), None otherwise.
+    blocked: tuple[str, str] | None = None
 
 
 _D, _N, _W, _B, _L = (
@@ -651,9 +654,18 @@ def _local(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
 
 
+def _require(state: ProjectState, action: TradingAction) -> bool:
+    """Whether `state` allows `action`; a state that blocks everything else says so here."""
+    if may(state, action):
+        return True
+    if STATES[state].blocked is not None:
+        raise RuleError(*STATES[state].blocked)
+    return False
+
+
 def require_announce(state: ProjectState) -> None:
     """A trading notice is published for a filed project, or again after a failed trading."""
-    if may(state, TradingAction.ANNOUNCE):
+    if _require(state, TradingAction.ANNOUNCE):
         return
     if state in (S.SUBMITTED, S.SENT_BACK):
         raise RuleError(
@@ -683,12 +695,13 @@ def require_meeting(
     """The award meeting of trading `code` is held once, after the notice's publicity, not before
     the time the notice announced."""
     _require_announced(state)
+    allowed = _require(state, TradingAction.HOLD_MEETING)
     if state is S.ANNOUNCED:
         raise TooEarlyError(
             f"交易公告公示期至{_local(responses_close_at, tz)}结束，公示期结束前不能召开定标会议",
             "The award meeting cannot be held before the trading notice's publicity ends",
         )
-    if not may(state, TradingAction.HOLD_MEETING):
+    if not allowed:
         raise RuleError(
             f"{code}的定标会议已经举行，摇号结果已公布，不能再次摇号",
             f"The award meeting of {code} was held and its draws published; no second draw",
@@ -719,7 +732,7 @@ def require_checked_respondents(checked_digest: str | None, respondents: Iterabl
 def require_responses_open(state: ProjectState, *, responses_close_at: datetime, tz) -> None:
     """Responses are confirmed or withdrawn only while the trading notice is in publicity."""
     _require_announced(state)
-    if not may(state, TradingAction.RESPOND):
+    if not _require(state, TradingAction.RESPOND):
         raise ClosedError(
             f"响应截止时间（{_local(responses_close_at, tz)}）已过，不能再响应或撤回",
             "The response deadline has passed; no response or withdrawal is accepted",
@@ -728,7 +741,7 @@ def require_responses_open(state: ProjectState, *, responses_close_at: datetime,
 
 def require_unsigned_award(state: ProjectState) -> None:
     """A contract, or a refusal to sign, is recorded only while a drawn award is unsigned."""
-    if may(state, TradingAction.RECORD_CONTRACT):
+    if _require(state, TradingAction.RECORD_CONTRACT):
         return
     if state is S.SIGNED:
         raise RuleError("该项目合同已签订", "The project's contract is already recorded")

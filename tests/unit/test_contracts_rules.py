@@ -551,3 +551,13 @@ def test_the_staff_checklist_follows_the_state_and_a_recorded_posting():
         ("meeting", "blocked"),
     ]
     assert ("posting", "done") in rules.trading_steps(S.DRAWN, posted=True)
+
+
+def test_a_state_that_blocks_everything_says_why_before_any_action_s_own_reason(monkeypatch):
+    from dataclasses import replace
+
+    held = replace(rules.STATES[S.FAILED], actions=frozenset(), blocked=("暂停", "Suspended"))
+    monkeypatch.setitem(rules.STATES, S.FAILED, held)
+    with pytest.raises(rules.RuleError, match="暂停"):
+        rules.require_announce(S.FAILED)
+    assert not rules.Allowed(S.FAILED).announce
