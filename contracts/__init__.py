@@ -22,7 +22,7 @@ def init_app(app) -> None:
     app.register_blueprint(owner_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(account_bp)
-    draws.register_candidate_source(app, queries.SUBJECT_TYPE, queries._trading_candidates)
+    draws.register_candidate_source(app, queries.SUBJECT_TYPE, queries.trading_candidates)
     # A trading's draws are run only at its award meeting (contracts.services.hold_meeting), which
     # also fails the trading or publishes its result — never by the generic console.
     draws.register_owned_subject(

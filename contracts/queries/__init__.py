@@ -29,6 +29,7 @@ from .projects import (
     state_filter,
     state_of,
     trading_by_code,
+    trading_candidates,
 )
 from .public import (
     PUBLIC_STATES,
@@ -79,4 +80,5 @@ __all__ = [
     "state_filter",
     "state_of",
     "trading_by_code",
+    "trading_candidates",
 ]

@@ -123,7 +123,7 @@ def respondents(t: Trading) -> dict[str, str]:
     return {r.uscc: r.name for r in rows}
 
 
-def _trading_candidates(code: str) -> draws.CandidateList | None:
+def trading_candidates(code: str) -> draws.CandidateList | None:
     """Respondents of a trading at its award meeting (frozen by the draw there).
 
     Names are public only at the meeting (DESIGN.md B.4): before its published time — and before
