@@ -375,6 +375,13 @@ def candidates_digest(candidates: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(candidates).encode("utf-8")).hexdigest()
 
 
+def as_reviewed(reviewed_digest: str | None, candidates: Sequence[str] | None) -> bool:
+    """Whether the candidates a meeting would draw over now are those its review page showed
+    (their `candidates_digest` rode along with the confirmation). Each owner refuses the
+    confirmation otherwise, in its own words: the attendees checked that list, not another."""
+    return candidates is not None and reviewed_digest == candidates_digest(list(candidates))
+
+
 def check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     """Names shown beside candidate ids on pages (company names, "3.50%"); not in the record."""
     out: dict[str, str] = {}

@@ -71,17 +71,30 @@ def show_category_entropy(
 
 @transactional
 def settle_category(
-    call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
+    call_id: int,
+    category_code: str,
+    public_entropy: Sequence[str] = (),
+    *,
+    reviewed: str | None = None,
+    actor,
 ) -> PoolCallCategory:
     """At the public meeting, for one category: more qualified than the quota → its committed
     ranking draw runs over the qualified (frozen now, sorted by code) and picks the quota, the
     rest becoming the reserve in order, with exactly the entries `show_category_entropy` put on
     the meeting screen; otherwise all qualified enter and the draw is abandoned with that reason
     (its seed revealed). Refused before the review publicity ended, before the meeting's time,
-    or while an objection is unanswered."""
+    or while an objection is unanswered. `reviewed` is the fingerprint of the qualified list the
+    meeting's review page showed: a list changed since is refused (None: no review page, e.g. a
+    command)."""
     call, cc = _meeting_category(call_id, category_code, actor)
     found = queries.qualified(cc)
     codes = draw_rules.sorted_candidates(found)
+    if reviewed is not None and not draw_rules.as_reviewed(reviewed, codes):
+        raise PoolError(
+            "合格申请人名单在核对之后发生了变化，请重新核对后再摇号",
+            "The qualified list changed after the review; review it again before drawing",
+            field="candidates_digest",
+        )
     outcome = rules.meeting_outcome(len(codes), cc.quota)
     if outcome == "drawn":
         d = draws.draw(

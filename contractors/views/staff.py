@@ -25,6 +25,7 @@ from contractors.forms.staff import (
     MeetingForm,
     call_form,
 )
+from lottery import meeting as meeting_flow
 from lottery import rules as draw_rules
 
 bp = Blueprint("pool_staff", __name__, url_prefix="/staff/pool")
@@ -318,20 +319,11 @@ def settle_review(call_id: int, code: str):
     """Step 1 → 2: the entries typed at the meeting are shown back (and on the meeting screen)."""
     call = _call_or_404(call_id)
     cc = _category(call, code)
-    form = EntropyForm(prefix=f"c{code}")
-    if request.form.get("edit"):
-        # Back from the review step with the entries as they were, to change them.
-        form.entries.data = "\n".join(request.form.getlist("entropy"))
-        return _timeline(call, entropy_forms={code: form})
-    if not form.validate_on_submit():
-        return _timeline(call, 400, entropy_forms={code: form})
-    try:
-        entries = draw_rules.parse_entropy_lines(form.entries.data or "")
-    except draw_rules.RuleError as e:
-        form.entries.errors = [*form.entries.errors, loc(e.message, e.message_en)]
-        return _timeline(call, 400, entropy_forms={code: form})
-    meeting = _step(queries.timeline(call_id), "meeting")
-    if meeting is None or meeting.state != "now" or cc.outcome is not None:
+
+    def not_now():
+        meeting = _step(queries.timeline(call_id), "meeting")
+        if meeting is not None and meeting.state == "now" and cc.outcome is None:
+            return None
         if cc.outcome is not None:
             flash(_("类别“%(name)s”已经确定", name=cc.category.name), "error")
         elif meeting and meeting.note:
@@ -341,58 +333,57 @@ def settle_review(call_id: int, code: str):
         else:
             flash(_("现在不能摇号"), "error")
         return redirect(_timeline_url(call_id, "step-meeting"))
-    try:
-        entries = services.show_category_entropy(call_id, code, entries, actor=current_user)
-    except DomainError as e:
-        if isinstance(e, Forbidden | NotFound):
-            _refuse(e)
-        form.entries.errors = [*form.entries.errors, e.localized()]
-        return _timeline(call, 400, entropy_forms={code: form})
-    qualified = queries.qualified(cc)
-    confirm = ConfirmSettleForm(
-        formdata=None, data={"entropy": entries, "candidates_digest": _digest(cc)}
-    )
-    return _render(
-        "contractors/staff/settle_review.html",
-        call=call,
-        cc=cc,
-        entries=entries,
-        candidates=draw_rules.sorted_candidates(qualified),
-        labels=qualified,
-        form=confirm,
+
+    def review(entries):
+        qualified = queries.qualified(cc)
+        confirm = ConfirmSettleForm(
+            formdata=None, data={"entropy": entries, "candidates_digest": _digest(cc)}
+        )
+        return _render(
+            "contractors/staff/settle_review.html",
+            call=call,
+            cc=cc,
+            entries=entries,
+            candidates=draw_rules.sorted_candidates(qualified),
+            labels=qualified,
+            form=confirm,
+        )
+
+    return meeting_flow.entries_step(
+        EntropyForm(prefix=f"c{code}"),
+        page=lambda form, status: _timeline(call, status, entropy_forms={code: form}),
+        guard=not_now,
+        show=lambda entries: services.show_category_entropy(
+            call_id, code, entries, actor=current_user
+        ),
+        review=review,
     )
 
 
 @bp.route("/calls/<int:call_id>/categories/<code>/settle/confirm", methods=["POST"])
 @roles_required(*STAFF)
 def settle_confirm(call_id: int, code: str):
-    """Step 2 → done: settle the category with exactly the reviewed entries."""
-    call = _call_or_404(call_id)
-    cc = _category(call, code)
-    form = ConfirmSettleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    meeting = _step(queries.timeline(call_id), "meeting")
-    # Only when the draw may run now: otherwise the service's own refusal says why.
-    stale = (form.candidates_digest.data or "") != _digest(cc)
-    if meeting is not None and meeting.state == "now" and cc.outcome is None and stale:
-        flash(_("合格申请人名单在核对之后发生了变化，请重新核对后再摇号"), "error")
+    """Step 2 → done: settle the category with exactly the reviewed entries and qualified list."""
+    _category(_call_or_404(call_id), code)
+
+    def done(settled):
+        if settled.outcome == "drawn":
+            flash(_("“%(name)s”摇号完成，结果已公布", name=settled.category.name), "success")
+        else:
+            flash(
+                _("“%(name)s”合格申请人未超过入围数量，全部入围", name=settled.category.name),
+                "success",
+            )
         return redirect(_timeline_url(call_id, "step-meeting"))
-    try:
-        settled = services.settle_category(
-            call_id, code, form.entropy.data or [], actor=current_user
-        )
-    except DomainError as e:
-        _refuse(e)
-        return redirect(_timeline_url(call_id, "step-meeting"))
-    if settled.outcome == "drawn":
-        flash(_("“%(name)s”摇号完成，结果已公布", name=settled.category.name), "success")
-    else:
-        flash(
-            _("“%(name)s”合格申请人未超过入围数量，全部入围", name=settled.category.name),
-            "success",
-        )
-    return redirect(_timeline_url(call_id, "step-meeting"))
+
+    return meeting_flow.confirm_step(
+        ConfirmSettleForm(),
+        confirm=lambda entropy, reviewed: services.settle_category(
+            call_id, code, entropy, reviewed=reviewed, actor=current_user
+        ),
+        done=done,
+        back=_timeline_url(call_id, "step-meeting"),
+    )
 
 
 # ---- consultation (reviewers) --------------------------------------------------------------------
