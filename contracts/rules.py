@@ -716,19 +716,6 @@ def require_meeting(
         )
 
 
-def require_checked_respondents(checked_digest: str | None, respondents: Iterable[str]) -> None:
-    """The meeting draws among exactly the respondents the attendees checked on its review page
-    (their digest, lottery.rules.candidates_digest); None: nobody checked a list (a job, a test)."""
-    if checked_digest is None:
-        return
-    current = draw_rules.candidates_digest(draw_rules.sorted_candidates(respondents))
-    if checked_digest != current:
-        raise RuleError(
-            "响应企业名单在核对之后发生了变化，请重新核对",
-            "The list of respondents changed after it was checked; check it again",
-        )
-
-
 def require_responses_open(state: ProjectState, *, responses_close_at: datetime, tz) -> None:
     """Responses are confirmed or withdrawn only while the trading notice is in publicity."""
     _require_announced(state)

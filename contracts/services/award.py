@@ -13,7 +13,9 @@ from app import audit, clock
 from app.audit import Action
 from app.transactions import transactional
 from contracts import queries, rules
+from contracts.errors import TradingError
 from contracts.models import Trading
+from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
 from notices.markup import md_text
@@ -61,22 +63,26 @@ def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> 
 
 @transactional
 def hold_meeting(
-    code: str,
-    public_entropy: Sequence[str],
-    *,
-    candidates_digest: str | None = None,
-    actor,
+    code: str, public_entropy: Sequence[str], *, reviewed: str | None = None, actor
 ) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
     the contract price computed and `trading_result` published (with the result letter). Each
     respondent's SMS is queued with it (contracts.services.sms). Both draws use exactly the
-    entries `show_meeting_entropy` put on their screens, or nothing is drawn — and, given
-    `candidates_digest`, among exactly the respondents the review page showed."""
+    entries `show_meeting_entropy` put on their screens, or nothing is drawn. `reviewed` is the
+    fingerprint of the respondents the meeting's review page showed: a list changed since is
+    refused (None: no review page, e.g. a command)."""
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)
-    checked(rules.require_checked_respondents, candidates_digest, found)
+    if reviewed is not None and not draw_rules.as_reviewed(
+        reviewed, draw_rules.sorted_candidates(found)
+    ):
+        raise TradingError(
+            "响应企业名单在核对之后发生了变化，请重新核对",
+            "The list of respondents changed after it was checked; check it again",
+            field="candidates_digest",
+        )
     minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
     moment = now()
     t.held_at = moment

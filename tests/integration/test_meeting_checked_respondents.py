@@ -31,8 +31,8 @@ def test_a_meeting_with_another_list_of_respondents_than_the_one_checked_is_refu
     found = queries.respondents(t)
     stale = draw_rules.candidates_digest(draw_rules.sorted_candidates(list(found)[:2]))
     with pytest.raises(TradingError, match="响应企业名单在核对之后发生了变化"):
-        services.hold_meeting(project.code, shown, candidates_digest=stale, actor=phase.staff)
+        services.hold_meeting(project.code, shown, reviewed=stale, actor=phase.staff)
     assert queries.latest_trading(queries.get_project(project.code)).outcome is None
     digest = draw_rules.candidates_digest(draw_rules.sorted_candidates(found))
-    held = services.hold_meeting(project.code, shown, candidates_digest=digest, actor=phase.staff)
+    held = services.hold_meeting(project.code, shown, reviewed=digest, actor=phase.staff)
     assert held.is_drawn

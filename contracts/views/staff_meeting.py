@@ -1,31 +1,20 @@
-"""Staff trading pages: the award meeting (respondents, entropy → review → draw). The trading
-notice is in staff_announce, the bulletin-board posting in staff_posting, the checklist in
-staff_steps."""
+"""Staff award meeting page (定标会议): the respondents, then entropy → review → both draws."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.guards import roles_required
-from app.errors import DomainError, Forbidden, NotFound
 from contracts import queries, services
 from contracts.forms.trading import ConfirmMeetingForm, MeetingEntropyForm
 from contracts.models import Trading
 from contracts.views.staff import bp
-from contracts.views.staff_common import (
-    STAFF,
-    _early,
-    _english,
-    _project_or_404,
-    _refuse,
-    _render,
-)
+from contracts.views.staff_common import STAFF, _early, _project_or_404, _render
+from lottery import meeting as meeting_flow
 from lottery import rules as draw_rules
 from lottery import services as draws
-
-# ---- the award meeting: respondents and entropy → review → draw -------------------------------------
 
 
 def _meeting_facts(t: Trading) -> dict:
@@ -75,8 +64,10 @@ def meeting(code: str):
     t = queries.latest_trading(p)
     if request.method == "GET":
         return _meeting_page(p, t)
-    form = MeetingEntropyForm()
-    if t is None or t.outcome is not None or _early(t):
+
+    def not_now():
+        if t is not None and t.outcome is None and not _early(t):
+            return None
         if t is None:
             flash(_("该项目尚未发布交易公告"), "error")
         elif t.outcome is not None:
@@ -90,63 +81,56 @@ def meeting(code: str):
                 "error",
             )
         return redirect(url_for(".meeting", code=code))
-    if request.form.get("edit"):
-        form.entries.data = "\n".join(request.form.getlist("entropy"))
-        return _meeting_page(p, t, form=form)
-    if not form.validate_on_submit():
-        return _meeting_page(p, t, 400, form=form)
-    facts = _meeting_facts(t)
-    entries: list[str] = []
-    if not facts["will_fail"]:
-        try:
-            entries = draw_rules.parse_entropy_lines(form.entries.data or "")
-        except draw_rules.RuleError as e:
-            form.entries.errors = [*form.entries.errors, e.message_en if _english() else e.message]
-            return _meeting_page(p, t, 400, form=form)
-        try:
-            # Shown on both meeting screens while the attendees check them: one list, two draws.
-            entries = services.show_meeting_entropy(code, entries, actor=current_user)
-        except DomainError as e:
-            if isinstance(e, Forbidden | NotFound):
-                _refuse(e)
-            form.entries.errors = [*form.entries.errors, e.localized()]
-            return _meeting_page(p, t, 400, form=form)
-    confirm = ConfirmMeetingForm(
-        formdata=None, data={"entropy": entries, "candidates_digest": facts["digest"]}
-    )
-    return _render(
-        "contracts/staff/trading_meeting_review.html",
-        p,
-        trading=t,
-        entries=entries,
-        form=confirm,
-        award=draws.get(t.award_draw_id),
-        rate=draws.get(t.rate_draw_id),
-        **facts,
+
+    facts = _meeting_facts(t) if t is not None else {}
+
+    def review(entries):
+        confirm = ConfirmMeetingForm(
+            formdata=None, data={"entropy": entries, "candidates_digest": facts["digest"]}
+        )
+        return _render(
+            "contracts/staff/trading_meeting_review.html",
+            p,
+            trading=t,
+            entries=entries,
+            form=confirm,
+            award=draws.get(t.award_draw_id),
+            rate=draws.get(t.rate_draw_id),
+            **facts,
+        )
+
+    def show(entries):
+        # Shown on both meeting screens while the attendees check them: one list, two draws.
+        return services.show_meeting_entropy(code, entries, actor=current_user)
+
+    return meeting_flow.entries_step(
+        MeetingEntropyForm(),
+        page=lambda form, status: _meeting_page(p, t, status, form=form),
+        guard=not_now,
+        # Too few respondents: nothing is drawn, so there are no entries to show or review.
+        show=None if facts.get("will_fail") else show,
+        review=review,
     )
 
 
 @bp.route("/<code>/meeting/confirm", methods=["POST"])
 @roles_required(*STAFF)
 def meeting_confirm(code: str):
-    """Step 2 → held: the meeting with exactly the reviewed entries and respondents (the
-    service refuses a list of respondents changed since the review page showed it)."""
+    """Step 2 → held: the meeting with exactly the reviewed entries and respondents."""
     _project_or_404(code)
-    form = ConfirmMeetingForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        held = services.hold_meeting(
-            code,
-            list(form.entropy.data or []),
-            candidates_digest=form.candidates_digest.data or "",
-            actor=current_user,
-        )
-    except DomainError as e:
-        _refuse(e)
+
+    def done(held):
+        if held.outcome == "failed":
+            flash(_("响应企业不足，本次交易失败（流标），流标公告已发布"), "success")
+        else:
+            flash(_("摇号完成，交易结果公告和交易结果通知书已发布"), "success")
         return redirect(url_for(".meeting", code=code))
-    if held.is_failed:
-        flash(_("响应企业不足，本次交易失败（流标），流标公告已发布"), "success")
-    else:
-        flash(_("摇号完成，交易结果公告和交易结果通知书已发布"), "success")
-    return redirect(url_for(".meeting", code=code))
+
+    return meeting_flow.confirm_step(
+        ConfirmMeetingForm(),
+        confirm=lambda entropy, reviewed: services.hold_meeting(
+            code, entropy, reviewed=reviewed, actor=current_user
+        ),
+        done=done,
+        back=url_for(".meeting", code=code),
+    )
