@@ -149,7 +149,7 @@ def bulletin_pdf(code: str):
         lambda: documents.bulletin_pdf(data, fonts=fonts),
         download_name=f"{t.code}-信息公开栏公告.pdf",
         final=False,
-        sources=(documents,),
+        sources=documents.SOURCES,
     )
 
 
