@@ -290,7 +290,7 @@ def console(draw_id: str):
     )
 
 
-def _closed(e: DrawError, draw_id: str):
+def _closed(e: Exception, draw_id: str):
     """A drawn or abandoned draw: say so on its record page."""
     if isinstance(e, DrawClosed):
         flash(e.localized(), "error")
