@@ -18,9 +18,9 @@ from contracts.models import Trading
 from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import legal_basis
 
-from . import sms
+from . import bodies, sms
 from ._common import (
     OFFICE,
     SUBJECT_TYPE,
@@ -95,8 +95,8 @@ def hold_meeting(
                 type="trading_failed",
                 title=f"{p.name}流标公告",
                 issuing_body=OFFICE,
-                legal_basis="小型建设工程交易规则（响应企业不足规定数量的，交易失败）",
-                body=f"项目编号：{p.code}（{t.code}）\n\n{reason}。项目可重新发布交易公告。\n",
+                legal_basis=legal_basis("trading_failed"),
+                body=bodies.trading_failed_body(p, t, reason),
                 corrects_id=None,
                 subject_type="project",
                 subject_id=p.code,
@@ -125,22 +125,19 @@ def hold_meeting(
     winner = award.result[0]
     discount = Decimal(rate.result[0])
     price = rules.contract_price(p.control_price, p.non_competitive_part, discount)
-    t.outcome, t.winner_uscc = rules.Outcome.DRAWN, winner
-    t.discount_rate, t.contract_price = discount, price
-    ranking = "\n".join(
-        f"{i}. {c} {md_text(found.get(c, ''))}" for i, c in enumerate(award.result, 1)
+    t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = (
+        rules.Outcome.DRAWN,
+        winner,
+        discount,
+        price,
     )
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_result",
             title=f"{p.name}交易结果公告",
             issuing_body=OFFICE,
-            legal_basis="小型建设工程交易规则（交易结果公告）",
-            body=(
-                f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{md_text(found.get(winner, ''))}（{winner}）\n"
-                f"- 下浮率：{discount}%\n- 合同价：{price}元\n\n## 排序（第1名为承包单位，其余依次候补）\n\n"
-                f"{ranking}\n\n## 摇号记录\n\n- {award.draw_id}\n- {rate.draw_id}\n"
-            ),
+            legal_basis=legal_basis("trading_result"),
+            body=bodies.trading_result_body(p, t, award.result, found),
             subject_type="project",
             subject_id=p.code,
         ),

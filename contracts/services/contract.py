@@ -19,9 +19,9 @@ from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Contract, Project, Refusal, Trading
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import legal_basis
 
-from . import sms
+from . import bodies, sms
 from ._common import (
     OFFICE,
     checked,
@@ -164,21 +164,14 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
             rules.Outcome.FAILED,
             "排序名单已用尽，全部候补单位均拒绝签订合同",
         )
-        body_next = "排序名单已用尽，本次交易失败，项目将重新发布交易公告。"
-    else:
-        body_next = (
-            f"承包单位依排序顺延为{md_text(_company(nxt).name)}（{nxt}），"
-            f"下浮率仍为{t.discount_rate}%，合同价仍为{t.contract_price}元。"
-        )
     notice = notices.publish_new(
         notices.NoticeInput(
             type="correction",
             title=f"{p.name}交易结果更正公告",
             issuing_body=OFFICE,
-            legal_basis="《招标投标法实施条例》第七十四条",
-            body=(
-                f"项目编号：{p.code}（{t.code}）\n\n原承包单位{md_text(loser.name)}（{loser.uscc}）"
-                f"无正当理由拒绝签订合同，取消其承包资格。{body_next}\n"
+            legal_basis=legal_basis("correction", "refusal"),
+            body=bodies.refusal_correction_body(
+                p, t, loser, _company(nxt) if nxt is not None else None
             ),
             corrects_id=t.result_notice_id,
             subject_type="project",

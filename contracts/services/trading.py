@@ -17,11 +17,12 @@ from contractors.models import PoolCategory
 from contractors.services import notify_category
 from contracts import rules
 from contracts.errors import TradingError
-from contracts.models import Project, Trading
+from contracts.models import Trading
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import NOTICE_TYPES, legal_basis
 
+from . import bodies
 from ._common import (
     OFFICE,
     SUBJECT_TYPE,
@@ -54,38 +55,6 @@ class TradingInput:
     publicity_days: int = 3
 
 
-def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str:
-    # Every value people typed goes in through md_text: it prints as text, never as a link.
-    basis = (
-        "控制价全额"
-        if p.non_competitive_part == 0
-        else f"控制价扣除不可竞争费用{p.non_competitive_part}元后的部分"
-    )
-    rows = "\n".join(f"| {r}% | {price} |" for r, price in table)
-    close = clock.local(t.responses_close_at)
-    return (
-        f"## 项目概况\n\n- 项目编号：{p.code}（第{t.round}次交易，{t.code}）\n"
-        f"- 项目名称：{md_text(p.name)}\n- 业主：{md_text(p.owner_name)}\n"
-        f"- 地点：{md_text(p.town)}{md_text(p.village)}\n- 类别：{md_text(category_name)}\n"
-        f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n- 估算价：{p.estimate}元\n"
-        f"- 控制价：{p.control_price}元\n- 不可竞争费用：{p.non_competitive_part}元\n"
-        f"- 工期：{p.duration_days}日历天\n"
-        f"- 联系人：{md_text(p.contact_person)} {md_text(p.contact_phone)}\n\n"
-        f"## 交易响应\n\n本类别有效入围企业于{close:%Y年%m月%d日}0时前（即公示期结束前）"
-        "在平台在线确认交易响应承诺，无需提交投标文件。\n\n"
-        f"## 定标会议\n\n时间：{clock.local(t.meeting_at):%Y-%m-%d %H:%M}；地点：{md_text(t.meeting_place)}。"
-        "响应企业少于规定数量的，本次交易失败（流标）。\n\n"
-        f"## 下浮率与合同价\n\n下浮基数：{basis}。合同价 =（控制价 − 不可竞争费用）×（1 − 下浮率）"
-        "+ 不可竞争费用，四舍五入到分。\n\n| 下浮率 | 合同价（元） |\n|---|---|\n"
-        f"{rows}\n\n"
-        "## 摇号承诺\n\n"
-        f"- 承包单位排序抽签 {award.draw_id}：种子承诺 SHA-256 `{award.seed_commitment}`\n"
-        f"- 下浮率抽签 {rate.draw_id}：种子承诺 SHA-256 `{rate.seed_commitment}`\n\n"
-        "## 异议与投诉\n\n对本公告有异议的，可在公示期内向区公共资源交易管理办公室提出；"
-        "投诉按《招标投标法实施条例》第六十条至第六十二条处理。\n"
-    )
-
-
 @transactional
 def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     """Publish the trading notice of a filed project, committing both draws and queuing the SMS
@@ -104,10 +73,11 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     if data.meeting_at is None or data.meeting_at.utcoffset() is None:
         raise TradingError("请填写定标会议时间", "Enter the meeting time", field="meeting_at")
     moment = now()
-    if data.publicity_days is None or data.publicity_days < 3:
+    minimum = NOTICE_TYPES["trading_notice"].min_working_days
+    if data.publicity_days is None or data.publicity_days < minimum:
         raise TradingError(
-            "交易公告公示期不得少于3个工作日",
-            "A trading notice must be public for at least 3 working days",
+            f"交易公告公示期不得少于{minimum}个工作日",
+            f"A trading notice must be public for at least {minimum} working days",
             field="publicity_days",
         )
     close_at = notices.publicity_end(data.publicity_days, clock.local(moment).date())
@@ -156,8 +126,8 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
             type="trading_notice",
             title=f"{p.name}交易公告",
             issuing_body=OFFICE,
-            legal_basis="交易公告公示不少于3个工作日（小型建设工程交易规则）",
-            body=_body(p, t, table, award, rate, category_name),
+            legal_basis=legal_basis("trading_notice"),
+            body=bodies.trading_notice_body(p, t, table, award, rate, category_name, office=OFFICE),
             min_working_days=data.publicity_days,
             subject_type="project",
             subject_id=p.code,
