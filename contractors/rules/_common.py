@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from app.workdays import local_date
+from notices.rules import NOTICE_TYPES
 
 #: 征集公告公示不少于10个工作日; 资格审查结果公示不少于3个工作日; 入围企业名录公示不少于5个工作日
-#: (DESIGN.md A.1, A.4, A.6). notices.rules enforces them on the notices too.
-CALL_DAYS, REVIEW_DAYS, ROSTER_PUBLICITY_DAYS = 10, 3, 5
+#: (DESIGN.md A.1, A.4, A.6): the minimums of their notice types, which notices.rules enforces.
+CALL_DAYS, REVIEW_DAYS, ROSTER_PUBLICITY_DAYS = (
+    NOTICE_TYPES[code].min_working_days
+    for code in ("pool_call", "review_result", "roster_publicity")
+)
 
 
 class RuleError(ValueError):

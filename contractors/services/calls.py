@@ -16,6 +16,7 @@ from app.workdays import UnconfirmedYear
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolForbidden
 from contractors.models import Consultation, PoolCall, PoolCallCategory
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
@@ -192,7 +193,7 @@ def publish_call(call_id: int, *, actor):
             type="pool_call",
             title=call.title,
             issuing_body=OFFICE,
-            legal_basis="预选承包商名录库管理办法（征集公告公示不少于10个工作日）",
+            legal_basis=legal_basis("pool_call"),
             body=bodies.call_body(call),
             min_working_days=call.publicity_days,
             subject_type="pool_call",

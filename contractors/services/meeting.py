@@ -13,6 +13,7 @@ from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import PoolCallCategory, PoolSelection
 from lottery import rules as draw_rules
 from lottery import services as draws
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
@@ -163,7 +164,7 @@ def publish_roster_publicity(call_id: int, *, actor):
             type="roster_publicity",
             title=f"{call.title}入围企业名录公示",
             issuing_body=OFFICE,
-            legal_basis="预选承包商名录库管理办法（入围企业名录公示不少于5个工作日）",
+            legal_basis=legal_basis("roster_publicity"),
             body=bodies.roster_publicity_body(call),
             subject_type="pool_call",
             subject_id=call.code,
@@ -211,7 +212,7 @@ def publish_roster(call_id: int, *, actor):
             type="roster",
             title=f"{call.title}入围企业名单",
             issuing_body=OFFICE,
-            legal_basis="预选承包商名录库管理办法",
+            legal_basis=legal_basis("roster"),
             body=bodies.roster_body(call),
             subject_type="pool_call",
             subject_id=call.code,

@@ -13,6 +13,7 @@ from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import ApplicationEntry, FailReason, Objection
 from lottery import services as draws
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
@@ -142,7 +143,7 @@ def publish_review_results(call_id: int, *, actor):
             type="review_result",
             title=f"{call.title}资格审查结果公示",
             issuing_body=OFFICE,
-            legal_basis="预选承包商名录库管理办法（资格审查结果公示不少于3个工作日）",
+            legal_basis=legal_basis("review_result"),
             body=bodies.review_body(call, commitments),
             subject_type="pool_call",
             subject_id=call.code,
@@ -259,7 +260,7 @@ def answer_objection(
                 type="correction",
                 title=f"关于{call.title}资格审查结果公示的更正公告",
                 issuing_body=OFFICE,
-                legal_basis="异议成立，更正原公示",
+                legal_basis=legal_basis("correction", "objection_upheld"),
                 body=bodies.correction_body(call, e, shown_before, text),
                 corrects_id=call.review_notice_id,
                 subject_type="pool_call",

@@ -51,8 +51,9 @@ class TradingInput:
     meeting_place: str
     #: Discount-rate options in percent, in their printed order ("3.00", "3.50", …).
     rates: Sequence[str]
-    #: Working days of the notice's publicity (≥ 3); responses close when it ends.
-    publicity_days: int = 3
+    #: Working days of the notice's publicity (at least the type's minimum, 3); responses close
+    #: when it ends.
+    publicity_days: int = NOTICE_TYPES["trading_notice"].min_working_days
 
 
 @transactional
