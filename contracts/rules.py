@@ -25,6 +25,22 @@ FUNDING = {"state": "国有资金", "collective": "村集体资金"}
 #: Target from trading notice to result letter (DESIGN.md B.5).
 LETTER_TARGET_WORKING_DAYS = 5
 
+#: The subject of one trading round — one contracting process — in its draws, its notices and its
+#: audit entries, each naming the round by its code (`trading_code`): one id per process, the one
+#: an OCDS `ocid` would carry. Steps before a round exists (entry, filing, send-back) are the
+#: project's: subject "project", the project code.
+SUBJECT_TYPE = "trading"
+#: The subject type of the draws committed before the round had one subject. A draw record never
+#: changes once drawn (the draws triggers), so those keep it and are read as the round's draws.
+LEGACY_DRAW_SUBJECT_TYPE = "trading_project"
+#: Every subject type a trading round's draws carry.
+DRAW_SUBJECT_TYPES = (SUBJECT_TYPE, LEGACY_DRAW_SUBJECT_TYPE)
+
+
+def trading_code(project_code: str, round_: int) -> str:
+    """A round's code: the project code for the first, `<project code>-<n>` for the n-th."""
+    return project_code if round_ == 1 else f"{project_code}-{round_}"
+
 
 class RuleError(ValueError):
     """An input breaks a rule. `message` is Chinese, `message_en` English; `field` names the input."""

@@ -60,6 +60,9 @@ STATUS_LABELS = {
 #: What a draw belongs to. Pool and Trading name their subjects; unknown types show as given.
 SUBJECT_TYPE_LABELS = {
     "project": ("项目", "Project"),
+    # A trading round (contracts.rules.SUBJECT_TYPE), shown as its project as ever; draws committed
+    # before the round had one subject keep "trading_project".
+    "trading": ("项目", "Project"),
     "trading_project": ("项目", "Project"),
     "pool_call": ("名录库征集", "Pool call"),
     "pool_category": ("名录库类别", "Pool category"),

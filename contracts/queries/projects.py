@@ -15,7 +15,7 @@ from contracts.models import Contract, Project, ProjectAttachment, Trading, Trad
 from lottery import services as draws
 from lottery.models import Draw
 
-SUBJECT_TYPE = "trading_project"
+SUBJECT_TYPE = rules.SUBJECT_TYPE
 
 
 #: Longer than any project or trading code (String(40) / String(50)): cannot exist.

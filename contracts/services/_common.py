@@ -20,8 +20,8 @@ from contracts.models import Project, Trading
 
 STAFF_ROLES = ("staff", "admin")
 OFFICE = "区公共资源交易管理办公室"
-#: Draws of a trading belong to this subject type; only the award meeting runs them.
-SUBJECT_TYPE = "trading_project"
+#: A trading round's draws, notices and audit entries belong to this subject (contracts.rules).
+SUBJECT_TYPE = rules.SUBJECT_TYPE
 
 
 def checked(rule: Callable, *args, **kwargs):

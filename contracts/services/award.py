@@ -98,8 +98,8 @@ def hold_meeting(
                 legal_basis=legal_basis("trading_failed"),
                 body=bodies.trading_failed_body(p, t, reason),
                 corrects_id=None,
-                subject_type="project",
-                subject_id=p.code,
+                subject_type=SUBJECT_TYPE,
+                subject_id=t.code,
             ),
             actor=actor,
         )
@@ -107,7 +107,7 @@ def hold_meeting(
         sms.queue_failed(p, t, notice, minimum, actor=actor)
         audit.record(
             Action.TRADING_FAILED,
-            "trading",
+            SUBJECT_TYPE,
             t.code,
             actor=actor,
             after={"respondents": len(found), "minimum": minimum, "notice_id": notice.id},
@@ -138,8 +138,8 @@ def hold_meeting(
             issuing_body=OFFICE,
             legal_basis=legal_basis("trading_result"),
             body=bodies.trading_result_body(p, t, award.result, found),
-            subject_type="project",
-            subject_id=p.code,
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -148,7 +148,7 @@ def hold_meeting(
     sms.queue_result(p, t, notice, award.result, actor=actor)
     audit.record(
         Action.TRADING_DRAWN,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={

@@ -24,6 +24,7 @@ from notices.rules import legal_basis
 from . import bodies, sms
 from ._common import (
     OFFICE,
+    SUBJECT_TYPE,
     checked,
     current_trading,
     get_project,
@@ -96,8 +97,8 @@ def record_contract(
     db.session.flush()
     audit.record(
         Action.CONTRACT_SIGNED,
-        "project",
-        p.code,
+        SUBJECT_TYPE,
+        t.code,
         actor=actor,
         after={
             "uscc": t.winner_uscc,
@@ -174,8 +175,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
                 p, t, loser, _company(nxt) if nxt is not None else None
             ),
             corrects_id=t.result_notice_id,
-            subject_type="project",
-            subject_id=p.code,
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -185,8 +186,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
     audit.record(
         Action.CONTRACT_REFUSED,
-        "project",
-        p.code,
+        SUBJECT_TYPE,
+        t.code,
         actor=actor,
         before=before,
         after={"winner": nxt, "refused": loser.uscc, "notice_id": notice.id},

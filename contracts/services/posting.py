@@ -17,7 +17,7 @@ from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
 from notices.models import Notice
 
-from ._common import current_trading, get_project, now, require_staff
+from ._common import SUBJECT_TYPE, current_trading, get_project, now, require_staff
 
 #: A photo of the board: images only (a PDF is a document, not a photo of the posting).
 PHOTO_TYPES = ("image/png", "image/jpeg", "image/webp")
@@ -108,7 +108,7 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor):
     db.session.flush()
     audit.record(
         Action.TRADING_POSTED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={

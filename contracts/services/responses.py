@@ -15,7 +15,15 @@ from contracts import rules
 from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Trading, TradingResponse
 
-from ._common import checked, current_trading, get_project, now, role_of, state_of
+from ._common import (
+    SUBJECT_TYPE,
+    checked,
+    current_trading,
+    get_project,
+    now,
+    role_of,
+    state_of,
+)
 from .trading import COMMITMENT_TEXT
 
 
@@ -83,7 +91,7 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     db.session.flush()
     audit.record(
         Action.TRADING_RESPONDED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={"uscc": c.uscc, "confirmed_at": moment},
@@ -108,7 +116,7 @@ def withdraw_response(code: str, *, actor) -> TradingResponse:
     r.withdrawn_at = now()
     audit.record(
         Action.TRADING_RESPONSE_WITHDRAWN,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={"uscc": c.uscc, "withdrawn_at": r.withdrawn_at},

@@ -90,7 +90,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         )
     require_reviewed(p, reviewed, ("发布交易公告", "publish the notice"))
     round_ = 1 if previous is None else previous.round + 1
-    t_code = p.code if round_ == 1 else f"{p.code}-{round_}"
+    t_code = rules.trading_code(p.code, round_)
     subject = draws.Subject(SUBJECT_TYPE, t_code, p.name)
     award = draws.commit_ranking(
         f"{t_code}-award",
@@ -130,8 +130,8 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
             legal_basis=legal_basis("trading_notice"),
             body=bodies.trading_notice_body(p, t, table, award, rate, category_name, office=OFFICE),
             min_working_days=data.publicity_days,
-            subject_type="project",
-            subject_id=p.code,
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -142,7 +142,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     notify_category(notice, p.category_code, actor=actor)
     audit.record(
         Action.TRADING_ANNOUNCED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={
