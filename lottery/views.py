@@ -40,7 +40,7 @@ STAFF = services.STAFF_ROLES
 PER_PAGE = 20
 
 #: Registry (app.wiring): subject type → (endpoint, URL argument) of the subject's own page,
-#: registered by the domain that owns it in its `init_app` (e.g. Trading: "trading_project" →
+#: registered by the domain that owns it in its `init_app` (e.g. Trading: "trading" →
 #: ("projects.detail", "code")). Without one, the record page links to a search for the subject's
 #: code among the notices.
 SUBJECT_PAGES = "lottery.subject_pages"

@@ -10,7 +10,7 @@ the draws committed under "trading_project" (a drawn or abandoned draw never cha
 reads both types as a round's draws).
 
 Revision ID: a327617f9fcd
-Revises: aa3670329d4c
+Revises: b7e2c4d9a1f3
 Create Date: 2026-12-03 11:52:11.772804
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a327617f9fcd"
-down_revision = "aa3670329d4c"
+down_revision = "b7e2c4d9a1f3"
 branch_labels = None
 depends_on = None
 

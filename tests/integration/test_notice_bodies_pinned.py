@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.extensions import db
 from contracts import queries, services
 from contracts.models import Project
-from lottery import services as draws
+from lottery.services import commit as draw_commit
 from notices.models import Notice
 from tests.factories import use_cheap_password_hashes
 from tests.integration.test_notice_escaping import _walk, jz_category  # noqa: F401 (fixture)
@@ -33,7 +33,7 @@ def _fixed_seeds(monkeypatch) -> None:
     """The n-th seed is sha256("seed-n"): draws, rankings and commitments repeat run after run."""
     count = iter(range(1_000_000))
     monkeypatch.setattr(
-        draws,
+        draw_commit,
         "secrets",
         SimpleNamespace(
             token_bytes=lambda n: hashlib.sha256(f"seed-{next(count)}".encode()).digest()[:n]

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Every registry a domain fills in its init_app, and what it holds once the app is wired.
 WIRED = {
-    "lottery.candidate_sources": ["pool_category", "trading_project"],
-    "lottery.owned_subjects": ["pool_category", "trading_project"],
-    "lottery.subject_pages": ["pool_category", "trading_project"],
+    "lottery.candidate_sources": ["pool_category", "trading", "trading_project"],
+    "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
+    "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
