@@ -70,9 +70,6 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
-    from lottery.cli import draws_cli
-
-    app.cli.add_command(draws_cli)
 
     from app.scheduler import init_scheduler
 
@@ -136,49 +133,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """The app's own pages, then each domain's wiring (blueprints, and what each tells the
+    others: candidate sources, owned subjects, subject pages, the SMS directory…). Nothing is
+    registered by importing a module: a domain is wired here or not at all."""
+    import contractors
+    import contracts
+    import lottery
+    import notices
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.public import bp as public_bp
-    from contractors.api import bp as pool_api_bp
-    from contractors.views.account import bp as contractor_bp
-    from contractors.views.public import bp as pool_bp
-    from contractors.views.staff import bp as pool_staff_bp
-    from contracts.api import bp as projects_api_bp
-    from contracts.views.account import bp as projects_account_bp
-    from contracts.views.documents import bp as project_documents_bp
-    from contracts.views.owner import bp as projects_owner_bp
-    from contracts.views.public import bp as projects_bp
-    from contracts.views.staff import bp as projects_staff_bp
-    from lottery.api import bp as draws_api_bp
-    from lottery.views import bp as draws_bp
-    from lottery.views import staff_bp as draws_staff_bp
-    from notices.api import bp as notices_api_bp
-    from notices.sms.views import bp as sms_bp
-    from notices.sms.views import staff_bp as sms_staff_bp
-    from notices.views import bp as notices_bp
-    from notices.views import staff_bp as notices_staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendar_bp)
-    app.register_blueprint(notices_bp)
-    app.register_blueprint(notices_staff_bp)
-    app.register_blueprint(notices_api_bp)
-    app.register_blueprint(sms_bp)
-    app.register_blueprint(sms_staff_bp)
-    app.register_blueprint(draws_bp)
-    app.register_blueprint(draws_staff_bp)
-    app.register_blueprint(draws_api_bp)
-    app.register_blueprint(pool_api_bp)
-    app.register_blueprint(pool_staff_bp)
-    app.register_blueprint(pool_bp)
-    app.register_blueprint(contractor_bp)
-    app.register_blueprint(projects_api_bp)
-    app.register_blueprint(projects_bp)
-    app.register_blueprint(project_documents_bp)
-    app.register_blueprint(projects_owner_bp)
-    app.register_blueprint(projects_staff_bp)
-    app.register_blueprint(projects_account_bp)
+    # In the order of the import rules: a domain is wired after those it may use.
+    notices.init_app(app)
+    lottery.init_app(app)
+    contractors.init_app(app)
+    contracts.init_app(app)
 
 
 def _wants_json() -> bool:

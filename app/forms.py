@@ -133,6 +133,14 @@ class Form(wtforms.Form):
     Meta = HouseMeta
 
 
+def abort_for_role_or_record(error: Refusal) -> None:
+    """A role refused answers 403, an unknown record 404; any other refusal returns."""
+    if isinstance(error, Forbidden):
+        abort(403)
+    if isinstance(error, NotFound):
+        abort(404)
+
+
 def error_onto(form, error: Refusal, *, summary: bool = False) -> None:
     """A refused action back where the user acted (nothing was changed).
 
@@ -143,10 +151,7 @@ def error_onto(form, error: Refusal, *, summary: bool = False) -> None:
     flashed — or, with `summary=True`, goes on the form as a whole too (pages whose forms are
     steps drawn with their own summary, e.g. the trading steps).
     """
-    if isinstance(error, Forbidden):
-        abort(403)
-    if isinstance(error, NotFound):
-        abort(404)
+    abort_for_role_or_record(error)
     message = i18n.localized(error)
     if form is None:
         flash(message, "error")

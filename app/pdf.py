@@ -1,4 +1,4 @@
-"""Shared ReportLab helpers: embedded CJK TrueType fonts, CJK paragraph styles, QR codes.
+"""Shared ReportLab helpers: embedded CJK fonts and styles, QR codes, the house table and page.
 
 DESIGN.md, "PDFs": every PDF embeds a CJK TrueType font found on the system or configured by path
 (Debian `fonts-arphic-uming` for body text, `fonts-wqy-zenhei` for headings). The non-embedded
@@ -10,6 +10,7 @@ ReportLab, so it is not looked for. Configure with `PDF_FONT_BODY`, `PDF_FONT_HE
 from __future__ import annotations
 
 import functools
+import io
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 #: The house page of every generated PDF: A4, 18 mm margins, grey grid, pale-blue table heads.
 PAGE_W, PAGE_H = A4
@@ -210,3 +211,78 @@ def qr_code(data: str, size: float, *, font_name: str, level: str = "M") -> Draw
     drawing.initialFontName = font_name
     drawing.add(widget)
     return drawing
+
+
+def grid_table(
+    rows,
+    widths,
+    font: str,
+    *,
+    valign: str = "TOP",
+    pad: float = 5,
+    head: str | None = "row",
+    repeat_head: bool = False,
+) -> Table:
+    """A ruled table of the house style: grey grid, `pad` left and right (less above and below),
+    and the pale-blue head on the first row (`head="row"`), the first column ("column") or none."""
+    table = Table(rows, colWidths=widths, repeatRows=1 if repeat_head else 0, hAlign="LEFT")
+    commands = [
+        # Table cells default to Helvetica (never embedded) even when they only hold paragraphs.
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), valign),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
+    ]
+    if head == "row":
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_BG))
+    elif head == "column":
+        commands.append(("BACKGROUND", (0, 0), (0, -1), HEAD_BG))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def build_pdf(
+    story: list,
+    fonts: Fonts,
+    *,
+    title: str,
+    author: str,
+    footer: str | None,
+    subject: str | None = None,
+    margin: float = MARGIN,
+    top: float = 16 * mm,
+    bottom: float = 18 * mm,
+) -> tuple[bytes, int]:
+    """Lay `story` out on A4 pages with the house footer (`footer` left, the page number right;
+    None: no footer). Returns the PDF and its number of pages."""
+
+    def on_page(canvas, doc) -> None:
+        if footer is None:
+            return
+        canvas.saveState()
+        canvas.setFont(fonts.body, 7.5)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        canvas.drawString(margin, 10 * mm, footer)
+        canvas.drawRightString(PAGE_W - margin, 10 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="smallworks",
+        # Not Helvetica: every font in the file is an embedded one (DESIGN.md, "PDFs").
+        initialFontName=fonts.body,
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue(), doc.page

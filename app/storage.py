@@ -1,7 +1,8 @@
 """File storage behind a small interface: a local folder by default, replaceable by object storage.
 
 Every upload is written to a temporary name and renamed to its generated key once complete; the
-row that names the key is committed by the calling service. A worker killed in between leaves a
+row that names the key is committed by the calling service, and the file removed if that service's
+transaction rolls back (`store_upload`). A worker killed in between leaves a
 file no row names (or a half-written `.part`): `sweep_orphans` (a scheduler tick) removes such
 files once they are older than a grace period, and never a file a row references.
 """
@@ -21,6 +22,8 @@ from typing import BinaryIO, Protocol
 import filetype
 from flask import Flask, Response, abort, current_app, send_file
 from sqlalchemy import select
+
+from app.transactions import after_commit, after_rollback, in_transaction
 
 log = logging.getLogger("smallworks.storage")
 
@@ -140,9 +143,29 @@ def check_upload(data: bytes, max_bytes: int) -> str:
 
 
 def store_upload(data: bytes, max_bytes: int) -> StoredFile:
+    """Check and write an upload for the row the calling service is adding: kept if the service's
+    transaction commits, removed if it rolls back (refused, or failed at the commit) — the one
+    way an upload is stored, so no service writes its own commit-or-remove block. Only inside a
+    `@transactional` service: outside one, nobody would remove the file of a failed use case."""
+    if not in_transaction():
+        raise RuntimeError("store_upload runs inside a @transactional service")
     content_type = check_upload(data, max_bytes)
-    key = get_storage().put(data, ALLOWED_TYPES[content_type])
+    storage = get_storage()
+    key = storage.put(data, ALLOWED_TYPES[content_type])
+    after_rollback(lambda: storage.delete(key))  # no row names it: do not leave it behind
     return StoredFile(key, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def delete_when_committed(keys: list[str]) -> None:
+    """Remove stored files once the rows that named them are gone for good: a rollback keeps
+    them (a failed commit must not leave a row whose file was already deleted)."""
+    storage = get_storage()
+
+    def delete() -> None:
+        for key in keys:
+            storage.delete(key)
+
+    after_commit(delete)
 
 
 def send_stored(key: str, content_type: str, download_name: str) -> Response:

@@ -1,2 +1,29 @@
 """The pre-selected contractor pool (预选承包商名录库): registration, calls, applications, review,
 pool draws and rosters (DESIGN.md, procedure A)."""
+
+
+def init_app(app) -> None:
+    """Wire the pool into `app` (create_app calls it): its pages and API, and what it tells the
+    draws (a category's candidates; its draws run only at its own meeting; their subject page) and
+    SMS (who a recipient is — notices may not import contractors)."""
+    from contractors import queries
+    from contractors.api import bp as api_bp
+    from contractors.views.account import bp as account_bp
+    from contractors.views.public import bp as public_bp
+    from contractors.views.staff import bp as staff_bp
+    from lottery import services as draws
+    from lottery.views import register_subject_page
+    from notices.sms import services as sms
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(account_bp)
+    draws.register_candidate_source(app, queries.SUBJECT_TYPE, queries.pool_candidates)
+    # A pool category is settled at the pool's lottery meeting (draw, or all enter, then the
+    # selections) — never by the generic draw console, which would leave the category unsettled.
+    draws.register_owned_subject(
+        app, queries.SUBJECT_TYPE, "名录库征集的摇号会议页面", "the pool call's meeting page"
+    )
+    register_subject_page(app, queries.SUBJECT_TYPE, "pool.draw_subject", "draw_id")
+    sms.register_directory(app, queries.sms_contacts)

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from app import clock
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.wiring import registry
 from contractors import rules
 from contractors.errors import PoolNotFound
 from contractors.models import (
@@ -31,7 +33,6 @@ from contractors.models import (
     PoolSelection,
 )
 from lottery import services as draws
-from notices.sms import services as sms
 
 # ---- data lists -------------------------------------------------------------------------------
 
@@ -309,14 +310,15 @@ def meeting_of(call_id: int) -> Meeting | None:
 # ---- the pool's members: THE query ------------------------------------------------------------
 
 #: Where suspensions come from: contractor id → periods (local dates). Sanctions (a later issue)
-#: register theirs here; until then nobody is suspended.
+#: register theirs in their `init_app`; until then nobody is suspended.
 SuspensionSource = Callable[[list[int], date], dict[int, list[rules.Period]]]
-_suspension_sources: list[SuspensionSource] = []
+#: Registry (app.wiring): name → SuspensionSource.
+SUSPENSION_SOURCES = "contractors.suspension_sources"
 
 
-def register_suspension_source(source: SuspensionSource) -> None:
+def register_suspension_source(app: Flask, name: str, source: SuspensionSource) -> None:
     """Let another part (sanctions) suspend or remove members: `active_members` applies it."""
-    _suspension_sources.append(source)
+    registry(SUSPENSION_SOURCES, app)[name] = source
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ def active_members(category_code: str | None, on: date | None = None) -> list[Me
     rows = db.session.execute(stmt).all()
     ids = sorted({c.id for _s, c, _k in rows})
     suspended: dict[int, list[rules.Period]] = {}
-    for source in _suspension_sources:
+    for source in registry(SUSPENSION_SOURCES).values():
         for cid, periods in source(ids, on).items():
             suspended.setdefault(cid, []).extend(periods)
     members, seen = [], set()
@@ -413,7 +415,11 @@ def call_category_by_draw(draw_id: str) -> PoolCallCategory | None:
     return db.session.scalar(select(PoolCallCategory).where(PoolCallCategory.draw_id == draw_id))
 
 
-def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
+#: A pool draw's subject is (SUBJECT_TYPE, <draw id>): one per call and category.
+SUBJECT_TYPE = "pool_category"
+
+
+def pool_candidates(subject_code: str) -> draws.CandidateList | None:
     """The qualified applicants of a category, final once its review publicity ended with every
     objection answered (the lottery console freezes them at the draw); None before."""
     cc = call_category_by_draw(subject_code)
@@ -427,23 +433,11 @@ def _pool_candidates(subject_code: str) -> draws.CandidateList | None:
     return draws.CandidateList(tuple(sorted(found)), found) if found else None
 
 
-# The draw's subject is ("pool_category", <draw id>): one per call and category.
-draws.register_candidate_source("pool_category", _pool_candidates)
-
-
-def _contacts(ids) -> dict[int, tuple[str, str]]:
+def sms_contacts(ids) -> dict[int, tuple[str, str]]:
+    """SMS's directory (contractors.init_app registers it): who each recipient is today."""
     rows = db.session.execute(
         select(Contractor.id, Contractor.name, Contractor.contact_mobile).where(
             Contractor.id.in_(list(ids))
         )
     )
     return {r.id: (r.name, r.contact_mobile) for r in rows}
-
-
-# SMS learns who its recipients are from the pool (notices may not import contractors).
-sms.register_directory(_contacts)
-# A pool category is settled at the pool's lottery meeting (draw, or all enter, then the
-# selections) — never by the generic draw console, which would leave the category unsettled.
-draws.register_owned_subject(
-    "pool_category", "名录库征集的摇号会议页面", "the pool call's meeting page"
-)

@@ -1,2 +1,33 @@
 """Per-project trading (DESIGN.md, procedure B): projects, filing, trading notices, response
 commitments, award draws, results, contracts and refusals."""
+
+
+def init_app(app) -> None:
+    """Wire trading into `app` (create_app calls it): its pages and API, and what it tells the
+    draws (a trading's respondents are its candidates; its draws run only at its award meeting;
+    their subject is the project page)."""
+    from contracts import queries, rules
+    from contracts.api import bp as api_bp
+    from contracts.views.account import bp as account_bp
+    from contracts.views.documents import bp as documents_bp
+    from contracts.views.owner import bp as owner_bp
+    from contracts.views.public import bp as public_bp
+    from contracts.views.staff import bp as staff_bp
+    from lottery import services as draws
+    from lottery.views import register_subject_page
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(owner_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(account_bp)
+    # A trading's draws — under either subject type, the legacy one included — are run only at
+    # its award meeting (contracts.services.hold_meeting), which also fails the trading or
+    # publishes its result: never by the generic console.
+    for subject_type in rules.DRAW_SUBJECT_TYPES:
+        draws.register_candidate_source(app, subject_type, queries.trading_candidates)
+        draws.register_owned_subject(
+            app, subject_type, "项目的定标会议页面", "the project's award meeting page"
+        )
+        register_subject_page(app, subject_type, "projects.detail", "code")

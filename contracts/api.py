@@ -22,7 +22,7 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
     """DESIGN.md, Public API v1: amounts as strings, times ISO 8601 with +08:00. The list passes
     the state it computed for the whole page (no query per project)."""
     t = queries.latest_trading(p)
-    drawn = t is not None and t.outcome == "drawn"
+    drawn = t is not None and t.is_drawn
     return {
         "code": p.code,
         "name": p.name,
@@ -56,7 +56,7 @@ def list_projects():
 
 @bp.route("/<code>")
 def get_project(code: str):
-    p = queries.public_project(code)
+    p = queries.get_public_project(code)
     if p is None:
         abort(404)
     return serialize(p)

@@ -2,7 +2,7 @@
 the real trading services (submit, file or send back, announce, respond, hold the meeting,
 record the contract or a refusal) with the clock moved to working days back from today.
 
-So every project's draws are real `trading_project` draws committed with its trading notice and
+So every project's draws are real `trading` draws committed with its trading notice and
 drawn (or abandoned, when too few responded) at its meeting; they verify with
 `python -m lottery.verify`. The projects' respondents are active members of the demo pool
 (contractors.demo: 建筑工程 5, 市政公用工程 4, 园林绿化工程 2). A second run leaves everything alone.
@@ -427,7 +427,7 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         project = queries.get_project(codes[p.key])
         rounds = [
             f"{t.code} {t.outcome or 'open'}"
-            + (f" {t.discount_rate}% {t.contract_price}" if t.outcome == "drawn" else "")
+            + (f" {t.discount_rate}% {t.contract_price}" if t.is_drawn else "")
             for t in project.tradings
         ]
         detail = f" ({'; '.join(rounds)})" if rounds else ""

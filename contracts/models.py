@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     ForeignKey,
     Integer,
@@ -21,14 +22,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.storage import STORED_FILE
 from app.types import UTCDateTime
+from contracts.rules import Filing, Outcome
 
 Money = Numeric(14, 2)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Project(db.Model):
     """A small work entered by its owner (业主) or staff, filed (备案) by staff before trading."""
 
     __tablename__ = "projects"
+    # The stored facts the state rule reads hold together (contracts.rules.Filing): a filed
+    # project has its filing moment and nothing else has one; a sent-back one has its reasons.
+    __table_args__ = (
+        CheckConstraint(_one_of("filing", Filing), name="filing"),
+        CheckConstraint(
+            f"(filing = '{Filing.FILED}' AND filed_at IS NOT NULL)"
+            f" OR (filing <> '{Filing.FILED}' AND filed_at IS NULL)",
+            name="filed",
+        ),
+        CheckConstraint(
+            f"filing <> '{Filing.SENT_BACK}' OR sent_back_reasons <> ''", name="sent_back"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Public code, e.g. PRJ-2026-0007; its tradings' draws are `<trading code>-award` / `-rate`.
@@ -59,8 +78,8 @@ class Project(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40))
     #: The trading documents generated from the model text (交易文件示范文本), Markdown.
     documents: Mapped[str] = mapped_column(Text, default="")
-    #: Filing, a staff decision: submitted / sent_back / filed.
-    filing: Mapped[str] = mapped_column(String(20), default="submitted")
+    #: Filing, a staff decision: a contracts.rules.Filing (submitted / sent_back / filed).
+    filing: Mapped[str] = mapped_column(String(20), default=Filing.SUBMITTED)
     #: Why staff sent it back (shown to the owner).
     sent_back_reasons: Mapped[str] = mapped_column(Text, default="")
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -72,6 +91,15 @@ class Project(db.Model):
         back_populates="project", order_by="Trading.round"
     )
 
+    @property
+    def is_filed(self) -> bool:
+        """备案: its facts and documents are fixed (whatever happened to its tradings since)."""
+        return self.filing == Filing.FILED
+
+    @property
+    def is_sent_back(self) -> bool:
+        return self.filing == Filing.SENT_BACK
+
 
 class Trading(db.Model):
     """One announcement of a project: its notice, the two committed draws and the meeting.
@@ -81,7 +109,29 @@ class Trading(db.Model):
     """
 
     __tablename__ = "tradings"
-    __table_args__ = (UniqueConstraint("project_id", "round", name="uq_tradings_project_round"),)
+    # What the meeting decided comes with its facts (contracts.rules.Outcome), set in one step
+    # of contracts.services.award / contract. `held_at` is set before the draws (which flush), so
+    # it is required of a decided trading only.
+    __table_args__ = (
+        UniqueConstraint("project_id", "round", name="uq_tradings_project_round"),
+        CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', Outcome)}", name="outcome"),
+        CheckConstraint(
+            "outcome IS NOT NULL OR (winner_uscc IS NULL AND discount_rate IS NULL"
+            " AND contract_price IS NULL AND failed_reason = '')",
+            name="pending",
+        ),
+        CheckConstraint(
+            f"outcome IS NULL OR outcome <> '{Outcome.DRAWN}' OR (winner_uscc IS NOT NULL"
+            " AND discount_rate IS NOT NULL AND contract_price IS NOT NULL"
+            " AND held_at IS NOT NULL)",
+            name="drawn",
+        ),
+        CheckConstraint(
+            f"outcome IS NULL OR outcome <> '{Outcome.FAILED}' OR (failed_reason <> ''"
+            " AND held_at IS NOT NULL AND winner_uscc IS NULL AND contract_price IS NULL)",
+            name="failed",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -97,7 +147,7 @@ class Trading(db.Model):
     rate_options: Mapped[list] = mapped_column(JSON)
     award_draw_id: Mapped[str] = mapped_column(String(80), unique=True)
     rate_draw_id: Mapped[str] = mapped_column(String(80), unique=True)
-    #: None until the meeting; then "drawn" or "failed".
+    #: None until the meeting; then a contracts.rules.Outcome ("drawn" or "failed").
     outcome: Mapped[str | None] = mapped_column(String(20))
     failed_reason: Mapped[str] = mapped_column(Text, default="")
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -115,6 +165,19 @@ class Trading(db.Model):
     responses: Mapped[list[TradingResponse]] = relationship(
         back_populates="trading", order_by="TradingResponse.id"
     )
+
+    @property
+    def is_decided(self) -> bool:
+        """The award meeting decided this round (drawn or failed)."""
+        return self.outcome is not None
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.outcome == Outcome.DRAWN
+
+    @property
+    def is_failed(self) -> bool:
+        return self.outcome == Outcome.FAILED
 
 
 class TradingResponse(db.Model):

@@ -58,7 +58,7 @@ def _letters(tradings: list[Trading]) -> dict[int, datetime]:
     """When the current contract unit of each drawn trading was told: the result letter, or —
     once a refusal passed the award on — the correction that named the next in the ranking (its
     letter dates from it, contracts.views.documents.result_letter)."""
-    drawn = [t for t in tradings if t.outcome == "drawn" and t.letter_issued_at is not None]
+    drawn = [t for t in tradings if t.is_drawn and t.letter_issued_at is not None]
     moments = {t.id: t.letter_issued_at for t in drawn}
     if drawn:
         passed = db.session.execute(
@@ -83,13 +83,7 @@ def signing_ends_at(letter_at: datetime | None) -> datetime | None:
 
 def _row(p: Project, signed: bool, letter_at: datetime | None, now: datetime) -> ProjectRow:
     t = p.tradings[-1] if p.tradings else None
-    facts = rules.Facts(
-        filing=p.filing,
-        responses_close_at=t.responses_close_at if t else None,
-        outcome=t.outcome if t else None,
-        signed=signed,
-    )
-    state = rules.state_of(facts, now)
+    state = rules.state_of(queries.facts_of(p, t, signed), now)
     ends = signing_ends_at(letter_at)
     moments = {
         "responses_close_at": t.responses_close_at if t else None,
@@ -150,7 +144,7 @@ def owned_by(user) -> list[ProjectRow]:
 def open_projects() -> list[ProjectRow]:
     """Every project the office still has to see through (not signed, not sent back), most
     urgent first (contracts.rules.urgency)."""
-    rows = _rows(select(Project).where(Project.filing != "sent_back"))
+    rows = _rows(select(Project).where(Project.filing != rules.Filing.SENT_BACK))
     rows = [r for r in rows if r.state is not rules.ProjectState.SIGNED]
     return sorted(rows, key=lambda r: (*rules.urgency(r.step, r.since), r.project.id))
 
@@ -176,7 +170,9 @@ def recently_closed(limit: int = 20) -> list[ClosedRow]:
     rows = [ClosedRow(p, rules.ProjectState.SIGNED, c.recorded_at, c) for p, c in signed]
     sent_back = list(
         db.session.scalars(
-            select(Project).where(Project.filing == "sent_back").order_by(Project.id.desc())
+            select(Project)
+            .where(Project.filing == rules.Filing.SENT_BACK)
+            .order_by(Project.id.desc())
         )
     )
     if sent_back:

@@ -1,1 +1,18 @@
 """Public, re-runnable draws (format ``smallworks-draw/1``): engine, verifier, records, pages."""
+
+
+def init_app(app) -> None:
+    """Wire the draws into `app` (create_app calls it): their pages, API and CLI group.
+
+    The registries the other domains fill (candidate sources, owned subjects, subject pages) are
+    the app's own (lottery.services.registries, lottery.views); this registers nothing there.
+    Imports stay inside: `lottery.verify` and `lottery.engine` are used without Flask.
+    """
+    from lottery.api import bp as api_bp
+    from lottery.cli import draws_cli
+    from lottery.views import bp, staff_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+    app.cli.add_command(draws_cli)

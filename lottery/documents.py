@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from datetime import datetime
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from app.pdf import (
-    GRID,
-    HEAD_BG,
-    MARGIN,
-    PAGE_W,
     WIDTH,
     Fonts,
+    build_pdf,
     cjk_styles,
+    grid_table,
     para,
     qr_code,
 )
@@ -50,23 +44,8 @@ def _heading(text: str, s) -> list:
 
 
 def _table(rows, widths, font: str, header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [
-        # Table cells default to Helvetica (never embedded) even when they only hold paragraphs.
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_BG))
-    else:
-        commands.append(("BACKGROUND", (0, 0), (0, -1), HEAD_BG))
-    table.setStyle(TableStyle(commands))
-    return table
+    """A header row repeated on each page, or (header=False) a label column."""
+    return grid_table(rows, widths, font, head="row" if header else "column", repeat_head=header)
 
 
 def minutes_pdf(
@@ -294,28 +273,12 @@ def minutes_pdf(
         f"{local(generated_at).strftime('%Y-%m-%d %H:%M')}（北京时间）"
     )
 
-    def on_page(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.body, 7.5)
-        canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(MARGIN, 10 * mm, footer)
-        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"第 {doc.page} 页")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+    pdf, _pages = build_pdf(
+        story,
+        fonts,
         title=f"摇号记录 {d.draw_id}",
         author=office_name,
         subject=d.purpose,
-        creator="smallworks",
-        # Not Helvetica: every font in the file is an embedded one (DESIGN.md, "PDFs").
-        initialFontName=fonts.body,
+        footer=footer,
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return pdf

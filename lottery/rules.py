@@ -61,6 +61,9 @@ STATUS_LABELS = {
 #: What a draw belongs to. Pool and Trading name their subjects; unknown types show as given.
 SUBJECT_TYPE_LABELS = {
     "project": ("项目", "Project"),
+    # A trading round (contracts.rules.SUBJECT_TYPE), shown as its project as ever; draws committed
+    # before the round had one subject keep "trading_project".
+    "trading": ("项目", "Project"),
     "trading_project": ("项目", "Project"),
     "pool_call": ("名录库征集", "Pool call"),
     "pool_category": ("名录库类别", "Pool category"),
@@ -368,6 +371,13 @@ def candidates_digest(candidates: Sequence[str]) -> str:
     """A short fingerprint of a candidate list: the console checks that what staff reviewed is
     what gets drawn."""
     return hashlib.sha256("\n".join(candidates).encode("utf-8")).hexdigest()
+
+
+def as_reviewed(reviewed_digest: str | None, candidates: Sequence[str] | None) -> bool:
+    """Whether the candidates a meeting would draw over now are those its review page showed
+    (their `candidates_digest` rode along with the confirmation). Each owner refuses the
+    confirmation otherwise, in its own words: the attendees checked that list, not another."""
+    return candidates is not None and reviewed_digest == candidates_digest(list(candidates))
 
 
 def check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:

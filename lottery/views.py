@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -28,7 +29,8 @@ from app.built import serve_built
 from app.i18n import label, localized
 from app.pdf import cjk_fonts
 from app.urls import page_arg
-from lottery import documents, queries, rules, services, verify
+from app.wiring import registry
+from lottery import documents, meeting, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
 
@@ -37,18 +39,19 @@ staff_bp = Blueprint("draws_staff", __name__, url_prefix="/staff/draws")
 
 PER_PAGE = 20
 
-#: subject type → (endpoint, URL argument) of the subject's own page, registered by the domain
-#: that owns it (e.g. Trading: "project" → ("projects.detail", "code")). Without one, the record
-#: page links to a search for the subject's code among the notices.
-SUBJECT_PAGES: dict[str, tuple[str, str]] = {}
+#: Registry (app.wiring): subject type → (endpoint, URL argument) of the subject's own page,
+#: registered by the domain that owns it in its `init_app` (e.g. Trading: "trading" →
+#: ("projects.detail", "code")). Without one, the record page links to a search for the subject's
+#: code among the notices.
+SUBJECT_PAGES = "lottery.subject_pages"
 
 
-def register_subject_page(subject_type: str, endpoint: str, argument: str) -> None:
-    SUBJECT_PAGES[subject_type] = (endpoint, argument)
+def register_subject_page(app: Flask, subject_type: str, endpoint: str, argument: str) -> None:
+    registry(SUBJECT_PAGES, app)[subject_type] = (endpoint, argument)
 
 
 def subject_url(d) -> str:
-    endpoint = SUBJECT_PAGES.get(d.subject_type)
+    endpoint = registry(SUBJECT_PAGES).get(d.subject_type)
     if endpoint and endpoint[0] in current_app.view_functions:
         return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
     return url_for("public.search", q=d.subject_code)
@@ -252,35 +255,45 @@ def console(draw_id: str):
     form = EntropyForm()
     if request.method == "GET":
         return _console(d, form)
-    if request.form.get("edit"):
-        # Back from the review step with the entries as they were, to change them.
-        form.entries.data = "\n".join(request.form.getlist("entropy"))
-        return _console(d, form)
-    if not form.validate_on_submit():
-        return _console(d, form, status=400)
-    try:
-        entries = rules.parse_entropy_lines(form.entries.data or "")
-    except rules.RuleError as e:
-        form.entries.errors = [*form.entries.errors, localized(e)]
-        return _console(d, form, status=400)
     proposed, _error = _proposed(d)
-    if d.is_committed and proposed is None:
-        flash(_("候选名单尚未确定，不能摇号"), "error")
-        return _console(d, form, status=409)
-    try:
-        entries = services.show_pending_entropy(draw_id, entries, actor=current_user)
-    except DrawClosed as e:
+
+    def not_final():
+        if d.is_committed and proposed is None:
+            flash(_("候选名单尚未确定，不能摇号"), "error")
+            return _console(d, form, status=409)
+        return None
+
+    return meeting.entries_step(
+        form,
+        page=lambda form, status: _console(d, form, status=status),
+        guard=not_final,
+        show=lambda entries: services.show_pending_entropy(draw_id, entries, actor=current_user),
+        review=lambda entries: render_template(
+            "lottery/review.html",
+            draw=d,
+            entries=entries,
+            proposed=proposed,
+            form=ConfirmDrawForm(
+                formdata=None, data={"entropy": entries, "candidates_digest": proposed.digest}
+            ),
+        ),
+        refuse=lambda e: _closed(e, draw_id),
+    )
+
+
+def _closed(e: Exception, draw_id: str):
+    """A drawn or abandoned draw: say so on its record page."""
+    if isinstance(e, DrawClosed):
         flash(e.localized(), "error")
         return redirect(url_for("draws.detail", draw_id=draw_id))
-    except DrawError as e:
-        form.entries.errors = [*form.entries.errors, e.localized()]
-        return _console(d, form, status=400)
-    confirm = ConfirmDrawForm(
-        formdata=None, data={"entropy": entries, "candidates_digest": proposed.digest}
-    )
-    return render_template(
-        "lottery/review.html", draw=d, entries=entries, proposed=proposed, form=confirm
-    )
+    return None
+
+
+#: The console's candidates are its source's now; the attendees reviewed the list as it was then.
+CANDIDATES_CHANGED = (
+    "候选名单在核对之后发生了变化，请重新核对后再摇号",
+    "The candidate list changed after the review; review it again before drawing",
+)
 
 
 @staff_bp.route("/<draw_id>/draw", methods=["POST"])
@@ -288,34 +301,32 @@ def console(draw_id: str):
 def run_draw(draw_id: str):
     """The confirmation: draws with exactly the reviewed entries, then shows the result on screen."""
     d = _get_or_404(draw_id)
-    form = ConfirmDrawForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not d.is_committed:
-        flash(services.closed_error(d.status, d.draw_id).localized(), "error")
-        return redirect(url_for("draws.detail", draw_id=draw_id))
-    proposed, _error = _proposed(d)
-    if proposed is None or proposed.digest != form.candidates_digest.data:
-        flash(_("候选名单在核对之后发生了变化，请重新核对后再摇号"), "error")
-        return redirect(url_for(".console", draw_id=draw_id))
-    try:
-        services.draw(
+
+    def confirm(entropy: list[str], reviewed: str):
+        if not d.is_committed:
+            raise services.closed_error(d.status, d.draw_id)
+        proposed, _error = _proposed(d)
+        if not rules.as_reviewed(reviewed, proposed.ids if proposed else None):
+            raise DrawError(*CANDIDATES_CHANGED)
+        return services.draw(
             draw_id,
-            form.entropy.data or [],
+            entropy,
             list(proposed.ids),
             candidate_labels=proposed.labels,
             actor=current_user,
         )
-    except DrawForbidden:
-        abort(403)
-    except DrawClosed as e:
-        flash(e.localized(), "error")
-        return redirect(url_for("draws.detail", draw_id=draw_id))
-    except DrawError as e:
-        flash(e.localized(), "error")
-        return redirect(url_for(".console", draw_id=draw_id))
-    flash(_("摇号完成，结果已公布"), "success")
-    return redirect(url_for("draws.screen", draw_id=draw_id))
+
+    def done(_drawn):
+        flash(_("摇号完成，结果已公布"), "success")
+        return redirect(url_for("draws.screen", draw_id=draw_id))
+
+    return meeting.confirm_step(
+        ConfirmDrawForm(),
+        confirm=confirm,
+        done=done,
+        back=url_for(".console", draw_id=draw_id),
+        refuse=lambda e: _closed(e, draw_id),
+    )
 
 
 @staff_bp.route("/<draw_id>/abandon", methods=["POST"])

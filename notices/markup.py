@@ -1,12 +1,20 @@
 """Safe formatted text: notice bodies are Markdown, rendered and then sanitised to a tag allow-list;
-`md_text` puts a user's text into a generated body so that it prints as that text."""
+`md_text` puts a user's text into a generated body so that it prints as that text, and `body`
+builds a generated body from a template that escapes every value that way."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
 
+import jinja2
 import markdown
 import nh3
+
+from app import clock
+from config import BASE_DIR
 
 _TAGS = {
     "p",
@@ -72,3 +80,72 @@ def md_text(value: object) -> str:
         elif unicodedata.category(ch) not in ("Cc", "Cs"):
             out.append(ch)
     return "".join(out)
+
+
+class Verbatim(str):
+    """Markdown source a notice-body template prints as it is. Only the filters of `_BODIES`
+    make one, each for a value it has checked or formatted itself: every other value is escaped."""
+
+
+#: Identifiers the platform makes (project and trading codes, draw ids, credit codes, seed
+#: commitments, rate options): printed as they are, after this check, so that `PRJ-2026-0001`
+#: is not written `PRJ\-2026\-0001`. Anything else in their place is refused, not printed.
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]*")
+
+
+def _code(value: object) -> Verbatim:
+    text = str(value)
+    if not _CODE.fullmatch(text):
+        raise ValueError(f"not a code the platform makes: {text!r}")
+    return Verbatim(text)
+
+
+def _cell(value: object) -> Verbatim:
+    """Escaped text, or "—" when empty (a table cell never left blank)."""
+    return Verbatim(md_text(value) or "—")
+
+
+def _when(moment: datetime | date, pattern: str) -> Verbatim:
+    """A moment in the office's time zone (a date as it is), formatted by `pattern`."""
+    if isinstance(moment, datetime):
+        moment = clock.local(moment)
+    return Verbatim(moment.strftime(pattern))
+
+
+def _markdown(source: str | None) -> Verbatim:
+    """Markdown staff wrote on purpose (a pool call's requirements): printed as written, and
+    rendered like any body through `render`'s allow-list. The only opt-out of escaping."""
+    return Verbatim(source or "")
+
+
+def _finalize(value: object) -> str:
+    """What every `{{ … }}` of a body template prints: escaped text unless a filter vouched for
+    it (Verbatim); numbers as they are; anything else (a date, an object) must pass a filter."""
+    if isinstance(value, Verbatim):
+        return value
+    if isinstance(value, jinja2.Undefined):
+        return str(value)  # StrictUndefined: a misspelt or missing value raises, never blanks
+    if isinstance(value, str) or value is None:
+        return md_text(value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"a {type(value).__name__} in a notice body needs a filter")
+
+
+_BODIES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(BASE_DIR / "templates" / "notice_bodies"),
+    autoescape=False,  # noqa: S701 — Markdown, not HTML: `_finalize` escapes for Markdown
+    finalize=_finalize,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_BODIES.filters.update(code=_code, cell=_cell, when=_when, markdown=_markdown)
+
+
+def body(template: str, **values: object) -> str:
+    """A generated notice body from templates/notice_bodies/<template>.md. Every value is
+    escaped with `md_text` unless a filter (`code`, `cell`, `when`, `markdown`) made it: a name
+    that forgets its filter prints as text, never as markup (issue 10; tests/unit/test_markup.py)."""
+    return _BODIES.get_template(f"{template}.md").render(**values)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -19,13 +20,18 @@ class NoticeType:
     label_en: str
     #: Minimum publicity in working days the platform enforces (None: the type has no publicity).
     min_working_days: int | None
-    #: The legal basis printed by default; staff may write a more specific one.
+    #: The legal basis printed: by the service that publishes a service-only type, and by default
+    #: on a hand-written one (staff may write a more specific one).
     default_legal_basis: str
     #: Whether staff may write and publish it by hand. The others announce a state change of a
     #: project, a draw or a pool step and are published only by that domain's service, in the same
     #: transaction as the change (notices.services.publish_new): a hand-written one would be a
     #: fake official result. Complaint decisions and sanctions have no service yet.
     by_hand: bool = False
+    #: The legal basis a service prints when it publishes this type on a named occasion instead
+    #: of the default: a correction after an upheld objection cites other rules than one after a
+    #: refusal to sign (`legal_basis`).
+    occasions: Mapping[str, str] = field(default_factory=dict)
 
 
 # DESIGN.md, "The procedure": the numbers are minimums the platform enforces.
@@ -37,31 +43,43 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             N_("征集公告"),
             "Pool call",
             10,
-            "预选承包商名录库组建办法（征集公告公示不少于10个工作日）",
+            "预选承包商名录库管理办法（征集公告公示不少于10个工作日）",
         ),
         NoticeType(
             "review_result",
             N_("资格审查结果公示"),
             "Qualification review result",
             3,
-            "资格审查结果公示不少于3个工作日",
+            "预选承包商名录库管理办法（资格审查结果公示不少于3个工作日）",
         ),
         NoticeType(
             "roster_publicity",
             N_("入围企业名录公示"),
             "Roster publicity",
             5,
-            "入围企业名录公示不少于5个工作日",
+            "预选承包商名录库管理办法（入围企业名录公示不少于5个工作日）",
         ),
         NoticeType("roster", N_("入围企业名单"), "Roster", None, "预选承包商名录库管理办法"),
         NoticeType(
-            "trading_notice", N_("交易公告"), "Trading notice", 3, "交易公告公示不少于3个工作日"
+            "trading_notice",
+            N_("交易公告"),
+            "Trading notice",
+            3,
+            "交易公告公示不少于3个工作日（小型建设工程交易规则）",
         ),
         NoticeType(
-            "trading_result", N_("交易结果公告"), "Trading result", None, "小型建设工程交易规则"
+            "trading_result",
+            N_("交易结果公告"),
+            "Trading result",
+            None,
+            "小型建设工程交易规则（交易结果公告）",
         ),
         NoticeType(
-            "trading_failed", N_("流标公告"), "Failed trading", None, "小型建设工程交易规则"
+            "trading_failed",
+            N_("流标公告"),
+            "Failed trading",
+            None,
+            "小型建设工程交易规则（响应企业不足规定数量的，交易失败）",
         ),
         NoticeType(
             "complaint_decision",
@@ -79,7 +97,20 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "《招标投标违法行为记录公告暂行办法》",
             by_hand=True,
         ),
-        NoticeType("correction", N_("更正公告"), "Correction", None, "更正原公告", by_hand=True),
+        NoticeType(
+            "correction",
+            N_("更正公告"),
+            "Correction",
+            None,
+            "更正原公告",
+            by_hand=True,
+            occasions={
+                # contractors.services.review: an objection to the review result upheld.
+                "objection_upheld": "异议成立，更正原公示",
+                # contracts.services.contract: the winner refused to sign without good cause.
+                "refusal": "《招标投标法实施条例》第七十四条",
+            },
+        ),
         NoticeType(
             "policy",
             N_("政策法规与办事指南"),
@@ -90,6 +121,13 @@ NOTICE_TYPES: dict[str, NoticeType] = {
         ),
     )
 }
+
+
+def legal_basis(type_code: str, occasion: str | None = None) -> str:
+    """The legal basis a service prints on a notice of this type (on this occasion, if named)."""
+    t = NOTICE_TYPES[type_code]
+    return t.occasions[occasion] if occasion is not None else t.default_legal_basis
+
 
 #: The types staff may write by hand, in the order above (the staff editor offers only these).
 BY_HAND: tuple[str, ...] = tuple(code for code, t in NOTICE_TYPES.items() if t.by_hand)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
-from app.calendar.services import calendar_changed, current_calendar
+from app.calendar.services import current_calendar
 from app.extensions import db
-from app.storage import UploadRejected, get_storage, store_upload
+from app.storage import UploadRejected, delete_when_committed, store_upload
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear, WorkCalendar
 from notices import rules
@@ -183,86 +183,62 @@ def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     return notice
 
 
+@transactional
 def delete_draft(notice_id: int, *, actor=None) -> None:
     """Discard a draft that was never published; its files go once the deletion is committed."""
-    _delete_files(_delete_draft(notice_id, actor))
-
-
-@transactional
-def _delete_draft(notice_id: int, actor) -> list[str]:
     notice = _get_draft(notice_id, lock=True)
     before = _snapshot(notice)
-    keys = [a.storage_key for a in notice.attachments]
+    delete_when_committed([a.storage_key for a in notice.attachments])
     db.session.delete(notice)
     audit.record(Action.NOTICE_DRAFT_DELETED, "notice", notice_id, actor=actor, before=before)
     db.session.flush()
-    return keys
-
-
-def _delete_files(keys: list[str]) -> None:
-    """Remove stored files only after the rows that named them are gone for good: a failed
-    commit must not leave a draft whose attachments were already deleted."""
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
-
-
-def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) -> NoticeAttachment:
-    """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
-    stored = None
-    try:
-        notice = _get_draft(notice_id, lock=True)
-        name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
-        if not name:
-            raise NoticeError("请选择要上传的文件", "Choose a file to upload", field="file")
-        try:
-            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
-        except UploadRejected as e:
-            raise NoticeError(e.message, e.message_en, field="file") from None
-        attachment = NoticeAttachment(
-            notice=notice,
-            storage_key=stored.key,
-            original_name=name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_at=clock.now(),
-        )
-        db.session.add(attachment)
-        db.session.flush()
-        audit.record(
-            Action.NOTICE_ATTACHMENT_ADDED,
-            "notice",
-            notice.id,
-            actor=actor,
-            after={
-                "attachment_id": attachment.id,
-                "name": name,
-                "sha256": stored.sha256,
-                "size": stored.size,
-            },
-        )
-        db.session.commit()
-        return attachment
-    except Exception:
-        db.session.rollback()
-        if stored is not None:  # no row refers to it: do not leave the file behind
-            get_storage().delete(stored.key)
-        raise
-
-
-def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
-    """Take an attachment off a draft; the file goes once that is committed."""
-    _delete_files(_remove_attachment(notice_id, attachment_id, actor))
 
 
 @transactional
-def _remove_attachment(notice_id: int, attachment_id: int, actor) -> list[str]:
+def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) -> NoticeAttachment:
+    """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
+    notice = _get_draft(notice_id, lock=True)
+    name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if not name:
+        raise NoticeError("请选择要上传的文件", "Choose a file to upload", field="file")
+    try:
+        stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+    except UploadRejected as e:
+        raise NoticeError(e.message, e.message_en, field="file") from None
+    attachment = NoticeAttachment(
+        notice=notice,
+        storage_key=stored.key,
+        original_name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=clock.now(),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(
+        Action.NOTICE_ATTACHMENT_ADDED,
+        "notice",
+        notice.id,
+        actor=actor,
+        after={
+            "attachment_id": attachment.id,
+            "name": name,
+            "sha256": stored.sha256,
+            "size": stored.size,
+        },
+    )
+    return attachment
+
+
+@transactional
+def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
+    """Take an attachment off a draft; the file goes once that is committed."""
     notice = _get_draft(notice_id, lock=True)
     attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
     if attachment is None:
         raise NoticeNotFound("附件不存在", "No such attachment")
-    key = attachment.storage_key
+    delete_when_committed([attachment.storage_key])
     notice.attachments.remove(attachment)
     audit.record(
         Action.NOTICE_ATTACHMENT_REMOVED,
@@ -276,7 +252,6 @@ def _remove_attachment(notice_id: int, attachment_id: int, actor) -> list[str]:
         },
     )
     db.session.flush()
-    return [key]
 
 
 def publicity_end(
@@ -323,11 +298,13 @@ def publish(notice_id: int, *, actor=None) -> Notice:
     return _publish(notice, actor)
 
 
+@transactional
 def publish_new(data: NoticeInput, *, actor=None) -> Notice:
-    """Create and publish a notice inside the caller's transaction (the caller commits).
+    """Create and publish a notice at once (a type staff do not draft by hand).
 
-    For other domains' services: a pool call, a review result or a trading notice is published in
-    the same transaction as the state change it announces.
+    For other domains' services: called inside their use case it joins its transaction, so a pool
+    call, a review result or a trading notice is published together with the state change it
+    announces.
     """
     return _publish(_create_draft(data, actor, by_hand=False), actor)
 
@@ -347,8 +324,7 @@ def _input_of(n: Notice) -> NoticeInput:
     )
 
 
-@calendar_changed.connect
-def _lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
+def lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
     """A calendar change may lengthen a running publicity, never shorten it (DESIGN.md); logged."""
     now = clock.now()
     running = db.session.scalars(

@@ -35,9 +35,8 @@ def make_notice(actor=None, publish: bool = True, **overrides):
 
     Staff write only the types rules.NoticeType.by_hand allows (create_draft, then publish); the
     others are published at once by a domain service, so they are made the way those services
-    make them (publish_new in one transaction) and never as drafts.
+    make them (publish_new) and never as drafts.
     """
-    from app.transactions import transactional
     from notices import rules, services
 
     type_ = overrides.pop("type", "trading_notice" if publish else "policy")
@@ -52,7 +51,7 @@ def make_notice(actor=None, publish: bool = True, **overrides):
     info = rules.NOTICE_TYPES.get(type_)  # an unknown type goes to create_draft, which refuses it
     if info is not None and not info.by_hand:
         assert publish, f"a {type_} is published by its service at once; it has no draft"
-        return transactional(services.publish_new)(data, actor=actor)
+        return services.publish_new(data, actor=actor)
     notice = services.create_draft(data, actor=actor)
     return services.publish(notice.id, actor=actor) if publish else notice
 

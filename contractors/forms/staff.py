@@ -19,8 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.forms import FlaskForm
 from contractors import rules
-from lottery import rules as draw_rules
-from lottery.forms import HiddenList
+from lottery import forms as draw_forms
 
 QUOTA_PREFIX = "quota_"
 
@@ -151,24 +150,17 @@ class AnswerForm(PrefixedForm):
         return self
 
 
-class EntropyForm(PrefixedForm):
-    """Prefixed `c<category code>`: one per category on the timeline."""
-
-    entries = TextAreaField(
-        _l("现场公开随机数（每行一项）"),
-        validators=[
-            Length(
-                max=draw_rules.MAX_ENTROPY_ENTRIES * (draw_rules.MAX_ENTROPY_CHARS + 40),
-                message=_l("内容过长"),
-            )
-        ],
-    )
+class EntropyForm(PrefixedForm, draw_forms.EntropyForm):
+    """The meeting's entries (lottery.forms), prefixed `c<category code>`: one per category on the
+    timeline."""
 
 
-class ConfirmSettleForm(FlaskForm):
-    """The review step's button: the entries as shown and the candidates' fingerprint, hidden."""
+class ConfirmSettleForm(draw_forms.ConfirmDrawForm):
+    """The review step's button: the entries as shown and the candidates' fingerprint, hidden.
 
-    entropy = HiddenList()
+    Without a fingerprint the confirmation still reaches the service, which refuses it as a list
+    changed since the review: a message on the timeline rather than a bare 400."""
+
     candidates_digest = HiddenField()
 
 

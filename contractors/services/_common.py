@@ -1,4 +1,4 @@
-"""Shared helpers of the pool services: the transaction, role guards, loading and rule errors."""
+"""Shared helpers of the pool services: role guards, loading and rule errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import select
 from app import clock
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.extensions import db
-from app.transactions import transactional
 from contractors import rules
 from contractors.errors import (
     NotAReviewer,
@@ -19,9 +18,6 @@ from contractors.errors import (
     TooEarly,
 )
 from contractors.models import Contractor, PoolCall
-
-# One use case, one transaction: the same decorator as every other domain's services.
-transaction = transactional
 
 
 def checked(rule: Callable, *args, **kwargs):

@@ -10,11 +10,12 @@ from app import audit, clock
 from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
+from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import NotYours, PoolError, PoolNotFound, WindowClosed
 from contractors.models import ApplicationEntry, ContractorDocument, PoolApplication
 
-from ._common import get_call, now, own_contractor, transaction
+from ._common import get_call, now, own_contractor
 
 
 def snapshot(a: PoolApplication) -> dict:
@@ -80,7 +81,7 @@ def _sync(a: PoolApplication, wanted: list) -> None:
             a.entries.append(ApplicationEntry(call_category=cc))
 
 
-@transaction
+@transactional
 def apply(
     call_id: int, category_codes: Iterable[str], document_ids: Iterable[int] = (), *, actor
 ) -> PoolApplication:
@@ -140,7 +141,7 @@ def _own(application_id: int, actor) -> PoolApplication:
     return a
 
 
-@transaction
+@transactional
 def amend_application(
     application_id: int, category_codes: Iterable[str], document_ids: Iterable[int] = (), *, actor
 ) -> PoolApplication:
@@ -163,7 +164,7 @@ def amend_application(
     return a
 
 
-@transaction
+@transactional
 def withdraw_application(application_id: int, *, actor) -> PoolApplication:
     """Withdraw one's own application while the window is open (it can be reopened by applying)."""
     a = _own(application_id, actor)

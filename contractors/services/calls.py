@@ -13,14 +13,16 @@ from app.audit import Action
 from app.auth.roles import Role
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.transactions import transactional
 from app.workdays import UnconfirmedYear
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolForbidden
 from contractors.models import Consultation, PoolCall, PoolCallCategory
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
-from ._common import checked, get_call, now, require_staff, role_of, transaction
+from ._common import checked, get_call, now, require_staff, role_of
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _next_code(year: int) -> str:
     return f"{prefix}{count + 1:02d}"
 
 
-@transaction
+@transactional
 def create_call(data: CallInput, *, actor) -> PoolCall:
     """Draft a call (staff). Nothing is public until `publish_call`."""
     require_staff(actor, "起草征集公告", "draft a pool call")
@@ -121,7 +123,7 @@ def _draft(call_id: int) -> PoolCall:
     return call
 
 
-@transaction
+@transactional
 def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
     """Change a draft call. Its revision goes up: the departments are consulted again."""
     require_staff(actor, "修改征集公告", "edit a pool call")
@@ -141,7 +143,7 @@ def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
     return call
 
 
-@transaction
+@transactional
 def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> Consultation:
     """A department reviewer records its opinion on the current draft (会商)."""
     if role_of(actor) != Role.REVIEWER:
@@ -179,7 +181,7 @@ def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> C
     return c
 
 
-@transaction
+@transactional
 def publish_call(call_id: int, *, actor):
     """Publish the call notice (征集公告, ≥ 10 working days) once the departments agreed: the
     application window is its publicity. Returns the notice."""
@@ -193,7 +195,7 @@ def publish_call(call_id: int, *, actor):
             type="pool_call",
             title=call.title,
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="预选承包商名录库管理办法（征集公告公示不少于10个工作日）",
+            legal_basis=legal_basis("pool_call"),
             body=bodies.call_body(call),
             min_working_days=call.publicity_days,
             subject_type="pool_call",
@@ -213,7 +215,7 @@ def publish_call(call_id: int, *, actor):
     return notice
 
 
-@transaction
+@transactional
 def schedule_meeting(call_id: int, at: datetime, place: str, *, actor) -> PoolCall:
     """Set (or move) the lottery meeting's time and place, before any category is settled.
 

@@ -9,15 +9,17 @@ from flask import current_app
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import PoolCallCategory, PoolSelection
 from lottery import rules as draw_rules
 from lottery import services as draws
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
-from ._common import checked, get_call, now, require_staff, transaction
+from ._common import checked, get_call, now, require_staff
 
 
 def _meeting_category(call_id: int, category_code: str, actor):
@@ -57,7 +59,7 @@ def _meeting_category(call_id: int, category_code: str, actor):
     return call, cc
 
 
-@transaction
+@transactional
 def show_category_entropy(
     call_id: int, category_code: str, public_entropy: Sequence[str], *, actor
 ) -> list[str]:
@@ -65,33 +67,54 @@ def show_category_entropy(
     attendees check them; `settle_category` then draws with exactly these (the lottery service
     refuses any other list). Returns them as recorded."""
     _call, cc = _meeting_category(call_id, category_code, actor)
-    return draws.show_pending_entropy_in_transaction(cc.draw_id, public_entropy, actor=actor)
+    return draws.show_pending_entropy(
+        cc.draw_id, public_entropy, actor=actor, owner=queries.SUBJECT_TYPE
+    )
 
 
-@transaction
+@transactional
 def settle_category(
-    call_id: int, category_code: str, public_entropy: Sequence[str] = (), *, actor
+    call_id: int,
+    category_code: str,
+    public_entropy: Sequence[str] = (),
+    *,
+    reviewed: str | None = None,
+    actor,
 ) -> PoolCallCategory:
     """At the public meeting, for one category: more qualified than the quota → its committed
     ranking draw runs over the qualified (frozen now, sorted by code) and picks the quota, the
     rest becoming the reserve in order, with exactly the entries `show_category_entropy` put on
     the meeting screen; otherwise all qualified enter and the draw is abandoned with that reason
     (its seed revealed). Refused before the review publicity ended, before the meeting's time,
-    or while an objection is unanswered."""
+    or while an objection is unanswered. `reviewed` is the fingerprint of the qualified list the
+    meeting's review page showed: a list changed since is refused (None: no review page, e.g. a
+    command)."""
     call, cc = _meeting_category(call_id, category_code, actor)
     found = queries.qualified(cc)
     codes = draw_rules.sorted_candidates(found)
+    if reviewed is not None and not draw_rules.as_reviewed(reviewed, codes):
+        raise PoolError(
+            "合格申请人名单在核对之后发生了变化，请重新核对后再摇号",
+            "The qualified list changed after the review; review it again before drawing",
+            field="candidates_digest",
+        )
     outcome = rules.meeting_outcome(len(codes), cc.quota)
     if outcome == "drawn":
-        d = draws.draw_in_transaction(
-            cc.draw_id, list(public_entropy), codes, candidate_labels=found, actor=actor
+        d = draws.draw(
+            cc.draw_id,
+            list(public_entropy),
+            codes,
+            candidate_labels=found,
+            actor=actor,
+            owner=queries.SUBJECT_TYPE,
         )
         selected, reserve = draw_rules.split_ranking(d.result, cc.quota)
     else:
-        draws.abandon_in_transaction(
+        draws.abandon(
             cc.draw_id,
             f"合格申请人{len(codes)}家，未超过入围数量{cc.quota}家，全部入围，无需摇号",
             actor=actor,
+            owner=queries.SUBJECT_TYPE,
         )
         selected, reserve = codes, []
     by_code = {c.uscc: c for c in (queries.contractor_by_uscc(u) for u in codes)}
@@ -125,7 +148,7 @@ def settle_category(
     return cc
 
 
-@transaction
+@transactional
 def publish_roster_publicity(call_id: int, *, actor):
     """Publish the roster publicity (入围企业名录公示, ≥ 5 working days) once every category is
     settled: selected and reserve per category, with the draw ids. Returns the notice."""
@@ -143,7 +166,7 @@ def publish_roster_publicity(call_id: int, *, actor):
             type="roster_publicity",
             title=f"{call.title}入围企业名录公示",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="预选承包商名录库管理办法（入围企业名录公示不少于5个工作日）",
+            legal_basis=legal_basis("roster_publicity"),
             body=bodies.roster_publicity_body(call),
             subject_type="pool_call",
             subject_id=call.code,
@@ -162,7 +185,7 @@ def publish_roster_publicity(call_id: int, *, actor):
     return notice
 
 
-@transaction
+@transactional
 def publish_roster(call_id: int, *, actor):
     """After the roster publicity ended, publish the roster (入围企业名单): its selected members
     are active from today (not before the pool's validity) until the validity ends. Returns the
@@ -191,7 +214,7 @@ def publish_roster(call_id: int, *, actor):
             type="roster",
             title=f"{call.title}入围企业名单",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="预选承包商名录库管理办法",
+            legal_basis=legal_basis("roster"),
             body=bodies.roster_body(call),
             subject_type="pool_call",
             subject_id=call.code,

@@ -13,13 +13,14 @@ from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
-from app.storage import UploadRejected, get_storage, store_upload
+from app.storage import UploadRejected, store_upload
+from app.transactions import transactional
 from contractors import rules
 from contractors.errors import NotYours, PoolForbidden, PoolNotFound, RegistrationError
 from contractors.identity import normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
-from ._common import checked, now, require_staff, role_of, transaction
+from ._common import checked, now, require_staff, role_of
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _refuse_duplicate(uscc: str, except_id: int | None = None) -> None:
         )
 
 
-@transaction
+@transactional
 def register_contractor(data: ContractorInput, *, actor) -> Contractor:
     """A contractor account registers its company (one per account, one per credit code)."""
     if role_of(actor) != "contractor":
@@ -148,7 +149,7 @@ def register_contractor(data: ContractorInput, *, actor) -> Contractor:
     return c
 
 
-@transaction
+@transactional
 def check_registration(contractor_id: int, *, actor) -> Contractor:
     """Staff check (核验) a registration against its documents: from then on the company is
     public (contractors.rules.is_publicly_listed). Once per company; logged."""
@@ -188,7 +189,7 @@ def _editable(contractor_id: int, actor) -> Contractor:
     return c
 
 
-@transaction
+@transactional
 def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Contractor:
     """Change a company's details (its own account, or staff); the credit code is fixed at
     registration. Every change is logged with its before and after: a pool member's details are
@@ -219,47 +220,40 @@ def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Co
     return c
 
 
+@transactional
 def add_document(
     contractor_id: int, kind: str, filename: str, data: bytes, *, actor
 ) -> ContractorDocument:
     """Upload a licence, certificate or permit: type read from the content, size capped."""
-    stored = None
+    c = _editable(contractor_id, actor)
+    if kind not in rules.DOCUMENT_KINDS:
+        raise RegistrationError(
+            f"未知的材料类型：{kind}", f"Unknown document kind: {kind}", field="kind"
+        )
+    name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if not name:
+        raise RegistrationError("请选择要上传的文件", "Choose a file to upload", field="file")
     try:
-        c = _editable(contractor_id, actor)
-        if kind not in rules.DOCUMENT_KINDS:
-            raise RegistrationError(
-                f"未知的材料类型：{kind}", f"Unknown document kind: {kind}", field="kind"
-            )
-        name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
-        if not name:
-            raise RegistrationError("请选择要上传的文件", "Choose a file to upload", field="file")
-        try:
-            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
-        except UploadRejected as e:
-            raise RegistrationError(e.message, e.message_en, field="file") from None
-        doc = ContractorDocument(
-            contractor=c,
-            kind=kind,
-            storage_key=stored.key,
-            original_name=name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_at=now(),
-        )
-        db.session.add(doc)
-        db.session.flush()
-        audit.record(
-            Action.CONTRACTOR_DOCUMENT_ADDED,
-            "contractor",
-            c.uscc,
-            actor=actor,
-            after={"document_id": doc.id, "kind": kind, "name": name, "sha256": stored.sha256},
-        )
-        db.session.commit()
-        return doc
-    except Exception:
-        db.session.rollback()
-        if stored is not None:
-            get_storage().delete(stored.key)
-        raise
+        stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+    except UploadRejected as e:
+        raise RegistrationError(e.message, e.message_en, field="file") from None
+    doc = ContractorDocument(
+        contractor=c,
+        kind=kind,
+        storage_key=stored.key,
+        original_name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=now(),
+    )
+    db.session.add(doc)
+    db.session.flush()
+    audit.record(
+        Action.CONTRACTOR_DOCUMENT_ADDED,
+        "contractor",
+        c.uscc,
+        actor=actor,
+        after={"document_id": doc.id, "kind": kind, "name": name, "sha256": stored.sha256},
+    )
+    return doc

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import ApplicationEntry, FailReason, Objection
 from lottery import services as draws
+from notices.rules import legal_basis
 from notices.services import NoticeInput, publish_new
 
 from . import bodies
@@ -23,7 +25,6 @@ from ._common import (
     own_contractor,
     require_panel,
     require_staff,
-    transaction,
 )
 from .calls import earliest_meeting
 
@@ -49,7 +50,7 @@ def _decision(e: ApplicationEntry) -> dict:
     }
 
 
-@transaction
+@transactional
 def record_decision(
     entry_id: int, decision: str, reason_code: str | None = None, reason_text: str = "", *, actor
 ) -> ApplicationEntry:
@@ -90,7 +91,7 @@ def record_decision(
     return e
 
 
-@transaction
+@transactional
 def publish_review_results(call_id: int, *, actor):
     """Publish the review-result publicity (≥ 3 working days): every application and category with
     pass/fail and reasons, the meeting's time and place, and — committed now, in this transaction,
@@ -130,10 +131,9 @@ def publish_review_results(call_id: int, *, actor):
         d = draws.commit_ranking(
             draw_id,
             f"{call.title} {cc.category.name} 入围企业摇号",
-            draws.Subject("pool_category", draw_id, f"{call.title} {cc.category.name}"),
+            draws.Subject(queries.SUBJECT_TYPE, draw_id, f"{call.title} {cc.category.name}"),
             winners=cc.quota,
             actor=actor,
-            in_transaction=True,
         )
         cc.draw_id = draw_id
         commitments[draw_id] = d.seed_commitment
@@ -143,7 +143,7 @@ def publish_review_results(call_id: int, *, actor):
             type="review_result",
             title=f"{call.title}资格审查结果公示",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="预选承包商名录库管理办法（资格审查结果公示不少于3个工作日）",
+            legal_basis=legal_basis("review_result"),
             body=bodies.review_body(call, commitments),
             subject_type="pool_call",
             subject_id=call.code,
@@ -162,7 +162,7 @@ def publish_review_results(call_id: int, *, actor):
     return notice
 
 
-@transaction
+@transactional
 def file_objection(entry_id: int, text: str, *, actor) -> Objection:
     """Any registered contractor objects to a decision while the review publicity runs."""
     contractor = own_contractor(actor)
@@ -209,7 +209,7 @@ def file_objection(entry_id: int, text: str, *, actor) -> Objection:
     return o
 
 
-@transaction
+@transactional
 def answer_objection(
     objection_id: int,
     answer: str,
@@ -260,7 +260,7 @@ def answer_objection(
                 type="correction",
                 title=f"关于{call.title}资格审查结果公示的更正公告",
                 issuing_body=current_app.config["OFFICE_NAME"],
-                legal_basis="异议成立，更正原公示",
+                legal_basis=legal_basis("correction", "objection_upheld"),
                 body=bodies.correction_body(call, e, shown_before, text),
                 corrects_id=call.review_notice_id,
                 subject_type="pool_call",

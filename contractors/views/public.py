@@ -14,7 +14,6 @@ from app.i18n import loc
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm
-from lottery.views import register_subject_page
 
 bp = Blueprint("pool", __name__)
 
@@ -151,9 +150,6 @@ def draw_subject(draw_id: str):
     if cc is None or cc.call.call_notice_id is None:
         abort(404)
     return redirect(url_for(".call", call_id=cc.call_id, _anchor=f"cat-{cc.category.code}"))
-
-
-register_subject_page("pool_category", "pool.draw_subject", "draw_id")
 
 
 # ---- a contractor's public record ----------------------------------------------------------------

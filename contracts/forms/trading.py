@@ -15,7 +15,7 @@ from app.forms import FlaskForm
 from app.i18n import localized
 from app.workdays import TZ
 from contracts import rules
-from lottery.forms import EntropyForm, HiddenList
+from lottery.forms import ConfirmDrawForm, EntropyForm, HiddenList
 
 MAX_RATE_OPTIONS = rules.MAX_RATE_OPTIONS
 MEETING_FORMAT = "%Y-%m-%dT%H:%M"
@@ -153,8 +153,5 @@ class MeetingEntropyForm(EntropyForm):
     """The attendees' entropy at the award meeting, one entry a line (used by both draws)."""
 
 
-class ConfirmMeetingForm(FlaskForm):
+class ConfirmMeetingForm(ConfirmDrawForm):
     """The review step's button: the entries as shown and the respondents' fingerprint, hidden."""
-
-    entropy = HiddenList()
-    candidates_digest = HiddenField(validators=[DataRequired()])

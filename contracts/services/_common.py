@@ -1,4 +1,4 @@
-"""Shared helpers of the trading services: the transaction, role guards, loading and rule errors."""
+"""Shared helpers of the trading services: role guards, loading and rule errors."""
 
 from __future__ import annotations
 
@@ -9,20 +9,31 @@ from sqlalchemy import select
 from app import clock, errors
 from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
-from app.transactions import transactional
-from contracts.errors import ProjectNotFound, TradingError, TradingForbidden
+from contracts import rules
+from contracts.errors import (
+    ProjectNotFound,
+    ResponsesClosed,
+    TooEarly,
+    TradingError,
+    TradingForbidden,
+)
 from contracts.models import Project, Trading
 
-#: Draws of a trading belong to this subject type; only the award meeting runs them.
-SUBJECT_TYPE = "trading_project"
-
-# One use case, one transaction: the same decorator as every other domain's services.
-transaction = transactional
+#: A trading round's draws, notices and audit entries belong to this subject (contracts.rules).
+SUBJECT_TYPE = rules.SUBJECT_TYPE
 
 
 def checked(rule: Callable, *args, **kwargs):
-    """Run a pure rule; its RuleError becomes a TradingError with the same messages."""
-    return errors.checked(TradingError, rule, *args, **kwargs)
+    """Run a pure rule; its RuleError becomes a TradingError with the same messages (TooEarly
+    or ResponsesClosed when the rule refused for the clock)."""
+    try:
+        return rule(*args, **kwargs)
+    except rules.RuleError as e:
+        error = {rules.TooEarlyError: TooEarly, rules.ClosedError: ResponsesClosed}.get(
+            type(e), TradingError
+        )
+        with errors.refused_as(error):
+            raise e from None
 
 
 def now():
@@ -59,6 +70,13 @@ def latest_trading(project: Project) -> Trading | None:
         .limit(1)
         .execution_options(populate_existing=True)
     )
+
+
+def state_of(project: Project, trading: Trading | None) -> rules.ProjectState:
+    """The project's state under its row lock, `trading` its latest (as just loaded)."""
+    from contracts import queries  # the services package imports queries' registrations first
+
+    return queries.project_state(project, trading, queries.contract_of(trading) is not None)
 
 
 def current_trading(project: Project) -> Trading:

@@ -11,45 +11,44 @@ from flask import current_app
 
 from app import audit, clock
 from app.audit import Action
+from app.transactions import transactional
 from contracts import queries, rules
-from contracts.errors import TooEarly, TradingError
+from contracts.errors import TradingError
 from contracts.models import Trading
+from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import legal_basis
 
-from . import sms
-from ._common import current_trading, get_project, now, require_staff, transaction
+from . import bodies, sms
+from ._common import (
+    SUBJECT_TYPE,
+    checked,
+    current_trading,
+    get_project,
+    now,
+    require_staff,
+    state_of,
+)
 
 
 def _start(code: str, actor) -> Trading:
     require_staff(actor, "主持定标会议", "hold the award meeting")
     p = get_project(code, lock=True)
     t = current_trading(p)
-    if t.outcome is not None:
-        raise TradingError(
-            f"{t.code}的定标会议已经举行，摇号结果已公布，不能再次摇号",
-            f"The award meeting of {t.code} was held and its draws published; no second draw",
-        )
-    if clock.now() < t.responses_close_at:
-        raise TooEarly(
-            f"交易公告公示期至{clock.local(t.responses_close_at):%Y-%m-%d %H:%M}结束，"
-            "公示期结束前不能召开定标会议",
-            "The award meeting cannot be held before the trading notice's publicity ends",
-        )
-    if clock.now() < t.meeting_at:
-        # The notice told respondents and the public when to come and watch the draws: a
-        # meeting held before that time would be held without them.
-        raise TooEarly(
-            f"交易公告公布的定标会议时间为{clock.local(t.meeting_at):%Y-%m-%d %H:%M}，"
-            "不能提前召开定标会议",
-            f"The trading notice set the award meeting for "
-            f"{clock.local(t.meeting_at):%Y-%m-%d %H:%M}; it cannot be held earlier",
-        )
+    checked(
+        rules.require_meeting,
+        state_of(p, t),
+        clock.now(),
+        code=t.code,
+        responses_close_at=t.responses_close_at,
+        meeting_at=t.meeting_at,
+        tz=clock.TZ,
+    )
     return t
 
 
-@transaction
+@transactional
 def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> list[str]:
     """The entries typed at the award meeting, shown on both draws' meeting screens while the
     attendees check them: one list for the ranking and the rate pick. `hold_meeting` then draws
@@ -57,78 +56,89 @@ def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> 
     t = _start(code, actor)
     entries = list(public_entropy)
     for draw_id in (t.award_draw_id, t.rate_draw_id):
-        entries = draws.show_pending_entropy_in_transaction(draw_id, entries, actor=actor)
+        entries = draws.show_pending_entropy(draw_id, entries, actor=actor, owner=SUBJECT_TYPE)
     return entries
 
 
-@transaction
-def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
+@transactional
+def hold_meeting(
+    code: str, public_entropy: Sequence[str], *, reviewed: str | None = None, actor
+) -> Trading:
     """Freeze the respondents and settle the trading: failed below TRADING_MIN_RESPONDENTS
     (both draws abandoned with the reason, `trading_failed` published), else both draws drawn,
     the contract price computed and `trading_result` published (with the result letter). Each
     respondent's SMS is queued with it (contracts.services.sms). Both draws use exactly the
-    entries `show_meeting_entropy` put on their screens, or nothing is drawn."""
+    entries `show_meeting_entropy` put on their screens, or nothing is drawn. `reviewed` is the
+    fingerprint of the respondents the meeting's review page showed: a list changed since is
+    refused (None: no review page, e.g. a command)."""
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)
+    if reviewed is not None and not draw_rules.as_reviewed(
+        reviewed, draw_rules.sorted_candidates(found)
+    ):
+        raise TradingError(
+            "响应企业名单在核对之后发生了变化，请重新核对",
+            "The list of respondents changed after it was checked; check it again",
+            field="candidates_digest",
+        )
     minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
     moment = now()
     t.held_at = moment
     if len(found) < minimum:
         reason = f"响应企业{len(found)}家，少于规定的{minimum}家，本次交易失败（流标）"
-        draws.abandon_in_transaction(t.award_draw_id, reason, actor=actor)
-        draws.abandon_in_transaction(t.rate_draw_id, reason, actor=actor)
+        draws.abandon(t.award_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
+        draws.abandon(t.rate_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
         notice = notices.publish_new(
             notices.NoticeInput(
                 type="trading_failed",
                 title=f"{p.name}流标公告",
                 issuing_body=current_app.config["OFFICE_NAME"],
-                legal_basis="小型建设工程交易规则（响应企业不足规定数量的，交易失败）",
-                body=f"项目编号：{p.code}（{t.code}）\n\n{reason}。项目可重新发布交易公告。\n",
+                legal_basis=legal_basis("trading_failed"),
+                body=bodies.trading_failed_body(p, t, reason),
                 corrects_id=None,
-                subject_type="project",
-                subject_id=p.code,
+                subject_type=SUBJECT_TYPE,
+                subject_id=t.code,
             ),
             actor=actor,
         )
-        t.outcome, t.failed_reason, t.result_notice_id = "failed", reason, notice.id
+        t.outcome, t.failed_reason, t.result_notice_id = rules.Outcome.FAILED, reason, notice.id
         sms.queue_failed(p, t, notice, minimum, actor=actor)
         audit.record(
             Action.TRADING_FAILED,
-            "trading",
+            SUBJECT_TYPE,
             t.code,
             actor=actor,
             after={"respondents": len(found), "minimum": minimum, "notice_id": notice.id},
         )
         return t
-    award = draws.draw_in_transaction(
+    award = draws.draw(
         t.award_draw_id,
         public_entropy,
         sorted(found),
         candidate_labels=found,
         actor=actor,
+        owner=SUBJECT_TYPE,
     )
-    rate = draws.draw_in_transaction(t.rate_draw_id, public_entropy, actor=actor)
+    rate = draws.draw(t.rate_draw_id, public_entropy, actor=actor, owner=SUBJECT_TYPE)
     winner = award.result[0]
     discount = Decimal(rate.result[0])
     price = rules.contract_price(p.control_price, p.non_competitive_part, discount)
-    t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = "drawn", winner, discount, price
-    ranking = "\n".join(
-        f"{i}. {c} {md_text(found.get(c, ''))}" for i, c in enumerate(award.result, 1)
+    t.outcome, t.winner_uscc, t.discount_rate, t.contract_price = (
+        rules.Outcome.DRAWN,
+        winner,
+        discount,
+        price,
     )
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_result",
             title=f"{p.name}交易结果公告",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="小型建设工程交易规则（交易结果公告）",
-            body=(
-                f"项目编号：{p.code}（{t.code}）\n\n- 承包单位：{md_text(found.get(winner, ''))}（{winner}）\n"
-                f"- 下浮率：{discount}%\n- 合同价：{price}元\n\n## 排序（第1名为承包单位，其余依次候补）\n\n"
-                f"{ranking}\n\n## 摇号记录\n\n- {award.draw_id}\n- {rate.draw_id}\n"
-            ),
-            subject_type="project",
-            subject_id=p.code,
+            legal_basis=legal_basis("trading_result"),
+            body=bodies.trading_result_body(p, t, award.result, found),
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -137,7 +147,7 @@ def hold_meeting(code: str, public_entropy: Sequence[str], *, actor) -> Trading:
     sms.queue_result(p, t, notice, award.result, actor=actor)
     audit.record(
         Action.TRADING_DRAWN,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={

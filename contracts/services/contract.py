@@ -14,16 +14,17 @@ from app import audit, clock
 from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import Contractor
 from contracts import rules
 from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Contract, Project, Refusal, Trading
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import legal_basis
 
-from . import sms
-from ._common import checked, current_trading, get_project, now, role_of, transaction
+from . import bodies, sms
+from ._common import SUBJECT_TYPE, checked, current_trading, get_project, now, role_of, state_of
 
 
 def _trading(code: str, actor) -> tuple[Project, Trading]:
@@ -41,25 +42,22 @@ def _trading(code: str, actor) -> tuple[Project, Trading]:
     return p, current_trading(p)
 
 
-def _require_unsigned_award(t: Trading) -> None:
-    if t.outcome != "drawn" or t.winner_uscc is None:
-        raise TradingError("该项目尚无承包单位", "The project has no contract unit")
-    if db.session.scalar(select(Contract.id).where(Contract.trading_id == t.id)) is not None:
-        raise TradingError("该项目合同已签订", "The project's contract is already recorded")
+def _require_unsigned_award(p: Project, t: Trading) -> None:
+    checked(rules.require_unsigned_award, state_of(p, t))
 
 
 def _company(uscc: str) -> Contractor:
     return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
 
 
-@transaction
+@transactional
 def record_contract(
     code: str, signed_on: date, amount: Decimal | str, *, amount_reason: str = "", actor
 ) -> Contract:
     """The owner records the signed contract (date, amount) with the current contract unit. The
     amount is at most the contract price; below it, `amount_reason` says why (published)."""
     p, t = _trading(code, actor)
-    _require_unsigned_award(t)
+    _require_unsigned_award(p, t)
     value, why = checked(rules.check_contract_amount, amount, t.contract_price, amount_reason)
     if not isinstance(signed_on, date):
         raise TradingError("请填写签订日期", "Enter the signing date", field="signed_on")
@@ -92,8 +90,8 @@ def record_contract(
     db.session.flush()
     audit.record(
         Action.CONTRACT_SIGNED,
-        "project",
-        p.code,
+        SUBJECT_TYPE,
+        t.code,
         actor=actor,
         after={
             "uscc": t.winner_uscc,
@@ -105,7 +103,7 @@ def record_contract(
     return c
 
 
-@transaction
+@transactional
 def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, actor) -> Refusal:
     """The winner refused to sign without good cause (《招标投标法实施条例》第七十四条): the award
     passes to the next in the published ranking at the same rate, a correction of the result is
@@ -123,9 +121,9 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
             .where(Refusal.trading_id == t.id)
         )
     )
-    ranking = (draws.get(t.award_draw_id).result or []) if t.outcome == "drawn" else []
+    ranking = (draws.get(t.award_draw_id).result or []) if t.is_drawn else []
     checked(rules.check_refused_company, ranking, t.winner_uscc, refused, uscc, position)
-    _require_unsigned_award(t)
+    _require_unsigned_award(p, t)
     if not (reason or "").strip():
         raise TradingError("请填写拒签情况", "Describe the refusal", field="reason")
     holder, loser = t.winner_uscc, _company(t.winner_uscc)
@@ -156,26 +154,22 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         # Nobody is left to sign: the trading ends like a failed one, so the project may be
         # announced again (with new draws) instead of waiting for ever.
         t.contract_price = None
-        t.outcome, t.failed_reason = "failed", "排序名单已用尽，全部候补单位均拒绝签订合同"
-        body_next = "排序名单已用尽，本次交易失败，项目将重新发布交易公告。"
-    else:
-        body_next = (
-            f"承包单位依排序顺延为{md_text(_company(nxt).name)}（{nxt}），"
-            f"下浮率仍为{t.discount_rate}%，合同价仍为{t.contract_price}元。"
+        t.outcome, t.failed_reason = (
+            rules.Outcome.FAILED,
+            "排序名单已用尽，全部候补单位均拒绝签订合同",
         )
     notice = notices.publish_new(
         notices.NoticeInput(
             type="correction",
             title=f"{p.name}交易结果更正公告",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="《招标投标法实施条例》第七十四条",
-            body=(
-                f"项目编号：{p.code}（{t.code}）\n\n原承包单位{md_text(loser.name)}（{loser.uscc}）"
-                f"无正当理由拒绝签订合同，取消其承包资格。{body_next}\n"
+            legal_basis=legal_basis("correction", "refusal"),
+            body=bodies.refusal_correction_body(
+                p, t, loser, _company(nxt) if nxt is not None else None
             ),
             corrects_id=t.result_notice_id,
-            subject_type="project",
-            subject_id=p.code,
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -185,8 +179,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
     audit.record(
         Action.CONTRACT_REFUSED,
-        "project",
-        p.code,
+        SUBJECT_TYPE,
+        t.code,
         actor=actor,
         before=before,
         after={"winner": nxt, "refused": loser.uscc, "notice_id": notice.id},

@@ -11,13 +11,14 @@ from sqlalchemy import select
 from app import audit
 from app.audit import Action
 from app.extensions import db
-from app.storage import UploadRejected, check_upload, get_storage, store_upload
+from app.storage import UploadRejected, check_upload, store_upload
+from app.transactions import transactional
 from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
 from notices.models import Notice
 from notices.rules import NoticeStatus
 
-from ._common import current_trading, get_project, now, require_staff, transaction
+from ._common import SUBJECT_TYPE, current_trading, get_project, now, require_staff
 
 #: A photo of the board: images only (a PDF is a document, not a photo of the posting).
 PHOTO_TYPES = ("image/png", "image/jpeg", "image/webp")
@@ -71,8 +72,7 @@ def _published(t: Trading) -> datetime:
     return published_at
 
 
-@transaction
-def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored: list[str]):
+def _record(code, posted_by, posted_at, place, photo, photo_name, actor):
     require_staff(actor, "记录公告张贴情况", "record a bulletin posting")
     p = get_project(code, lock=True)
     t = current_trading(p)
@@ -105,14 +105,13 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored:
     sha256 = None
     if has_photo:
         saved = store_upload(photo, current_app.config["MAX_ATTACHMENT_BYTES"])
-        stored.append(saved.key)
         posting.photo_key, posting.photo_type = saved.key, saved.content_type
         posting.photo_name, sha256 = _photo_name(photo_name), saved.sha256
     db.session.add(posting)
     db.session.flush()
     audit.record(
         Action.TRADING_POSTED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={
@@ -126,6 +125,7 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored:
     return posting
 
 
+@transactional
 def record_posting(
     code: str,
     posted_by: str,
@@ -139,13 +139,7 @@ def record_posting(
     """Record that the current trading's notice was posted on a board: staff only, after the
     notice was published and not in the future. The photo (PNG, JPEG or WebP, type read from the
     content) is stored under a generated key; if the record is refused the file is removed."""
-    stored: list[str] = []
-    try:
-        return _record(code, posted_by, posted_at, place, photo, photo_name, actor, stored)
-    except Exception:
-        for key in stored:  # no row names it: do not leave the file behind
-            get_storage().delete(key)
-        raise
+    return _record(code, posted_by, posted_at, place, photo, photo_name, actor)
 
 
 # ---- reads ----------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from app.audit import Action
 from app.auth.roles import ENTRY_ROLES, OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
-from app.storage import UploadRejected, get_storage, store_upload
+from app.storage import UploadRejected, store_upload
+from app.transactions import transactional
 from contractors.models import PoolCategory
 from contracts import queries, rules
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
@@ -27,7 +28,6 @@ from ._common import (
     now,
     require_staff,
     role_of,
-    transaction,
 )
 
 #: Ten years: a small work takes weeks or months (the form says so too).
@@ -229,7 +229,7 @@ def require_reviewed(p: Project, reviewed: object, step: tuple[str, str]) -> Non
     checked(rules.require_reviewed, reviewed, fingerprint(p), step)
 
 
-def _step(p: Project, step: rules.FilingStep) -> str | None:
+def _step(p: Project, step: rules.FilingStep) -> rules.Filing | None:
     """The filing `step` leaves, if the project's state allows it (contracts.rules.FILING_STEPS)."""
     return checked(rules.require_filing_step, queries.state_of(p), step)
 
@@ -246,7 +246,7 @@ def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
     p.documents = model_documents(p, ok.category.name)
 
 
-@transaction
+@transactional
 def submit_project(data: ProjectInput, *, actor) -> Project:
     """Enter a project (owner or staff). Refused with the reason when out of scope or invalid."""
     ok = _check_input(data, actor)
@@ -254,7 +254,7 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
     p = Project(
         code=_next_code(clock.local(moment).year),
         owner_user_id=actor.id if role_of(actor) == "owner" else None,
-        filing="submitted",
+        filing=rules.Filing.SUBMITTED,
         created_at=moment,
         created_by_id=actor.id,
     )
@@ -288,7 +288,7 @@ def _editable(code: str, actor, step: rules.FilingStep) -> tuple[Project, str | 
     return p, _step(p, step)
 
 
-@transaction
+@transactional
 def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     """The owner (its own project) or staff revise a project not yet filed — typically one sent
     back — with the same checks as entering it; it goes back to staff as submitted. The reasons
@@ -304,54 +304,47 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     return p
 
 
+@transactional
 def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> ProjectAttachment:
     """Attach a file (drawings, a bill of quantities…) to a project's trading documents before it
     is filed. The type is read from the content, the size capped (MAX_ATTACHMENT_BYTES); the file
     is stored under a generated key and removed again if the transaction does not commit."""
-    stored = None
+    p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
+    name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if not name:
+        raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
     try:
-        p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
-        name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
-        if not name:
-            raise TradingError("请选择要上传的文件", "Choose a file to upload", field="file")
-        try:
-            stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
-        except UploadRejected as e:
-            raise TradingError(e.message, e.message_en, field="file") from None
-        attachment = ProjectAttachment(
-            project_id=p.id,
-            storage_key=stored.key,
-            original_name=name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_at=now(),
-            uploaded_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(attachment)
-        db.session.flush()
-        audit.record(
-            Action.PROJECT_ATTACHMENT_ADDED,
-            "project",
-            p.code,
-            actor=actor,
-            after={
-                "attachment_id": attachment.id,
-                "name": name,
-                "sha256": stored.sha256,
-                "size": stored.size,
-            },
-        )
-        db.session.commit()
-        return attachment
-    except Exception:
-        db.session.rollback()
-        if stored is not None:  # no row refers to it: do not leave the file behind
-            get_storage().delete(stored.key)
-        raise
+        stored = store_upload(data, current_app.config["MAX_ATTACHMENT_BYTES"])
+    except UploadRejected as e:
+        raise TradingError(e.message, e.message_en, field="file") from None
+    attachment = ProjectAttachment(
+        project_id=p.id,
+        storage_key=stored.key,
+        original_name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=now(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(
+        Action.PROJECT_ATTACHMENT_ADDED,
+        "project",
+        p.code,
+        actor=actor,
+        after={
+            "attachment_id": attachment.id,
+            "name": name,
+            "sha256": stored.sha256,
+            "size": stored.size,
+        },
+    )
+    return attachment
 
 
-@transaction
+@transactional
 def file_project(code: str, *, reviewed: str, actor) -> Project:
     """Staff file (备案) a submitted project: it may then be announced. `reviewed` is the
     fingerprint of the project as the staff member's page showed it: a project revised since is
@@ -369,7 +362,7 @@ def file_project(code: str, *, reviewed: str, actor) -> Project:
     return p
 
 
-@transaction
+@transactional
 def send_back(code: str, reasons: str, *, reviewed: str, actor) -> Project:
     """Staff send a project back to its owner with reasons: a submitted one, or a filed one whose
     trading notice is not published yet (its filing ends; the owner revises it and it is filed

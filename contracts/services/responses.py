@@ -8,13 +8,22 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import rules
-from contracts.errors import ResponsesClosed, TradingError, TradingForbidden
+from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Trading, TradingResponse
 
-from ._common import current_trading, get_project, now, role_of, transaction
+from ._common import (
+    SUBJECT_TYPE,
+    checked,
+    current_trading,
+    get_project,
+    now,
+    role_of,
+    state_of,
+)
 from .trading import COMMITMENT_TEXT
 
 
@@ -36,15 +45,16 @@ def _contractor(actor) -> Contractor:
 def _open_trading(code: str) -> Trading:
     p = get_project(code, lock=True)
     t = current_trading(p)
-    if t.outcome is not None or not rules.responses_open(t.responses_close_at, clock.now()):
-        raise ResponsesClosed(
-            f"响应截止时间（{clock.local(t.responses_close_at):%Y-%m-%d %H:%M}）已过，不能再响应或撤回",
-            "The response deadline has passed; no response or withdrawal is accepted",
-        )
+    checked(
+        rules.require_responses_open,
+        state_of(p, t),
+        responses_close_at=t.responses_close_at,
+        tz=clock.TZ,
+    )
     return t
 
 
-@transaction
+@transactional
 def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     """Confirm the commitment. Only a member active today in the project's category
     (`contractors.queries.active_members`, THE rule) may respond, before the deadline."""
@@ -81,7 +91,7 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     db.session.flush()
     audit.record(
         Action.TRADING_RESPONDED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={"uscc": c.uscc, "confirmed_at": moment},
@@ -89,7 +99,7 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     return r
 
 
-@transaction
+@transactional
 def withdraw_response(code: str, *, actor) -> TradingResponse:
     """Withdraw the company's response before the deadline."""
     c = _contractor(actor)
@@ -106,7 +116,7 @@ def withdraw_response(code: str, *, actor) -> TradingResponse:
     r.withdrawn_at = now()
     audit.record(
         Action.TRADING_RESPONSE_WITHDRAWN,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={"uscc": c.uscc, "withdrawn_at": r.withdrawn_at},

@@ -13,15 +13,17 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.transactions import transactional
 from contractors.models import PoolCategory
 from contractors.services import notify_category
 from contracts import rules
 from contracts.errors import TradingError
-from contracts.models import Project, Trading
+from contracts.models import Trading
 from lottery import services as draws
 from notices import services as notices
-from notices.markup import md_text
+from notices.rules import NOTICE_TYPES, legal_basis
 
+from . import bodies
 from ._common import (
     SUBJECT_TYPE,
     checked,
@@ -29,7 +31,7 @@ from ._common import (
     latest_trading,
     now,
     require_staff,
-    transaction,
+    state_of,
 )
 from .projects import check_stored, require_reviewed
 
@@ -49,43 +51,12 @@ class TradingInput:
     meeting_place: str
     #: Discount-rate options in percent, in their printed order ("3.00", "3.50", …).
     rates: Sequence[str]
-    #: Working days of the notice's publicity (≥ 3); responses close when it ends.
-    publicity_days: int = 3
+    #: Working days of the notice's publicity (at least the type's minimum, 3); responses close
+    #: when it ends.
+    publicity_days: int = NOTICE_TYPES["trading_notice"].min_working_days
 
 
-def _body(p: Project, t: Trading, table, award, rate, category_name: str) -> str:
-    # Every value people typed goes in through md_text: it prints as text, never as a link.
-    basis = (
-        "控制价全额"
-        if p.non_competitive_part == 0
-        else f"控制价扣除不可竞争费用{p.non_competitive_part}元后的部分"
-    )
-    rows = "\n".join(f"| {r}% | {price} |" for r, price in table)
-    close = clock.local(t.responses_close_at)
-    return (
-        f"## 项目概况\n\n- 项目编号：{p.code}（第{t.round}次交易，{t.code}）\n"
-        f"- 项目名称：{md_text(p.name)}\n- 业主：{md_text(p.owner_name)}\n"
-        f"- 地点：{md_text(p.town)}{md_text(p.village)}\n- 类别：{md_text(category_name)}\n"
-        f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n- 估算价：{p.estimate}元\n"
-        f"- 控制价：{p.control_price}元\n- 不可竞争费用：{p.non_competitive_part}元\n"
-        f"- 工期：{p.duration_days}日历天\n"
-        f"- 联系人：{md_text(p.contact_person)} {md_text(p.contact_phone)}\n\n"
-        f"## 交易响应\n\n本类别有效入围企业于{close:%Y年%m月%d日}0时前（即公示期结束前）"
-        "在平台在线确认交易响应承诺，无需提交投标文件。\n\n"
-        f"## 定标会议\n\n时间：{clock.local(t.meeting_at):%Y-%m-%d %H:%M}；地点：{md_text(t.meeting_place)}。"
-        "响应企业少于规定数量的，本次交易失败（流标）。\n\n"
-        f"## 下浮率与合同价\n\n下浮基数：{basis}。合同价 =（控制价 − 不可竞争费用）×（1 − 下浮率）"
-        "+ 不可竞争费用，四舍五入到分。\n\n| 下浮率 | 合同价（元） |\n|---|---|\n"
-        f"{rows}\n\n"
-        "## 摇号承诺\n\n"
-        f"- 承包单位排序抽签 {award.draw_id}：种子承诺 SHA-256 `{award.seed_commitment}`\n"
-        f"- 下浮率抽签 {rate.draw_id}：种子承诺 SHA-256 `{rate.seed_commitment}`\n\n"
-        "## 异议与投诉\n\n对本公告有异议的，可在公示期内向区公共资源交易管理办公室提出；"
-        "投诉按《招标投标法实施条例》第六十条至第六十二条处理。\n"
-    )
-
-
-@transaction
+@transactional
 def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     """Publish the trading notice of a filed project, committing both draws and queuing the SMS
     to every active member of its category — all in one transaction. `reviewed` is the project's
@@ -93,14 +64,8 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     back and filed again since is refused, as filing refuses a revised one."""
     require_staff(actor, "发布交易公告", "publish a trading notice")
     p = get_project(code, lock=True)
-    if p.filing != "filed":
-        raise TradingError("项目尚未备案，不能发布交易公告", "The project is not filed yet")
     previous = latest_trading(p)
-    if previous is not None and previous.outcome != "failed":
-        raise TradingError(
-            "该项目已有交易公告；只有流标后才能重新发布",
-            "The project already has a trading notice; only a failed trading may be re-announced",
-        )
+    checked(rules.require_announce, state_of(p, previous))
     # The same text and amount rules as entering it: what was filed is never refused here.
     check_stored(p, ("发布交易公告", "be announced"))
     rates = checked(rules.check_rates, data.rates)
@@ -109,10 +74,11 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     if data.meeting_at is None or data.meeting_at.utcoffset() is None:
         raise TradingError("请填写定标会议时间", "Enter the meeting time", field="meeting_at")
     moment = now()
-    if data.publicity_days is None or data.publicity_days < 3:
+    minimum = NOTICE_TYPES["trading_notice"].min_working_days
+    if data.publicity_days is None or data.publicity_days < minimum:
         raise TradingError(
-            "交易公告公示期不得少于3个工作日",
-            "A trading notice must be public for at least 3 working days",
+            f"交易公告公示期不得少于{minimum}个工作日",
+            f"A trading notice must be public for at least {minimum} working days",
             field="publicity_days",
         )
     close_at = notices.publicity_end(data.publicity_days, clock.local(moment).date())
@@ -124,14 +90,13 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         )
     require_reviewed(p, reviewed, ("发布交易公告", "publish the notice"))
     round_ = 1 if previous is None else previous.round + 1
-    t_code = p.code if round_ == 1 else f"{p.code}-{round_}"
+    t_code = rules.trading_code(p.code, round_)
     subject = draws.Subject(SUBJECT_TYPE, t_code, p.name)
     award = draws.commit_ranking(
         f"{t_code}-award",
         f"{p.name}（{t_code}）确定承包单位",
         subject,
         actor=actor,
-        in_transaction=True,
     )
     rate = draws.commit_pick(
         f"{t_code}-rate",
@@ -140,7 +105,6 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         rates,
         option_labels={r: f"{r}%" for r in rates},
         actor=actor,
-        in_transaction=True,
     )
     category_name = db.session.scalar(
         select(PoolCategory.name).where(PoolCategory.code == p.category_code)
@@ -163,11 +127,13 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
             type="trading_notice",
             title=f"{p.name}交易公告",
             issuing_body=current_app.config["OFFICE_NAME"],
-            legal_basis="交易公告公示不少于3个工作日（小型建设工程交易规则）",
-            body=_body(p, t, table, award, rate, category_name),
+            legal_basis=legal_basis("trading_notice"),
+            body=bodies.trading_notice_body(
+                p, t, table, award, rate, category_name, office=current_app.config["OFFICE_NAME"]
+            ),
             min_working_days=data.publicity_days,
-            subject_type="project",
-            subject_id=p.code,
+            subject_type=SUBJECT_TYPE,
+            subject_id=t.code,
         ),
         actor=actor,
     )
@@ -178,7 +144,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     notify_category(notice, p.category_code, actor=actor)
     audit.record(
         Action.TRADING_ANNOUNCED,
-        "trading",
+        SUBJECT_TYPE,
         t.code,
         actor=actor,
         after={

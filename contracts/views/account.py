@@ -68,7 +68,7 @@ def _blocker(p, t, categories) -> str | None:
     Membership is THE rule (`contractors.queries.active_members`, via `member_categories`)."""
     if t is None:
         return "not_announced"
-    if t.outcome is not None or not rules.responses_open(t.responses_close_at, clock.now()):
+    if not rules.may(queries.state_of(p), rules.TradingAction.RESPOND):
         return "closed"
     if p.category_code not in categories:
         return "not_member"

@@ -64,7 +64,7 @@ def _pdf(data: bytes, name: str):
 def may_see_letter(project: Project | None, trading: Trading | None) -> bool:
     """The result letter goes to the contract unit and its owner: staff, the project's owner
     account and the current winner's contractor account may read it, once drawn."""
-    if project is None or trading is None or trading.outcome != "drawn" or not trading.winner_uscc:
+    if project is None or trading is None or not trading.is_drawn or not trading.winner_uscc:
         return False
     if not current_user.is_authenticated:
         return False
@@ -149,7 +149,7 @@ def bulletin_pdf(code: str):
         lambda: documents.bulletin_pdf(data, fonts=fonts),
         download_name=f"{t.code}-信息公开栏公告.pdf",
         final=False,
-        sources=(documents,),
+        sources=documents.SOURCES,
     )
 
 
@@ -199,7 +199,7 @@ def result_letter(p: Project, t: Trading) -> documents.ResultLetter:
 def letter_pdf(code: str):
     """交易结果通知书: to the winner, copied to the owner; staff see it too. Once drawn only."""
     p, t = _project_and_trading(code)
-    if t.outcome != "drawn" or not t.winner_uscc or t.contract_price is None:
+    if not t.is_drawn or not t.winner_uscc or t.contract_price is None:
         abort(404)
     if not may_see_letter(p, t):
         abort(403)

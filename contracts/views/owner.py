@@ -122,7 +122,7 @@ def enter_project(detail_endpoint: str):
 
 def revise(p, detail_endpoint: str):
     """GET/POST of a revision: the stored facts on the form, the same checks as entering."""
-    if p.filing == "filed":
+    if not rules.may(queries.state_of(p), rules.FilingStep.REVISE):
         flash(_("项目已备案，交易文件已固定，不能再修改"), "error")
         return redirect(url_for(detail_endpoint, code=p.code))
     form = project_form(obj=p) if request.method == "GET" else project_form()
@@ -157,7 +157,7 @@ def refusal_form(t, formdata=...) -> RefusalForm:
 def detail_context(p, **forms) -> dict:
     row = progress.row_of(p)
     t = row.trading
-    drawn = t is not None and t.outcome == "drawn"
+    drawn = t is not None and t.is_drawn
     ends = row.signing_ends_at
     staff = request.blueprint != bp.name
     return {
@@ -167,6 +167,8 @@ def detail_context(p, **forms) -> dict:
         "trading": t,
         "tradings": list(p.tradings),
         "state_label": loc(*rules.STATE_LABELS[row.state]),
+        # What the project's state allows (contracts.rules): the page offers only that.
+        "may": rules.Allowed(row.state),
         "category": next(
             (c for c in pool_queries.categories(active_only=False) if c.code == p.category_code),
             None,

@@ -9,7 +9,6 @@ from app.i18n import loc
 from app.storage import send_stored
 from app.urls import page_arg
 from contracts import queries, rules
-from lottery.views import register_subject_page
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -72,7 +71,7 @@ def detail(code: str):
         # A draw's record links to its subject, the trading code (PRJ-2026-0007-2 for a second
         # round): that is the project's page at the round.
         t = queries.trading_by_code(code)
-        if t is None or t.project.filing != "filed":
+        if t is None or not t.project.is_filed:
             abort(404)
         return redirect(url_for(".detail", code=t.project.code, _anchor=f"round-{t.round}"))
     page = queries.project_page(p)
@@ -91,6 +90,3 @@ def attachment(code: str, attachment_id: int):
     if att is None:
         abort(404)
     return send_stored(att.storage_key, att.content_type, att.original_name)
-
-
-register_subject_page(queries.SUBJECT_TYPE, "projects.detail", "code")

@@ -1,5 +1,6 @@
-"""The staff blueprint of trading; its pages live in staff_projects (entry, filing, contracts)
-and staff_trading (announce, bulletin posting, award meeting)."""
+"""The staff blueprint of trading; its pages live in staff_projects (entry, filing, contracts),
+staff_announce (the trading notice), staff_posting (bulletin boards), staff_steps (the trading
+checklist) and staff_meeting (the award meeting)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,10 @@ from flask import Blueprint
 
 bp = Blueprint("projects_staff", __name__, url_prefix="/staff/projects")
 
-from contracts.views import staff_projects, staff_trading  # noqa: E402,F401 (register the pages)
+from contracts.views import (  # noqa: E402,F401 (register the pages)
+    staff_announce,
+    staff_meeting,
+    staff_posting,
+    staff_projects,
+    staff_steps,
+)

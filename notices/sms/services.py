@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from app import audit, clock
@@ -15,6 +15,7 @@ from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
 from app.transactions import transactional
+from app.wiring import registry
 from config import BASE_DIR
 from notices.sms import rules
 from notices.sms.errors import SmsNotFound, SmsTemplateError
@@ -53,19 +54,22 @@ class Recipient:
 
 
 #: Who a recipient is today: contractor ids → (company name, current E.164 mobile). The pool
-#: registers it — contractors may import notices, never the other way (DESIGN.md, Architecture).
+#: registers it in its `init_app` — contractors may import notices, never the other way
+#: (DESIGN.md, Architecture).
 Directory = Callable[[Iterable[int]], dict[int, tuple[str, str]]]
-_directory: list[Directory] = []
+#: Registry (app.wiring) holding the one directory, under "directory".
+DIRECTORY = "sms.directory"
 
 
-def register_directory(directory: Directory) -> None:
-    _directory[:] = [directory]
+def register_directory(app: Flask, directory: Directory) -> None:
+    registry(DIRECTORY, app)["directory"] = directory
 
 
 def contacts(contractor_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """Company name and current mobile of each recipient (empty if no directory is registered)."""
     ids = sorted(set(contractor_ids))
-    return _directory[0](ids) if _directory and ids else {}
+    directory = registry(DIRECTORY).get("directory")
+    return directory(ids) if directory and ids else {}
 
 
 def queue(

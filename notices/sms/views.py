@@ -12,11 +12,10 @@ from twilio.request_validator import RequestValidator
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.extensions import csrf, db
-from app.scheduler import register_tick
 from app.urls import public_base_url, record_id
 from notices.forms import ConfirmForm
 from notices.models import Notice
-from notices.sms import jobs, queries, rules, services
+from notices.sms import queries, rules, services
 from notices.sms.errors import SmsError
 
 log = logging.getLogger("smallworks.sms")
@@ -42,7 +41,6 @@ def _setup(state) -> None:
     app.jinja_env.globals["sms_proof"] = lambda notice: queries.proof(getattr(notice, "id", None))
     app.jinja_env.globals["mask_mobile"] = rules.mask_mobile
     app.jinja_env.globals["sms_status_label"] = lambda s: str(STATUS_LABELS.get(s, s))
-    register_tick(app, "sms-send", jobs.send_tick, seconds=float(app.config["SMS_TICK_SECONDS"]))
 
 
 def _signed_url_candidates() -> list[str]:

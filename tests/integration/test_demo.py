@@ -1,7 +1,7 @@
 """`flask demo`: a believable data set, repeatable, and working in years chinese-calendar does not know.
 
 Its projects are walked through the real trading services: one in every state, each trading's
-draws real `trading_project` draws that verify, and the SMS of each trading notice queued to the
+draws real `trading` draws that verify, and the SMS of each trading notice queued to the
 category's active members."""
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
     for t in tradings:
         for draw_id in (t.award_draw_id, t.rate_draw_id):
             record = client.get(f"/api/v1/draws/{draw_id}").get_json()
-            assert record["subject"] == {"type": "trading_project", "code": t.code}
+            assert record["subject"] == {"type": "trading", "code": t.code}
             checked[record["status"]] += 1
             verdict = verify_record(record)
             if record["status"] == "committed":  # the meeting is still to come

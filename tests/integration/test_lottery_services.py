@@ -379,7 +379,8 @@ def test_the_outcome_names_the_winners_then_the_alternates_in_order(app):
 def test_a_registered_candidate_source_gives_the_console_a_sorted_list(app):
     d = commit_award()
     assert services.proposed_candidates(d) is None
-    services.register_candidate_source(
+    services.register_candidate_source(  # in this test's app only
+        app,
         "project",
         lambda code: (
             services.CandidateList(tuple(reversed(CODES)), COMPANIES)
@@ -387,13 +388,10 @@ def test_a_registered_candidate_source_gives_the_console_a_sorted_list(app):
             else None
         ),
     )
-    try:
-        proposed = services.proposed_candidates(d)
-        assert proposed.ids == tuple(CODES)
-        assert proposed.labels == COMPANIES
-        assert proposed.digest == rules.candidates_digest(CODES)
-    finally:
-        services._SOURCES.pop("project")
+    proposed = services.proposed_candidates(d)
+    assert proposed.ids == tuple(CODES)
+    assert proposed.labels == COMPANIES
+    assert proposed.digest == rules.candidates_digest(CODES)
 
 
 # ---- the database's own guards --------------------------------------------------------------
@@ -473,7 +471,7 @@ def test_a_confirmation_must_draw_exactly_what_the_meeting_screen_shows(app, now
 @pytest.mark.parametrize("entries", [[], ["37"]])
 def test_a_draw_without_its_entries_shown_on_the_screen_is_refused_whoever_calls(app, entries):
     """No caller can skip the screen: not the console's `draw`, not an owner's
-    `draw_in_transaction` (the award and pool meetings) — zero entries included."""
+    `draw(owner=…)` (the award and pool meetings) — zero entries included."""
     staff = make_user("staff")
     d = commit_award(staff, candidates=CODES)
     before = snapshot(d.draw_id)
@@ -481,7 +479,7 @@ def test_a_draw_without_its_entries_shown_on_the_screen_is_refused_whoever_calls
         services.draw(d.draw_id, entries, actor=staff)
     assert "not been shown on the meeting screen" in e.value.message_en
     with pytest.raises(DrawError, match="尚未在现场大屏上显示"):
-        services.draw_in_transaction(d.draw_id, entries, actor=staff)
+        services.draw(d.draw_id, entries, actor=staff, owner=PROJECT.type)
     db.session.rollback()
     assert snapshot(d.draw_id) == before
     # Shown (zero entries shown as "none"), the same list draws.
@@ -490,14 +488,14 @@ def test_a_draw_without_its_entries_shown_on_the_screen_is_refused_whoever_calls
 
 
 def test_an_owner_s_draw_uses_only_the_entries_shown_too(app):
-    """The award meeting's path (`draw_in_transaction`) checks the screen like the console's."""
+    """The award meeting's path (`draw(owner=…)`) checks the screen like the console's."""
     staff = make_user("staff")
     d = commit_award(staff, candidates=CODES)
-    services.show_pending_entropy_in_transaction(d.draw_id, ["11", "22", "33"], actor=staff)
+    services.show_pending_entropy(d.draw_id, ["11", "22", "33"], actor=staff, owner=PROJECT.type)
     db.session.commit()
     before = snapshot(d.draw_id)
     with pytest.raises(DrawError, match="与现场大屏上显示的不一致"):
-        services.draw_in_transaction(d.draw_id, ["chosen-by-staff-7"], actor=staff)
+        services.draw(d.draw_id, ["chosen-by-staff-7"], actor=staff, owner=PROJECT.type)
     db.session.rollback()
     assert snapshot(d.draw_id) == before
 
@@ -505,7 +503,7 @@ def test_an_owner_s_draw_uses_only_the_entries_shown_too(app):
 def test_a_draw_owned_by_another_part_is_refused_by_the_generic_show_draw_and_abandon(app):
     """The pool settles its categories at its own meeting; the console must not draw them."""
     staff = make_user("staff")
-    services.register_owned_subject("test_owned", "测试页面", "the test page")
+    services.register_owned_subject(app, "test_owned", "测试页面", "the test page")
     d = services.commit_ranking(
         "TEST-OWNED-1",
         "测试",
@@ -522,8 +520,11 @@ def test_a_draw_owned_by_another_part_is_refused_by_the_generic_show_draw_and_ab
     with pytest.raises(DrawError, match="此抽签须在测试页面进行"):
         services.abandon(d.draw_id, "会议取消", actor=staff)
     assert snapshot(d.draw_id) == before
+    # Another owner may not run it either.
+    with pytest.raises(DrawError, match="不属于本会议"):
+        services.draw(d.draw_id, ["1"], actor=staff, owner="project")
+    assert snapshot(d.draw_id) == before
     # Its owner runs it inside its own use case, with the entries shown on its screen.
-    services.show_pending_entropy_in_transaction(d.draw_id, ["1"], actor=staff)
-    services.draw_in_transaction(d.draw_id, ["1"], actor=staff)
-    db.session.commit()
+    services.show_pending_entropy(d.draw_id, ["1"], actor=staff, owner="test_owned")
+    services.draw(d.draw_id, ["1"], actor=staff, owner="test_owned")
     assert services.get(d.draw_id).status == "drawn"

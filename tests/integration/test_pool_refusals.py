@@ -318,6 +318,11 @@ def test_no_draw_before_the_meeting_and_no_roster_publicity_before_the_draws(in_
         match="工作人员",
     )
     services.show_category_entropy(p.call.id, "JZ", ["1"], actor=p.staff)
+    refused(
+        PoolError,
+        lambda: services.settle_category(p.call.id, "JZ", ["1"], reviewed="0" * 64, actor=p.staff),
+        match="合格申请人名单在核对之后发生了变化",
+    )
     services.settle_category(p.call.id, "JZ", ["1"], actor=p.staff)
     refused(
         PoolError,

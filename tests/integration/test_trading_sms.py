@@ -178,9 +178,7 @@ def test_a_refusal_sends_the_award_message_to_the_next_in_the_ranking_counted_fr
     assert _all() == 8
 
 
-def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_ranking(
-    app, monkeypatch
-):
+def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_ranking(app):
     phase = _pool()
     members = active_members("JZ", date(2026, 11, 27))
     project, t = _announced(phase, make_user("owner"))
@@ -188,10 +186,10 @@ def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_
     suspended = members[0].contractor_id
     # A sanction from 12-01 (a later issue feeds these): no longer an active member, but it
     # responded while it was one, so it stands in the draw and is told its result like the rest.
-    monkeypatch.setattr(
-        pool_queries,
-        "_suspension_sources",
-        [lambda ids, on: {suspended: [pool_rules.Period(date(2026, 12, 1), None)]}],
+    pool_queries.register_suspension_source(  # in this test's app only
+        app,
+        "sanctions",
+        lambda ids, on: {suspended: [pool_rules.Period(date(2026, 12, 1), None)]},
     )
     assert suspended not in {m.contractor_id for m in active_members("JZ", date(2026, 12, 3))}
     clock.set_now(at(2026, 12, 3, 9, 30))

@@ -212,7 +212,14 @@ def test_the_award_meeting_is_not_held_before_the_time_the_notice_published(app)
         assert _counts() == before
         assert draws.get(t.award_draw_id).pending_entropy is None
     clock.set_now(at(2026, 12, 3, 9, 30))
-    assert hold_meeting(project.code, ["37"], actor=phase.staff).outcome == "drawn"
+    before = _counts()
+    services.show_meeting_entropy(project.code, ["37"], actor=phase.staff)
+    with pytest.raises(DomainError, match="响应企业名单在核对之后发生了变化"):
+        services.hold_meeting(project.code, ["37"], reviewed="0" * 64, actor=phase.staff)
+    assert _counts() == before
+    reviewed = draw_rules.candidates_digest(sorted(queries.respondents(t)))
+    held = services.hold_meeting(project.code, ["37"], reviewed=reviewed, actor=phase.staff)
+    assert held.outcome == "drawn"
 
 
 def test_a_member_of_another_category_cannot_respond(app):

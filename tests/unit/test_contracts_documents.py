@@ -1,4 +1,4 @@
-"""The trading PDFs (contracts/documents.py): key texts extractable, fonts embedded, the bulletin
+"""The trading PDFs (contracts/documents/): key texts extractable, fonts embedded, the bulletin
 on one page even with very long Chinese values, and the letter's amounts exact."""
 
 from __future__ import annotations

@@ -470,3 +470,94 @@ def test_a_filed_project_is_neither_revised_nor_filed_again():
             rules.require_filing_step(S.FILED, step)
     with pytest.raises(rules.RuleError, match="项目已备案"):
         rules.require_filing_step(S.FILED, F.FILE)
+
+
+# ---- the state table, its guards and what it allows (issue 11) ---------------------------------
+
+
+def test_every_state_has_one_row_of_the_table_and_one_line_of_the_rule():
+    assert set(rules.STATES) == set(S)
+    assert [state for state, _facts in rules.STATE_RULE] == list(
+        dict.fromkeys(state for state, _facts in rules.STATE_RULE)
+    )
+    assert {state for state, _facts in rules.STATE_RULE} == set(S)
+
+
+def test_the_stored_values_are_named_once():
+    assert {str(f) for f in rules.Filing} == {"submitted", "sent_back", "filed"}
+    assert {str(o) for o in rules.Outcome} == {"drawn", "failed"}
+    drawn = rules.Facts(rules.Filing.FILED, datetime(2026, 12, 3, tzinfo=UTC), "drawn")
+    assert rules.state_of(drawn, datetime(2026, 12, 4, tzinfo=UTC)) is S.DRAWN
+
+
+def test_a_trading_notice_is_published_once_filed_and_again_only_after_a_failure():
+    for state in (S.FILED, S.FAILED):
+        rules.require_announce(state)
+        assert rules.Allowed(state).announce
+    with pytest.raises(rules.RuleError, match="项目尚未备案，不能发布交易公告"):
+        rules.require_announce(S.SUBMITTED)
+    for state in (S.ANNOUNCED, S.AWAITING_MEETING, S.DRAWN, S.SIGNED):
+        with pytest.raises(rules.RuleError, match="只有流标后才能重新发布"):
+            rules.require_announce(state)
+        assert not rules.Allowed(state).announce
+
+
+def test_the_meeting_is_held_once_after_the_publicity_and_not_before_its_time():
+    close = datetime(2026, 12, 3, 0, 0, tzinfo=SHANGHAI)
+    meeting = datetime(2026, 12, 3, 9, 30, tzinfo=SHANGHAI)
+
+    def hold(state, now):
+        rules.require_meeting(
+            state, now, code="PRJ-1", responses_close_at=close, meeting_at=meeting, tz=SHANGHAI
+        )
+
+    hold(S.AWAITING_MEETING, meeting)
+    with pytest.raises(rules.TooEarlyError, match="公示期结束前不能召开定标会议"):
+        hold(S.ANNOUNCED, close - timedelta(hours=1))
+    with pytest.raises(rules.TooEarlyError, match="2026-12-03 09:30，不能提前召开"):
+        hold(S.AWAITING_MEETING, meeting - timedelta(minutes=1))
+    for state in (S.DRAWN, S.FAILED, S.SIGNED):
+        with pytest.raises(rules.RuleError, match="PRJ-1的定标会议已经举行"):
+            hold(state, meeting)
+    with pytest.raises(rules.RuleError, match="该项目尚未发布交易公告"):
+        hold(S.FILED, meeting)
+
+
+def test_responses_and_the_contract_each_have_their_one_state():
+    close = datetime(2026, 12, 3, 0, 0, tzinfo=SHANGHAI)
+    rules.require_responses_open(S.ANNOUNCED, responses_close_at=close, tz=SHANGHAI)
+    with pytest.raises(rules.ClosedError, match="2026-12-03 00:00"):
+        rules.require_responses_open(S.AWAITING_MEETING, responses_close_at=close, tz=SHANGHAI)
+    rules.require_unsigned_award(S.DRAWN)
+    with pytest.raises(rules.RuleError, match="合同已签订"):
+        rules.require_unsigned_award(S.SIGNED)
+    with pytest.raises(rules.RuleError, match="尚无承包单位"):
+        rules.require_unsigned_award(S.FAILED)
+
+
+def test_allowed_answers_by_the_names_of_actions_and_filing_steps():
+    assert rules.Allowed(S.SUBMITTED).attach and rules.Allowed(S.SENT_BACK).revise
+    assert not rules.Allowed(S.FILED).attach and rules.Allowed(S.FILED).send_back_filed
+    assert rules.Allowed(S.DRAWN).record_refusal and not rules.Allowed(S.SIGNED).record_contract
+    with pytest.raises(AttributeError):
+        getattr(rules.Allowed(S.FILED), "fly")  # noqa: B009 (a name no action has)
+
+
+def test_the_staff_checklist_follows_the_state_and_a_recorded_posting():
+    assert rules.trading_steps(S.FILED, posted=False) == [("notice", "now")]
+    assert rules.trading_steps(S.FAILED, posted=False)[1:] == [
+        ("posting", "blocked"),
+        ("responses", "done"),
+        ("meeting", "blocked"),
+    ]
+    assert ("posting", "done") in rules.trading_steps(S.DRAWN, posted=True)
+
+
+def test_a_state_that_blocks_everything_says_why_before_any_action_s_own_reason(monkeypatch):
+    from dataclasses import replace
+
+    held = replace(rules.STATES[S.FAILED], actions=frozenset(), blocked=("暂停", "Suspended"))
+    monkeypatch.setitem(rules.STATES, S.FAILED, held)
+    with pytest.raises(rules.RuleError, match="暂停"):
+        rules.require_announce(S.FAILED)
+    assert not rules.Allowed(S.FAILED).announce

@@ -288,3 +288,12 @@ def test_the_rules_module_imports_neither_flask_nor_sqlalchemy():
         if isinstance(node, ast.ImportFrom) and node.module and node.module != "app.refusal"
     }
     assert not names & {"flask", "sqlalchemy", "app", "flask_sqlalchemy"}
+
+
+def test_a_confirmation_is_as_reviewed_only_with_the_fingerprint_of_the_same_list():
+    reviewed = rules.candidates_digest(FIVE)
+    assert rules.as_reviewed(reviewed, FIVE)
+    assert not rules.as_reviewed(reviewed, FIVE[:4])
+    assert not rules.as_reviewed(reviewed, list(reversed(FIVE)))
+    assert not rules.as_reviewed("", FIVE)
+    assert not rules.as_reviewed(reviewed, None)  # no list to draw over now

@@ -469,13 +469,17 @@ def test_a_confirmation_carrying_other_entries_than_those_shown_draws_nothing(ap
     assert stored(award.draw_id).public_entropy == ["11", "22", "33"]
 
 
-def test_the_console_puts_no_entries_on_the_screen_of_a_draw_run_at_an_award_meeting(app, frozen):
+@pytest.mark.parametrize("subject_type", ["trading", "trading_project"])
+def test_the_console_puts_no_entries_on_the_screen_of_a_draw_run_at_an_award_meeting(
+    app, frozen, subject_type
+):
     """A trading's draws are run only at its award meeting: the console may not show entries on
-    their public screen either (issue 10, finding 18)."""
+    their public screen either (issue 10, finding 18) — nor on a draw committed under the legacy
+    subject type, which drawn records keep."""
     d = services.commit_pick(
         "PRJ-2026-0007-rate",
         "甬江街道某村道路硬化工程 下浮率摇号",
-        services.Subject("trading_project", "PRJ-2026-0007"),
+        services.Subject(subject_type, "PRJ-2026-0007"),
         ["3.00", "3.50", "4.00"],
         actor=make_user("staff"),
     )
@@ -552,12 +556,12 @@ def test_a_draw_without_final_candidates_cannot_be_reviewed(app, frozen):
 
 
 @pytest.fixture
-def project_source():
-    """A stand-in for Trading's candidate source of projects (respondents by project code)."""
+def project_source(app):
+    """A stand-in for Trading's candidate source of projects (respondents by project code), in
+    this test's app only."""
     lists: dict[str, services.CandidateList] = {}
-    services.register_candidate_source("project", lists.get)
-    yield lists
-    services._SOURCES.pop("project", None)
+    services.register_candidate_source(app, "project", lists.get)
+    return lists
 
 
 def test_the_console_freezes_the_candidates_a_registered_source_gives_at_the_meeting(

@@ -165,15 +165,15 @@ def test_a_reserve_is_shown_as_reserve_on_its_record(client, phase):
     assert "候补1" in html
 
 
-def test_a_member_suspended_by_a_sanction_leaves_the_roster(client, phase, monkeypatch):
+def test_a_member_suspended_by_a_sanction_leaves_the_roster(app, client, phase):
     full_phase(phase)
     member = queries.active_members("SZ")[0]
     from contractors import rules
 
-    monkeypatch.setattr(
-        queries,
-        "_suspension_sources",
-        [lambda ids, on: {member.contractor_id: [rules.Period(at(2026, 11, 1).date())]}],
+    queries.register_suspension_source(  # in this test's app only
+        app,
+        "sanctions",
+        lambda ids, on: {member.contractor_id: [rules.Period(at(2026, 11, 1).date())]},
     )
     assert member.name not in client.html("/pool/")
     assert "暂停或清出" in client.html(f"/contractors/{member.uscc}")

@@ -365,8 +365,7 @@ def test_a_forged_meeting_confirmation_is_refused_and_both_draws_stay_committed(
         assert d.status == "committed" and d.pending_entropy == ["11", "22", "33"]
 
     # One draw shown other entries (a second console): the meeting draws neither.
-    draws.show_pending_entropy_in_transaction(t.rate_draw_id, ["7"], actor=phase.staff)
-    db.session.commit()
+    draws.show_pending_entropy(t.rate_draw_id, ["7"], actor=phase.staff, owner="trading")
     r = staff.post(
         f"/staff/projects/{project.code}/meeting/confirm",
         [*(("entropy", v) for v in ["11", "22", "33"]), ("candidates_digest", digest)],

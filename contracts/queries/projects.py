@@ -1,0 +1,164 @@
+"""One project and its trading: loading by code, the state (THE Python rule's facts and its one
+SQL mirror), the respondents and the draws' candidate source."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select
+
+from app import clock
+from app.extensions import db
+from contractors.models import Contractor
+from contracts import rules
+from contracts.models import Contract, Project, ProjectAttachment, Trading, TradingResponse
+from lottery import services as draws
+from lottery.models import Draw
+
+SUBJECT_TYPE = rules.SUBJECT_TYPE
+
+
+#: Longer than any project or trading code (String(40) / String(50)): cannot exist.
+MAX_CODE = 50
+
+
+def plausible_code(code: str) -> bool:
+    """Whether a code from a URL can name a row at all: PostgreSQL refuses a NUL in a text
+    parameter with an error, so such a code must be a 404 before it reaches the database."""
+    return 0 < len(code) <= MAX_CODE and "\x00" not in code
+
+
+def get_project(code: str) -> Project | None:
+    if not plausible_code(code):
+        return None
+    return db.session.scalar(select(Project).where(Project.code == code))
+
+
+def latest_trading(p: Project) -> Trading | None:
+    return p.tradings[-1] if p.tradings else None
+
+
+def contract_of(t: Trading | None) -> Contract | None:
+    if t is None:
+        return None
+    return db.session.scalar(select(Contract).where(Contract.trading_id == t.id))
+
+
+def award_holder(t: Trading | None) -> tuple[str, int] | None:
+    """The current contract unit of a drawn trading and its place in the published ranking (the
+    refusal form names both; contracts.rules.check_refused_company)."""
+    if t is None or not t.is_drawn or not t.winner_uscc:
+        return None
+    ranking = db.session.scalar(select(Draw.result).where(Draw.draw_id == t.award_draw_id))
+    place = rules.ranking_position(ranking or [], t.winner_uscc)
+    return (t.winner_uscc, place) if place is not None else None
+
+
+def facts_of(p: Project, t: Trading | None, signed: bool) -> rules.Facts:
+    """The facts the state rule reads, of a project and its latest trading (None before any)."""
+    return rules.Facts(
+        filing=p.filing,
+        responses_close_at=t.responses_close_at if t else None,
+        outcome=t.outcome if t else None,
+        signed=signed,
+    )
+
+
+def state_of(p: Project) -> rules.ProjectState:
+    t = latest_trading(p)
+    return project_state(p, t, contract_of(t) is not None)
+
+
+def project_state(p: Project, t: Trading | None, signed: bool) -> rules.ProjectState:
+    """The state of `p` whose latest trading is `t` (`signed`: a contract is recorded for it)."""
+    return rules.state_of(facts_of(p, t, signed), clock.now())
+
+
+def _fact_sql(fact: rules.Fact, now: datetime):
+    """One fact of the state rule in SQL, on Project outer-joined to its latest Trading. Never
+    NULL (the rule negates earlier rows' facts: NOT NULL would select nothing)."""
+    F = rules.Fact
+    if fact is F.SIGNED:
+        return exists(select(Contract.id).where(Contract.trading_id == Trading.id))
+    if fact is F.ANNOUNCED:
+        return Trading.id.is_not(None)
+    if fact is F.OPEN:
+        return and_(Trading.id.is_not(None), Trading.responses_close_at > now)
+    if fact in (F.DRAWN, F.FAILED):
+        return func.coalesce(Trading.outcome, "") == str(rules.Outcome(fact))
+    return Project.filing == str(rules.Filing(fact))
+
+
+def state_filter(state: rules.ProjectState, now: datetime):
+    """THE SQL mirror of `rules.state_of`: the condition selecting the projects in `state`, on
+    Project outer-joined to its latest Trading. Built from rules.STATE_RULE itself — the state's
+    facts hold and no earlier state's facts all do — so the rule is written once
+    (tests/integration/test_state_sql.py checks it against the Python rule on every state)."""
+    earlier = []
+    for candidate, needs in rules.STATE_RULE:
+        condition = and_(*(_fact_sql(fact, now) for fact in needs))
+        if candidate is state:
+            return and_(condition, *(~c for c in earlier))
+        earlier.append(condition)
+    raise ValueError(state)
+
+
+def latest_round():
+    """The latest trading round of the Project in the enclosing query (correlated)."""
+    return (
+        select(func.max(Trading.round))
+        .where(Trading.project_id == Project.id)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+
+
+def respondents(t: Trading) -> dict[str, str]:
+    """The respondents not withdrawn: USCC → name."""
+    rows = db.session.execute(
+        select(Contractor.uscc, Contractor.name)
+        .join(TradingResponse, TradingResponse.contractor_id == Contractor.id)
+        .where(TradingResponse.trading_id == t.id, TradingResponse.withdrawn_at.is_(None))
+    )
+    return {r.uscc: r.name for r in rows}
+
+
+def trading_candidates(code: str) -> draws.CandidateList | None:
+    """Respondents of a trading at its award meeting (frozen by the draw there).
+
+    Names are public only at the meeting (DESIGN.md B.4): before its published time — and before
+    the responses closed — the draw page and the meeting screen show no candidates.
+    """
+    t = db.session.scalar(select(Trading).where(Trading.code == code))
+    if t is None or clock.now() < t.responses_close_at:
+        return None
+    if t.held_at is None and clock.now() < t.meeting_at:
+        return None
+    found = respondents(t)
+    return draws.CandidateList(tuple(sorted(found)), found) if found else None
+
+
+def trading_by_code(code: str) -> Trading | None:
+    """A trading by its code (the subject of its draws: PRJ-2026-0007, PRJ-2026-0007-2)."""
+    if not plausible_code(code):
+        return None
+    return db.session.scalar(select(Trading).where(Trading.code == code))
+
+
+def attachments_of(p: Project) -> list[ProjectAttachment]:
+    return list(
+        db.session.scalars(
+            select(ProjectAttachment)
+            .where(ProjectAttachment.project_id == p.id)
+            .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
+        )
+    )
+
+
+def attachment_of(p: Project, attachment_id: int) -> ProjectAttachment | None:
+    """An attachment only under its own project."""
+    return db.session.scalar(
+        select(ProjectAttachment).where(
+            ProjectAttachment.id == attachment_id, ProjectAttachment.project_id == p.id
+        )
+    )

@@ -1,0 +1,104 @@
+"""The public list of filed projects, filtered by state, and a filed project by its code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.extensions import db
+from contractors.models import PoolCategory
+from contracts import rules
+from contracts.models import Contract, Project, Trading
+
+from .projects import latest_round, latest_trading, plausible_code, project_state, state_filter
+
+# ---- the public list ----------------------------------------------------------------------------
+
+PUBLIC_STATES = rules.PUBLIC_STATES
+
+
+def parse_state(raw: str | None) -> rules.ProjectState | None:
+    """A state from a query string, or None (no filter) for anything else."""
+    try:
+        state = rules.ProjectState(raw or "")
+    except ValueError:
+        return None
+    return state if state in PUBLIC_STATES else None
+
+
+def category_names() -> dict[str, str]:
+    """Category code → name, every category (a project keeps its category when it is retired)."""
+    return {
+        r.code: r.name for r in db.session.execute(select(PoolCategory.code, PoolCategory.name))
+    }
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """One line of the public list: the project, its latest trading and its state."""
+
+    project: Project
+    trading: Trading | None
+    state: rules.ProjectState
+    category_name: str
+    #: The contract price once drawn (None before, and when the ranking ran out after refusals).
+    contract_price: object | None
+
+
+def public_projects_page(page: int, per_page: int, state: rules.ProjectState | None = None):
+    """Filed projects, newest filing first, optionally of one state; `items` are ProjectRow.
+    Four queries whatever the page size: count, page, tradings, contracts (no N+1)."""
+    stmt = (
+        select(Project)
+        .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
+        .where(Project.filing == rules.Filing.FILED)
+        .options(selectinload(Project.tradings))
+        .order_by(Project.filed_at.desc(), Project.id.desc())
+    )
+    if state is not None:
+        stmt = stmt.where(state_filter(state, clock.now()))
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    projects = list(pagination.items)
+    latest = {p.id: latest_trading(p) for p in projects}
+    trading_ids = [t.id for t in latest.values() if t is not None]
+    signed = (
+        set(
+            db.session.scalars(
+                select(Contract.trading_id).where(Contract.trading_id.in_(trading_ids))
+            )
+        )
+        if trading_ids
+        else set()
+    )
+    names = category_names()
+    pagination.items = [
+        ProjectRow(
+            project=p,
+            trading=t,
+            state=project_state(p, t, t is not None and t.id in signed),
+            category_name=names.get(p.category_code, p.category_code),
+            contract_price=t.contract_price if t is not None and t.is_drawn else None,
+        )
+        for p in projects
+        for t in (latest[p.id],)
+    ]
+    return pagination
+
+
+def latest_public_projects(limit: int = 5) -> list[ProjectRow]:
+    """The newest filed projects for the home page."""
+    return list(public_projects_page(1, limit).items)
+
+
+def get_public_project(code: str) -> Project | None:
+    """A project the public may see: filed (submitted and sent-back projects are not public)."""
+    if not plausible_code(code):
+        return None
+    return db.session.scalar(
+        select(Project)
+        .where(Project.code == code, Project.filing == rules.Filing.FILED)
+        .options(selectinload(Project.tradings))
+    )
