@@ -52,6 +52,7 @@ def index():
     categories = queries.member_categories(company.id)
     responses = queries.responses_of(company.id)
     live = {r.trading_id: r for r in responses if r.withdrawn_at is None}
+    now = clock.now()
     return render_template(
         "contracts/account/index.html",
         company=company,
@@ -60,6 +61,13 @@ def index():
         live=live,
         responses=responses,
         refused=queries.refused_tradings(company.id),
+        # The tradings whose responses are still open, by the rule (a response there may be
+        # withdrawn): the page does not compare the deadline itself.
+        open_ids={
+            r.trading_id
+            for r in responses
+            if rules.responses_open(r.trading.responses_close_at, now)
+        },
     )
 
 

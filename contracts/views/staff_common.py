@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 
 from app import clock
-from contracts import queries
+from contracts import queries, rules
 from contracts.models import Project, Trading
 
 
@@ -32,4 +32,5 @@ def _render(template: str, p: Project, status: int = 200, **ctx):
 
 
 def _early(t: Trading) -> bool:
-    return clock.now() < t.responses_close_at
+    """The trading's responses are still open (contracts.rules.responses_open)."""
+    return rules.responses_open(t.responses_close_at, clock.now())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -58,7 +60,31 @@ def test_a_pure_module_imports_neither_flask_nor_sqlalchemy(module):
 
 
 def test_a_split_rules_package_is_checked_module_by_module():
-    assert "contractors/rules/call.py" in set(RULES)
+    assert {"contractors/rules/call.py", "contracts/rules/states.py"} <= set(RULES)
+
+
+@pytest.mark.parametrize("package", ["contractors.rules", "contracts.rules"])
+def test_a_split_rules_package_offers_every_rule_of_its_modules(package):
+    # Callers import a domain's rules from the package alone (`from contracts import rules`):
+    # a name a module defines but the package does not re-export would be reached by a path.
+    root = importlib.import_module(package)
+    for info in pkgutil.iter_modules(root.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names = [node.target.id]
+            else:
+                continue
+            if isinstance(getattr(node, "value", None), ast.Name):
+                continue  # a module's own shorthand (`S = ProjectState`), not a rule
+            for name in names:
+                if not name.startswith("_"):
+                    assert name in root.__all__, f"{package}.{info.name}.{name} is not re-exported"
 
 
 def test_the_verifier_needs_the_standard_library_alone():
