@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.storage import STORED_FILE
 from app.types import UTCDateTime
+from contractors import rules
 
 
 class PoolCategory(db.Model):
@@ -194,6 +195,16 @@ class PoolCallCategory(db.Model):
     call: Mapped[PoolCall] = relationship(back_populates="categories")
     category: Mapped[PoolCategory] = relationship()
 
+    @property
+    def is_drawn(self) -> bool:
+        """Settled by the ranking draw (more qualified than the quota)."""
+        return self.outcome == rules.Settlement.DRAWN
+
+    @property
+    def all_entered(self) -> bool:
+        """Settled without a draw: every qualified applicant entered."""
+        return self.outcome == rules.Settlement.ALL_ENTER
+
 
 class Consultation(db.Model):
     """A department's opinion on the call documents (会商), given by a reviewer account."""
@@ -314,3 +325,8 @@ class PoolSelection(db.Model):
 
     call_category: Mapped[PoolCallCategory] = relationship()
     contractor: Mapped[Contractor] = relationship()
+
+    @property
+    def is_selected(self) -> bool:
+        """入围 (not a reserve)."""
+        return self.status == rules.SelectionStatus.SELECTED

@@ -346,7 +346,7 @@ def active_members(category_code: str | None, on: date | None = None) -> list[Me
         .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
         .join(PoolCategory, PoolCallCategory.category_id == PoolCategory.id)
         .where(
-            PoolSelection.status == "selected",
+            PoolSelection.status == rules.SelectionStatus.SELECTED,
             PoolSelection.since.is_not(None),
             PoolSelection.since <= on,
             PoolSelection.until > on,

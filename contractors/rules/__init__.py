@@ -41,7 +41,15 @@ from .registration import (
     may_read_document,
     require_unchecked,
 )
-from .review import DECISION_LABELS, FAIL, PASS, check_decision, meeting_outcome
+from .review import (
+    DECISION_LABELS,
+    FAIL,
+    PASS,
+    SelectionStatus,
+    Settlement,
+    check_decision,
+    meeting_outcome,
+)
 from .steps import Step, next_step, timeline
 
 __all__ = [
@@ -63,6 +71,8 @@ __all__ = [
     "Opinion",
     "Period",
     "RuleError",
+    "SelectionStatus",
+    "Settlement",
     "Step",
     "applications_open",
     "call_state",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 
 from ._common import RuleError
@@ -51,7 +52,21 @@ def check_decision(
     return reason_code, text
 
 
-def meeting_outcome(qualified: int, quota: int) -> str:
+class Settlement(enum.StrEnum):
+    """How the meeting settled a category (PoolCallCategory.outcome)."""
+
+    DRAWN = "drawn"  # more qualified than the quota: the ranking draw picked them
+    ALL_ENTER = "all_enter"  # at most the quota qualified: all enter, the draw is abandoned
+
+
+class SelectionStatus(enum.StrEnum):
+    """A company's place in a settled category (PoolSelection.status)."""
+
+    SELECTED = "selected"  # 入围
+    RESERVE = "reserve"  # 候补, by its rank
+
+
+def meeting_outcome(qualified: int, quota: int) -> Settlement:
     """Per category (DESIGN.md A.5): more qualified than the quota → a ranking draw picks the
     quota; otherwise all qualified enter and no draw is needed."""
-    return "drawn" if qualified > quota else "all_enter"
+    return Settlement.DRAWN if qualified > quota else Settlement.ALL_ENTER

@@ -77,8 +77,8 @@ def _sections(call: PoolCall) -> list[_Section]:
     out = []
     for cc in call.categories:
         sel = queries.selections(cc.id)
-        chosen = [s for s in sel if s.status == "selected"]
-        reserve = [s for s in sel if s.status == "reserve"]
+        chosen = [s for s in sel if s.is_selected]
+        reserve = [s for s in sel if not s.is_selected]
         out.append(_Section(cc, sel, chosen, reserve))
     return out
 

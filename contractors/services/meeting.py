@@ -99,7 +99,7 @@ def settle_category(
             field="candidates_digest",
         )
     outcome = rules.meeting_outcome(len(codes), cc.quota)
-    if outcome == "drawn":
+    if outcome is rules.Settlement.DRAWN:
         d = draws.draw(
             cc.draw_id,
             list(public_entropy),
@@ -121,13 +121,19 @@ def settle_category(
     for position, code in enumerate(selected, start=1):
         db.session.add(
             PoolSelection(
-                call_category=cc, contractor=by_code[code], status="selected", position=position
+                call_category=cc,
+                contractor=by_code[code],
+                status=rules.SelectionStatus.SELECTED,
+                position=position,
             )
         )
     for position, code in enumerate(reserve, start=1):
         db.session.add(
             PoolSelection(
-                call_category=cc, contractor=by_code[code], status="reserve", position=position
+                call_category=cc,
+                contractor=by_code[code],
+                status=rules.SelectionStatus.RESERVE,
+                position=position,
             )
         )
     cc.outcome, cc.settled_at = outcome, now()
@@ -228,7 +234,7 @@ def publish_roster(call_id: int, *, actor):
     members = []
     for cc in call.categories:
         for s in queries.selections(cc.id):
-            if s.status == "selected":
+            if s.is_selected:
                 s.since, s.until = period.start, period.end
                 members.append([cc.category.code, s.contractor.uscc])
     db.session.flush()

@@ -169,7 +169,7 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
             for s in queries.selections(cc.id):
                 if s.contractor_id != contractor.id:
                     continue
-                if s.status == "reserve":
+                if not s.is_selected:
                     status = "reserve"
                 elif (cc.category.code, contractor.id) in active and s.since and s.since <= today:
                     status = "active"

@@ -90,7 +90,7 @@ def settle_confirm(call_id: int, code: str):
     _category(_call_or_404(call_id), code)
 
     def done(settled):
-        if settled.outcome == "drawn":
+        if settled.is_drawn:
             flash(_("“%(name)s”摇号完成，结果已公布", name=settled.category.name), "success")
         else:
             flash(
