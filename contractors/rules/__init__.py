@@ -28,7 +28,7 @@ from .call import (
     consultation_problem,
     require_applications_open,
 )
-from .membership import Period, is_active_member, member_period
+from .membership import Period, Standing, is_active_member, member_period, standing
 from .registration import (
     DOCUMENT_KINDS,
     LISTING_LABELS,
@@ -73,6 +73,7 @@ __all__ = [
     "RuleError",
     "SelectionStatus",
     "Settlement",
+    "Standing",
     "Step",
     "applications_open",
     "call_state",
@@ -92,5 +93,6 @@ __all__ = [
     "require_applications_open",
     "require_ended",
     "require_unchecked",
+    "standing",
     "timeline",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,3 +42,32 @@ def is_active_member(
     if membership is None or not membership.covers(on):
         return False
     return not any(s.covers(on) for s in suspensions)
+
+
+# ---- a selection's standing, as the public record shows it -------------------------------------
+
+
+class Standing(enum.StrEnum):
+    """Where a company stands on one of its selections, on a given day (its public record)."""
+
+    ACTIVE = "active"  # 在库: selected, and an active member today
+    RESERVE = "reserve"  # 候补
+    PENDING = "pending"  # 入围, the roster not yet published (no first active day yet)
+    EXPIRED = "expired"  # the pool's validity has ended
+    INACTIVE = "inactive"  # selected and within validity, yet not active: suspended or removed
+
+
+def standing(
+    *, selected: bool, active: bool, since: date | None, until: date | None, today: date
+) -> Standing:
+    """The standing of one selection on `today`; `active` is THE rule's answer (is_active_member
+    via contractors.queries.active_members) for its company and category."""
+    if not selected:
+        return Standing.RESERVE
+    if active and since is not None and since <= today:
+        return Standing.ACTIVE
+    if since is None:
+        return Standing.PENDING
+    if until is not None and until <= today:
+        return Standing.EXPIRED
+    return Standing.INACTIVE

@@ -169,16 +169,13 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
             for s in queries.selections(cc.id):
                 if s.contractor_id != contractor.id:
                     continue
-                if not s.is_selected:
-                    status = "reserve"
-                elif (cc.category.code, contractor.id) in active and s.since and s.since <= today:
-                    status = "active"
-                elif s.since is None:
-                    status = "pending"
-                elif s.until and s.until <= today:
-                    status = "expired"
-                else:
-                    status = "inactive"
+                status = rules.standing(
+                    selected=s.is_selected,
+                    active=(cc.category.code, contractor.id) in active,
+                    since=s.since,
+                    until=s.until,
+                    today=today,
+                )
                 memberships.append({"call": c, "cc": cc, "selection": s, "status": status})
         for e in queries.entries_of(c.id):
             if e.application.contractor_id == contractor.id:
@@ -199,4 +196,5 @@ def contractor(uscc: str):
         memberships=memberships,
         results=results,
         reasons=queries.reason_labels(),
+        Standing=rules.Standing,
     )
