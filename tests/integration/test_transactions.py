@@ -22,7 +22,7 @@ from app.transactions import (
 
 
 class Refused(Exception):
-    pass
+    """A stand-in refusal raised inside a test service."""
 
 
 def write(tag: str) -> None:

@@ -275,19 +275,20 @@ def test_the_rules_module_imports_neither_flask_nor_sqlalchemy():
     import ast
     from pathlib import Path
 
-    tree = ast.parse(Path(rules.__file__).read_text())
-    names = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {
-        node.module.split(".")[0]
-        for node in ast.walk(tree)
-        # app.refusal is the shared, standard-library-only base of refusals (test_refusal.py)
-        if isinstance(node, ast.ImportFrom) and node.module and node.module != "app.refusal"
-    }
-    assert not names & {"flask", "sqlalchemy", "app", "flask_sqlalchemy"}
+    for module in Path(rules.__file__).parent.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        names = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            # app.refusal is the shared, standard-library-only base of refusals (test_refusal.py)
+            if isinstance(node, ast.ImportFrom) and node.module and node.module != "app.refusal"
+        }
+        assert not names & {"flask", "sqlalchemy", "app", "flask_sqlalchemy"}, module.name
 
 
 def test_a_confirmation_is_as_reviewed_only_with_the_fingerprint_of_the_same_list():

@@ -48,7 +48,7 @@ def test_a_refusal_survives_pickling_with_its_english_and_extra_state():
 
 
 class _Refused(DomainError):
-    pass
+    """A domain error of the test's own, as a domain's errors.py would define."""
 
 
 def test_refused_as_turns_a_rule_refusal_into_the_domain_error_with_its_field():
