@@ -201,6 +201,27 @@ class WorkCalendar:
         # (DESIGN.md "Rules of time").
         return _midnight_after(self.add_working_days(published_on, n))
 
+    def calendar_days_end(self, start: date, n: int) -> datetime:
+        """When a period of `n` calendar days (日) after `start` ends (exclusive), by 民法典
+        arts. 201 and 203: the first day does not count, and a period whose last day is a rest
+        day (a statutory holiday or a weekend) ends at the end of the next working day.
+
+        E.g. the 10-day complaint window of 《招标投标法实施条例》 art. 60, the 3-day answer to
+        an objection of art. 54. Raises UnconfirmedYear if the last day's year is unconfirmed.
+        """
+        _require_date(start, "start")
+        last = start + timedelta(days=_require_count(n))
+        rest_run = 0
+        while not self.is_working_day(last):
+            last += _ONE_DAY
+            rest_run += 1
+            if rest_run > MAX_CONSECUTIVE_REST_DAYS:
+                raise ValueError(
+                    f"自{(last - timedelta(days=rest_run)).isoformat()}起连续超过"
+                    f"{MAX_CONSECUTIVE_REST_DAYS}天没有工作日，请检查工作日历的录入。"
+                )
+        return _midnight_after(last)
+
     def working_days_between(self, start: date, end: date) -> int:
         """The number of working days `d` with `start < d <= end` (0 if `end <= start`)."""
         _require_date(start, "start")
@@ -235,8 +256,8 @@ def calendar_days_end(published_on: date, n: int) -> datetime:
 
     For 日, not 工作日: e.g. the 10-day complaint window of 《招标投标法实施条例》 art. 60. As
     with working days, the first day does not count (民法典 art. 201). It needs no confirmed
-    year, so it does not apply 民法典 art. 203 (a period whose last day is a statutory holiday
-    ends on the day after that holiday): a caller that must, checks the end with a WorkCalendar.
+    year, so it does not apply 民法典 art. 203 (a period whose last day is a rest day ends on the
+    next working day): a legal period counted in 日 uses `WorkCalendar.calendar_days_end`.
     """
     _require_date(published_on, "published_on")
     n = _require_count(n)

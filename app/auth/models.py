@@ -24,13 +24,16 @@ ROLE_LABELS = {
     Role.OWNER: N_("业主"),
     Role.CONTRACTOR: N_("企业"),
     Role.ADMIN: N_("系统管理员"),
+    Role.SUPERVISOR: N_("纪检监察与审计人员"),
 }
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('staff','reviewer','owner','contractor','admin')", name="role"),
+        CheckConstraint(
+            "role IN ('staff','reviewer','owner','contractor','admin','supervisor')", name="role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

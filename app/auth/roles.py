@@ -11,6 +11,7 @@ class Role(enum.StrEnum):
     OWNER = "owner"  # 业主 project owner
     CONTRACTOR = "contractor"  # 企业
     ADMIN = "admin"  # accounts and system settings
+    SUPERVISOR = "supervisor"  # 纪检监察 / 审计: reads every case, complaint and the audit log
 
 
 ROLE_VALUES = tuple(r.value for r in Role)
@@ -21,3 +22,6 @@ OFFICE_ROLES = (Role.STAFF, Role.ADMIN)
 PANEL_ROLES = (*OFFICE_ROLES, Role.REVIEWER)
 #: Who enters a project: its owner (业主) or the office.
 ENTRY_ROLES = (Role.OWNER, *OFFICE_ROLES)
+#: Who reads the oversight records (complaints, cases, deadlines, the audit log): the office and
+#: the supervisors (纪检监察 / 审计), who read everything and change nothing.
+OVERSIGHT_ROLES = (*OFFICE_ROLES, Role.SUPERVISOR)

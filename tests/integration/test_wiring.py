@@ -25,7 +25,7 @@ WIRED = {
     "sms.directory": ["directory"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
-NOT_YET = ["contractors.suspension_sources"]
+NOT_YET = ["contractors.suspension_sources", "app.deadline_sources"]
 
 # Run in a fresh interpreter: this process has built apps already (and blinker signals are
 # process-wide), so "before create_app" is only honest in one that has not.

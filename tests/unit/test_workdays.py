@@ -323,6 +323,37 @@ def test_a_calendar_day_window_ends_at_midnight_after_its_last_day(published_on,
     assert local_date(ends_at) - timedelta(days=1) == published_on + timedelta(days=n)
 
 
+def test_a_calendar_day_period_ending_on_national_day_ends_on_the_next_working_day():
+    # 民法典 art. 203: the 10-day window of 《招标投标法实施条例》 art. 60 from 24 September 2026
+    # would end on 4 October, inside the holiday (1–7 October); it ends with 8 October instead.
+    assert BUILTIN.calendar_days_end(date(2026, 9, 24), 10) == at(2026, 10, 9)
+    # Ending on a 调休 Saturday (10 October 2026 is a working day) it is not extended.
+    assert BUILTIN.calendar_days_end(date(2026, 9, 30), 10) == at(2026, 10, 11)
+
+
+def test_a_calendar_day_period_ending_on_a_weekend_ends_on_monday():
+    # 3 days from Wednesday 25 November 2026 end on Saturday the 28th → Monday the 30th.
+    assert BUILTIN.calendar_days_end(date(2026, 11, 25), 3) == at(2026, 12, 1)
+
+
+def test_a_calendar_day_period_refuses_an_unconfirmed_last_year():
+    with pytest.raises(UnconfirmedYear):
+        WorkCalendar(use_builtin=False).calendar_days_end(date(2026, 12, 25), 10)
+
+
+@given(covered_dates, periods)
+def test_a_calendar_day_period_ends_after_a_working_day_never_before_the_plain_count(start, n):
+    ends_at = BUILTIN.calendar_days_end(start, n)
+    last = local_date(ends_at) - timedelta(days=1)
+    assert ends_at >= calendar_days_end(start, n)
+    assert BUILTIN.is_working_day(last)
+    # Every day between the plain last day and the real one is a rest day (art. 203).
+    day = start + timedelta(days=n)
+    while day < last:
+        assert not BUILTIN.is_working_day(day)
+        day += timedelta(days=1)
+
+
 # --- YearArrangement validation -------------------------------------------------------------------
 
 
