@@ -39,7 +39,7 @@ def _member(n: int = 0):
 
 def test_an_objection_to_the_notice_is_received_only_while_its_publicity_runs():
     phase = active_pool()
-    project, t = announced(phase, make_user("owner"))
+    _project, t = announced(phase, make_user("owner"))
     cid, user = _member()
     clock.set_now(at(2026, 11, 30, 9, 0))
     o = file_objection(t.code, "notice", "控制价计算有误，请求更正", actor=user)
