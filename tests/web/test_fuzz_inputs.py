@@ -455,6 +455,7 @@ def test_arbitrary_input_to_a_route_is_never_a_server_error(world, route, role):
 FORM_MODULES = (
     "app.auth.forms",
     "app.calendar.forms",
+    "app.supervision.forms",
     "contractors.forms.account",
     "contractors.forms.staff",
     "contracts.forms.projects",
