@@ -81,6 +81,7 @@ def deadlines():
         status_label=status_label,
         unit_label=unit_label,
         Status=DeadlineStatus,
+        args=_filter_args("kind", "status"),
     ), code
 
 
@@ -97,6 +98,7 @@ def deadlines_csv():
             status_label=status_label,
             unit_label=unit_label,
             Status=DeadlineStatus,
+            args={},
         ), code
     header = [
         _("类别"),
@@ -147,13 +149,13 @@ def _audit_filter() -> tuple[AuditFilterForm, queries.AuditFilter, int]:
     return form, chosen, 200
 
 
-def _filter_args() -> dict:
-    """The filters as query arguments, for the pager and the export link."""
-    return {
-        name: request.args.get(name)
-        for name in ("action", "actor", "role", "since", "until", "subject")
-        if request.args.get(name)
-    }
+AUDIT_FILTERS = ("action", "actor", "role", "since", "until", "subject")
+
+
+def _filter_args(*names: str) -> dict:
+    """The filters as query arguments, for the pager and the export link: only the filters' own
+    names (a query's `_external` or `_anchor` must not reach url_for)."""
+    return {name: request.args[name] for name in names if request.args.get(name)}
 
 
 @bp.route("/audit")
@@ -168,7 +170,7 @@ def audit():
         form=form,
         page=page,
         links=queries.link_states(page.items),
-        args=_filter_args(),
+        args=_filter_args(*AUDIT_FILTERS),
     )
 
 

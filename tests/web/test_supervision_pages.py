@@ -206,3 +206,12 @@ def test_a_failing_source_leaves_the_banner_out_and_the_page_up(world):
     response = signed_in(world, "staff").get("/dashboard")
     assert response.status_code == 200
     assert "deadline-warning" not in response.get_data(as_text=True)
+
+
+def test_unknown_query_names_never_reach_the_links(world):
+    who = signed_in(world, "staff")
+    for path in ("/supervision/", "/supervision/audit"):
+        response = who.get(f"{path}?_external=1&_scheme=javascript&_anchor=x&_method=PUT&page=2")
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert 'href="javascript' not in html and '#x"' not in html
