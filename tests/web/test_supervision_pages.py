@@ -215,3 +215,12 @@ def test_unknown_query_names_never_reach_the_links(world):
         assert response.status_code == 200, path
         html = response.get_data(as_text=True)
         assert 'href="javascript' not in html and '#x"' not in html
+
+
+def test_the_page_and_the_banner_read_in_english(world):
+    who = signed_in(world, "staff")
+    who.client.set_cookie("lang", "en")
+    html = who.html("/supervision/")
+    assert "Accept or refuse the complaint" in html
+    assert "Due soon" in html and "working days" in html and "3 days" in html
+    assert "2 deadlines pass within 2 working days" in html and "1 missed" in html
