@@ -125,7 +125,8 @@ def test_the_deadlines_filter_by_kind_or_its_first_part(world):
 
 
 @pytest.mark.parametrize(
-    "query", ["status=bogus", "kind=nosuch", "status=" + "x" * 5000, "kind=%00"]
+    "query",
+    ["status=bogus", "kind=%3Cscript%3E", "kind=" + "x" * 200, "status=" + "x" * 5000, "kind=%00"],
 )
 def test_a_bad_filter_is_a_400_with_a_message_never_a_server_error(world, query):
     response = signed_in(world, "supervisor").get(f"/supervision/?{query}")
@@ -224,3 +225,8 @@ def test_the_page_and_the_banner_read_in_english(world):
     assert "Accept or refuse the complaint" in html
     assert "Due soon" in html and "working days" in html and "3 days" in html
     assert "2 deadlines pass within 2 working days" in html and "1 missed" in html
+
+
+def test_a_kind_with_no_deadline_now_lists_nothing(world):
+    html = signed_in(world, "supervisor").html("/supervision/?kind=sanction.publish")
+    assert statuses(html) == [] and "没有符合条件的期限" in html
