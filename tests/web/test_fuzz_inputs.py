@@ -63,6 +63,13 @@ QUERY_NAMES = (
     "round",
     "corrects",
     "download",
+    # the oversight pages' filters (app/supervision)
+    "kind",
+    "until",
+    "action",
+    "actor",
+    "role",
+    "subject",
 )
 #: Form fields read outside a WTForms form (grep `request.form`).
 LOOSE_FORM_NAMES = ("call_id", "entry_id", "edit", "entropy", "candidates_digest")
