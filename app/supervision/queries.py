@@ -3,6 +3,7 @@ counts, and the audit log filtered, paged and checked link by link."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -12,9 +13,12 @@ from app import clock
 from app.audit import GENESIS, AuditEntry
 from app.auth.models import User
 from app.calendar.services import current_calendar
-from app.deadlines import Deadline, DeadlineStatus, all_deadlines, status_of
+from app.deadlines import DEADLINE_SOURCES, Deadline, DeadlineStatus, status_of
 from app.extensions import db
+from app.wiring import registry
 from app.workdays import UnconfirmedYear
+
+log = logging.getLogger("smallworks.supervision")
 
 #: One page of the audit log.
 AUDIT_PER_PAGE = 50
@@ -37,16 +41,38 @@ class DeadlineRow:
     unconfirmed_year: int | None = None
 
 
-def deadline_rows() -> list[DeadlineRow]:
-    """Every registered deadline, soonest first, with its status now."""
+@dataclass(frozen=True)
+class Deadlines:
+    """Every deadline found, with its status, and the names of the sources that failed."""
+
+    rows: list[DeadlineRow]
+    failed: tuple[str, ...] = ()
+
+
+def deadline_rows() -> Deadlines:
+    """Every registered deadline, soonest first (the order of `app.deadlines.all_deadlines`),
+    with its status now.
+
+    Read source by source rather than through `all_deadlines`: one source that fails (a query
+    of another domain that breaks) is logged and named on the page, and the others' deadlines
+    are still shown — an oversight page that goes blank hides every deadline at once.
+    """
+    found, failed = [], []
+    for name, source in sorted(registry(DEADLINE_SOURCES).items()):
+        try:
+            found.extend(source())
+        except Exception:
+            log.exception("deadline source %r failed", name)
+            failed.append(name)
+    found.sort(key=lambda d: (d.due_at, d.kind, d.subject))
     now, calendar = clock.now(), current_calendar()
     rows = []
-    for deadline in all_deadlines():
+    for deadline in found:
         try:
             rows.append(DeadlineRow(deadline, status_of(deadline, now, calendar)))
         except UnconfirmedYear as e:
             rows.append(DeadlineRow(deadline, None, e.year))
-    return rows
+    return Deadlines(rows, tuple(failed))
 
 
 def filtered(rows: list[DeadlineRow], *, kind: str = "", status: str = "") -> list[DeadlineRow]:
@@ -82,7 +108,7 @@ class DeadlineWarning:
 
 def warning_counts() -> DeadlineWarning:
     """The banner's counts: one pass over every registered source."""
-    rows = deadline_rows()
+    rows = deadline_rows().rows
     return DeadlineWarning(
         due_soon=sum(r.status == DeadlineStatus.DUE_SOON for r in rows),
         missed=sum(r.status == DeadlineStatus.MISSED for r in rows),

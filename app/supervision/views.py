@@ -55,23 +55,25 @@ def unit_label(unit: Unit) -> str:
 # ---- deadlines ---------------------------------------------------------------------------------
 
 
-def _deadline_filter() -> tuple[DeadlineFilterForm, list[queries.DeadlineRow], int]:
-    everything = queries.deadline_rows()
+def _deadline_filter() -> tuple[DeadlineFilterForm, queries.Deadlines, int]:
+    found = queries.deadline_rows()
+    everything = found.rows
     form = DeadlineFilterForm(request.args)
     form.kind.choices = [("", _("全部"))] + [(k, k) for k in queries.kinds_of(everything)]
     form.status.choices = [("", _("全部"))] + [
         (s.value, _(STATUS_LABELS[s])) for s in DeadlineStatus
     ]
     if request.args and not form.validate():
-        return form, everything, 400
+        return form, found, 400
     rows = queries.filtered(everything, kind=form.kind.data or "", status=form.status.data or "")
-    return form, rows, 200
+    return form, queries.Deadlines(rows, found.failed), 200
 
 
 @bp.route("/")
 @roles_required(*OVERSIGHT_ROLES)
 def deadlines():
-    form, rows, code = _deadline_filter()
+    form, found, code = _deadline_filter()
+    rows = found.rows
     counts = [(s, _(STATUS_LABELS[s]), sum(r.status == s for r in rows)) for s in DeadlineStatus]
     return render_template(
         "supervision/deadlines.html",
@@ -82,13 +84,15 @@ def deadlines():
         unit_label=unit_label,
         Status=DeadlineStatus,
         args=_filter_args("kind", "status"),
+        failed=found.failed,
     ), code
 
 
 @bp.route("/deadlines.csv")
 @roles_required(*OVERSIGHT_ROLES)
 def deadlines_csv():
-    form, rows, code = _deadline_filter()
+    form, found, code = _deadline_filter()
+    rows = found.rows
     if code != 200:
         return render_template(
             "supervision/deadlines.html",
@@ -99,6 +103,7 @@ def deadlines_csv():
             unit_label=unit_label,
             Status=DeadlineStatus,
             args={},
+            failed=found.failed,
         ), code
     header = [
         _("类别"),
