@@ -86,13 +86,14 @@ def filtered(rows: list[DeadlineRow], *, kind: str = "", status: str = "") -> li
     ]
 
 
-def kinds_of(rows: list[DeadlineRow]) -> list[str]:
-    """The kinds to filter by: each dotted kind, and its first part when it has several."""
-    found = set()
+def kinds_of(rows: list[DeadlineRow]) -> list[tuple[str, tuple[str, str] | None]]:
+    """The kinds to filter by, with what must be done (Chinese, English) for a dotted kind: each
+    dotted kind, and its first part (all of a record type's deadlines)."""
+    found: dict[str, tuple[str, str] | None] = {}
     for r in rows:
-        head = r.deadline.kind.split(".", 1)[0]
-        found.update({r.deadline.kind, head})
-    return sorted(found)
+        found.setdefault(r.deadline.kind.split(".", 1)[0], None)
+        found[r.deadline.kind] = (r.deadline.label, r.deadline.label_en)
+    return sorted(found.items())
 
 
 @dataclass(frozen=True)

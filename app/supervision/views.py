@@ -59,7 +59,10 @@ def _deadline_filter() -> tuple[DeadlineFilterForm, queries.Deadlines, int]:
     found = queries.deadline_rows()
     everything = found.rows
     form = DeadlineFilterForm(request.args)
-    form.kind.choices = [("", _("全部"))] + [(k, k) for k in queries.kinds_of(everything)]
+    form.kind.choices = [("", _("全部"))] + [
+        (kind, f"{kind} {i18n.loc(*label)}" if label else kind)
+        for kind, label in queries.kinds_of(everything)
+    ]
     form.status.choices = [("", _("全部"))] + [
         (s.value, _(STATUS_LABELS[s])) for s in DeadlineStatus
     ]
