@@ -61,6 +61,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from app import inputs
 
     inputs.init_app(app)
+    from app.auth import guards
+
+    guards.init_app(app)  # a supervisor's writes are refused before any view runs
     _register_blueprints(app)
     _register_errors(app)
     _register_security_headers(app)
@@ -143,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.public import bp as public_bp
+    from app.supervision import init_app as init_supervision
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -152,6 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     lottery.init_app(app)
     contractors.init_app(app)
     contracts.init_app(app)
+    # Last: the oversight pages read what the domains registered (deadline sources).
+    init_supervision(app)
 
 
 def _wants_json() -> bool:

@@ -25,6 +25,8 @@ ACCOUNTS = (
     ("reviewer2", "陈立新", "reviewer", "区农业农村局"),
     ("owner", "赵海燕", "owner", "洪塘街道办事处"),
     ("contractor", "周永强", "contractor", "宁波甬江建设有限公司"),
+    # 纪检监察 / 审计: reads the deadlines and the audit log, changes nothing.
+    ("supervisor", "孙国平", "supervisor", "区纪委监委派驻纪检监察组"),
 )
 
 

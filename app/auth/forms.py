@@ -1,7 +1,7 @@
 """Login and password-change forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import FlaskForm
@@ -27,4 +27,20 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("再次输入新密码"),
         validators=[EqualTo("new_password", _l("两次输入的新密码不一致"))],
+    )
+
+
+class NewAccountForm(FlaskForm):
+    """An administrator opens an account (companies sign up themselves)."""
+
+    username = StringField(
+        _l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)]
+    )
+    display_name = StringField(
+        _l("姓名"), validators=[DataRequired(_l("请填写姓名或名称")), Length(max=100)]
+    )
+    role = SelectField(_l("角色"), choices=[], validate_choice=True)
+    organisation = StringField(_l("单位或部门"), validators=[Length(max=200)])
+    password = PasswordField(
+        _l("初始密码"), validators=[DataRequired(_l("请填写初始密码")), Length(max=200)]
     )

@@ -1,13 +1,15 @@
-"""The role guard: a view decorator that admits only the given roles."""
+"""The role guards: a view decorator that admits only the given roles, and the app-wide refusal
+of every write by a read-only role (the supervisors)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
+from app.auth.roles import READ_ONLY_ROLES
 from app.extensions import login_manager
 
 
@@ -27,3 +29,24 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+#: What a read-only account may still post: its own session and password, never a record.
+OWN_ACCOUNT_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.change_password"})
+#: Methods that read.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def refuse_writes_by_read_only_roles() -> None:
+    """A supervisor (纪检监察 / 审计) reads everything and changes nothing: any request of theirs
+    that may write is 403 before a view runs, whatever roles the view itself admits. Held here,
+    once, so that a route added tomorrow is covered without remembering it
+    (tests/web/test_read_only_roles.py walks the url map)."""
+    if request.method in SAFE_METHODS or request.endpoint in OWN_ACCOUNT_ENDPOINTS:
+        return
+    if current_user.is_authenticated and current_user.role in READ_ONLY_ROLES:
+        abort(403)
+
+
+def init_app(app) -> None:
+    app.before_request(refuse_writes_by_read_only_roles)

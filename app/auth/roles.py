@@ -25,3 +25,9 @@ ENTRY_ROLES = (Role.OWNER, *OFFICE_ROLES)
 #: Who reads the oversight records (complaints, cases, deadlines, the audit log): the office and
 #: the supervisors (纪检监察 / 审计), who read everything and change nothing.
 OVERSIGHT_ROLES = (*OFFICE_ROLES, Role.SUPERVISOR)
+#: Roles that read and never write: every POST of theirs is refused (403) by the app-wide guard
+#: (`app.auth.guards.refuse_writes_by_read_only_roles`), except on their own session and password.
+READ_ONLY_ROLES = (Role.SUPERVISOR,)
+#: Accounts an administrator creates on the accounts page. A company's account (`contractor`) is
+#: made by the company's own sign-up, which also records the company.
+ADMIN_CREATED_ROLES = (Role.STAFF, Role.REVIEWER, Role.OWNER, Role.SUPERVISOR, Role.ADMIN)

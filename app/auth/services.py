@@ -264,3 +264,8 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
         db.session.rollback()
         raise
     return user
+
+
+def all_accounts() -> list[User]:
+    """Every account, by role then login name (the administrator's accounts page)."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))

@@ -1,4 +1,4 @@
-"""Login, logout and password-change pages."""
+"""Login, logout and password-change pages, and the administrator's accounts page."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
 from app.auth.errors import AccountError, LoginRefused, LoginThrottled
-from app.auth.forms import LoginForm, PasswordForm
+from app.auth.forms import LoginForm, NewAccountForm, PasswordForm
+from app.auth.guards import roles_required
+from app.auth.models import ROLE_LABELS
+from app.auth.roles import ADMIN_CREATED_ROLES, Role
 from app.extensions import limiter
+from app.forms import error_onto
 from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -86,3 +90,33 @@ def change_password():
             return redirect(url_for("public.dashboard"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/admin/accounts", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def accounts():
+    """Open an account for the office, a department reviewer, an owner or a supervisor
+    (纪检监察 / 审计); `flask users create` does the same from the command line."""
+    form = NewAccountForm()
+    form.role.choices = [(r.value, _(ROLE_LABELS[r])) for r in ADMIN_CREATED_ROLES]
+    if form.validate_on_submit():
+        data = services.NewUser(
+            form.username.data,
+            form.display_name.data,
+            form.role.data,
+            form.password.data,
+            form.organisation.data or "",
+        )
+        try:
+            user = services.create_user(data, actor=current_user)
+        except AccountError as e:
+            error_onto(form, e)
+        else:
+            flash(
+                _("已开设账户：%(name)s（%(role)s）", name=user.username, role=_(user.role_label)),
+                "success",
+            )
+            return redirect(url_for(".accounts"))
+    status = 400 if form.errors else 200
+    page = render_template("auth/accounts.html", form=form, accounts=services.all_accounts())
+    return page, status

@@ -69,7 +69,7 @@ def test_the_demo_has_accounts_of_every_role_with_printed_passwords(app, now):
     now(2026, 11, 27, 10, 0)
     output = _run(app)
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"admin", "staff", "reviewer", "owner", "contractor"}
+    assert roles == {"admin", "staff", "reviewer", "owner", "contractor", "supervisor"}
     for username, *_ in ACCOUNTS:  # the demo's own accounts; applicants' firms log in as nobody
         assert username in output
     assert verify_chain().ok

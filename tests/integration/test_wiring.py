@@ -107,6 +107,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
         *("projects_account", "objections"),
+        "supervision",  # last: the oversight pages read what the domains registered
     ]
     assert "draws" in app.cli.commands
     assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}

@@ -63,6 +63,13 @@ QUERY_NAMES = (
     "round",
     "corrects",
     "download",
+    # the oversight pages' filters (app/supervision)
+    "kind",
+    "until",
+    "action",
+    "actor",
+    "role",
+    "subject",
 )
 #: Form fields read outside a WTForms form (grep `request.form`).
 LOOSE_FORM_NAMES = ("call_id", "entry_id", "edit", "entropy", "candidates_digest")
@@ -455,6 +462,7 @@ def test_arbitrary_input_to_a_route_is_never_a_server_error(world, route, role):
 FORM_MODULES = (
     "app.auth.forms",
     "app.calendar.forms",
+    "app.supervision.forms",
     "contractors.forms.account",
     "contractors.forms.staff",
     "contracts.forms.projects",

@@ -27,6 +27,8 @@ from flask_login import login_required
 from sqlalchemy import inspect, select
 
 from app import create_app
+from app.auth.guards import OWN_ACCOUNT_ENDPOINTS
+from app.auth.roles import READ_ONLY_ROLES
 from app.extensions import csrf, db
 from config import TestingConfig
 from notices import services
@@ -39,7 +41,7 @@ from tests.factories import (
     use_cheap_password_hashes,
 )
 
-ROLES = ("anonymous", "staff", "reviewer", "owner", "contractor", "admin")
+ROLES = ("anonymous", "staff", "reviewer", "owner", "contractor", "admin", "supervisor")
 UNKNOWN_ID = 987_654
 PUBLIC, LOGIN = "public", "login"
 ARG_RE = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
@@ -112,8 +114,13 @@ def intended_access(view) -> str | frozenset[str]:
     return LOGIN if login else PUBLIC
 
 
-def expected(access, role: str) -> str:
-    """One of: allowed; login (anonymous sent to the login page); forbidden (403)."""
+def expected(access, role: str, *, writes: bool = False, endpoint: str = "") -> str:
+    """One of: allowed; login (anonymous sent to the login page); forbidden (403).
+
+    A read-only role (the supervisors) is refused every write whatever the view admits, but for
+    its own session and password (app.auth.guards)."""
+    if writes and role in READ_ONLY_ROLES and endpoint not in OWN_ACCOUNT_ENDPOINTS:
+        return "forbidden"
     if access == PUBLIC:
         return "allowed"
     if role == "anonymous":
@@ -266,6 +273,7 @@ def test_each_route_admits_the_roles_its_view_declares_and_refuses_the_others(
             assert state(app) == before, f"{role} POST {url} without a token changed data"
 
         # With a valid token the role guard decides: 302 to login, 403, or the view runs.
+        outcome = expected(access, role, writes=True, endpoint=route.endpoint)
         before = state(app)
         response = who.post(url, post_data())
         assert_outcome(response, outcome, url, what=f"{role} POST {url} with a token")
