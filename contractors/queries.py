@@ -210,9 +210,14 @@ def qualified(call_category: PoolCallCategory) -> dict[str, str]:
 
 
 def objections_of(call_id: int) -> list[Objection]:
+    """The objections to the call's review result (the roster's: `roster_objections_of`)."""
     return list(
         db.session.scalars(
-            select(Objection).where(Objection.call_id == call_id).order_by(Objection.filed_at)
+            select(Objection)
+            .where(
+                Objection.call_id == call_id, Objection.stage == str(rules.ObjectionStage.REVIEW)
+            )
+            .order_by(Objection.filed_at)
         )
     )
 
@@ -220,7 +225,33 @@ def objections_of(call_id: int) -> list[Objection]:
 def open_objections(call_id: int) -> int:
     return db.session.scalar(
         select(func.count(Objection.id)).where(
-            Objection.call_id == call_id, Objection.answered_at.is_(None)
+            Objection.call_id == call_id,
+            Objection.stage == str(rules.ObjectionStage.REVIEW),
+            Objection.answered_at.is_(None),
+        )
+    )
+
+
+def roster_objections_of(call_id: int) -> list[Objection]:
+    """The objections to the call's drawn rosters (roster publicity), in order of receipt."""
+    return list(
+        db.session.scalars(
+            select(Objection)
+            .where(
+                Objection.call_id == call_id, Objection.stage == str(rules.ObjectionStage.ROSTER)
+            )
+            .order_by(Objection.filed_at, Objection.id)
+        )
+    )
+
+
+def open_roster_objections(call_id: int) -> int:
+    """Roster objections still unanswered: the roster notice waits for them."""
+    return db.session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.call_id == call_id,
+            Objection.stage == str(rules.ObjectionStage.ROSTER),
+            Objection.answered_at.is_(None),
         )
     )
 
