@@ -62,7 +62,7 @@ def test_a_member_objects_on_the_trading_page_and_posting_twice_files_one(app):
 
 def test_staff_answer_and_the_answer_is_public_without_the_company(app):
     phase = active_pool()
-    project, t = drawn(phase, make_user("owner"))
+    project, _t = drawn(phase, make_user("owner"))
     clock.set_now(at(2026, 12, 4, 9, 0))
     member, _cid = _member_browser(app, 1)
     page = f"/projects/{project.code}/objections"
