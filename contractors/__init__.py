@@ -27,3 +27,7 @@ def init_app(app) -> None:
     )
     register_subject_page(app, queries.SUBJECT_TYPE, "pool.draw_subject", "draw_id")
     sms.register_directory(app, queries.sms_contacts)
+    # [Oversight] the 3-日 answer of each objection made in the roster publicity.
+    from app.deadlines import register_deadline_source
+
+    register_deadline_source(app, "pool_objection.answer", queries.roster_objection_deadlines)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy import func, select
 
 from app import clock
 from app.calendar.services import current_calendar
+from app.deadlines import Deadline, Unit
 from app.extensions import db
 from app.wiring import registry
 from contractors import rules
@@ -472,3 +473,33 @@ def sms_contacts(ids) -> dict[int, tuple[str, str]]:
         )
     )
     return {r.id: (r.name, r.contact_mobile) for r in rows}
+
+
+def roster_objection_deadlines() -> list[Deadline]:
+    """The 3-日 answer deadline of every unanswered roster objection and of those answered in the
+    last 30 days (app.deadlines)."""
+    since = clock.now() - timedelta(days=30)
+    rows = db.session.scalars(
+        select(Objection)
+        .where(
+            Objection.stage == str(rules.ObjectionStage.ROSTER),
+            Objection.answer_by.is_not(None),
+            Objection.answered_at.is_(None) | (Objection.answered_at >= since),
+        )
+        .order_by(Objection.answer_by)
+    )
+    return [
+        Deadline(
+            kind="pool_objection.answer",
+            label="答复入围名录公示期间的异议",
+            label_en="Answer the objection to the roster",
+            subject=f"{o.call_category.call.code} 异议{o.id}",
+            url=url_for("pool_staff.objections", call_id=o.call_id, _anchor=f"objection-{o.id}"),
+            due_at=o.answer_by,
+            unit=Unit.DAYS,
+            length=rules.ROSTER_ANSWER_DAYS,
+            basis=rules.ROSTER_OBJECTION_BASIS,
+            done_at=o.answered_at,
+        )
+        for o in rows
+    ]

@@ -23,7 +23,7 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
-    "app.deadline_sources": ["objection.answer"],
+    "app.deadline_sources": ["objection.answer", "pool_objection.answer"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
 NOT_YET = ["contractors.suspension_sources"]
