@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import FlaskForm
@@ -14,8 +15,8 @@ class ObjectionForm(FlaskForm):
     matter = RadioField(
         _l("异议事项"),
         choices=[
-            (str(rules.Matter.NOTICE), _l("对交易公告及交易文件的异议")),
-            (str(rules.Matter.RESULT), _l("对交易结果的异议")),
+            SelectChoice(str(rules.Matter.NOTICE), _l("对交易公告及交易文件的异议")),
+            SelectChoice(str(rules.Matter.RESULT), _l("对交易结果的异议")),
         ],
         validators=[InputRequired(_l("请选择异议事项"))],
     )
@@ -28,7 +29,7 @@ class ObjectionForm(FlaskForm):
 class AnswerForm(FlaskForm):
     upheld = RadioField(
         _l("答复结论"),
-        choices=[("no", _l("异议不成立")), ("yes", _l("异议成立"))],
+        choices=[SelectChoice("no", _l("异议不成立")), SelectChoice("yes", _l("异议成立"))],
         validators=[InputRequired(_l("请选择答复结论"))],
     )
     answer = TextAreaField(

@@ -140,9 +140,10 @@ def test_times_still_ahead_are_kept_and_passed_ones_must_be_replaced():
 
 def test_responses_closed_before_the_suspension_stay_closed():
     closed_before = {"suspended_at": at(2026, 12, 3, 8)}
-    assert _resume(
-        at(2026, 12, 7, 9), new_meeting_at=at(2026, 12, 9, 9, 30), **closed_before
-    ) == (at(2026, 12, 3), at(2026, 12, 9, 9, 30))
+    assert _resume(at(2026, 12, 7, 9), new_meeting_at=at(2026, 12, 9, 9, 30), **closed_before) == (
+        at(2026, 12, 3),
+        at(2026, 12, 9, 9, 30),
+    )
     with pytest.raises(trading_rules.RuleError, match="不能重新接受响应"):
         _resume(at(2026, 12, 7, 9), new_responses_close_at=at(2026, 12, 10), **closed_before)
 
