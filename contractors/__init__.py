@@ -30,3 +30,7 @@ def init_app(app) -> None:
     from contractors import sanctions
 
     sanctions.init_app(app)
+    # [Oversight] the 3-日 answer of each objection made in the roster publicity.
+    from app.deadlines import register_deadline_source
+
+    register_deadline_source(app, "pool_objection.answer", queries.roster_objection_deadlines)

@@ -78,7 +78,7 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
         echo("pool: demo pool already present")
         return {}
     today = clock.today()
-    back = {n: _working_days_back(today, n, echo) for n in (2, 39, 45, 49, 58, 60, 61)}
+    back = {n: _working_days_back(today, n, echo) for n in (2, 39, 43, 44, 45, 49, 58, 60, 61)}
 
     def step(day, hour, minute, fn):
         def go():
@@ -209,6 +209,30 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
     step(back[45], 9, 45, lambda: services.settle_category(call.id, "SZ", actor=staff))
     step(back[45], 9, 50, lambda: services.settle_category(call.id, "YL", actor=staff))
     step(back[45], 11, 0, lambda: services.publish_roster_publicity(call.id, actor=staff))
+    # [Oversight] an objection to the drawn 建筑工程 roster during its publicity, answered (not
+    # upheld) the next working day; the roster is published once it is answered.
+    jz = next(cc for cc in call.categories if cc.category.code == "JZ")
+    roster_objection = step(
+        back[44],
+        10,
+        0,
+        lambda: services.file_roster_objection(
+            jz.id,
+            "本企业对建筑工程类别的摇号结果有疑问，请求核实摇号过程。",
+            actor=users[uscc("MA2CKT5N")],
+        ),
+    )
+    step(
+        back[43],
+        15,
+        0,
+        lambda: services.answer_roster_objection(
+            roster_objection.id,
+            False,
+            "经核实，摇号按公布的规则公开进行，结果可用摇号记录复核，异议不成立。",
+            actor=staff,
+        ),
+    )
     step(back[39], 9, 0, lambda: services.publish_roster(call.id, actor=staff))
 
     open_call = step(

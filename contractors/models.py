@@ -279,13 +279,28 @@ class Objection(db.Model):
     """An objection (异议) to the review result, filed during its publicity, answered by staff."""
 
     __tablename__ = "pool_objections"
+    # A review objection names the decision; a roster objection the category's drawn roster.
+    __table_args__ = (
+        CheckConstraint("stage IN ('review', 'roster')", name="stage"),
+        CheckConstraint(
+            "(stage = 'review' AND entry_id IS NOT NULL)"
+            " OR (stage = 'roster' AND call_category_id IS NOT NULL AND answer_by IS NOT NULL)",
+            name="subject",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("pool_calls.id"), index=True)
+    #: A contractors.rules.ObjectionStage: the review result, or the roster publicity.
+    stage: Mapped[str] = mapped_column(String(10), default="review", server_default="review")
     #: Who objected.
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"))
-    #: The decision objected to.
-    entry_id: Mapped[int] = mapped_column(ForeignKey("pool_application_entries.id"))
+    #: The decision objected to (a review objection).
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("pool_application_entries.id"))
+    #: The category whose drawn roster is objected to (a roster objection).
+    call_category_id: Mapped[int | None] = mapped_column(ForeignKey("pool_call_categories.id"))
+    #: A roster objection's answer deadline (3 日, exclusive), computed on receipt.
+    answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
     text: Mapped[str] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answer: Mapped[str | None] = mapped_column(Text)
@@ -296,7 +311,12 @@ class Objection(db.Model):
     correction_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
 
     contractor: Mapped[Contractor] = relationship()
-    entry: Mapped[ApplicationEntry] = relationship(foreign_keys=[entry_id])
+    entry: Mapped[ApplicationEntry | None] = relationship(foreign_keys=[entry_id])
+    call_category: Mapped[PoolCallCategory | None] = relationship(foreign_keys=[call_category_id])
+
+    @property
+    def is_roster(self) -> bool:
+        return self.stage == "roster"
 
 
 class PoolSelection(db.Model):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy import func, select
 
 from app import clock
 from app.calendar.services import current_calendar
+from app.deadlines import Deadline, Unit
 from app.extensions import db
 from app.wiring import registry
 from contractors import rules
@@ -210,9 +211,14 @@ def qualified(call_category: PoolCallCategory) -> dict[str, str]:
 
 
 def objections_of(call_id: int) -> list[Objection]:
+    """The objections to the call's review result (the roster's: `roster_objections_of`)."""
     return list(
         db.session.scalars(
-            select(Objection).where(Objection.call_id == call_id).order_by(Objection.filed_at)
+            select(Objection)
+            .where(
+                Objection.call_id == call_id, Objection.stage == str(rules.ObjectionStage.REVIEW)
+            )
+            .order_by(Objection.filed_at)
         )
     )
 
@@ -220,7 +226,33 @@ def objections_of(call_id: int) -> list[Objection]:
 def open_objections(call_id: int) -> int:
     return db.session.scalar(
         select(func.count(Objection.id)).where(
-            Objection.call_id == call_id, Objection.answered_at.is_(None)
+            Objection.call_id == call_id,
+            Objection.stage == str(rules.ObjectionStage.REVIEW),
+            Objection.answered_at.is_(None),
+        )
+    )
+
+
+def roster_objections_of(call_id: int) -> list[Objection]:
+    """The objections to the call's drawn rosters (roster publicity), in order of receipt."""
+    return list(
+        db.session.scalars(
+            select(Objection)
+            .where(
+                Objection.call_id == call_id, Objection.stage == str(rules.ObjectionStage.ROSTER)
+            )
+            .order_by(Objection.filed_at, Objection.id)
+        )
+    )
+
+
+def open_roster_objections(call_id: int) -> int:
+    """Roster objections still unanswered: the roster notice waits for them."""
+    return db.session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.call_id == call_id,
+            Objection.stage == str(rules.ObjectionStage.ROSTER),
+            Objection.answered_at.is_(None),
         )
     )
 
@@ -441,3 +473,33 @@ def sms_contacts(ids) -> dict[int, tuple[str, str]]:
         )
     )
     return {r.id: (r.name, r.contact_mobile) for r in rows}
+
+
+def roster_objection_deadlines() -> list[Deadline]:
+    """The 3-日 answer deadline of every unanswered roster objection and of those answered in the
+    last 30 days (app.deadlines)."""
+    since = clock.now() - timedelta(days=30)
+    rows = db.session.scalars(
+        select(Objection)
+        .where(
+            Objection.stage == str(rules.ObjectionStage.ROSTER),
+            Objection.answer_by.is_not(None),
+            Objection.answered_at.is_(None) | (Objection.answered_at >= since),
+        )
+        .order_by(Objection.answer_by)
+    )
+    return [
+        Deadline(
+            kind="pool_objection.answer",
+            label="答复入围名录公示期间的异议",
+            label_en="Answer the objection to the roster",
+            subject=f"{o.call_category.call.code} 异议{o.id}",
+            url=url_for("pool_staff.objections", call_id=o.call_id, _anchor=f"objection-{o.id}"),
+            due_at=o.answer_by,
+            unit=Unit.DAYS,
+            length=rules.ROSTER_ANSWER_DAYS,
+            basis=rules.ROSTER_OBJECTION_BASIS,
+            done_at=o.answered_at,
+        )
+        for o in rows
+    ]

@@ -24,6 +24,8 @@ from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.models import Project
+from contracts.objections import queries as objection_queries
+from contracts.objections import services as objections
 from contracts.services.posting import record_posting
 from lottery.rules import rate_options
 
@@ -102,6 +104,15 @@ def plans() -> list[Plan]:
                 (27, 9, 5, "respond", (0, 1)),
                 (26, 14, 20, "respond", (2, 3)),
                 (24, 9, 30, "meeting", ["37", "8812", "506"]),
+                # [Oversight] a respondent objects to the result (art. 54); answered, not upheld.
+                (23, 10, 0, "object", (2, "对定标会议摇号过程有疑问，请求复核摇号记录。")),
+                (
+                    22,
+                    15,
+                    0,
+                    "answer",
+                    "经复核，两次摇号均按交易公告公布的规则公开进行，摇号记录可验证，异议不成立。",
+                ),
                 (20, 15, 0, "contract", 20),
             ],
         ),
@@ -289,6 +300,37 @@ def plans() -> list[Plan]:
             ],
         ),
         Plan(
+            # [Oversight] a trading the office suspended (art. 62) while it checks a matter raised
+            # about its notice; the complaints' demo suspends one for a complaint.
+            "suspended",
+            _project(
+                "洪塘街道姚江村河道护岸修复工程",
+                "洪塘街道姚江村股份经济合作社",
+                "姚江村",
+                "JZ",
+                "collective",
+                "410000",
+                "392000.00",
+                "9500.00",
+                45,
+                "河道护岸浆砌石修复约260米，含清淤。",
+            ),
+            False,
+            [
+                (4, 9, 20, "submit", None),
+                (3, 10, 10, "file", None),
+                (2, 10, 30, "announce", (jz_rates, None)),
+                (2, 14, 30, "respond", ("others", 0)),
+                (
+                    1,
+                    11,
+                    0,
+                    "suspend",
+                    "交易公告所附工程量清单与图纸不一致，区公管办核实期间暂停交易。",
+                ),
+            ],
+        ),
+        Plan(
             "filed",
             _project(
                 "洪塘街道赵家村村道路灯改造工程",
@@ -402,6 +444,21 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
             t = queries.latest_trading(queries.get_project(code))
             uscc, position = queries.award_holder(t)
             services.record_refusal(code, arg, uscc=uscc, position=position, actor=actor)
+        elif name == "object":
+            index, text = arg
+            members = active_members(plan.data.category_code, clock.today())
+            t = queries.latest_trading(queries.get_project(code))
+            objections.file_objection(
+                t.code, "result", text, actor=_user(members[index].contractor_id)
+            )
+        elif name == "answer":
+            t = queries.latest_trading(queries.get_project(code))
+            (o,) = objection_queries.of_trading(t.id)
+            objections.answer_objection(o.id, False, arg, actor=staff)
+        elif name == "suspend":
+            services.suspend_trading(
+                queries.latest_trading(queries.get_project(code)).code, arg, actor=staff
+            )
         elif name == "contract":
             t = queries.latest_trading(queries.get_project(code))
             services.record_contract(code, back[arg], t.contract_price, actor=actor)

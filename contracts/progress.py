@@ -32,6 +32,8 @@ ACTION_LABELS = {
     Action.TRADING_FAILED: ("定标会议：流标", "Award meeting: trading failed"),
     Action.CONTRACT_SIGNED: ("记录合同签订", "Contract recorded"),
     Action.CONTRACT_REFUSED: ("记录中标企业拒签", "Refusal to sign recorded"),
+    Action.TRADING_SUSPENDED: ("暂停交易", "Trading suspended"),
+    Action.TRADING_RESUMED: ("恢复交易", "Trading resumed"),
 }
 
 

@@ -207,6 +207,16 @@ class ObjectionForm(FlaskForm):
     )
 
 
+class RosterObjectionForm(FlaskForm):
+    """An objection to a category's drawn roster during the roster publicity."""
+
+    call_category_id = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(
+        _l("异议内容和理由"),
+        validators=[DataRequired(_l("请填写异议的内容和理由")), Length(max=5000)],
+    )
+
+
 class SmsPreferenceForm(FlaskForm):
     """Optional messages (reminders); the notice SMS to active members is always sent."""
 

@@ -128,6 +128,22 @@ class DecisionForm(PrefixedForm):
         return self
 
 
+class RosterAnswerForm(PrefixedForm):
+    """A roster objection's answer (public); prefixed `r<objection id>`."""
+
+    answer = TextAreaField(
+        _l("答复内容（将公开）"), validators=[DataRequired(_l("请填写答复内容")), Length(max=5000)]
+    )
+    upheld = RadioField(
+        _l("异议是否成立"),
+        choices=[
+            SelectChoice("no", _l("异议不成立")),
+            SelectChoice("yes", _l("异议成立")),
+        ],
+        validators=[InputRequired(_l("请选择异议是否成立"))],
+    )
+
+
 class AnswerForm(PrefixedForm):
     """An objection's answer; prefixed `o<objection id>`."""
 

@@ -4,7 +4,7 @@ earliest date of each step, and THE rule of who is an active member on a date.
 No Flask, no SQLAlchemy (tests/unit/test_architecture.py): every rule takes plain values and an
 explicit `now`/`today`, and a WorkCalendar where working days are counted. One module a concern:
 registration (a company's listing and documents), call (the state machine), review, membership,
-steps (the timeline); callers import them from here, `contractors.rules`.
+steps (the timeline), objections (the stage of an objection, the roster's); callers import them from here, `contractors.rules`.
 """
 
 from ._common import (
@@ -29,6 +29,14 @@ from .call import (
     require_applications_open,
 )
 from .membership import Period, Standing, is_active_member, member_period, standing
+from .objections import (
+    ROSTER_ANSWER_DAYS,
+    ROSTER_OBJECTION_BASIS,
+    ObjectionStage,
+    require_no_open_roster_objection,
+    require_roster_objection_window,
+    roster_answer_by,
+)
 from .registration import (
     DOCUMENT_KINDS,
     LISTING_LABELS,
@@ -61,6 +69,8 @@ __all__ = [
     "OFFICE_ROLES",
     "PASS",
     "REVIEW_DAYS",
+    "ROSTER_ANSWER_DAYS",
+    "ROSTER_OBJECTION_BASIS",
     "ROSTER_PUBLICITY_DAYS",
     "STATE_LABELS",
     "CallFacts",
@@ -68,6 +78,7 @@ __all__ = [
     "DocumentReader",
     "Listing",
     "ListingFacts",
+    "ObjectionStage",
     "Opinion",
     "Period",
     "RuleError",
@@ -92,7 +103,10 @@ __all__ = [
     "next_step",
     "require_applications_open",
     "require_ended",
+    "require_no_open_roster_objection",
+    "require_roster_objection_window",
     "require_unchecked",
+    "roster_answer_by",
     "standing",
     "timeline",
 ]

@@ -27,6 +27,7 @@ from .registration import (
     update_contractor,
 )
 from .review import answer_objection, file_objection, publish_review_results, record_decision
+from .roster_objections import answer_roster_objection, file_roster_objection
 from .signup import sign_up
 
 __all__ = [
@@ -36,11 +37,13 @@ __all__ = [
     "add_document",
     "amend_application",
     "answer_objection",
+    "answer_roster_objection",
     "apply",
     "check_registration",
     "create_call",
     "earliest_meeting",
     "file_objection",
+    "file_roster_objection",
     "notify_category",
     "publish_call",
     "publish_review_results",

@@ -208,6 +208,7 @@ def publish_roster(call_id: int, *, actor):
     )
     if call.roster_notice_id is not None:
         raise PoolError("入围企业名单已经发布", "The roster is already published")
+    checked(rules.require_no_open_roster_objection, queries.open_roster_objections(call.id))
     if clock.today() > call.valid_until:
         # A roster whose validity is over would make nobody active: refuse rather than publish it.
         raise PoolError(

@@ -225,7 +225,7 @@ def answer_objection(
     about the same decision was already upheld, the decision stays as that correction left it."""
     require_staff(actor, "答复异议", "answer an objection")
     o = db.session.get(Objection, objection_id)
-    if o is None:
+    if o is None or o.stage != rules.ObjectionStage.REVIEW:
         raise PoolNotFound("异议不存在", "No such objection")
     call = get_call(o.call_id, lock=True)
     if o.answered_at is not None:

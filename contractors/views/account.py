@@ -33,6 +33,7 @@ from contractors.forms.account import (
     DocumentForm,
     ObjectionForm,
     ProfileForm,
+    RosterObjectionForm,
     SignUpForm,
     SmsPreferenceForm,
 )
@@ -358,3 +359,32 @@ def objection():
     else:
         flash(_("异议已提交，区公管办将在摇号前答复"), "success")
     return redirect(target + "#review")
+
+
+@bp.route("/roster-objections", methods=["POST"])
+@roles_required(Role.CONTRACTOR)
+def roster_objection():
+    """An objection to a category's drawn roster, from the call page (roster publicity)."""
+    form = RosterObjectionForm()
+    back = request.form.get("call_id", type=record_id)
+    target = url_for("pool.call", call_id=back) if back else url_for(".home")
+    if _own_company() is None:
+        return _need_company()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for e in errors:
+                flash(e, "error")
+        return redirect(target)
+    try:
+        cc_id = record_id(form.call_category_id.data)
+    except (TypeError, ValueError):
+        abort(404)
+    try:
+        services.file_roster_objection(cc_id, form.text.data, actor=current_user)
+    except PoolNotFound:
+        abort(404)
+    except DomainError as e:
+        flash(e.localized(), "error")
+    else:
+        flash(_("异议已提交，区公管办将在收到之日起3日内答复"), "success")
+    return redirect(target + "#roster-objections")

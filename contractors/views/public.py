@@ -13,7 +13,7 @@ from app import clock
 from app.i18n import loc
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
-from contractors.forms.account import ObjectionForm
+from contractors.forms.account import ObjectionForm, RosterObjectionForm
 
 bp = Blueprint("pool", __name__)
 
@@ -117,6 +117,17 @@ def call(call_id: int):
         and current_user.is_authenticated
         and queries.contractor_of(current_user) is not None
     )
+    roster_notice = c.roster_publicity_notice
+    in_roster_window = (
+        roster_notice is not None
+        and roster_notice.published_at is not None
+        and clock.now() < roster_notice.publicity_ends_at
+    )
+    can_object_roster = (
+        in_roster_window
+        and current_user.is_authenticated
+        and queries.contractor_of(current_user) is not None
+    )
     notices = [
         (label, n)
         for label, n in (
@@ -139,6 +150,9 @@ def call(call_id: int):
         in_objection_window=in_objection_window,
         can_object=can_object,
         objection_form=ObjectionForm() if can_object else None,
+        in_roster_window=in_roster_window,
+        roster_objection_form=RosterObjectionForm() if can_object_roster else None,
+        roster_answers=[o for o in queries.roster_objections_of(c.id) if o.answered_at],
         own=queries.contractor_of(current_user) if current_user.is_authenticated else None,
     )
 

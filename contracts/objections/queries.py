@@ -10,12 +10,57 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from app import clock
+from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
+from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contracts.models import Project, Trading
 from contracts.objections import rules
+from contracts.objections.errors import ObjectionError
 from contracts.objections.models import TradingObjection
+from notices.models import Notice
+
+
+def calendar_end(fn, day):
+    """A deadline by the office's calendar (`fn(calendar, day)`); refused with the year to
+    confirm when the calendar cannot count it."""
+    try:
+        return fn(current_calendar(), day)
+    except UnconfirmedYear as e:
+        raise ObjectionError(str(e), e.message_en) from None
+
+
+def window(t: Trading, matter: rules.Matter) -> tuple[datetime | None, datetime | None]:
+    """When `matter` of trading `t` may be objected to: (opens_at, ends_at exclusive), both None
+    while its notice or result is unpublished. The notice: from its publication until its
+    publicity ends (the response deadline, as a resumption may have moved it). The result: from
+    its publication for 3 日 (rules.result_objection_ends_at)."""
+    if matter is rules.Matter.NOTICE:
+        notice = db.session.get(Notice, t.notice_id)
+        return (notice.published_at if notice else None), t.responses_close_at
+    if not t.is_drawn or t.result_notice_id is None:
+        return None, None
+    published = db.session.get(Notice, t.result_notice_id).published_at
+    if published is None:
+        return None, None
+    return published, calendar_end(rules.result_objection_ends_at, clock.local(published).date())
+
+
+def open_matters(t: Trading | None) -> list[rules.Matter]:
+    """The matters of `t` that may be objected to now."""
+    if t is None:
+        return []
+    now = clock.now()
+    found = []
+    for matter in rules.Matter:
+        try:
+            opens, ends = window(t, matter)
+        except ObjectionError:
+            continue
+        if opens is not None and opens <= now < ends:
+            found.append(matter)
+    return found
 
 
 def objection_waits(
@@ -158,3 +203,11 @@ def answer_deadlines() -> list[Deadline]:
         )
         for o, tcode in db.session.execute(stmt)
     ]
+
+
+def company_of(o: TradingObjection) -> Contractor:
+    return db.session.get(Contractor, o.contractor_id)
+
+
+def trading_of(o: TradingObjection) -> Trading:
+    return db.session.get(Trading, o.trading_id)

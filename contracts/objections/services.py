@@ -11,11 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
-from app.calendar.services import current_calendar
 from app.errors import checked
 from app.extensions import db
 from app.transactions import transactional
-from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts.models import Trading, TradingResponse
@@ -23,7 +21,6 @@ from contracts.objections import queries, rules
 from contracts.objections.errors import ObjectionError, ObjectionForbidden, ObjectionNotFound
 from contracts.objections.models import TradingObjection
 from contracts.services._common import get_project, now, require_staff, role_of
-from notices.models import Notice
 
 #: Audit subject of an objection.
 SUBJECT_TYPE = "trading_objection"
@@ -49,27 +46,6 @@ def _trading(code: str) -> Trading:
     # Steps of one project queue on its row (PostgreSQL): a form posted twice files once.
     get_project(t.project.code, lock=True)
     return t
-
-
-def _calendar_end(fn, day):
-    try:
-        return fn(current_calendar(), day)
-    except UnconfirmedYear as e:
-        raise ObjectionError(str(e), e.message_en) from None
-
-
-def window(t: Trading, matter: rules.Matter):
-    """When `matter` of trading `t` may be objected to: (opens_at, ends_at), None while its
-    notice or result is unpublished."""
-    if matter is rules.Matter.NOTICE:
-        opens = db.session.get(Notice, t.notice_id).published_at
-        return opens, t.responses_close_at
-    if not t.is_drawn or t.result_notice_id is None:
-        return None, None
-    published = db.session.get(Notice, t.result_notice_id).published_at
-    if published is None:
-        return None, None
-    return published, _calendar_end(rules.result_objection_ends_at, clock.local(published).date())
 
 
 def _interested(t: Trading, c: Contractor, matter: rules.Matter) -> bool:
@@ -114,7 +90,7 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
     )
     if same is not None:
         return same
-    opens, ends = window(t, what)
+    opens, ends = queries.window(t, what)
     moment = clock.now()
     checked(
         ObjectionError,
@@ -144,7 +120,7 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
         text=body,
         text_sha256=digest,
         filed_at=filed,
-        answer_by=_calendar_end(rules.answer_by, clock.local(filed).date()),
+        answer_by=queries.calendar_end(rules.answer_by, clock.local(filed).date()),
     )
     db.session.add(o)
     try:

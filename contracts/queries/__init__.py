@@ -1,6 +1,6 @@
 """Reads of trading, one module per concern: a project, its state and the draws' candidates
 (projects), the public list (public), a project's public page and timeline (timeline), the
-5-working-day figures (figures), a contractor's tradings (members). Callers use
+5-working-day figures (figures), a contractor's tradings (members), a trading's suspensions (suspensions). Callers use
 `from contracts import queries; queries.x`."""
 
 from .figures import LetterDistribution, letter_distribution, notice_to_letter_days
@@ -40,6 +40,7 @@ from .public import (
     parse_state,
     public_projects_page,
 )
+from .suspensions import suspensions_of, suspensions_of_code
 from .timeline import Event, ProjectPage, RefusalView, RoundView, project_page
 
 __all__ = [
@@ -79,6 +80,8 @@ __all__ = [
     "responses_of",
     "state_filter",
     "state_of",
+    "suspensions_of",
+    "suspensions_of_code",
     "trading_by_code",
     "trading_candidates",
 ]

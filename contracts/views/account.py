@@ -72,11 +72,15 @@ def index():
 
 
 def _blocker(p, t, categories) -> str | None:
-    """Why the company cannot respond now ("not_announced", "closed", "not_member"), or None.
+    """Why the company cannot respond now ("not_announced", "suspended", "closed",
+    "not_member"), or None.
     Membership is THE rule (`contractors.queries.active_members`, via `member_categories`)."""
     if t is None:
         return "not_announced"
-    if not rules.may(queries.state_of(p), rules.TradingAction.RESPOND):
+    state = queries.state_of(p)
+    if state is rules.ProjectState.SUSPENDED:
+        return "suspended"
+    if not rules.may(state, rules.TradingAction.RESPOND):
         return "closed"
     if p.category_code not in categories:
         return "not_member"

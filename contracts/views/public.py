@@ -21,6 +21,7 @@ STATE_BADGES = {
     rules.ProjectState.AWAITING_MEETING: "badge-warn",
     rules.ProjectState.FAILED: "badge-bad",
     rules.ProjectState.DRAWN: "badge-running",
+    rules.ProjectState.SUSPENDED: "badge-bad",
 }
 
 

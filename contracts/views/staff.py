@@ -1,6 +1,6 @@
 """The staff blueprint of trading; its pages live in staff_projects (entry, filing, contracts),
 staff_announce (the trading notice), staff_posting (bulletin boards), staff_steps (the trading
-checklist) and staff_meeting (the award meeting)."""
+checklist) and staff_meeting (the award meeting), staff_suspension (suspending and resuming, art. 62)."""
 
 from __future__ import annotations
 
@@ -14,4 +14,5 @@ from contracts.views import (  # noqa: E402,F401 (register the pages)
     staff_posting,
     staff_projects,
     staff_steps,
+    staff_suspension,
 )

@@ -59,7 +59,7 @@ def _meeting(project: Project, t: Trading, status: Status, state: rules.ProjectS
     code = project.code
     localtime = current_app.jinja_env.filters["localtime"]
     meeting_link = [(_("定标会议"), url_for("projects_staff.meeting", code=code))]
-    if status is Status.BLOCKED:  # the meeting failed the trading (流标)
+    if status is Status.BLOCKED and t.is_failed:  # the meeting failed the trading (流标)
         again = [(_("重新发布交易公告"), url_for("projects_staff.announce", code=code))]
         return _step(
             "meeting",
@@ -72,7 +72,7 @@ def _meeting(project: Project, t: Trading, status: Status, state: rules.ProjectS
                 *(again if rules.may(state, rules.TradingAction.ANNOUNCE) else []),
             ],
         )
-    if status is Status.DONE:  # drawn: the result notice and the letter
+    if t.is_drawn:  # drawn (a suspension blocks what follows): the result notice and the letter
         return _step(
             "meeting",
             _("定标会议：已摇号"),

@@ -124,8 +124,45 @@ def upgrade():
     with op.batch_alter_table("tradings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("suspended_at", sa.DateTime(), nullable=True))
 
+    # Pool objections during the roster publicity: a stage, the category objected to and the
+    # answer's deadline; a review objection keeps its entry.
+    with op.batch_alter_table("pool_objections", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("stage", sa.String(length=10), server_default="review", nullable=False)
+        )
+        batch_op.add_column(sa.Column("call_category_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("answer_by", sa.DateTime(), nullable=True))
+        batch_op.alter_column("entry_id", existing_type=sa.INTEGER(), nullable=True)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_pool_objections_call_category_id_pool_call_categories"),
+            "pool_call_categories",
+            ["call_category_id"],
+            ["id"],
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_pool_objections_stage"), "stage IN ('review', 'roster')"
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_pool_objections_subject"),
+            "(stage = 'review' AND entry_id IS NOT NULL)"
+            " OR (stage = 'roster' AND call_category_id IS NOT NULL AND answer_by IS NOT NULL)",
+        )
+
 
 def downgrade():
+    op.execute("DELETE FROM pool_objections WHERE stage = 'roster'")
+    with op.batch_alter_table("pool_objections", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_pool_objections_subject"), type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_pool_objections_stage"), type_="check")
+        batch_op.drop_constraint(
+            batch_op.f("fk_pool_objections_call_category_id_pool_call_categories"),
+            type_="foreignkey",
+        )
+        batch_op.alter_column("entry_id", existing_type=sa.INTEGER(), nullable=False)
+        batch_op.drop_column("answer_by")
+        batch_op.drop_column("call_category_id")
+        batch_op.drop_column("stage")
+
     with op.batch_alter_table("tradings", schema=None) as batch_op:
         batch_op.drop_column("suspended_at")
 

@@ -174,8 +174,8 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
                 assert record["candidates"] == sorted(queries.respondents(t))
                 refused = db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id))
                 assert record["result"][len(refused.all())] == t.winner_uscc
-    # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings; two draws each.
-    assert checked == {"drawn": 8, "abandoned": 4, "committed": 4}
+    # 4 drawn tradings, 2 failed ones, 3 waiting for their meetings (one suspended); two draws each.
+    assert checked == {"drawn": 8, "abandoned": 4, "committed": 6}
     listed = client.get("/api/v1/projects").get_json()["items"]
     # Only filed projects are public: the one awaiting filing and the one sent back are not listed.
     hidden = {ProjectState.SUBMITTED, ProjectState.SENT_BACK}
@@ -212,9 +212,9 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected += db.session.scalar(
         select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
     )
-    # Nobody else was told anything: 8 trading notices' 33 messages, 22 after the meetings.
-    assert len(tradings) == 8
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 55
+    # Nobody else was told anything: 9 trading notices' 38 messages, 22 after the meetings.
+    assert len(tradings) == 9
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 60
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):

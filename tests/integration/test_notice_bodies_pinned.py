@@ -54,6 +54,11 @@ def _second_round(code: str, staff, owner) -> None:
         reviewed=services.fingerprint(p),
         actor=staff,
     )
+    t = queries.latest_trading(queries.get_project(code))
+    clock.set_now(at(2026, 12, 8, 11, 0))
+    services.suspend_trading(t.code, f"暂停{PAYLOAD}", actor=staff)  # correction: suspended
+    clock.set_now(at(2026, 12, 9, 10, 0))
+    services.resume_trading(t.code, f"恢复{PAYLOAD}", actor=staff)  # correction: resumed
     clock.set_now(at(2026, 12, 14, 9, 30))
     hold_meeting(code, ["5"], actor=staff)  # trading_failed
 

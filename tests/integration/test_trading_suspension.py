@@ -98,7 +98,7 @@ def test_a_suspended_trading_refuses_the_award_meeting_and_resumes_with_new_time
     t = db.session.scalar(select(Trading).where(Trading.project_id == project.id))
     assert t.responses_close_at == at(2026, 12, 10) and t.suspended_at is None
     assert period.resumed_at == clock.now() and period.resume_notice_id is not None
-    assert "2026年12月10日 09:30" in db.session.get(Notice, period.resume_notice_id).body
+    assert "2026-12-10 09:30（已调整）" in db.session.get(Notice, period.resume_notice_id).body
     clock.set_now(at(2026, 12, 10, 9, 30))
     assert hold_meeting(project.code, ["1"], actor=phase.staff).is_drawn
 

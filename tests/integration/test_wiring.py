@@ -24,7 +24,7 @@ WIRED = {
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
     "contractors.suspension_sources": ["sanctions"],
-    "app.deadline_sources": ["objection.answer", "sanctions"],
+    "app.deadline_sources": ["objection.answer", "pool_objection.answer", "sanctions"],
 }
 #: Registries nobody fills yet.
 NOT_YET: list[str] = []

@@ -16,6 +16,7 @@ from contractors.forms.staff import (
     AnswerForm,
     ConsultForm,
     DecisionForm,
+    RosterAnswerForm,
 )
 from contractors.views.staff import bp
 from contractors.views.staff._pages import (
@@ -120,8 +121,9 @@ def decide(entry_id: int):
 # ---- objections ----------------------------------------------------------------------------------
 
 
-def _objections(call, status: int = 200, forms=None):
+def _objections(call, status: int = 200, forms=None, roster_forms=None):
     forms = forms or {}
+    roster_forms = roster_forms or {}
     reasons = queries.fail_reasons()
     rows = [
         {
@@ -137,6 +139,14 @@ def _objections(call, status: int = 200, forms=None):
         status,
         call=call,
         rows=rows,
+        roster_rows=[
+            {
+                "o": o,
+                "form": roster_forms.get(o.id)
+                or RosterAnswerForm(formdata=None, prefix=f"r{o.id}"),
+            }
+            for o in queries.roster_objections_of(call.id)
+        ],
         reason_labels={r.code: r.label for r in reasons},
     )
 
@@ -170,3 +180,24 @@ def answer(objection_id: int):
             flash(_("异议已答复"), "success")
             return redirect(url_for(".objections", call_id=call.id))
     return _objections(call, 400, forms={objection_id: form})
+
+
+@bp.route("/objections/<int:objection_id>/roster-answer", methods=["POST"])
+@roles_required(*OFFICE_ROLES)
+def roster_answer(objection_id: int):
+    """The answer to an objection made during the roster publicity (public on the call page)."""
+    call = _call_or_404(request.form.get("call_id", type=record_id) or 0)
+    if not any(o.id == objection_id for o in queries.roster_objections_of(call.id)):
+        abort(404)
+    form = RosterAnswerForm(prefix=f"r{objection_id}")
+    if form.validate_on_submit():
+        try:
+            services.answer_roster_objection(
+                objection_id, form.upheld.data == "yes", form.answer.data, actor=current_user
+            )
+        except DomainError as e:
+            error_onto(form, e)
+        else:
+            flash(_("异议已答复"), "success")
+            return redirect(url_for(".objections", call_id=call.id))
+    return _objections(call, 400, roster_forms={objection_id: form})

@@ -1,0 +1,32 @@
+"""A trading's suspensions (暂停, art. 62): the periods, newest first, for every page that shows
+them (the project's public and staff pages, the trading notice, the response page)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from contracts.models import Trading, TradingSuspension
+
+from .projects import plausible_code
+
+
+def suspensions_of(trading: Trading | None) -> list[TradingSuspension]:
+    """Every suspension period of `trading`, newest first (the open one, if any, first)."""
+    if trading is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(TradingSuspension)
+            .where(TradingSuspension.trading_id == trading.id)
+            .order_by(TradingSuspension.suspended_at.desc(), TradingSuspension.id.desc())
+        )
+    )
+
+
+def suspensions_of_code(trading_code: str | None) -> list[TradingSuspension]:
+    """The same, by the trading's code (a notice names its trading so: subject "trading")."""
+    if not trading_code or not plausible_code(trading_code):
+        return []
+    t = db.session.scalar(select(Trading).where(Trading.code == trading_code))
+    return suspensions_of(t)
