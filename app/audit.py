@@ -78,6 +78,16 @@ class Action(enum.StrEnum):
     TRADING_FAILED = "trading:failed"
     CONTRACT_SIGNED = "contract:signed"
     CONTRACT_REFUSED = "contract:refused"
+    # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services.py).
+    COMPLAINT_FILED = "complaint:filed"
+    COMPLAINT_ACCEPTED = "complaint:accepted"
+    COMPLAINT_REFUSED = "complaint:refused"
+    COMPLAINT_PAUSED = "complaint:paused"
+    COMPLAINT_PAUSE_ENDED = "complaint:pause_ended"
+    COMPLAINT_VIOLATION_FOUND = "complaint:violation_found"
+    COMPLAINT_DECIDED = "complaint:decided"
+    COMPLAINT_WITHDRAWN = "complaint:withdrawn"
+    COMPLAINT_TRADING_SUSPENDED = "complaint:trading_suspended"
 
 
 class AuditEntry(db.Model):

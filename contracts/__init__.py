@@ -31,3 +31,7 @@ def init_app(app) -> None:
             app, subject_type, "项目的定标会议页面", "the project's award meeting page"
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
+    # Complaints about a trading (投诉): their pages, API and deadlines.
+    from contracts import complaints
+
+    complaints.init_app(app)
