@@ -335,7 +335,11 @@ def accept(complaint_id: int, *, actor) -> Complaint:
     before = _snapshot(c)
     c.accepted_at, c.accepted_by_id = _now(), actor.id
     db.session.flush()
-    due = queries.decide_by(c)
+    try:
+        # Never guess a deadline (DESIGN.md): an unconfirmed year on the way refuses, naming it.
+        due = rules.decide_by(current_calendar(), clock.today())
+    except UnconfirmedYear as e:
+        raise _calendar_error(e) from None
     audit.record(
         Action.COMPLAINT_ACCEPTED,
         "complaint",
