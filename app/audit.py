@@ -78,6 +78,12 @@ class Action(enum.StrEnum):
     TRADING_FAILED = "trading:failed"
     CONTRACT_SIGNED = "contract:signed"
     CONTRACT_REFUSED = "contract:refused"
+    # [Oversight] objections and suspensions (part `objections`): objections to a trading's
+    # notice or result and their answers (arts. 22, 54), a trading suspended and resumed (art. 62).
+    TRADING_OBJECTION_FILED = "trading_objection:filed"
+    TRADING_OBJECTION_ANSWERED = "trading_objection:answered"
+    TRADING_SUSPENDED = "trading:suspended"
+    TRADING_RESUMED = "trading:resumed"
     # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services.py).
     COMPLAINT_FILED = "complaint:filed"
     COMPLAINT_ACCEPTED = "complaint:accepted"

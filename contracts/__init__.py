@@ -31,6 +31,9 @@ def init_app(app) -> None:
             app, subject_type, "项目的定标会议页面", "the project's award meeting page"
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
+    from contracts import objections
+
+    objections.init_app(app)
     # Complaints about a trading (投诉): their pages, API and deadlines.
     from contracts import complaints
 

@@ -116,6 +116,9 @@ NOTICE_TYPES: dict[str, NoticeType] = {
                 "objection_upheld": "异议成立，更正原公示",
                 # contracts.services.contract: the winner refused to sign without good cause.
                 "refusal": "《招标投标法实施条例》第七十四条",
+                # contracts.services.suspension: the office suspends / resumes a trading.
+                "trading_suspended": "《招标投标法实施条例》第六十二条（暂停招标投标活动）",
+                "trading_resumed": "《招标投标法实施条例》第六十二条（恢复招标投标活动）",
             },
         ),
         NoticeType(

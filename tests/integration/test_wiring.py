@@ -23,9 +23,10 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "app.deadline_sources": ["objection.answer"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
-NOT_YET = ["contractors.suspension_sources", "app.deadline_sources"]
+NOT_YET = ["contractors.suspension_sources"]
 
 # Run in a fresh interpreter: this process has built apps already (and blinker signals are
 # process-wide), so "before create_app" is only honest in one that has not.
@@ -104,7 +105,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
-        "projects_account",
+        *("projects_account", "objections"),
     ]
     assert "draws" in app.cli.commands
     assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}

@@ -2,7 +2,7 @@
 decision clock (issue 12, part "complaints")
 
 Revision ID: c0a1f2e3d4b5
-Revises: 5e1a0c2b7d90
+Revises: c41e7a0b9d25
 Create Date: 2026-12-03 14:21:52.476353
 
 """
@@ -15,7 +15,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = "c0a1f2e3d4b5"
-down_revision = "5e1a0c2b7d90"
+down_revision = "c41e7a0b9d25"
 branch_labels = None
 depends_on = None
 
