@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import FlaskForm
@@ -98,6 +105,12 @@ class DecideForm(FlaskForm):
     basis = StringField(_l("处理依据（法律条款）"), filters=[_strip], validators=[Length(max=500)])
     text = TextAreaField(_l("处理决定"), validators=[Length(max=20000)])
     resume_trading = BooleanField(_l("同时恢复因本投诉暂停的交易"), validators=[Optional()])
+    new_responses_close_at = DateTimeLocalField(
+        _l("新的响应截止时间（原时间已过的）"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    new_meeting_at = DateTimeLocalField(
+        _l("新的定标会议时间（原时间已过的）"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
 
     def with_choices(self) -> DecideForm:
         self.outcome.choices = _choices(rules.OUTCOMES)

@@ -6,7 +6,7 @@ published as a `complaint_decision` notice in the same transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from app.transactions import transactional
 from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contractors.queries import contractor_by_uscc, contractor_of
+from contracts import services as trading_services
 from contracts.complaints import queries, rules
 from contracts.complaints.errors import ComplaintError, ComplaintForbidden, ComplaintNotFound
 from contracts.complaints.models import Complaint, ComplaintEvidence, ComplaintPause
@@ -70,8 +71,11 @@ class DecisionInput:
     facts: str
     basis: str
     text: str
-    #: Resume the trading this complaint suspended (contracts.services.resume_trading).
+    #: Resume the trading this complaint suspended (contracts.services.resume_trading), with
+    #: new times when the old ones passed during the suspension.
     resume_trading: bool = False
+    new_responses_close_at: datetime | None = None
+    new_meeting_at: datetime | None = None
 
 
 def _now():
@@ -530,6 +534,16 @@ def decide(complaint_id: int, data: DecisionInput, *, actor) -> Complaint:
         actor=actor,
     )
     c.decision_notice_id = notice.id
+    if data.resume_trading and c.suspended_at is not None and c.resumed_at is None:
+        # Art. 62: the suspension this complaint caused ends with its decision.
+        trading_services.resume_trading(
+            t.code,
+            f"投诉（编号{c.id}）已作出处理决定，恢复交易",
+            new_responses_close_at=data.new_responses_close_at,
+            new_meeting_at=data.new_meeting_at,
+            actor=actor,
+        )
+        c.resumed_at = _now()
     db.session.flush()
     audit.record(
         Action.COMPLAINT_DECIDED,
@@ -564,5 +578,32 @@ def withdraw(complaint_id: int, reason: str, *, actor) -> Complaint:
         actor=actor,
         before=before,
         after={**_snapshot(c), "reason": c.withdrawal_reason},
+    )
+    return c
+
+
+@transactional
+def suspend_trading(complaint_id: int, reason: str, *, actor) -> Complaint:
+    """Suspend the trading while this accepted complaint is handled (art. 62): responses, the
+    meeting and the contract stop, and a notice says so (contracts.services.suspend_trading)."""
+    _require_staff(actor, "暂停交易", "suspend a trading")
+    c = _load(complaint_id)
+    _step(c, rules.Step.SUSPEND)
+    if c.suspended_at is not None and c.resumed_at is None:
+        raise ComplaintError(
+            "该交易已因本投诉暂停", "The trading is already suspended by this complaint"
+        )
+    why = _text(reason, "reason", "暂停交易的理由", "the reason")
+    trading_services.suspend_trading(
+        queries.trading_of(c).code, why, complaint_id=c.id, actor=actor
+    )
+    c.suspended_at, c.resumed_at = _now(), None
+    db.session.flush()
+    audit.record(
+        Action.COMPLAINT_TRADING_SUSPENDED,
+        "complaint",
+        c.id,
+        actor=actor,
+        after={"trading": queries.trading_of(c).code, "reason": why},
     )
     return c

@@ -283,11 +283,30 @@ def decide(complaint_id: int):
                 f.basis.data or "",
                 f.text.data or "",
                 resume_trading=bool(f.resume_trading.data),
+                new_responses_close_at=_aware(f.new_responses_close_at.data),
+                new_meeting_at=_aware(f.new_meeting_at.data),
             ),
             actor=current_user,
         ),
         _("处理决定已作出，并已公开"),
     )
+
+
+@staff_bp.route("/<int:complaint_id>/suspend", methods=["POST"])
+@roles_required(*OFFICE_ROLES)
+def suspend(complaint_id: int):
+    return _step(
+        complaint_id,
+        "suspend_form",
+        forms.SuspendForm(),
+        lambda f: services.suspend_trading(complaint_id, f.reason.data or "", actor=current_user),
+        _("交易已暂停，并已发布公告"),
+    )
+
+
+def _aware(moment):
+    """A local time typed in a form, as an aware moment (Asia/Shanghai)."""
+    return moment.replace(tzinfo=clock.TZ) if moment is not None else None
 
 
 @staff_bp.route("/<int:complaint_id>/withdraw", methods=["POST"])

@@ -15,6 +15,7 @@ from app.audit import AuditEntry, verify_chain
 from app.calendar.services import build_arrangement, confirm_year
 from app.deadlines import all_deadlines
 from app.extensions import db
+from contractors.queries import active_members, contractor_of
 from contracts import services as trading
 from contracts.complaints import queries, services
 from contracts.complaints.errors import ComplaintError, ComplaintForbidden
@@ -28,7 +29,7 @@ from tests.factories import (
     use_cheap_password_hashes,
 )
 from tests.pool_factories import Phase, at, user_of
-from tests.trading_factories import active_pool, announced, project_input
+from tests.trading_factories import active_pool, announced, member_user, project_input
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -68,7 +69,7 @@ def world():
     owner = make_user("owner")
     project, t = announced(phase, owner)
     confirm_year(build_arrangement(2027, NOTICE_2027, HOLIDAYS_2027, ""), actor=phase.staff)
-    complainant = user_of(phase.contractors[0])
+    complainant = member_user(active_members("JZ", date(2026, 11, 27))[0].contractor_id)
     clock.set_now(at(2026, 11, 30, 10, 0))
     return phase, project, t, complainant
 
@@ -85,7 +86,7 @@ def test_a_complaint_is_received_with_its_acceptance_deadline(world):
     assert c.accept_by == at(2026, 12, 4)
     assert c.window_ends_at == at(2026, 12, 8)  # 11-27 + 10 日 = 12-07 (a Monday)
     assert [e.original_name for e in c.evidence] == ["公告截图.pdf"]
-    assert c.complainant_contractor_id == world[0].contractors[0].id
+    assert c.complainant_contractor_id == contractor_of(world[3]).id
     assert verify_chain().ok
 
 
@@ -314,3 +315,46 @@ def test_a_window_ending_in_national_day_runs_to_the_next_working_day():
     with pytest.raises(ComplaintError, match="已超过投诉期限"):
         services.file_complaint(replace(data, matter="notice"), actor=complainant)
     assert counts() == before
+
+
+# ---- with objections (arts. 22/54, art. 60 para. 2) and a suspension (art. 62) --------------------
+
+
+def test_a_notice_complaint_after_an_objection_counts_the_window_without_the_wait(world):
+    from contracts.objections import services as objections
+
+    phase, _p, t, complainant = world
+    # Objected on Monday 11-30 (during the notice's publicity), answered Thursday 12-03.
+    o = objections.file_objection(
+        t.code, "notice", "业绩条件过高，排斥潜在响应人。", actor=complainant
+    )
+    clock.set_now(at(2026, 12, 3, 9, 0))
+    objections.answer_objection(o.id, False, "业绩条件符合示范文本。", actor=phase.staff)
+    # Knew 11-27: 10 日 plus the 3 days waited (11-30, 12-01, 12-02) → 12-10 (a Thursday).
+    clock.set_now(at(2026, 12, 10, 15, 0))
+    c = _filed(world, matter="notice")
+    assert c.window_ends_at == at(2026, 12, 11)
+    assert queries.status_of(c) == "received"
+
+
+def test_an_accepted_complaint_suspends_the_trading_and_its_decision_resumes_it(world):
+    from contracts import queries as trading_queries
+
+    phase, project, _t, _c = world
+    c = _filed(world)
+    services.accept(c.id, actor=phase.staff)
+    before = counts()
+    with pytest.raises(ComplaintError):  # a reason is required
+        services.suspend_trading(c.id, " ", actor=phase.staff)
+    assert counts() == before
+    services.suspend_trading(c.id, "投诉正在处理，暂停交易。", actor=phase.staff)
+    assert trading_queries.state_of(project) == "suspended"
+    assert c.suspended_at is not None
+    clock.set_now(at(2026, 12, 2, 9, 0))  # responses closed 12-03 00:00 not yet passed
+    services.decide(
+        c.id,
+        services.DecisionInput("dismissed", "不成立", "第六十二条", "驳回", resume_trading=True),
+        actor=phase.staff,
+    )
+    assert c.resumed_at is not None
+    assert trading_queries.state_of(project) != "suspended"

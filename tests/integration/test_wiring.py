@@ -23,7 +23,7 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
-    "app.deadline_sources": ["objection.answer"],
+    "app.deadline_sources": ["complaint.accept", "complaint.decide", "objection.answer"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
 NOT_YET = ["contractors.suspension_sources"]
@@ -106,6 +106,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
         *("projects_account", "objections"),
+        *("complaints_api", "complaints_account", "complaints_staff"),
     ]
     assert "draws" in app.cli.commands
     assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}
