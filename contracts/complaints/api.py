@@ -22,7 +22,7 @@ def serialize(c: Complaint) -> dict:
         "id": c.id,
         "subject": {"type": "trading", "code": row.trading_code},
         "received_at": time_iso(c.received_at),
-        "accept_by": time_iso(c.accept_by),
+        "accept_by": time_iso(row.accept_by),
         "accepted_at": time_iso(c.accepted_at),
         "refused_at": time_iso(c.refused_at),
         "decide_by": time_iso(row.decide_by),

@@ -80,8 +80,9 @@ class Complaint(db.Model):
     #: Who entered it: the complainant's own account, or staff for one received on paper.
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     on_paper: Mapped[bool] = mapped_column(default=False)
-    #: 00:00 +08:00 after the 3rd working day following receipt (art. 61), as given at receipt.
-    accept_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: 00:00 +08:00 after the 3rd working day following receipt (art. 61), as given at receipt;
+    #: null when a year it spans was unconfirmed then (computed once it is: queries.accept_by).
+    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

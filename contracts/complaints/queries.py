@@ -54,6 +54,17 @@ def decide_by(c: Complaint) -> datetime | None:
         return None
 
 
+def accept_by(c: Complaint) -> datetime | None:
+    """The acceptance deadline as given at receipt, or computed now that the year is confirmed
+    (None while it is not)."""
+    if c.accept_by is not None:
+        return c.accept_by
+    try:
+        return rules.accept_by(current_calendar(), clock.local(c.received_at).date())
+    except UnconfirmedYear:
+        return None
+
+
 def get(complaint_id: int) -> Complaint | None:
     return db.session.get(Complaint, complaint_id)
 
@@ -150,11 +161,14 @@ class Row:
     status: rules.ComplaintStatus
     paused: bool
     decide_by: datetime | None
+    accept_by: datetime | None
 
 
 def row_of(c: Complaint) -> Row:
     f = facts_of(c)
-    return Row(c, trading_of(c).code, rules.status_of(f), rules.is_paused(f), decide_by(c))
+    return Row(
+        c, trading_of(c).code, rules.status_of(f), rules.is_paused(f), decide_by(c), accept_by(c)
+    )
 
 
 # ---- deadlines (app.deadlines registry) ----------------------------------------------------------
@@ -168,15 +182,18 @@ def _url(c: Complaint) -> str:
     return url_for("complaints_staff.detail", complaint_id=c.id)
 
 
-def accept_deadline(c: Complaint) -> Deadline:
+def accept_deadline(c: Complaint) -> Deadline | None:
     """complaint.accept: accept or refuse within 3 工作日 of receipt (art. 61)."""
+    due = accept_by(c)
+    if due is None:
+        return None
     return Deadline(
         kind="complaint.accept",
         label="受理或不予受理投诉",
         label_en="Accept or refuse the complaint",
         subject=_subject(c),
         url=_url(c),
-        due_at=c.accept_by,
+        due_at=due,
         unit=Unit.WORKING_DAYS,
         length=rules.ACCEPT_WORKING_DAYS,
         basis=rules.BASIS_ACCEPT,
@@ -210,7 +227,8 @@ def deadlines_of(c: Complaint) -> list[Deadline]:
 
 def accept_deadlines() -> list[Deadline]:
     """The registered source `complaint.accept`."""
-    return [accept_deadline(c) for c in db.session.scalars(_listing())]
+    found = (accept_deadline(c) for c in db.session.scalars(_listing()))
+    return [d for d in found if d is not None]
 
 
 def decide_deadlines() -> list[Deadline]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from app.refusal import Refusal
 from app.workdays import WorkCalendar
+from app.workdays import calendar_days_end as plain_calendar_days_end
 
 __all__ = [
     "ACCEPT_WORKING_DAYS",
@@ -45,6 +46,7 @@ __all__ = [
     "filing_window_ends_at",
     "is_paused",
     "paused_working_days",
+    "plain_window_ends_at",
     "require",
     "require_decision",
     "require_evidence",
@@ -211,6 +213,12 @@ def filing_window_ends_at(
     (民法典 art. 201: that day does not count; art. 203: a last day on a rest day moves to the
     next working day), lengthened by the days spent waiting for an objection's answer."""
     return calendar.calendar_days_end(knew_on, WINDOW_DAYS + waiting_days(waits, knew_on, today))
+
+
+def plain_window_ends_at(knew_on: date, waits: Iterable[Wait], today: date) -> datetime:
+    """The window counted in plain calendar days, without art. 203's move off a rest day: never
+    later than `filing_window_ends_at`; used while the last day's year is unconfirmed."""
+    return plain_calendar_days_end(knew_on, WINDOW_DAYS + waiting_days(waits, knew_on, today))
 
 
 def require_knew_on(knew_on: date | None, published_on: date, today: date) -> date:

@@ -264,17 +264,27 @@ def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
         calendar = current_calendar()
         with refused_as(ComplaintError):
             knew_on = rules.require_knew_on(data.knew_on, queries.published_on(t), today)
-            ends = rules.filing_window_ends_at(
-                calendar, knew_on, queries.waits_of(waits_rows), today
-            )
+            waits = queries.waits_of(waits_rows)
+            try:
+                ends = rules.filing_window_ends_at(calendar, knew_on, waits, today)
+            except UnconfirmedYear:
+                # The last day's year is unconfirmed, so art. 203 cannot be applied: the plain
+                # 10 日 (never later than the true end) decide; past them, the year is named.
+                ends = rules.plain_window_ends_at(knew_on, waits, today)
+                if now >= ends:
+                    raise
             rules.require_within_window(ends, now)
             rules.require_objected(matter, [str(m) for m, _f, _a in waits_rows])
             rules.require_new_facts(
                 queries.earlier_of(t.id, contractor_id, names["complainant_name"]), matter
             )
-        accept_by = rules.accept_by(calendar, today)
     except UnconfirmedYear as e:
         raise _calendar_error(e) from None
+    try:
+        accept_by = rules.accept_by(calendar, today)
+    except UnconfirmedYear:
+        # Never guessed: computed once the year is confirmed (queries.accept_by).
+        accept_by = None
     files = _evidence(data.evidence)
     c = Complaint(
         trading_id=t.id,
@@ -339,11 +349,9 @@ def accept(complaint_id: int, *, actor) -> Complaint:
     before = _snapshot(c)
     c.accepted_at, c.accepted_by_id = _now(), actor.id
     db.session.flush()
-    try:
-        # Never guess a deadline (DESIGN.md): an unconfirmed year on the way refuses, naming it.
-        due = rules.decide_by(current_calendar(), clock.today())
-    except UnconfirmedYear as e:
-        raise _calendar_error(e) from None
+    # None while a year on the way is unconfirmed: the deadline is never guessed (DESIGN.md),
+    # and the pages say which year to confirm; the acceptance itself does not wait for it.
+    due = queries.decide_by(c)
     audit.record(
         Action.COMPLAINT_ACCEPTED,
         "complaint",

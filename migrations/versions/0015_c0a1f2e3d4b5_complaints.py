@@ -39,7 +39,7 @@ def upgrade():
         sa.Column("received_at", app.types.UTCDateTime(), nullable=False),
         sa.Column("filed_by_id", sa.Integer(), nullable=True),
         sa.Column("on_paper", sa.Boolean(), nullable=False),
-        sa.Column("accept_by", app.types.UTCDateTime(), nullable=False),
+        sa.Column("accept_by", app.types.UTCDateTime(), nullable=True),
         sa.Column("accepted_at", app.types.UTCDateTime(), nullable=True),
         sa.Column("accepted_by_id", sa.Integer(), nullable=True),
         sa.Column("refused_at", app.types.UTCDateTime(), nullable=True),

@@ -259,3 +259,12 @@ def test_a_decision_needs_facts_basis_and_text(missing):
     assert e.value.field == missing
     with pytest.raises(rules.ComplaintRuleError):
         rules.require_decision("maybe", "f", "b", "t")
+
+
+@given(st.dates(date(2004, 1, 1), date(2026, 12, 10)), st.integers(0, 30))
+def test_the_plain_window_never_ends_after_the_window_with_art_203(knew_on, waited):
+    waits = [Wait(knew_on + timedelta(days=1), knew_on + timedelta(days=1 + waited))]
+    today = knew_on + timedelta(days=40)
+    assert rules.plain_window_ends_at(knew_on, waits, today) <= rules.filing_window_ends_at(
+        CAL, knew_on, waits, today
+    )
