@@ -84,6 +84,15 @@ class Action(enum.StrEnum):
     TRADING_OBJECTION_ANSWERED = "trading_objection:answered"
     TRADING_SUSPENDED = "trading:suspended"
     TRADING_RESUMED = "trading:resumed"
+    # sanctions (issue 12): misconduct cases, sanctions, their changes and corrections
+    CASE_OPENED = "case:opened"
+    CASE_STATED = "case:stated"
+    CASE_DECIDED = "case:decided"
+    SANCTION_PUBLISHED = "sanction:published"
+    SANCTION_CHANGED = "sanction:changed"
+    SANCTION_CORRECTION_ASKED = "sanction:correction_asked"
+    SANCTION_CORRECTION_ANSWERED = "sanction:correction_answered"
+    POOL_RESERVE_ENTERED = "pool_roster:reserve_entered"
     # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services.py).
     COMPLAINT_FILED = "complaint:filed"
     COMPLAINT_ACCEPTED = "complaint:accepted"

@@ -16,6 +16,7 @@ from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
 from app.transactions import transactional
 from contractors.models import Contractor
+from contractors.sanctions import services as sanctions
 from contracts import rules
 from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Contract, Project, Refusal, Trading
@@ -194,6 +195,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
     db.session.flush()
     if nxt is not None:
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
+    # Art. 74: the refusal is misconduct; its case opens in this transaction (the company is told).
+    sanctions.open_case(loser.id, "refusal", r.reason, ref=t.code, actor=actor)
     audit.record(
         Action.CONTRACT_REFUSED,
         SUBJECT_TYPE,

@@ -23,10 +23,16 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
-    "app.deadline_sources": ["complaint.accept", "complaint.decide", "objection.answer"],
+    "contractors.suspension_sources": ["sanctions"],
+    "app.deadline_sources": [
+        "complaint.accept",
+        "complaint.decide",
+        "objection.answer",
+        "sanctions",
+    ],
 }
-#: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
-NOT_YET = ["contractors.suspension_sources"]
+#: Registries nobody fills yet.
+NOT_YET: list[str] = []
 
 # Run in a fresh interpreter: this process has built apps already (and blinker signals are
 # process-wide), so "before create_app" is only honest in one that has not.

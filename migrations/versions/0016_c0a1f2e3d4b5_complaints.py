@@ -2,7 +2,7 @@
 decision clock (issue 12, part "complaints")
 
 Revision ID: c0a1f2e3d4b5
-Revises: c41e7a0b9d25
+Revises: b3944110d0b1
 Create Date: 2026-12-03 14:21:52.476353
 
 """
@@ -15,7 +15,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = "c0a1f2e3d4b5"
-down_revision = "c41e7a0b9d25"
+down_revision = "b3944110d0b1"
 branch_labels = None
 depends_on = None
 
