@@ -104,6 +104,10 @@ class DecideForm(FlaskForm):
     )
     basis = StringField(_l("处理依据（法律条款）"), filters=[_strip], validators=[Length(max=500)])
     text = TextAreaField(_l("处理决定"), validators=[Length(max=20000)])
+    open_case = BooleanField(_l("投诉成立：对被投诉企业立不良行为案件"), validators=[Optional()])
+    false_complaint = BooleanField(
+        _l("投诉虚假：对投诉人立不良行为案件（第七十七条）"), validators=[Optional()]
+    )
     resume_trading = BooleanField(_l("同时恢复因本投诉暂停的交易"), validators=[Optional()])
     new_responses_close_at = DateTimeLocalField(
         _l("新的响应截止时间（原时间已过的）"), format="%Y-%m-%dT%H:%M", validators=[Optional()]

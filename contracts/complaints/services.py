@@ -76,6 +76,10 @@ class DecisionInput:
     resume_trading: bool = False
     new_responses_close_at: datetime | None = None
     new_meeting_at: datetime | None = None
+    #: Upheld: open a misconduct case against the respondent (a registered company).
+    open_case: bool = False
+    #: Dismissed as false (《招标投标法实施条例》第七十七条): open a case against the complainant.
+    false_complaint: bool = False
 
 
 def _now():
@@ -542,6 +546,7 @@ def decide(complaint_id: int, data: DecisionInput, *, actor) -> Complaint:
         actor=actor,
     )
     c.decision_notice_id = notice.id
+    _open_cases(c, t, outcome, data, actor)
     if data.resume_trading and c.suspended_at is not None and c.resumed_at is None:
         # Art. 62: the suspension this complaint caused ends with its decision.
         trading_services.resume_trading(
@@ -562,6 +567,38 @@ def decide(complaint_id: int, data: DecisionInput, *, actor) -> Complaint:
         after={**_snapshot(c), "basis": basis},
     )
     return c
+
+
+def _open_cases(c: Complaint, t: Trading, outcome: rules.Outcome, data: DecisionInput, actor):
+    """Staff decide, on the decision form, whether a misconduct case follows: against the
+    respondent company of an upheld complaint, or against the complainant of a complaint found
+    false (art. 77) — never automatically, since neither follows from the outcome alone."""
+    from contractors.sanctions.services import open_case
+
+    ref = f"投诉{c.id}（{t.code}）"
+    if data.open_case:
+        company = contractor_by_uscc(c.respondent_uscc or "")
+        if outcome != rules.Outcome.UPHELD or company is None:
+            raise ComplaintError(
+                "只有投诉成立且被投诉人是登记企业的，才能对被投诉人立案",
+                "A case follows only an upheld complaint against a registered company",
+                field="open_case",
+            )
+        open_case(company.id, "complaint", f"投诉成立：{c.decision_facts}", ref=ref, actor=actor)
+    if data.false_complaint:
+        if outcome != rules.Outcome.DISMISSED or c.complainant_contractor_id is None:
+            raise ComplaintError(
+                "只有驳回的投诉且投诉人是登记企业的，才能以虚假投诉立案",
+                "A false-complaint case follows only a dismissed complaint by a registered company",
+                field="false_complaint",
+            )
+        open_case(
+            c.complainant_contractor_id,
+            "false_complaint",
+            f"虚假投诉（《招标投标法实施条例》第七十七条）：{c.decision_facts}",
+            ref=ref,
+            actor=actor,
+        )
 
 
 @transactional

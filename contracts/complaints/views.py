@@ -283,6 +283,8 @@ def decide(complaint_id: int):
                 f.basis.data or "",
                 f.text.data or "",
                 resume_trading=bool(f.resume_trading.data),
+                open_case=bool(f.open_case.data),
+                false_complaint=bool(f.false_complaint.data),
                 new_responses_close_at=_aware(f.new_responses_close_at.data),
                 new_meeting_at=_aware(f.new_meeting_at.data),
             ),

@@ -15,6 +15,7 @@ from app.audit import AuditEntry, verify_chain
 from app.calendar.services import build_arrangement, confirm_year
 from app.deadlines import all_deadlines
 from app.extensions import db
+from contractors.models import Contractor
 from contractors.queries import active_members, contractor_of
 from contracts import services as trading
 from contracts.complaints import queries, services
@@ -358,3 +359,44 @@ def test_an_accepted_complaint_suspends_the_trading_and_its_decision_resumes_it(
     )
     assert c.resumed_at is not None
     assert trading_queries.state_of(project) != "suspended"
+
+
+def test_a_decision_may_open_a_case_against_the_respondent_or_a_false_complainant(world):
+    from contractors.sanctions.models import MisconductCase
+
+    phase, _p, t, complainant = world
+    members = active_members("JZ", date(2026, 11, 27))
+    respondent = members[1]
+    uscc = db.session.get(Contractor, respondent.contractor_id).uscc
+    upheld = _filed(world, respondent_uscc=uscc)
+    services.accept(upheld.id, actor=phase.staff)
+    services.decide(
+        upheld.id,
+        services.DecisionInput(
+            "upheld", "串通响应属实。", "第六十七条", "移交立案。", open_case=True
+        ),
+        actor=phase.staff,
+    )
+    # A dismissed complaint is false only when staff say so (art. 77).
+    liar = member_user(members[2].contractor_id)
+    false = services.file_complaint(complaint_input(t.code), actor=liar)
+    services.accept(false.id, actor=phase.staff)
+    before = counts()
+    with pytest.raises(ComplaintError) as e:  # a false complaint is a dismissed one
+        services.decide(
+            false.id,
+            services.DecisionInput("upheld", "不实", "第七十七条", "驳回", false_complaint=True),
+            actor=phase.staff,
+        )
+    assert e.value.field == "false_complaint" and counts() == before
+    services.decide(
+        false.id,
+        services.DecisionInput("dismissed", "伪造材料", "第七十七条", "驳回", false_complaint=True),
+        actor=phase.staff,
+    )
+    cases = db.session.scalars(select(MisconductCase).order_by(MisconductCase.id)).all()
+    assert [(c.contractor_id, c.source) for c in cases] == [
+        (respondent.contractor_id, "complaint"),
+        (members[2].contractor_id, "false_complaint"),
+    ]
+    assert complainant is not None
