@@ -400,3 +400,27 @@ def test_a_decision_may_open_a_case_against_the_respondent_or_a_false_complainan
         (members[2].contractor_id, "false_complaint"),
     ]
     assert complainant is not None
+
+
+def test_every_typed_value_in_a_published_decision_prints_as_text(world):
+    from notices.markup import render
+
+    payload = "*[x](javascript:alert(1))*|<b>`y`</b>_z_"
+    phase = world[0]
+    c = _filed(world)
+    services.accept(c.id, actor=phase.staff)
+    services.decide(
+        c.id,
+        services.DecisionInput("upheld", f"事实{payload}\n第二段", f"依据{payload}", payload),
+        actor=phase.staff,
+    )
+    refused = services.file_complaint(
+        complaint_input(world[2].code, complainant_name="某人"), actor=phase.staff
+    )
+    services.refuse(refused.id, "no_clear_request", payload, actor=phase.staff)
+    for cid in (c.id, refused.id):
+        html = render(
+            db.session.get(Notice, db.session.get(Complaint, cid).decision_notice_id).body
+        )
+        assert "<a" not in html and "<b>" not in html and "<em>" not in html
+        assert "javascript:alert(1)" in html  # shown as the text it is
