@@ -213,10 +213,14 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected += db.session.scalar(
         select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
     )
+    # Each misconduct case (the refusal's, contractors.sanctions) told its company.
+    expected += db.session.scalar(
+        select(func.count()).select_from(SmsMessage).where(SmsMessage.purpose == "case_opened")
+    )
     # Nobody else was told anything: 9 trading notices' 37 messages (4 of them the 市政 members
-    # told of the project a complaint suspended), 22 after the meetings.
+    # told of the project a complaint suspended), 22 after the meetings, 1 case opened.
     assert len(tradings) == 9
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 59
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 60
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
