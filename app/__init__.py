@@ -129,6 +129,7 @@ def _init_extensions(app: Flask) -> None:
     import app.audit
     import app.calendar.models
     import contractors.models  # noqa: F401
+    import contracts.complaints.models
     import contracts.models  # noqa: F401
     import lottery.models  # noqa: F401
     import notices.models

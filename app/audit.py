@@ -93,6 +93,16 @@ class Action(enum.StrEnum):
     SANCTION_CORRECTION_ASKED = "sanction:correction_asked"
     SANCTION_CORRECTION_ANSWERED = "sanction:correction_answered"
     POOL_RESERVE_ENTERED = "pool_roster:reserve_entered"
+    # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services.py).
+    COMPLAINT_FILED = "complaint:filed"
+    COMPLAINT_ACCEPTED = "complaint:accepted"
+    COMPLAINT_REFUSED = "complaint:refused"
+    COMPLAINT_PAUSED = "complaint:paused"
+    COMPLAINT_PAUSE_ENDED = "complaint:pause_ended"
+    COMPLAINT_VIOLATION_FOUND = "complaint:violation_found"
+    COMPLAINT_DECIDED = "complaint:decided"
+    COMPLAINT_WITHDRAWN = "complaint:withdrawn"
+    COMPLAINT_TRADING_SUSPENDED = "complaint:trading_suspended"
 
 
 class AuditEntry(db.Model):

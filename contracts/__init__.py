@@ -34,3 +34,7 @@ def init_app(app) -> None:
     from contracts import objections
 
     objections.init_app(app)
+    # Complaints about a trading (投诉): their pages, API and deadlines.
+    from contracts import complaints
+
+    complaints.init_app(app)

@@ -23,6 +23,7 @@ from app.extensions import db
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
+from contracts.complaints import demo as complaints_demo
 from contracts.models import Project
 from contracts.objections import queries as objection_queries
 from contracts.objections import services as objections
@@ -248,6 +249,30 @@ def plans() -> list[Plan]:
             ],
         ),
         Plan(
+            # Suspended by an accepted complaint (contracts.complaints.demo), art. 62.
+            "suspended",
+            _project(
+                "庄桥街道马径村排水管网改造工程",
+                "庄桥街道马径村股份经济合作社",
+                "马径村",
+                "SZ",
+                "collective",
+                "760000",
+                "741800.00",
+                "0",
+                50,
+                "村内雨污分流改造，新建DN300—DN500排水管约1.8公里及检查井。",
+                town="庄桥街道",
+                contact=("孙建军", "0574-87510326"),
+            ),
+            False,
+            [
+                (5, 9, 0, "submit", None),
+                (4, 11, 0, "file", None),
+                (3, 10, 0, "announce", (sz_rates, None)),
+            ],
+        ),
+        Plan(
             "sent_back",
             _project(
                 "洪塘街道西洋港村停车场建设工程",
@@ -302,7 +327,7 @@ def plans() -> list[Plan]:
         Plan(
             # [Oversight] a trading the office suspended (art. 62) while it checks a matter raised
             # about its notice; the complaints' demo suspends one for a complaint.
-            "suspended",
+            "suspended_by_office",
             _project(
                 "洪塘街道姚江村河道护岸修复工程",
                 "洪塘街道姚江村股份经济合作社",
@@ -489,4 +514,5 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         ]
         detail = f" ({'; '.join(rounds)})" if rounds else ""
         echo(f"  {project.code} {project.name}: {queries.state_of(project)}{detail}")
+    complaints_demo.seed(echo, staff, codes)
     return codes

@@ -26,7 +26,7 @@ class NoticeType:
     #: Whether staff may write and publish it by hand. The others announce a state change of a
     #: project, a draw or a pool step and are published only by that domain's service, in the same
     #: transaction as the change (notices.services.publish_new): a hand-written one would be a
-    #: fake official result. Complaint decisions have no service yet.
+    #: fake official result.
     by_hand: bool = False
     #: The legal basis a service prints when it publishes this type on a named occasion instead
     #: of the default: a correction after an upheld objection cites other rules than one after a
@@ -87,7 +87,14 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "Complaint decision",
             None,
             "《招标投标法实施条例》第六十条至第六十二条",
-            by_hand=True,
+            # Published only by contracts.complaints.services with the decision (or refusal)
+            # it announces: a hand-written one would be a fake decision.
+            occasions={
+                "decision": "《招标投标法实施条例》第六十二条；"
+                "《工程建设项目招标投标活动投诉处理办法》第二十条",
+                "refusal": "《招标投标法实施条例》第六十一条；"
+                "《工程建设项目招标投标活动投诉处理办法》第十二条",
+            },
         ),
         NoticeType(
             "sanction",

@@ -9,6 +9,7 @@ from app.i18n import loc
 from app.storage import send_stored
 from app.urls import page_arg
 from contracts import queries, rules
+from contracts.complaints import queries as complaint_queries
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -77,11 +78,16 @@ def detail(code: str):
         return redirect(url_for(".detail", code=t.project.code, _anchor=f"round-{t.round}"))
     page = queries.project_page(p)
     current = page.current
+    trading = current.trading if current else None
     return render_template(
         "contracts/public/detail.html",
         page=page,
         project=p,
-        trading=current.trading if current else None,
+        trading=trading,
+        # Complaints (投诉): the published decisions of every round, and the form's link while
+        # a complaint may still be filed.
+        complaint_decisions=complaint_queries.decision_notices_of([t.id for t in p.tradings]),
+        complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
     )
 
 

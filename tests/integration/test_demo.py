@@ -174,8 +174,9 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
                 assert record["candidates"] == sorted(queries.respondents(t))
                 refused = db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id))
                 assert record["result"][len(refused.all())] == t.winner_uscc
-    # 4 drawn tradings, 2 failed ones, 3 waiting for their meetings (one suspended); two draws each.
-    assert checked == {"drawn": 8, "abandoned": 4, "committed": 6}
+    # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings and 2 suspended (one by the
+    # office, one by a complaint: contracts.complaints.demo); two draws each.
+    assert checked == {"drawn": 8, "abandoned": 4, "committed": 8}
     listed = client.get("/api/v1/projects").get_json()["items"]
     # Only filed projects are public: the one awaiting filing and the one sent back are not listed.
     hidden = {ProjectState.SUBMITTED, ProjectState.SENT_BACK}
@@ -212,9 +213,14 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected += db.session.scalar(
         select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
     )
-    # Nobody else was told anything: 9 trading notices' 38 messages, 22 after the meetings.
-    assert len(tradings) == 9
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 60
+    # Each misconduct case (the refusal's, contractors.sanctions) told its company.
+    expected += db.session.scalar(
+        select(func.count()).select_from(SmsMessage).where(SmsMessage.purpose == "case_opened")
+    )
+    # Nobody else was told anything: the trading notices' messages, those after the meetings,
+    # and the case opened.
+    assert len(tradings) == 10
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 65
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
@@ -261,3 +267,23 @@ def test_each_demo_trading_notice_was_posted_on_its_bulletin_board(app, now):
         assert len(postings) == 1, t.code
         assert postings[0].posted_at > notice.published_at
         assert postings[0].place.endswith("信息公开栏")
+
+
+def test_the_demo_has_complaints_in_every_state_one_paused_and_one_suspending(app, now):
+    from contracts.complaints import queries as complaint_queries
+    from contracts.complaints.models import Complaint
+
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    complaints = db.session.scalars(select(Complaint)).all()
+    statuses = [str(complaint_queries.status_of(c)) for c in complaints]
+    assert sorted(set(statuses)) == ["accepted", "decided", "refused", "withdrawn"]
+    assert {c.outcome for c in complaints if c.outcome} == {"upheld", "dismissed"}
+    assert any(complaint_queries.row_of(c).paused for c in complaints)
+    suspending = [c for c in complaints if c.suspended_at is not None]
+    assert len(suspending) == 1
+    trading = complaint_queries.trading_of(suspending[0])
+    assert queries.state_of(trading.project) is ProjectState.SUSPENDED
+    for c in complaints:
+        if c.refused_at or c.decided_at:
+            assert db.session.get(Notice, c.decision_notice_id).type == "complaint_decision"

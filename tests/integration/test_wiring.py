@@ -24,7 +24,13 @@ WIRED = {
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
     "contractors.suspension_sources": ["sanctions"],
-    "app.deadline_sources": ["objection.answer", "pool_objection.answer", "sanctions"],
+    "app.deadline_sources": [
+        "complaint.accept",
+        "complaint.decide",
+        "objection.answer",
+        "pool_objection.answer",
+        "sanctions",
+    ],
 }
 #: Registries nobody fills yet.
 NOT_YET: list[str] = []
@@ -107,6 +113,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
         *("projects_account", "objections"),
+        *("complaints_api", "complaints_account", "complaints_staff"),
         "supervision",  # last: the oversight pages read what the domains registered
     ]
     assert "draws" in app.cli.commands

@@ -26,8 +26,10 @@ def world(app, monkeypatch):
     """Two of everything the API lists, one a page, so that every list has a `next` link."""
     import contractors.api
     import contracts.api
+    import contracts.complaints.api
     import lottery.api
     import notices.api
+    from contracts.complaints import services as complaint_services
 
     phase = active_pool()
     owner = make_user("owner")
@@ -37,7 +39,25 @@ def world(app, monkeypatch):
     notice = make_notice(phase.staff, publish=False)
     notice_services.add_attachment(notice.id, "交易文件.pdf", PDF, actor=phase.staff)
     notice_services.publish(notice.id, actor=phase.staff)
-    for module in (contractors.api, contracts.api, lottery.api):
+    complaint_ids = [
+        complaint_services.file_complaint(
+            complaint_services.ComplaintInput(
+                trading_code=trading.code,
+                matter="other",
+                knew_on=date(2026, 11, 27),
+                complainant_name=name,
+                complainant_contact="电话",
+                respondent_name="业主",
+                respondent_contact="电话",
+                facts="事实",
+                requests="请求",
+                evidence=(complaint_services.Upload("a.pdf", PDF),),
+            ),
+            actor=phase.staff,
+        ).id
+        for name in ("甲", "乙")
+    ]
+    for module in (contractors.api, contracts.api, lottery.api, contracts.complaints.api):
         monkeypatch.setattr(module, "PER_PAGE", 1)
     one_a_page = notices.api.queries.published_page
     monkeypatch.setattr(notices.api.queries, "published_page", lambda t, p, _n: one_a_page(t, p, 1))
@@ -45,6 +65,7 @@ def world(app, monkeypatch):
         "notice_id": notice.id,
         "draw_id": trading.award_draw_id,
         "code": project.code,
+        "complaint_id": complaint_ids[0],
     }
 
 

@@ -191,10 +191,12 @@ def test_the_staff_editor_offers_only_the_types_staff_may_write_by_hand(app):
         "trading_notice",
         "trading_result",
         "trading_failed",
+        "complaint_decision",  # published with the decision (contracts.complaints.services)
+        "sanction",  # published by contractors.sanctions.services
     }
     form = signed_in(app).html("/staff/notices/new")
     offered = set(re.findall(r'<option[^>]*value="([a-z_]+)"', form))
-    assert offered == {"policy", "correction", "complaint_decision", "sanction"}
+    assert offered == {"policy", "correction"}
 
 
 @pytest.mark.parametrize("type_", SERVICE_ONLY)

@@ -1,0 +1,48 @@
+"""Public API v1 of complaints: `GET /api/v1/complaints[/<id>]` with DESIGN.md's fields and no
+personal data (no complainant, respondent or contact)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from app.api import paginated, time_iso
+from app.urls import page_arg
+from contracts.complaints import queries
+from contracts.complaints.models import Complaint
+
+bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1/complaints")
+
+PER_PAGE = 50
+
+
+def serialize(c: Complaint) -> dict:
+    """Exactly the fields of the contract (DESIGN.md, Public API v1)."""
+    row = queries.row_of(c)
+    return {
+        "id": c.id,
+        "subject": {"type": "trading", "code": row.trading_code},
+        "received_at": time_iso(c.received_at),
+        "accept_by": time_iso(row.accept_by),
+        "accepted_at": time_iso(c.accepted_at),
+        "refused_at": time_iso(c.refused_at),
+        "decide_by": time_iso(row.decide_by),
+        "decided_at": time_iso(c.decided_at),
+        "status": str(row.status),
+        "outcome": c.outcome,
+        "decision_notice_id": c.decision_notice_id,
+    }
+
+
+@bp.route("")
+def list_complaints():
+    return paginated(
+        queries.public_page(page_arg(), PER_PAGE), serialize, "complaints_api.list_complaints"
+    )
+
+
+@bp.route("/<int:complaint_id>")
+def get_complaint(complaint_id: int):
+    c = queries.get(complaint_id)
+    if c is None:
+        abort(404)
+    return serialize(c)

@@ -1,0 +1,258 @@
+"""Reads of complaints: the facts the rules derive a state from, the deadlines, the lists of the
+pages and the API, and the objection waits a complaint's window depends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.calendar.services import current_calendar
+from app.deadlines import Deadline, Unit
+from app.extensions import db
+from app.workdays import UnconfirmedYear
+from contracts.complaints import rules
+from contracts.complaints.models import Complaint
+from contracts.models import Trading
+from notices.models import Notice
+
+
+def facts_of(c: Complaint) -> rules.ComplaintFacts:
+    return rules.ComplaintFacts(
+        accepted=c.accepted_at is not None,
+        refused=c.refused_at is not None,
+        decided=c.decided_at is not None,
+        withdrawn=c.withdrawn_at is not None,
+        paused=any(p.ended_on is None for p in c.pauses),
+        violation_found=c.violation_found_at is not None,
+        outcome=c.outcome,
+    )
+
+
+def status_of(c: Complaint) -> rules.ComplaintStatus:
+    return rules.status_of(facts_of(c))
+
+
+def pauses_of(c: Complaint) -> list[tuple[date, date | None]]:
+    return [(p.started_on, p.ended_on) for p in c.pauses]
+
+
+def decide_by(c: Complaint) -> datetime | None:
+    """The decision deadline: 30 工作日 after acceptance plus the pauses' working days (a running
+    pause counts through today); None before acceptance, or if a year is unconfirmed."""
+    if c.accepted_at is None:
+        return None
+    try:
+        return rules.decide_by(
+            current_calendar(), clock.local(c.accepted_at).date(), pauses_of(c), clock.today()
+        )
+    except UnconfirmedYear:
+        return None
+
+
+def accept_by(c: Complaint) -> datetime | None:
+    """The acceptance deadline as given at receipt, or computed now that the year is confirmed
+    (None while it is not)."""
+    if c.accept_by is not None:
+        return c.accept_by
+    try:
+        return rules.accept_by(current_calendar(), clock.local(c.received_at).date())
+    except UnconfirmedYear:
+        return None
+
+
+def get(complaint_id: int) -> Complaint | None:
+    return db.session.get(Complaint, complaint_id)
+
+
+def trading_of(c: Complaint) -> Trading:
+    return db.session.get(Trading, c.trading_id)
+
+
+def published_on(t: Trading) -> date:
+    """The local day the trading notice was published (a complaint cannot know before it)."""
+    notice = db.session.get(Notice, t.notice_id)
+    moment = notice.published_at if notice and notice.published_at else t.created_at
+    return clock.local(moment).date()
+
+
+def objection_waits(trading_id: int, contractor_id: int | None) -> list[tuple]:
+    """The complainant's objections on the trading: (matter, filed_at, answered_at | None).
+
+    The objections of a trading are `contracts.objections`' (issue 12, item 1); until that
+    package is present there are none, so a matter that needs an objection is refused."""
+    if contractor_id is None:
+        return []
+    try:
+        from contracts.objections.queries import objection_waits as waits
+    except ImportError:
+        return []
+    return list(waits(trading_id, contractor_id))
+
+
+def waits_of(rows: list[tuple]) -> list[rules.Wait]:
+    return [
+        rules.Wait(clock.local(filed).date(), clock.local(answered).date() if answered else None)
+        for _matter, filed, answered in rows
+    ]
+
+
+def earlier_of(trading_id: int, contractor_id: int | None, name: str) -> list[tuple[str, bool]]:
+    """The complainant's complaints on the trading that were not refused: (matter, withdrawn).
+    A complainant is its company when known, else the name staff entered."""
+    stmt = select(Complaint.matter, Complaint.withdrawn_at).where(
+        Complaint.trading_id == trading_id, Complaint.refused_at.is_(None)
+    )
+    if contractor_id is not None:
+        stmt = stmt.where(Complaint.complainant_contractor_id == contractor_id)
+    else:
+        stmt = stmt.where(
+            Complaint.complainant_contractor_id.is_(None), Complaint.complainant_name == name
+        )
+    return [(m, w is not None) for m, w in db.session.execute(stmt)]
+
+
+def _listing():
+    return select(Complaint).options(selectinload(Complaint.pauses)).order_by(Complaint.id.desc())
+
+
+def all_complaints(status: str | None = None) -> list[Complaint]:
+    found = list(db.session.scalars(_listing()))
+    if status:
+        found = [c for c in found if status_of(c) == status]
+    return found
+
+
+def complaints_of(contractor_id: int) -> list[Complaint]:
+    return list(
+        db.session.scalars(_listing().where(Complaint.complainant_contractor_id == contractor_id))
+    )
+
+
+def public_page(page: int, per_page: int):
+    """The API's list: every complaint, newest first (no personal data is serialised)."""
+    return db.paginate(_listing(), page=page, per_page=per_page, error_out=False)
+
+
+def decision_notices_of(trading_ids: list[int]) -> list[Notice]:
+    """The published complaint decisions (and refusals) of a project's tradings."""
+    if not trading_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .join(Complaint, Complaint.decision_notice_id == Notice.id)
+            .where(Complaint.trading_id.in_(trading_ids), Notice.published_at.is_not(None))
+            .order_by(Notice.published_at)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """A complaint as the staff list and the API show it."""
+
+    complaint: Complaint
+    trading_code: str
+    status: rules.ComplaintStatus
+    paused: bool
+    decide_by: datetime | None
+    accept_by: datetime | None
+
+
+def row_of(c: Complaint) -> Row:
+    f = facts_of(c)
+    return Row(
+        c, trading_of(c).code, rules.status_of(f), rules.is_paused(f), decide_by(c), accept_by(c)
+    )
+
+
+# ---- deadlines (app.deadlines registry) ----------------------------------------------------------
+
+
+def _subject(c: Complaint) -> str:
+    return f"投诉 {c.id}（{trading_of(c).code}）"
+
+
+def _url(c: Complaint) -> str:
+    return url_for("complaints_staff.detail", complaint_id=c.id)
+
+
+def accept_deadline(c: Complaint) -> Deadline | None:
+    """complaint.accept: accept or refuse within 3 工作日 of receipt (art. 61)."""
+    due = accept_by(c)
+    if due is None:
+        return None
+    return Deadline(
+        kind="complaint.accept",
+        label="受理或不予受理投诉",
+        label_en="Accept or refuse the complaint",
+        subject=_subject(c),
+        url=_url(c),
+        due_at=due,
+        unit=Unit.WORKING_DAYS,
+        length=rules.ACCEPT_WORKING_DAYS,
+        basis=rules.BASIS_ACCEPT,
+        done_at=c.accepted_at or c.refused_at or c.withdrawn_at,
+    )
+
+
+def decide_deadline(c: Complaint) -> Deadline | None:
+    """complaint.decide: decide within 30 工作日 of acceptance, pauses not counted (art. 61)."""
+    due = decide_by(c)
+    if due is None:
+        return None
+    return Deadline(
+        kind="complaint.decide",
+        label="作出投诉处理决定",
+        label_en="Decide the complaint",
+        subject=_subject(c),
+        url=_url(c),
+        due_at=due,
+        unit=Unit.WORKING_DAYS,
+        length=rules.DECIDE_WORKING_DAYS,
+        basis=rules.BASIS_DECIDE,
+        done_at=c.decided_at or c.withdrawn_at,
+    )
+
+
+def deadlines_of(c: Complaint) -> list[Deadline]:
+    """The complaint's own deadlines, for its page."""
+    return [d for d in (accept_deadline(c), decide_deadline(c)) if d is not None]
+
+
+def accept_deadlines() -> list[Deadline]:
+    """The registered source `complaint.accept`."""
+    found = (accept_deadline(c) for c in db.session.scalars(_listing()))
+    return [d for d in found if d is not None]
+
+
+def decide_deadlines() -> list[Deadline]:
+    """The registered source `complaint.decide`."""
+    found = (
+        decide_deadline(c)
+        for c in db.session.scalars(_listing().where(Complaint.accepted_at.is_not(None)))
+    )
+    return [d for d in found if d is not None]
+
+
+def filing_open(t: Trading, contractor_id: int | None) -> bool:
+    """Whether a complaint about `t` may still be filed by someone who learnt of its latest
+    public step (notice, meeting, result) that day: the pages offer the form only then. The
+    service checks the day the complainant states."""
+    moments = [t.created_at, t.held_at]
+    if t.result_notice_id is not None:
+        result = db.session.get(Notice, t.result_notice_id)
+        moments.append(result.published_at if result else None)
+    last = max(clock.local(m).date() for m in moments if m is not None)
+    today = clock.today()
+    waits = waits_of(objection_waits(t.id, contractor_id))
+    try:
+        ends = rules.filing_window_ends_at(current_calendar(), last, waits, today)
+    except UnconfirmedYear:
+        return True
+    return clock.now() < ends
