@@ -142,6 +142,10 @@ def corrections_of(sanction_id: int) -> list[SanctionCorrection]:
     )
 
 
+def get_correction(correction_id: int) -> SanctionCorrection | None:
+    return db.session.get(SanctionCorrection, correction_id)
+
+
 def api_row(s: Sanction) -> dict:
     """`GET /api/v1/sanctions`: the field names are the public contract (DESIGN.md)."""
     return {
