@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import FlaskForm
@@ -23,7 +24,7 @@ class CaseForm(FlaskForm):
     )
     source = SelectField(
         _l("案件来源"),
-        choices=[(s.value, _l(zh)) for s, (zh, _en) in rules.SOURCE_LABELS.items()],
+        choices=[SelectChoice(s.value, _l(zh)) for s, (zh, _en) in rules.SOURCE_LABELS.items()],
         default=rules.CaseSource.BY_HAND.value,
     )
     ref = StringField(_l("来源编号"), validators=[Optional(), Length(max=80)])
@@ -47,7 +48,7 @@ class StatementForm(FlaskForm):
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         _l("处理结果"),
-        choices=[(o.value, _l(zh)) for o, (zh, _en) in rules.OUTCOME_LABELS.items()],
+        choices=[SelectChoice(o.value, _l(zh)) for o, (zh, _en) in rules.OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("请选择处理结果"))],
     )
     act = TextAreaField(
@@ -85,7 +86,7 @@ class AnswerForm(ChangeForm):
     answer = TextAreaField(_l("答复意见"), validators=[DataRequired(_l("请填写答复意见")), _TEXT])
     upheld = RadioField(
         _l("核对结果"),
-        choices=[("yes", _l("更正申请成立")), ("no", _l("更正申请不成立"))],
+        choices=[SelectChoice("yes", _l("更正申请成立")), SelectChoice("no", _l("更正申请不成立"))],
         validators=[InputRequired(_l("请选择核对结果"))],
     )
     reason = TextAreaField(_l("变更理由"), validators=[Optional(), _TEXT])

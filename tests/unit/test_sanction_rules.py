@@ -20,7 +20,7 @@ KINDS = st.sampled_from(list(rules.SanctionKind))
 def test_shown_until_is_six_months_after_publication_and_never_before_the_sanction_ends(
     published, kind, months
 ):
-    start, until = rules.sanction_period(kind, published, months)
+    _start, until = rules.sanction_period(kind, published, months)
     shown = rules.shown_until(published, kind, until)
     if kind == rules.SanctionKind.REMOVAL:
         assert shown is None  # removed for good: shown while it lasts
