@@ -20,6 +20,7 @@ from app.transactions import transactional
 from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from notices import services as notices
+from notices.errors import UnconfirmedPublicity
 from notices.rules import legal_basis
 from notices.sms import services as sms
 
@@ -53,7 +54,9 @@ def _calendar_end(start: date, days: int):
     try:
         return current_calendar().publicity_ends_at(start, days)
     except UnconfirmedYear as e:
-        raise SanctionError(str(e), e.message_en) from None
+        # Never guessed (DESIGN.md): the year must be confirmed first; the demo confirms a
+        # labelled one on this error.
+        raise UnconfirmedPublicity(str(e), e.message_en, year=e.year) from None
 
 
 def _case(case_id: int, *, lock: bool = False) -> MisconductCase:
