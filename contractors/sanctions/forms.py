@@ -73,7 +73,7 @@ class ChangeForm(FlaskForm):
     )
     basis = TextAreaField(_l("新的处理依据"), validators=[Optional(), _TEXT])
     decision = TextAreaField(_l("新的处理决定"), validators=[Optional(), _TEXT])
-    until = DateField(_l("新的暂停截止日期（不含）"), validators=[Optional()])
+    until = DateField(_l("新的暂停期限最后一日"), validators=[Optional()])
 
 
 class CorrectionForm(FlaskForm):

@@ -4,6 +4,8 @@ own cases and sanctions on its account (statement, correction request)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -237,7 +239,8 @@ def _change_input(form) -> services.ChangeInput:
         approver=form.approver.data or "",
         basis=form.basis.data or None,
         decision=form.decision.data or None,
-        until=form.until.data,
+        # The form asks for the last day; the record keeps `until` exclusive.
+        until=form.until.data + timedelta(days=1) if form.until.data else None,
     )
 
 
