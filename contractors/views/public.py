@@ -77,6 +77,8 @@ def roster():
         members=shown,
         any_members=bool(members),
         today=clock.today(),
+        # Members kept out by a sanction today: named under the roster with their record.
+        restricted=sanction_queries.restricting_published(clock.today()),
     )
 
 

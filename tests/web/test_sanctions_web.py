@@ -65,6 +65,8 @@ def test_a_published_sanction_is_listed_then_archived_and_stays_on_the_company_r
     assert c.name in page and "暂停参与小型建设工程交易1个月" in page
     record = client.html(f"/contractors/{c.uscc}")
     assert "暂停交易资格" in record and "不良行为处理记录" in record
+    roster = client.html("/pool/")
+    assert c.name in roster and "因不良行为暂停交易资格或清出名录库的企业" in roster
     detail = client.html(f"/sanctions/{case.sanction.id}")
     assert "《建设工程质量管理条例》第二十五条" in detail and c.uscc in detail
     clock.set_now(at(2027, 5, 12, 10, 0))
