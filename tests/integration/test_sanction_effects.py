@@ -24,7 +24,7 @@ from notices.models import Notice
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at, user_of
-from tests.sanction_factories import confirm_2027, decision
+from tests.sanction_factories import confirm_2027, decision, jz_members
 from tests.trading_factories import active_pool, announced, member_user
 
 
@@ -54,7 +54,7 @@ def _active(code: str, on: date) -> set[int]:
 
 def test_a_suspended_company_is_out_of_the_pool_until_the_day_after_its_last_day():
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     s = _sanctioned(phase, c)
     assert (s.starts_on, s.until) == (date(2026, 11, 10), date(2026, 12, 10))
     assert c.id in _active("JZ", date(2026, 11, 9))
@@ -67,7 +67,7 @@ def test_a_suspended_company_is_out_of_the_pool_until_the_day_after_its_last_day
 
 def test_a_suspended_company_gets_no_project_sms_cannot_respond_and_is_never_a_candidate():
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     _sanctioned(phase, c, starts_on=date(2026, 11, 20), months=2)
     owner = make_user("owner")
     project, t = announced(phase, owner)  # 11-27: the suspension runs
@@ -90,7 +90,7 @@ def test_a_suspended_company_gets_no_project_sms_cannot_respond_and_is_never_a_c
 
 def test_a_warning_restricts_nothing():
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     s = _sanctioned(phase, c, outcome="warning", months=None)
     assert s.until is None and c.id in _active("JZ", date(2026, 11, 20))
 
@@ -129,7 +129,7 @@ def test_a_removal_brings_in_the_first_reserve_from_the_next_day_once():
 def test_the_publication_deadline_counts_20_working_days_over_the_holidays(app):
     phase = active_pool()
     clock.set_now(at(2026, 12, 7, 10, 0))
-    case = services.open_case(phase.contractors[0].id, "by_hand", "转包", actor=phase.staff)
+    case = services.open_case(jz_members(phase)[0].id, "by_hand", "转包", actor=phase.staff)
     clock.set_now(at(2026, 12, 18, 10, 0))
     services.decide(case.id, decision(starts_on=date(2026, 12, 18)), actor=phase.staff)
     # Decided Friday 12-18: 12-21..12-31 are 9 working days, 2027-01-01..03 New Year's holiday,
@@ -142,8 +142,8 @@ def test_the_publication_deadline_counts_20_working_days_over_the_holidays(app):
 
 def test_shown_for_six_months_or_as_long_as_the_suspension():
     phase = active_pool()
-    short = _sanctioned(phase, phase.contractors[0], months=1)
-    long = _sanctioned(phase, phase.contractors[1], months=12)
+    short = _sanctioned(phase, jz_members(phase)[0], months=1)
+    long = _sanctioned(phase, jz_members(phase)[1], months=12)
     # Published 11-11: six months end on 2027-05-11, so it leaves the list on 05-12.
     assert short.shown_until == date(2027, 5, 12)
     assert long.shown_until == long.until == date(2027, 11, 10)
@@ -156,7 +156,7 @@ def test_shown_for_six_months_or_as_long_as_the_suspension():
 
 def test_a_change_is_recorded_with_reason_and_approver_and_published_as_a_correction():
     phase = active_pool()
-    s = _sanctioned(phase, phase.contractors[0], months=1)
+    s = _sanctioned(phase, jz_members(phase)[0], months=1)
     clock.set_now(at(2026, 11, 20, 10, 0))
     with pytest.raises(SanctionError, match="请填写批准人"):
         services.change(
@@ -169,18 +169,18 @@ def test_a_change_is_recorded_with_reason_and_approver_and_published_as_a_correc
     )
     assert change.after == {"until": "2026-11-25"} and change.approver == "张局长"
     assert db.session.get(Notice, change.notice_id).corrects_id == s.notice_id
-    assert phase.contractors[0].id in _active("JZ", date(2026, 11, 25))
+    assert jz_members(phase)[0].id in _active("JZ", date(2026, 11, 25))
     # Art. 9 counts from publication: still shown six months.
     assert s.shown_until == date(2027, 5, 12)
 
 
 def test_a_correction_is_asked_by_the_company_and_answered_by_staff():
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     s = _sanctioned(phase, c, months=1)
     clock.set_now(at(2026, 11, 12, 10, 0))
     with pytest.raises(SanctionForbidden):
-        services.ask_correction(s.id, "不是我", actor=user_of(phase.contractors[1]))
+        services.ask_correction(s.id, "不是我", actor=user_of(jz_members(phase)[1]))
     corr = services.ask_correction(s.id, "处理依据条款引错", actor=user_of(c))
     assert clock.local(corr.answer_due_at).date() == date(2026, 11, 20)
     with pytest.raises(SanctionForbidden):
@@ -202,7 +202,7 @@ def test_a_correction_is_asked_by_the_company_and_answered_by_staff():
 
 def test_an_archived_sanction_cannot_be_corrected_by_the_company_only_by_staff():
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     s = _sanctioned(phase, c, months=1)
     clock.set_now(at(2027, 6, 1, 10, 0))
     before = db.session.scalar(select(func.count()).select_from(SanctionCorrection))

@@ -14,7 +14,7 @@ from contractors.sanctions import services
 from contractors.sanctions.models import MisconductCase
 from tests.factories import PASSWORD, Browser, signed_in, use_cheap_password_hashes
 from tests.pool_factories import at, user_of
-from tests.sanction_factories import confirm_2027, decision
+from tests.sanction_factories import confirm_2027, decision, jz_members
 from tests.trading_factories import active_pool
 
 API_FIELDS = {
@@ -58,7 +58,7 @@ def _as_company(app, company) -> Browser:
 
 def test_a_published_sanction_is_listed_then_archived_and_stays_on_the_company_record(app, client):
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     case = _published(phase, c)
     clock.set_now(at(2026, 11, 20, 10, 0))
     page = client.html("/sanctions/")
@@ -78,7 +78,7 @@ def test_a_published_sanction_is_listed_then_archived_and_stays_on_the_company_r
 def test_an_unpublished_sanction_is_not_public(app, client):
     phase = active_pool()
     clock.set_now(at(2026, 11, 2, 10, 0))
-    case = services.open_case(phase.contractors[0].id, "incident", "事故", actor=phase.staff)
+    case = services.open_case(jz_members(phase)[0].id, "incident", "事故", actor=phase.staff)
     clock.set_now(at(2026, 11, 10, 10, 0))
     services.decide(case.id, decision(starts_on=date(2026, 11, 10)), actor=phase.staff)
     assert client.get(f"/sanctions/{case.sanction.id}").status_code == 404
@@ -87,7 +87,7 @@ def test_an_unpublished_sanction_is_not_public(app, client):
 
 def test_the_api_gives_exactly_the_published_fields(app, client):
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     case = _published(phase, c)
     (row,) = client.get("/api/v1/sanctions").get_json()["items"]
     assert set(row) == API_FIELDS
@@ -95,7 +95,7 @@ def test_the_api_gives_exactly_the_published_fields(app, client):
     assert row["shown_until"] == "2027-05-12" and row["notice_id"] == case.sanction.notice_id
     assert row["decided_at"].endswith("+08:00")
     assert client.get(f"/api/v1/sanctions/{c.uscc}").get_json()["items"] == [row]
-    assert client.get(f"/api/v1/sanctions/{phase.contractors[1].uscc}").status_code == 404
+    assert client.get(f"/api/v1/sanctions/{jz_members(phase)[1].uscc}").status_code == 404
 
 
 def test_staff_decide_on_the_case_page_and_a_missing_basis_is_shown_on_the_form(app):
@@ -104,7 +104,7 @@ def test_staff_decide_on_the_case_page_and_a_missing_basis_is_shown_on_the_form(
     clock.set_now(at(2026, 12, 7, 10, 0))
     r = staff.submit(
         "/staff/sanctions/new",
-        {"uscc": phase.contractors[0].uscc, "source": "by_hand", "facts": "转包", "days": "5"},
+        {"uscc": jz_members(phase)[0].uscc, "source": "by_hand", "facts": "转包", "days": "5"},
         form_page="/staff/sanctions/",
     )
     assert r.status_code == 302
@@ -138,7 +138,7 @@ def test_staff_decide_on_the_case_page_and_a_missing_basis_is_shown_on_the_form(
 
 def test_supervisors_read_cases_without_forms_and_every_post_refuses_them(app):
     phase = active_pool()
-    case = _published(phase, phase.contractors[0])
+    case = _published(phase, jz_members(phase)[0])
     sup = signed_in(app, "supervisor")
     page = sup.html(f"/staff/sanctions/cases/{case.id}")
     assert "质量事故" in page and '<form method="post" action="/staff/sanctions' not in page
@@ -157,7 +157,7 @@ def test_supervisors_read_cases_without_forms_and_every_post_refuses_them(app):
 
 def test_the_company_states_its_case_and_asks_for_a_correction_on_its_account(app):
     phase = active_pool()
-    c = phase.contractors[0]
+    c = jz_members(phase)[0]
     clock.set_now(at(2026, 12, 7, 10, 0))
     case = services.open_case(c.id, "by_hand", "转包", actor=phase.staff)
     b = _as_company(app, c)
@@ -169,16 +169,16 @@ def test_the_company_states_its_case_and_asks_for_a_correction_on_its_account(ap
     assert r.status_code == 302
     db.session.expire_all()
     assert db.session.get(MisconductCase, case.id).statement == "系劳务分包，并非转包"
-    other = _as_company(app, phase.contractors[1])
+    other = _as_company(app, jz_members(phase)[1])
     r = other.submit(
         f"/contractor/sanctions/cases/{case.id}/statement",
         {f"s{case.id}-statement": "冒充"},
         form_page="/contractor/sanctions/",
     )
     assert r.status_code == 403
-    published = _published(phase, phase.contractors[2])
+    published = _published(phase, jz_members(phase)[2])
     sid = published.sanction.id
-    b3 = _as_company(app, phase.contractors[2])
+    b3 = _as_company(app, jz_members(phase)[2])
     r = b3.submit(
         f"/contractor/sanctions/{sid}/correction",
         {f"r{sid}-request": "处理日期有误"},
