@@ -156,10 +156,11 @@ def open_case(
         purpose=SMS_OPENED,
         template=SMS_OPENED,
         recipients=[sms.Recipient(company.id, company.contact_mobile)],
+        # No company name: a name holding a web address would be refused, and the recipient
+        # knows who it is; only fixed labels, the case number and the date.
         values={
-            "name": company.name,
             "act": rules.SOURCE_LABELS[src][0],
-            "number": str(case.id),
+            "code": str(case.id),
             "deadline": f"{last.year}年{last.month}月{last.day}日",
         },
     )
