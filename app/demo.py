@@ -86,6 +86,7 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 def run(echo: Callable[[str], None]) -> None:
     from contractors.demo import seed as seed_pool
+    from contractors.demo import seed_sanctions
     from contracts.demo import seed as seed_projects
 
     passwords = _accounts(echo)
@@ -101,6 +102,7 @@ def run(echo: Callable[[str], None]) -> None:
         # the pool's active members and whose draws are made by the trading services.
         seed_pool(echo, staff, reviewers)
         seed_projects(echo, staff, owner)
+        seed_sanctions(echo, staff)
         _notices(echo)
     echo("")
     echo("演示账户 / demo accounts (password shown once):")

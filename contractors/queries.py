@@ -341,8 +341,8 @@ def meeting_of(call_id: int) -> Meeting | None:
 
 # ---- the pool's members: THE query ------------------------------------------------------------
 
-#: Where suspensions come from: contractor id → periods (local dates). Sanctions (a later issue)
-#: register theirs in their `init_app`; until then nobody is suspended.
+#: Where suspensions come from: contractor id → periods (local dates). Sanctions register theirs
+#: in their `init_app` (contractors.sanctions.queries.suspensions).
 SuspensionSource = Callable[[list[int], date], dict[int, list[rules.Period]]]
 #: Registry (app.wiring): name → SuspensionSource.
 SUSPENSION_SOURCES = "contractors.suspension_sources"

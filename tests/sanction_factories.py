@@ -25,3 +25,15 @@ def decision(**overrides) -> services.DecisionInput:
         **overrides,
     }
     return services.DecisionInput(**values)
+
+
+def jz_members(phase) -> list:
+    """The 建筑工程 members active on 2026-11-01 (the draw decides which three of the four, so a
+    test sanctions one of these rather than a fixed applicant)."""
+    from app.extensions import db
+    from contractors.models import Contractor
+    from contractors.queries import active_members
+
+    return [
+        db.session.get(Contractor, m.contractor_id) for m in active_members("JZ", date(2026, 11, 1))
+    ]

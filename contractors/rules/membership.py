@@ -54,14 +54,23 @@ class Standing(enum.StrEnum):
     RESERVE = "reserve"  # 候补
     PENDING = "pending"  # 入围, the roster not yet published (no first active day yet)
     EXPIRED = "expired"  # the pool's validity has ended
-    INACTIVE = "inactive"  # selected and within validity, yet not active: suspended or removed
+    SUSPENDED = "suspended"  # 暂停: within validity, a suspension covers today
+    REMOVED = "removed"  # 清出: within validity, removed from the pool by a sanction
+    INACTIVE = "inactive"  # selected and within validity, yet not active for another reason
 
 
 def standing(
-    *, selected: bool, active: bool, since: date | None, until: date | None, today: date
+    *,
+    selected: bool,
+    active: bool,
+    since: date | None,
+    until: date | None,
+    today: date,
+    restriction: str | None = None,
 ) -> Standing:
     """The standing of one selection on `today`; `active` is THE rule's answer (is_active_member
-    via contractors.queries.active_members) for its company and category."""
+    via contractors.queries.active_members) for its company and category; `restriction` names
+    the sanction keeping the company out today ("suspension" or "removal"), if any."""
     if not selected:
         return Standing.RESERVE
     if active and since is not None and since <= today:
@@ -70,4 +79,8 @@ def standing(
         return Standing.PENDING
     if until is not None and until <= today:
         return Standing.EXPIRED
+    if restriction == "removal":
+        return Standing.REMOVED
+    if restriction == "suspension":
+        return Standing.SUSPENDED
     return Standing.INACTIVE

@@ -5,12 +5,16 @@ the pool (a suspension source of THE membership rule; a removal's reserve enteri
 
 
 def init_app(app) -> None:
-    """Wire sanctions into `app` (contractors.init_app calls it): the pool's suspension source
-    and the oversight deadlines."""
+    """Wire sanctions into `app` (contractors.init_app calls it): its pages and API, the pool's
+    suspension source and the oversight deadlines."""
     from app.deadlines import register_deadline_source
     from contractors.queries import register_suspension_source
 
     from . import queries
+    from .api import bp as api_bp
+    from .views import account_bp, public_bp, staff_bp
 
+    for bp in (public_bp, staff_bp, account_bp, api_bp):
+        app.register_blueprint(bp)
     register_suspension_source(app, "sanctions", queries.suspensions)
     register_deadline_source(app, "sanctions", queries.deadlines)

@@ -3,7 +3,7 @@ the roster (published as a correction of the roster, in the removal's transactio
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from notices.rules import legal_basis
 
 from .models import ReserveEntry, Sanction
 
-FIELD_LABELS = {"basis": "处理依据", "decision": "处理决定", "until": "暂停截止日期（不含）"}
+FIELD_LABELS = {"basis": "处理依据", "decision": "处理决定", "until": "暂停期限最后一日"}
 
 
 def sanction_body(s: Sanction) -> str:
@@ -35,7 +35,13 @@ def sanction_body(s: Sanction) -> str:
 
 
 def change_body(s: Sanction, before: dict, after: dict, reason: str, approver: str) -> str:
-    rows = [(FIELD_LABELS[k], str(before[k]), str(after[k])) for k in after]
+    def shown(field: str, value: str) -> str:
+        # `until` is stored exclusive; the public reads the last day of the suspension.
+        if field == "until":
+            return (date.fromisoformat(value) - timedelta(days=1)).isoformat()
+        return value
+
+    rows = [(FIELD_LABELS[k], shown(k, before[k]), shown(k, after[k])) for k in after]
     return body("sanction_correction", s=s, rows=rows, reason=reason, approver=approver)
 
 

@@ -117,6 +117,11 @@ def published(*, archived: bool | None = None, uscc: str | None = None) -> list[
     return list(db.session.scalars(stmt))
 
 
+def restricting_published(on: date) -> list[Sanction]:
+    """Published suspensions and removals in force on `on` (the roster names them)."""
+    return [s for s in published() if rules.restriction_covers(s.kind, s.starts_on, s.until, on)]
+
+
 def public_sanction(sanction_id: int) -> Sanction | None:
     s = get_sanction(sanction_id)
     return s if s is not None and s.notice_id is not None else None
@@ -140,6 +145,10 @@ def corrections_of(sanction_id: int) -> list[SanctionCorrection]:
             .order_by(SanctionCorrection.id)
         )
     )
+
+
+def get_correction(correction_id: int) -> SanctionCorrection | None:
+    return db.session.get(SanctionCorrection, correction_id)
 
 
 def api_row(s: Sanction) -> dict:

@@ -214,6 +214,16 @@ def months_after(day: date, months: int) -> date:
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
+def _same_day_after(start: date, months: int) -> date:
+    """The first day after `months` whole months starting on `start` (inclusive): the same day
+    of the month, or the 1st of the next month when that month is shorter (01-31 + 1 → 03-01)."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    if start.day <= _calendar.monthrange(year, month)[1]:
+        return date(year, month, start.day)
+    return date(year + month // 12, month % 12 + 1, 1)
+
+
 def sanction_period(
     kind: str, starts_on: date | None, months: int | None
 ) -> tuple[date, date | None]:
@@ -230,7 +240,7 @@ def sanction_period(
                 f"A suspension lasts 1 to {MAX_MONTHS} months",
                 field="months",
             )
-        return starts_on, months_after(starts_on - timedelta(days=1), months) + timedelta(days=1)
+        return starts_on, _same_day_after(starts_on, months)
     return starts_on, None
 
 

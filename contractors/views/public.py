@@ -14,6 +14,8 @@ from app.i18n import loc
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm, RosterObjectionForm
+from contractors.sanctions import queries as sanction_queries
+from contractors.sanctions import rules as sanction_rules
 
 bp = Blueprint("pool", __name__)
 
@@ -75,6 +77,8 @@ def roster():
         members=shown,
         any_members=bool(members),
         today=clock.today(),
+        # Members kept out by a sanction today: named under the roster with their record.
+        restricted=sanction_queries.restricting_published(clock.today()),
     )
 
 
@@ -175,6 +179,7 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
     no decision before its review result was published."""
     active = {(m.category, m.contractor_id) for m in queries.active_members(None)}
     today = clock.today()
+    restriction = sanction_queries.restriction_on(contractor.id, today)
     memberships, results = [], []
     for c in queries.calls():
         if c.call_notice_id is None or c.review_notice_id is None:
@@ -189,6 +194,7 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
                     since=s.since,
                     until=s.until,
                     today=today,
+                    restriction=restriction,
                 )
                 memberships.append({"call": c, "cc": cc, "selection": s, "status": status})
         for e in queries.entries_of(c.id):
@@ -211,4 +217,13 @@ def contractor(uscc: str):
         results=results,
         reasons=queries.reason_labels(),
         Standing=rules.Standing,
+        sanctions=sanction_queries.published(uscc=c.uscc),
+        # Decided cases: a sanction once published, a case closed without one at once.
+        cases=[
+            k
+            for k in sanction_queries.cases_of(c.id)
+            if k.decided_at is not None and (k.sanction is None or k.sanction.notice_id)
+        ],
+        outcome_label=lambda o: loc(*sanction_rules.OUTCOME_LABELS[sanction_rules.Outcome(o)]),
+        source_label=lambda s: loc(*sanction_rules.SOURCE_LABELS[sanction_rules.CaseSource(s)]),
     )

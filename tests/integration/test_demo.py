@@ -213,14 +213,16 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected += db.session.scalar(
         select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
     )
-    # Each misconduct case (the refusal's, contractors.sanctions) told its company.
-    expected += db.session.scalar(
-        select(func.count()).select_from(SmsMessage).where(SmsMessage.purpose == "case_opened")
+    # Each misconduct case told its company (the refusal's, the evaluation's and those of the
+    # sanctions demo).
+    cases = db.session.scalar(
+        select(func.count())
+        .select_from(SmsMessage)
+        .where(SmsMessage.subject_type == "misconduct_case")
     )
-    # Nobody else was told anything: the trading notices' messages, those after the meetings,
-    # and the case opened.
+    # Nobody else was told anything: the trading notices' messages and those after the meetings.
     assert len(tradings) == 10
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 65
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 64
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):

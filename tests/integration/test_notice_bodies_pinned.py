@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -63,6 +64,41 @@ def _second_round(code: str, staff, owner) -> None:
     hold_meeting(code, ["5"], actor=staff)  # trading_failed
 
 
+def _sanctions(staff) -> None:
+    """Issue 12: a suspension and a removal published (the removal's reserve entering, if the
+    category has one, corrects the roster), and a change of the suspension (a correction)."""
+    from contractors.queries import active_members
+    from contractors.sanctions import services as sanctions
+
+    members = active_members("JZ")
+    cases = [
+        sanctions.open_case(m.contractor_id, "by_hand", f"事实{PAYLOAD}", actor=staff)
+        for m in members[:2]
+    ]
+    clock.set_now(at(2026, 12, 22, 10, 0))
+    for case, (outcome, months) in zip(cases, (("suspension", 3), ("removal", None)), strict=True):
+        sanctions.decide(
+            case.id,
+            sanctions.DecisionInput(
+                outcome,
+                f"行为{PAYLOAD}",
+                f"依据{PAYLOAD}",
+                f"机关{PAYLOAD}",
+                date(2026, 12, 22),
+                months,
+            ),
+            actor=staff,
+        )
+        sanctions.publish(case.sanction.id, actor=staff)
+    sanctions.change(
+        cases[0].sanction.id,
+        sanctions.ChangeInput(
+            reason=f"理由{PAYLOAD}", approver=f"批准人{PAYLOAD}", until=date(2027, 2, 22)
+        ),
+        actor=staff,
+    )
+
+
 def _dump() -> str:
     out = []
     for n in db.session.scalars(
@@ -83,6 +119,7 @@ def test_every_generated_notice_is_byte_identical_to_its_pinned_text(app, reques
     owner = db.session.get(User, p.owner_user_id)
     staff = db.session.scalar(select(User).where(User.role == "staff"))
     _second_round(p.code, staff, owner)
+    _sanctions(staff)
     got = _dump()
     if os.environ.get("PIN_NOTICES") == "write":  # once, by hand, before a refactoring
         PINNED.write_text(got, encoding="utf-8")

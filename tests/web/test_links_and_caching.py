@@ -39,6 +39,21 @@ def world(app, monkeypatch):
     notice = make_notice(phase.staff, publish=False)
     notice_services.add_attachment(notice.id, "交易文件.pdf", PDF, actor=phase.staff)
     notice_services.publish(notice.id, actor=phase.staff)
+    # Two published warnings of one company (issue 12): the sanctions lists have a next page.
+    from app import clock
+    from contractors.sanctions import api as sanctions_api
+    from contractors.sanctions import services as sanctions
+
+    member = active_members("JZ")[0]
+    for _ in range(2):
+        case = sanctions.open_case(member.contractor_id, "by_hand", "事实", actor=phase.staff)
+        sanctions.state_case(case.id, "陈述", actor=phase.staff)
+        sanctions.decide(
+            case.id,
+            sanctions.DecisionInput("warning", "行为", "依据", "区公管办", clock.today()),
+            actor=phase.staff,
+        )
+        sanctions.publish(case.sanction.id, actor=phase.staff)
     complaint_ids = [
         complaint_services.file_complaint(
             complaint_services.ComplaintInput(
@@ -57,7 +72,13 @@ def world(app, monkeypatch):
         ).id
         for name in ("甲", "乙")
     ]
-    for module in (contractors.api, contracts.api, lottery.api, contracts.complaints.api):
+    for module in (
+        contractors.api,
+        contracts.api,
+        lottery.api,
+        contracts.complaints.api,
+        sanctions_api,
+    ):
         monkeypatch.setattr(module, "PER_PAGE", 1)
     one_a_page = notices.api.queries.published_page
     monkeypatch.setattr(notices.api.queries, "published_page", lambda t, p, _n: one_a_page(t, p, 1))
@@ -66,6 +87,7 @@ def world(app, monkeypatch):
         "draw_id": trading.award_draw_id,
         "code": project.code,
         "complaint_id": complaint_ids[0],
+        "uscc": member.uscc,
     }
 
 

@@ -1,0 +1,36 @@
+"""Public API v1 of sanctions: `GET /api/v1/sanctions` and `GET /api/v1/sanctions/<uscc>` —
+published sanctions only, current and archived, newest first (field names: DESIGN.md)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from app.api import paginated
+from app.urls import page_arg
+from contractors.queries import MAX_PAGE, ListPage
+
+from . import queries
+
+bp = Blueprint("sanctions_api", __name__, url_prefix="/api/v1/sanctions")
+
+PER_PAGE = 100
+
+
+def _page(items: list) -> ListPage:
+    page = min(max(page_arg(), 1), MAX_PAGE)
+    start = (page - 1) * PER_PAGE
+    return ListPage(items[start : start + PER_PAGE], page, len(items) > start + PER_PAGE)
+
+
+@bp.route("")
+def list_sanctions():
+    return paginated(_page(queries.published()), queries.api_row, "sanctions_api.list_sanctions")
+
+
+@bp.route("/<uscc>")
+def of_company(uscc: str):
+    code = uscc.strip().upper()[:18]
+    items = queries.published(uscc=code)
+    if not items:
+        abort(404)
+    return paginated(_page(items), queries.api_row, "sanctions_api.of_company", uscc=code)
