@@ -78,6 +78,10 @@ class Action(enum.StrEnum):
     TRADING_FAILED = "trading:failed"
     CONTRACT_SIGNED = "contract:signed"
     CONTRACT_REFUSED = "contract:refused"
+    # [Oversight] evaluations: performance evaluation (履约评价) and the award meeting's credit
+    # screen (失信被执行人 and the platform's own sanctions, checked per respondent).
+    EVALUATION_RECORDED = "evaluation:recorded"
+    CREDIT_CHECK_RECORDED = "credit_check:recorded"
 
 
 class AuditEntry(db.Model):
