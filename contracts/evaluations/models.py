@@ -71,7 +71,7 @@ class Evaluation(db.Model):
 
     @property
     def failed(self) -> bool:
-        return self.result == Verdict.FAIL
+        return self.result == Verdict.FAILED
 
 
 class EvaluationEvidence(db.Model):

@@ -92,14 +92,15 @@ ASPECTS: dict[Aspect, tuple[tuple[str, str], tuple[str, str]]] = {
 class Verdict(enum.StrEnum):
     """A part's or the whole evaluation's result."""
 
-    PASS = "pass"  # 合格
-    FAIL = "fail"  # 不合格
+    PASSED = "pass"  # 合格
+    FAILED = "fail"  # 不合格
 
     @property
     def label(self) -> tuple[str, str]:
-        return {Verdict.PASS: ("合格", "Satisfactory"), Verdict.FAIL: ("不合格", "Unsatisfactory")}[
-            self
-        ]
+        return {
+            Verdict.PASSED: ("合格", "Satisfactory"),
+            Verdict.FAILED: ("不合格", "Unsatisfactory"),
+        }[self]
 
 
 class EvaluationState(enum.StrEnum):
@@ -132,7 +133,7 @@ def overall(parts: Mapping[Aspect, Verdict]) -> Verdict:
         raise RuleError(
             f"请评价“{missing[0].label[0]}”", f"Rate “{missing[0].label[1]}”", field=missing[0]
         )
-    return Verdict.FAIL if any(parts[a] == Verdict.FAIL for a in Aspect) else Verdict.PASS
+    return Verdict.FAILED if any(parts[a] == Verdict.FAILED for a in Aspect) else Verdict.PASSED
 
 
 def check_completion(completed_on: date | None, *, signed_on: date, today: date) -> date:
@@ -141,7 +142,9 @@ def check_completion(completed_on: date | None, *, signed_on: date, today: date)
         raise RuleError("请填写完工日期", "Enter the completion date", field="completed_on")
     if completed_on > today:
         raise RuleError(
-            "完工日期不能晚于今天", "The completion date cannot be in the future", field="completed_on"
+            "完工日期不能晚于今天",
+            "The completion date cannot be in the future",
+            field="completed_on",
         )
     if completed_on < signed_on:
         raise RuleError(
@@ -179,7 +182,9 @@ def check_evaluation(
         text = _clean(reasons.get(a))
         if "\x00" in text:
             raise RuleError(
-                "理由中含有不能接受的字符", "The reason holds a character we cannot accept", field=f"{a}_reason"
+                "理由中含有不能接受的字符",
+                "The reason holds a character we cannot accept",
+                field=f"{a}_reason",
             )
         if len(text) > MAX_REASON:
             raise RuleError(
@@ -187,7 +192,7 @@ def check_evaluation(
                 f"The reason for “{a.label[1]}” may have at most {MAX_REASON} characters",
                 field=f"{a}_reason",
             )
-        if parts[a] == Verdict.FAIL and not text:
+        if parts[a] == Verdict.FAILED and not text:
             raise RuleError(
                 f"“{a.label[0]}”评为不合格，请写明理由",
                 f"“{a.label[1]}” is rated unsatisfactory: give the reasons",
@@ -200,7 +205,7 @@ def check_evaluation(
             f"At most {MAX_EVIDENCE_FILES} evidence files",
             field="evidence",
         )
-    if result == Verdict.FAIL and evidence_files == 0:
+    if result == Verdict.FAILED and evidence_files == 0:
         raise RuleError(
             "评价为不合格的，须上传证据材料（照片、检测报告、整改通知等）",
             "An unsatisfactory evaluation needs evidence (photos, test reports, notices…)",

@@ -43,7 +43,10 @@ class CheckResult(enum.StrEnum):
     @property
     def label(self) -> tuple[str, str]:
         return {
-            CheckResult.LISTED: ("列入失信被执行人名单", "On the list of dishonest judgment debtors"),
+            CheckResult.LISTED: (
+                "列入失信被执行人名单",
+                "On the list of dishonest judgment debtors",
+            ),
             CheckResult.NOT_LISTED: ("未列入", "Not listed"),
         }[self]
 
