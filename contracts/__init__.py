@@ -8,6 +8,7 @@ def init_app(app) -> None:
     their subject is the project page)."""
     from contracts import queries, rules
     from contracts.api import bp as api_bp
+    from contracts.screening import queries as screen_queries
     from contracts.views.account import bp as account_bp
     from contracts.views.documents import bp as documents_bp
     from contracts.views.owner import bp as owner_bp
@@ -31,3 +32,5 @@ def init_app(app) -> None:
             app, subject_type, "项目的定标会议页面", "the project's award meeting page"
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
+        # The award draw's minutes print the meeting's credit screen (contracts.screening).
+        draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)

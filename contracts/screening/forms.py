@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import FlaskForm
@@ -19,16 +20,18 @@ class CreditCheckForm(FlaskForm):
     source = SelectField(
         _l("核查渠道"),
         choices=[
-            (rules.Source.CREDIT_CHINA.value, _l("信用中国")),
-            (rules.Source.ZXGK.value, _l("中国执行信息公开网")),
+            SelectChoice(rules.Source.CREDIT_CHINA.value, _l("信用中国")),
+            SelectChoice(rules.Source.ZXGK.value, _l("中国执行信息公开网")),
         ],
         validators=[InputRequired(_l("请选择核查渠道"))],
     )
     result = RadioField(
         _l("核查结果"),
         choices=[
-            (rules.CheckResult.NOT_LISTED.value, _l("未列入失信被执行人名单")),
-            (rules.CheckResult.LISTED.value, _l("列入失信被执行人名单（不作为候选人）")),
+            SelectChoice(rules.CheckResult.NOT_LISTED.value, _l("未列入失信被执行人名单")),
+            SelectChoice(
+                rules.CheckResult.LISTED.value, _l("列入失信被执行人名单（不作为候选人）")
+            ),
         ],
         validators=[InputRequired(_l("请选择核查结果"))],
     )

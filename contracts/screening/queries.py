@@ -14,6 +14,8 @@ from contractors.queries import active_members
 from contracts.models import Trading, TradingResponse
 from contracts.screening import rules
 from contracts.screening.models import CreditCheck
+from lottery.models import Draw
+from lottery.services import MinutesSection
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,67 @@ def check_of(code: str, check_id: int) -> CreditCheck | None:
         .join(Project, Project.id == Trading.project_id)
         .where(CreditCheck.id == check_id, Project.code == code)
     )
+
+
+def screen_lines(screen) -> list[dict]:
+    """The credit screen as printed in a notice or the minutes: one line per respondent."""
+    lines = []
+    for r in screen:
+        c = r.check
+        checked = (
+            f"{c.checked_on.isoformat()}经{rules.Source(c.source).label[0]}核查："
+            f"{rules.CheckResult(c.result).label[0]}"
+            if c is not None
+            else "未核查全国失信被执行人名单"
+        )
+        lines.append(
+            {
+                "uscc": r.uscc,
+                "name": r.name,
+                "checked": checked,
+                "platform": "本平台处理：无" if r.active else "本平台处理：不在有效名录内",
+                "standing": r.state.label[0],
+                "excluded": r.excluded,
+                "checked_known": c is not None,
+            }
+        )
+    return lines
+
+
+def minutes_sections(d: Draw) -> list[MinutesSection]:
+    """The award draw's minutes print the credit screen: each respondent's checks, and who it
+    left out of the candidates and why (the draw record itself lists only the candidates)."""
+    if d.kind != "ranking":
+        return []
+    t = db.session.scalar(select(Trading).where(Trading.code == d.subject_code))
+    if t is None:
+        return []
+    lines = screen_lines(screen_of(t))
+    if not any(line["checked_known"] or line["excluded"] for line in lines):
+        return []
+    excluded = [line for line in lines if line["excluded"]]
+    return [
+        MinutesSection(
+            title="信用审查",
+            intro=(
+                "冻结候选名单前，逐家核查响应企业是否列入全国失信被执行人名单"
+                "（信用中国、中国执行信息公开网），以及是否因本平台的处理不在有效名录内。"
+                "被排除的企业不在上列候选名单中，不参加摇号。"
+            ),
+            header=("统一社会信用代码", "名称", "核查情况", "结论"),
+            rows=tuple(
+                (
+                    line["uscc"],
+                    line["name"],
+                    f"{line['checked']}；{line['platform']}",
+                    line["standing"],
+                )
+                for line in lines
+            ),
+            note=(
+                "排除：" + "；".join(f"{line['name']}（{line['standing']}）" for line in excluded)
+                if excluded
+                else "经核查，无响应企业被排除。"
+            ),
+        )
+    ]

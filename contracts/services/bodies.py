@@ -9,7 +9,7 @@ from decimal import Decimal
 from contractors.models import Contractor
 from contracts import rules
 from contracts.models import Project, Trading
-from contracts.screening.rules import CheckResult, Source
+from contracts.screening.queries import screen_lines
 from lottery.models import Draw
 from notices.markup import body
 from notices.rules import NOTICE_TYPES
@@ -57,30 +57,6 @@ def trading_result_body(
         screen=screen_lines(screen),
         excluded=[r for r in screen_lines(screen) if r["excluded"]],
     )
-
-
-def screen_lines(screen) -> list[dict]:
-    """The credit screen as printed in a notice or the minutes: one line per respondent."""
-    lines = []
-    for r in screen:
-        c = r.check
-        checked = (
-            f"{c.checked_on.isoformat()}经{Source(c.source).label[0]}核查："
-            f"{CheckResult(c.result).label[0]}"
-            if c is not None
-            else "未核查全国失信被执行人名单"
-        )
-        lines.append(
-            {
-                "uscc": r.uscc,
-                "name": r.name,
-                "checked": checked,
-                "platform": "本平台处理：无" if r.active else "本平台处理：不在有效名录内",
-                "standing": r.state.label[0],
-                "excluded": r.excluded,
-            }
-        )
-    return lines
 
 
 def trading_failed_body(p: Project, t: Trading, reason: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.auth.guards import roles_required
@@ -70,7 +71,7 @@ def _check_form(t: Trading, screen, formdata=None) -> CreditCheckForm:
         if formdata is None
         else CreditCheckForm()
     )
-    form.uscc.choices = [(r.uscc, f"{r.name}（{r.uscc}）") for r in screen if r.active]
+    form.uscc.choices = [SelectChoice(r.uscc, f"{r.name}（{r.uscc}）") for r in screen if r.active]
     return form
 
 

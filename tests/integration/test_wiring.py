@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Every registry a domain fills in its init_app, and what it holds once the app is wired.
 WIRED = {
     "lottery.candidate_sources": ["pool_category", "trading", "trading_project"],
+    "lottery.minutes_sections": ["trading", "trading_project"],
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
