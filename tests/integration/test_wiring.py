@@ -24,6 +24,7 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "contractors.record_sections": ["evaluations"],
 }
 #: Registries nobody fills yet (sanctions, a later issue, will register its suspensions).
 NOT_YET = ["contractors.suspension_sources", "app.deadline_sources"]
@@ -105,7 +106,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
-        "projects_account",
+        *("projects_account", "evaluations"),
     ]
     assert "draws" in app.cli.commands
     assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}
