@@ -4,8 +4,8 @@ and the project's page."""
 
 from __future__ import annotations
 
-from datetime import date
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -73,9 +73,7 @@ def test_the_owner_evaluates_a_failed_contract_and_it_is_on_the_public_record(ap
     ev = evaluations.evaluate(project.code, failed_input(), actor=owner)
     assert ev.result == "fail" and ev.quality == "fail" and ev.schedule == "pass"
     assert len(ev.evidence) == 1 and not ev.by_staff
-    audit = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "evaluation:recorded")
-    )
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "evaluation:recorded"))
     assert audit.after["result"] == "fail" and audit.subject_id == t.code
 
     company = db.session.scalar(select(Contractor).where(Contractor.uscc == t.winner_uscc))
