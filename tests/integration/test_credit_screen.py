@@ -52,7 +52,7 @@ def at_meeting(phase):
     return project, t, sorted(queries.respondents(t))
 
 
-def check(uscc, **overrides) -> screening.CheckInput:
+def check(uscc, /, **overrides) -> screening.CheckInput:
     values = {
         "uscc": overrides.pop("uscc", uscc),
         "checked_on": date(2026, 12, 3),
