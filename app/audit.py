@@ -78,6 +78,21 @@ class Action(enum.StrEnum):
     TRADING_FAILED = "trading:failed"
     CONTRACT_SIGNED = "contract:signed"
     CONTRACT_REFUSED = "contract:refused"
+    # [Oversight] objections and suspensions (part `objections`): objections to a trading's
+    # notice or result and their answers (arts. 22, 54), a trading suspended and resumed (art. 62).
+    TRADING_OBJECTION_FILED = "trading_objection:filed"
+    TRADING_OBJECTION_ANSWERED = "trading_objection:answered"
+    TRADING_SUSPENDED = "trading:suspended"
+    TRADING_RESUMED = "trading:resumed"
+    # sanctions (issue 12): misconduct cases, sanctions, their changes and corrections
+    CASE_OPENED = "case:opened"
+    CASE_STATED = "case:stated"
+    CASE_DECIDED = "case:decided"
+    SANCTION_PUBLISHED = "sanction:published"
+    SANCTION_CHANGED = "sanction:changed"
+    SANCTION_CORRECTION_ASKED = "sanction:correction_asked"
+    SANCTION_CORRECTION_ANSWERED = "sanction:correction_answered"
+    POOL_RESERVE_ENTERED = "pool_roster:reserve_entered"
     # [Oversight] evaluations: performance evaluation (履约评价) and the award meeting's credit
     # screen (失信被执行人 and the platform's own sanctions, checked per respondent).
     EVALUATION_RECORDED = "evaluation:recorded"

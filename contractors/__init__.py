@@ -27,3 +27,6 @@ def init_app(app) -> None:
     )
     register_subject_page(app, queries.SUBJECT_TYPE, "pool.draw_subject", "draw_id")
     sms.register_directory(app, queries.sms_contacts)
+    from contractors import sanctions
+
+    sanctions.init_app(app)

@@ -330,3 +330,8 @@ class PoolSelection(db.Model):
     def is_selected(self) -> bool:
         """入围 (not a reserve)."""
         return self.status == rules.SelectionStatus.SELECTED
+
+
+# The sanctions sub-package's tables belong to this domain's metadata (create_app imports this
+# module): imported last, as they refer to the tables above.
+import contractors.sanctions.models  # noqa: E402, F401

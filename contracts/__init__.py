@@ -40,3 +40,6 @@ def init_app(app) -> None:
         register_subject_page(app, subject_type, "projects.detail", "code")
         # The award draw's minutes print the meeting's credit screen (contracts.screening).
         draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
+    from contracts import objections
+
+    objections.init_app(app)

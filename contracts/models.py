@@ -159,6 +159,10 @@ class Trading(db.Model):
     result_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
     #: When the result notification letter (交易结果通知书) was issued: with the result notice.
     letter_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set while the office has suspended the trading (暂停, art. 62; contracts.services
+    #: suspend_trading), cleared when it resumes: the state rule's SUSPENDED fact. Each period
+    #: is kept in trading_suspensions.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     project: Mapped[Project] = relationship(back_populates="tradings")
@@ -280,3 +284,40 @@ class BulletinPosting(db.Model):
     photo_name: Mapped[str | None] = mapped_column(String(255))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TradingSuspension(db.Model):
+    """One period during which the office suspended a trading (暂停, 《招标投标法实施条例》
+    art. 62): why, since when and by whom, and when and why it resumed; each end published."""
+
+    __tablename__ = "trading_suspensions"
+    # A resumption comes with its facts, and not before the suspension.
+    __table_args__ = (
+        CheckConstraint(
+            "(resumed_at IS NULL AND resumed_by_id IS NULL AND resume_notice_id IS NULL"
+            " AND resume_reason = '') OR (resumed_at IS NOT NULL AND resumed_at >= suspended_at"
+            " AND resume_reason <> '')",
+            name="resumed",
+        ),
+        CheckConstraint("reason <> ''", name="reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
+    #: The complaint that led to it, if any: a plain number (complaints have their own tables).
+    complaint_id: Mapped[int | None] = mapped_column(Integer)
+    #: Why, as published.
+    reason: Mapped[str] = mapped_column(Text)
+    suspended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The correction notice that published the suspension.
+    suspend_notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resumed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resume_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The correction notice that published the resumption (with any new times).
+    resume_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.resumed_at is None

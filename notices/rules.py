@@ -26,7 +26,7 @@ class NoticeType:
     #: Whether staff may write and publish it by hand. The others announce a state change of a
     #: project, a draw or a pool step and are published only by that domain's service, in the same
     #: transaction as the change (notices.services.publish_new): a hand-written one would be a
-    #: fake official result. Complaint decisions and sanctions have no service yet.
+    #: fake official result. Complaint decisions have no service yet.
     by_hand: bool = False
     #: The legal basis a service prints when it publishes this type on a named occasion instead
     #: of the default: a correction after an upheld objection cites other rules than one after a
@@ -94,8 +94,9 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             N_("不良行为处理公告"),
             "Sanction",
             None,
-            "《招标投标违法行为记录公告暂行办法》",
-            by_hand=True,
+            # contractors.sanctions.services: published within 20 工作日 of the decision (art. 6)
+            # with the contents of art. 8, only by the sanction's own service.
+            "《招标投标违法行为记录公告暂行办法》第六条、第八条",
         ),
         NoticeType(
             "correction",
@@ -109,6 +110,13 @@ NOTICE_TYPES: dict[str, NoticeType] = {
                 "objection_upheld": "异议成立，更正原公示",
                 # contracts.services.contract: the winner refused to sign without good cause.
                 "refusal": "《招标投标法实施条例》第七十四条",
+                # contracts.services.suspension: the office suspends / resumes a trading.
+                "trading_suspended": "《招标投标法实施条例》第六十二条（暂停招标投标活动）",
+                "trading_resumed": "《招标投标法实施条例》第六十二条（恢复招标投标活动）",
+                # contractors.sanctions.services: a published sanction changed or corrected.
+                "sanction": "《招标投标违法行为记录公告暂行办法》第十条、第十一条、第十三条",
+                # contractors.sanctions.services: a removed member's place taken by the reserve.
+                "reserve_enters": "预选承包商名录库管理办法（入围企业被清出的，由候补企业依次递补）",
             },
         ),
         NoticeType(

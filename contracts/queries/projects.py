@@ -62,6 +62,7 @@ def facts_of(p: Project, t: Trading | None, signed: bool) -> rules.Facts:
         responses_close_at=t.responses_close_at if t else None,
         outcome=t.outcome if t else None,
         signed=signed,
+        suspended=t is not None and t.suspended_at is not None,
     )
 
 
@@ -81,6 +82,8 @@ def _fact_sql(fact: rules.Fact, now: datetime):
     F = rules.Fact
     if fact is F.SIGNED:
         return exists(select(Contract.id).where(Contract.trading_id == Trading.id))
+    if fact is F.SUSPENDED:
+        return and_(Trading.id.is_not(None), Trading.suspended_at.is_not(None))
     if fact is F.ANNOUNCED:
         return Trading.id.is_not(None)
     if fact is F.OPEN:

@@ -1,7 +1,8 @@
 """Pure rules of per-project trading, one module a concern, all of them importable from here.
 
 states: a round's state from the facts and the clock, and everything a state decides (adding a
-trading state is one change there, plus its migration); guards: why a step is refused; prices: the
+trading state is one change there, plus its migration); guards: why a step is refused;
+suspension: what resuming a suspended trading must set anew; prices: the
 project's money; texts: its free-text facts and what staff reviewed; contract: the contract, the
 result letter's timing and a refusal to sign. No Flask, no SQLAlchemy
 (tests/unit/test_architecture.py): every rule takes plain values and an explicit `now`. Callers
@@ -27,6 +28,8 @@ from .guards import (
     require_filing_step,
     require_meeting,
     require_responses_open,
+    require_resume,
+    require_suspend,
     require_unsigned_award,
     send_back_step,
 )
@@ -77,6 +80,7 @@ from .states import (
     trading_steps,
     urgency,
 )
+from .suspension import REASON_MAX, SUSPENSION_BASIS, check_reason, resume_times
 from .texts import (
     PROJECT_TEXTS,
     REVIEWED_FIELDS,
@@ -105,11 +109,13 @@ __all__ = [
     "MAX_RATE_OPTIONS",
     "PROJECT_TEXTS",
     "PUBLIC_STATES",
+    "REASON_MAX",
     "REVIEWED_FIELDS",
     "STATES",
     "STATE_LABELS",
     "STATE_RULE",
     "SUBJECT_TYPE",
+    "SUSPENSION_BASIS",
     "TEXT_LIMITS",
     "Allowed",
     "ClosedError",
@@ -132,6 +138,7 @@ __all__ = [
     "check_prices",
     "check_project_texts",
     "check_rates",
+    "check_reason",
     "check_refused_company",
     "check_scope",
     "check_text",
@@ -151,9 +158,12 @@ __all__ = [
     "require_filing_step",
     "require_meeting",
     "require_responses_open",
+    "require_resume",
     "require_reviewed",
+    "require_suspend",
     "require_unsigned_award",
     "responses_open",
+    "resume_times",
     "send_back_step",
     "signing_ends_at",
     "state_of",

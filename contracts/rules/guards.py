@@ -93,6 +93,24 @@ def require_unsigned_award(state: ProjectState) -> None:
     raise RuleError("该项目尚无承包单位", "The project has no contract unit")
 
 
+def require_suspend(state: ProjectState) -> None:
+    """A trading is suspended (art. 62) while something is still ahead of it: responses, the
+    award meeting or the contract — not before its notice, after its contract or once failed."""
+    if state is S.SUSPENDED:
+        raise RuleError("交易已经暂停", "The trading is already suspended")
+    if not may(state, TradingAction.SUSPEND):
+        raise RuleError(
+            "该项目当前没有可以暂停的交易活动",
+            "The project has no trading step ahead that could be suspended",
+        )
+
+
+def require_resume(state: ProjectState) -> None:
+    """Only a suspended trading is resumed."""
+    if not may(state, TradingAction.RESUME):
+        raise RuleError("该交易未暂停", "The trading is not suspended")
+
+
 #: Each step as a verb: Chinese, English.
 _STEP_VERBS = {
     FilingStep.REVISE: ("修改项目", "be revised"),

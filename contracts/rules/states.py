@@ -53,6 +53,9 @@ class ProjectState(enum.StrEnum):
     FAILED = "failed"
     DRAWN = "drawn"  # result published, contract not signed
     SIGNED = "signed"
+    #: 暂停: the office suspended the trading (《招标投标法实施条例》 art. 62), e.g. while it
+    #: handles a complaint; resuming returns it to the state its other facts give.
+    SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Facts:
     responses_close_at: datetime | None = None  # the trading notice's publicity end (exclusive)
     outcome: str | None = None  # an Outcome of the latest trading, None before its meeting
     signed: bool = False
+    suspended: bool = False  # the latest trading is suspended (Trading.suspended_at)
 
 
 class Fact(enum.StrEnum):
@@ -70,6 +74,7 @@ class Fact(enum.StrEnum):
     SQL as well, so that the list filters by the same rule (tested state by state)."""
 
     SIGNED = "signed"  # a contract is recorded for the latest trading
+    SUSPENDED = "suspended"  # the latest trading is suspended (art. 62)
     DRAWN = "drawn"  # the latest trading's outcome is drawn
     FAILED = "failed"  # … or failed
     ANNOUNCED = "announced"  # a trading notice is published
@@ -82,6 +87,8 @@ class Fact(enum.StrEnum):
 def holds(fact: Fact, f: Facts, now: datetime) -> bool:
     if fact is Fact.SIGNED:
         return f.signed
+    if fact is Fact.SUSPENDED:
+        return f.suspended
     if fact is Fact.ANNOUNCED:
         return f.responses_close_at is not None
     if fact is Fact.OPEN:
@@ -97,6 +104,7 @@ S = ProjectState
 #: not a flag (CONVENTIONS.md, example 2).
 STATE_RULE: tuple[tuple[ProjectState, frozenset[Fact]], ...] = (
     (S.SIGNED, frozenset({Fact.SIGNED})),
+    (S.SUSPENDED, frozenset({Fact.SUSPENDED})),
     (S.DRAWN, frozenset({Fact.DRAWN})),
     (S.FAILED, frozenset({Fact.FAILED})),
     (S.ANNOUNCED, frozenset({Fact.OPEN})),
@@ -123,6 +131,8 @@ class TradingAction(enum.StrEnum):
     HOLD_MEETING = "hold_meeting"  # 定标会议: draw, or fail the trading
     RECORD_CONTRACT = "record_contract"  # the signed contract
     RECORD_REFUSAL = "record_refusal"  # the contract unit refused to sign: the award passes on
+    SUSPEND = "suspend"  # 暂停 (art. 62): while responses, the meeting or the contract are ahead
+    RESUME = "resume"  # 恢复 a suspended trading
 
 
 class StepStatus(enum.StrEnum):
@@ -204,7 +214,7 @@ STATES: dict[ProjectState, StateRule] = {
     ),
     S.ANNOUNCED: StateRule(
         ("交易公告公示中", "Trading notice in publicity"),
-        actions=frozenset({_A.POST, _A.RESPOND}),
+        actions=frozenset({_A.POST, _A.RESPOND, _A.SUSPEND}),
         next=(
             "responses",
             ("等待响应截止", "Responses close"),
@@ -217,7 +227,7 @@ STATES: dict[ProjectState, StateRule] = {
     ),
     S.AWAITING_MEETING: StateRule(
         ("响应已截止，待定标", "Responses closed, awaiting the meeting"),
-        actions=frozenset({_A.POST, _A.HOLD_MEETING}),
+        actions=frozenset({_A.POST, _A.HOLD_MEETING, _A.SUSPEND}),
         next=("meeting", ("召开定标会议", "Hold the award meeting"), ("定标会议", "Award meeting")),
         due="meeting_at",
         appointed=True,
@@ -237,7 +247,7 @@ STATES: dict[ProjectState, StateRule] = {
     ),
     S.DRAWN: StateRule(
         ("已定标，待签订合同", "Awarded, contract to be signed"),
-        actions=frozenset({_A.RECORD_CONTRACT, _A.RECORD_REFUSAL}),
+        actions=frozenset({_A.RECORD_CONTRACT, _A.RECORD_REFUSAL, _A.SUSPEND}),
         next=(
             "contract",
             ("记录合同签订", "Record the signed contract"),
@@ -251,6 +261,21 @@ STATES: dict[ProjectState, StateRule] = {
         ("已签订合同", "Contract signed"),
         steps=(("notice", _D), ("posting", _B), ("responses", _D), ("meeting", _D)),
         public=True,
+    ),
+    S.SUSPENDED: StateRule(
+        ("交易已暂停", "Trading suspended"),
+        actions=frozenset({_A.RESUME}),
+        next=(
+            "resume",
+            ("处理完毕后恢复交易", "Resume the trading once the matter is settled"),
+            ("交易已暂停，等待区公管办恢复", "Suspended: waiting for the office to resume it"),
+        ),
+        steps=(("notice", _D), ("posting", _B), ("responses", _B), ("meeting", _B)),
+        public=True,
+        blocked=(
+            "交易已暂停（《招标投标法实施条例》第六十二条），暂停期间不能进行该操作",
+            "The trading is suspended (art. 62); this step is refused while it is",
+        ),
     ),
 }
 

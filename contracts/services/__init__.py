@@ -15,6 +15,7 @@ from .projects import (
     submit_project,
 )
 from .responses import commitment_text, respond, withdraw_response
+from .suspension import resume_trading, suspend_trading
 from .trading import COMMITMENT_TEXT, TradingInput, announce
 
 __all__ = [
@@ -30,9 +31,11 @@ __all__ = [
     "record_contract",
     "record_refusal",
     "respond",
+    "resume_trading",
     "revise_project",
     "send_back",
     "show_meeting_entropy",
     "submit_project",
+    "suspend_trading",
     "withdraw_response",
 ]

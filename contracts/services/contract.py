@@ -16,6 +16,7 @@ from app.auth.roles import OFFICE_ROLES
 from app.extensions import db
 from app.transactions import transactional
 from contractors.models import Contractor
+from contractors.sanctions import services as sanctions
 from contracts import rules
 from contracts.errors import TradingError, TradingForbidden
 from contracts.models import Contract, Project, Refusal, Trading
@@ -46,6 +47,22 @@ def _require_unsigned_award(p: Project, t: Trading) -> None:
     checked(rules.require_unsigned_award, state_of(p, t))
 
 
+def _require_no_open_result_objection(t: Trading) -> None:
+    """While an objection to the result is unanswered, the contract cannot be recorded
+    (《招标投标法实施条例》 art. 54: 作出答复前，应当暂停招标投标活动)."""
+    from contracts.objections import queries as objections
+    from contracts.objections.rules import Matter
+
+    waiting = objections.unanswered_count(t.id, Matter.RESULT)
+    if waiting:
+        raise TradingError(
+            f"对交易结果的异议尚有{waiting}件未答复，答复前不能记录合同签订"
+            "（《招标投标法实施条例》第五十四条）",
+            f"{waiting} objection(s) to the result await the office's answer; the contract "
+            "cannot be recorded before it is given (art. 54)",
+        )
+
+
 def _company(uscc: str) -> Contractor:
     return db.session.scalar(select(Contractor).where(Contractor.uscc == uscc))
 
@@ -58,6 +75,7 @@ def record_contract(
     amount is at most the contract price; below it, `amount_reason` says why (published)."""
     p, t = _trading(code, actor)
     _require_unsigned_award(p, t)
+    _require_no_open_result_objection(t)
     value, why = checked(rules.check_contract_amount, amount, t.contract_price, amount_reason)
     if not isinstance(signed_on, date):
         raise TradingError("请填写签订日期", "Enter the signing date", field="signed_on")
@@ -177,6 +195,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
     db.session.flush()
     if nxt is not None:
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
+    # Art. 74: the refusal is misconduct; its case opens in this transaction (the company is told).
+    sanctions.open_case(loser.id, "refusal", r.reason, ref=t.code, actor=actor)
     audit.record(
         Action.CONTRACT_REFUSED,
         SUBJECT_TYPE,

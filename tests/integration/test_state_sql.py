@@ -75,6 +75,8 @@ def test_the_sql_state_filter_selects_exactly_the_projects_of_each_python_state(
     failed, _t = announced(phase, owner, name="流标的工程")
     again, _t = announced(phase, owner, name="流标后重新发布的工程")
     awaiting, _t = announced(phase, owner, name="待定标的工程")
+    suspended, _t = announced(phase, owner, name="暂停交易的工程")
+    services.suspend_trading(suspended.code, "投诉处理期间暂停", complaint_id=7, actor=phase.staff)
     for p in (drawn, signed):
         respond_all(p, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
@@ -101,6 +103,7 @@ def test_the_sql_state_filter_selects_exactly_the_projects_of_each_python_state(
     assert states[again.code] is states[fresh.code] is ProjectState.ANNOUNCED
     assert states[awaiting.code] is ProjectState.AWAITING_MEETING
     assert states[signed.code] is ProjectState.SIGNED
+    assert states[suspended.code] is ProjectState.SUSPENDED
 
     clock.set_now(at(2026, 12, 20, 10, 0))  # the second rounds' responses have closed
     later = _assert_mirror()

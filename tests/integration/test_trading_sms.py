@@ -166,16 +166,18 @@ def test_a_refusal_sends_the_award_message_to_the_next_in_the_ranking_counted_fr
     t = db.session.get(Trading, t.id)
     assert passed.body == _award_text(t.code, t.discount_rate, t.contract_price, "2027年1月6日")
     assert passed.purpose == "trading_award"
-    assert _all() == 7
+    # 6 of the meeting, the award passed on, and the refusing company told of its case.
+    assert _all() == 8
 
     clock.set_now(at(2026, 12, 8, 10, 0))
     refusal = refuse(project.code, "无正当理由拒签", actor=owner)
     (passed,) = _messages(refusal.correction_notice_id)
     assert passed.to_number == pool_queries.contractor_by_uscc(third).contact_mobile
     assert "至2027年1月7日" in passed.body
-    # The last one refuses too: the ranking is exhausted and nobody is left to tell.
+    # The last one refuses too: the ranking is exhausted and nobody is left to tell of an award;
+    # each of the three refusing companies was told of its misconduct case (8 + 1 + 2).
     refuse(project.code, "无正当理由拒签", actor=owner)
-    assert _all() == 8
+    assert _all() == 11
 
 
 def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_ranking(app):

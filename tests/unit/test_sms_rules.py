@@ -23,6 +23,7 @@ SHORT = {
     "rank": "9999",
     "count": "9999",
     "minimum": "99",
+    "number": "2147483647",  # a case's id
 }
 
 

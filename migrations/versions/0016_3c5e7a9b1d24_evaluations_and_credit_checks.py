@@ -2,7 +2,7 @@
 one per contract; the award meeting's credit checks (失信被执行人), one per respondent.
 
 Revision ID: 3c5e7a9b1d24
-Revises: 5e1a0c2b7d90
+Revises: b3944110d0b1
 Create Date: 2026-12-03 14:15:30.463765
 
 """
@@ -15,7 +15,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = "3c5e7a9b1d24"
-down_revision = "5e1a0c2b7d90"
+down_revision = "b3944110d0b1"
 branch_labels = None
 depends_on = None
 

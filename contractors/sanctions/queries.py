@@ -1,0 +1,242 @@
+"""Reads of cases and sanctions: the pool's suspension source (THE rule's input), the deadlines
+the oversight pages list, the public lists (current, archive) and the API's rows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import or_, select
+
+from app import clock
+from app.calendar.services import current_calendar
+from app.deadlines import Deadline, Unit
+from app.extensions import db
+from app.workdays import UnconfirmedYear
+from contractors.models import Contractor
+from contractors.rules import Period
+
+from . import rules
+from .models import MisconductCase, Sanction, SanctionChange, SanctionCorrection
+
+ART = "《招标投标违法行为记录公告暂行办法》"
+
+
+# ---- THE rule's input: who is suspended or removed ---------------------------------------------
+
+
+def suspensions(contractor_ids: list[int], on: date) -> dict[int, list[Period]]:
+    """The pool's suspension source (contractors.queries.active_members applies it): every
+    suspension [from, until) and removal [from, ∞) of these companies, from its decision on —
+    the restriction is derived from its dates, so it ends with nobody touching it."""
+    if not contractor_ids:
+        return {}
+    rows = db.session.execute(
+        select(Sanction.contractor_id, Sanction.starts_on, Sanction.until).where(
+            Sanction.contractor_id.in_(contractor_ids),
+            Sanction.kind.in_([rules.SanctionKind.SUSPENSION, rules.SanctionKind.REMOVAL]),
+        )
+    ).all()
+    found: dict[int, list[Period]] = {}
+    for cid, start, until in rows:
+        found.setdefault(cid, []).append(Period(start, until))
+    return found
+
+
+def restriction_on(contractor_id: int, on: date) -> str | None:
+    """ "removal" or "suspension" when one keeps the company out of the pool on `on` (a removal
+    first), else None: the standing its record and the roster show."""
+    rows = db.session.execute(
+        select(Sanction.kind, Sanction.starts_on, Sanction.until).where(
+            Sanction.contractor_id == contractor_id
+        )
+    ).all()
+    kinds = {k for k, start, until in rows if rules.restriction_covers(k, start, until, on)}
+    for k in (rules.SanctionKind.REMOVAL, rules.SanctionKind.SUSPENSION):
+        if k in kinds:
+            return k.value
+    return None
+
+
+# ---- cases ------------------------------------------------------------------------------------
+
+
+def get_case(case_id: int) -> MisconductCase | None:
+    return db.session.get(MisconductCase, case_id)
+
+
+def cases() -> list[MisconductCase]:
+    """Every case, newest first (staff and supervisors)."""
+    return list(db.session.scalars(select(MisconductCase).order_by(MisconductCase.id.desc())))
+
+
+def cases_of(contractor_id: int) -> list[MisconductCase]:
+    return list(
+        db.session.scalars(
+            select(MisconductCase)
+            .where(MisconductCase.contractor_id == contractor_id)
+            .order_by(MisconductCase.id.desc())
+        )
+    )
+
+
+def state_of(c: MisconductCase) -> rules.CaseState:
+    return rules.case_state(
+        rules.CaseFacts(c.statement_ends_at, c.stated_at, c.decided_at, c.outcome), clock.now()
+    )
+
+
+# ---- sanctions --------------------------------------------------------------------------------
+
+
+def get_sanction(sanction_id: int) -> Sanction | None:
+    return db.session.get(Sanction, sanction_id)
+
+
+def sanction_state(s: Sanction, today: date | None = None) -> rules.SanctionState:
+    published = clock.local(s.published_at).date() if s.published_at else None
+    return rules.sanction_state(published, s.shown_until, today or clock.today())
+
+
+def published(*, archived: bool | None = None, uscc: str | None = None) -> list[Sanction]:
+    """Published sanctions, newest first: current ones (archived False), archived ones (True),
+    or all (None); of one company when `uscc` is given."""
+    today = clock.today()
+    stmt = (
+        select(Sanction)
+        .join(Contractor, Sanction.contractor_id == Contractor.id)
+        .where(Sanction.notice_id.is_not(None))
+        .order_by(Sanction.published_at.desc(), Sanction.id.desc())
+    )
+    if uscc is not None:
+        stmt = stmt.where(Contractor.uscc == uscc)
+    if archived is True:
+        stmt = stmt.where(Sanction.shown_until.is_not(None), Sanction.shown_until <= today)
+    elif archived is False:
+        stmt = stmt.where(or_(Sanction.shown_until.is_(None), Sanction.shown_until > today))
+    return list(db.session.scalars(stmt))
+
+
+def public_sanction(sanction_id: int) -> Sanction | None:
+    s = get_sanction(sanction_id)
+    return s if s is not None and s.notice_id is not None else None
+
+
+def changes_of(sanction_id: int) -> list[SanctionChange]:
+    return list(
+        db.session.scalars(
+            select(SanctionChange)
+            .where(SanctionChange.sanction_id == sanction_id)
+            .order_by(SanctionChange.id)
+        )
+    )
+
+
+def corrections_of(sanction_id: int) -> list[SanctionCorrection]:
+    return list(
+        db.session.scalars(
+            select(SanctionCorrection)
+            .where(SanctionCorrection.sanction_id == sanction_id)
+            .order_by(SanctionCorrection.id)
+        )
+    )
+
+
+def api_row(s: Sanction) -> dict:
+    """`GET /api/v1/sanctions`: the field names are the public contract (DESIGN.md)."""
+    return {
+        "uscc": s.contractor.uscc,
+        "name": s.contractor.name,
+        "kind": s.kind,
+        "reason": s.reason,
+        "basis": s.basis,
+        "decision": s.decision,
+        "decided_at": clock.local(s.decided_at).isoformat(),
+        "decided_by": s.decided_by,
+        "from": s.starts_on.isoformat(),
+        "until": s.until.isoformat() if s.until else None,
+        "notice_id": s.notice_id,
+        "shown_until": s.shown_until.isoformat() if s.shown_until else None,
+    }
+
+
+def publish_due(s: Sanction):
+    """The publication deadline (art. 6): as stored at the decision, or computed now that the
+    year it reaches is confirmed; None while it still cannot be (never guessed)."""
+    if s.publish_due_at is not None:
+        return s.publish_due_at
+    try:
+        return current_calendar().publicity_ends_at(
+            clock.local(s.decided_at).date(), rules.PUBLISH_DAYS
+        )
+    except UnconfirmedYear:
+        return None
+
+
+# ---- deadlines (app.deadlines) ------------------------------------------------------------------
+
+
+def deadlines() -> list[Deadline]:
+    """case.statement (the company's period), sanction.publish (20 工作日, art. 6) and
+    correction.answer (5 工作日, art. 13) of open records and of those closed in the last 30 days."""
+    since = clock.now() - timedelta(days=30)
+    out: list[Deadline] = []
+    for c in db.session.scalars(
+        select(MisconductCase).where(
+            or_(MisconductCase.decided_at.is_(None), MisconductCase.decided_at >= since)
+        )
+    ):
+        out.append(
+            Deadline(
+                kind="case.statement",
+                label="企业陈述申辩",
+                label_en="The company states its case",
+                subject=f"{c.contractor.name}（案件{c.id}）",
+                url=url_for("sanctions_staff.case", case_id=c.id),
+                due_at=c.statement_ends_at,
+                unit=Unit.WORKING_DAYS,
+                length=c.statement_days,
+                basis="《中华人民共和国行政处罚法》第四十四条、第四十五条",
+                done_at=c.stated_at,
+            )
+        )
+    for s in db.session.scalars(
+        select(Sanction).where(or_(Sanction.published_at.is_(None), Sanction.published_at >= since))
+    ):
+        due = publish_due(s)
+        if due is None:
+            continue
+        out.append(
+            Deadline(
+                kind="sanction.publish",
+                label="发布不良行为处理公告",
+                label_en="Publish the sanction",
+                subject=f"{s.contractor.name}（案件{s.case_id}）",
+                url=url_for("sanctions_staff.case", case_id=s.case_id),
+                due_at=due,
+                unit=Unit.WORKING_DAYS,
+                length=rules.PUBLISH_DAYS,
+                basis=f"{ART}第六条",
+                done_at=s.published_at,
+            )
+        )
+    for r in db.session.scalars(
+        select(SanctionCorrection).where(
+            or_(SanctionCorrection.answered_at.is_(None), SanctionCorrection.answered_at >= since)
+        )
+    ):
+        out.append(
+            Deadline(
+                kind="correction.answer",
+                label="答复更正申请",
+                label_en="Answer the correction request",
+                subject=f"{r.sanction.contractor.name}（案件{r.sanction.case_id}）",
+                url=url_for("sanctions_staff.case", case_id=r.sanction.case_id),
+                due_at=r.answer_due_at,
+                unit=Unit.WORKING_DAYS,
+                length=rules.CORRECTION_ANSWER_DAYS,
+                basis=f"{ART}第十三条",
+                done_at=r.answered_at,
+            )
+        )
+    return out

@@ -1,0 +1,160 @@
+"""Reads of objections to a trading: a company's objections and their waits (the complaints use
+them), the open ones, the public answers and the answers' deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from app import clock
+from app.deadlines import Deadline, Unit
+from app.extensions import db
+from contractors.models import Contractor
+from contracts.models import Project, Trading
+from contracts.objections import rules
+from contracts.objections.models import TradingObjection
+
+
+def objection_waits(
+    trading_id: int, contractor_id: int
+) -> list[tuple[str, datetime, datetime | None]]:
+    """(matter, filed_at, answered_at) of each objection `contractor_id` filed to `trading_id`,
+    oldest first: whether a matter of arts. 22/44/54 was objected to before a complaint, and how
+    long the company waited for the answer (time that does not count in the complaint window)."""
+    rows = db.session.execute(
+        select(TradingObjection.matter, TradingObjection.filed_at, TradingObjection.answered_at)
+        .where(
+            TradingObjection.trading_id == trading_id,
+            TradingObjection.contractor_id == contractor_id,
+        )
+        .order_by(TradingObjection.filed_at, TradingObjection.id)
+    )
+    return [(r.matter, r.filed_at, r.answered_at) for r in rows]
+
+
+def unanswered_count(trading_id: int, matter: rules.Matter | None = None) -> int:
+    """How many objections to `trading_id` (about `matter`, if given) are still unanswered."""
+    stmt = select(func.count(TradingObjection.id)).where(
+        TradingObjection.trading_id == trading_id, TradingObjection.answered_at.is_(None)
+    )
+    if matter is not None:
+        stmt = stmt.where(TradingObjection.matter == str(matter))
+    return db.session.scalar(stmt) or 0
+
+
+def state_of(o: TradingObjection) -> rules.ObjectionState:
+    return rules.state_of(rules.ObjectionFacts(o.answer_by, o.answered_at, o.upheld), clock.now())
+
+
+def objection_by_id(objection_id: int) -> TradingObjection | None:
+    return db.session.get(TradingObjection, objection_id)
+
+
+def of_trading(trading_id: int) -> list[TradingObjection]:
+    return list(
+        db.session.scalars(
+            select(TradingObjection)
+            .where(TradingObjection.trading_id == trading_id)
+            .order_by(TradingObjection.filed_at, TradingObjection.id)
+        )
+    )
+
+
+def answered_of_project(project_id: int) -> list[TradingObjection]:
+    """The answered objections to every trading of a project: what its public page shows."""
+    return list(
+        db.session.scalars(
+            select(TradingObjection)
+            .join(Trading, Trading.id == TradingObjection.trading_id)
+            .where(Trading.project_id == project_id, TradingObjection.answered_at.is_not(None))
+            .order_by(TradingObjection.answered_at, TradingObjection.id)
+        )
+    )
+
+
+def mine(trading_id: int, contractor_id: int) -> list[TradingObjection]:
+    return list(
+        db.session.scalars(
+            select(TradingObjection)
+            .where(
+                TradingObjection.trading_id == trading_id,
+                TradingObjection.contractor_id == contractor_id,
+            )
+            .order_by(TradingObjection.filed_at, TradingObjection.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One objection as the staff list shows it."""
+
+    objection: TradingObjection
+    trading_code: str
+    project_code: str
+    project_name: str
+    company: str
+    uscc: str
+    state: rules.ObjectionState
+
+
+def staff_rows(*, open_only: bool = True) -> list[Row]:
+    """Objections for the office, the unanswered first by deadline (then the answered, newest)."""
+    stmt = (
+        select(
+            TradingObjection,
+            Trading.code,
+            Project.code,
+            Project.name,
+            Contractor.name,
+            Contractor.uscc,
+        )
+        .join(Trading, Trading.id == TradingObjection.trading_id)
+        .join(Project, Project.id == Trading.project_id)
+        .join(Contractor, Contractor.id == TradingObjection.contractor_id)
+    )
+    if open_only:
+        stmt = stmt.where(TradingObjection.answered_at.is_(None))
+    stmt = stmt.order_by(
+        TradingObjection.answered_at.is_not(None),
+        TradingObjection.answer_by,
+        TradingObjection.id,
+    ).limit(500)
+    return [
+        Row(o, tcode, pcode, pname, cname, uscc, state_of(o))
+        for o, tcode, pcode, pname, cname, uscc in db.session.execute(stmt)
+    ]
+
+
+#: How long an answered objection's deadline stays on the deadline pages.
+_RECENT_DAYS = 30
+
+
+def answer_deadlines() -> list[Deadline]:
+    """The 3-日 answer deadline (art. 54) of every unanswered objection, and of those answered in
+    the last 30 days (met or late)."""
+    since = clock.now() - timedelta(days=_RECENT_DAYS)
+    stmt = (
+        select(TradingObjection, Trading.code)
+        .join(Trading, Trading.id == TradingObjection.trading_id)
+        .where((TradingObjection.answered_at.is_(None)) | (TradingObjection.answered_at >= since))
+        .order_by(TradingObjection.answer_by)
+    )
+    return [
+        Deadline(
+            kind="objection.answer",
+            label="答复异议",
+            label_en="Answer the objection",
+            subject=f"{tcode} 异议{o.id}",
+            url=url_for("objections.staff_detail", objection_id=o.id),
+            due_at=o.answer_by,
+            unit=Unit.DAYS,
+            length=rules.ANSWER_DAYS,
+            basis=rules.BASIS[rules.Matter(o.matter)],
+            done_at=o.answered_at,
+        )
+        for o, tcode in db.session.execute(stmt)
+    ]
