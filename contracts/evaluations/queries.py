@@ -82,12 +82,16 @@ def public_evaluations_of(contractor_id: int) -> list[PublicEvaluation]:
     ]
 
 
-def fails_since(contractor_id: int, since: date, *, excluding: int | None = None) -> int:
-    """The company's 不合格 evaluations completed on or after `since` (one left out by id)."""
+def fails_within(
+    contractor_id: int, since: date, until: date, *, excluding: int | None = None
+) -> int:
+    """The company's 不合格 evaluations completed between `since` and `until` (inclusive), one
+    left out by id (the one just recorded)."""
     stmt = select(func.count(Evaluation.id)).where(
         Evaluation.contractor_id == contractor_id,
         Evaluation.result == rules.Verdict.FAILED,
         Evaluation.completed_on >= since,
+        Evaluation.completed_on <= until,
     )
     if excluding is not None:
         stmt = stmt.where(Evaluation.id != excluding)

@@ -29,6 +29,7 @@ __all__ = [
     "check_evaluation",
     "evaluation_state",
     "overall",
+    "repeat_window_end",
     "repeat_window_start",
 ]
 
@@ -214,13 +215,22 @@ def check_evaluation(
     return Checked(dict(parts), cleaned, result)
 
 
-def repeat_window_start(on: date) -> date:
-    """The first day of the 12 months ending on `on`: a 不合格 on or after it is "within 12
-    months" of one on `on` (same day of month, 29 Feb → 28 Feb)."""
-    year, month = on.year - 1, on.month
+def _years_from(on: date, years: int) -> date:
     day = on.day
     while True:
         try:
-            return date(year, month, day)
-        except ValueError:
+            return date(on.year + years, on.month, day)
+        except ValueError:  # 29 Feb → 28 Feb
             day -= 1
+
+
+def repeat_window_start(on: date) -> date:
+    """The first day of the 12 months ending on `on`: a 不合格 completed on or after it is
+    "within 12 months" of one completed on `on` (same day of month, 29 Feb → 28 Feb)."""
+    return _years_from(on, -1)
+
+
+def repeat_window_end(on: date) -> date:
+    """The last day of the 12 months starting on `on` (an earlier-completed fail entered later
+    counts the same way)."""
+    return _years_from(on, 1)

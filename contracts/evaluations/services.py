@@ -17,7 +17,9 @@ from app.errors import checked
 from app.extensions import db
 from app.storage import UploadRejected, check_upload, store_upload
 from app.transactions import transactional
-from contracts.evaluations import rules
+from contractors.sanctions import rules as sanction_rules
+from contractors.sanctions import services as sanctions
+from contracts.evaluations import queries, rules
 from contracts.evaluations.errors import EvaluationError, EvaluationForbidden
 from contracts.evaluations.models import Evaluation, EvaluationEvidence
 from contracts.models import Contract
@@ -133,6 +135,32 @@ def evaluate(code: str, given: EvaluationInput, *, actor) -> Evaluation:
         )
         hashes.append(saved.sha256)
     db.session.flush()
+    proposal = None
+    if result.result == rules.Verdict.FAILED:
+        # A 不合格 opens a misconduct case (issue 12, item 6; 合同履行评价不合格), in this
+        # transaction; a second 不合格 within 12 months proposes a suspension from the pool.
+        earlier = queries.fails_within(
+            contract.contractor_id,
+            rules.repeat_window_start(completed_on),
+            rules.repeat_window_end(completed_on),
+            excluding=ev.id,
+        )
+        proposal = sanction_rules.Outcome.SUSPENSION.value if earlier else None
+        failed = "；".join(
+            f"{a.label[0]}：{result.reasons[a]}"
+            for a in rules.Aspect
+            if result.parts[a] == rules.Verdict.FAILED
+        )
+        case = sanctions.open_case(
+            contract.contractor_id,
+            sanction_rules.CaseSource.EVALUATION.value,
+            f"{p.name}（{t.code}）履约评价不合格（完工日期{completed_on.isoformat()}）：{failed}"
+            + (f"。12个月内第{earlier + 1}次履约评价不合格" if earlier else ""),
+            ref=t.code,
+            proposal=proposal,
+            actor=actor,
+        )
+        ev.case_ref = str(case.id)
     audit.record(
         Action.EVALUATION_RECORDED,
         SUBJECT_TYPE,
@@ -145,6 +173,8 @@ def evaluate(code: str, given: EvaluationInput, *, actor) -> Evaluation:
             "parts": {a.value: result.parts[a].value for a in rules.Aspect},
             "result": result.result.value,
             "evidence_sha256": hashes,
+            "case_id": ev.case_ref,
+            "proposal": proposal,
         },
     )
     return ev

@@ -16,14 +16,14 @@ from app import clock
 from app.audit import AuditEntry
 from app.extensions import db
 from contractors.models import Contractor
-from contracts import services
+from contracts import queries, services
 from contracts.errors import TradingForbidden
 from contracts.evaluations import services as evaluations
 from contracts.evaluations.errors import EvaluationError
 from contracts.evaluations.models import Evaluation, EvaluationEvidence
 from tests.factories import PASSWORD, PDF, Browser, make_user, use_cheap_password_hashes
 from tests.pool_factories import at
-from tests.trading_factories import active_pool, drawn
+from tests.trading_factories import active_pool, drawn, refuse
 
 ALL_PASS = {"quality": "pass", "schedule": "pass", "safety": "pass", "cooperation": "pass"}
 
@@ -34,18 +34,18 @@ def _setup(app, monkeypatch):
 
 
 def signed_project():
-    """A drawn project whose contract the owner recorded on 2026-12-07; the clock at 2027-03-01."""
+    """A drawn project whose contract the owner recorded on 2026-12-07; the clock at 2026-12-11 (5 working days of statement fit in the confirmed 2026)."""
     phase, owner = active_pool(), make_user("owner")
     project, t = drawn(phase, owner)
     clock.set_now(at(2026, 12, 7, 10, 0))
     services.record_contract(project.code, date(2026, 12, 7), t.contract_price, actor=owner)
-    clock.set_now(at(2027, 3, 1, 10, 0))
+    clock.set_now(at(2026, 12, 11, 10, 0))
     return phase, owner, project, t
 
 
 def failed_input(**overrides) -> evaluations.EvaluationInput:
     values = {
-        "completed_on": date(2027, 2, 20),
+        "completed_on": date(2026, 12, 9),
         "parts": {**ALL_PASS, "quality": "fail"},
         "reasons": {"quality": "路面开裂，经检测压实度不达标，整改通知后仍未整改"},
         "evidence": [(PDF, "检测报告.pdf")],
@@ -79,7 +79,7 @@ def test_the_owner_evaluates_a_failed_contract_and_it_is_on_the_public_record(ap
     company = db.session.scalar(select(Contractor).where(Contractor.uscc == t.winner_uscc))
     public = Browser(app)
     record = public.html(f"/contractors/{company.uscc}")
-    assert "履约评价" in record and project.code in record and "2027-02-20" in record
+    assert "履约评价" in record and project.code in record and "2026-12-09" in record
     assert "不合格" in record and "路面开裂" in record
     page = public.html(f"/projects/{project.code}")
     assert "履约评价" in page and "路面开裂" in page
@@ -92,7 +92,7 @@ def test_a_passed_evaluation_needs_no_reasons_or_evidence_and_staff_may_enter_it
     phase, _owner, project, _t = signed_project()
     ev = evaluations.evaluate(
         project.code,
-        evaluations.EvaluationInput(completed_on=date(2027, 3, 1), parts=ALL_PASS),
+        evaluations.EvaluationInput(completed_on=date(2026, 12, 11), parts=ALL_PASS),
         actor=phase.staff,
     )
     assert ev.result == "pass" and ev.by_staff and ev.evidence == []
@@ -101,7 +101,7 @@ def test_a_passed_evaluation_needs_no_reasons_or_evidence_and_staff_may_enter_it
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"completed_on": date(2027, 3, 2)}, "completed_on", "完工日期不能晚于今天"),
+        ({"completed_on": date(2026, 12, 12)}, "completed_on", "完工日期不能晚于今天"),
         ({"completed_on": date(2026, 12, 6)}, "completed_on", "不能早于合同签订日期"),
         ({"completed_on": None}, "completed_on", "请填写完工日期"),
         ({"reasons": {}}, "quality_reason", "请写明理由"),
@@ -132,7 +132,7 @@ def test_a_second_evaluation_is_refused_and_the_first_stands(app):
         with pytest.raises(EvaluationError, match="每份合同只评价一次"):
             evaluations.evaluate(
                 project.code,
-                evaluations.EvaluationInput(completed_on=date(2027, 3, 1), parts=ALL_PASS),
+                evaluations.EvaluationInput(completed_on=date(2026, 12, 11), parts=ALL_PASS),
                 actor=actor,
             )
     assert _state() == before
@@ -166,7 +166,7 @@ def test_the_evaluation_page_refuses_bad_input_and_shows_the_result(app):
     url = f"/owner/projects/{project.code}/evaluation"
     assert "提交评价" in browser.html(url)
     form = {
-        "completed_on": "2027-02-20",
+        "completed_on": "2026-12-09",
         **ALL_PASS,
         "quality": "fail",
         "quality_reason": "",
@@ -185,3 +185,59 @@ def test_the_evaluation_page_refuses_bad_input_and_shows_the_result(app):
     assert r.status_code == 302
     page = browser.html(url)
     assert "评价结果：不合格" in page and "压实度不达标" in page and "提交评价" not in page
+
+
+def _case_of(ev):
+    from contractors.sanctions.models import MisconductCase
+
+    return db.session.get(MisconductCase, int(ev.case_ref)) if ev.case_ref else None
+
+
+def test_a_failed_evaluation_opens_a_case_and_a_second_within_12_months_proposes_suspension(app):
+    phase, owner = active_pool(), make_user("owner")
+    first_project, t1 = drawn(phase, owner)
+    second_project, _t2 = drawn(phase, owner, name="甬江街道某村排水沟改造工程")
+    winner = t1.winner_uscc
+    clock.set_now(at(2026, 12, 7, 10, 0))
+    # The second round's award passes down its ranking until it reaches the first's winner.
+    while queries.latest_trading(queries.get_project(second_project.code)).winner_uscc != winner:
+        refuse(second_project.code, actor=owner)
+    for project in (first_project, second_project):
+        t = queries.latest_trading(queries.get_project(project.code))
+        services.record_contract(project.code, date(2026, 12, 7), t.contract_price, actor=owner)
+    clock.set_now(at(2026, 12, 11, 10, 0))
+
+    passed = evaluations.evaluate(
+        first_project.code,
+        evaluations.EvaluationInput(completed_on=date(2026, 12, 8), parts=ALL_PASS),
+        actor=owner,
+    )
+    assert passed.case_ref is None
+    db.session.delete(passed)  # start again with a fail (the passed one opened nothing)
+    db.session.commit()
+
+    first = evaluations.evaluate(first_project.code, failed_input(), actor=owner)
+    case = _case_of(first)
+    assert case.source == "evaluation" and case.ref == t1.code and case.proposal is None
+    assert "路面开裂" in case.facts and case.contractor_id == first.contractor_id
+    second = evaluations.evaluate(
+        second_project.code, failed_input(completed_on=date(2026, 12, 10)), actor=owner
+    )
+    again = _case_of(second)
+    assert again.proposal == "suspension" and "12个月内第2次" in again.facts
+    assert second.contractor_id == first.contractor_id
+
+
+def test_a_case_that_cannot_be_opened_leaves_no_evaluation(app, monkeypatch):
+    from contractors.sanctions import services as sanctions
+
+    _phase, owner, project, _t = signed_project()
+
+    def refuse_case(*args, **kwargs):
+        raise sanctions.SanctionError("立案失败", "The case could not be opened")
+
+    monkeypatch.setattr(sanctions, "open_case", refuse_case)
+    before = _state()
+    with pytest.raises(sanctions.SanctionError):
+        evaluations.evaluate(project.code, failed_input(), actor=owner)
+    assert _state() == before

@@ -71,6 +71,7 @@ def test_the_completion_date_lies_between_the_signing_and_today(completed, today
 def test_the_twelve_months_window_starts_a_year_before_on_the_same_day():
     assert rules.repeat_window_start(date(2027, 3, 15)) == date(2026, 3, 15)
     assert rules.repeat_window_start(date(2028, 2, 29)) == date(2027, 2, 28)
+    assert rules.repeat_window_end(date(2027, 3, 15)) == date(2028, 3, 15)
 
 
 def test_the_evaluation_state_follows_the_contract_and_the_evaluation():
