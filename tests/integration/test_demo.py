@@ -189,8 +189,10 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
     # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings; two draws each.
     assert checked == {"drawn": 8, "abandoned": 4, "committed": 4}
     # Two signed contracts evaluated: one 合格, one 不合格 (with its reasons and a report).
-    results = sorted(e.result for e in db.session.scalars(select(Evaluation)))
-    assert results == ["fail", "pass"]
+    evaluated = db.session.scalars(select(Evaluation)).all()
+    assert sorted(e.result for e in evaluated) == ["fail", "pass"]
+    # The 不合格 opened its misconduct case; the 合格 none.
+    assert {e.result: e.case_ref is not None for e in evaluated} == {"fail": True, "pass": False}
     listed = client.get("/api/v1/projects").get_json()["items"]
     # Only filed projects are public: the one awaiting filing and the one sent back are not listed.
     hidden = {ProjectState.SUBMITTED, ProjectState.SENT_BACK}
@@ -233,11 +235,14 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected += db.session.scalar(
         select(func.count()).select_from(Refusal).where(Refusal.passed_to_uscc.is_not(None))
     )
-    # Nobody else was told anything: 8 trading notices' 33 messages, 22 after the meetings.
+    # Each misconduct case told its company (the refusal to sign, the 不合格 evaluation).
+    expected += db.session.scalar(
+        select(func.count()).select_from(SmsMessage).where(SmsMessage.purpose == "case_opened")
+    )
+    # Nobody else was told anything: 8 trading notices' 33 messages, 21 after the meetings (one
+    # company left out of a draw by the credit screen), 2 cases.
     assert len(tradings) == 8
-    assert (
-        db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 54
-    )  # 55 before the credit screen left one company out of a draw
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == expected == 56
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
