@@ -130,7 +130,9 @@ def _init_extensions(app: Flask) -> None:
     import app.calendar.models
     import contractors.models  # noqa: F401
     import contracts.complaints.models
-    import contracts.models  # noqa: F401
+    import contracts.evaluations.models
+    import contracts.models
+    import contracts.screening.models  # noqa: F401
     import lottery.models  # noqa: F401
     import notices.models
     import notices.sms.models  # noqa: F401

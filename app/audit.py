@@ -103,6 +103,10 @@ class Action(enum.StrEnum):
     COMPLAINT_DECIDED = "complaint:decided"
     COMPLAINT_WITHDRAWN = "complaint:withdrawn"
     COMPLAINT_TRADING_SUSPENDED = "complaint:trading_suspended"
+    # [Oversight] evaluations: performance evaluation (履约评价) and the award meeting's credit
+    # screen (失信被执行人 and the platform's own sanctions, checked per respondent).
+    EVALUATION_RECORDED = "evaluation:recorded"
+    CREDIT_CHECK_RECORDED = "credit_check:recorded"
 
 
 class AuditEntry(db.Model):

@@ -6,8 +6,12 @@ def init_app(app) -> None:
     """Wire trading into `app` (create_app calls it): its pages and API, and what it tells the
     draws (a trading's respondents are its candidates; its draws run only at its award meeting;
     their subject is the project page)."""
+    from contractors.views.public import register_record_section
     from contracts import queries, rules
     from contracts.api import bp as api_bp
+    from contracts.evaluations import views as evaluations_views
+    from contracts.evaluations.views import bp as evaluations_bp
+    from contracts.screening import queries as screen_queries
     from contracts.views.account import bp as account_bp
     from contracts.views.documents import bp as documents_bp
     from contracts.views.owner import bp as owner_bp
@@ -22,6 +26,9 @@ def init_app(app) -> None:
     app.register_blueprint(owner_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(evaluations_bp)
+    # Performance evaluations are part of a company's public record (issue 12, item 6).
+    register_record_section(app, "evaluations", evaluations_views.record_section)
     # A trading's draws — under either subject type, the legacy one included — are run only at
     # its award meeting (contracts.services.hold_meeting), which also fails the trading or
     # publishes its result: never by the generic console.
@@ -31,6 +38,8 @@ def init_app(app) -> None:
             app, subject_type, "项目的定标会议页面", "the project's award meeting page"
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
+        # The award draw's minutes print the meeting's credit screen (contracts.screening).
+        draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
     from contracts import objections
 
     objections.init_app(app)

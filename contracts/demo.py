@@ -24,9 +24,13 @@ from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.complaints import demo as complaints_demo
+from contracts.evaluations import rules as evaluation_rules
+from contracts.evaluations import services as evaluations
 from contracts.models import Project
 from contracts.objections import queries as objection_queries
 from contracts.objections import services as objections
+from contracts.screening import queries as screen_queries
+from contracts.screening import services as screening
 from contracts.services.posting import record_posting
 from lottery.rules import rate_options
 
@@ -115,6 +119,7 @@ def plans() -> list[Plan]:
                     "经复核，两次摇号均按交易公告公布的规则公开进行，摇号记录可验证，异议不成立。",
                 ),
                 (20, 15, 0, "contract", 20),
+                (5, 10, 0, "evaluate", ("pass", 6)),
             ],
         ),
         Plan(
@@ -141,6 +146,7 @@ def plans() -> list[Plan]:
                 (21, 9, 30, "meeting", ["51", "2718", "604"]),
                 (18, 10, 0, "refuse", "中选后以项目部人员调配困难为由书面拒绝签订合同，无正当理由"),
                 (16, 14, 30, "contract", 16),
+                (4, 10, 0, "evaluate", ("fail", 5)),
             ],
         ),
         Plan(
@@ -392,6 +398,28 @@ def plans() -> list[Plan]:
     ]
 
 
+#: The plan whose award meeting finds a respondent on the national list of dishonest judgment
+#: debtors (its last respondent in USCC order), who is left out of the draw.
+LISTED_AT = "drawn"
+#: A one-page PDF standing for the screenshots and reports the demo uploads.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _evaluation(result: str, completed_on: date) -> evaluations.EvaluationInput:
+    """A demo evaluation: all parts 合格, or quality 不合格 with its reasons and a report."""
+    parts = {a.value: "pass" for a in evaluation_rules.Aspect}
+    if result == "pass":
+        return evaluations.EvaluationInput(completed_on=completed_on, parts=parts)
+    return evaluations.EvaluationInput(
+        completed_on=completed_on,
+        parts={**parts, "quality": "fail"},
+        reasons={
+            "quality": "屋面防水层闭水试验渗漏，限期整改后复验仍不合格；室内照明线路未按图纸施工。"
+        },
+        evidence=[(DEMO_PDF, "闭水试验检测报告.pdf")],
+    )
+
+
 def _user(contractor_id: int) -> User:
     return db.session.get(User, db.session.get(Contractor, contractor_id).user_id)
 
@@ -407,7 +435,7 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
     today = clock.today()
     plan_list = plans()
     days_back = {s[0] for p in plan_list for s in p.steps}
-    days_back |= {s[4][1] for p in plan_list for s in p.steps if s[3] == "announce"}
+    days_back |= {s[4][1] for p in plan_list for s in p.steps if s[3] in ("announce", "evaluate")}
     back = {n: _working_days_back(today, n, echo) for n in days_back if n and n > 0}
     next_day = _working_days_ahead(today, 1, echo)
     codes: dict[str, str] = {}
@@ -462,6 +490,9 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
                     code, services.commitment_text(code), actor=_user(members[i].contractor_id)
                 )
         elif name == "meeting":
+            # The credit screen first (信用审查): every respondent checked at 信用中国; at one
+            # meeting a company is found on the national list and left out of the draw.
+            screen(code, listed_last=plan.key == LISTED_AT)
             # The meeting's two steps: the entries shown on both screens, then drawn as shown.
             services.show_meeting_entropy(code, arg, actor=staff)
             services.hold_meeting(code, arg, actor=staff)
@@ -487,6 +518,28 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
         elif name == "contract":
             t = queries.latest_trading(queries.get_project(code))
             services.record_contract(code, back[arg], t.contract_price, actor=actor)
+        elif name == "evaluate":
+            result, completed = arg
+            evaluations.evaluate(code, _evaluation(result, back[completed]), actor=actor)
+
+    def screen(code: str, *, listed_last: bool) -> None:
+        t = queries.latest_trading(queries.get_project(code))
+        rows = [r for r in screen_queries.screen_of(t) if r.active]
+        for i, r in enumerate(rows):
+            listed = listed_last and i == len(rows) - 1
+            screening.record_check(
+                code,
+                screening.CheckInput(
+                    uscc=r.uscc,
+                    checked_on=clock.today(),
+                    source="creditchina",
+                    result="listed" if listed else "not_listed",
+                    evidence=DEMO_PDF,
+                    evidence_name="信用中国查询结果.pdf",
+                    note="经查询，该企业被列为失信被执行人（限制消费）" if listed else "",
+                ),
+                actor=staff,
+            )
 
     # Every step of every project in the order of time, so notices and audit entries follow it.
     timeline: list[tuple[datetime, int, Plan, tuple]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from reportlab.lib.units import mm
@@ -58,9 +58,11 @@ def minutes_pdf(
     office_name: str,
     generated_at: datetime,
     local,
+    sections: Sequence = (),
 ) -> bytes:
     """The minutes of one draw, A4. `record` is the published record (the API's JSON), `local`
-    turns a stored UTC time into local time (app.clock.local)."""
+    turns a stored UTC time into local time (app.clock.local); `sections` are what the subject's
+    owner adds after the candidates (lottery.services.MinutesSection: the credit screen)."""
     s = cjk_styles(fonts)
     verdict = verify.verify_record(dict(record))
     kind_zh = rules.KIND_LABELS[d.kind][0]
@@ -172,6 +174,18 @@ def minutes_pdf(
             for i, c in enumerate(candidates, 1)
         ]
         story.append(_table(rows, [16 * mm, 58 * mm, WIDTH - 74 * mm], fonts.body))
+
+    for section in sections:
+        story += _heading(f"附：{section.title}", s)
+        if section.intro:
+            story.append(para(section.intro, s["body"]))
+        if section.rows:
+            n = len(section.header)
+            rows = [[para(h, s["cell_head"]) for h in section.header]]
+            rows += [[para(c, s["cell"]) for c in row] for row in section.rows]
+            story.append(_table(rows, [WIDTH / n] * n, fonts.body))
+        if section.note:
+            story.append(para(section.note, s["small"]))
 
     story += _heading("五、摇号结果", s)
     result = record["result"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -201,8 +202,11 @@ def minutes(draw_id: str):
     page_url = _public_url("draws.detail", draw_id=d.draw_id)
     record_url = _public_url("draws_api.get_draw", draw_id=d.draw_id)
     office = current_app.config["OFFICE_NAME"]
+    # What the subject's owner adds (the award meeting's credit screen); the record is unchanged.
+    sections = services.minutes_sections(d)
     # Everything the minutes print besides the time they were made.
     identity = {
+        "sections": [dataclasses.asdict(x) for x in sections],
         "record": record,
         "labels": {c: d.label(c) for c in (record["candidates"] or [])},
         "subject_label": d.subject_label,
@@ -223,6 +227,7 @@ def minutes(draw_id: str):
             office_name=office,
             generated_at=clock.now(),
             local=clock.local,
+            sections=sections,
         ),
         download_name=f"{d.draw_id}-摇号记录.pdf",
         final=not d.is_committed,

@@ -15,9 +15,12 @@ from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.models import Project, Refusal, Trading, TradingResponse
+from contracts.screening import queries as screen_queries
+from contracts.screening import services as screening
 from lottery.models import Draw
 from notices.models import Notice
 from notices.sms.models import SmsMessage
+from tests.factories import PDF
 from tests.pool_factories import Phase, at, user_of
 
 
@@ -102,8 +105,31 @@ def reviewed_on(browser, page: str) -> str:
     return match.group(1)
 
 
-def hold_meeting(code: str, entries, *, actor) -> Trading:
-    """The award meeting's two steps, as staff take them: the entries shown on both draws'
-    screens (`show_meeting_entropy`), then the meeting held with exactly those."""
+def screen_all(code: str, *, actor, listed: tuple[str, ...] = ()) -> None:
+    """The credit screen (信用审查) of every respondent of the current trading: checked today at
+    信用中国, not listed — except the USCCs in `listed` — with a PDF of the answer."""
+    t = queries.latest_trading(queries.get_project(code))
+    for row in screen_queries.screen_of(t):
+        if row.check is not None or not row.active:
+            continue
+        screening.record_check(
+            code,
+            screening.CheckInput(
+                uscc=row.uscc,
+                checked_on=clock.today(),
+                source="creditchina",
+                result="listed" if row.uscc in listed else "not_listed",
+                evidence=PDF,
+                evidence_name="信用中国查询结果.pdf",
+            ),
+            actor=actor,
+        )
+
+
+def hold_meeting(code: str, entries, *, actor, listed: tuple[str, ...] = ()) -> Trading:
+    """The award meeting's steps, as staff take them: every respondent screened (`listed` ones
+    found on the national list), the entries shown on both draws' screens
+    (`show_meeting_entropy`), then the meeting held with exactly those."""
+    screen_all(code, actor=actor, listed=listed)
     shown = services.show_meeting_entropy(code, entries, actor=actor)
     return services.hold_meeting(code, shown, actor=actor)

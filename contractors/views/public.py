@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app import clock
 from app.i18n import loc
+from app.wiring import registry
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm, RosterObjectionForm
@@ -203,6 +204,16 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
     return memberships, results
 
 
+#: Registry (app.wiring): name → source(contractor) → (template, context), a part of the public
+#: record of a company kept by a domain above this one (trading's performance evaluations).
+RECORD_SECTIONS = "contractors.record_sections"
+
+
+def register_record_section(app, name: str, source) -> None:
+    """A domain above the pool adds a part to the company's public record (its init_app)."""
+    registry(RECORD_SECTIONS, app)[name] = source
+
+
 @bp.route("/contractors/<uscc>")
 def contractor(uscc: str):
     # An unknown code and a company the public may not see yet get the same 404.
@@ -226,4 +237,5 @@ def contractor(uscc: str):
         ],
         outcome_label=lambda o: loc(*sanction_rules.OUTCOME_LABELS[sanction_rules.Outcome(o)]),
         source_label=lambda s: loc(*sanction_rules.SOURCE_LABELS[sanction_rules.CaseSource(s)]),
+        record_sections=[source(c) for source in registry(RECORD_SECTIONS).values()],
     )

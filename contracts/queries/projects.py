@@ -12,6 +12,7 @@ from app.extensions import db
 from contractors.models import Contractor
 from contracts import rules
 from contracts.models import Contract, Project, ProjectAttachment, Trading, TradingResponse
+from contracts.screening import queries as screening
 from lottery import services as draws
 from lottery.models import Draw
 
@@ -137,7 +138,8 @@ def trading_candidates(code: str) -> draws.CandidateList | None:
         return None
     if t.held_at is None and clock.now() < t.meeting_at:
         return None
-    found = respondents(t)
+    # The credit screen's exclusions are not candidates (contracts.screening).
+    found = screening.candidates(t)
     return draws.CandidateList(tuple(sorted(found)), found) if found else None
 
 

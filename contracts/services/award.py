@@ -15,6 +15,8 @@ from app.transactions import transactional
 from contracts import queries, rules
 from contracts.errors import TradingError
 from contracts.models import Trading
+from contracts.screening import queries as screen_queries
+from contracts.screening import services as screening
 from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
@@ -54,6 +56,8 @@ def show_meeting_entropy(code: str, public_entropy: Sequence[str], *, actor) -> 
     attendees check them: one list for the ranking and the rate pick. `hold_meeting` then draws
     with exactly these (the lottery service refuses any other list). Returns them as recorded."""
     t = _start(code, actor)
+    if len(queries.respondents(t)) >= int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3)):
+        screening.require_screened(t)  # no screen shows entries before the screen is complete
     entries = list(public_entropy)
     for draw_id in (t.award_draw_id, t.rate_draw_id):
         entries = draws.show_pending_entropy(draw_id, entries, actor=actor, owner=SUBJECT_TYPE)
@@ -74,19 +78,30 @@ def hold_meeting(
     t = _start(code, actor)
     p = t.project
     found = queries.respondents(t)
+    minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
+    # The credit screen (信用审查) comes before the freeze: every respondent checked, the listed
+    # and the sanctioned left out of the candidates. Too few respondents fail the trading anyway,
+    # so they need no screen.
+    screen = screening.require_screened(t) if len(found) >= minimum else []
+    candidates = screen_queries.candidates(t, screen) if screen else found
+    excluded = screen_queries.exclusions(t, screen) if screen else []
     if reviewed is not None and not draw_rules.as_reviewed(
-        reviewed, draw_rules.sorted_candidates(found)
+        reviewed, draw_rules.sorted_candidates(candidates)
     ):
         raise TradingError(
             "响应企业名单在核对之后发生了变化，请重新核对",
             "The list of respondents changed after it was checked; check it again",
             field="candidates_digest",
         )
-    minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
     moment = now()
     t.held_at = moment
-    if len(found) < minimum:
-        reason = f"响应企业{len(found)}家，少于规定的{minimum}家，本次交易失败（流标）"
+    if len(candidates) < minimum:
+        reason = (
+            f"响应企业{len(found)}家，经信用审查排除{len(excluded)}家，"
+            f"有效候选{len(candidates)}家，少于规定的{minimum}家，本次交易失败（流标）"
+            if excluded
+            else f"响应企业{len(found)}家，少于规定的{minimum}家，本次交易失败（流标）"
+        )
         draws.abandon(t.award_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
         draws.abandon(t.rate_draw_id, reason, actor=actor, owner=SUBJECT_TYPE)
         notice = notices.publish_new(
@@ -115,8 +130,8 @@ def hold_meeting(
     award = draws.draw(
         t.award_draw_id,
         public_entropy,
-        sorted(found),
-        candidate_labels=found,
+        sorted(candidates),
+        candidate_labels=candidates,
         actor=actor,
         owner=SUBJECT_TYPE,
     )
@@ -136,7 +151,7 @@ def hold_meeting(
             title=f"{p.name}交易结果公告",
             issuing_body=current_app.config["OFFICE_NAME"],
             legal_basis=legal_basis("trading_result"),
-            body=bodies.trading_result_body(p, t, award.result, found),
+            body=bodies.trading_result_body(p, t, award.result, candidates, screen=screen),
             subject_type=SUBJECT_TYPE,
             subject_id=t.code,
         ),
@@ -156,6 +171,7 @@ def hold_meeting(
             "discount_rate": discount,
             "contract_price": price,
             "notice_id": notice.id,
+            "excluded": {r.uscc: r.state for r in excluded},
         },
     )
     return t

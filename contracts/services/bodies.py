@@ -9,6 +9,7 @@ from decimal import Decimal
 from contractors.models import Contractor
 from contracts import rules
 from contracts.models import Project, Trading
+from contracts.screening.queries import screen_lines
 from lottery.models import Draw
 from notices.markup import body
 from notices.rules import NOTICE_TYPES
@@ -42,11 +43,20 @@ def trading_notice_body(
 
 
 def trading_result_body(
-    p: Project, t: Trading, ranking: Sequence[str], names: Mapping[str, str]
+    p: Project, t: Trading, ranking: Sequence[str], names: Mapping[str, str], *, screen=()
 ) -> str:
     """The contract unit, rate and price of a drawn trading, the whole ranking (credit codes and
-    `names`) and both draws' ids."""
-    return body("trading_result", p=p, t=t, ranking=ranking, names=names)
+    `names`), the credit screen (each respondent's check, and who it excluded and why) and both
+    draws' ids. `screen` is contracts.screening.queries.screen_of's rows."""
+    return body(
+        "trading_result",
+        p=p,
+        t=t,
+        ranking=ranking,
+        names=names,
+        screen=screen_lines(screen),
+        excluded=[r for r in screen_lines(screen) if r["excluded"]],
+    )
 
 
 def trading_failed_body(p: Project, t: Trading, reason: str) -> str:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
+from app import clock
 from app.auth.guards import roles_required
-from app.auth.roles import OFFICE_ROLES
+from app.auth.roles import OFFICE_ROLES, OVERSIGHT_ROLES
+from app.errors import DomainError
+from app.forms import error_onto
+from app.i18n import label
+from app.storage import send_stored
 from contracts import queries, services
 from contracts.forms.trading import ConfirmMeetingForm, MeetingEntropyForm
 from contracts.models import Trading
+from contracts.screening import queries as screen_queries
+from contracts.screening import rules as screen_rules
+from contracts.screening import services as screening
+from contracts.screening.forms import CreditCheckForm
 from contracts.views.staff import bp
 from contracts.views.staff_common import (
     _early,
@@ -23,16 +33,26 @@ from lottery import services as draws
 
 
 def _meeting_facts(t: Trading) -> dict:
-    """What the meeting page shows once the responses closed: respondents are public now."""
+    """What the meeting page shows once the responses closed: respondents are public now, each
+    with its credit screen; the candidates are those the screen leaves (all of them when too few
+    responded for a draw, as hold_meeting does)."""
     found = queries.respondents(t)
-    candidates = draw_rules.sorted_candidates(found)
     minimum = int(current_app.config.get("TRADING_MIN_RESPONDENTS", 3))
+    screen = screen_queries.screen_of(t)
+    screened = len(found) < minimum or all(
+        r.state != screen_rules.ScreenState.UNSCREENED for r in screen
+    )
+    kept = found if len(found) < minimum else screen_queries.candidates(t, screen)
+    candidates = draw_rules.sorted_candidates(kept)
     return {
         "respondents": found,
         "candidates": candidates,
         "digest": draw_rules.candidates_digest(candidates),
         "minimum": minimum,
         "will_fail": len(candidates) < minimum,
+        "screen": screen,
+        "screened": screened,
+        "screen_needed": len(found) >= minimum,
     }
 
 
@@ -45,7 +65,17 @@ def _outcome(t: Trading) -> dict:
     return {"ranking": ranking, "winner_name": award.label(t.winner_uscc or "")}
 
 
-def _meeting_page(p, t, status=200, form=None):
+def _check_form(t: Trading, screen, formdata=None) -> CreditCheckForm:
+    form = (
+        CreditCheckForm(formdata=None, data={"checked_on": clock.today()})
+        if formdata is None
+        else CreditCheckForm()
+    )
+    form.uscc.choices = [SelectChoice(r.uscc, f"{r.name}（{r.uscc}）") for r in screen if r.active]
+    return form
+
+
+def _meeting_page(p, t, status=200, form=None, check_form=None):
     ctx = {"trading": t, "form": form}
     if t is not None:
         ctx["award"] = draws.get(t.award_draw_id)
@@ -57,6 +87,8 @@ def _meeting_page(p, t, status=200, form=None):
             ctx.update(_outcome(t))
         if form is None and t.outcome is None and not ctx["early"]:
             ctx["form"] = MeetingEntropyForm(formdata=None)
+        if t.outcome is None and not ctx["early"]:
+            ctx["check_form"] = check_form or _check_form(t, ctx["screen"])
     return _render("contracts/staff/trading_meeting.html", p, status, **ctx)
 
 
@@ -118,6 +150,52 @@ def meeting(code: str):
     )
 
 
+@bp.route("/<code>/meeting/screen", methods=["POST"])
+@roles_required(*OFFICE_ROLES)
+def meeting_screen(code: str):
+    """信用审查: one respondent's check of the national list of dishonest judgment debtors, with
+    its screenshot or PDF, recorded before the candidates are frozen."""
+    p = _project_or_404(code)
+    t = queries.latest_trading(p)
+    if t is None or t.outcome is not None or _early(t):
+        flash(_("现在不能记录信用核查"), "error")
+        return redirect(url_for(".meeting", code=code))
+    form = _check_form(t, screen_queries.screen_of(t), formdata=True)
+    if not form.validate_on_submit():
+        return _meeting_page(p, t, 400, check_form=form)
+    upload = form.evidence.data
+    has_file = upload is not None and getattr(upload, "filename", "")
+    try:
+        screening.record_check(
+            code,
+            screening.CheckInput(
+                uscc=form.uscc.data,
+                checked_on=form.checked_on.data,
+                source=form.source.data,
+                result=form.result.data,
+                evidence=upload.read() if has_file else None,
+                evidence_name=upload.filename if has_file else None,
+                note=form.note.data or "",
+            ),
+            actor=current_user,
+        )
+    except DomainError as e:
+        error_onto(form, e, summary=True)
+        return _meeting_page(p, t, 400, check_form=form)
+    flash(_("信用核查已记录"), "success")
+    return redirect(url_for(".meeting", code=code) + "#screen")
+
+
+@bp.route("/<code>/meeting/screen/<int:check_id>/evidence")
+@roles_required(*OVERSIGHT_ROLES)
+def meeting_screen_evidence(code: str, check_id: int):
+    """A credit check's screenshot or PDF, as a download (staff and supervisors)."""
+    check = screen_queries.check_of(code, check_id)
+    if check is None:
+        abort(404)
+    return send_stored(check.evidence_key, check.evidence_type, check.evidence_name)
+
+
 @bp.route("/<code>/meeting/confirm", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def meeting_confirm(code: str):
@@ -139,3 +217,18 @@ def meeting_confirm(code: str):
         done=done,
         back=url_for(".meeting", code=code),
     )
+
+
+@bp.app_template_global("screen_source_label")
+def screen_source_label(value: str) -> str:
+    return label(screen_rules.Source(value).label)
+
+
+@bp.app_template_global("screen_result_label")
+def screen_result_label(value: str) -> str:
+    return label(screen_rules.CheckResult(value).label)
+
+
+@bp.app_template_global("screen_state_label")
+def screen_state_label(value: str) -> str:
+    return label(screen_rules.ScreenState(value).label)

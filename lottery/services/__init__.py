@@ -21,8 +21,11 @@ from .outcomes import (
 from .registries import (
     CandidateList,
     CandidateSource,
+    MinutesSection,
+    minutes_sections,
     proposed_candidates,
     register_candidate_source,
+    register_minutes_section,
     register_owned_subject,
 )
 from .rotation import ResealReport, reseal_seeds
@@ -30,6 +33,7 @@ from .rotation import ResealReport, reseal_seeds
 __all__ = [
     "CandidateList",
     "CandidateSource",
+    "MinutesSection",
     "Outcome",
     "ResealReport",
     "Subject",
@@ -42,11 +46,13 @@ __all__ = [
     "draw",
     "for_subject",
     "get",
+    "minutes_sections",
     "next_in_ranking",
     "outcome",
     "picked_option",
     "proposed_candidates",
     "register_candidate_source",
+    "register_minutes_section",
     "register_owned_subject",
     "reseal_seeds",
     "show_pending_entropy",

@@ -20,6 +20,23 @@ from lottery.models import Draw
 #: Registry names (app.wiring): subject type → source, subject type → (where zh, where en).
 CANDIDATE_SOURCES = "lottery.candidate_sources"
 OWNED_SUBJECTS = "lottery.owned_subjects"
+MINUTES_SECTIONS = "lottery.minutes_sections"
+
+
+@dataclass(frozen=True)
+class MinutesSection:
+    """A section a subject's owner adds to a draw's minutes (e.g. the award meeting's credit
+    screen): a title, an introduction, a table (header and rows of text) and a closing note.
+    The draw record itself never changes: this only prints what the owner recorded beside it."""
+
+    title: str
+    intro: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+MinutesSource = Callable[[Draw], "list[MinutesSection]"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,18 @@ def register_owned_subject(app: Flask, subject_type: str, where_zh: str, where_e
     names itself (`draw(..., owner=subject_type)`, likewise `abandon` and `show_pending_entropy`);
     without `owner` — the generic console — they are refused, with where to go instead."""
     registry(OWNED_SUBJECTS, app)[subject_type] = (where_zh, where_en)
+
+
+def register_minutes_section(app: Flask, subject_type: str, source: MinutesSource) -> None:
+    """Tell the minutes what a subject type's owner adds to them: `source(draw)` returns the
+    sections (an empty list for none), printed after the candidates."""
+    registry(MINUTES_SECTIONS, app)[subject_type] = source
+
+
+def minutes_sections(d: Draw) -> list[MinutesSection]:
+    """The sections the draw's subject owner adds to its minutes, if any."""
+    source = registry(MINUTES_SECTIONS).get(d.subject_type)
+    return list(source(d)) if source else []
 
 
 def check_owner(d: Draw, owner: str | None) -> None:

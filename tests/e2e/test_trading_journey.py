@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD, make_user, use_cheap_password_hashes
+from tests.factories import PASSWORD, PDF, make_user, use_cheap_password_hashes
 from tests.pool_factories import Phase, user_of
 
 pytestmark = pytest.mark.e2e
@@ -250,7 +250,18 @@ def test_an_owner_files_staff_announce_three_respond_staff_draw_and_the_public_r
     )
     expect(respondents).to_have_count(3)
     for _u, name, uscc in sorted(firms, key=lambda f: f[2]):
-        expect(page.locator("tr", has_text=uscc)).to_contain_text(name)
+        expect(page.locator("tr", has_text=uscc).first).to_contain_text(name)
+    # The credit screen first: each respondent checked at 信用中国, a PDF of the answer uploaded.
+    expect(page.get_by_text("请先完成每家响应企业的信用审查")).to_be_visible()
+    for _u, _name, uscc in firms:
+        page.get_by_label("响应企业", exact=True).select_option(uscc)
+        page.get_by_label("未列入失信被执行人名单", exact=True).check()
+        page.get_by_label("核查结果截图或PDF").set_input_files(
+            {"name": "信用中国查询结果.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
+        page.get_by_role("button", name="记录核查").click()
+        expect(page.get_by_text("信用核查已记录")).to_be_visible()
+    expect(page.locator("#screen tbody tr", has_text="核查通过")).to_have_count(3)
     page.get_by_label("现场公开随机数（每行一项）").fill("37\n 8812 \n\n王村长报：湾头\n")
     _shot(page, "12-staff-meeting-1280")
     page.get_by_role("button", name="下一步：核对").click()

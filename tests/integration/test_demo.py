@@ -18,6 +18,7 @@ from app.extensions import db
 from contractors.queries import active_members
 from contracts import demo as projects_demo
 from contracts import queries
+from contracts.evaluations.models import Evaluation
 from contracts.models import (
     BulletinPosting,
     Contract,
@@ -27,6 +28,7 @@ from contracts.models import (
     TradingResponse,
 )
 from contracts.rules import ProjectState
+from contracts.screening import queries as screen_queries
 from lottery.models import Draw
 from lottery.verify import verify_record
 from notices import rules
@@ -37,7 +39,7 @@ from tests.factories import use_cheap_password_hashes
 
 @pytest.fixture(autouse=True)
 def _fast(app, monkeypatch):
-    # The demo makes 21 accounts and sends 55 SMS: neither the hash cost nor the send rate is
+    # The demo makes 21 accounts and sends 54 SMS: neither the hash cost nor the send rate is
     # under test here.
     use_cheap_password_hashes(monkeypatch)
     app.config["SMS_RATE_PER_SECOND"] = 1000
@@ -157,6 +159,9 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
     # The hand-written project draws are gone: every project draw belongs to a trading.
     assert db.session.scalar(select(Draw).where(Draw.subject_type == "project")) is None
     tradings = db.session.scalars(select(Trading)).all()
+    drawn_name = next(
+        p.data.name for p in projects_demo.plans() if p.key == projects_demo.LISTED_AT
+    )
     checked = {"drawn": 0, "abandoned": 0, "committed": 0}
     for t in tradings:
         for draw_id in (t.award_draw_id, t.rate_draw_id):
@@ -169,14 +174,26 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
                 continue
             assert verdict.ok, verdict.lines()
             if t.outcome == "drawn" and draw_id == t.award_draw_id:
-                # The candidates are the respondents; the winner is rank 1, or the next after
-                # each refusal.
-                assert record["candidates"] == sorted(queries.respondents(t))
+                # The candidates are the respondents the credit screen kept (one meeting found a
+                # company on the national list); the winner is rank 1, or the next after each
+                # refusal.
+                kept = sorted(screen_queries.candidates(t))
+                assert record["candidates"] == kept
+                excluded = set(queries.respondents(t)) - set(kept)
+                assert len(excluded) == (t.project.name == drawn_name)
+                if excluded:
+                    body = db.session.get(Notice, t.result_notice_id).body
+                    assert "列入失信被执行人名单，不作为候选人" in body
                 refused = db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id))
                 assert record["result"][len(refused.all())] == t.winner_uscc
     # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings and 2 suspended (one by the
     # office, one by a complaint: contracts.complaints.demo); two draws each.
     assert checked == {"drawn": 8, "abandoned": 4, "committed": 8}
+    # Two signed contracts evaluated: one 合格, one 不合格 (with its reasons and a report).
+    evaluated = db.session.scalars(select(Evaluation)).all()
+    assert sorted(e.result for e in evaluated) == ["fail", "pass"]
+    # The 不合格 opened its misconduct case; the 合格 none.
+    assert {e.result: e.case_ref is not None for e in evaluated} == {"fail": True, "pass": False}
     listed = client.get("/api/v1/projects").get_json()["items"]
     # Only filed projects are public: the one awaiting filing and the one sent back are not listed.
     hidden = {ProjectState.SUBMITTED, ProjectState.SENT_BACK}
@@ -199,15 +216,21 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
         # The console backend of the embedded default sent them.
         assert {m.status for m in sms} == {"sent"}
         expected += len(members)
-    # Each meeting told its respondents the result (contracts.services.sms), and each refusal
-    # that passed the award on told the next in the ranking.
+    # Each meeting told its respondents the result (contracts.services.sms) — those the credit
+    # screen left out of the draw have no rank to be told; the result notice names them — and
+    # each refusal that passed the award on told the next in the ranking.
     for t in tradings:
         if t.outcome is not None:
             told = db.session.scalars(
                 select(SmsMessage.contractor_id).where(SmsMessage.notice_id == t.result_notice_id)
             ).all()
+            left_out = (
+                {r.contractor_id for r in screen_queries.exclusions(t)} if t.is_drawn else set()
+            )
             assert sorted(told) == sorted(
-                r.contractor_id for r in t.responses if not r.withdrawn_at
+                r.contractor_id
+                for r in t.responses
+                if not r.withdrawn_at and r.contractor_id not in left_out
             )
             expected += len(told)
     expected += db.session.scalar(
@@ -220,9 +243,10 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
         .select_from(SmsMessage)
         .where(SmsMessage.subject_type == "misconduct_case")
     )
-    # Nobody else was told anything: the trading notices' messages and those after the meetings.
+    # Nobody else was told anything: the trading notices' messages and those after the meetings
+    # (one company left out of a draw by the credit screen is not told).
     assert len(tradings) == 10
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 64
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 63
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):

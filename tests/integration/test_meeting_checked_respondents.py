@@ -14,7 +14,7 @@ from contracts.errors import TradingError
 from lottery import rules as draw_rules
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at
-from tests.trading_factories import active_pool, announced, respond_all
+from tests.trading_factories import active_pool, announced, respond_all, screen_all
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +27,7 @@ def test_a_meeting_with_another_list_of_respondents_than_the_one_checked_is_refu
     project, t = announced(phase, make_user("owner"))
     respond_all(project, active_members("JZ", date(2026, 11, 27)))
     clock.set_now(at(2026, 12, 3, 9, 30))
+    screen_all(project.code, actor=phase.staff)
     shown = services.show_meeting_entropy(project.code, ["37"], actor=phase.staff)
     found = queries.respondents(t)
     stale = draw_rules.candidates_digest(draw_rules.sorted_candidates(list(found)[:2]))

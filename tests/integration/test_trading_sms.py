@@ -29,7 +29,7 @@ from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at, register
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
-from tests.trading_factories import hold_meeting, refuse
+from tests.trading_factories import hold_meeting, refuse, screen_all
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import respond_all as _respond_all
 from tests.trading_factories import trading_counts as _counts
@@ -206,6 +206,7 @@ def test_a_meeting_whose_messages_cannot_be_written_changes_nothing(app):
     project, t = _announced(phase, make_user("owner"))
     _respond_all(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
+    screen_all(project.code, actor=phase.staff)
     app.config["SMS_SIGNATURE"] = "江北区公管办"  # without its 【】: every text is refused
     before = _counts()
     with pytest.raises(DomainError, match="签名"):

@@ -28,7 +28,7 @@ from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
-from tests.trading_factories import hold_meeting, refuse
+from tests.trading_factories import hold_meeting, refuse, screen_all
 from tests.trading_factories import member_user as _user
 from tests.trading_factories import project_input as _input
 from tests.trading_factories import respond_all as _respond_all
@@ -212,6 +212,7 @@ def test_the_award_meeting_is_not_held_before_the_time_the_notice_published(app)
         assert _counts() == before
         assert draws.get(t.award_draw_id).pending_entropy is None
     clock.set_now(at(2026, 12, 3, 9, 30))
+    screen_all(project.code, actor=phase.staff)
     before = _counts()
     services.show_meeting_entropy(project.code, ["37"], actor=phase.staff)
     with pytest.raises(DomainError, match="响应企业名单在核对之后发生了变化"):

@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Every registry a domain fills in its init_app, and what it holds once the app is wired.
 WIRED = {
     "lottery.candidate_sources": ["pool_category", "trading", "trading_project"],
+    "lottery.minutes_sections": ["trading", "trading_project"],
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "contractors.record_sections": ["evaluations"],
     "contractors.suspension_sources": ["sanctions"],
     "app.deadline_sources": [
         "complaint.accept",
@@ -113,7 +115,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
         *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
-        *("projects_account", "objections"),
+        *("projects_account", "evaluations", "objections"),
         *("complaints_api", "complaints_account", "complaints_staff"),
         "supervision",  # last: the oversight pages read what the domains registered
     ]

@@ -31,7 +31,7 @@ from tests.integration.test_posting import png
 from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool as _pool
 from tests.trading_factories import announced as _announced
-from tests.trading_factories import hold_meeting, refuse
+from tests.trading_factories import hold_meeting, refuse, screen_all
 from tests.trading_factories import project_input as _input
 
 MEETING = {
@@ -282,10 +282,29 @@ def test_a_meeting_with_three_respondents_draws_and_both_draws_verify(app):
     _respond(project, members)
     clock.set_now(at(2026, 12, 3, 9, 30))
     staff = signed_in(app, "staff")
+    codes = sorted(db.session.get(Contractor, m.contractor_id).uscc for m in members)
+    # The credit screen comes first: no entries before every respondent is checked.
+    page = text_of(staff.html(f"/staff/projects/{project.code}/meeting"))
+    assert "请先完成每家响应企业的信用审查" in page and "尚未核查" in page
+    r = staff.post(f"/staff/projects/{project.code}/meeting", {"entries": "37"})
+    assert r.status_code == 400 and "未完成信用核查" in text_of(r.get_data(as_text=True))
+    for uscc in codes:
+        r = staff.post(
+            f"/staff/projects/{project.code}/meeting/screen",
+            {
+                "uscc": uscc,
+                "checked_on": "2026-12-03",
+                "source": "creditchina",
+                "result": "not_listed",
+                "evidence": (io.BytesIO(PDF), "信用中国.pdf"),
+            },
+        )
+        assert r.status_code == 302, text_of(r.get_data(as_text=True))
     html = staff.html(f"/staff/projects/{project.code}/meeting")
     page = text_of(html)
-    codes = sorted(db.session.get(Contractor, m.contractor_id).uscc for m in members)
-    assert re.findall(r"<code>([0-9A-Z]{18})</code>", html) == codes  # sorted, now public
+    # The respondents, sorted and now public (then the screen's table lists them again).
+    assert re.findall(r"<code>([0-9A-Z]{18})</code>", html)[:3] == codes
+    assert page.count("核查通过") == 3
     assert "宁波测试建设有限公司" in page and "共3家；规定不少于3家。" in page
     assert f'href="/draws/{t.award_draw_id}/screen"' in html
     assert f'href="/draws/{t.rate_draw_id}/screen"' in html
@@ -347,6 +366,7 @@ def test_a_forged_meeting_confirmation_is_refused_and_both_draws_stay_committed(
     project, t = _announced(phase, make_user("owner"))
     _respond(project, _members())
     clock.set_now(at(2026, 12, 3, 9, 30))
+    screen_all(project.code, actor=phase.staff)
     staff = signed_in(app, "staff")
     review = staff.post(f"/staff/projects/{project.code}/meeting", {"entries": "11\n22\n33"})
     assert review.status_code == 200
