@@ -17,6 +17,12 @@ def now() -> datetime:
     return _frozen if _frozen is not None else datetime.now(UTC)
 
 
+def stamp() -> datetime:
+    """Now to the second: what services store as the moment of a step (shown and exported to the
+    second, and equal on both databases)."""
+    return now().replace(microsecond=0)
+
+
 def today() -> date:
     """Today's local date in Asia/Shanghai: publicity dates are local dates (DESIGN.md)."""
     return now().astimezone(TZ).date()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from app import i18n
+from app.auth.roles import OFFICE_ROLES
 from app.refusal import Refusal
 
 
@@ -45,3 +46,16 @@ def checked(error: Callable[..., DomainError], rule: Callable, *args, **kwargs):
     """Run a pure rule; its refusal becomes `error` with the same messages and field."""
     with refused_as(error):
         return rule(*args, **kwargs)
+
+
+def role_of(actor) -> str | None:
+    """The role of an actor (a user, or None for the system)."""
+    return getattr(actor, "role", None)
+
+
+def require_office(actor, error: Callable[..., DomainError], zh: str, en: str) -> None:
+    """Only the trading office (staff, admin) may do this: otherwise `error` saying who may,
+    e.g. `require_office(actor, TradingForbidden, "发布交易公告", "publish a trading notice")`.
+    Supervisors read the office's records but change nothing (app/auth/roles.py)."""
+    if role_of(actor) not in OFFICE_ROLES:
+        raise error(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app import clock
-from app.auth.roles import OFFICE_ROLES
+from app import clock, errors
 from app.calendar.services import current_calendar
+from app.errors import role_of  # noqa: F401 (for the sanctions services)
 from app.extensions import db
 from app.workdays import UnconfirmedYear
 from notices.errors import UnconfirmedPublicity
@@ -22,20 +22,12 @@ SUBJECT_SANCTION = "sanction"
 SMS_OPENED = "case_opened"
 
 
-def stamp():
-    return clock.now().replace(microsecond=0)
-
-
-def role_of(actor) -> str | None:
-    return getattr(actor, "role", None)
+stamp = clock.stamp
 
 
 def require_office(actor, zh: str, en: str) -> None:
     # Supervisors (纪检监察/审计) read every case but change nothing.
-    if role_of(actor) not in OFFICE_ROLES:
-        raise SanctionForbidden(
-            f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}"
-        )
+    errors.require_office(actor, SanctionForbidden, zh, en)
 
 
 def calendar_end(start: date, days: int):

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app import clock
-from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
+from app.auth.roles import PANEL_ROLES
+from app.errors import require_office, role_of
 from app.extensions import db
 from contractors import rules
 from contractors.errors import (
@@ -30,17 +31,11 @@ def checked(rule: Callable, *args, **kwargs):
         raise PoolError(e.message, e.message_en, field=e.field) from None
 
 
-def now():
-    return clock.now().replace(microsecond=0)
-
-
-def role_of(actor) -> str | None:
-    return getattr(actor, "role", None)
+now = clock.stamp
 
 
 def require_staff(actor, zh: str, en: str) -> None:
-    if role_of(actor) not in OFFICE_ROLES:
-        raise PoolForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
+    require_office(actor, PoolForbidden, zh, en)
 
 
 def require_panel(actor) -> None:

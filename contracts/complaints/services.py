@@ -15,7 +15,7 @@ from app import audit, clock
 from app.audit import Action
 from app.auth.roles import OFFICE_ROLES, Role
 from app.calendar.services import current_calendar
-from app.errors import refused_as
+from app.errors import refused_as, require_office
 from app.extensions import db
 from app.storage import UploadRejected, check_upload, store_upload
 from app.transactions import transactional
@@ -82,15 +82,11 @@ class DecisionInput:
     false_complaint: bool = False
 
 
-def _now():
-    return clock.now().replace(microsecond=0)
+_now = clock.stamp
 
 
 def _require_staff(actor, what_zh: str, what_en: str) -> None:
-    if getattr(actor, "role", None) not in OFFICE_ROLES:
-        raise ComplaintForbidden(
-            f"只有区公管办工作人员可以{what_zh}", f"Only trading-office staff may {what_en}"
-        )
+    require_office(actor, ComplaintForbidden, what_zh, what_en)
 
 
 def _load(complaint_id: int) -> Complaint:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app import clock, errors
-from app.auth.roles import OFFICE_ROLES
+from app.errors import require_office, role_of  # noqa: F401 (role_of: for the services)
 from app.extensions import db
 from contracts import rules
 from contracts.errors import (
@@ -36,19 +36,11 @@ def checked(rule: Callable, *args, **kwargs):
             raise e from None
 
 
-def now():
-    return clock.now().replace(microsecond=0)
-
-
-def role_of(actor) -> str | None:
-    return getattr(actor, "role", None)
+now = clock.stamp
 
 
 def require_staff(actor, zh: str, en: str) -> None:
-    if role_of(actor) not in OFFICE_ROLES:
-        raise TradingForbidden(
-            f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}"
-        )
+    require_office(actor, TradingForbidden, zh, en)
 
 
 def get_project(code: str, *, lock: bool = False) -> Project:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from app.auth.roles import OFFICE_ROLES
-from app.errors import checked
+from app.errors import checked, require_office
 from app.extensions import db
 from lottery import engine, seeds
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound, SeedUnavailable
@@ -53,8 +52,7 @@ def _require_committed(d: Draw) -> None:
 
 
 def _require_staff(actor, zh: str, en: str) -> None:
-    if actor is None or getattr(actor, "role", None) not in OFFICE_ROLES:
-        raise DrawForbidden(f"只有区公管办工作人员可以{zh}", f"Only trading-office staff may {en}")
+    require_office(actor, DrawForbidden, zh, en)
 
 
 def _open_seed(d: Draw) -> str:
