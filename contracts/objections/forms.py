@@ -16,6 +16,7 @@ class ObjectionForm(FlaskForm):
         _l("异议事项"),
         choices=[
             SelectChoice(str(rules.Matter.NOTICE), _l("对交易公告及交易文件的异议")),
+            SelectChoice(str(rules.Matter.MEETING), _l("对定标会议（摇号）的异议")),
             SelectChoice(str(rules.Matter.RESULT), _l("对交易结果的异议")),
         ],
         validators=[InputRequired(_l("请选择异议事项"))],

@@ -37,7 +37,7 @@ class TradingObjection(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
-    #: A contracts.objections.rules.Matter: notice or result.
+    #: A contracts.objections.rules.Matter: notice, meeting or result.
     matter: Mapped[str] = mapped_column(String(10))
     #: The objecting company, and the account that filed for it.
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)

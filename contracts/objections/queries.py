@@ -35,10 +35,14 @@ def window(t: Trading, matter: rules.Matter) -> tuple[datetime | None, datetime 
     """When `matter` of trading `t` may be objected to: (opens_at, ends_at exclusive), both None
     while its notice or result is unpublished. The notice: from its publication until its
     publicity ends (the response deadline, as a resumption may have moved it). The result: from
-    its publication for 3 日 (rules.result_objection_ends_at)."""
+    its publication for 3 日 (rules.result_objection_ends_at). The meeting: its day, from its
+    appointed time (rules.meeting_objection_ends_at)."""
     if matter is rules.Matter.NOTICE:
         notice = db.session.get(Notice, t.notice_id)
         return (notice.published_at if notice else None), t.responses_close_at
+    if matter is rules.Matter.MEETING:
+        # The meeting's day, from its appointed time (art. 44: raised at the meeting).
+        return t.meeting_at, rules.meeting_objection_ends_at(clock.local(t.meeting_at).date())
     if not t.is_drawn or t.result_notice_id is None:
         return None, None
     published = db.session.get(Notice, t.result_notice_id).published_at

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from app.refusal import Refusal
-from app.workdays import WorkCalendar
+from app.workdays import TZ, WorkCalendar
 
 __all__ = [
     "ANSWER_DAYS",
@@ -25,6 +25,7 @@ __all__ = [
     "answer_by",
     "check_answer",
     "check_text",
+    "meeting_objection_ends_at",
     "require_answerable",
     "require_window",
     "result_objection_ends_at",
@@ -40,17 +41,20 @@ class Matter(enum.StrEnum):
     """What an objection is about (`TradingObjection.matter`, public in the answers)."""
 
     NOTICE = "notice"  # the trading notice and documents (art. 22)
+    MEETING = "meeting"  # the award meeting, our 开标 (art. 44: raised at the meeting)
     RESULT = "result"  # the trading result (art. 54)
 
 
 #: As shown: Chinese, English.
 MATTER_LABELS = {
     Matter.NOTICE: ("对交易公告及交易文件的异议", "Objection to the trading notice and documents"),
+    Matter.MEETING: ("对定标会议（摇号）的异议", "Objection to the award meeting (the draws)"),
     Matter.RESULT: ("对交易结果的异议", "Objection to the trading result"),
 }
 #: The article each matter is objected under.
 BASIS = {
     Matter.NOTICE: "《招标投标法实施条例》第二十二条",
+    Matter.MEETING: "《招标投标法实施条例》第四十四条",
     Matter.RESULT: "《招标投标法实施条例》第五十四条",
 }
 
@@ -67,6 +71,14 @@ def result_objection_ends_at(calendar: WorkCalendar, published_on: date) -> date
     """The end (exclusive) of the period in which the result can be objected to: 3 日 after the
     local day it was published, ending on a working day (民法典 arts. 201, 203)."""
     return calendar.calendar_days_end(published_on, RESULT_OBJECTION_DAYS)
+
+
+def meeting_objection_ends_at(meeting_on: date) -> datetime:
+    """Art. 44: an objection to the opening (for us, the award meeting where the draws are made)
+    is raised at the meeting — from the meeting's appointed time until the end of its day. The
+    office answers it like the others, within 3 日 (art. 44 asks for an answer on the spot: the
+    staff record the answer at the meeting when they can)."""
+    return datetime.combine(meeting_on + timedelta(days=1), time(0), tzinfo=TZ)
 
 
 def answer_by(calendar: WorkCalendar, filed_on: date) -> datetime:
@@ -88,6 +100,11 @@ def require_window(
         if matter is Matter.NOTICE:
             raise ObjectionRuleError(
                 "交易公告尚未发布，不能提出异议", "The trading notice is not published yet"
+            )
+        if matter is Matter.MEETING:
+            raise ObjectionRuleError(
+                "定标会议尚未开始，对会议的异议应在会议当日提出",
+                "The award meeting has not begun; objections to it are raised on its day",
             )
         raise ObjectionRuleError(
             "交易结果尚未公布，不能对交易结果提出异议", "The trading result is not published yet"

@@ -50,7 +50,8 @@ def _trading(code: str) -> Trading:
 
 def _interested(t: Trading, c: Contractor, matter: rules.Matter) -> bool:
     """Who may object: to the notice, the category's active members (who may respond) and the
-    trading's respondents; to the result, its respondents (those the result decided about)."""
+    trading's respondents; to the meeting and the result, its respondents (those they decided
+    about)."""
     responded = db.session.scalar(
         select(TradingResponse.id).where(
             TradingResponse.trading_id == t.id,
@@ -60,7 +61,7 @@ def _interested(t: Trading, c: Contractor, matter: rules.Matter) -> bool:
     )
     if responded is not None:
         return True
-    if matter is rules.Matter.RESULT:
+    if matter is not rules.Matter.NOTICE:
         return False
     members = active_members(t.project.category_code, clock.today())
     return c.id in {m.contractor_id for m in members}
@@ -102,10 +103,10 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
         tz=clock.TZ,
     )
     if not _interested(t, c, what):
-        if what is rules.Matter.RESULT:
+        if what is not rules.Matter.NOTICE:
             raise ObjectionForbidden(
-                "只有该交易的响应企业可以对交易结果提出异议",
-                "Only the trading's respondents may object to its result",
+                "只有该交易的响应企业可以对定标会议和交易结果提出异议",
+                "Only the trading's respondents may object to its meeting and its result",
             )
         raise ObjectionForbidden(
             "只有该项目类别的有效入围企业或响应企业可以对交易公告提出异议",

@@ -424,3 +424,21 @@ def test_every_typed_value_in_a_published_decision_prints_as_text(world):
         )
         assert "<a" not in html and "<b>" not in html and "<em>" not in html
         assert "javascript:alert(1)" in html  # shown as the text it is
+
+
+def test_a_complaint_about_the_meeting_follows_an_objection_raised_at_it(world):
+    # Art. 60 para. 2: a matter of art. 44 (the meeting) is complained about only after an
+    # objection on it — which a respondent can raise on the meeting's day.
+    from contracts.objections import services as objections
+    from tests.trading_factories import hold_meeting, respond_all
+
+    phase, project, t, complainant = world
+    respond_all(project, active_members("JZ", date(2026, 11, 27)))
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
+    clock.set_now(at(2026, 12, 3, 11, 0))
+    with pytest.raises(ComplaintError, match="应当先提出异议"):
+        _filed(world, matter="meeting", knew_on=date(2026, 12, 3))
+    objections.file_objection(t.code, "meeting", "摇号前未公布下浮率选项。", actor=complainant)
+    c = _filed(world, matter="meeting", knew_on=date(2026, 12, 3))
+    assert queries.status_of(c) == "received"

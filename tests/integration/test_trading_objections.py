@@ -123,3 +123,26 @@ def test_only_a_respondent_objects_to_the_result_and_only_staff_answer():
         with pytest.raises(TradingError.__mro__[1]):
             answer_objection(o.id, True, "成立", actor=actor)
     assert objections.state_of(o) is ObjectionState.AWAITING_ANSWER
+
+
+def test_an_objection_to_the_meeting_is_raised_by_a_respondent_on_the_meeting_day():
+    # 《招标投标法实施条例》第四十四条: raised at the meeting (here, from its appointed time to the
+    # end of its day), by those it decides about; answered like the others within 3 日.
+    phase = active_pool()
+    _project, t = drawn(phase, make_user("owner"))  # meeting Thursday 12-03 09:30
+    cid, user = _member(0)
+    clock.set_now(at(2026, 12, 3, 9, 29))
+    assert "meeting" not in objections.open_matters(t)
+    with pytest.raises(ObjectionError, match="定标会议尚未开始"):
+        file_objection(t.code, "meeting", "摇号前未宣读规则", actor=user)
+    outsider = register(7, name="未响应企业")
+    clock.set_now(at(2026, 12, 3, 10, 0))
+    with pytest.raises(ObjectionForbidden, match="定标会议和交易结果"):
+        file_objection(t.code, "meeting", "异议", actor=user_of(outsider))
+    o = file_objection(t.code, "meeting", "摇号前未宣读规则", actor=user)
+    # 3 日 after Thursday 12-03 end on Sunday 12-06 → Monday 12-07 (art. 203): due 12-08 00:00.
+    assert o.matter == "meeting" and o.answer_by == at(2026, 12, 8)
+    assert objections.objection_waits(t.id, cid) == [("meeting", o.filed_at, None)]
+    clock.set_now(at(2026, 12, 4, 0, 0))
+    with pytest.raises(ObjectionError, match="异议期已于2026-12-04 00:00结束"):
+        file_objection(t.code, "meeting", "又一异议", actor=user)
