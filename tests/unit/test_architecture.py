@@ -63,11 +63,15 @@ def test_a_split_rules_package_is_checked_module_by_module():
     assert {
         "contractors/rules/call.py",
         "contracts/rules/states.py",
+        "contracts/complaints/rules/states.py",
         "lottery/rules/entropy.py",
     } <= set(RULES)
 
 
-@pytest.mark.parametrize("package", ["contractors.rules", "contracts.rules", "lottery.rules"])
+@pytest.mark.parametrize(
+    "package",
+    ["contractors.rules", "contracts.rules", "contracts.complaints.rules", "lottery.rules"],
+)
 def test_a_split_rules_package_offers_every_rule_of_its_modules(package):
     # Callers import a domain's rules from the package alone (`from contracts import rules`):
     # a name a module defines but the package does not re-export would be reached by a path.

@@ -1,37 +1,15 @@
-"""Demo projects for `flask demo`: one project in every state of procedure B, each walked through
-the real trading services (submit, file or send back, announce, respond, hold the meeting,
-record the contract or a refusal) with the clock moved to working days back from today.
-
-So every project's draws are real `trading` draws committed with its trading notice and
-drawn (or abandoned, when too few responded) at its meeting; they verify with
-`python -m lottery.verify`. The projects' respondents are active members of the demo pool
-(contractors.demo: 建筑工程 5, 市政公用工程 4, 园林绿化工程 2). A second run leaves everything alone.
-"""
+"""The demo projects' plans: each project's facts, who entered it, and its steps in the order
+they happen (working days back from today), oldest first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from app import clock
 from app.auth.models import User
 from app.extensions import db
 from contractors.models import Contractor
-from contractors.queries import active_members
-from contracts import queries, services
-from contracts.complaints import demo as complaints_demo
-from contracts.evaluations import rules as evaluation_rules
-from contracts.evaluations import services as evaluations
-from contracts.models import Project
-from contracts.objections import queries as objection_queries
-from contracts.objections import services as objections
-from contracts.screening import queries as screen_queries
-from contracts.screening import services as screening
-from contracts.services.posting import record_posting
+from contracts import services
 from lottery.rules import rate_options
 
 PLACE = "区公共资源交易中心一楼开标室"
@@ -398,174 +376,6 @@ def plans() -> list[Plan]:
     ]
 
 
-#: The plan whose award meeting finds a respondent on the national list of dishonest judgment
-#: debtors (its last respondent in USCC order), who is left out of the draw.
-LISTED_AT = "drawn"
-#: A one-page PDF standing for the screenshots and reports the demo uploads.
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _evaluation(result: str, completed_on: date) -> evaluations.EvaluationInput:
-    """A demo evaluation: all parts 合格, or quality 不合格 with its reasons and a report."""
-    parts = {a.value: "pass" for a in evaluation_rules.Aspect}
-    if result == "pass":
-        return evaluations.EvaluationInput(completed_on=completed_on, parts=parts)
-    return evaluations.EvaluationInput(
-        completed_on=completed_on,
-        parts={**parts, "quality": "fail"},
-        reasons={
-            "quality": "屋面防水层闭水试验渗漏，限期整改后复验仍不合格；室内照明线路未按图纸施工。"
-        },
-        evidence=[(DEMO_PDF, "闭水试验检测报告.pdf")],
-    )
-
-
-def _user(contractor_id: int) -> User:
+def member_user(contractor_id: int) -> User:
+    """The account of a pool member a plan's step names (by its index among the active members)."""
     return db.session.get(User, db.session.get(Contractor, contractor_id).user_id)
-
-
-def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
-    """Walk the demo projects through the trading services (idempotent). Returns the project
-    codes by state name ("signed", "refused", …); {} when they are already present."""
-    from app.demo import _at, _with_demo_years, _working_days_ahead, _working_days_back
-
-    if db.session.scalar(select(Project.id).where(Project.name == FIRST_NAME)) is not None:
-        echo("projects: demo projects already present")
-        return {}
-    today = clock.today()
-    plan_list = plans()
-    days_back = {s[0] for p in plan_list for s in p.steps}
-    days_back |= {s[4][1] for p in plan_list for s in p.steps if s[3] in ("announce", "evaluate")}
-    back = {n: _working_days_back(today, n, echo) for n in days_back if n and n > 0}
-    next_day = _working_days_ahead(today, 1, echo)
-    codes: dict[str, str] = {}
-
-    def meeting_day(announced_on: date, rule: int | None) -> date:
-        if rule is None:  # the 4th working day after the notice: just after its 3-day publicity
-            return _working_days_ahead(announced_on, 4, echo)
-        return next_day if rule == NEXT_WORKING_DAY else back[rule]
-
-    def reviewed(code: str) -> str:
-        # The demo's staff look at the project as it stands, as the project page shows it.
-        return services.fingerprint(queries.get_project(code))
-
-    def run(plan: Plan, step: tuple) -> None:
-        n, _h, _m, name, arg = step
-        actor = owner if plan.by_owner else staff
-        code = codes.get(plan.key)
-        if name == "submit":
-            codes[plan.key] = services.submit_project(plan.data, actor=actor).code
-        elif name == "file":
-            services.file_project(code, reviewed=reviewed(code), actor=staff)
-        elif name == "send_back":
-            services.send_back(code, arg, reviewed=reviewed(code), actor=staff)
-        elif name == "announce":
-            rates, rule = arg
-            meeting = _at(meeting_day(back[n], rule), 9, 30)
-            services.announce(
-                code,
-                services.TradingInput(meeting, PLACE, rates),
-                reviewed=reviewed(code),
-                actor=staff,
-            )
-        elif name == "post":
-            # The owner's contact posts the printed notice on the village (or 街道) board.
-            board = f"{plan.data.village or plan.data.town}信息公开栏"
-            record_posting(
-                code,
-                plan.data.contact_person,
-                clock.now() - timedelta(minutes=30),
-                board,
-                None,
-                None,
-                actor=staff,
-            )
-        elif name == "respond":
-            members = active_members(plan.data.category_code, clock.today())
-            if arg and arg[0] == "others":
-                members = [m for m in members if _user(m.contractor_id).username != "contractor"]
-                arg = arg[1:]
-            for i in arg:
-                services.respond(
-                    code, services.commitment_text(code), actor=_user(members[i].contractor_id)
-                )
-        elif name == "meeting":
-            # The credit screen first (信用审查): every respondent checked at 信用中国; at one
-            # meeting a company is found on the national list and left out of the draw.
-            screen(code, listed_last=plan.key == LISTED_AT)
-            # The meeting's two steps: the entries shown on both screens, then drawn as shown.
-            services.show_meeting_entropy(code, arg, actor=staff)
-            services.hold_meeting(code, arg, actor=staff)
-        elif name == "refuse":
-            t = queries.latest_trading(queries.get_project(code))
-            uscc, position = queries.award_holder(t)
-            services.record_refusal(code, arg, uscc=uscc, position=position, actor=actor)
-        elif name == "object":
-            index, text = arg
-            members = active_members(plan.data.category_code, clock.today())
-            t = queries.latest_trading(queries.get_project(code))
-            objections.file_objection(
-                t.code, "result", text, actor=_user(members[index].contractor_id)
-            )
-        elif name == "answer":
-            t = queries.latest_trading(queries.get_project(code))
-            (o,) = objection_queries.of_trading(t.id)
-            objections.answer_objection(o.id, False, arg, actor=staff)
-        elif name == "suspend":
-            services.suspend_trading(
-                queries.latest_trading(queries.get_project(code)).code, arg, actor=staff
-            )
-        elif name == "contract":
-            t = queries.latest_trading(queries.get_project(code))
-            services.record_contract(code, back[arg], t.contract_price, actor=actor)
-        elif name == "evaluate":
-            result, completed = arg
-            evaluations.evaluate(code, _evaluation(result, back[completed]), actor=actor)
-
-    def screen(code: str, *, listed_last: bool) -> None:
-        t = queries.latest_trading(queries.get_project(code))
-        rows = [r for r in screen_queries.screen_of(t) if r.active]
-        for i, r in enumerate(rows):
-            listed = listed_last and i == len(rows) - 1
-            screening.record_check(
-                code,
-                screening.CheckInput(
-                    uscc=r.uscc,
-                    checked_on=clock.today(),
-                    source="creditchina",
-                    result="listed" if listed else "not_listed",
-                    evidence=DEMO_PDF,
-                    evidence_name="信用中国查询结果.pdf",
-                    note="经查询，该企业被列为失信被执行人（限制消费）" if listed else "",
-                ),
-                actor=staff,
-            )
-
-    # Every step of every project in the order of time, so notices and audit entries follow it.
-    timeline: list[tuple[datetime, int, Plan, tuple]] = []
-    for p in plan_list:
-        for i, step in enumerate(p.steps):
-            timeline.append((_at(back[step[0]], step[1], step[2]), i, p, step))
-            if step[3] == "announce":  # posted on the board the same afternoon
-                timeline.append((_at(back[step[0]], 16, 0), i, p, (step[0], 16, 0, "post", None)))
-    timeline.sort(key=lambda e: (e[0], e[1]))
-    for moment, _i, plan, step in timeline:
-
-        def go(moment=moment, plan=plan, step=step):
-            with clock.frozen_at(moment):
-                run(plan, step)
-
-        _with_demo_years(go, echo)
-
-    echo("projects:")
-    for p in plan_list:
-        project = queries.get_project(codes[p.key])
-        rounds = [
-            f"{t.code} {t.outcome or 'open'}"
-            + (f" {t.discount_rate}% {t.contract_price}" if t.is_drawn else "")
-            for t in project.tradings
-        ]
-        detail = f" ({'; '.join(rounds)})" if rounds else ""
-        echo(f"  {project.code} {project.name}: {queries.state_of(project)}{detail}")
-    complaints_demo.seed(echo, staff, codes)
-    return codes

@@ -1,0 +1,102 @@
+"""Read-only queries of the pool for pages, the API and other domains (no state changes here),
+one module per concern: the companies and their public presence (companies), a call and its
+state (calls), objections and their deadlines (objections), the members (members), the draws'
+candidates (candidates). Callers use `from contractors import queries; queries.x`.
+
+`active_members` is the one query every consumer of the pool uses (SMS, response commitments,
+award draws, `GET /api/v1/pool`): it applies `rules.is_active_member`, THE rule.
+"""
+
+from .calls import (
+    Meeting,
+    calls,
+    categories,
+    entries_of,
+    facts_of,
+    fail_reasons,
+    get_call,
+    meeting_of,
+    open_calls,
+    opinions,
+    qualified,
+    reason_labels,
+    selections,
+    state_of,
+    timeline,
+)
+from .candidates import SUBJECT_TYPE, call_category_by_draw, pool_candidates
+from .companies import (
+    applications_of,
+    contractor_by_uscc,
+    contractor_of,
+    document_for,
+    listing_facts,
+    listing_of,
+    public_contractor,
+    publicly_listed,
+    sms_contacts,
+    unchecked_registrations,
+)
+from .members import (
+    MAX_PAGE,
+    SUSPENSION_SOURCES,
+    ListPage,
+    Member,
+    SuspensionSource,
+    active_members,
+    pool_page,
+    public_members,
+    register_suspension_source,
+)
+from .objections import (
+    objections_of,
+    open_objections,
+    open_roster_objections,
+    roster_objection_deadlines,
+    roster_objections_of,
+)
+
+__all__ = [
+    "MAX_PAGE",
+    "SUBJECT_TYPE",
+    "SUSPENSION_SOURCES",
+    "ListPage",
+    "Meeting",
+    "Member",
+    "SuspensionSource",
+    "active_members",
+    "applications_of",
+    "call_category_by_draw",
+    "calls",
+    "categories",
+    "contractor_by_uscc",
+    "contractor_of",
+    "document_for",
+    "entries_of",
+    "facts_of",
+    "fail_reasons",
+    "get_call",
+    "listing_facts",
+    "listing_of",
+    "meeting_of",
+    "objections_of",
+    "open_calls",
+    "open_objections",
+    "open_roster_objections",
+    "opinions",
+    "pool_candidates",
+    "pool_page",
+    "public_contractor",
+    "public_members",
+    "publicly_listed",
+    "qualified",
+    "reason_labels",
+    "register_suspension_source",
+    "roster_objection_deadlines",
+    "roster_objections_of",
+    "selections",
+    "sms_contacts",
+    "state_of",
+    "timeline",
+    "unchecked_registrations",
+]

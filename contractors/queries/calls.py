@@ -1,0 +1,174 @@
+"""A call and what its state is derived from: the data lists a call uses, its applications'
+entries and the qualified, consultation opinions, the facts, state and timeline, the open calls,
+the lottery meeting, and the drawn selections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import clock
+from app.calendar.services import current_calendar
+from app.extensions import db
+from contractors import rules
+from contractors.errors import PoolNotFound
+from contractors.models import (
+    ApplicationEntry,
+    Consultation,
+    Contractor,
+    FailReason,
+    PoolApplication,
+    PoolCall,
+    PoolCallCategory,
+    PoolCategory,
+    PoolSelection,
+)
+
+from .objections import open_objections
+
+# ---- data lists -------------------------------------------------------------------------------
+
+
+def categories(*, active_only: bool = True) -> list[PoolCategory]:
+    """The pool's categories (data rows, in their sort order)."""
+    stmt = select(PoolCategory).order_by(PoolCategory.sort_order, PoolCategory.id)
+    if active_only:
+        stmt = stmt.where(PoolCategory.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def fail_reasons() -> list[FailReason]:
+    """The list a fail's reason is chosen from (data rows, in their sort order)."""
+    return list(db.session.scalars(select(FailReason).order_by(FailReason.sort_order)))
+
+
+def reason_labels() -> dict[str, str]:
+    return {r.code: r.label for r in fail_reasons()}
+
+
+# ---- calls ------------------------------------------------------------------------------------
+
+
+def get_call(call_id: int) -> PoolCall:
+    call = db.session.get(PoolCall, call_id)
+    if call is None:
+        raise PoolNotFound("征集不存在", "No such pool call")
+    return call
+
+
+def calls() -> list[PoolCall]:
+    """All calls, newest first (staff list)."""
+    return list(db.session.scalars(select(PoolCall).order_by(PoolCall.created_at.desc())))
+
+
+def entries_of(call_id: int) -> list[ApplicationEntry]:
+    """Every (application, category) of live applications: what the review decides."""
+    return list(
+        db.session.scalars(
+            select(ApplicationEntry)
+            .join(PoolApplication)
+            .join(PoolCallCategory, ApplicationEntry.call_category_id == PoolCallCategory.id)
+            .join(Contractor, PoolApplication.contractor_id == Contractor.id)
+            .where(PoolApplication.call_id == call_id, PoolApplication.withdrawn_at.is_(None))
+            .order_by(PoolCallCategory.sort_order, Contractor.uscc)
+        )
+    )
+
+
+def qualified(call_category: PoolCallCategory) -> dict[str, str]:
+    """USCC → name of the applicants that passed in a category (live applications only)."""
+    rows = db.session.execute(
+        select(Contractor.uscc, Contractor.name)
+        .join(PoolApplication, PoolApplication.contractor_id == Contractor.id)
+        .join(ApplicationEntry, ApplicationEntry.application_id == PoolApplication.id)
+        .where(
+            ApplicationEntry.call_category_id == call_category.id,
+            ApplicationEntry.decision == rules.PASS,
+            PoolApplication.withdrawn_at.is_(None),
+        )
+        .order_by(Contractor.uscc)
+    )
+    return {r.uscc: r.name for r in rows}
+
+
+def selections(call_category_id: int) -> list[PoolSelection]:
+    """Selected first then reserves, each in their published order."""
+    return list(
+        db.session.scalars(
+            select(PoolSelection)
+            .where(PoolSelection.call_category_id == call_category_id)
+            .order_by(PoolSelection.status.desc(), PoolSelection.position)
+        )
+    )
+
+
+def opinions(call: PoolCall) -> list[rules.Opinion]:
+    return [
+        rules.Opinion(c.department, c.revision, c.agrees, c.recorded_at)
+        for c in db.session.scalars(
+            select(Consultation).where(Consultation.call_id == call.id).order_by(Consultation.id)
+        )
+    ]
+
+
+def facts_of(call: PoolCall) -> rules.CallFacts:
+    """What the call's state and timeline are derived from."""
+    entries = entries_of(call.id) if call.call_notice_id else []
+    return rules.CallFacts(
+        created_at=call.created_at,
+        valid_from=call.valid_from,
+        valid_until=call.valid_until,
+        publicity_days=call.publicity_days,
+        consulted=rules.consultation_problem(opinions(call), call.revision) is None,
+        call_published_at=call.call_notice.published_at if call.call_notice else None,
+        call_ends_at=call.call_notice.publicity_ends_at if call.call_notice else None,
+        decided=sum(1 for e in entries if e.decision),
+        to_decide=len(entries),
+        review_published_at=call.review_notice.published_at if call.review_notice else None,
+        review_ends_at=call.review_notice.publicity_ends_at if call.review_notice else None,
+        open_objections=open_objections(call.id),
+        meeting_at=call.meeting_at,
+        categories=len(call.categories),
+        settled=sum(1 for c in call.categories if c.outcome),
+        roster_publicity_at=(
+            call.roster_publicity_notice.published_at if call.roster_publicity_notice else None
+        ),
+        roster_publicity_ends_at=(
+            call.roster_publicity_notice.publicity_ends_at if call.roster_publicity_notice else None
+        ),
+        roster_at=call.roster_notice.published_at if call.roster_notice else None,
+    )
+
+
+def state_of(call: PoolCall) -> rules.CallState:
+    return rules.call_state(facts_of(call), clock.now())
+
+
+def timeline(call_id: int) -> list[rules.Step]:
+    """Staff's view of a call: each step done (when), the next one, and the earliest date each
+    remaining step is allowed (computed with the office's working-day calendar)."""
+    return rules.timeline(facts_of(get_call(call_id)), clock.now(), current_calendar())
+
+
+def open_calls() -> list[PoolCall]:
+    """Calls accepting applications now (their call notice's publicity is running)."""
+    now = clock.now()
+    return [
+        c
+        for c in db.session.scalars(select(PoolCall).where(PoolCall.call_notice_id.is_not(None)))
+        if rules.applications_open(facts_of(c), now)
+    ]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What applicants see in advance: the lottery meeting's time and place."""
+
+    at: object
+    place: str
+
+
+def meeting_of(call_id: int) -> Meeting | None:
+    call = get_call(call_id)
+    return Meeting(call.meeting_at, call.meeting_place) if call.meeting_at else None

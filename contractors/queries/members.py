@@ -1,0 +1,122 @@
+"""The pool's members: THE query `active_members` (it applies `rules.is_active_member` and the
+registered suspension sources), the public roster and `GET /api/v1/pool`'s pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.wiring import registry
+from contractors import rules
+from contractors.models import (
+    Contractor,
+    PoolCallCategory,
+    PoolCategory,
+    PoolSelection,
+)
+
+from .companies import publicly_listed
+
+#: Where suspensions come from: contractor id → periods (local dates). Sanctions register theirs
+#: in their `init_app` (contractors.sanctions.queries.suspensions).
+SuspensionSource = Callable[[list[int], date], dict[int, list[rules.Period]]]
+#: Registry (app.wiring): name → SuspensionSource.
+SUSPENSION_SOURCES = "contractors.suspension_sources"
+
+
+def register_suspension_source(app: Flask, name: str, source: SuspensionSource) -> None:
+    """Let another part (sanctions) suspend or remove members: `active_members` applies it."""
+    registry(SUSPENSION_SOURCES, app)[name] = source
+
+
+@dataclass(frozen=True)
+class Member:
+    """An active pool member of a category, as the roster, the API and SMS see it."""
+
+    contractor_id: int
+    uscc: str
+    name: str
+    mobile: str
+    category: str
+    category_name: str
+    #: Local dates: first active day (inclusive), first day no longer active (exclusive).
+    since: date
+    until: date
+
+
+def active_members(category_code: str | None, on: date | None = None) -> list[Member]:
+    """The pool members active on `on` (today by default) in a category (all when None), by
+    category then USCC. Every consumer uses this — and so follows `rules.is_active_member`."""
+    on = on or clock.today()
+    stmt = (
+        select(PoolSelection, Contractor, PoolCategory)
+        .join(Contractor, PoolSelection.contractor_id == Contractor.id)
+        .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
+        .join(PoolCategory, PoolCallCategory.category_id == PoolCategory.id)
+        .where(
+            PoolSelection.status == rules.SelectionStatus.SELECTED,
+            PoolSelection.since.is_not(None),
+            PoolSelection.since <= on,
+            PoolSelection.until > on,
+        )
+        .order_by(PoolCategory.sort_order, Contractor.uscc)
+    )
+    if category_code:
+        stmt = stmt.where(PoolCategory.code == category_code)
+    rows = db.session.execute(stmt).all()
+    ids = sorted({c.id for _s, c, _k in rows})
+    suspended: dict[int, list[rules.Period]] = {}
+    for source in registry(SUSPENSION_SOURCES).values():
+        for cid, periods in source(ids, on).items():
+            suspended.setdefault(cid, []).extend(periods)
+    members, seen = [], set()
+    for sel, c, cat in rows:
+        period = rules.Period(sel.since, sel.until)
+        if not rules.is_active_member(period, on, suspended.get(c.id, ())):
+            continue
+        if (cat.code, c.id) in seen:  # two calls' rosters overlapping: one membership shown
+            continue
+        seen.add((cat.code, c.id))
+        members.append(
+            Member(c.id, c.uscc, c.name, c.contact_mobile, cat.code, cat.name, sel.since, sel.until)
+        )
+    return members
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for `paginated`."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+MAX_PAGE = 100_000
+
+
+def public_members(category_code: str | None) -> list[Member]:
+    """Today's active members as the public sees them (the roster page, `GET /api/v1/pool`):
+    `active_members` under `rules.is_publicly_listed` — a member applied, so it always is; the
+    rule is applied here so no public list can show a company the rule hides."""
+    members = active_members(category_code)
+    listed = publicly_listed({m.contractor_id for m in members})
+    return [m for m in members if m.contractor_id in listed]
+
+
+def pool_page(category_code: str | None, page: int, per_page: int) -> ListPage:
+    """`GET /api/v1/pool`: a page of today's active members."""
+    page = min(max(page, 1), MAX_PAGE)
+    members = public_members(category_code)
+    start = (page - 1) * per_page
+    return ListPage(members[start : start + per_page], page, len(members) > start + per_page)
