@@ -305,4 +305,6 @@ def _register_template_helpers(app: Flask) -> None:
             "now": clock.now(),
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,
+            # The separator after a label in running text: full-width in Chinese, ": " in English.
+            "colon": ": " if i18n.english() else "：",
         }
