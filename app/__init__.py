@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app import i18n
 from app.urls import public_base_url
@@ -305,4 +306,17 @@ def _register_template_helpers(app: Flask) -> None:
             "now": clock.now(),
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,
+            # The separator after a label in running text: full-width in Chinese, ": " in English.
+            "colon": ": " if i18n.english() else "：",
+            # A remark in brackets after a value, its parts joined: （3个工作日，依据） / " (3 working
+            # days, basis)".
+            "paren": _paren_en if i18n.english() else _paren_zh,
         }
+
+
+def _paren_zh(*parts) -> Markup:
+    return Markup("（{}）").format(Markup("，").join(parts))
+
+
+def _paren_en(*parts) -> Markup:
+    return Markup(" ({})").format(Markup(", ").join(parts))

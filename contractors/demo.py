@@ -282,8 +282,10 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
     from contractors.sanctions import services as sanctions
     from contractors.sanctions.models import MisconductCase
 
+    # The contracts' demo opens cases of its own (a refusal, a failed evaluation) before this
+    # runs: only an "incident" case is this seed's.
     if db.session.scalar(
-        select(MisconductCase.id).where(MisconductCase.source != "refusal").limit(1)
+        select(MisconductCase.id).where(MisconductCase.source == "incident").limit(1)
     ):
         echo("sanctions: demo cases already present")
         return

@@ -186,15 +186,20 @@ def publish_due(s: Sanction):
 
 
 def deadlines() -> list[Deadline]:
-    """case.statement (the company's period), sanction.publish (20 工作日, art. 6) and
+    """case.statement (the company's period, while it runs or once it stated), sanction.publish (20 工作日, art. 6) and
     correction.answer (5 工作日, art. 13) of open records and of those closed in the last 30 days."""
-    since = clock.now() - timedelta(days=30)
+    now = clock.now()
+    since = now - timedelta(days=30)
     out: list[Deadline] = []
     for c in db.session.scalars(
         select(MisconductCase).where(
             or_(MisconductCase.decided_at.is_(None), MisconductCase.decided_at >= since)
         )
     ):
+        if c.stated_at is None and c.statement_ends_at <= now:
+            # The company let its period pass without a statement: its right, nobody's missed
+            # deadline (the supervisors' "missed" is for the office's duties).
+            continue
         out.append(
             Deadline(
                 kind="case.statement",

@@ -13,6 +13,7 @@ from app.errors import DomainError
 from app.forms import error_onto
 from app.i18n import label
 from app.storage import send_stored
+from contractors.queries import contractor_by_uscc
 from contracts import queries as trading_queries
 from contracts.evaluations import queries, rules, services
 from contracts.evaluations.forms import EvaluationForm
@@ -35,6 +36,8 @@ def _project_or_404(code: str, *, own: bool):
 
 def _page(p, *, form, staff: bool, status: int = 200):
     state, contract, ev = queries.state_of(p)
+    company = trading_queries.award_holder(trading_queries.latest_trading(p))
+    holder = contractor_by_uscc(company[0]) if company else None
     return render_template(
         "contracts/evaluations/evaluate.html",
         project=p,
@@ -42,7 +45,8 @@ def _page(p, *, form, staff: bool, status: int = 200):
         States=rules.EvaluationState,
         contract=contract,
         evaluation=ev,
-        company=trading_queries.award_holder(trading_queries.latest_trading(p)),
+        company=company,
+        company_name=holder.name if holder else "",
         form=form if state == rules.EvaluationState.DUE else None,
         aspects=list(rules.Aspect),
         staff=staff,

@@ -313,3 +313,21 @@ def test_the_demo_has_complaints_in_every_state_one_paused_and_one_suspending(ap
     for c in complaints:
         if c.refused_at or c.decided_at:
             assert db.session.get(Notice, c.decision_notice_id).type == "complaint_decision"
+
+
+def test_the_demo_has_its_published_sanctions_beside_the_cases_of_the_refusal_and_evaluation(
+    app, now
+):
+    # The contracts' demo opens a refusal's and a failed evaluation's case first; the sanctions'
+    # seed still runs (two suspensions, a removal, a case awaiting its statement).
+    from contractors.sanctions.models import MisconductCase, Sanction
+
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    kinds = sorted(db.session.scalars(select(Sanction.kind)))
+    assert kinds == ["removal", "suspension", "suspension"]
+    sources = set(db.session.scalars(select(MisconductCase.source)))
+    assert {"refusal", "evaluation", "incident", "by_hand"} <= sources
+    before = db.session.scalar(select(func.count(MisconductCase.id)))
+    _run(app)
+    assert db.session.scalar(select(func.count(MisconductCase.id))) == before

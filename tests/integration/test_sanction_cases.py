@@ -137,3 +137,24 @@ def test_a_statement_period_under_three_working_days_is_refused():
     with pytest.raises(SanctionError, match="陈述申辩期应为3至60个工作日"):
         _case(phase, days=2)
     assert _counts() == before
+
+
+def test_a_statement_period_the_company_let_pass_is_no_missed_deadline_on_the_oversight_pages(
+    app,
+):
+    phase = active_pool()
+    waiting = _case(phase)  # ends 2026-12-15 00:00 +08:00
+    stated = services.open_case(
+        phase.contractors[1].id, "by_hand", "转包工程", statement_days=5, actor=phase.staff
+    )
+    services.state_case(stated.id, "我司已整改。", actor=phase.staff)
+    with app.test_request_context():
+        listed = {
+            d.url.rsplit("/", 1)[1] for d in queries.deadlines() if d.kind == "case.statement"
+        }
+        assert listed == {str(waiting.id), str(stated.id)}  # running, and met
+        clock.set_now(at(2026, 12, 15, 9, 0))
+        listed = {
+            d.url.rsplit("/", 1)[1] for d in queries.deadlines() if d.kind == "case.statement"
+        }
+        assert listed == {str(stated.id)}  # the silent company's period has simply ended

@@ -227,7 +227,7 @@ def test_the_page_and_the_banner_read_in_english(world):
     html = who.html("/supervision/")
     assert "Accept or refuse the complaint" in html
     assert "Due soon" in html and "working days" in html and "3 days" in html
-    assert "2 deadlines pass within 2 working days" in html and "1 missed" in html
+    assert "Due within 2 working days: 2" in html and "Missed: 1" in html
 
 
 def test_a_kind_with_no_deadline_now_lists_nothing(world):
