@@ -160,7 +160,12 @@ def answer_correction(
     and a correction notice is published; not upheld → the answer is recorded. Once."""
     require_office(actor, "答复更正申请", "answer a correction request")
     corr = db.session.scalar(
-        select(SanctionCorrection).where(SanctionCorrection.id == correction_id).with_for_update()
+        select(SanctionCorrection)
+        .where(SanctionCorrection.id == correction_id)
+        .with_for_update()
+        # The page loaded the request before this call: without this the locked row's values
+        # would not replace the stale copy, and two staff answering at once would both pass.
+        .execution_options(populate_existing=True)
     )
     if corr is None:
         raise SanctionNotFound("更正申请不存在", "No such correction request")
