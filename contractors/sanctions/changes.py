@@ -130,7 +130,19 @@ def ask_correction(sanction_id: int, request: str, *, actor) -> SanctionCorrecti
     with_error = (
         SanctionForbidden if not own and role_of(actor) not in OFFICE_ROLES else SanctionError
     )
-    checked(with_error, rules.require_correction_allowed, role_of(actor), own, state)
+    pending = db.session.scalar(
+        select(SanctionCorrection.id)
+        .where(SanctionCorrection.sanction_id == s.id, SanctionCorrection.answered_at.is_(None))
+        .limit(1)
+    )
+    checked(
+        with_error,
+        rules.require_correction_allowed,
+        role_of(actor),
+        own,
+        state,
+        pending=pending is not None,
+    )
     text = checked(SanctionError, rules.check_text, request, "request", "更正理由", "request")
     moment = stamp()
     corr = SanctionCorrection(

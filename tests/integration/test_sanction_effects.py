@@ -237,3 +237,19 @@ def test_a_correction_answered_meanwhile_by_another_worker_is_refused_though_the
     with pytest.raises(SanctionError, match="已经答复"):
         services.answer_correction(corr.id, False, "不成立", actor=phase.staff)
     assert db.session.scalar(answered) == 0
+
+
+def test_a_correction_request_sent_again_while_one_awaits_its_answer_is_refused():
+    phase = active_pool()
+    c = jz_members(phase)[0]
+    s = _sanctioned(phase, c, months=1)
+    clock.set_now(at(2026, 11, 12, 10, 0))
+    first = services.ask_correction(s.id, "处理依据条款引错", actor=user_of(c))
+    count = select(func.count()).select_from(SanctionCorrection)
+    for actor in (user_of(c), phase.staff):
+        with pytest.raises(SanctionError, match="尚未答复"):
+            services.ask_correction(s.id, "处理依据条款引错", actor=actor)
+    assert db.session.scalar(count) == 1
+    services.answer_correction(first.id, False, "依据无误", actor=phase.staff)
+    services.ask_correction(s.id, "期限计算有误", actor=user_of(c))
+    assert db.session.scalar(count) == 2
