@@ -137,3 +137,20 @@ def test_a_statement_period_under_three_working_days_is_refused():
     with pytest.raises(SanctionError, match="陈述申辩期应为3至60个工作日"):
         _case(phase, days=2)
     assert _counts() == before
+
+
+def test_the_same_case_opened_again_while_it_is_undecided_is_refused_with_nothing_sent():
+    phase = active_pool()
+    first = _case(phase)
+    before = _counts()
+    with pytest.raises(SanctionError, match="不再重复立案"):
+        _case(phase)
+    assert _counts() == before
+    # Other facts are another case; once decided, the same facts may be a new case.
+    services.open_case(
+        phase.contractors[0].id, "by_hand", "挂靠资质", statement_days=5, actor=phase.staff
+    )
+    services.state_case(first.id, "无异议", actor=phase.staff)
+    services.decide(first.id, _decision(outcome="none"), actor=phase.staff)
+    _case(phase)
+    assert _counts()[0] == before[0] + 2
