@@ -42,7 +42,8 @@ def calendar_end(start: date, days: int):
 def get_case(case_id: int, *, lock: bool = False) -> MisconductCase:
     stmt = select(MisconductCase).where(MisconductCase.id == case_id)
     if lock:
-        stmt = stmt.with_for_update()
+        # populate_existing: a copy the page loaded earlier is refreshed from the locked row.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     c = db.session.scalar(stmt)
     if c is None:
         raise SanctionNotFound("案件不存在", "No such case")
@@ -52,7 +53,7 @@ def get_case(case_id: int, *, lock: bool = False) -> MisconductCase:
 def get_sanction(sanction_id: int, *, lock: bool = False) -> Sanction:
     stmt = select(Sanction).where(Sanction.id == sanction_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     s = db.session.scalar(stmt)
     if s is None:
         raise SanctionNotFound("处理记录不存在", "No such sanction")

@@ -130,7 +130,19 @@ def ask_correction(sanction_id: int, request: str, *, actor) -> SanctionCorrecti
     with_error = (
         SanctionForbidden if not own and role_of(actor) not in OFFICE_ROLES else SanctionError
     )
-    checked(with_error, rules.require_correction_allowed, role_of(actor), own, state)
+    pending = db.session.scalar(
+        select(SanctionCorrection.id)
+        .where(SanctionCorrection.sanction_id == s.id, SanctionCorrection.answered_at.is_(None))
+        .limit(1)
+    )
+    checked(
+        with_error,
+        rules.require_correction_allowed,
+        role_of(actor),
+        own,
+        state,
+        pending=pending is not None,
+    )
     text = checked(SanctionError, rules.check_text, request, "request", "更正理由", "request")
     moment = stamp()
     corr = SanctionCorrection(
@@ -160,7 +172,12 @@ def answer_correction(
     and a correction notice is published; not upheld → the answer is recorded. Once."""
     require_office(actor, "答复更正申请", "answer a correction request")
     corr = db.session.scalar(
-        select(SanctionCorrection).where(SanctionCorrection.id == correction_id).with_for_update()
+        select(SanctionCorrection)
+        .where(SanctionCorrection.id == correction_id)
+        .with_for_update()
+        # The page loaded the request before this call: without this the locked row's values
+        # would not replace the stale copy, and two staff answering at once would both pass.
+        .execution_options(populate_existing=True)
     )
     if corr is None:
         raise SanctionNotFound("更正申请不存在", "No such correction request")

@@ -323,9 +323,12 @@ def sanction_state(published_on: date | None, shown_until_: date | None, today: 
     return SanctionState.CURRENT
 
 
-def require_correction_allowed(role: str | None, owns: bool, state: SanctionState) -> None:
+def require_correction_allowed(
+    role: str | None, owns: bool, state: SanctionState, *, pending: bool = False
+) -> None:
     """Art. 13: the sanctioned company asks for a correction (staff may enter one from paper).
-    Nobody else; and once archived only staff may still correct it."""
+    Nobody else; once archived only staff may still correct it; and one request at a time (a
+    form sent twice, or twenty times at once, asks once)."""
     office = role in OFFICE_ROLES
     if not office and not (role == "contractor" and owns):
         raise RuleError(
@@ -338,6 +341,11 @@ def require_correction_allowed(role: str | None, owns: bool, state: SanctionStat
         raise RuleError(
             "该记录公告期已满并已归档，企业不能再申请更正，请联系区公管办",
             "The record is archived; the company can no longer ask for a correction",
+        )
+    if pending:
+        raise RuleError(
+            "该记录已有尚未答复的更正申请，请等待答复",
+            "A correction request of this record is awaiting its answer",
         )
 
 

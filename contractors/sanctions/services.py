@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
@@ -90,9 +91,35 @@ def open_case(
     days = checked(SanctionError, rules.check_statement_days, statement_days)
     if ref is not None and (len(ref) > 80 or "\x00" in ref):
         raise SanctionError("来源编号格式不正确", "Invalid reference", field="ref")
-    company = db.session.get(Contractor, contractor_id) if isinstance(contractor_id, int) else None
+    company = (
+        db.session.scalar(
+            # Locked: the same case opened twice at once (a form sent again) queues here.
+            select(Contractor)
+            .where(Contractor.id == contractor_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if isinstance(contractor_id, int)
+        else None
+    )
     if company is None:
         raise SanctionNotFound("企业不存在", "No such company", field="contractor")
+    same = db.session.scalar(
+        select(MisconductCase.id)
+        .where(
+            MisconductCase.contractor_id == company.id,
+            MisconductCase.source == src.value,
+            MisconductCase.ref.is_(None) if ref is None else MisconductCase.ref == ref,
+            MisconductCase.facts == text,
+            MisconductCase.decided_at.is_(None),
+        )
+        .limit(1)
+    )
+    if same is not None:
+        raise SanctionError(
+            f"该企业已有同一来源、同一事实尚未处理的案件（案件{same}），不再重复立案",
+            f"The company already has this case open (case {same}); it is not opened twice",
+        )
     moment = stamp()
     case = MisconductCase(
         contractor_id=company.id,

@@ -152,12 +152,16 @@ def test_a_withdrawal_is_recorded_and_the_same_facts_cannot_come_back(world):
     assert counts() == before
 
 
-def test_a_withdrawal_after_a_finding_or_a_decision_is_refused(world):
+def test_a_finding_is_recorded_once_and_a_withdrawal_after_it_or_a_decision_is_refused(world):
     phase = world[0]
     c = _filed(world)
     services.accept(c.id, actor=phase.staff)
-    services.record_finding(c.id, "业主擅自提高资格条件属实。", actor=phase.staff)
-    before = counts()
+    found = services.record_finding(c.id, "业主擅自提高资格条件属实。", actor=phase.staff)
+    moment, before = found.violation_found_at, counts()
+    # Sent again (twice, or twenty times at once): recorded once, its moment never moved.
+    with pytest.raises(ComplaintError, match="已经记录"):
+        services.record_finding(c.id, "业主擅自提高资格条件属实。", actor=phase.staff)
+    assert counts() == before and found.violation_found_at == moment
     with pytest.raises(ComplaintError, match="违法行为已经查实"):
         services.withdraw(c.id, "撤回", actor=phase.staff)
     assert counts() == before

@@ -158,3 +158,20 @@ def test_a_statement_period_the_company_let_pass_is_no_missed_deadline_on_the_ov
             d.url.rsplit("/", 1)[1] for d in queries.deadlines() if d.kind == "case.statement"
         }
         assert listed == {str(stated.id)}  # the silent company's period has simply ended
+
+
+def test_the_same_case_opened_again_while_it_is_undecided_is_refused_with_nothing_sent():
+    phase = active_pool()
+    first = _case(phase)
+    before = _counts()
+    with pytest.raises(SanctionError, match="不再重复立案"):
+        _case(phase)
+    assert _counts() == before
+    # Other facts are another case; once decided, the same facts may be a new case.
+    services.open_case(
+        phase.contractors[0].id, "by_hand", "挂靠资质", statement_days=5, actor=phase.staff
+    )
+    services.state_case(first.id, "无异议", actor=phase.staff)
+    services.decide(first.id, _decision(outcome="none"), actor=phase.staff)
+    _case(phase)
+    assert _counts()[0] == before[0] + 2

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import clock
+from app.audit import AuditEntry
 from app.extensions import db
 from contractors import queries as pool
 from contractors.models import PoolSelection
@@ -210,3 +211,45 @@ def test_an_archived_sanction_cannot_be_corrected_by_the_company_only_by_staff()
         services.ask_correction(s.id, "请更正", actor=user_of(c))
     assert db.session.scalar(select(func.count()).select_from(SanctionCorrection)) == before
     services.ask_correction(s.id, "书面申请（纸质）", actor=phase.staff)
+
+
+def test_a_correction_answered_meanwhile_by_another_worker_is_refused_though_the_page_read_it():
+    phase = active_pool()
+    c = jz_members(phase)[0]
+    s = _sanctioned(phase, c, months=1)
+    clock.set_now(at(2026, 11, 12, 10, 0))
+    corr = services.ask_correction(s.id, "处理依据条款引错", actor=user_of(c))
+    assert corr.answered_at is None  # this request's page loaded the open request
+    # Another worker answers it meanwhile: a write this session's copy does not see.
+    db.session.execute(
+        update(SanctionCorrection)
+        .where(SanctionCorrection.id == corr.id)
+        .values(
+            answer="不成立", upheld=False, answered_at=clock.now(), answered_by_id=phase.staff.id
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    answered = (
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "sanction:correction_answered")
+    )
+    with pytest.raises(SanctionError, match="已经答复"):
+        services.answer_correction(corr.id, False, "不成立", actor=phase.staff)
+    assert db.session.scalar(answered) == 0
+
+
+def test_a_correction_request_sent_again_while_one_awaits_its_answer_is_refused():
+    phase = active_pool()
+    c = jz_members(phase)[0]
+    s = _sanctioned(phase, c, months=1)
+    clock.set_now(at(2026, 11, 12, 10, 0))
+    first = services.ask_correction(s.id, "处理依据条款引错", actor=user_of(c))
+    count = select(func.count()).select_from(SanctionCorrection)
+    for actor in (user_of(c), phase.staff):
+        with pytest.raises(SanctionError, match="尚未答复"):
+            services.ask_correction(s.id, "处理依据条款引错", actor=actor)
+    assert db.session.scalar(count) == 1
+    services.answer_correction(first.id, False, "依据无误", actor=phase.staff)
+    services.ask_correction(s.id, "期限计算有误", actor=user_of(c))
+    assert db.session.scalar(count) == 2

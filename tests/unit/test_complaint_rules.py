@@ -261,7 +261,9 @@ def test_a_decision_needs_facts_basis_and_text(missing):
         rules.require_decision("maybe", "f", "b", "t")
 
 
-@given(st.dates(date(2004, 1, 1), date(2026, 12, 10)), st.integers(0, 30))
+# Up to 10 + 30 days and an art. 203 extension after the last date: inside 2026, the last year
+# chinese_calendar knows (2027 is not confirmed in the tests).
+@given(st.dates(date(2004, 1, 1), date(2026, 11, 10)), st.integers(0, 30))
 def test_the_plain_window_never_ends_after_the_window_with_art_203(knew_on, waited):
     waits = [Wait(knew_on + timedelta(days=1), knew_on + timedelta(days=1 + waited))]
     today = knew_on + timedelta(days=40)

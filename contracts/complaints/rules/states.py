@@ -99,10 +99,11 @@ def allowed(f: ComplaintFacts) -> frozenset[Step]:
     if s == ComplaintStatus.RECEIVED:
         return frozenset({Step.ACCEPT, Step.REFUSE, Step.WITHDRAW})
     if s == ComplaintStatus.ACCEPTED:
-        steps = {Step.FIND, Step.SUSPEND}
+        steps = {Step.SUSPEND}
         steps |= {Step.RESUME} if f.paused else {Step.PAUSE, Step.DECIDE}
         if not f.violation_found:
-            steps.add(Step.WITHDRAW)
+            # Found once: its moment is when withdrawal ended (art. 19), never moved by a resend.
+            steps |= {Step.FIND, Step.WITHDRAW}
         return frozenset(steps)
     return frozenset()
 
@@ -115,6 +116,10 @@ def require(f: ComplaintFacts, step: Step) -> None:
         raise ComplaintRuleError(
             "违法行为已经查实，投诉人不能撤回投诉（《工程建设项目招标投标活动投诉处理办法》第十九条）",
             "A violation is already established: the complaint cannot be withdrawn",
+        )
+    if step == Step.FIND and f.violation_found and status_of(f) == ComplaintStatus.ACCEPTED:
+        raise ComplaintRuleError(
+            "违法事实认定已经记录，不能重复记录", "The finding is already recorded"
         )
     zh, en = _REFUSED[step]
     raise ComplaintRuleError(zh, en)
