@@ -11,12 +11,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 
 from app.wiring import registry
-from app.workdays import WorkCalendar, local_date
+from app.workdays import UnconfirmedYear, WorkCalendar, local_date
 
 #: Staff are warned this many working days before a deadline passes (the issue's rule).
 WARN_WORKING_DAYS = 2
@@ -49,8 +49,9 @@ class Deadline:
     #: The record it belongs to, as shown (e.g. a complaint's number) and its staff page.
     subject: str
     url: str
-    #: The exclusive instant (00:00 +08:00 after the last day).
-    due_at: datetime
+    #: The exclusive instant (00:00 +08:00 after the last day); None while it cannot be counted
+    #: because the working days of `unconfirmed_year` are not confirmed (never guessed).
+    due_at: datetime | None
     unit: Unit
     #: The length of the period in `unit`, e.g. 3 (工作日).
     length: int
@@ -58,14 +59,21 @@ class Deadline:
     basis: str
     #: When the step was done; None while it is not.
     done_at: datetime | None = None
+    #: The year whose arrangement the count needs, when `due_at` is None.
+    unconfirmed_year: int | None = None
 
 
 def status_of(deadline: Deadline, now: datetime, calendar: WorkCalendar) -> DeadlineStatus:
     """Whether `deadline` is open, due soon, missed, met or met late at `now`.
 
+    Raises UnconfirmedYear for a deadline that cannot be counted yet (`due_at` None).
     Due soon: at most WARN_WORKING_DAYS working days are left, counting the working days after
     today up to the last day (today itself is being used up already).
     """
+    if deadline.due_at is None:
+        # Listed, so that nobody loses sight of the step, but with no status until it can be
+        # counted: the office confirms the year's arrangement first.
+        raise UnconfirmedYear(deadline.unconfirmed_year or local_date(now).year + 1)
     if deadline.done_at is not None:
         return DeadlineStatus.MET if deadline.done_at < deadline.due_at else DeadlineStatus.LATE
     if now >= deadline.due_at:
@@ -73,6 +81,15 @@ def status_of(deadline: Deadline, now: datetime, calendar: WorkCalendar) -> Dead
     last_day = local_date(deadline.due_at) - timedelta(days=1)
     left = calendar.working_days_between(local_date(now), last_day)
     return DeadlineStatus.DUE_SOON if left <= WARN_WORKING_DAYS else DeadlineStatus.OPEN
+
+
+def marked(deadline: Deadline, now: datetime, calendar: WorkCalendar) -> DeadlineStatus | None:
+    """`status_of` for a page: None (shown as "cannot be counted", with the year) instead of
+    UnconfirmedYear while a year the deadline needs is not confirmed."""
+    try:
+        return status_of(deadline, now, calendar)
+    except UnconfirmedYear:
+        return None
 
 
 #: Registry (app.wiring): name → a source of deadlines.
@@ -88,4 +105,9 @@ def register_deadline_source(app: Flask, name: str, source: DeadlineSource) -> N
 def all_deadlines() -> list[Deadline]:
     """Every registered source's deadlines, soonest first."""
     found = [d for source in registry(DEADLINE_SOURCES).values() for d in source()]
-    return sorted(found, key=lambda d: (d.due_at, d.kind, d.subject))
+    return sorted(found, key=order)
+
+
+def order(d: Deadline) -> tuple:
+    """Soonest first; those that cannot be counted yet last."""
+    return (d.due_at is None, d.due_at or datetime.min.replace(tzinfo=UTC), d.kind, d.subject)

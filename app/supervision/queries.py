@@ -13,7 +13,7 @@ from app import clock
 from app.audit import GENESIS, AuditEntry
 from app.auth.models import User
 from app.calendar.services import current_calendar
-from app.deadlines import DEADLINE_SOURCES, Deadline, DeadlineStatus, status_of
+from app.deadlines import DEADLINE_SOURCES, Deadline, DeadlineStatus, order, status_of
 from app.extensions import db
 from app.wiring import registry
 from app.workdays import UnconfirmedYear
@@ -64,7 +64,7 @@ def deadline_rows() -> Deadlines:
         except Exception:
             log.exception("deadline source %r failed", name)
             failed.append(name)
-    found.sort(key=lambda d: (d.due_at, d.kind, d.subject))
+    found.sort(key=order)
     now, calendar = clock.now(), current_calendar()
     rows = []
     for deadline in found:

@@ -14,7 +14,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, OVERSIGHT_ROLES, Role
 from app.calendar.services import current_calendar
-from app.deadlines import status_of
+from app.deadlines import marked, order
 from app.errors import DomainError
 from app.forms import error_onto
 from app.i18n import loc
@@ -90,11 +90,11 @@ def _office() -> bool:
 @roles_required(*OVERSIGHT_ROLES)
 def cases():
     cal, now = current_calendar(), clock.now()
-    deadlines = [(d, status_of(d, now, cal)) for d in queries.deadlines() if d.done_at is None]
+    deadlines = [(d, marked(d, now, cal)) for d in queries.deadlines() if d.done_at is None]
     return _render(
         "contractors/sanctions/cases.html",
         cases=[(c, queries.state_of(c)) for c in queries.cases()],
-        deadlines=sorted(deadlines, key=lambda x: x[0].due_at),
+        deadlines=sorted(deadlines, key=lambda x: order(x[0])),
         form=CaseForm(formdata=None) if _office() else None,
     )
 

@@ -202,10 +202,18 @@ def accept_deadline(c: Complaint) -> Deadline | None:
 
 
 def decide_deadline(c: Complaint) -> Deadline | None:
-    """complaint.decide: decide within 30 工作日 of acceptance, pauses not counted (art. 61)."""
-    due = decide_by(c)
-    if due is None:
+    """complaint.decide: decide within 30 工作日 of acceptance, pauses not counted (art. 61).
+    While a year the count reaches is unconfirmed it is still listed, without its end."""
+    if c.accepted_at is None:
         return None
+    due, year = decide_by(c), None
+    if due is None:
+        try:
+            rules.decide_by(
+                current_calendar(), clock.local(c.accepted_at).date(), pauses_of(c), clock.today()
+            )
+        except UnconfirmedYear as e:
+            year = e.year
     return Deadline(
         kind="complaint.decide",
         label="作出投诉处理决定",
@@ -217,6 +225,7 @@ def decide_deadline(c: Complaint) -> Deadline | None:
         length=rules.DECIDE_WORKING_DAYS,
         basis=rules.BASIS_DECIDE,
         done_at=c.decided_at or c.withdrawn_at,
+        unconfirmed_year=year,
     )
 
 

@@ -11,7 +11,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, OVERSIGHT_ROLES, Role
 from app.calendar.services import current_calendar
-from app.deadlines import status_of as deadline_status
+from app.deadlines import marked
 from app.errors import DomainError
 from app.forms import error_onto
 from app.storage import send_stored
@@ -124,7 +124,7 @@ def staff_index():
 
 def _marked(deadlines):
     now, calendar = clock.now(), current_calendar()
-    return [(d, deadline_status(d, now, calendar)) for d in deadlines]
+    return [(d, marked(d, now, calendar)) for d in deadlines]
 
 
 def _complaint_or_404(complaint_id: int):

@@ -446,3 +446,24 @@ def test_a_complaint_about_the_meeting_follows_an_objection_raised_at_it(world):
     objections.file_objection(t.code, "meeting", "摇号前未公布下浮率选项。", actor=complainant)
     c = _filed(world, matter="meeting", knew_on=date(2026, 12, 3))
     assert queries.status_of(c) == "received"
+
+
+def test_a_decision_deadline_reaching_an_unconfirmed_year_is_listed_without_a_guess(app):
+    # Accepted on 2026-12-03: the 30th working day falls in 2027, which nobody confirmed here.
+    # The deadline is listed (nobody loses sight of it) with the year to confirm, never guessed.
+    from tests.factories import signed_in
+
+    phase = active_pool()
+    _project, t = announced(phase, make_user("owner"))
+    complainant = member_user(active_members("JZ", date(2026, 11, 27))[0].contractor_id)
+    clock.set_now(at(2026, 12, 1, 10, 0))
+    c = services.file_complaint(complaint_input(t.code), actor=complainant)
+    clock.set_now(at(2026, 12, 3, 10, 0))
+    services.accept(c.id, actor=phase.staff)
+    with app.test_request_context():
+        decide = [d for d in all_deadlines() if d.kind == "complaint.decide"]
+    assert [(d.due_at, d.unconfirmed_year) for d in decide] == [(None, 2027)]
+    staff = signed_in(app)
+    for page in ("/supervision/", f"/staff/complaints/{c.id}", "/staff/complaints/"):
+        html = staff.html(page)
+        assert "无法计算（2027年节假日安排未确认）" in html, page

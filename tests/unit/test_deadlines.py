@@ -40,3 +40,25 @@ def test_a_step_done_before_its_deadline_is_met_and_after_it_late():
     due = at(2026, 11, 28)
     assert status_of(deadline(due, due - timedelta(seconds=1)), at(2026, 12, 9), CAL) == "met"
     assert status_of(deadline(due, due), at(2026, 12, 9), CAL) is DeadlineStatus.LATE
+
+
+def test_a_deadline_that_cannot_be_counted_has_no_status_and_is_listed_last():
+    from app.deadlines import marked, order
+    from app.workdays import UnconfirmedYear
+
+    unknown = Deadline(
+        "complaint.decide", "作出投诉处理决定", "Decide the complaint", "投诉 6", "/x",
+        None, Unit.WORKING_DAYS, 30, "《招标投标法实施条例》第六十一条第二款",
+        unconfirmed_year=2027,
+    )  # fmt: skip
+    now = at(2026, 12, 3, 10)
+    try:
+        status_of(unknown, now, CAL)
+    except UnconfirmedYear as e:
+        assert e.year == 2027
+    else:
+        raise AssertionError("a deadline with no end has no status")
+    assert marked(unknown, now, CAL) is None
+    assert marked(deadline(at(2026, 12, 20)), now, CAL) is DeadlineStatus.OPEN
+    known = deadline(at(2026, 12, 20))
+    assert sorted([unknown, known], key=order) == [known, unknown]
