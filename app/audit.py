@@ -93,7 +93,7 @@ class Action(enum.StrEnum):
     SANCTION_CORRECTION_ASKED = "sanction:correction_asked"
     SANCTION_CORRECTION_ANSWERED = "sanction:correction_answered"
     POOL_RESERVE_ENTERED = "pool_roster:reserve_entered"
-    # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services.py).
+    # Complaints (投诉, issue 12 part "complaints": contracts/complaints/services/).
     COMPLAINT_FILED = "complaint:filed"
     COMPLAINT_ACCEPTED = "complaint:accepted"
     COMPLAINT_REFUSED = "complaint:refused"

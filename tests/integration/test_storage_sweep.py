@@ -144,7 +144,7 @@ def test_every_column_holding_storage_keys_is_known_to_the_sweep():
         "contractors/services/registration.py",
         "contracts/services/projects.py",
         "contracts/services/posting.py",
-        "contracts/complaints/services.py",
+        "contracts/complaints/services/filing.py",
         "contracts/evaluations/services.py",
         "contracts/screening/services.py",
     }
