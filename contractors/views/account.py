@@ -333,10 +333,9 @@ def withdraw(application_id: int):
 # ---- objections ---------------------------------------------------------------------------------
 
 
-@bp.route("/objections", methods=["POST"])
-@roles_required(Role.CONTRACTOR)
-def objection():
-    form = ObjectionForm()
+def _object_from_call_page(form, target_id, file, done: str, anchor: str):
+    """An objection posted from a call page (to a review decision or to a drawn roster): the
+    form, its record id, one service call; back to the call page with the outcome flashed."""
     back = request.form.get("call_id", type=record_id)
     target = url_for("pool.call", call_id=back) if back else url_for(".home")
     if _own_company() is None:
@@ -347,18 +346,31 @@ def objection():
                 flash(e, "error")
         return redirect(target)
     try:
-        entry_id = record_id(form.entry_id.data)
+        record = record_id(target_id.data)
     except (TypeError, ValueError):
         abort(404)
     try:
-        services.file_objection(entry_id, form.text.data, actor=current_user)
+        file(record, form.text.data, actor=current_user)
     except PoolNotFound:
         abort(404)
     except DomainError as e:
         flash(e.localized(), "error")
     else:
-        flash(_("异议已提交，区公管办将在摇号前答复"), "success")
-    return redirect(target + "#review")
+        flash(done, "success")
+    return redirect(target + anchor)
+
+
+@bp.route("/objections", methods=["POST"])
+@roles_required(Role.CONTRACTOR)
+def objection():
+    form = ObjectionForm()
+    return _object_from_call_page(
+        form,
+        form.entry_id,
+        services.file_objection,
+        _("异议已提交，区公管办将在摇号前答复"),
+        "#review",
+    )
 
 
 @bp.route("/roster-objections", methods=["POST"])
@@ -366,25 +378,10 @@ def objection():
 def roster_objection():
     """An objection to a category's drawn roster, from the call page (roster publicity)."""
     form = RosterObjectionForm()
-    back = request.form.get("call_id", type=record_id)
-    target = url_for("pool.call", call_id=back) if back else url_for(".home")
-    if _own_company() is None:
-        return _need_company()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e, "error")
-        return redirect(target)
-    try:
-        cc_id = record_id(form.call_category_id.data)
-    except (TypeError, ValueError):
-        abort(404)
-    try:
-        services.file_roster_objection(cc_id, form.text.data, actor=current_user)
-    except PoolNotFound:
-        abort(404)
-    except DomainError as e:
-        flash(e.localized(), "error")
-    else:
-        flash(_("异议已提交，区公管办将在收到之日起3日内答复"), "success")
-    return redirect(target + "#roster-objections")
+    return _object_from_call_page(
+        form,
+        form.call_category_id,
+        services.file_roster_objection,
+        _("异议已提交，区公管办将在收到之日起3日内答复"),
+        "#roster-objections",
+    )
