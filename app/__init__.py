@@ -129,6 +129,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and Alembic) sees all tables.
     import app.audit
     import app.calendar.models
+    import app.offices.models
     import contractors.models  # noqa: F401
     import contracts.complaints.models
     import contracts.evaluations.models

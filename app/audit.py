@@ -107,6 +107,8 @@ class Action(enum.StrEnum):
     # screen (失信被执行人 and the platform's own sanctions, checked per respondent).
     EVALUATION_RECORDED = "evaluation:recorded"
     CREDIT_CHECK_RECORDED = "credit_check:recorded"
+    # [Offices] districts and their street/town platforms.
+    OFFICE_CREATED = "office:created"
 
 
 class AuditEntry(db.Model):
@@ -123,6 +125,9 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(80), index=True)
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(80))
+    #: The office whose record it concerns, for reading the log per district; outside the hash
+    #: (older entries have none).
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     #: Hash of the previous entry (GENESIS for the first): unique, so the chain cannot fork.
@@ -176,8 +181,12 @@ def record(
     actor: Any = None,
     before: dict | None = None,
     after: dict | None = None,
+    office_id: int | None = None,
 ) -> AuditEntry:
     """Append an entry to the chain inside the caller's transaction (the caller commits).
+
+    `office_id` is the office whose record it concerns (a project's platform, a pool call's
+    district); without it, the acting account's office.
 
     On PostgreSQL a transaction-level advisory lock serialises writers, so two transactions never
     read the same chain head; on SQLite the database write lock and the unique `prev_hash` do it.
@@ -199,6 +208,7 @@ def record(
         subject_id=str(subject_id),
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
+        office_id=office_id if office_id is not None else getattr(actor, "office_id", None),
         prev_hash=prev_hash,
     )
     entry.hash = entry.compute_hash()

@@ -10,6 +10,42 @@ from app.auth.roles import ROLE_VALUES
 
 users = AppGroup("users", help="Accounts.")
 audit_cli = AppGroup("audit", help="The audit log.")
+offices_cli = AppGroup("offices", help="District offices and their street/town platforms.")
+
+
+@offices_cli.command("create")
+@click.option("--code", required=True, help="Lower-case code, e.g. zhuangqiao")
+@click.option("--name", required=True, help="Name as printed, e.g. 庄桥街道")
+@click.option("--kind", type=click.Choice(["district", "street"]), required=True)
+@click.option(
+    "--parent", "parent_code", default=None, help="The district of a street/town platform"
+)
+def create_office_command(code, name, kind, parent_code):
+    """Create a district office or a street/town platform under one."""
+    from app.offices.errors import OfficeError
+    from app.offices.queries import by_code
+    from app.offices.services import NewOffice, create_office
+
+    parent = by_code(parent_code) if parent_code else None
+    if parent_code and parent is None:
+        raise click.ClickException(f"no office with the code {parent_code}")
+    try:
+        office = create_office(
+            NewOffice(code, name, kind, parent.id if parent else None), actor="cli"
+        )
+    except OfficeError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"created {office.code} ({office.kind}) {office.name}")
+
+
+@offices_cli.command("list")
+def list_offices_command():
+    """Every office, each district followed by its platforms."""
+    from app.offices.queries import all_offices
+
+    for o in all_offices():
+        indent = "" if o.is_district else "  "
+        click.echo(f"{indent}{o.code:<24} {o.kind:<9} {o.name}")
 
 
 @users.command("create")
@@ -17,15 +53,28 @@ audit_cli = AppGroup("audit", help="The audit log.")
 @click.option("--name", "display_name", required=True, help="Name shown on pages, e.g. 张晓明")
 @click.option("--role", type=click.Choice(ROLE_VALUES), required=True)
 @click.option("--organisation", default="", help="Department, owner unit or company")
+@click.option("--office", "office_code", default=None, help="Code of the office it belongs to")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user_command(username, display_name, role, organisation, password):
+def create_user_command(username, display_name, role, organisation, office_code, password):
     """Create an account (the password is asked for if not given)."""
     from app.auth.errors import AccountError
     from app.auth.services import NewUser, create_user
+    from app.offices.queries import by_code
 
+    office = by_code(office_code) if office_code else None
+    if office_code and office is None:
+        raise click.ClickException(f"no office with the code {office_code}")
     try:
         user = create_user(
-            NewUser(username, display_name, role, password, organisation), actor="cli"
+            NewUser(
+                username,
+                display_name,
+                role,
+                password,
+                organisation,
+                office.id if office else None,
+            ),
+            actor="cli",
         )
     except AccountError as e:
         raise click.ClickException(e.message) from None
@@ -82,4 +131,5 @@ def demo_command():
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(offices_cli)
     app.cli.add_command(demo_command)

@@ -110,14 +110,29 @@ def run(echo: Callable[[str], None]) -> None:
         echo(f"  {username:<11} {passwords[username]:<16} {role:<10} {name}（{org}）")
 
 
+def _district():
+    """The demo's district (to be joined by its street/town platforms, [Offices])."""
+    from flask import current_app
+
+    from app.offices.models import Office
+    from app.offices.services import NewOffice, create_office
+
+    office = db.session.scalar(select(Office).where(Office.code == "district"))
+    return office or create_office(
+        NewOffice("district", current_app.config["OFFICE_NAME"], "district"), actor="demo"
+    )
+
+
 def _accounts(echo) -> dict[str, str]:
     passwords = {}
+    district = _district()
     for username, name, role, org in ACCOUNTS:
         password = secrets.token_urlsafe(9)
         passwords[username] = password
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            create_user(NewUser(username, name, role, password, org), actor="demo")
+            office = None if role == "contractor" else district.id
+            create_user(NewUser(username, name, role, password, org, office), actor="demo")
         else:
             set_password(user.id, password, actor="demo")
     return passwords

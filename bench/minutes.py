@@ -37,8 +37,11 @@ def _draw(app) -> str:
 
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
+        from app.offices.services import NewOffice, create_office
+
+        office = create_office(NewOffice("bench", "测试区", "district"), actor="bench")
         staff = create_user(
-            NewUser("bench", "测试", "staff", "bench-password-123", ""), actor="bench"
+            NewUser("bench", "测试", "staff", "bench-password-123", "", office.id), actor="bench"
         )
         d = services.commit_ranking(
             "BENCH-2026-0001-award",

@@ -11,11 +11,21 @@ from werkzeug.datastructures import MultiDict
 PASSWORD = "correct horse battery"
 
 
+#: Roles whose accounts `make_user` puts in the default district unless told otherwise.
+_DISTRICT_ROLES = ("staff", "reviewer", "owner", "supervisor", "admin")
+
+
 def make_user(role: str = "staff", username: str | None = None, **overrides):
+    """An account; staff, reviewers, owners, supervisors and admins belong to the default
+    district unless `office=` names another office (an Office, or None for no office)."""
     from app.auth.services import NewUser, create_user
 
     username = username or f"{role}{make_user.counter}"
     make_user.counter += 1
+    if "office" in overrides:
+        office = overrides["office"]
+    else:
+        office = default_district() if role in _DISTRICT_ROLES else None
     return create_user(
         NewUser(
             username=username,
@@ -23,7 +33,34 @@ def make_user(role: str = "staff", username: str | None = None, **overrides):
             role=role,
             password=overrides.get("password", PASSWORD),
             organisation=overrides.get("organisation", "测试单位"),
+            office_id=office.id if office is not None else None,
         )
+    )
+
+
+DEFAULT_DISTRICT = ("district", "测试区公共资源交易管理办公室")
+
+
+def default_district():
+    """The district every test's records belong to unless a test makes others (made once)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.offices.models import Office
+
+    code, name = DEFAULT_DISTRICT
+    office = db.session.scalar(select(Office).where(Office.code == code))
+    return office or make_office(code, name, kind="district")
+
+
+def make_office(code: str, name: str, *, kind: str = "street", parent=None):
+    """An office: a platform under `parent` (the default district unless given), or a district."""
+    from app.offices.services import NewOffice, create_office
+
+    if kind == "street" and parent is None:
+        parent = default_district()
+    return create_office(
+        NewOffice(code=code, name=name, kind=kind, parent_id=parent.id if parent else None)
     )
 
 

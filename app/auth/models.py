@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.roles import Role
@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     #: The department of a reviewer, the unit of an owner, or the company of a contractor.
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: The office it belongs to (app.offices): a district or a platform; none for a company or the deployment's administrator.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
     #: argon2id hash (argon2-cffi).
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)

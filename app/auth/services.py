@@ -21,7 +21,10 @@ from app.auth.errors import AccountError, LoginRefused, LoginThrottled
 from app.auth.models import LoginThrottle, User
 from app.auth.roles import ROLE_VALUES
 from app.auth.rules import Failures, LoginState, ThrottlePolicy
+from app.errors import checked
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.rules import check_account_office
 from app.transactions import transactional
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -40,6 +43,8 @@ class NewUser:
     role: str
     password: str
     organisation: str = ""
+    #: The office the account belongs to (app.offices.rules.check_account_office).
+    office_id: int | None = None
 
 
 def hash_password(password: str) -> str:
@@ -76,6 +81,7 @@ def create_user(data: NewUser, *, actor=None) -> User:
     if not data.display_name.strip():
         raise AccountError("请填写姓名或名称", "Enter a name", field="display_name")
     _check_password_strength(data.password)
+    office = _account_office(data.role, data.office_id)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise AccountError(
             f"用户名“{username}”已被使用", f"The username {username!r} is taken", field="username"
@@ -85,6 +91,7 @@ def create_user(data: NewUser, *, actor=None) -> User:
         display_name=data.display_name.strip(),
         role=data.role,
         organisation=data.organisation.strip(),
+        office_id=office.id if office else None,
         password_hash=hash_password(data.password),
         created_at=clock.now(),
     )
@@ -95,9 +102,24 @@ def create_user(data: NewUser, *, actor=None) -> User:
         "user",
         user.id,
         actor=actor,
-        after={"username": user.username, "role": user.role, "organisation": user.organisation},
+        after={
+            "username": user.username,
+            "role": user.role,
+            "organisation": user.organisation,
+            "office": office.code if office else None,
+        },
+        office_id=user.office_id,
     )
     return user
+
+
+def _account_office(role: str, office_id: int | None):
+    """The office an account of `role` belongs to, checked (app.offices.rules)."""
+    office = db.session.get(Office, office_id) if office_id is not None else None
+    if office_id is not None and office is None:
+        raise AccountError("所选机构不存在", "The office chosen does not exist", field="office")
+    checked(AccountError, check_account_office, role, office.kind if office else None)
+    return office
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -106,6 +106,7 @@ def accounts():
             form.role.data,
             form.password.data,
             form.organisation.data or "",
+            current_user.office_id,  # [Offices] interim: the admin's own office until the form asks
         )
         try:
             user = services.create_user(data, actor=current_user)

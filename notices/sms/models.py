@@ -49,6 +49,8 @@ class SmsMessage(db.Model):
     #: The notice it announces, when it announces one (staff view and public proof).
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
+    #: The office it belongs to (app.offices): the office of what it announces.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
     #: E.164 mobile at the time of queuing (re-read from the contractor on a re-send).
     to_number: Mapped[str] = mapped_column(String(16))
     #: templates/sms/<template>.txt, and the text rendered from it (never re-rendered).

@@ -1,0 +1,45 @@
+"""Offices for pages and the API: by code, the districts, each district's platforms."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+
+from .models import Office
+from .rules import OfficeKind
+
+
+def by_code(code: str) -> Office | None:
+    return db.session.scalar(select(Office).where(Office.code == code))
+
+
+def all_offices() -> list[Office]:
+    """Every office, each district followed by its platforms."""
+    offices = db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)).all()
+    districts = [o for o in offices if o.is_district]
+    out = []
+    for d in districts:
+        out.append(d)
+        out.extend(o for o in offices if o.parent_id == d.id)
+    return out
+
+
+def districts() -> list[Office]:
+    return list(
+        db.session.scalars(
+            select(Office)
+            .where(Office.kind == OfficeKind.DISTRICT)
+            .order_by(Office.sort_order, Office.code)
+        )
+    )
+
+
+def platforms_of(district_id: int) -> list[Office]:
+    return list(
+        db.session.scalars(
+            select(Office)
+            .where(Office.parent_id == district_id)
+            .order_by(Office.sort_order, Office.code)
+        )
+    )
