@@ -39,6 +39,17 @@ class NoticeInput:
     corrects_id: int | None = None
     subject_type: str | None = None
     subject_id: str | None = None
+    #: The issuing office (app.offices); `issuer(office_id)` gives it with its name as the
+    #: issuing body.
+    office_id: int | None = None
+
+
+def issuer(office_id: int) -> dict:
+    """The issuing office of a notice and its name as 公开主体, for NoticeInput:
+    `NoticeInput(type=…, **issuer(project.office_id), …)`."""
+    from app.offices.scope import get_office
+
+    return {"office_id": office_id, "issuing_body": get_office(office_id).name}
 
 
 def _snapshot(n: Notice) -> dict:
@@ -144,6 +155,7 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
     notice.corrects_id = data.corrects_id
     notice.subject_type = data.subject_type
     notice.subject_id = data.subject_id
+    notice.office_id = data.office_id
 
 
 @transactional
@@ -321,6 +333,7 @@ def _input_of(n: Notice) -> NoticeInput:
         corrects_id=n.corrects_id,
         subject_type=n.subject_type,
         subject_id=n.subject_id,
+        office_id=n.office_id,
     )
 
 

@@ -10,6 +10,11 @@ from .models import Office
 from .rules import OfficeKind
 
 
+def ref(office: Office | None) -> dict | None:
+    """An office as API v1 names it on a record: `{"code": …, "name": …}`."""
+    return None if office is None else {"code": office.code, "name": office.name}
+
+
 def by_code(code: str) -> Office | None:
     return db.session.scalar(select(Office).where(Office.code == code))
 

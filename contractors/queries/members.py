@@ -16,6 +16,7 @@ from app.wiring import registry
 from contractors import rules
 from contractors.models import (
     Contractor,
+    PoolCall,
     PoolCallCategory,
     PoolCategory,
     PoolSelection,
@@ -50,9 +51,15 @@ class Member:
     until: date
 
 
-def active_members(category_code: str | None, on: date | None = None) -> list[Member]:
+def active_members(
+    category_code: str | None, on: date | None = None, *, district_id: int | None = None
+) -> list[Member]:
     """The pool members active on `on` (today by default) in a category (all when None), by
-    category then USCC. Every consumer uses this — and so follows `rules.is_active_member`."""
+    category then USCC. Every consumer uses this — and so follows `rules.is_active_member`.
+
+    `district_id`: the district whose pool it is (its calls' rosters) — a project passes its
+    district's (THE rule: a platform's project draws from its district's pool); None reads every
+    district's pool (the deployment-wide roster)."""
     on = on or clock.today()
     stmt = (
         select(PoolSelection, Contractor, PoolCategory)
@@ -69,6 +76,10 @@ def active_members(category_code: str | None, on: date | None = None) -> list[Me
     )
     if category_code:
         stmt = stmt.where(PoolCategory.code == category_code)
+    if district_id is not None:
+        stmt = stmt.join(PoolCall, PoolCallCategory.call_id == PoolCall.id).where(
+            PoolCall.office_id == district_id
+        )
     rows = db.session.execute(stmt).all()
     ids = sorted({c.id for _s, c, _k in rows})
     suspended: dict[int, list[rules.Period]] = {}

@@ -32,6 +32,9 @@ class Subject:
     type: str
     code: str
     label: str = ""
+    #: The office of the subject (a project's platform, a pool call's district): the draw's
+    #: office for lists and guards; not part of the draw record.
+    office_id: int | None = None
 
 
 @transactional
@@ -82,6 +85,7 @@ def commit_draw(
         subject_type=subject_type,
         subject_code=subject_code,
         subject_label=(subject.label or "").strip()[:200],
+        office_id=subject.office_id,
         committed_by_id=getattr(actor, "id", None),
     )
     db.session.add(d)
@@ -97,6 +101,7 @@ def commit_draw(
         "draw",
         draw_id,
         actor=actor,
+        office_id=subject.office_id,
         after={
             "draw_id": draw_id,
             "kind": kind,

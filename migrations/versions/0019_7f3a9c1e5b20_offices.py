@@ -40,6 +40,7 @@ OFFICE_TABLES = (
     "misconduct_cases",
     "sanctions",
     "audit_entries",
+    "draws",
 )
 
 
@@ -155,12 +156,37 @@ def _move_existing_data():
         "UPDATE complaints SET office_id = (SELECT p.office_id FROM tradings t JOIN projects p"
         " ON p.id = t.project_id WHERE t.id = complaints.trading_id)"
     ))
+    _draws_follow_their_subjects(bind, district)
     for table in ("sms_messages", "pool_calls", "misconduct_cases", "sanctions"):
         bind.execute(sa.text(f"UPDATE {table} SET office_id = :d WHERE office_id IS NULL"), {"d": district})
     # Every account but a company's belongs to the district.
     bind.execute(
         sa.text("UPDATE users SET office_id = :d WHERE role <> 'contractor'"), {"d": district}
     )
+
+
+def _draws_follow_their_subjects(bind, district):
+    """A trading's draws get its project's office, the pool's their district. A drawn draw is
+    immutable (its guard triggers): they are lifted for this one update and put back as they were."""
+    dialect = bind.dialect.name
+    if dialect == "postgresql":
+        bind.exec_driver_sql("ALTER TABLE draws DISABLE TRIGGER draws_one_shot")
+    else:
+        bind.exec_driver_sql("DROP TRIGGER IF EXISTS draws_closed_immutable")
+    bind.execute(sa.text(
+        "UPDATE draws SET office_id = (SELECT p.office_id FROM tradings t JOIN projects p"
+        " ON p.id = t.project_id WHERE t.award_draw_id = draws.draw_id"
+        " OR t.rate_draw_id = draws.draw_id)"
+    ))
+    bind.execute(sa.text("UPDATE draws SET office_id = :d WHERE office_id IS NULL"), {"d": district})
+    if dialect == "postgresql":
+        bind.exec_driver_sql("ALTER TABLE draws ENABLE TRIGGER draws_one_shot")
+    else:
+        bind.exec_driver_sql(
+            "CREATE TRIGGER draws_closed_immutable BEFORE UPDATE ON draws"
+            " WHEN OLD.status <> 'committed'"
+            " BEGIN SELECT RAISE(ABORT, 'a drawn or abandoned draw is immutable'); END;"
+        )
 
 
 def downgrade():

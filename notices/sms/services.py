@@ -17,6 +17,7 @@ from app.extensions import db
 from app.transactions import transactional
 from app.wiring import registry
 from config import BASE_DIR
+from notices.models import Notice
 from notices.sms import rules
 from notices.sms.errors import SmsNotFound, SmsTemplateError
 from notices.sms.models import SmsMessage, SmsPreference
@@ -81,6 +82,7 @@ def queue(
     recipients: list[Recipient],
     values: dict[str, str],
     notice_id: int | None = None,
+    office_id: int | None = None,
 ) -> int:
     """Queue one message per recipient inside the caller's transaction (the caller commits).
 
@@ -89,9 +91,8 @@ def queue(
     an event queues nothing new. Returns how many rows were added.
     """
     body = render(template, values)
-    return _write(
-        subject_type, str(subject_id), purpose, template, notice_id, [(r, body) for r in recipients]
-    )
+    texts = [(r, body) for r in recipients]
+    return _write(subject_type, str(subject_id), purpose, template, notice_id, texts, office_id)
 
 
 def queue_each(
@@ -102,11 +103,12 @@ def queue_each(
     template: str,
     messages: list[tuple[Recipient, dict[str, str]]],
     notice_id: int | None = None,
+    office_id: int | None = None,
 ) -> int:
     """Like `queue` when each recipient's values differ (a rank, its own deadline): every text is
     rendered before anything is written, then all are written at once."""
     texts = [(r, render(template, values)) for r, values in messages]
-    return _write(subject_type, str(subject_id), purpose, template, notice_id, texts)
+    return _write(subject_type, str(subject_id), purpose, template, notice_id, texts, office_id)
 
 
 def _write(
@@ -116,9 +118,13 @@ def _write(
     template: str,
     notice_id: int | None,
     texts: list[tuple[Recipient, str]],
+    office_id: int | None = None,
 ) -> int:
+    """`office_id`: the office of what it announces; by default its notice's."""
     if not texts:
         return 0
+    if office_id is None and notice_id is not None:
+        office_id = db.session.scalar(select(Notice.office_id).where(Notice.id == notice_id))
     now = clock.now()
     rows = [
         {
@@ -127,6 +133,7 @@ def _write(
             "recipient": r.key,
             "purpose": purpose,
             "notice_id": notice_id,
+            "office_id": office_id,
             "contractor_id": r.contractor_id,
             "to_number": r.mobile,
             "template": template,
@@ -190,6 +197,7 @@ def queue_optional(
     recipients: list[Recipient],
     values: dict[str, str],
     notice_id: int | None = None,
+    office_id: int | None = None,
 ) -> int:
     """Like `queue` for an optional message (a reminder): only to recipients who opted in."""
     chosen = [r for r in recipients if wants_optional(r.contractor_id)]
@@ -201,6 +209,7 @@ def queue_optional(
         recipients=chosen,
         values=values,
         notice_id=notice_id,
+        office_id=office_id,
     )
 
 
