@@ -38,6 +38,8 @@ class CallInput:
     #: Working days of publicity; None → the minimum, 10.
     publicity_days: int | None = None
     meeting_place: str = ""
+    #: The district whose pool the call fills; None → the drafting account's district.
+    office_id: int | None = None
 
 
 def snapshot(call: PoolCall) -> dict:

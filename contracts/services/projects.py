@@ -52,6 +52,8 @@ class ProjectInput:
     kind: str = "construction"
     non_competitive_part: Decimal | str = Decimal("0")
     scope: str = ""
+    #: The platform (or district) that trades it; None → the entering account's office.
+    office_id: int | None = None
 
 
 def _thresholds() -> tuple[dict[str, Decimal], Decimal]:
