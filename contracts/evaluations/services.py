@@ -23,7 +23,14 @@ from contracts.evaluations import queries, rules
 from contracts.evaluations.errors import EvaluationError, EvaluationForbidden
 from contracts.evaluations.models import Evaluation, EvaluationEvidence
 from contracts.models import Contract
-from contracts.services._common import SUBJECT_TYPE, get_project, latest_trading, now, role_of
+from contracts.services._common import (
+    SUBJECT_TYPE,
+    get_project,
+    latest_trading,
+    now,
+    require_project_scope,
+    role_of,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ def evaluate(code: str, given: EvaluationInput, *, actor) -> Evaluation:
             "只有该项目的业主或区公管办工作人员可以进行履约评价",
             "Only the project's owner or staff may evaluate its contractor",
         )
+    require_project_scope(actor, p, "进行履约评价", "evaluate its contractor", EvaluationForbidden)
     t = latest_trading(p)
     contract = db.session.scalar(select(Contract).where(Contract.trading_id == t.id)) if t else None
     if contract is None:
@@ -166,6 +174,7 @@ def evaluate(code: str, given: EvaluationInput, *, actor) -> Evaluation:
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "evaluation_id": ev.id,
             "contractor_id": contract.contractor_id,

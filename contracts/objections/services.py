@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +19,15 @@ from contracts.models import Trading, TradingResponse
 from contracts.objections import queries, rules
 from contracts.objections.errors import ObjectionError, ObjectionForbidden, ObjectionNotFound
 from contracts.objections.models import TradingObjection
-from contracts.services._common import get_project, now, require_staff, role_of
+from contracts.services._common import (
+    district_id_of,
+    get_project,
+    issuer_of,
+    now,
+    require_project_scope,
+    require_staff,
+    role_of,
+)
 
 #: Audit subject of an objection.
 SUBJECT_TYPE = "trading_objection"
@@ -63,7 +70,9 @@ def _interested(t: Trading, c: Contractor, matter: rules.Matter) -> bool:
         return True
     if matter is not rules.Matter.NOTICE:
         return False
-    members = active_members(t.project.category_code, clock.today())
+    members = active_members(
+        t.project.category_code, clock.today(), district_id=district_id_of(t.project)
+    )
     return c.id in {m.contractor_id for m in members}
 
 
@@ -109,7 +118,7 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
                 "Only the trading's respondents may object to its meeting and its result",
             )
         raise ObjectionForbidden(
-            "只有该项目类别的有效入围企业或响应企业可以对交易公告提出异议",
+            "只有该项目所在区该类别的有效入围企业或响应企业可以对交易公告提出异议",
             "Only active members of the category or respondents may object to the notice",
         )
     filed = now()
@@ -136,6 +145,7 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
         SUBJECT_TYPE,
         o.id,
         actor=actor,
+        office_id=t.project.office_id,
         after={
             "trading": t.code,
             "matter": o.matter,
@@ -158,19 +168,22 @@ def answer_objection(objection_id: int, upheld: bool, answer: str, *, actor) -> 
     if o is None:
         raise ObjectionNotFound("异议不存在", "No such objection")
     t = db.session.get(Trading, o.trading_id)
-    get_project(t.project.code, lock=True)
+    p = get_project(t.project.code, lock=True)
+    require_project_scope(actor, p, "答复异议", "answer an objection", ObjectionForbidden)
     db.session.refresh(o)
     checked(ObjectionError, rules.require_answerable, queries.state_of(o))
     reasons = checked(ObjectionError, rules.check_answer, answer)
     o.upheld, o.answer = bool(upheld), reasons
     o.answered_at, o.answered_by_id = now(), actor.id
-    o.answering_body = current_app.config["OFFICE_NAME"]
+    # The office that trades the project answers (its name as the notices print it).
+    o.answering_body = issuer_of(p)["issuing_body"]
     db.session.flush()
     audit.record(
         Action.TRADING_OBJECTION_ANSWERED,
         SUBJECT_TYPE,
         o.id,
         actor=actor,
+        office_id=p.office_id,
         after={
             "trading": t.code,
             "matter": o.matter,

@@ -5,8 +5,11 @@
 
 from .figures import LetterDistribution, letter_distribution, notice_to_letter_days
 from .members import (
+    is_member_for,
     member_categories,
+    memberships,
     open_tradings,
+    open_tradings_of,
     own_response,
     refused_tradings,
     response_of,
@@ -61,13 +64,16 @@ __all__ = [
     "facts_of",
     "get_project",
     "get_public_project",
+    "is_member_for",
     "latest_public_projects",
     "latest_round",
     "latest_trading",
     "letter_distribution",
     "member_categories",
+    "memberships",
     "notice_to_letter_days",
     "open_tradings",
+    "open_tradings_of",
     "own_response",
     "parse_state",
     "plausible_code",

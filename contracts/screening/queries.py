@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.offices.scope import district_of
 from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts.models import Trading, TradingResponse
@@ -52,7 +53,11 @@ def screen_of(t: Trading) -> list[ScreenRow]:
         c.contractor_id: c
         for c in db.session.scalars(select(CreditCheck).where(CreditCheck.trading_id == t.id))
     }
-    active = {m.contractor_id for m in active_members(t.project.category_code, screen_day(t))}
+    # THE rule, in the project's district's pool (a member of another district's is not active).
+    members = active_members(
+        t.project.category_code, screen_day(t), district_id=district_of(t.project.office_id).id
+    )
+    active = {m.contractor_id for m in members}
     found = []
     for cid, uscc, name in rows:
         check = checks.get(cid)

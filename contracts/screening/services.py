@@ -24,6 +24,7 @@ from contracts.services._common import (
     current_trading,
     get_project,
     now,
+    require_project_scope,
     require_staff,
     state_of,
 )
@@ -68,6 +69,7 @@ def record_check(code: str, given: CheckInput, *, actor) -> CreditCheck:
     notice and today; a screenshot or PDF of the list's answer required."""
     require_staff(actor, "记录信用核查", "record a credit check")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "记录信用核查", "record a credit check")
     t = current_trading(p)
     if t.held_at is not None:
         raise ScreeningError(
@@ -140,6 +142,7 @@ def record_check(code: str, given: CheckInput, *, actor) -> CreditCheck:
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         before=before,
         after={
             "uscc": row.uscc,

@@ -3,6 +3,7 @@ writes its audit entries and publishes its notice (notices.services.publish_new)
 
 from contracts import queries as _queries  # noqa: F401 (registers the draws' owner and source)
 
+from ._common import office_name
 from .award import hold_meeting, show_meeting_entropy
 from .contract import record_contract, record_refusal
 from .projects import (
@@ -28,6 +29,7 @@ __all__ = [
     "file_project",
     "fingerprint",
     "hold_meeting",
+    "office_name",
     "record_contract",
     "record_refusal",
     "respond",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import clock, errors
 from app.errors import require_office, role_of  # noqa: F401 (role_of: for the services)
 from app.extensions import db
+from app.offices.scope import district_of, require_scope
 from contracts import rules
 from contracts.errors import (
     ProjectNotFound,
@@ -41,6 +42,32 @@ now = clock.stamp
 
 def require_staff(actor, zh: str, en: str) -> None:
     require_office(actor, TradingForbidden, zh, en)
+
+
+def require_project_scope(
+    actor, p: Project, zh: str, en: str, error: Callable = TradingForbidden
+) -> None:
+    """The project's office is the actor's, or a platform of the actor's district (the system,
+    None, passes): a street clerk's forged form for another office's project is refused here,
+    before anything is changed."""
+    require_scope(actor, p.office_id, error, zh, en)
+
+
+def issuer_of(p: Project) -> dict:
+    """`NoticeInput` fields naming the project's office as the notice's issuing body."""
+    from notices.services import issuer
+
+    return issuer(p.office_id)
+
+
+def office_name(p: Project) -> str:
+    """The name of the office that trades the project, as its notices and documents print it."""
+    return issuer_of(p)["issuing_body"]
+
+
+def district_id_of(p: Project) -> int:
+    """The district whose pool the project draws its respondents from (THE rule)."""
+    return district_of(p.office_id).id
 
 
 def get_project(code: str, *, lock: bool = False) -> Project:

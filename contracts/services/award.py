@@ -28,7 +28,9 @@ from ._common import (
     checked,
     current_trading,
     get_project,
+    issuer_of,
     now,
+    require_project_scope,
     require_staff,
     state_of,
 )
@@ -37,6 +39,7 @@ from ._common import (
 def _start(code: str, actor) -> Trading:
     require_staff(actor, "主持定标会议", "hold the award meeting")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "主持定标会议", "hold the award meeting")
     t = current_trading(p)
     checked(
         rules.require_meeting,
@@ -108,7 +111,7 @@ def hold_meeting(
             notices.NoticeInput(
                 type="trading_failed",
                 title=f"{p.name}流标公告",
-                issuing_body=current_app.config["OFFICE_NAME"],
+                **issuer_of(p),
                 legal_basis=legal_basis("trading_failed"),
                 body=bodies.trading_failed_body(p, t, reason),
                 corrects_id=None,
@@ -124,6 +127,7 @@ def hold_meeting(
             SUBJECT_TYPE,
             t.code,
             actor=actor,
+            office_id=p.office_id,
             after={"respondents": len(found), "minimum": minimum, "notice_id": notice.id},
         )
         return t
@@ -149,7 +153,7 @@ def hold_meeting(
         notices.NoticeInput(
             type="trading_result",
             title=f"{p.name}交易结果公告",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer_of(p),
             legal_basis=legal_basis("trading_result"),
             body=bodies.trading_result_body(p, t, award.result, candidates, screen=screen),
             subject_type=SUBJECT_TYPE,
@@ -165,6 +169,7 @@ def hold_meeting(
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "winner": winner,
             "ranking": award.result,

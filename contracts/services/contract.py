@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +24,17 @@ from notices import services as notices
 from notices.rules import legal_basis
 
 from . import bodies, sms
-from ._common import SUBJECT_TYPE, checked, current_trading, get_project, now, role_of, state_of
+from ._common import (
+    SUBJECT_TYPE,
+    checked,
+    current_trading,
+    get_project,
+    issuer_of,
+    now,
+    require_project_scope,
+    role_of,
+    state_of,
+)
 
 
 def _trading(code: str, actor) -> tuple[Project, Trading]:
@@ -40,6 +49,7 @@ def _trading(code: str, actor) -> tuple[Project, Trading]:
             "只有该项目的业主或区公管办工作人员可以记录合同签订",
             "Only the project's owner or staff may record its contract",
         )
+    require_project_scope(actor, p, "记录合同签订", "record its contract")
     return p, current_trading(p)
 
 
@@ -111,6 +121,7 @@ def record_contract(
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "uscc": t.winner_uscc,
             "signed_on": signed_on,
@@ -180,7 +191,7 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         notices.NoticeInput(
             type="correction",
             title=f"{p.name}交易结果更正公告",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer_of(p),
             legal_basis=legal_basis("correction", "refusal"),
             body=bodies.refusal_correction_body(
                 p, t, loser, _company(nxt) if nxt is not None else None
@@ -202,6 +213,7 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         before=before,
         after={"winner": nxt, "refused": loser.uscc, "notice_id": notice.id},
     )

@@ -18,7 +18,14 @@ from contracts.models import BulletinPosting, Project, Trading
 from notices.models import Notice
 from notices.rules import NoticeStatus
 
-from ._common import SUBJECT_TYPE, current_trading, get_project, now, require_staff
+from ._common import (
+    SUBJECT_TYPE,
+    current_trading,
+    get_project,
+    now,
+    require_project_scope,
+    require_staff,
+)
 
 #: A photo of the board: images only (a PDF is a document, not a photo of the posting).
 PHOTO_TYPES = ("image/png", "image/jpeg", "image/webp")
@@ -75,6 +82,7 @@ def _published(t: Trading) -> datetime:
 def _record(code, posted_by, posted_at, place, photo, photo_name, actor):
     require_staff(actor, "记录公告张贴情况", "record a bulletin posting")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "记录公告张贴情况", "record a bulletin posting")
     t = current_trading(p)
     published_at = _published(t)
     who = _required(posted_by, "posted_by", MAX_POSTED_BY, "张贴人", "who posted it")
@@ -114,6 +122,7 @@ def _record(code, posted_by, posted_at, place, photo, photo_name, actor):
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "posting_id": posting.id,
             "posted_by": who,

@@ -3,7 +3,7 @@ file it (备案) or send it back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from flask import current_app
@@ -14,6 +14,8 @@ from app.audit import Action
 from app.auth.roles import ENTRY_ROLES, OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.scope import require_scope
 from app.storage import UploadRejected, store_upload
 from app.transactions import transactional
 from contractors.models import PoolCategory
@@ -26,6 +28,7 @@ from ._common import (
     checked,
     get_project,
     now,
+    require_project_scope,
     require_staff,
     role_of,
 )
@@ -98,6 +101,7 @@ def _snapshot(p: Project) -> dict:
         "non_competitive_part": p.non_competitive_part,
         "filing": p.filing,
         "sent_back_reasons": p.sent_back_reasons,
+        "office_id": p.office_id,
     }
 
 
@@ -172,13 +176,37 @@ def _check_facts(data: ProjectInput) -> _Checked:
     return _Checked(texts, category, estimate, control, part)
 
 
-def _check_input(data: ProjectInput, actor) -> _Checked:
-    """Entering and revising: the actor's role, then the facts."""
+def _check_role(actor) -> None:
+    """Entering and revising: an owner or the office."""
     if role_of(actor) not in ENTRY_ROLES:
         raise TradingForbidden(
             "只有业主或区公管办工作人员可以录入项目", "Only an owner or staff may enter a project"
         )
-    return _check_facts(data)
+
+
+def _office(data: ProjectInput, actor, current: int | None = None) -> Office:
+    """The office that trades the project: the one chosen, else (`current`) the one it has, else
+    the entering account's. It must be within the account's scope (a platform clerk enters
+    projects of its platform only; district staff of the district or any of its platforms)."""
+    office_id = data.office_id if data.office_id is not None else current
+    if office_id is None:
+        office_id = getattr(actor, "office_id", None)
+    valid = isinstance(office_id, int) and not isinstance(office_id, bool)
+    office = db.session.get(Office, office_id) if valid else None
+    if office is None:
+        raise TradingError(
+            "请选择项目所属的平台", "Choose the platform the project belongs to", field="office_id"
+        )
+    require_scope(actor, office.id, TradingForbidden, "为该平台录入项目", "enter its projects")
+    return office
+
+
+def _with_town(data: ProjectInput, office: Office) -> ProjectInput:
+    """街道/镇 printed on the notice: what was typed, else the platform's own name (a district
+    running a project itself has no town to fill: it must be typed)."""
+    if (data.town or "").strip() or office.is_district:
+        return data
+    return replace(data, town=office.name)
 
 
 def _input_of(p: Project) -> ProjectInput:
@@ -197,6 +225,7 @@ def _input_of(p: Project) -> ProjectInput:
         kind=p.kind,
         non_competitive_part=p.non_competitive_part,
         scope=p.scope,
+        office_id=p.office_id,
     )
 
 
@@ -250,8 +279,12 @@ def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
 
 @transactional
 def submit_project(data: ProjectInput, *, actor) -> Project:
-    """Enter a project (owner or staff). Refused with the reason when out of scope or invalid."""
-    ok = _check_input(data, actor)
+    """Enter a project (owner or staff) for an office in the account's scope (`data.office_id`;
+    None: the account's own). Refused with the reason when out of scope or invalid."""
+    _check_role(actor)
+    office = _office(data, actor)
+    data = _with_town(data, office)
+    ok = _check_facts(data)
     moment = now()
     p = Project(
         code=_next_code(clock.local(moment).year),
@@ -259,11 +292,19 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
         filing=rules.Filing.SUBMITTED,
         created_at=moment,
         created_by_id=actor.id,
+        office_id=office.id,
     )
     _fill(p, data, ok)
     db.session.add(p)
     db.session.flush()
-    audit.record(Action.PROJECT_SUBMITTED, "project", p.code, actor=actor, after=_snapshot(p))
+    audit.record(
+        Action.PROJECT_SUBMITTED,
+        "project",
+        p.code,
+        actor=actor,
+        after=_snapshot(p),
+        office_id=p.office_id,
+    )
     return p
 
 
@@ -278,15 +319,16 @@ def _editable(code: str, actor, step: rules.FilingStep) -> tuple[Project, str | 
     """The project, locked, if the actor may change it and its state allows `step`: once filed
     (备案) its facts and documents are fixed — they are what the trading notice publishes."""
     p = get_project(code, lock=True)
+    zh, en = {
+        rules.FilingStep.REVISE: ("修改项目", "revise it"),
+        rules.FilingStep.ATTACH: ("添加附件", "attach files to it"),
+    }[step]
     if not _may_edit(p, actor):
-        zh, en = {
-            rules.FilingStep.REVISE: ("修改项目", "revise it"),
-            rules.FilingStep.ATTACH: ("添加附件", "attach files to it"),
-        }[step]
         raise TradingForbidden(
             f"只有该项目的业主或区公管办工作人员可以{zh}",
             f"Only the project's owner or staff may {en}",
         )
+    require_project_scope(actor, p, zh, en)
     return p, _step(p, step)
 
 
@@ -296,12 +338,22 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
     back — with the same checks as entering it; it goes back to staff as submitted. The reasons
     it was sent back for stay in the audit entry's `before`."""
     p, filing = _editable(code, actor, rules.FilingStep.REVISE)
-    ok = _check_input(data, actor)
+    _check_role(actor)
+    office = _office(data, actor, current=p.office_id)
+    data = _with_town(data, office)
+    ok = _check_facts(data)
     before = _snapshot(p)
     _fill(p, data, ok)
+    p.office_id = office.id
     p.filing, p.sent_back_reasons = filing, ""
     audit.record(
-        Action.PROJECT_REVISED, "project", p.code, actor=actor, before=before, after=_snapshot(p)
+        Action.PROJECT_REVISED,
+        "project",
+        p.code,
+        actor=actor,
+        before=before,
+        after=_snapshot(p),
+        office_id=p.office_id,
     )
     return p
 
@@ -336,6 +388,7 @@ def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> Proj
         "project",
         p.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "attachment_id": attachment.id,
             "name": name,
@@ -353,13 +406,20 @@ def file_project(code: str, *, reviewed: str, actor) -> Project:
     refused (under the row lock), never filed at facts nobody reviewed."""
     require_staff(actor, "备案项目", "file a project")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "备案项目", "file a project")
     filing = _step(p, rules.FilingStep.FILE)
     require_reviewed(p, reviewed, ("备案", "file it"))
     check_stored(p, ("备案", "be filed"))
     before = _snapshot(p)
     p.filing, p.filed_at, p.filed_by_id = filing, now(), actor.id
     audit.record(
-        Action.PROJECT_FILED, "project", p.code, actor=actor, before=before, after=_snapshot(p)
+        Action.PROJECT_FILED,
+        "project",
+        p.code,
+        actor=actor,
+        before=before,
+        after=_snapshot(p),
+        office_id=p.office_id,
     )
     return p
 
@@ -373,12 +433,19 @@ def send_back(code: str, reasons: str, *, reviewed: str, actor) -> Project:
     if not (reasons or "").strip():
         raise TradingError("请填写退回理由", "Give the reasons", field="reasons")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "退回项目", "send a project back")
     filing = _step(p, rules.send_back_step(queries.state_of(p)))
     require_reviewed(p, reviewed, ("退回", "send it back"))
     before = _snapshot(p)
     p.filing, p.sent_back_reasons = filing, reasons.strip()
     p.filed_at = p.filed_by_id = None
     audit.record(
-        Action.PROJECT_SENT_BACK, "project", p.code, actor=actor, before=before, after=_snapshot(p)
+        Action.PROJECT_SENT_BACK,
+        "project",
+        p.code,
+        actor=actor,
+        before=before,
+        after=_snapshot(p),
+        office_id=p.office_id,
     )
     return p

@@ -19,6 +19,7 @@ from ._common import (
     SUBJECT_TYPE,
     checked,
     current_trading,
+    district_id_of,
     get_project,
     now,
     role_of,
@@ -61,10 +62,12 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     c = _contractor(actor)
     t = _open_trading(code)
     p = t.project
-    if c.id not in {m.contractor_id for m in active_members(p.category_code, clock.today())}:
+    members = active_members(p.category_code, clock.today(), district_id=district_id_of(p))
+    if c.id not in {m.contractor_id for m in members}:
         raise TradingForbidden(
-            "本企业不是该项目类别的有效入围企业，不能响应",
-            "Your company is not an active pool member of this project's category",
+            "本企业不是该项目所在区该类别的有效入围企业，不能响应",
+            "Your company is not an active member of this project's category in its district's"
+            " pool",
         )
     text = COMMITMENT_TEXT.format(name=p.name, code=t.code)
     if (confirmed_text or "").strip() != text:
@@ -94,6 +97,7 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={"uscc": c.uscc, "confirmed_at": moment},
     )
     return r
@@ -119,6 +123,7 @@ def withdraw_response(code: str, *, actor) -> TradingResponse:
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=t.project.office_id,
         after={"uscc": c.uscc, "withdrawn_at": r.withdrawn_at},
     )
     return r

@@ -70,6 +70,7 @@ def _record(notice, purpose: str, recipients: int, queued: int, actor) -> None:
         "notice",
         notice.id,
         actor=actor,
+        office_id=notice.office_id,
         after={"purpose": purpose, "recipients": recipients, "queued": queued},
     )
 

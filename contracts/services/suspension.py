@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -25,7 +24,9 @@ from ._common import (
     checked,
     current_trading,
     get_project,
+    issuer_of,
     now,
+    require_project_scope,
     require_staff,
     state_of,
 )
@@ -34,14 +35,16 @@ from ._common import (
 _MAX_ID = 2**31 - 1
 
 
-def _load(trading_code: str) -> tuple[Trading, rules.ProjectState]:
-    """The trading (the latest of its project, which is locked) and the project's state."""
+def _load(trading_code: str, actor, step: tuple[str, str]) -> tuple[Trading, rules.ProjectState]:
+    """The trading (the latest of its project, which is locked, and in the actor's scope) and the
+    project's state."""
     from contracts.queries import trading_by_code
 
     found = trading_by_code(trading_code)
     if found is None:
         raise ProjectNotFound("交易不存在", "No such trading")
     p = get_project(found.project.code, lock=True)
+    require_project_scope(actor, p, *step)
     t = current_trading(p)
     if t.id != found.id:
         raise TradingError(
@@ -56,7 +59,7 @@ def _publish(t: Trading, occasion: str, title: str, text: str, *, actor):
         notices.NoticeInput(
             type="correction",
             title=title,
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer_of(t.project),
             legal_basis=legal_basis("correction", occasion),
             body=text,
             corrects_id=t.result_notice_id if t.is_drawn else t.notice_id,
@@ -90,7 +93,7 @@ def suspend_trading(
     ):
         raise TradingError("投诉编号无效", "Invalid complaint number", field="complaint_id")
     text = checked(rules.check_reason, reason)
-    t, state = _load(trading_code)
+    t, state = _load(trading_code, actor, ("暂停交易", "suspend a trading"))
     checked(rules.require_suspend, state)
     p = t.project
     moment = now()
@@ -124,6 +127,7 @@ def suspend_trading(
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         before={"state": str(state)},
         after={
             "suspended_at": moment,
@@ -149,7 +153,7 @@ def resume_trading(
     (`contracts.rules.resume_times`); the correction published says the times it runs to."""
     require_staff(actor, "恢复交易", "resume a trading")
     text = checked(rules.check_reason, reason)
-    t, state = _load(trading_code)
+    t, state = _load(trading_code, actor, ("恢复交易", "resume a trading"))
     checked(rules.require_resume, state)
     period = open_suspension(t)
     moment = now()
@@ -199,6 +203,7 @@ def resume_trading(
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         before=before,
         after={
             "resumed_at": moment,

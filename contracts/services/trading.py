@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -28,8 +27,10 @@ from ._common import (
     SUBJECT_TYPE,
     checked,
     get_project,
+    issuer_of,
     latest_trading,
     now,
+    require_project_scope,
     require_staff,
     state_of,
 )
@@ -64,6 +65,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     back and filed again since is refused, as filing refuses a revised one."""
     require_staff(actor, "发布交易公告", "publish a trading notice")
     p = get_project(code, lock=True)
+    require_project_scope(actor, p, "发布交易公告", "publish a trading notice")
     previous = latest_trading(p)
     checked(rules.require_announce, state_of(p, previous))
     # The same text and amount rules as entering it: what was filed is never refused here.
@@ -91,7 +93,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     require_reviewed(p, reviewed, ("发布交易公告", "publish the notice"))
     round_ = 1 if previous is None else previous.round + 1
     t_code = rules.trading_code(p.code, round_)
-    subject = draws.Subject(SUBJECT_TYPE, t_code, p.name)
+    subject = draws.Subject(SUBJECT_TYPE, t_code, p.name, office_id=p.office_id)
     award = draws.commit_ranking(
         f"{t_code}-award",
         f"{p.name}（{t_code}）确定承包单位",
@@ -122,14 +124,15 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         created_at=moment,
     )
     table = checked(rules.price_table, p.control_price, p.non_competitive_part, rates)
+    office = issuer_of(p)
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_notice",
             title=f"{p.name}交易公告",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **office,
             legal_basis=legal_basis("trading_notice"),
             body=bodies.trading_notice_body(
-                p, t, table, award, rate, category_name, office=current_app.config["OFFICE_NAME"]
+                p, t, table, award, rate, category_name, office=office["issuing_body"]
             ),
             min_working_days=data.publicity_days,
             subject_type=SUBJECT_TYPE,
@@ -147,6 +150,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
         SUBJECT_TYPE,
         t.code,
         actor=actor,
+        office_id=p.office_id,
         after={
             "project": p.code,
             "notice_id": notice.id,

@@ -27,6 +27,7 @@ from app.urls import record_id
 from contractors.queries import contractor_of
 from contracts import documents, queries, rules, services
 from contracts.forms.responses import RespondForm, WithdrawForm
+from contracts.services import office_name
 
 bp = Blueprint("projects_account", __name__, url_prefix="/contractor/projects")
 
@@ -57,7 +58,7 @@ def index():
         "contracts/account/index.html",
         company=company,
         categories=categories,
-        open_tradings=queries.open_tradings(categories),
+        open_tradings=queries.open_tradings_of(company.id),
         live=live,
         responses=responses,
         refused=queries.refused_tradings(company.id),
@@ -71,10 +72,11 @@ def index():
     )
 
 
-def _blocker(p, t, categories) -> str | None:
+def _blocker(p, t, company) -> str | None:
     """Why the company cannot respond now ("not_announced", "suspended", "closed",
     "not_member"), or None.
-    Membership is THE rule (`contractors.queries.active_members`, via `member_categories`)."""
+    Membership is THE rule in the project's district's pool (`contractors.queries.active_members`,
+    via `is_member_for`)."""
     if t is None:
         return "not_announced"
     state = queries.state_of(p)
@@ -82,16 +84,15 @@ def _blocker(p, t, categories) -> str | None:
         return "suspended"
     if not rules.may(state, rules.TradingAction.RESPOND):
         return "closed"
-    if p.category_code not in categories:
+    if not queries.is_member_for(p, company.id):
         return "not_member"
     return None
 
 
 def _render_respond(p, company, form, *, error: str | None = None, status: int = 200):
     t = queries.latest_trading(p)
-    categories = queries.member_categories(company.id)
     response = queries.response_of(t, company.id) if t is not None else None
-    blocker = _blocker(p, t, categories)
+    blocker = _blocker(p, t, company)
     return render_template(
         "contracts/account/respond.html",
         project=p,
@@ -179,7 +180,7 @@ def commitment_pdf(code: str):
         text=r.commitment_text,
         confirmed_at=r.confirmed_at,
         response_deadline=t.responses_close_at,
-        issuer=current_app.config["OFFICE_NAME"],
+        issuer=office_name(p),
         generated_at=clock.now(),
         withdrawn_at=r.withdrawn_at,
     )

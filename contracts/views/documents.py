@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
+from app.offices.scope import covers
 from app.pdf import cjk_fonts
 from app.storage import get_storage
 from app.urls import public_base_url
@@ -62,15 +63,16 @@ def _pdf(data: bytes, name: str):
 
 
 def may_see_letter(project: Project | None, trading: Trading | None) -> bool:
-    """The result letter goes to the contract unit and its owner: staff, the project's owner
-    account and the current winner's contractor account may read it, once drawn."""
+    """The result letter goes to the contract unit and its owner: staff of the project's office
+    (or its district), the project's owner account and the current winner's contractor account
+    may read it, once drawn."""
     if project is None or trading is None or not trading.is_drawn or not trading.winner_uscc:
         return False
     if not current_user.is_authenticated:
         return False
     role = current_user.role
     if role in OFFICE_ROLES:
-        return True
+        return covers(current_user, project.office_id)
     if role == "owner":
         return project.owner_user_id is not None and project.owner_user_id == current_user.id
     if role == "contractor":
@@ -90,7 +92,8 @@ def _may_see_letter_global(project, trading) -> bool:
 def bulletin_notice(p: Project, t: Trading, notice, category_name: str) -> documents.BulletinNotice:
     """The printed trading notice's facts, from the project, its trading and the notice."""
     award, rate = draws.get(t.award_draw_id), draws.get(t.rate_draw_id)
-    office = current_app.config["OFFICE_NAME"]
+    # The office that issued the notice prints it (the project's platform, its 公开主体).
+    office = notice.issuing_body
     published = clock.local(notice.published_at)
     # The publicity ends (exclusive) at local midnight: its last day is the day before.
     last_day = (clock.local(t.responses_close_at) - timedelta(microseconds=1)).date()
@@ -187,7 +190,7 @@ def result_letter(p: Project, t: Trading) -> documents.ResultLetter:
         # 《招标投标法》第四十六条: within 30 days of the letter; its own day does not count.
         signing_deadline=issued_on + timedelta(days=days),
         result_url=_public_url(url_for("notices.detail", notice_id=notice.id)),
-        issuer=current_app.config["OFFICE_NAME"],
+        issuer=result.issuing_body,
         issued_on=issued_on,
         non_competitive=p.non_competitive_part,
         non_competitive_label=NON_COMPETITIVE_LABEL,

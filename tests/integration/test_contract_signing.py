@@ -118,8 +118,15 @@ def test_twenty_simultaneous_refusals_record_exactly_one(app):
     code, first, second = project.code, ranking[0], ranking[1]
     # Owner and staff alike; plain actors, so that no thread loads a user at the barrier.
     actors = [
-        SimpleNamespace(id=owner.id, role="owner", username=owner.username),
-        SimpleNamespace(id=phase.staff.id, role="staff", username=phase.staff.username),
+        SimpleNamespace(
+            id=owner.id, role="owner", username=owner.username, office_id=owner.office_id
+        ),
+        SimpleNamespace(
+            id=phase.staff.id,
+            role="staff",
+            username=phase.staff.username,
+            office_id=phase.staff.office_id,
+        ),
     ]
     barrier = threading.Barrier(THREADS)
     outcomes: list[tuple[str, str]] = []
