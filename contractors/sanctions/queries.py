@@ -25,16 +25,26 @@ ART = "《招标投标违法行为记录公告暂行办法》"
 # ---- THE rule's input: who is suspended or removed ---------------------------------------------
 
 
-def suspensions(contractor_ids: list[int], on: date) -> dict[int, list[Period]]:
+def _of_district(district_id: int | None):
+    return (
+        Sanction.office_id.is_(None) if district_id is None else Sanction.office_id == district_id
+    )
+
+
+def suspensions(
+    contractor_ids: list[int], on: date, district_id: int | None = None
+) -> dict[int, list[Period]]:
     """The pool's suspension source (contractors.queries.active_members applies it): every
-    suspension [from, until) and removal [from, ∞) of these companies, from its decision on —
-    the restriction is derived from its dates, so it ends with nobody touching it."""
+    suspension [from, until) and removal [from, ∞) of these companies decided by the district
+    `district_id` — a sanction acts on the deciding district's pool only — from its decision
+    on: the restriction is derived from its dates, so it ends with nobody touching it."""
     if not contractor_ids:
         return {}
     rows = db.session.execute(
         select(Sanction.contractor_id, Sanction.starts_on, Sanction.until).where(
             Sanction.contractor_id.in_(contractor_ids),
             Sanction.kind.in_([rules.SanctionKind.SUSPENSION, rules.SanctionKind.REMOVAL]),
+            _of_district(district_id),
         )
     ).all()
     found: dict[int, list[Period]] = {}
@@ -43,14 +53,16 @@ def suspensions(contractor_ids: list[int], on: date) -> dict[int, list[Period]]:
     return found
 
 
-def restriction_on(contractor_id: int, on: date) -> str | None:
+def restriction_on(contractor_id: int, on: date, district_id: int | None = None) -> str | None:
     """ "removal" or "suspension" when one keeps the company out of the pool on `on` (a removal
-    first), else None: the standing its record and the roster show."""
-    rows = db.session.execute(
-        select(Sanction.kind, Sanction.starts_on, Sanction.until).where(
-            Sanction.contractor_id == contractor_id
-        )
-    ).all()
+    first), else None: the standing its record and the roster show — in the pool of
+    `district_id`, or in any district's pool when None."""
+    stmt = select(Sanction.kind, Sanction.starts_on, Sanction.until).where(
+        Sanction.contractor_id == contractor_id
+    )
+    if district_id is not None:
+        stmt = stmt.where(Sanction.office_id == district_id)
+    rows = db.session.execute(stmt).all()
     kinds = {k for k, start, until in rows if rules.restriction_covers(k, start, until, on)}
     for k in (rules.SanctionKind.REMOVAL, rules.SanctionKind.SUSPENSION):
         if k in kinds:
