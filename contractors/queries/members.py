@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.offices import queries as offices
+from app.offices.models import Office
 from app.wiring import registry
 from contractors import rules
 from contractors.models import (
@@ -117,6 +119,20 @@ def active_members(
             )
         )
     return members
+
+
+def pool_district(code: str | None) -> Office | None:
+    """The district whose pool `?office=<code>` names: a district's code, or a street/town
+    platform's (whose projects draw from its district's pool). None for an unknown code."""
+    office = offices.by_code((code or "").strip()[:40])
+    if office is None or office.is_district:
+        return office
+    return db.session.get(Office, office.parent_id)
+
+
+def districts_by_id() -> dict[int, Office]:
+    """Every district by id: the roster and the API name each member's district."""
+    return {o.id: o for o in offices.districts()}
 
 
 @dataclass(frozen=True)
