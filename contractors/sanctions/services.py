@@ -61,6 +61,12 @@ def _case_snapshot(c: MisconductCase) -> dict:
 # ---- cases ------------------------------------------------------------------------------------
 
 
+#: Sources of cases the district opens itself (from its staff's page or the system): only the
+#: deciding district's accounts may. The others come from a service of the record's own office
+#: (a platform's refusal or evaluation, the district's complaint decision) in its transaction.
+OPENED_BY_THE_DISTRICT = frozenset({rules.CaseSource.BY_HAND, rules.CaseSource.INCIDENT})
+
+
 def _deciding_district(office_id: int | None, actor) -> int | None:
     """The district that decides a case: the district of the record's office, else the acting
     account's district (None for the system or a deployment administrator without one)."""
@@ -106,8 +112,8 @@ def open_case(
     elif role_of(actor) == "supervisor":
         raise SanctionForbidden("监督人员只能查阅，不能立案", "Supervisors may not open cases")
     district_id = _deciding_district(office_id, actor)
-    if src is rules.CaseSource.BY_HAND:
-        require_deciding_district(actor, district_id, "立案", "open a case")
+    if src in OPENED_BY_THE_DISTRICT:
+        scope.require_district(actor, district_id, SanctionForbidden, "立案", "open a case")
     elif office_id is not None:
         scope.require_scope(actor, office_id, SanctionForbidden, "立案", "open a case")
     if proposal is not None and proposal not in set(rules.Outcome):
