@@ -1,10 +1,12 @@
-"""Public API v1 of the pool: `GET /api/v1/pool` (`?category=`), today's active members."""
+"""Public API v1 of the pool: `GET /api/v1/pool` (`?category=`, `?office=`), today's active
+members, each with its district (`office`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, request
 
 from app.api import paginated
+from app.offices.queries import ref
 from app.urls import page_arg
 from contractors import queries
 
@@ -13,25 +15,36 @@ bp = Blueprint("pool_api", __name__, url_prefix="/api/v1/pool")
 PER_PAGE = 100
 
 
-def serialize(m: queries.Member) -> dict:
+def serializer(districts: dict):
     """DESIGN.md, Public API v1: `uscc`, `name`, `category`, `since`, `until` (ISO dates; `since`
-    inclusive, `until` exclusive — the day after the pool's validity ends, as sanctions' `until`)."""
-    return {
-        "uscc": m.uscc,
-        "name": m.name,
-        "category": m.category,
-        "since": m.since.isoformat(),
-        "until": m.until.isoformat(),
-    }
+    inclusive, `until` exclusive — the day after the pool's validity ends, as sanctions' `until`),
+    and `office`: the district whose pool it is a member of (`app.offices.queries.ref`)."""
+
+    def serialize(m: queries.Member) -> dict:
+        return {
+            "uscc": m.uscc,
+            "name": m.name,
+            "category": m.category,
+            "since": m.since.isoformat(),
+            "until": m.until.isoformat(),
+            "office": ref(districts.get(m.district_id)),
+        }
+
+    return serialize
 
 
 @bp.route("")
 def list_members():
     category = (request.args.get("category") or "").strip() or None
+    code = (request.args.get("office") or "").strip() or None
+    district = queries.pool_district(code) if code else None
+    if code and district is None:
+        abort(404)
     page = page_arg()
     return paginated(
-        queries.pool_page(category, page, PER_PAGE),
-        serialize,
+        queries.pool_page(category, page, PER_PAGE, district.id if district else None),
+        serializer(queries.districts_by_id()),
         "pool_api.list_members",
         category=category,
+        office=code,
     )

@@ -82,9 +82,13 @@ class Phase:
     2025 to January 2026, its members active from 2026-01-25). Whole weeks keep the weekdays; the
     default runs it at the dates written below."""
 
-    def __init__(self, offset: timedelta = timedelta(0)):
-        self.staff = make_user("staff", organisation="区公共资源交易管理办公室")
-        self.reviewer = make_user("reviewer", organisation="区住房和城乡建设局")
+    def __init__(self, offset: timedelta = timedelta(0), *, district=None):
+        """`district`: the district whose pool the call fills, its staff and reviewer its
+        accounts (the default district unless given). Two districts' phases share their
+        companies: a company registers once per deployment and applies to each call."""
+        extra = {} if district is None else {"office": district}
+        self.staff = make_user("staff", organisation="区公共资源交易管理办公室", **extra)
+        self.reviewer = make_user("reviewer", organisation="区住房和城乡建设局", **extra)
         self.call: PoolCall | None = None
         self.contractors: list[Contractor] = []
         self.offset = offset
@@ -112,7 +116,7 @@ class Phase:
         """Five apply for 建筑工程 (quota 3), two of them also for 市政公用工程 (quota 3)."""
         self._set_now(when)
         for n in range(5):
-            c = register(n)
+            c = queries.contractor_by_uscc(company(n)) or register(n)
             self.contractors.append(c)
             cats = ["JZ", "SZ"] if n < 2 else ["JZ"]
             services.apply(self.call.id, cats, actor=_user(c))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.offices.scope import scope_clause
 from contractors import rules
 from contractors.errors import PoolNotFound
 from contractors.models import (
@@ -57,9 +58,13 @@ def get_call(call_id: int) -> PoolCall:
     return call
 
 
-def calls() -> list[PoolCall]:
-    """All calls, newest first (staff list)."""
-    return list(db.session.scalars(select(PoolCall).order_by(PoolCall.created_at.desc())))
+def calls(actor=None) -> list[PoolCall]:
+    """The calls `actor` covers (its district's; all for None or the deployment's
+    administrator), newest first (staff list)."""
+    stmt = select(PoolCall).order_by(PoolCall.created_at.desc())
+    if actor is not None and (clause := scope_clause(PoolCall.office_id, actor)) is not None:
+        stmt = stmt.where(clause)
+    return list(db.session.scalars(stmt))
 
 
 def entries_of(call_id: int) -> list[ApplicationEntry]:

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.offices import queries as offices
+from app.offices.models import Office
 from app.wiring import registry
 from contractors import rules
 from contractors.models import (
@@ -24,9 +26,11 @@ from contractors.models import (
 
 from .companies import publicly_listed
 
-#: Where suspensions come from: contractor id → periods (local dates). Sanctions register theirs
-#: in their `init_app` (contractors.sanctions.queries.suspensions).
-SuspensionSource = Callable[[list[int], date], dict[int, list[rules.Period]]]
+#: Where suspensions come from: (contractor ids, day, district id) → contractor id → periods
+#: (local dates) that suspend or remove them from THAT district's pool (a sanction decided by
+#: district A acts on A's pool only). Sanctions register theirs in their `init_app`
+#: (contractors.sanctions.queries.suspensions).
+SuspensionSource = Callable[[list[int], date, int | None], dict[int, list[rules.Period]]]
 #: Registry (app.wiring): name → SuspensionSource.
 SUSPENSION_SOURCES = "contractors.suspension_sources"
 
@@ -49,6 +53,8 @@ class Member:
     #: Local dates: first active day (inclusive), first day no longer active (exclusive).
     since: date
     until: date
+    #: The district whose pool it is a member of (its call's office).
+    district_id: int | None = None
 
 
 def active_members(
@@ -62,42 +68,71 @@ def active_members(
     district's pool (the deployment-wide roster)."""
     on = on or clock.today()
     stmt = (
-        select(PoolSelection, Contractor, PoolCategory)
+        select(PoolSelection, Contractor, PoolCategory, PoolCall.office_id)
         .join(Contractor, PoolSelection.contractor_id == Contractor.id)
         .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
         .join(PoolCategory, PoolCallCategory.category_id == PoolCategory.id)
+        .join(PoolCall, PoolCallCategory.call_id == PoolCall.id)
         .where(
             PoolSelection.status == rules.SelectionStatus.SELECTED,
             PoolSelection.since.is_not(None),
             PoolSelection.since <= on,
             PoolSelection.until > on,
         )
-        .order_by(PoolCategory.sort_order, Contractor.uscc)
+        .order_by(PoolCategory.sort_order, Contractor.uscc, PoolCall.office_id)
     )
     if category_code:
         stmt = stmt.where(PoolCategory.code == category_code)
     if district_id is not None:
-        stmt = stmt.join(PoolCall, PoolCallCategory.call_id == PoolCall.id).where(
-            PoolCall.office_id == district_id
-        )
+        stmt = stmt.where(PoolCall.office_id == district_id)
     rows = db.session.execute(stmt).all()
-    ids = sorted({c.id for _s, c, _k in rows})
-    suspended: dict[int, list[rules.Period]] = {}
+    # A sanction acts on the pool of the district that decided it: suspensions are asked per
+    # district and apply to that district's memberships only.
+    ids_by_district: dict[int | None, set[int]] = {}
+    for _s, c, _k, district in rows:
+        ids_by_district.setdefault(district, set()).add(c.id)
+    suspended: dict[tuple[int | None, int], list[rules.Period]] = {}
     for source in registry(SUSPENSION_SOURCES).values():
-        for cid, periods in source(ids, on).items():
-            suspended.setdefault(cid, []).extend(periods)
+        for district, ids in ids_by_district.items():
+            for cid, periods in source(sorted(ids), on, district).items():
+                suspended.setdefault((district, cid), []).extend(periods)
     members, seen = [], set()
-    for sel, c, cat in rows:
+    for sel, c, cat, district in rows:
         period = rules.Period(sel.since, sel.until)
-        if not rules.is_active_member(period, on, suspended.get(c.id, ())):
+        if not rules.is_active_member(period, on, suspended.get((district, c.id), ())):
             continue
-        if (cat.code, c.id) in seen:  # two calls' rosters overlapping: one membership shown
+        # Two calls' rosters of one district overlapping: one membership shown.
+        if (district, cat.code, c.id) in seen:
             continue
-        seen.add((cat.code, c.id))
+        seen.add((district, cat.code, c.id))
         members.append(
-            Member(c.id, c.uscc, c.name, c.contact_mobile, cat.code, cat.name, sel.since, sel.until)
+            Member(
+                c.id,
+                c.uscc,
+                c.name,
+                c.contact_mobile,
+                cat.code,
+                cat.name,
+                sel.since,
+                sel.until,
+                district,
+            )
         )
     return members
+
+
+def pool_district(code: str | None) -> Office | None:
+    """The district whose pool `?office=<code>` names: a district's code, or a street/town
+    platform's (whose projects draw from its district's pool). None for an unknown code."""
+    office = offices.by_code((code or "").strip()[:40])
+    if office is None or office.is_district:
+        return office
+    return db.session.get(Office, office.parent_id)
+
+
+def districts_by_id() -> dict[int, Office]:
+    """Every district by id: the roster and the API name each member's district."""
+    return {o.id: o for o in offices.districts()}
 
 
 @dataclass(frozen=True)
@@ -116,18 +151,21 @@ class ListPage:
 MAX_PAGE = 100_000
 
 
-def public_members(category_code: str | None) -> list[Member]:
-    """Today's active members as the public sees them (the roster page, `GET /api/v1/pool`):
-    `active_members` under `rules.is_publicly_listed` — a member applied, so it always is; the
-    rule is applied here so no public list can show a company the rule hides."""
-    members = active_members(category_code)
+def public_members(category_code: str | None, district_id: int | None = None) -> list[Member]:
+    """Today's active members as the public sees them (the roster page, `GET /api/v1/pool`), of
+    one district's pool or of every district's (None): `active_members` under
+    `rules.is_publicly_listed` — a member applied, so it always is; the rule is applied here so
+    no public list can show a company the rule hides."""
+    members = active_members(category_code, district_id=district_id)
     listed = publicly_listed({m.contractor_id for m in members})
     return [m for m in members if m.contractor_id in listed]
 
 
-def pool_page(category_code: str | None, page: int, per_page: int) -> ListPage:
-    """`GET /api/v1/pool`: a page of today's active members."""
+def pool_page(
+    category_code: str | None, page: int, per_page: int, district_id: int | None = None
+) -> ListPage:
+    """`GET /api/v1/pool`: a page of today's active members (of one district's pool)."""
     page = min(max(page, 1), MAX_PAGE)
-    members = public_members(category_code)
+    members = public_members(category_code, district_id)
     start = (page - 1) * per_page
     return ListPage(members[start : start + per_page], page, len(members) > start + per_page)

@@ -10,6 +10,7 @@ from app import clock, errors
 from app.calendar.services import current_calendar
 from app.errors import role_of  # noqa: F401 (for the sanctions services)
 from app.extensions import db
+from app.offices import scope
 from app.workdays import UnconfirmedYear
 from notices.errors import UnconfirmedPublicity
 
@@ -28,6 +29,13 @@ stamp = clock.stamp
 def require_office(actor, zh: str, en: str) -> None:
     # Supervisors (纪检监察/审计) read every case but change nothing.
     errors.require_office(actor, SanctionForbidden, zh, en)
+
+
+def require_deciding_district(actor, district_id: int | None, zh: str, en: str) -> None:
+    """Cases and sanctions are the deciding district's: its staff (or the deployment's
+    administrator) act on them, never a street/town platform nor another district."""
+    require_office(actor, zh, en)
+    scope.require_district(actor, district_id, SanctionForbidden, zh, en)
 
 
 def calendar_end(start: date, days: int):

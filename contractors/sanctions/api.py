@@ -1,13 +1,14 @@
 """Public API v1 of sanctions: `GET /api/v1/sanctions` and `GET /api/v1/sanctions/<uscc>` —
-published sanctions only, current and archived, newest first (field names: DESIGN.md)."""
+published sanctions only, current and archived, newest first (field names: DESIGN.md), each
+with `office`, the district that decided it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 
 from app.api import paginated
 from app.urls import page_arg
-from contractors.queries import MAX_PAGE, ListPage
+from contractors.queries import MAX_PAGE, ListPage, pool_district
 
 from . import queries
 
@@ -24,7 +25,14 @@ def _page(items: list) -> ListPage:
 
 @bp.route("")
 def list_sanctions():
-    return paginated(_page(queries.published()), queries.api_row, "sanctions_api.list_sanctions")
+    """Every published sanction, or those decided by one district (`?office=<code>`; a
+    platform's code names its district; 404 for an unknown code)."""
+    code = (request.args.get("office") or "").strip() or None
+    district = pool_district(code) if code else None
+    if code and district is None:
+        abort(404)
+    items = queries.published(district_id=district.id if district else None)
+    return paginated(_page(items), queries.api_row, "sanctions_api.list_sanctions", office=code)
 
 
 @bp.route("/<uscc>")

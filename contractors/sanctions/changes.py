@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -19,7 +18,15 @@ from notices import services as notices
 from notices.rules import legal_basis
 
 from . import effects, rules
-from ._common import SUBJECT_SANCTION, calendar_end, get_sanction, require_office, role_of, stamp
+from ._common import (
+    SUBJECT_SANCTION,
+    calendar_end,
+    get_sanction,
+    require_deciding_district,
+    require_office,
+    role_of,
+    stamp,
+)
 from .errors import SanctionError, SanctionForbidden, SanctionNotFound
 from .models import Sanction, SanctionChange, SanctionCorrection
 
@@ -72,7 +79,7 @@ def _apply_change(s: Sanction, data: ChangeInput, actor, correction=None) -> San
         notices.NoticeInput(
             type="correction",
             title=f"{s.contractor.name}不良行为处理公告更正",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **notices.issuer(s.office_id),
             legal_basis=legal_basis("correction", "sanction"),
             body=effects.change_body(s, before, after, reason, approver),
             corrects_id=s.notice_id,
@@ -101,6 +108,7 @@ def _apply_change(s: Sanction, data: ChangeInput, actor, correction=None) -> San
         actor=actor,
         before=before,
         after={**after, "reason": reason, "approver": approver, "notice_id": notice.id},
+        office_id=s.office_id,
     )
     return change
 
@@ -111,6 +119,7 @@ def change(sanction_id: int, data: ChangeInput, *, actor) -> SanctionChange:
     with reason and approver in the public change table, and a correction notice."""
     require_office(actor, "变更处理记录", "change a sanction")
     s = get_sanction(sanction_id, lock=True)
+    require_deciding_district(actor, s.office_id, "变更处理记录", "change a sanction")
     if s.notice_id is None:
         raise SanctionError("处理尚未公告，不能变更", "The sanction is not published yet")
     return _apply_change(s, data, actor)
@@ -143,6 +152,8 @@ def ask_correction(sanction_id: int, request: str, *, actor) -> SanctionCorrecti
         state,
         pending=pending is not None,
     )
+    if not own:
+        require_deciding_district(actor, s.office_id, "录入更正申请", "enter a correction request")
     text = checked(SanctionError, rules.check_text, request, "request", "更正理由", "request")
     moment = stamp()
     corr = SanctionCorrection(
@@ -160,6 +171,7 @@ def ask_correction(sanction_id: int, request: str, *, actor) -> SanctionCorrecti
         s.id,
         actor=actor,
         after={"correction_id": corr.id, "answer_due_at": corr.answer_due_at},
+        office_id=s.office_id,
     )
     return corr
 
@@ -181,6 +193,9 @@ def answer_correction(
     )
     if corr is None:
         raise SanctionNotFound("更正申请不存在", "No such correction request")
+    require_deciding_district(
+        actor, corr.sanction.office_id, "答复更正申请", "answer a correction request"
+    )
     if corr.answered_at is not None:
         raise SanctionError("该更正申请已经答复", "The request is already answered")
     text = checked(SanctionError, rules.check_text, answer, "answer", "答复意见", "answer")
@@ -201,5 +216,6 @@ def answer_correction(
         corr.sanction_id,
         actor=actor,
         after={"correction_id": corr.id, "upheld": bool(upheld)},
+        office_id=corr.sanction.office_id,
     )
     return corr

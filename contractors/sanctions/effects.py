@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, clock
@@ -48,12 +47,19 @@ def change_body(s: Sanction, before: dict, after: dict, reason: str, approver: s
 def reserves_enter(s: Sanction, *, actor) -> list[ReserveEntry]:
     """A removed member's place in each category it holds (a running selection) goes to the
     category's first reserve (lowest position) from the day after the removal takes effect;
-    one correction of each call's roster says so. The unique keys of ReserveEntry hold "once"."""
+    one correction of each call's roster says so. The unique keys of ReserveEntry hold "once".
+    Only the pool of the deciding district is touched: a company removed by district A stays
+    in district B's pool, and A's reserve enters A's roster only."""
     today = clock.today()
     enters_on = max(s.starts_on, today) + timedelta(days=1)
     held = db.session.scalars(
         select(PoolSelection)
+        .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
+        .join(PoolCall, PoolCallCategory.call_id == PoolCall.id)
         .where(
+            PoolCall.office_id.is_(None)
+            if s.office_id is None
+            else PoolCall.office_id == s.office_id,
             PoolSelection.contractor_id == s.contractor_id,
             PoolSelection.status == SelectionStatus.SELECTED,
             PoolSelection.since.is_not(None),
@@ -100,7 +106,7 @@ def reserves_enter(s: Sanction, *, actor) -> list[ReserveEntry]:
             notices.NoticeInput(
                 type="correction",
                 title=f"{call.title}入围企业名单更正（候补递补）",
-                issuing_body=current_app.config["OFFICE_NAME"],
+                **notices.issuer(call.office_id),
                 legal_basis=legal_basis("correction", "reserve_enters"),
                 body=body(
                     "reserve_entry",
@@ -137,5 +143,6 @@ def reserves_enter(s: Sanction, *, actor) -> list[ReserveEntry]:
                 "enters_on": enters_on,
                 "notice_id": notice.id,
             },
+            office_id=call.office_id,
         )
     return entries

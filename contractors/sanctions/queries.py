@@ -12,6 +12,9 @@ from app import clock
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.queries import ref
+from app.offices.scope import scope_clause
 from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contractors.rules import Period
@@ -25,16 +28,26 @@ ART = "《招标投标违法行为记录公告暂行办法》"
 # ---- THE rule's input: who is suspended or removed ---------------------------------------------
 
 
-def suspensions(contractor_ids: list[int], on: date) -> dict[int, list[Period]]:
+def _of_district(district_id: int | None):
+    return (
+        Sanction.office_id.is_(None) if district_id is None else Sanction.office_id == district_id
+    )
+
+
+def suspensions(
+    contractor_ids: list[int], on: date, district_id: int | None = None
+) -> dict[int, list[Period]]:
     """The pool's suspension source (contractors.queries.active_members applies it): every
-    suspension [from, until) and removal [from, ∞) of these companies, from its decision on —
-    the restriction is derived from its dates, so it ends with nobody touching it."""
+    suspension [from, until) and removal [from, ∞) of these companies decided by the district
+    `district_id` — a sanction acts on the deciding district's pool only — from its decision
+    on: the restriction is derived from its dates, so it ends with nobody touching it."""
     if not contractor_ids:
         return {}
     rows = db.session.execute(
         select(Sanction.contractor_id, Sanction.starts_on, Sanction.until).where(
             Sanction.contractor_id.in_(contractor_ids),
             Sanction.kind.in_([rules.SanctionKind.SUSPENSION, rules.SanctionKind.REMOVAL]),
+            _of_district(district_id),
         )
     ).all()
     found: dict[int, list[Period]] = {}
@@ -43,14 +56,16 @@ def suspensions(contractor_ids: list[int], on: date) -> dict[int, list[Period]]:
     return found
 
 
-def restriction_on(contractor_id: int, on: date) -> str | None:
+def restriction_on(contractor_id: int, on: date, district_id: int | None = None) -> str | None:
     """ "removal" or "suspension" when one keeps the company out of the pool on `on` (a removal
-    first), else None: the standing its record and the roster show."""
-    rows = db.session.execute(
-        select(Sanction.kind, Sanction.starts_on, Sanction.until).where(
-            Sanction.contractor_id == contractor_id
-        )
-    ).all()
+    first), else None: the standing its record and the roster show — in the pool of
+    `district_id`, or in any district's pool when None."""
+    stmt = select(Sanction.kind, Sanction.starts_on, Sanction.until).where(
+        Sanction.contractor_id == contractor_id
+    )
+    if district_id is not None:
+        stmt = stmt.where(Sanction.office_id == district_id)
+    rows = db.session.execute(stmt).all()
     kinds = {k for k, start, until in rows if rules.restriction_covers(k, start, until, on)}
     for k in (rules.SanctionKind.REMOVAL, rules.SanctionKind.SUSPENSION):
         if k in kinds:
@@ -65,9 +80,13 @@ def get_case(case_id: int) -> MisconductCase | None:
     return db.session.get(MisconductCase, case_id)
 
 
-def cases() -> list[MisconductCase]:
-    """Every case, newest first (staff and supervisors)."""
-    return list(db.session.scalars(select(MisconductCase).order_by(MisconductCase.id.desc())))
+def cases(actor=None) -> list[MisconductCase]:
+    """The cases `actor` covers (its district's; every case for None or the deployment's
+    administrator), newest first (staff and supervisors)."""
+    stmt = select(MisconductCase).order_by(MisconductCase.id.desc())
+    if actor is not None and (clause := scope_clause(MisconductCase.office_id, actor)) is not None:
+        stmt = stmt.where(clause)
+    return list(db.session.scalars(stmt))
 
 
 def cases_of(contractor_id: int) -> list[MisconductCase]:
@@ -98,9 +117,12 @@ def sanction_state(s: Sanction, today: date | None = None) -> rules.SanctionStat
     return rules.sanction_state(published, s.shown_until, today or clock.today())
 
 
-def published(*, archived: bool | None = None, uscc: str | None = None) -> list[Sanction]:
+def published(
+    *, archived: bool | None = None, uscc: str | None = None, district_id: int | None = None
+) -> list[Sanction]:
     """Published sanctions, newest first: current ones (archived False), archived ones (True),
-    or all (None); of one company when `uscc` is given."""
+    or all (None); of one company when `uscc` is given; decided by one district when
+    `district_id` is given."""
     today = clock.today()
     stmt = (
         select(Sanction)
@@ -110,6 +132,8 @@ def published(*, archived: bool | None = None, uscc: str | None = None) -> list[
     )
     if uscc is not None:
         stmt = stmt.where(Contractor.uscc == uscc)
+    if district_id is not None:
+        stmt = stmt.where(Sanction.office_id == district_id)
     if archived is True:
         stmt = stmt.where(Sanction.shown_until.is_not(None), Sanction.shown_until <= today)
     elif archived is False:
@@ -166,6 +190,7 @@ def api_row(s: Sanction) -> dict:
         "until": s.until.isoformat() if s.until else None,
         "notice_id": s.notice_id,
         "shown_until": s.shown_until.isoformat() if s.shown_until else None,
+        "office": ref(db.session.get(Office, s.office_id)) if s.office_id else None,
     }
 
 
@@ -185,15 +210,21 @@ def publish_due(s: Sanction):
 # ---- deadlines (app.deadlines) ------------------------------------------------------------------
 
 
-def deadlines() -> list[Deadline]:
+def _among(column, office_ids: list[int] | None) -> tuple:
+    return () if office_ids is None else (column.in_(office_ids),)
+
+
+def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
     """case.statement (the company's period, while it runs or once it stated), sanction.publish (20 工作日, art. 6) and
-    correction.answer (5 工作日, art. 13) of open records and of those closed in the last 30 days."""
+    correction.answer (5 工作日, art. 13) of open records and of those closed in the last 30 days;
+    of the districts `office_ids` only when given (an account's scope, `scope_ids`)."""
     now = clock.now()
     since = now - timedelta(days=30)
     out: list[Deadline] = []
     for c in db.session.scalars(
         select(MisconductCase).where(
-            or_(MisconductCase.decided_at.is_(None), MisconductCase.decided_at >= since)
+            or_(MisconductCase.decided_at.is_(None), MisconductCase.decided_at >= since),
+            *_among(MisconductCase.office_id, office_ids),
         )
     ):
         if c.stated_at is None and c.statement_ends_at <= now:
@@ -215,7 +246,10 @@ def deadlines() -> list[Deadline]:
             )
         )
     for s in db.session.scalars(
-        select(Sanction).where(or_(Sanction.published_at.is_(None), Sanction.published_at >= since))
+        select(Sanction).where(
+            or_(Sanction.published_at.is_(None), Sanction.published_at >= since),
+            *_among(Sanction.office_id, office_ids),
+        )
     ):
         due = publish_due(s)
         if due is None:
@@ -235,8 +269,11 @@ def deadlines() -> list[Deadline]:
             )
         )
     for r in db.session.scalars(
-        select(SanctionCorrection).where(
-            or_(SanctionCorrection.answered_at.is_(None), SanctionCorrection.answered_at >= since)
+        select(SanctionCorrection)
+        .join(Sanction, SanctionCorrection.sanction_id == Sanction.id)
+        .where(
+            or_(SanctionCorrection.answered_at.is_(None), SanctionCorrection.answered_at >= since),
+            *_among(Sanction.office_id, office_ids),
         )
     ):
         out.append(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -15,6 +14,8 @@ from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.errors import checked
 from app.extensions import db
+from app.offices import scope
+from app.offices.models import Office
 from app.transactions import transactional
 from contractors.models import Contractor
 from notices import services as notices
@@ -29,6 +30,7 @@ from ._common import (
     calendar_end,
     get_case,
     get_sanction,
+    require_deciding_district,
     require_office,
     role_of,
     stamp,
@@ -59,6 +61,24 @@ def _case_snapshot(c: MisconductCase) -> dict:
 # ---- cases ------------------------------------------------------------------------------------
 
 
+#: Sources of cases the district opens itself (from its staff's page or the system): only the
+#: deciding district's accounts may. The others come from a service of the record's own office
+#: (a platform's refusal or evaluation, the district's complaint decision) in its transaction.
+OPENED_BY_THE_DISTRICT = frozenset({rules.CaseSource.BY_HAND, rules.CaseSource.INCIDENT})
+
+
+def _deciding_district(office_id: int | None, actor) -> int | None:
+    """The district that decides a case: the district of the record's office, else the acting
+    account's district (None for the system or a deployment administrator without one)."""
+    if office_id is None:
+        office_id = getattr(actor, "office_id", None)
+    if office_id is None:
+        return None
+    if not isinstance(office_id, int) or db.session.get(Office, office_id) is None:
+        raise SanctionNotFound("机构不存在", "No such office", field="office")
+    return scope.district_of(office_id).id
+
+
 @transactional
 def open_case(
     contractor_id: int,
@@ -68,12 +88,18 @@ def open_case(
     ref: str | None = None,
     proposal: str | None = None,
     statement_days: int = rules.STATEMENT_DEFAULT_DAYS,
+    office_id: int | None = None,
     actor,
 ) -> MisconductCase:
     """Open a misconduct case against a company and tell it by SMS until when it may state its
     case. Other domains' services call it inside their own transaction (it joins it): a refusal
     to sign (`refusal`, with the trading code as `ref`), a failed evaluation, an upheld or false
     complaint, an incident. By hand (`by_hand`) only staff open one.
+
+    The case is the district's that decides it: the district of `office_id` (the office of the
+    project a refusal, evaluation or complaint comes from), else the acting account's district.
+    By hand only that district's staff open one; from another domain, the actor must cover
+    `office_id` (a street/town platform's staff recording a refusal of its own project).
 
     Refused with nothing written: an unknown company, source or proposal, empty facts, a period
     under 3 工作日, or a period touching a year whose working days are not confirmed."""
@@ -85,6 +111,11 @@ def open_case(
         require_office(actor, "立案", "open a case")
     elif role_of(actor) == "supervisor":
         raise SanctionForbidden("监督人员只能查阅，不能立案", "Supervisors may not open cases")
+    district_id = _deciding_district(office_id, actor)
+    if src in OPENED_BY_THE_DISTRICT:
+        scope.require_district(actor, district_id, SanctionForbidden, "立案", "open a case")
+    elif office_id is not None:
+        scope.require_scope(actor, office_id, SanctionForbidden, "立案", "open a case")
     if proposal is not None and proposal not in set(rules.Outcome):
         raise SanctionError(f"未知的处理建议：{proposal}", f"Unknown proposal: {proposal}")
     text = checked(SanctionError, rules.check_text, facts, "facts", "案件事实", "facts")
@@ -122,6 +153,7 @@ def open_case(
         )
     moment = stamp()
     case = MisconductCase(
+        office_id=district_id,
         contractor_id=company.id,
         source=src.value,
         ref=ref,
@@ -148,6 +180,7 @@ def open_case(
             "code": str(case.id),
             "deadline": f"{last.year}年{last.month}月{last.day}日",
         },
+        office_id=case.office_id,
     )
     audit.record(
         Action.CASE_OPENED,
@@ -155,6 +188,7 @@ def open_case(
         case.id,
         actor=actor,
         after={**_case_snapshot(case), "facts": text, "sms_queued": queued},
+        office_id=case.office_id,
     )
     return case
 
@@ -170,12 +204,19 @@ def state_case(case_id: int, statement: str, *, actor) -> MisconductCase:
             "只有被立案企业或区公管办工作人员可以提交陈述申辩",
             "Only the company concerned or staff may enter its statement",
         )
+    if not own:
+        require_deciding_district(actor, c.office_id, "录入陈述申辩", "enter a statement")
     checked(SanctionError, rules.require_statement_open, facts_of(c), clock.now())
     text = checked(SanctionError, rules.check_text, statement, "statement", "陈述申辩", "statement")
     c.statement, c.stated_at, c.stated_by_id = text, stamp(), actor.id
     db.session.flush()
     audit.record(
-        Action.CASE_STATED, SUBJECT_CASE, c.id, actor=actor, after={"stated_at": c.stated_at}
+        Action.CASE_STATED,
+        SUBJECT_CASE,
+        c.id,
+        actor=actor,
+        after={"stated_at": c.stated_at},
+        office_id=c.office_id,
     )
     return c
 
@@ -197,6 +238,7 @@ def decide(case_id: int, data: DecisionInput, *, actor) -> MisconductCase:
     its first day; a removal brings the category's first reserve into the roster (effects)."""
     require_office(actor, "作出处理决定", "decide a case")
     c = get_case(case_id, lock=True)
+    require_deciding_district(actor, c.office_id, "作出处理决定", "decide a case")
     checked(SanctionError, rules.require_decidable, facts_of(c), clock.now())
     outcome, act, basis, body, period = checked(
         SanctionError,
@@ -217,6 +259,7 @@ def decide(case_id: int, data: DecisionInput, *, actor) -> MisconductCase:
     if period is not None:
         zh, _en = rules.decision_text(outcome.value, data.months)
         s = Sanction(
+            office_id=c.office_id,
             case_id=c.id,
             contractor_id=c.contractor_id,
             kind=outcome.value,
@@ -243,6 +286,7 @@ def decide(case_id: int, data: DecisionInput, *, actor) -> MisconductCase:
             "from": s.starts_on if s else None,
             "until": s.until if s else None,
         },
+        office_id=c.office_id,
     )
     if s is not None and s.kind == rules.SanctionKind.REMOVAL:
         effects.reserves_enter(s, actor=actor)
@@ -258,6 +302,7 @@ def publish(sanction_id: int, *, actor) -> Sanction:
     decision, date, deciding body); it is shown until `shown_until` (art. 9). Once."""
     require_office(actor, "发布不良行为处理公告", "publish a sanction")
     s = get_sanction(sanction_id, lock=True)
+    require_deciding_district(actor, s.office_id, "发布不良行为处理公告", "publish a sanction")
     if s.notice_id is not None:
         raise SanctionError("该处理已经公告", "The sanction is already published")
     today = clock.today()
@@ -266,7 +311,7 @@ def publish(sanction_id: int, *, actor) -> Sanction:
         notices.NoticeInput(
             type="sanction",
             title=f"{s.contractor.name}不良行为处理公告",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **notices.issuer(s.office_id),
             legal_basis=legal_basis("sanction"),
             body=effects.sanction_body(s),
             publish_due_at=queries.publish_due(s),
@@ -284,6 +329,7 @@ def publish(sanction_id: int, *, actor) -> Sanction:
         s.id,
         actor=actor,
         after={"notice_id": notice.id, "shown_until": s.shown_until},
+        office_id=s.office_id,
     )
     return s
 

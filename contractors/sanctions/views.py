@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,9 @@ from app.deadlines import marked, order
 from app.errors import DomainError
 from app.forms import error_onto
 from app.i18n import loc
+from app.offices import scope
 from contractors import queries as pool
+from contractors.views.district import district_pages_only
 
 from . import queries, rules, services
 from .forms import (
@@ -34,6 +36,8 @@ from .forms import (
 public_bp = Blueprint("sanctions", __name__, url_prefix="/sanctions")
 staff_bp = Blueprint("sanctions_staff", __name__, url_prefix="/staff/sanctions")
 account_bp = Blueprint("sanctions_account", __name__, url_prefix="/contractor/sanctions")
+# Cases and sanctions are the district's: a street/town platform's account gets 403 here.
+staff_bp.before_request(district_pages_only)
 
 
 def _labels() -> dict:
@@ -55,16 +59,37 @@ def _render(template: str, status: int = 200, **ctx):
 # ---- public -------------------------------------------------------------------------------------
 
 
+def _district_arg():
+    """`?office=<code>`: the district whose sanctions are listed (a platform's code names its
+    district); None for all; 404 for an unknown code."""
+    code = (request.args.get("office") or "").strip() or None
+    if code is None:
+        return None
+    district = pool.pool_district(code)
+    if district is None:
+        abort(404)
+    return district
+
+
+def _public_list(archived: bool):
+    district = _district_arg()
+    return _render(
+        "contractors/sanctions/list.html",
+        items=queries.published(archived=archived, district_id=district.id if district else None),
+        archived=archived,
+        district=district,
+        districts=pool.districts_by_id(),
+    )
+
+
 @public_bp.route("/")
 def index():
-    return _render("contractors/sanctions/list.html", items=queries.published(archived=False))
+    return _public_list(archived=False)
 
 
 @public_bp.route("/archive")
 def archive():
-    return _render(
-        "contractors/sanctions/list.html", items=queries.published(archived=True), archived=True
-    )
+    return _public_list(archived=True)
 
 
 @public_bp.route("/<int:sanction_id>")
@@ -90,10 +115,14 @@ def _office() -> bool:
 @roles_required(*OVERSIGHT_ROLES)
 def cases():
     cal, now = current_calendar(), clock.now()
-    deadlines = [(d, marked(d, now, cal)) for d in queries.deadlines() if d.done_at is None]
+    deadlines = [
+        (d, marked(d, now, cal))
+        for d in queries.deadlines(scope.scope_ids(current_user))
+        if d.done_at is None
+    ]
     return _render(
         "contractors/sanctions/cases.html",
-        cases=[(c, queries.state_of(c)) for c in queries.cases()],
+        cases=[(c, queries.state_of(c)) for c in queries.cases(current_user)],
         deadlines=sorted(deadlines, key=lambda x: order(x[0])),
         form=CaseForm(formdata=None) if _office() else None,
     )
@@ -125,7 +154,7 @@ def new_case():
     return _render(
         "contractors/sanctions/cases.html",
         400,
-        cases=[(c, queries.state_of(c)) for c in queries.cases()],
+        cases=[(c, queries.state_of(c)) for c in queries.cases(current_user)],
         deadlines=[],
         form=form,
     )
@@ -135,6 +164,8 @@ def _case_page(case_id: int, status: int = 200, **forms):
     c = queries.get_case(case_id)
     if c is None:
         abort(404)
+    if not scope.covers(current_user, c.office_id):
+        abort(403)
     state = queries.state_of(c)
     s = c.sanction
     office = _office()
@@ -216,6 +247,8 @@ def _sanction_case(sanction_id: int) -> int:
     s = queries.get_sanction(sanction_id)
     if s is None:
         abort(404)
+    if not scope.covers(current_user, s.office_id):
+        abort(403)
     return s.case_id
 
 
@@ -265,6 +298,8 @@ def answer(correction_id: int):
     corr = queries.get_correction(correction_id)
     if corr is None:
         abort(404)
+    if not scope.covers(current_user, corr.sanction.office_id):
+        abort(403)
     case_id = corr.sanction.case_id
     form = AnswerForm(prefix=f"a{correction_id}")
     if form.validate_on_submit():

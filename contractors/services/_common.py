@@ -10,6 +10,7 @@ from app import clock
 from app.auth.roles import PANEL_ROLES
 from app.errors import require_office, role_of
 from app.extensions import db
+from app.offices import scope
 from contractors import rules
 from contractors.errors import (
     NotAReviewer,
@@ -38,6 +39,26 @@ def require_staff(actor, zh: str, en: str) -> None:
     require_office(actor, PoolForbidden, zh, en)
 
 
+def require_pool(actor, district_id: int | None, zh: str, en: str) -> None:
+    """Staff of the district whose pool it is (or the deployment's administrator): pool work is
+    the district's, never a street/town platform's, nor another district's."""
+    require_staff(actor, zh, en)
+    scope.require_district(actor, district_id, PoolForbidden, zh, en)
+
+
+def actor_district(actor) -> int | None:
+    """The id of the district an account works for (a platform's parent), None without office."""
+    office_id = getattr(actor, "office_id", None)
+    return scope.district_of(office_id).id if office_id is not None else None
+
+
+def require_district_account(actor, zh: str, en: str) -> None:
+    """Staff of a district office (any district) or the deployment's administrator: for pool
+    work bound to no one district (checking a company's registration, once per deployment)."""
+    require_staff(actor, zh, en)
+    scope.require_district(actor, actor_district(actor), PoolForbidden, zh, en)
+
+
 def require_panel(actor) -> None:
     if role_of(actor) not in PANEL_ROLES:
         raise NotAReviewer(
@@ -45,6 +66,14 @@ def require_panel(actor) -> None:
             "Only the review panel (trading-office staff and department reviewers) may record "
             "review decisions",
         )
+
+
+def require_call_panel(actor, district_id: int | None) -> None:
+    """The panel of the call's district: its staff and its departments' reviewers."""
+    require_panel(actor)
+    scope.require_district(
+        actor, district_id, NotAReviewer, "记录审查结论", "record review decisions"
+    )
 
 
 def own_contractor(actor) -> Contractor:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, clock
@@ -13,16 +12,18 @@ from app.audit import Action
 from app.auth.roles import Role
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.scope import require_district
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear
 from contractors import queries, rules
-from contractors.errors import PoolError, PoolForbidden
+from contractors.errors import PoolError, PoolForbidden, PoolNotFound
 from contractors.models import Consultation, PoolCall, PoolCallCategory
 from notices.rules import legal_basis
-from notices.services import NoticeInput, publish_new
+from notices.services import NoticeInput, issuer, publish_new
 
 from . import bodies
-from ._common import checked, get_call, now, require_staff, role_of
+from ._common import actor_district, checked, get_call, now, require_pool, require_staff, role_of
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,35 @@ def _next_code(year: int) -> str:
     return f"{prefix}{count + 1:02d}"
 
 
+def _district_of_call(data: CallInput, actor) -> int:
+    """The district a new call fills: the one named, else the drafting account's. A call is a
+    district's (its pool), never a street/town platform's."""
+    office_id = data.office_id if data.office_id is not None else actor_district(actor)
+    if office_id is None:
+        raise PoolError(
+            "请选择征集所属的区公管办", "Choose the district office the call is for", field="office"
+        )
+    office = db.session.get(Office, office_id) if isinstance(office_id, int) else None
+    if office is None:
+        raise PoolNotFound("机构不存在", "No such office", field="office")
+    if not office.is_district:
+        raise PoolError(
+            "名录库征集属于区公管办，不属于街道/镇平台",
+            "A pool call belongs to a district office, not to a street/town platform",
+            field="office",
+        )
+    return office.id
+
+
 @transactional
 def create_call(data: CallInput, *, actor) -> PoolCall:
-    """Draft a call (staff). Nothing is public until `publish_call`."""
+    """Draft a call (the district's staff). Nothing is public until `publish_call`."""
     require_staff(actor, "起草征集公告", "draft a pool call")
+    district_id = _district_of_call(data, actor)
+    require_pool(actor, district_id, "起草征集公告", "draft a pool call")
     moment = now()
     call = PoolCall(
+        office_id=district_id,
         code=_next_code(clock.local(moment).year),
         created_at=moment,
         created_by_id=actor.id,
@@ -110,7 +134,12 @@ def create_call(data: CallInput, *, actor) -> PoolCall:
     db.session.add(call)
     db.session.flush()
     audit.record(
-        Action.POOL_CALL_DRAFTED, "pool_call", call.code, actor=actor, after=snapshot(call)
+        Action.POOL_CALL_DRAFTED,
+        "pool_call",
+        call.code,
+        actor=actor,
+        after=snapshot(call),
+        office_id=call.office_id,
     )
     return call
 
@@ -130,6 +159,7 @@ def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
     """Change a draft call. Its revision goes up: the departments are consulted again."""
     require_staff(actor, "修改征集公告", "edit a pool call")
     call = _draft(call_id)
+    require_pool(actor, call.office_id, "修改征集公告", "edit a pool call")
     before = snapshot(call)
     _apply(call, data)
     call.revision += 1
@@ -139,6 +169,7 @@ def update_call(call_id: int, data: CallInput, *, actor) -> PoolCall:
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         before=before,
         after=snapshot(call),
     )
@@ -154,6 +185,9 @@ def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> C
             "Only a department reviewer may give a consultation opinion",
         )
     call = _draft(call_id)
+    require_district(
+        actor, call.office_id, PoolForbidden, "提出会商意见", "give a consultation opinion"
+    )
     text = (opinion or "").strip()
     if not text:
         raise PoolError("请填写会商意见", "Enter the opinion", field="opinion")
@@ -173,6 +207,7 @@ def record_consultation(call_id: int, opinion: str, agrees: bool, *, actor) -> C
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={
             "department": c.department,
             "revision": c.revision,
@@ -189,6 +224,7 @@ def publish_call(call_id: int, *, actor):
     application window is its publicity. Returns the notice."""
     require_staff(actor, "发布征集公告", "publish a pool call")
     call = _draft(call_id)
+    require_pool(actor, call.office_id, "发布征集公告", "publish a pool call")
     problem = rules.consultation_problem(queries.opinions(call), call.revision)
     if problem:
         raise PoolError(*problem)
@@ -196,7 +232,7 @@ def publish_call(call_id: int, *, actor):
         NoticeInput(
             type="pool_call",
             title=call.title,
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer(call.office_id),
             legal_basis=legal_basis("pool_call"),
             body=bodies.call_body(call),
             min_working_days=call.publicity_days,
@@ -212,6 +248,7 @@ def publish_call(call_id: int, *, actor):
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={"notice_id": notice.id, "publicity_ends_at": notice.publicity_ends_at},
     )
     return notice
@@ -227,6 +264,7 @@ def schedule_meeting(call_id: int, at: datetime, place: str, *, actor) -> PoolCa
     """
     require_staff(actor, "安排摇号会议", "schedule the lottery meeting")
     call = get_call(call_id, lock=True)
+    require_pool(actor, call.office_id, "安排摇号会议", "schedule the lottery meeting")
     if call.review_notice_id is not None:
         raise PoolError(
             "资格审查结果已公示，摇号会议时间地点已公布，不能再修改",
@@ -251,6 +289,7 @@ def schedule_meeting(call_id: int, at: datetime, place: str, *, actor) -> PoolCa
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         before=before,
         after={"meeting_at": call.meeting_at, "meeting_place": call.meeting_place},
     )

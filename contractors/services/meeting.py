@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import current_app
-
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
@@ -16,16 +14,17 @@ from contractors.models import PoolCallCategory, PoolSelection
 from lottery import rules as draw_rules
 from lottery import services as draws
 from notices.rules import legal_basis
-from notices.services import NoticeInput, publish_new
+from notices.services import NoticeInput, issuer, publish_new
 
 from . import bodies
-from ._common import checked, get_call, now, require_staff
+from ._common import checked, get_call, now, require_pool, require_staff
 
 
 def _meeting_category(call_id: int, category_code: str, actor):
     """The call (locked) and its category, when its lottery meeting may be held now."""
     require_staff(actor, "主持摇号", "run the lottery meeting")
     call = get_call(call_id, lock=True)
+    require_pool(actor, call.office_id, "主持摇号", "run the lottery meeting")
     cc = next((c for c in call.categories if c.category.code == category_code), None)
     if cc is None:
         raise PoolNotFound(
@@ -143,6 +142,7 @@ def settle_category(
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={
             "category": category_code,
             "outcome": outcome,
@@ -160,6 +160,7 @@ def publish_roster_publicity(call_id: int, *, actor):
     settled: selected and reserve per category, with the draw ids. Returns the notice."""
     require_staff(actor, "发布入围企业名录公示", "publish the roster publicity")
     call = get_call(call_id, lock=True)
+    require_pool(actor, call.office_id, "发布入围企业名录公示", "publish the roster publicity")
     if call.review_notice_id is None or any(cc.outcome is None for cc in call.categories):
         raise PoolError(
             "尚有类别未摇号或确定入围，不能公示入围名录",
@@ -171,7 +172,7 @@ def publish_roster_publicity(call_id: int, *, actor):
         NoticeInput(
             type="roster_publicity",
             title=f"{call.title}入围企业名录公示",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer(call.office_id),
             legal_basis=legal_basis("roster_publicity"),
             body=bodies.roster_publicity_body(call),
             subject_type="pool_call",
@@ -186,6 +187,7 @@ def publish_roster_publicity(call_id: int, *, actor):
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={"notice_id": notice.id, "publicity_ends_at": notice.publicity_ends_at},
     )
     return notice
@@ -198,6 +200,7 @@ def publish_roster(call_id: int, *, actor):
     notice."""
     require_staff(actor, "发布入围企业名单", "publish the roster")
     call = get_call(call_id, lock=True)
+    require_pool(actor, call.office_id, "发布入围企业名单", "publish the roster")
     notice = call.roster_publicity_notice
     checked(
         rules.require_ended,
@@ -220,7 +223,7 @@ def publish_roster(call_id: int, *, actor):
         NoticeInput(
             type="roster",
             title=f"{call.title}入围企业名单",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer(call.office_id),
             legal_basis=legal_basis("roster"),
             body=bodies.roster_body(call),
             subject_type="pool_call",
@@ -244,6 +247,7 @@ def publish_roster(call_id: int, *, actor):
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={
             "notice_id": roster.id,
             "since": period.start,

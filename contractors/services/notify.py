@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app import audit, clock
 from app.audit import Action
 from app.extensions import db
+from app.offices.scope import district_of
 from contractors.errors import PoolError
 from contractors.models import PoolCategory
 from contractors.queries import active_members
@@ -17,8 +18,9 @@ def notify_category(notice, category_code: str, *, actor=None) -> int:
     """Queue the trading notice's SMS to every active pool member of the category, inside the
     caller's transaction (DESIGN.md B.2: SMS goes to every active member of the category).
 
-    Who is a member is `contractors.queries.active_members`, THE rule: reserves, suspended and
-    expired members, and other categories' members get nothing. Idempotent per (notice,
+    Who is a member is `contractors.queries.active_members`, THE rule, in the district of the
+    notice's office: reserves, suspended and expired members, other categories' members and
+    other districts' members get nothing. Idempotent per (notice,
     contractor). Returns how many messages were added.
     """
     if notice is None or not getattr(notice, "is_published", False):
@@ -26,7 +28,11 @@ def notify_category(notice, category_code: str, *, actor=None) -> int:
     name = db.session.scalar(select(PoolCategory.name).where(PoolCategory.code == category_code))
     if name is None:
         raise PoolError(f"类别不存在：{category_code}", f"No such category: {category_code}")
-    members = active_members(category_code, clock.local(notice.published_at).date())
+    # THE rule per district: a platform's project is announced to its district's pool only.
+    district_id = district_of(notice.office_id).id if notice.office_id is not None else None
+    members = active_members(
+        category_code, clock.local(notice.published_at).date(), district_id=district_id
+    )
     added = sms.queue(
         subject_type="notice",
         subject_id=str(notice.id),
@@ -42,5 +48,6 @@ def notify_category(notice, category_code: str, *, actor=None) -> int:
         notice.id,
         actor=actor,
         after={"category": category_code, "members": len(members), "queued": added},
+        office_id=notice.office_id,
     )
     return added

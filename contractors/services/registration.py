@@ -20,7 +20,7 @@ from contractors.errors import NotYours, PoolForbidden, PoolNotFound, Registrati
 from contractors.identity import normalize_mobile, normalize_uscc
 from contractors.models import Contractor, ContractorDocument, Qualification
 
-from ._common import checked, now, require_staff, role_of
+from ._common import checked, now, require_district_account, role_of
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,9 @@ def register_contractor(data: ContractorInput, *, actor) -> Contractor:
 def check_registration(contractor_id: int, *, actor) -> Contractor:
     """Staff check (核验) a registration against its documents: from then on the company is
     public (contractors.rules.is_publicly_listed). Once per company; logged."""
-    require_staff(actor, "核验企业注册信息", "check a registration")
+    # A company registers once per deployment: any district's staff may check it, a street/town
+    # platform (no pool work) may not.
+    require_district_account(actor, "核验企业注册信息", "check a registration")
     c = db.session.scalar(
         # Locked and re-read: two staff pressing at once record one check.
         select(Contractor)

@@ -3,7 +3,6 @@ commitments, objections (异议) and their answers (an upheld one publishes a co
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import audit, clock
@@ -15,7 +14,7 @@ from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import ApplicationEntry, FailReason, Objection
 from lottery import services as draws
 from notices.rules import legal_basis
-from notices.services import NoticeInput, publish_new
+from notices.services import NoticeInput, issuer, publish_new
 
 from . import bodies
 from ._common import (
@@ -23,7 +22,9 @@ from ._common import (
     get_call,
     now,
     own_contractor,
+    require_call_panel,
     require_panel,
+    require_pool,
     require_staff,
 )
 from .calls import earliest_meeting
@@ -60,6 +61,7 @@ def record_decision(
     require_panel(actor)
     e = _entry(entry_id)
     call = get_call(e.application.call_id, lock=True)
+    require_call_panel(actor, call.office_id)
     facts = queries.facts_of(call)
     checked(
         rules.require_ended,
@@ -85,6 +87,7 @@ def record_decision(
         "pool_application",
         e.application_id,
         actor=actor,
+        office_id=call.office_id,
         before=before,
         after=_decision(e) | {"department": actor.organisation},
     )
@@ -99,6 +102,7 @@ def publish_review_results(call_id: int, *, actor):
     (LOTTERY.md). Returns the notice."""
     require_staff(actor, "发布资格审查结果", "publish the review result")
     call = get_call(call_id, lock=True)
+    require_pool(actor, call.office_id, "发布资格审查结果", "publish the review result")
     facts = queries.facts_of(call)
     checked(
         rules.require_ended,
@@ -131,7 +135,12 @@ def publish_review_results(call_id: int, *, actor):
         d = draws.commit_ranking(
             draw_id,
             f"{call.title} {cc.category.name} 入围企业摇号",
-            draws.Subject(queries.SUBJECT_TYPE, draw_id, f"{call.title} {cc.category.name}"),
+            draws.Subject(
+                queries.SUBJECT_TYPE,
+                draw_id,
+                f"{call.title} {cc.category.name}",
+                office_id=call.office_id,
+            ),
             winners=cc.quota,
             actor=actor,
         )
@@ -142,7 +151,7 @@ def publish_review_results(call_id: int, *, actor):
         NoticeInput(
             type="review_result",
             title=f"{call.title}资格审查结果公示",
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issuer(call.office_id),
             legal_basis=legal_basis("review_result"),
             body=bodies.review_body(call, commitments),
             subject_type="pool_call",
@@ -157,6 +166,7 @@ def publish_review_results(call_id: int, *, actor):
         "pool_call",
         call.code,
         actor=actor,
+        office_id=call.office_id,
         after={"notice_id": notice.id, "draws": commitments},
     )
     return notice
@@ -199,6 +209,7 @@ def file_objection(entry_id: int, text: str, *, actor) -> Objection:
         "pool_objection",
         o.id,
         actor=actor,
+        office_id=call.office_id,
         after={
             "by": contractor.uscc,
             "about": _decision(e),
@@ -228,6 +239,7 @@ def answer_objection(
     if o is None or o.stage != rules.ObjectionStage.REVIEW:
         raise PoolNotFound("异议不存在", "No such objection")
     call = get_call(o.call_id, lock=True)
+    require_pool(actor, call.office_id, "答复异议", "answer an objection")
     if o.answered_at is not None:
         raise PoolError("该异议已答复", "The objection was already answered")
     text = (answer or "").strip()
@@ -259,7 +271,7 @@ def answer_objection(
             NoticeInput(
                 type="correction",
                 title=f"关于{call.title}资格审查结果公示的更正公告",
-                issuing_body=current_app.config["OFFICE_NAME"],
+                **issuer(call.office_id),
                 legal_basis=legal_basis("correction", "objection_upheld"),
                 body=bodies.correction_body(call, e, shown_before, text),
                 corrects_id=call.review_notice_id,
@@ -275,6 +287,7 @@ def answer_objection(
         "pool_objection",
         o.id,
         actor=actor,
+        office_id=call.office_id,
         before=before_decision,
         after=_decision(e)
         | {"answer": o.answer, "upheld": o.upheld, "correction_notice_id": o.correction_notice_id},

@@ -4,19 +4,18 @@ call page); the roster notice waits until every one is answered (contractors.ser
 
 from __future__ import annotations
 
-from flask import current_app
-
 from app import audit, clock
 from app.audit import Action
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.offices.scope import get_office
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear
 from contractors import rules
 from contractors.errors import PoolError, PoolNotFound
 from contractors.models import Objection, PoolCallCategory
 
-from ._common import checked, get_call, now, own_contractor, require_staff
+from ._common import checked, get_call, now, own_contractor, require_pool, require_staff
 
 #: The longest objection or answer kept (the review objections' limit).
 TEXT_MAX = 5000
@@ -84,6 +83,7 @@ def file_roster_objection(call_category_id: int, text: str, *, actor) -> Objecti
         "pool_objection",
         o.id,
         actor=actor,
+        office_id=call.office_id,
         after={
             "stage": o.stage,
             "by": contractor.uscc,
@@ -104,7 +104,8 @@ def answer_roster_objection(objection_id: int, upheld: bool, answer: str, *, act
     o = db.session.get(Objection, objection_id)
     if o is None or o.stage != rules.ObjectionStage.ROSTER:
         raise PoolNotFound("异议不存在", "No such objection")
-    get_call(o.call_id, lock=True)
+    call = get_call(o.call_id, lock=True)
+    require_pool(actor, call.office_id, "答复异议", "answer an objection")
     db.session.refresh(o)
     if o.answered_at is not None:
         raise PoolError("该异议已答复", "The objection was already answered")
@@ -117,13 +118,14 @@ def answer_roster_objection(objection_id: int, upheld: bool, answer: str, *, act
         "pool_objection",
         o.id,
         actor=actor,
+        office_id=call.office_id,
         after={
             "stage": o.stage,
             "answer": o.answer,
             "upheld": o.upheld,
             "answered_at": o.answered_at,
             "late": o.answered_at >= o.answer_by,
-            "body": current_app.config["OFFICE_NAME"],
+            "body": get_office(call.office_id).name,
         },
     )
     return o

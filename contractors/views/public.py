@@ -58,6 +58,19 @@ def published_call_or_404(call_id: int):
 # ---- the roster ---------------------------------------------------------------------------------
 
 
+def district_arg():
+    """`?office=<code>`: the district whose pool is shown (a street/town platform's code names
+    its district's pool, the one its projects draw from); None for every district; 404 for an
+    unknown code."""
+    code = (request.args.get("office") or "").strip() or None
+    if code is None:
+        return None
+    district = queries.pool_district(code)
+    if district is None:
+        abort(404)
+    return district
+
+
 @bp.route("/pool/")
 def roster():
     categories = queries.categories()
@@ -65,7 +78,8 @@ def roster():
     chosen = request.args.get("category") or None
     if chosen and chosen not in codes:
         abort(404)
-    members = queries.public_members(None)
+    district = district_arg()
+    members = queries.public_members(None, district.id if district else None)
     counts = {c.code: 0 for c in categories}
     for m in members:
         counts[m.category] = counts.get(m.category, 0) + 1
@@ -78,8 +92,14 @@ def roster():
         members=shown,
         any_members=bool(members),
         today=clock.today(),
+        district=district,
+        districts=queries.districts_by_id(),
         # Members kept out by a sanction today: named under the roster with their record.
-        restricted=sanction_queries.restricting_published(clock.today()),
+        restricted=[
+            s
+            for s in sanction_queries.restricting_published(clock.today())
+            if district is None or s.office_id == district.id
+        ],
     )
 
 
@@ -88,11 +108,18 @@ def roster():
 
 @bp.route("/pool/calls/")
 def calls():
-    published = [c for c in queries.calls() if c.call_notice_id is not None]
+    district = district_arg()
+    published = [
+        c
+        for c in queries.calls()
+        if c.call_notice_id is not None and (district is None or c.office_id == district.id)
+    ]
     return render_template(
         "contractors/public/calls.html",
         calls=[(c, queries.state_of(c)) for c in published],
         states=rules.CallState,
+        district=district,
+        districts=queries.districts_by_id(),
     )
 
 
@@ -178,20 +205,27 @@ def public_history(contractor) -> tuple[list[dict], list[dict]]:
     """The contractor's memberships (selections of published calls) and its applications'
     published results. Only what the pool's notices already made public: no mobile, no documents,
     no decision before its review result was published."""
-    active = {(m.category, m.contractor_id) for m in queries.active_members(None)}
+    # Per district: a membership of district A's pool is active, or restricted by A's
+    # sanctions, whatever B's pool or B's sanctions say.
+    active = {(m.district_id, m.category, m.contractor_id) for m in queries.active_members(None)}
     today = clock.today()
-    restriction = sanction_queries.restriction_on(contractor.id, today)
+    restrictions: dict = {}
     memberships, results = [], []
     for c in queries.calls():
         if c.call_notice_id is None or c.review_notice_id is None:
             continue
+        if c.office_id not in restrictions:
+            restrictions[c.office_id] = sanction_queries.restriction_on(
+                contractor.id, today, c.office_id
+            )
+        restriction = restrictions[c.office_id]
         for cc in c.categories:
             for s in queries.selections(cc.id):
                 if s.contractor_id != contractor.id:
                     continue
                 status = rules.standing(
                     selected=s.is_selected,
-                    active=(cc.category.code, contractor.id) in active,
+                    active=(c.office_id, cc.category.code, contractor.id) in active,
                     since=s.since,
                     until=s.until,
                     today=today,
@@ -229,6 +263,7 @@ def contractor(uscc: str):
         reasons=queries.reason_labels(),
         Standing=rules.Standing,
         sanctions=sanction_queries.published(uscc=c.uscc),
+        districts=queries.districts_by_id(),
         # Decided cases: a sanction once published, a case closed without one at once.
         cases=[
             k

@@ -138,7 +138,9 @@ def test_a_company_suspended_by_this_platform_is_excluded_automatically(app):
     register_suspension_source(
         app,
         "test",
-        lambda ids, on: {suspended_id: [pool_rules.Period(date(2026, 12, 1), date(2027, 6, 1))]},
+        lambda ids, on, district: {
+            suspended_id: [pool_rules.Period(date(2026, 12, 1), date(2027, 6, 1))]
+        },
     )
     rows = screen_queries.screen_of(t)
     (row,) = [r for r in rows if r.contractor_id == suspended_id]

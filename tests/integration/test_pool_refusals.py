@@ -364,9 +364,12 @@ def test_a_company_cannot_change_its_credit_code_after_registration(app):
     )
 
 
-def test_the_office_publishes_under_its_configured_name(app):
-    # One setting names the office in every notice it issues (config OFFICE_NAME).
-    app.config["OFFICE_NAME"] = "某县公共资源交易中心"
+def test_the_district_publishes_the_call_under_its_own_name(app):
+    # The call is its district's: the notice's issuing body is the district office's name.
+    from tests.factories import default_district
+
     p = Phase()
     p.draft_and_consult()
-    assert p.publish_call().issuing_body == "某县公共资源交易中心"
+    notice = p.publish_call()
+    assert notice.issuing_body == default_district().name
+    assert notice.office_id == p.call.office_id == default_district().id

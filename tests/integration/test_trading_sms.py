@@ -191,7 +191,7 @@ def test_a_respondent_suspended_after_responding_is_still_told_its_place_in_the_
     pool_queries.register_suspension_source(  # in this test's app only
         app,
         "sanctions",
-        lambda ids, on: {suspended: [pool_rules.Period(date(2026, 12, 1), None)]},
+        lambda ids, on, district: {suspended: [pool_rules.Period(date(2026, 12, 1), None)]},
     )
     assert suspended not in {m.contractor_id for m in active_members("JZ", date(2026, 12, 3))}
     clock.set_now(at(2026, 12, 3, 9, 30))

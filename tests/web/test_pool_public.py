@@ -173,7 +173,7 @@ def test_a_member_suspended_by_a_sanction_leaves_the_roster(app, client, phase):
     queries.register_suspension_source(  # in this test's app only
         app,
         "sanctions",
-        lambda ids, on: {member.contractor_id: [rules.Period(at(2026, 11, 1).date())]},
+        lambda ids, on, district: {member.contractor_id: [rules.Period(at(2026, 11, 1).date())]},
     )
     assert member.name not in client.html("/pool/")
     assert "暂停或清出" in client.html(f"/contractors/{member.uscc}")

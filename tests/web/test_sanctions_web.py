@@ -12,7 +12,13 @@ from app import clock
 from app.extensions import db
 from contractors.sanctions import services
 from contractors.sanctions.models import MisconductCase
-from tests.factories import PASSWORD, Browser, signed_in, use_cheap_password_hashes
+from tests.factories import (
+    PASSWORD,
+    Browser,
+    default_district,
+    signed_in,
+    use_cheap_password_hashes,
+)
 from tests.pool_factories import at, user_of
 from tests.sanction_factories import confirm_2027, decision, jz_members
 from tests.trading_factories import active_pool
@@ -30,6 +36,7 @@ API_FIELDS = {
     "until",
     "notice_id",
     "shown_until",
+    "office",
 }
 
 
@@ -94,6 +101,7 @@ def test_the_api_gives_exactly_the_published_fields(app, client):
     assert (row["kind"], row["from"], row["until"]) == ("suspension", "2026-11-10", "2026-12-10")
     assert row["shown_until"] == "2027-05-12" and row["notice_id"] == case.sanction.notice_id
     assert row["decided_at"].endswith("+08:00")
+    assert row["office"] == {"code": default_district().code, "name": default_district().name}
     assert client.get(f"/api/v1/sanctions/{c.uscc}").get_json()["items"] == [row]
     assert client.get(f"/api/v1/sanctions/{jz_members(phase)[1].uscc}").status_code == 404
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from flask_login import current_user
 
 from app.i18n import loc
+from app.offices import scope
 from contractors import queries, rules
 from contractors.errors import PoolNotFound
 
@@ -30,10 +32,14 @@ def _render(template: str, status: int = 200, **ctx):
 
 
 def _call_or_404(call_id: int):
+    """A call the account's district keeps (403 for another district's call)."""
     try:
-        return queries.get_call(call_id)
+        call = queries.get_call(call_id)
     except PoolNotFound:
         abort(404)
+    if not scope.covers(current_user, call.office_id):
+        abort(403)
+    return call
 
 
 def _timeline_url(call_id: int, anchor: str | None = None) -> str:

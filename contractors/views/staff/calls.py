@@ -41,7 +41,7 @@ def _digest(cc) -> str:
 @roles_required(*PANEL_ROLES)
 def index():
     rows = []
-    for call in queries.calls():
+    for call in queries.calls(current_user):
         steps = queries.timeline(call.id)
         rows.append((call, queries.state_of(call), rules.next_step(steps)))
     return _render("contractors/staff/index.html", rows=rows)
