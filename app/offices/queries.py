@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -48,3 +50,61 @@ def platforms_of(district_id: int) -> list[Office]:
             .order_by(Office.sort_order, Office.code)
         )
     )
+
+
+#: A filter code longer than any office code names no office (and is never sent to the database).
+_MAX_FILTER_CODE = 40
+
+
+@dataclass(frozen=True)
+class OfficeFilter:
+    """`?office=<code>` of a public list, resolved once per request.
+
+    `ids` is None when no office was asked for (no filter), the office's id, or a district's id
+    with its platforms' ids; an unknown code gives `ids == []` (an empty list, never a 500) and
+    `unknown` is true so the page can say so. `offices` are every office in page order (one
+    query), for the select of `templates/_macros/offices.html`.
+    """
+
+    code: str
+    office: Office | None
+    ids: list[int] | None
+    offices: list[Office] = field(default_factory=list)
+
+    @property
+    def unknown(self) -> bool:
+        return bool(self.code) and self.office is None
+
+    @property
+    def arg(self) -> str | None:
+        """The code to keep in links (pagination), or None."""
+        return self.code or None
+
+
+def office_filter(raw: str | None) -> OfficeFilter:
+    """Resolve `?office=` (None or blank: no filter) against every office, loaded in one query."""
+    offices = all_offices()
+    code = (raw or "").strip()
+    if not code:
+        return OfficeFilter("", None, None, offices)
+    if len(code) > _MAX_FILTER_CODE:
+        # Keep the echo short: the page shows what was asked for next to "unknown".
+        return OfficeFilter(code[:_MAX_FILTER_CODE] + "…", None, [], offices)
+    office = next((o for o in offices if o.code == code), None)
+    if office is None:
+        return OfficeFilter(code, None, [], offices)
+    ids = [office.id]
+    if office.is_district:
+        ids.extend(o.id for o in offices if o.parent_id == office.id)
+    return OfficeFilter(code, office, ids, offices)
+
+
+def ids_for_filter(code: str | None) -> list[int] | None:
+    """The office ids a public list keeps for `?office=<code>`: None (no code: no filter), `[]`
+    (unknown code: nothing), the platform's id, or a district's id and its platforms' ids."""
+    return office_filter(code).ids
+
+
+def filter_clause(column, flt: OfficeFilter):
+    """A WHERE clause on an office_id `column` for the filter, or None (no filter)."""
+    return None if flt.ids is None else column.in_(flt.ids)
