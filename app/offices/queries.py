@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -17,19 +18,66 @@ def ref(office: Office | None) -> dict | None:
     return None if office is None else {"code": office.code, "name": office.name}
 
 
+def office_index() -> dict[int, Office]:
+    """Every office by id, loaded in one query once per request: pages and the API look up the
+    office of each record here (`office_of`), never with a query per record."""
+    if not has_request_context():
+        return {o.id: o for o in db.session.scalars(select(Office))}
+    # On the request, not on `g`: the tests keep one app context across their requests.
+    cached = getattr(request, "_smallworks_offices", None)
+    if cached is None:
+        cached = {o.id: o for o in db.session.scalars(select(Office))}
+        request._smallworks_offices = cached
+    return cached
+
+
+def office_of(record) -> Office | None:
+    """The office of a record with an `office_id` (a notice, a project, a draw…), or None."""
+    office_id = getattr(record, "office_id", None)
+    return None if office_id is None else office_index().get(office_id)
+
+
+def record_ref(record) -> dict | None:
+    """`ref` of a record's office, for API v1 (`"office": {"code", "name"}` or null)."""
+    return ref(office_of(record))
+
+
 def by_code(code: str) -> Office | None:
     return db.session.scalar(select(Office).where(Office.code == code))
 
 
 def all_offices() -> list[Office]:
     """Every office, each district followed by its platforms."""
-    offices = db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)).all()
+    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
     districts = [o for o in offices if o.is_district]
     out = []
     for d in districts:
         out.append(d)
         out.extend(o for o in offices if o.parent_id == d.id)
     return out
+
+
+def grouped() -> list[tuple[Office, list[Office]]]:
+    """Every district with its platforms, in page order (from the offices of the request)."""
+    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
+    return [(d, [o for o in offices if o.parent_id == d.id]) for d in offices if d.is_district]
+
+
+def by_code_cached(code: str) -> Office | None:
+    """An office by its code among the offices of the request (no query beyond the one)."""
+    if len(code) > _MAX_FILTER_CODE:
+        return None
+    return next((o for o in office_index().values() if o.code == code), None)
+
+
+def platforms_cached(office: Office) -> list[Office]:
+    """A district's platforms in page order (none for a platform), from the request's offices."""
+    if not office.is_district:
+        return []
+    return sorted(
+        (o for o in office_index().values() if o.parent_id == office.id),
+        key=lambda o: (o.sort_order, o.code),
+    )
 
 
 def districts() -> list[Office]:
