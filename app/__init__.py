@@ -150,12 +150,16 @@ def _register_blueprints(app: Flask) -> None:
     import notices
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
+    from app.offices.api import bp as offices_api_bp
+    from app.offices.views import bp as offices_bp
     from app.public import bp as public_bp
     from app.supervision import init_app as init_supervision
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(offices_bp)
+    app.register_blueprint(offices_api_bp)
     # In the order of the import rules: a domain is wired after those it may use.
     notices.init_app(app)
     lottery.init_app(app)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import url_for
+from flask import abort, make_response, request, url_for
 
 from app import clock
+from app.offices.queries import office_filter, record_ref
 
 
 def time_iso(moment: datetime | None) -> str | None:
@@ -24,3 +25,26 @@ def paginated(pagination, serialize: Callable, endpoint: str, **args) -> dict:
         if pagination.has_next
         else None,
     }
+
+
+def office_arg() -> tuple[list[int] | None, str | None]:
+    """`?office=<code>` of a list: the office ids it keeps (None: every office; a district: it and
+    its platforms) and the code to carry in `next`. An unknown code answers 400 with a message
+    rather than an empty list a client could take for "nothing published"."""
+    flt = office_filter(request.args.get("office"))
+    if flt.unknown:
+        abort(
+            make_response(
+                {
+                    "error": 400,
+                    "message": f"unknown office code: {flt.code} (see /api/v1/offices)",
+                },
+                400,
+            )
+        )
+    return flt.ids, flt.arg
+
+
+def office_field(record) -> dict | None:
+    """The `office` of a record in API v1: `{"code", "name"}` of its office, or null."""
+    return record_ref(record)

@@ -11,12 +11,25 @@ from app.urls import page_arg, safe_next
 
 bp = Blueprint("public", __name__)
 
+#: Notices and projects on each office's card of the home page.
+HOME_PER_OFFICE = 3
+
 
 @bp.route("/")
 def home():
+    from app.offices.queries import grouped
+    from contracts.queries.public import latest_by_office
     from notices import queries
 
-    return render_template("public/home.html", columns=queries.home_columns())
+    return render_template(
+        "public/home.html",
+        columns=queries.home_columns(),
+        # Each district with a card for itself and one per platform: their latest notices and
+        # projects, two windowed queries for all offices (no query per office).
+        office_groups=grouped(),
+        notices_by_office=queries.latest_by_office(HOME_PER_OFFICE),
+        projects_by_office=latest_by_office(HOME_PER_OFFICE),
+    )
 
 
 @bp.route("/search")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from app.api import paginated, time_iso
+from app.api import office_arg, office_field, paginated, time_iso
 from app.urls import page_arg
 from contracts import queries, rules
 from contracts.models import Project
+from contracts.queries import public as public_queries
 
 bp = Blueprint("projects_api", __name__, url_prefix="/api/v1/projects")
 
@@ -27,6 +28,7 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
         "code": p.code,
         "name": p.name,
         "category": p.category_code,
+        "office": office_field(p),
         "estimate": _money(p.estimate),
         "control_price": _money(p.control_price),
         "status": str(state if state is not None else queries.state_of(p)),
@@ -46,11 +48,13 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
 
 @bp.route("")
 def list_projects():
+    office_ids, office = office_arg()
     page = page_arg()
     return paginated(
-        queries.public_projects_page(page, PER_PAGE),
+        public_queries.public_projects_page(page, PER_PAGE, None, office_ids),
         lambda row: serialize(row.project, row.state),
         "projects_api.list_projects",
+        office=office,
     )
 
 

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, request
 
-from app.api import paginated, time_iso
+from app.api import office_arg, paginated, time_iso
 from app.urls import page_arg
 from lottery import queries, rules
 from lottery.errors import DrawNotFound
@@ -25,9 +25,15 @@ def serialize(d: Draw) -> dict:
 @bp.route("")
 def list_draws():
     status = queries.parse_status(request.args.get("status"))
+    # The office filters the list; the record itself stays exactly LOTTERY.md's (no office).
+    office_ids, office = office_arg()
     page = page_arg()
     return paginated(
-        queries.page(status, page, PER_PAGE), serialize, "draws_api.list_draws", status=status
+        queries.page(status, page, PER_PAGE, office_ids),
+        serialize,
+        "draws_api.list_draws",
+        status=status,
+        office=office,
     )
 
 

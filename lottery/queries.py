@@ -19,12 +19,15 @@ def parse_status(raw: str | None) -> str | None:
 MAX_PAGE = 100_000
 
 
-def page(status: str | None, page: int, per_page: int):
-    """Draws newest first (by commitment), optionally of one status."""
+def page(status: str | None, page: int, per_page: int, office_ids: list[int] | None = None):
+    """Draws newest first (by commitment), optionally of one status and of some offices
+    (`office_ids`, app.offices.queries.ids_for_filter: None for every office)."""
     page = min(max(page, 1), MAX_PAGE)
     stmt = select(Draw).order_by(Draw.committed_at.desc(), Draw.id.desc())
     if status:
         stmt = stmt.where(Draw.status == status)
+    if office_ids is not None:
+        stmt = stmt.where(Draw.office_id.in_(office_ids))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

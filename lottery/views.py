@@ -28,6 +28,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
 from app.i18n import label, localized
+from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
 from app.urls import page_arg
 from app.wiring import registry
@@ -141,12 +142,14 @@ def _proposed(d) -> tuple[services.CandidateList | None, str | None]:
 @bp.route("/")
 def index():
     status = queries.parse_status(request.args.get("status"))
+    office = office_filter(request.args.get("office"))
     page = page_arg()
     return render_template(
         "lottery/index.html",
-        pagination=queries.page(status, page, PER_PAGE),
+        pagination=queries.page(status, page, PER_PAGE, office.ids),
         status=status,
         statuses=rules.STATUSES,
+        office_filter=office,
     )
 
 

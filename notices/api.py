@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
 
-from app.api import paginated, time_iso
+from app.api import office_arg, office_field, paginated, time_iso
 from app.urls import page_arg
 from notices import queries
 from notices.errors import NoticeNotFound
@@ -24,6 +24,7 @@ def serialize(n: Notice) -> dict:
         "corrects": n.corrects_id,
         "corrected_by": [c.id for c in n.published_corrections],
         "issuing_body": n.issuing_body,
+        "office": office_field(n),
         "legal_basis": n.legal_basis,
         "url": url_for("notices.detail", notice_id=n.id, _external=True),
         "attachments": [
@@ -44,12 +45,14 @@ def serialize(n: Notice) -> dict:
 @bp.route("")
 def list_notices():
     types = queries.parse_types(request.args.get("type"))
+    office_ids, office = office_arg()
     page = page_arg()
     return paginated(
-        queries.published_page(types, page, 50),
+        queries.published_page(types, page, 50, office_ids),
         serialize,
         "notices_api.list_notices",
         type=request.args.get("type") or None,
+        office=office,
     )
 
 

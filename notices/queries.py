@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -29,11 +29,46 @@ def parse_types(raw: str | None) -> tuple[str, ...]:
     return tuple(t for t in raw.split(",") if t in rules.NOTICE_TYPES)
 
 
-def published_page(types: tuple[str, ...], page: int, per_page: int):
-    stmt = _published()
+def published_page(
+    types: tuple[str, ...], page: int, per_page: int, office_ids: list[int] | None = None
+):
+    """Published notices, newest first, of some types and offices (`office_ids`,
+    app.offices.queries.ids_for_filter: None for every office); corrections and attachments
+    loaded with the page (the list and the API show them: no query per notice)."""
+    stmt = _published().options(selectinload(Notice.corrections), selectinload(Notice.attachments))
     if types:
         stmt = stmt.where(Notice.type.in_(types))
+    if office_ids is not None:
+        stmt = stmt.where(Notice.office_id.in_(office_ids))
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
+    """The newest `limit` published notices of every office, for the home page's office cards:
+    one windowed query (ROW_NUMBER per office) for all offices, whatever their number."""
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=Notice.office_id,
+            order_by=(Notice.published_at.desc(), Notice.id.desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
+        select(Notice.id, newest)
+        .where(Notice.status == NoticeStatus.PUBLISHED, Notice.office_id.is_not(None))
+        .subquery()
+    )
+    notices = db.session.scalars(
+        _published()
+        .join(ranked, ranked.c.id == Notice.id)
+        .where(ranked.c.newest <= limit)
+        .options(selectinload(Notice.corrections))
+    ).all()
+    out: dict[int, list[Notice]] = {}
+    for n in notices:
+        out.setdefault(n.office_id, []).append(n)
+    return out
 
 
 def get_published(notice_id: int) -> Notice:

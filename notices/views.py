@@ -20,6 +20,8 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
+from app.offices.queries import office_filter
+from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
@@ -45,6 +47,20 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
+    # An office's page (app.offices) lists its latest notices.
+    register_office_section(state.app, "notices", office_section)
+
+
+#: Notices on an office's page; the rest are on the list filtered by the office.
+OFFICE_PAGE_NOTICES = 10
+
+
+def office_section(office, office_ids: list[int], platforms: list) -> tuple[str, dict]:
+    """The latest notices of an office (a district: with its platforms')."""
+    return (
+        "notices/_office.html",
+        {"notices": queries.published_page((), 1, OFFICE_PAGE_NOTICES, office_ids)},
+    )
 
 
 def _get_or_404(fn, *args):
@@ -60,11 +76,18 @@ def _get_or_404(fn, *args):
 @bp.route("/")
 def index():
     types = queries.parse_types(request.args.get("type"))
+    office = office_filter(request.args.get("office"))
     page = page_arg()
-    pagination = queries.published_page(types, page, current_app.config["NOTICES_PER_PAGE"])
+    pagination = queries.published_page(
+        types, page, current_app.config["NOTICES_PER_PAGE"], office.ids
+    )
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
     return render_template(
-        "notices/index.html", pagination=pagination, types=types, heading=heading
+        "notices/index.html",
+        pagination=pagination,
+        types=types,
+        heading=heading,
+        office_filter=office,
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,19 +18,66 @@ def ref(office: Office | None) -> dict | None:
     return None if office is None else {"code": office.code, "name": office.name}
 
 
+def office_index() -> dict[int, Office]:
+    """Every office by id, loaded in one query once per request: pages and the API look up the
+    office of each record here (`office_of`), never with a query per record."""
+    if not has_request_context():
+        return {o.id: o for o in db.session.scalars(select(Office))}
+    # On the request, not on `g`: the tests keep one app context across their requests.
+    cached = getattr(request, "_smallworks_offices", None)
+    if cached is None:
+        cached = {o.id: o for o in db.session.scalars(select(Office))}
+        request._smallworks_offices = cached
+    return cached
+
+
+def office_of(record) -> Office | None:
+    """The office of a record with an `office_id` (a notice, a project, a draw…), or None."""
+    office_id = getattr(record, "office_id", None)
+    return None if office_id is None else office_index().get(office_id)
+
+
+def record_ref(record) -> dict | None:
+    """`ref` of a record's office, for API v1 (`"office": {"code", "name"}` or null)."""
+    return ref(office_of(record))
+
+
 def by_code(code: str) -> Office | None:
     return db.session.scalar(select(Office).where(Office.code == code))
 
 
 def all_offices() -> list[Office]:
     """Every office, each district followed by its platforms."""
-    offices = db.session.scalars(select(Office).order_by(Office.sort_order, Office.code)).all()
+    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
     districts = [o for o in offices if o.is_district]
     out = []
     for d in districts:
         out.append(d)
         out.extend(o for o in offices if o.parent_id == d.id)
     return out
+
+
+def grouped() -> list[tuple[Office, list[Office]]]:
+    """Every district with its platforms, in page order (from the offices of the request)."""
+    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
+    return [(d, [o for o in offices if o.parent_id == d.id]) for d in offices if d.is_district]
+
+
+def by_code_cached(code: str) -> Office | None:
+    """An office by its code among the offices of the request (no query beyond the one)."""
+    if len(code) > _MAX_FILTER_CODE:
+        return None
+    return next((o for o in office_index().values() if o.code == code), None)
+
+
+def platforms_cached(office: Office) -> list[Office]:
+    """A district's platforms in page order (none for a platform), from the request's offices."""
+    if not office.is_district:
+        return []
+    return sorted(
+        (o for o in office_index().values() if o.parent_id == office.id),
+        key=lambda o: (o.sort_order, o.code),
+    )
 
 
 def districts() -> list[Office]:
@@ -48,3 +98,61 @@ def platforms_of(district_id: int) -> list[Office]:
             .order_by(Office.sort_order, Office.code)
         )
     )
+
+
+#: A filter code longer than any office code names no office (and is never sent to the database).
+_MAX_FILTER_CODE = 40
+
+
+@dataclass(frozen=True)
+class OfficeFilter:
+    """`?office=<code>` of a public list, resolved once per request.
+
+    `ids` is None when no office was asked for (no filter), the office's id, or a district's id
+    with its platforms' ids; an unknown code gives `ids == []` (an empty list, never a 500) and
+    `unknown` is true so the page can say so. `offices` are every office in page order (one
+    query), for the select of `templates/_macros/offices.html`.
+    """
+
+    code: str
+    office: Office | None
+    ids: list[int] | None
+    offices: list[Office] = field(default_factory=list)
+
+    @property
+    def unknown(self) -> bool:
+        return bool(self.code) and self.office is None
+
+    @property
+    def arg(self) -> str | None:
+        """The code to keep in links (pagination), or None."""
+        return self.code or None
+
+
+def office_filter(raw: str | None) -> OfficeFilter:
+    """Resolve `?office=` (None or blank: no filter) against every office, loaded in one query."""
+    offices = all_offices()
+    code = (raw or "").strip()
+    if not code:
+        return OfficeFilter("", None, None, offices)
+    if len(code) > _MAX_FILTER_CODE:
+        # Keep the echo short: the page shows what was asked for next to "unknown".
+        return OfficeFilter(code[:_MAX_FILTER_CODE] + "…", None, [], offices)
+    office = next((o for o in offices if o.code == code), None)
+    if office is None:
+        return OfficeFilter(code, None, [], offices)
+    ids = [office.id]
+    if office.is_district:
+        ids.extend(o.id for o in offices if o.parent_id == office.id)
+    return OfficeFilter(code, office, ids, offices)
+
+
+def ids_for_filter(code: str | None) -> list[int] | None:
+    """The office ids a public list keeps for `?office=<code>`: None (no code: no filter), `[]`
+    (unknown code: nothing), the platform's id, or a district's id and its platforms' ids."""
+    return office_filter(code).ids
+
+
+def filter_clause(column, flt: OfficeFilter):
+    """A WHERE clause on an office_id `column` for the filter, or None (no filter)."""
+    return None if flt.ids is None else column.in_(flt.ids)

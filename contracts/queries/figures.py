@@ -57,10 +57,11 @@ class LetterDistribution:
         return max((n for _k, n in self.buckets), default=0)
 
 
-def letter_distribution() -> LetterDistribution:
-    """One query over all drawn tradings of filed projects, counted with one calendar."""
-    rows = db.session.execute(
-        select(Notice.published_at, Trading.letter_issued_at)
+def _drawn_letters(office_ids: list[int] | None = None):
+    """Every drawn trading of a filed project with its notice's publication and its letter:
+    rows (office_id, published_at, letter_issued_at) — one query."""
+    stmt = (
+        select(Project.office_id, Notice.published_at, Trading.letter_issued_at)
         .join(Notice, Notice.id == Trading.notice_id)
         .join(Project, Project.id == Trading.project_id)
         .where(
@@ -69,9 +70,13 @@ def letter_distribution() -> LetterDistribution:
             Notice.published_at.is_not(None),
             Project.filing == rules.Filing.FILED,
         )
-    ).all()
-    calendar = current_calendar()
-    days = [_working_days(calendar, r[0], r[1]) for r in rows]
+    )
+    if office_ids is not None:
+        stmt = stmt.where(Project.office_id.in_(office_ids))
+    return db.session.execute(stmt).all()
+
+
+def _distribution(days: list[int | None]) -> LetterDistribution:
     counted = [d for d in days if d is not None]
     target = rules.LETTER_TARGET_WORKING_DAYS
     buckets = [(str(n), sum(1 for d in counted if max(d, 1) == n)) for n in range(1, target + 1)]
@@ -83,3 +88,20 @@ def letter_distribution() -> LetterDistribution:
         median=statistics.median(counted) if counted else None,
         uncounted=len(days) - len(counted),
     )
+
+
+def letter_distribution(office_ids: list[int] | None = None) -> LetterDistribution:
+    """One query over all drawn tradings of filed projects (of `office_ids`, None: every office),
+    counted with one calendar."""
+    calendar = current_calendar()
+    return _distribution([_working_days(calendar, r[1], r[2]) for r in _drawn_letters(office_ids)])
+
+
+def letter_distributions(office_ids: list[int]) -> dict[int, LetterDistribution]:
+    """The distribution of each office of `office_ids` on its own (a district's page lists its
+    platforms' figures): one query for all of them, one calendar."""
+    calendar = current_calendar()
+    days: dict[int, list[int | None]] = {i: [] for i in office_ids}
+    for office_id, published, letter in _drawn_letters(office_ids):
+        days[office_id].append(_working_days(calendar, published, letter))
+    return {i: _distribution(d) for i, d in days.items()}

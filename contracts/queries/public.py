@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -48,8 +48,14 @@ class ProjectRow:
     contract_price: object | None
 
 
-def public_projects_page(page: int, per_page: int, state: rules.ProjectState | None = None):
-    """Filed projects, newest filing first, optionally of one state; `items` are ProjectRow.
+def public_projects_page(
+    page: int,
+    per_page: int,
+    state: rules.ProjectState | None = None,
+    office_ids: list[int] | None = None,
+):
+    """Filed projects, newest filing first, optionally of one state and of some offices
+    (`office_ids`, app.offices.queries.ids_for_filter: None for all); `items` are ProjectRow.
     Four queries whatever the page size: count, page, tradings, contracts (no N+1)."""
     stmt = (
         select(Project)
@@ -60,8 +66,15 @@ def public_projects_page(page: int, per_page: int, state: rules.ProjectState | N
     )
     if state is not None:
         stmt = stmt.where(state_filter(state, clock.now()))
+    if office_ids is not None:
+        stmt = stmt.where(Project.office_id.in_(office_ids))
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    projects = list(pagination.items)
+    pagination.items = project_rows(list(pagination.items))
+    return pagination
+
+
+def project_rows(projects: list[Project]) -> list[ProjectRow]:
+    """The rows of some projects (their tradings loaded): two queries, contracts and categories."""
     latest = {p.id: latest_trading(p) for p in projects}
     trading_ids = [t.id for t in latest.values() if t is not None]
     signed = (
@@ -73,8 +86,8 @@ def public_projects_page(page: int, per_page: int, state: rules.ProjectState | N
         if trading_ids
         else set()
     )
-    names = category_names()
-    pagination.items = [
+    names = category_names() if projects else {}
+    return [
         ProjectRow(
             project=p,
             trading=t,
@@ -85,12 +98,40 @@ def public_projects_page(page: int, per_page: int, state: rules.ProjectState | N
         for p in projects
         for t in (latest[p.id],)
     ]
-    return pagination
 
 
 def latest_public_projects(limit: int = 5) -> list[ProjectRow]:
     """The newest filed projects for the home page."""
     return list(public_projects_page(1, limit).items)
+
+
+def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
+    """The newest `limit` filed projects of every office, for the home page's office cards: one
+    windowed query for all offices (ROW_NUMBER per office), then the rows' few queries."""
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=Project.office_id,
+            order_by=(Project.filed_at.desc(), Project.id.desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
+        select(Project.id, newest)
+        .where(Project.filing == rules.Filing.FILED, Project.office_id.is_not(None))
+        .subquery()
+    )
+    projects = db.session.scalars(
+        select(Project)
+        .join(ranked, ranked.c.id == Project.id)
+        .where(ranked.c.newest <= limit)
+        .options(selectinload(Project.tradings))
+        .order_by(Project.filed_at.desc(), Project.id.desc())
+    ).all()
+    out: dict[int, list[ProjectRow]] = {}
+    for row in project_rows(list(projects)):
+        out.setdefault(row.project.office_id, []).append(row)
+    return out
 
 
 def get_public_project(code: str) -> Project | None:

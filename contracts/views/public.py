@@ -6,10 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.i18n import loc
+from app.offices import queries as offices
+from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg
 from contracts import queries, rules
 from contracts.complaints import queries as complaint_queries
+from contracts.queries import figures
+from contracts.queries import public as public_queries
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -45,6 +49,28 @@ def _template_globals(state) -> None:
     # The home page's latest-projects block asks for them (the home view belongs to app/).
     env.globals["latest_projects"] = queries.latest_public_projects
     env.filters["yuan"] = lambda amount: "" if amount is None else f"{amount:,.2f}"
+    env.globals["latest_projects_by_office"] = public_queries.latest_by_office
+    # An office's page (app.offices) shows its projects and its notice-to-letter figures.
+    register_office_section(state.app, "projects", office_section)
+
+
+def office_section(office, office_ids: list[int], platforms: list) -> tuple[str, dict]:
+    """The projects of an office (a district: with its platforms'), with their states, and the
+    notice-to-letter figures: the office's over all of them and, on a district's page, each
+    platform's. A fixed number of queries whatever the number of offices or projects."""
+    per_office = figures.letter_distributions(office_ids) if platforms else {}
+    return (
+        "contracts/public/_office.html",
+        {
+            "pagination": public_queries.public_projects_page(
+                page_arg(), PER_PAGE, None, office_ids
+            ),
+            "letters": figures.letter_distribution(office_ids),
+            "platform_letters": [(o, per_office[o.id]) for o in [office, *platforms]]
+            if platforms
+            else [],
+        },
+    )
 
 
 def public_project_or_404(code: str):
@@ -57,12 +83,14 @@ def public_project_or_404(code: str):
 @bp.route("/")
 def index():
     state = queries.parse_state(request.args.get("state"))
+    office = offices.office_filter(request.args.get("office"))
     page = page_arg()
     return render_template(
         "contracts/public/index.html",
-        pagination=queries.public_projects_page(page, PER_PAGE, state),
+        pagination=public_queries.public_projects_page(page, PER_PAGE, state, office.ids),
         state=state,
         states=queries.PUBLIC_STATES,
+        office_filter=office,
     )
 
 

@@ -1,0 +1,41 @@
+"""Public API v1 of offices: `GET /api/v1/offices`, every district and its platforms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, url_for
+
+from app.urls import page_arg
+
+from . import queries
+
+bp = Blueprint("offices_api", __name__, url_prefix="/api/v1/offices")
+
+PER_PAGE = 50
+
+
+def serialize(office, index: dict) -> dict:
+    parent = index.get(office.parent_id) if office.parent_id is not None else None
+    return {
+        "code": office.code,
+        "name": office.name,
+        "kind": office.kind,
+        "parent": parent.code if parent is not None else None,
+    }
+
+
+@bp.route("")
+def list_offices():
+    """Paginated like the other lists (`{"items", "next"}`); each district before its platforms.
+    The offices are few (one query for all of them), so the page is cut in memory."""
+    offices = queries.all_offices()
+    index = queries.office_index()
+    page = page_arg()
+    start = (page - 1) * PER_PAGE
+    items = offices[start : start + PER_PAGE]
+    has_next = start + PER_PAGE < len(offices)
+    return {
+        "items": [serialize(o, index) for o in items],
+        "next": url_for("offices_api.list_offices", page=page + 1, _external=True)
+        if has_next
+        else None,
+    }
