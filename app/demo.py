@@ -17,16 +17,49 @@ from app.workdays import TZ, UnconfirmedYear, YearArrangement
 
 DEMO_LABEL = "演示安排（非国务院正式通知，仅供演示）"
 
+#: The demo's offices: (code, name, kind, parent code). The first district's name is the
+#: deployment's OFFICE_NAME unless that is the bare default; its three street/town platforms run
+#: their own projects from its pool. A second district with a pool of its own and one project
+#: shows that districts share nothing but the companies' registrations and the calendar.
+DISTRICT = "jiangbei"
+SECOND_DISTRICT = "zhenhai"
+DISTRICT_NAME = "江北区公共资源交易管理办公室"
+OFFICES = (
+    (DISTRICT, DISTRICT_NAME, "district", None),
+    ("zhuangqiao", "庄桥街道", "street", DISTRICT),
+    ("hongtang", "洪塘街道", "street", DISTRICT),
+    ("yongjiang", "甬江街道", "street", DISTRICT),
+    (SECOND_DISTRICT, "镇海区公共资源交易管理办公室", "district", None),
+    ("luotuo", "骆驼街道", "street", SECOND_DISTRICT),
+)
+#: The platform of each town the demo projects name (contracts.demo.plans).
+TOWN_OFFICES = {
+    "庄桥街道": "zhuangqiao",
+    "洪塘街道": "hongtang",
+    "甬江街道": "yongjiang",
+    "骆驼街道": "luotuo",
+}
+
+#: (username, name, role, organisation, office code — None: no office).
 ACCOUNTS = (
-    ("admin", "系统管理员", "admin", "区公共资源交易管理办公室"),
-    ("staff", "张晓明", "staff", "区公共资源交易管理办公室"),
-    ("staff2", "李慧", "staff", "区公共资源交易管理办公室"),
-    ("reviewer", "王建国", "reviewer", "区住房和城乡建设局"),
-    ("reviewer2", "陈立新", "reviewer", "区农业农村局"),
-    ("owner", "赵海燕", "owner", "洪塘街道办事处"),
-    ("contractor", "周永强", "contractor", "宁波甬江建设有限公司"),
+    # The deployment's administrator: every office, creates districts and their administrators.
+    ("root", "平台运维管理员", "admin", "市公共资源交易管理办公室", None),
+    ("admin", "系统管理员", "admin", "区公共资源交易管理办公室", DISTRICT),
+    ("staff", "张晓明", "staff", "区公共资源交易管理办公室", DISTRICT),
+    ("staff2", "李慧", "staff", "区公共资源交易管理办公室", DISTRICT),
+    ("reviewer", "王建国", "reviewer", "区住房和城乡建设局", DISTRICT),
+    ("reviewer2", "陈立新", "reviewer", "区农业农村局", DISTRICT),
+    # The street/town platforms' clerks: their own platform's projects only.
+    ("zhuangqiao", "沈佳", "staff", "庄桥街道办事处", "zhuangqiao"),
+    ("hongtang", "陆文斌", "staff", "洪塘街道办事处", "hongtang"),
+    ("yongjiang", "吴婷", "staff", "甬江街道办事处", "yongjiang"),
+    ("owner", "赵海燕", "owner", "洪塘街道办事处", "hongtang"),
+    ("contractor", "周永强", "contractor", "宁波甬江建设有限公司", None),
     # 纪检监察 / 审计: reads the deadlines and the audit log, changes nothing.
-    ("supervisor", "孙国平", "supervisor", "区纪委监委派驻纪检监察组"),
+    ("supervisor", "孙国平", "supervisor", "区纪委监委派驻纪检监察组", DISTRICT),
+    # The second district: its staff and the reviewer who consults on its pool.
+    ("zhenhai", "胡晓东", "staff", "镇海区公共资源交易管理办公室", SECOND_DISTRICT),
+    ("zhreviewer", "俞建平", "reviewer", "镇海区住房和城乡建设局", SECOND_DISTRICT),
 )
 
 
@@ -86,55 +119,75 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 def run(echo: Callable[[str], None]) -> None:
     from contractors.demo import seed as seed_pool
-    from contractors.demo import seed_sanctions
+    from contractors.demo import seed_sanctions, seed_second_pool
     from contracts.demo import seed as seed_projects
 
-    passwords = _accounts(echo)
+    offices = _offices()
+    passwords = _accounts(echo, offices)
     if _has_notices():
         echo("demo data already present: passwords were reset")
     else:
-        staff = db.session.scalar(select(User).where(User.username == "staff"))
-        owner = db.session.scalar(select(User).where(User.username == "owner"))
-        reviewers = list(
-            db.session.scalars(select(User).where(User.role == "reviewer").order_by(User.username))
-        )
-        # The pool first (it is older than any project), then the projects, whose respondents are
-        # the pool's active members and whose draws are made by the trading services.
+        staff = user("staff")
+        reviewers = [user("reviewer"), user("reviewer2")]
+        # The pools first (older than any project), then the projects, whose respondents are
+        # their district's active members and whose draws are made by the trading services.
         seed_pool(echo, staff, reviewers)
-        seed_projects(echo, staff, owner)
+        seed_second_pool(echo, user("zhenhai"), user("zhreviewer"))
+        seed_projects(echo, staff, user("owner"))
         seed_sanctions(echo, staff)
-        _notices(echo)
+        _notices(echo, offices[DISTRICT])
+    echo("")
+    echo("机构 / offices:")
+    for code, _name, _kind, _parent in OFFICES:
+        o = offices[code]
+        echo(f"  {o.code:<11} {o.name}" + (f"（{o.parent.name}）" if o.parent else ""))
     echo("")
     echo("演示账户 / demo accounts (password shown once):")
-    for username, name, role, org in ACCOUNTS:
-        echo(f"  {username:<11} {passwords[username]:<16} {role:<10} {name}（{org}）")
+    for username, name, role, org, office in ACCOUNTS:
+        where = offices[office].name if office else "（不属于任何机构 / no office）"
+        echo(f"  {username:<11} {passwords[username]:<16} {role:<10} {name}（{org}） {where}")
 
 
-def _district():
-    """The demo's district (to be joined by its street/town platforms, [Offices])."""
+def user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def office_code_of_town(town: str) -> str:
+    return TOWN_OFFICES[town]
+
+
+def _offices() -> dict:
+    """The demo's offices by code (created on the first run)."""
     from flask import current_app
 
     from app.offices.models import Office
     from app.offices.services import NewOffice, create_office
 
-    office = db.session.scalar(select(Office).where(Office.code == "district"))
-    return office or create_office(
-        NewOffice("district", current_app.config["OFFICE_NAME"], "district"), actor="demo"
-    )
+    configured = current_app.config["OFFICE_NAME"]
+    out: dict = {}
+    for i, (code, name, kind, parent) in enumerate(OFFICES):
+        if code == DISTRICT and configured and configured != "区公共资源交易管理办公室":
+            name = configured
+        office = db.session.scalar(select(Office).where(Office.code == code))
+        if office is None:
+            office = create_office(
+                NewOffice(code, name, kind, out[parent].id if parent else None, i), actor="demo"
+            )
+        out[code] = office
+    return out
 
 
-def _accounts(echo) -> dict[str, str]:
+def _accounts(echo, offices) -> dict[str, str]:
     passwords = {}
-    district = _district()
-    for username, name, role, org in ACCOUNTS:
+    for username, name, role, org, office in ACCOUNTS:
         password = secrets.token_urlsafe(9)
         passwords[username] = password
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            office = None if role == "contractor" else district.id
-            create_user(NewUser(username, name, role, password, org, office), actor="demo")
+        existing = user(username)
+        if existing is None:
+            office_id = offices[office].id if office else None
+            create_user(NewUser(username, name, role, password, org, office_id), actor="demo")
         else:
-            set_password(user.id, password, actor="demo")
+            set_password(existing.id, password, actor="demo")
     return passwords
 
 
@@ -144,25 +197,25 @@ def _has_notices() -> bool:
     return db.session.scalar(select(Notice.id).limit(1)) is not None
 
 
-def _notices(echo) -> None:
+def _notices(echo, district) -> None:
     """The notices no procedure publishes (a policy, a draft guide), then the queued SMS sent."""
     from notices import services
-    from notices.services import NoticeInput
+    from notices.services import NoticeInput, issuer
     from notices.sms import sender as sms_sender
 
-    staff = db.session.scalar(select(User).where(User.username == "staff"))
-    office = "区公共资源交易管理办公室"
+    staff = user("staff")
+    office = issuer(district.id)
     day = _working_days_back(clock.today(), 70, echo)
 
     def policy():
         with clock.frozen_at(_at(day)):
             draft = services.create_draft(
                 NoticeInput(
-                    "policy",
-                    "关于印发《小型建设工程预选承包商名录库管理办法》的通知",
-                    office,
-                    "《中华人民共和国政府信息公开条例》第二十条",
+                    type="policy",
+                    title="关于印发《小型建设工程预选承包商名录库管理办法》的通知",
+                    legal_basis="《中华人民共和国政府信息公开条例》第二十条",
                     body=POLICY_BODY,
+                    **office,
                 ),
                 actor=staff,
             )
@@ -173,11 +226,11 @@ def _notices(echo) -> None:
     with clock.frozen_at(clock.now()):
         services.create_draft(
             NoticeInput(
-                "policy",
-                "小型建设工程交易办事指南（2026年修订稿）",
-                office,
-                "《中华人民共和国政府信息公开条例》第二十条",
+                type="policy",
+                title="小型建设工程交易办事指南（2026年修订稿）",
+                legal_basis="《中华人民共和国政府信息公开条例》第二十条",
                 body="（草稿，尚未发布）",
+                **office,
             ),
             actor=staff,
         )

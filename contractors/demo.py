@@ -15,6 +15,7 @@ from app import clock
 from app.auth.models import User
 from app.auth.services import NewUser, create_user
 from app.extensions import db
+from app.offices.models import Office
 from contractors import queries, services
 from contractors.models import PoolCall
 from lottery.demo import AWARD_COMPANIES, WAITING_COMPANIES, uscc
@@ -119,6 +120,7 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
                 requirements="1. 具有相应类别的施工资质和有效的安全生产许可证；\n"
                 "2. 近三年无重大违法违规记录；\n3. 在本区设有常驻机构。",
                 meeting_place=PLACE,
+                office_id=staff.office_id,
             ),
             actor=staff,
         ),
@@ -247,6 +249,7 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
                 categories=(("ZS", 10), ("WF", 5), ("JL", 5)),
                 requirements="具有相应资质；监理类别须具有工程监理资质。",
                 meeting_place=PLACE,
+                office_id=staff.office_id,
             ),
             actor=staff,
         ),
@@ -262,16 +265,114 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
         back[2], 14, 0, lambda: services.apply(open_call.id, ["ZS"], actor=users[uscc("14402576")])
     )
 
-    members = queries.active_members(None)
+    members = queries.active_members(None, district_id=staff.office_id)
     echo("pool:")
     echo(f"  {call.code}: roster published, {len(members)} active members")
     echo(f"  {open_call.code}: open for applications")
     return {"past": call, "open": open_call}
 
 
+# ---- the second district's pool ----------------------------------------------------------------
+
+SECOND_TITLE = "镇海区小型建设工程预选承包商名录库（第一批）征集"
+SECOND_PLACE = "镇海区公共资源交易中心三楼开标室"
+#: Its applicants: three companies of its own and one already in the first district's pool (a
+#: company registers once per deployment and applies to each district's call it wants).
+SECOND_COMPANIES = {
+    uscc("MA2K1WH3"): "宁波镇海城建工程有限公司",
+    uscc("MA2K2LT6"): "宁波骆驼市政工程有限公司",
+    uscc("MA2K3JC9"): "宁波蛟川路桥建设有限公司",
+}
+#: The first district's member that also applies here: the demo's own `contractor` account.
+SHARED_COMPANY = uscc("14402576")
+
+
+def seed_second_pool(echo: Callable[[str], None], staff, reviewer) -> dict:
+    """The second district's pool (idempotent): one call for 市政公用工程, its review, its
+    roster — its members are its own, whatever the first district's pool holds."""
+    from app.demo import _at, _with_demo_years, _working_days_back
+
+    if db.session.scalar(select(PoolCall.id).where(PoolCall.title == SECOND_TITLE)) is not None:
+        echo("pool (second district): already present")
+        return {}
+    today = clock.today()
+    back = {n: _working_days_back(today, n, echo) for n in (39, 45, 49, 58, 60, 61)}
+
+    def step(day, hour, minute, fn):
+        def go():
+            with clock.frozen_at(_at(day, hour, minute)):
+                return fn()
+
+        return _with_demo_years(go, echo)
+
+    first = len(AWARD_COMPANIES) + len(WAITING_COMPANIES) + len(GARDEN_COMPANIES)
+    users = {}
+    for n, (code, name) in enumerate(SECOND_COMPANIES.items(), start=first):
+        users[code] = step(
+            back[61], 9, 30, lambda n=n, code=code, name=name: _register(n, code, name)
+        )
+        contractor = queries.contractor_of(users[code])
+        step(back[60], 9, 30, lambda c=contractor.id: services.check_registration(c, actor=staff))
+    users[SHARED_COMPANY] = db.session.scalar(select(User).where(User.username == "contractor"))
+
+    valid_from = back[39]
+    valid_until = valid_from.replace(year=valid_from.year + 2) - timedelta(days=1)
+    call = step(
+        back[61],
+        10,
+        30,
+        lambda: services.create_call(
+            services.CallInput(
+                title=SECOND_TITLE,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                categories=(("SZ", 5),),
+                requirements="1. 具有市政公用工程施工总承包资质和有效的安全生产许可证；\n"
+                "2. 近三年无重大违法违规记录。",
+                meeting_place=SECOND_PLACE,
+                office_id=staff.office_id,
+            ),
+            actor=staff,
+        ),
+    )
+    step(
+        back[61],
+        15,
+        30,
+        lambda: services.record_consultation(
+            call.id, "经会商，同意征集类别、入围数量和申请条件。", True, actor=reviewer
+        ),
+    )
+    step(back[60], 10, 0, lambda: services.publish_call(call.id, actor=staff))
+    for i, code in enumerate(users):
+        step(back[58], 10, i, lambda code=code: services.apply(call.id, ["SZ"], actor=users[code]))
+    for i, e in enumerate(queries.entries_of(call.id)):
+        step(
+            back[49],
+            10,
+            i,
+            lambda e=e: services.record_decision(e.id, "pass", actor=reviewer),
+        )
+    step(
+        back[49],
+        10,
+        30,
+        lambda: services.schedule_meeting(
+            call.id, _at(back[45], 14, 30), SECOND_PLACE, actor=staff
+        ),
+    )
+    step(back[49], 11, 0, lambda: services.publish_review_results(call.id, actor=staff))
+    step(back[45], 14, 30, lambda: services.settle_category(call.id, "SZ", actor=staff))
+    step(back[45], 15, 0, lambda: services.publish_roster_publicity(call.id, actor=staff))
+    step(back[39], 10, 0, lambda: services.publish_roster(call.id, actor=staff))
+    members = queries.active_members(None, district_id=staff.office_id)
+    echo("pool (second district):")
+    echo(f"  {call.code}: roster published, {len(members)} active members")
+    return {"call": call}
+
+
 # ---- sanctions (after the projects: their respondents were members then) -----------------------
 
-SANCTION_BODY = "区公共资源交易管理办公室"
 
 
 def seed_sanctions(echo: Callable[[str], None], staff) -> None:
@@ -291,6 +392,8 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
         return
     today = clock.today()
     back = {n: _working_days_back(today, n, echo) for n in (4, 5, 10, 12, 37, 38, 45)}
+    #: The deciding body: the district whose pool the sanctions apply in.
+    body = db.session.get(Office, staff.office_id).name
 
     def step(day, hour, fn):
         def go():
@@ -313,7 +416,7 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
             10,
             lambda: sanctions.decide(
                 case.id,
-                sanctions.DecisionInput(outcome, act, basis, SANCTION_BODY, decided, months),
+                sanctions.DecisionInput(outcome, act, basis, body, decided, months),
                 actor=staff,
             ),
         )
@@ -347,7 +450,7 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
     )
     jz = [
         m
-        for m in queries.active_members("JZ", today)
+        for m in queries.active_members("JZ", today, district_id=staff.office_id)
         if m.uscc != uscc("14402576")  # the demo's own "contractor" account stays a member
     ]
     if jz:
@@ -379,7 +482,7 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
                         "removal",
                         "以虚假业绩材料申请入库",
                         "《宁波市江北区小型建设工程预选承包商名录库管理办法》（清出名录库）",
-                        SANCTION_BODY,
+                        body,
                         today,
                     ),
                     actor=staff,

@@ -12,7 +12,6 @@ from app import clock
 from app.auth.models import User
 from app.extensions import db
 from contractors.models import Contractor
-from contractors.queries import active_members
 from contracts import queries as trading_queries
 from contracts.complaints import queries, services
 from contracts.complaints.models import Complaint
@@ -107,7 +106,9 @@ SCENARIOS = [
 
 
 def _complainant(category: str, index: int) -> User:
-    members = active_members(category, clock.today())
+    from contracts.demo.plans import district_members
+
+    members = district_members(category)
     contractor = db.session.get(Contractor, members[index % len(members)].contractor_id)
     return db.session.get(User, contractor.user_id)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from app import clock
-from contractors.queries import active_members
 from contracts import queries, services
 from contracts.evaluations import rules as evaluation_rules
 from contracts.evaluations import services as evaluations
@@ -17,7 +16,7 @@ from contracts.objections import services as objections
 from contracts.screening import queries as screen_queries
 from contracts.screening import services as screening
 
-from .plans import Plan, member_user
+from .plans import Plan, district_members, member_user
 
 #: The plan whose award meeting finds a respondent on the national list of dishonest judgment
 #: debtors (its last respondent in USCC order), who is left out of the draw.
@@ -51,7 +50,7 @@ def screen(code: str, staff, *, listed_last: bool) -> None:
 def file_objection(plan: Plan, code: str, arg: tuple[int, str]) -> None:
     """A member (by its index among the active members) objects to the result."""
     index, text = arg
-    members = active_members(plan.data.category_code, clock.today())
+    members = district_members(plan.data.category_code, plan.data.town)
     t = queries.latest_trading(queries.get_project(code))
     objections.file_objection(
         t.code, "result", text, actor=member_user(members[index].contractor_id)

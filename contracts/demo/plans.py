@@ -17,6 +17,8 @@ PLACE = "区公共资源交易中心一楼开标室"
 #: staff enter the others for their owners.
 OWNER_TOWN = "洪塘街道"
 FIRST_NAME = "洪塘街道鞍山村文化礼堂修缮工程"
+#: The second district's project (骆驼街道, 镇海区): app.demo.SECOND_DISTRICT.
+SECOND_DISTRICT_KEY = "second_district"
 #: An announcement whose meeting is on the next working day after today (still to come).
 NEXT_WORKING_DAY = -1
 
@@ -340,11 +342,12 @@ def plans() -> list[Plan]:
             ],
         ),
         Plan(
+            # The 甬江街道 platform's clerk enters, files it for the village.
             "filed",
             _project(
-                "洪塘街道赵家村村道路灯改造工程",
-                "洪塘街道赵家村股份经济合作社",
-                "赵家村",
+                "甬江街道孔浦村村道路灯改造工程",
+                "甬江街道孔浦村股份经济合作社",
+                "孔浦村",
                 "SZ",
                 "collective",
                 "180000",
@@ -352,8 +355,10 @@ def plans() -> list[Plan]:
                 "0",
                 30,
                 "村道路灯更换为LED灯具86套，更换老化线路。",
+                town="甬江街道",
+                contact=("邵明华", "0574-87330652"),
             ),
-            True,
+            False,
             [(3, 10, 30, "submit", None), (1, 11, 0, "file", None)],
         ),
         Plan(
@@ -373,7 +378,53 @@ def plans() -> list[Plan]:
             True,
             [(1, 16, 20, "submit", None)],
         ),
+        Plan(
+            # The second district's project: its respondents are its own pool's members.
+            SECOND_DISTRICT_KEY,
+            _project(
+                "骆驼街道团桥村污水管网修复工程",
+                "骆驼街道团桥村股份经济合作社",
+                "团桥村",
+                "SZ",
+                "collective",
+                "520000",
+                "498000.00",
+                "0",
+                40,
+                "村内破损污水管道开挖修复约900米，更换检查井18座。",
+                town="骆驼街道",
+                contact=("俞海军", "0574-86591120"),
+            ),
+            False,
+            [
+                (5, 9, 30, "submit", None),
+                (4, 10, 30, "file", None),
+                (3, 10, 30, "announce", (sz_rates, None)),
+                (2, 10, 0, "respond", (0, 1)),
+                (1, 9, 40, "respond", (2,)),
+            ],
+        ),
     ]
+
+
+def office_of_town(town: str):
+    """The platform of a demo project's town (app.demo.TOWN_OFFICES)."""
+    from sqlalchemy import select
+
+    from app.demo import TOWN_OFFICES
+    from app.offices.models import Office
+
+    return db.session.scalar(select(Office).where(Office.code == TOWN_OFFICES[town]))
+
+
+def district_members(category: str, town: str = OWNER_TOWN) -> list:
+    """THE rule for a demo project of `town`: the active members of its category, today, in its
+    district's pool."""
+    from app import clock
+    from contractors.queries import active_members
+
+    district_id = office_of_town(town).district_id
+    return active_members(category, clock.today(), district_id=district_id)
 
 
 def member_user(contractor_id: int) -> User:

@@ -4,25 +4,52 @@ order of time with the clock frozen at each step's moment (`seed`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from contractors.queries import active_members
 from contracts import queries, services
 from contracts.complaints import demo as complaints_demo
 from contracts.models import Project
 from contracts.services.posting import record_posting
 
 from . import oversight
-from .plans import FIRST_NAME, NEXT_WORKING_DAY, PLACE, Plan, member_user, plans
+from .plans import (
+    FIRST_NAME,
+    NEXT_WORKING_DAY,
+    PLACE,
+    Plan,
+    district_members,
+    member_user,
+    office_of_town,
+    plans,
+)
+
+#: The account that runs a town's projects: its platform's clerk (app.demo.ACCOUNTS); the second
+#: district's platform has none of its own, so its district's staff run it.
+CLERKS = {
+    "庄桥街道": "zhuangqiao",
+    "洪塘街道": "hongtang",
+    "甬江街道": "yongjiang",
+    "骆驼街道": "zhenhai",
+}
+
+
+def clerk(plan: Plan):
+    from app.demo import user
+
+    return user(CLERKS[plan.data.town])
 
 
 def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
     """Walk the demo projects through the trading services (idempotent). Returns the project
-    codes by state name ("signed", "refused", …); {} when they are already present."""
+    codes by state name ("signed", "refused", …); {} when they are already present.
+
+    Each project belongs to the platform of its town (`ProjectInput.office_id`) and is run by
+    that platform's clerk (`CLERKS`); the district's `staff` handles its complaints."""
     from app.demo import _at, _with_demo_years, _working_days_ahead, _working_days_back
 
     if db.session.scalar(select(Project.id).where(Project.name == FIRST_NAME)) is not None:
@@ -47,10 +74,12 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
 
     def run(plan: Plan, step: tuple) -> None:
         n, _h, _m, name, arg = step
+        staff = clerk(plan)
         actor = owner if plan.by_owner else staff
         code = codes.get(plan.key)
         if name == "submit":
-            codes[plan.key] = services.submit_project(plan.data, actor=actor).code
+            data = replace(plan.data, office_id=office_of_town(plan.data.town).id)
+            codes[plan.key] = services.submit_project(data, actor=actor).code
         elif name == "file":
             services.file_project(code, reviewed=reviewed(code), actor=staff)
         elif name == "send_back":
@@ -77,7 +106,7 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
                 actor=staff,
             )
         elif name == "respond":
-            members = active_members(plan.data.category_code, clock.today())
+            members = district_members(plan.data.category_code, plan.data.town)
             if arg and arg[0] == "others":
                 members = [
                     m for m in members if member_user(m.contractor_id).username != "contractor"
@@ -138,6 +167,7 @@ def seed(echo: Callable[[str], None], staff, owner) -> dict[str, str]:
             for t in project.tradings
         ]
         detail = f" ({'; '.join(rounds)})" if rounds else ""
-        echo(f"  {project.code} {project.name}: {queries.state_of(project)}{detail}")
+        office = office_of_town(p.data.town).name
+        echo(f"  {project.code} [{office}] {project.name}: {queries.state_of(project)}{detail}")
     complaints_demo.seed(echo, staff, codes)
     return codes

@@ -190,10 +190,37 @@ def _draws_follow_their_subjects(bind, district):
 
 
 def downgrade():
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in reversed(OFFICE_TABLES):
-        if op.get_bind().dialect.name != "sqlite":
-            op.drop_constraint(op.f(f"fk_{table}_office_id_offices"), table, type_="foreignkey")
         op.drop_index(op.f(f"ix_{table}_office_id"), table_name=table)
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("office_id")
+        if sqlite:
+            _sqlite_drop_office_id(table)
+        else:
+            # PostgreSQL drops the column's foreign key with it; the triggers stay in place.
+            op.drop_column(table, "office_id")
     op.drop_table("offices")
+
+
+def _sqlite_drop_office_id(table: str) -> None:
+    """Drop `office_id` in place (SQLite >= 3.35: ALTER TABLE … DROP COLUMN): the upgrade added
+    it with a column-level reference, which goes with the column, so the table is not copied and
+    its append-only triggers (audit_entries, notices, draws) stay. A table whose reference is a
+    table constraint (a schema built by create_all) cannot drop it in place: it is copied by a
+    batch, which loses its triggers — so they are read first and created again, with the very
+    SQL they were created with (migrations 0001, 0002, 0010, 0019)."""
+    bind = op.get_bind()
+    try:
+        bind.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN office_id")
+        return
+    except sa.exc.OperationalError:
+        pass
+    triggers = [
+        sql
+        for (sql,) in bind.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        )
+    ]
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_column("office_id")
+    for sql in triggers:
+        bind.exec_driver_sql(sql)
