@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.audit import Action, AuditEntry
 from app.extensions import db
+from app.offices.scope import scope_clause
 from contractors.models import Contractor
 from contracts import queries, rules
 from contracts.models import Contract, Project, ProjectAttachment, Refusal, Trading
@@ -143,10 +144,17 @@ def owned_by(user) -> list[ProjectRow]:
     )
 
 
-def open_projects() -> list[ProjectRow]:
-    """Every project the office still has to see through (not signed, not sent back), most
-    urgent first (contracts.rules.urgency)."""
-    rows = _rows(select(Project).where(Project.filing != rules.Filing.SENT_BACK))
+def _in_scope(stmt, actor):
+    """Only the projects of the offices `actor` covers (a platform its own, a district its own
+    and its platforms'; None: every office)."""
+    clause = scope_clause(Project.office_id, actor)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def open_projects(actor=None) -> list[ProjectRow]:
+    """Every project of the offices `actor` covers that the office still has to see through (not
+    signed, not sent back), most urgent first (contracts.rules.urgency)."""
+    rows = _rows(_in_scope(select(Project).where(Project.filing != rules.Filing.SENT_BACK), actor))
     rows = [r for r in rows if r.state is not rules.ProjectState.SIGNED]
     return sorted(rows, key=lambda r: (*rules.urgency(r.step, r.since), r.project.id))
 
@@ -160,21 +168,24 @@ class ClosedRow:
     contract: Contract | None
 
 
-def recently_closed(limit: int = 20) -> list[ClosedRow]:
-    """Projects signed or sent back, the latest first."""
+def recently_closed(limit: int = 20, actor=None) -> list[ClosedRow]:
+    """Projects (of the offices `actor` covers) signed or sent back, the latest first."""
     signed = db.session.execute(
-        select(Project, Contract)
-        .join(Trading, Trading.project_id == Project.id)
-        .join(Contract, Contract.trading_id == Trading.id)
+        _in_scope(
+            select(Project, Contract)
+            .join(Trading, Trading.project_id == Project.id)
+            .join(Contract, Contract.trading_id == Trading.id),
+            actor,
+        )
         .order_by(Contract.recorded_at.desc())
         .limit(limit)
     ).all()
     rows = [ClosedRow(p, rules.ProjectState.SIGNED, c.recorded_at, c) for p, c in signed]
     sent_back = list(
         db.session.scalars(
-            select(Project)
-            .where(Project.filing == rules.Filing.SENT_BACK)
-            .order_by(Project.id.desc())
+            _in_scope(
+                select(Project).where(Project.filing == rules.Filing.SENT_BACK), actor
+            ).order_by(Project.id.desc())
         )
     )
     if sent_back:

@@ -17,6 +17,7 @@ from contractors.queries import contractor_by_uscc
 from contracts import queries as trading_queries
 from contracts.evaluations import queries, rules, services
 from contracts.evaluations.forms import EvaluationForm
+from contracts.views.staff_common import require_page_scope
 
 bp = Blueprint("evaluations", __name__)
 
@@ -31,7 +32,7 @@ def _project_or_404(code: str, *, own: bool):
     p = trading_queries.get_project(code)
     if p is None or (own and p.owner_user_id != current_user.id):
         abort(404)  # another owner's project does not exist for this account
-    return p
+    return p if own else require_page_scope(p)
 
 
 def _page(p, *, form, staff: bool, status: int = 200):
@@ -112,6 +113,7 @@ def staff_evaluate_post(code: str):
 @roles_required(*OVERSIGHT_ROLES)
 def evidence(code: str, evidence_id: int):
     """An evidence file of the evaluation, as a download (office and supervisors)."""
+    _project_or_404(code, own=False)
     found = queries.evidence_of(code, evidence_id)
     if found is None:
         abort(404)

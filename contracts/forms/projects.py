@@ -14,7 +14,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
 from app.forms import FlaskForm
 from contracts import rules
@@ -30,6 +36,16 @@ def _amount(value):
     if value is None:
         return None
     return "".join(str(value).split()).replace(",", "").replace("，", "")
+
+
+def _office_id(value):
+    """The chosen office's id; nothing chosen is None (the service then takes the account's)."""
+    if value in (None, "") or isinstance(value, int):
+        return value or None
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def _strip(value):
@@ -52,10 +68,13 @@ class ProjectForm(FlaskForm):
         validators=[DataRequired(_l("请填写业主"))],
         render_kw={"maxlength": LIMITS["owner_name"]},
     )
+    #: The platform (or district) that trades the project: one of the offices the account
+    #: covers (the service checks it again); a hidden field when it covers only one.
+    office_id = SelectField(_l("所属平台"), coerce=_office_id, validate_choice=True)
+    #: Printed on the notice; left blank, the service fills the platform's name.
     town = StringField(
         _l("街道/镇"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写街道/镇"))],
         render_kw={"maxlength": LIMITS["town"]},
     )
     village = StringField(
@@ -113,6 +132,24 @@ class ProjectForm(FlaskForm):
         validators=[DataRequired(_l("请填写联系电话"))],
         render_kw={"maxlength": LIMITS["contact_phone"]},
     )
+
+    def validate_town(self, field) -> None:
+        """A platform's project may leave it blank (its name is printed); a district's may not."""
+        if not field.data and self.office_id.data in getattr(self, "_districts", ()):
+            raise ValidationError(_l("请填写街道/镇"))
+
+    def set_offices(self, offices, default: int | None = None) -> ProjectForm:
+        """The offices the account may choose (contracts.queries.projects.entry_offices);
+        `default` (its own office) preselected on a new project."""
+        self._districts = {o.id for o in offices if o.is_district}
+        self.office_id.choices = [
+            *([] if len(offices) == 1 else [SelectChoice("", _l("（请选择）"))]),
+            *(SelectChoice(o.id, o.name) for o in offices),
+        ]
+        if self.office_id.data is None:
+            ids = [o.id for o in offices]
+            self.office_id.data = default if default in ids else (ids[0] if len(ids) == 1 else None)
+        return self
 
     def set_categories(self, categories) -> ProjectForm:
         self.category_code.choices = [

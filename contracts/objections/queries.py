@@ -13,6 +13,7 @@ from app import clock
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
+from app.offices.scope import scope_clause
 from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contracts.models import Project, Trading
@@ -150,8 +151,9 @@ class Row:
     state: rules.ObjectionState
 
 
-def staff_rows(*, open_only: bool = True) -> list[Row]:
-    """Objections for the office, the unanswered first by deadline (then the answered, newest)."""
+def staff_rows(*, open_only: bool = True, actor=None) -> list[Row]:
+    """Objections for the office, the unanswered first by deadline (then the answered, newest);
+    those of the projects of the offices `actor` covers (None: all)."""
     stmt = (
         select(
             TradingObjection,
@@ -167,6 +169,9 @@ def staff_rows(*, open_only: bool = True) -> list[Row]:
     )
     if open_only:
         stmt = stmt.where(TradingObjection.answered_at.is_(None))
+    in_scope = scope_clause(Project.office_id, actor)
+    if in_scope is not None:
+        stmt = stmt.where(in_scope)
     stmt = stmt.order_by(
         TradingObjection.answered_at.is_not(None),
         TradingObjection.answer_by,

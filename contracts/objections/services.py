@@ -118,7 +118,7 @@ def file_objection(trading_code: str, matter: str, text: str, *, actor) -> Tradi
                 "Only the trading's respondents may object to its meeting and its result",
             )
         raise ObjectionForbidden(
-            "只有该项目所在区该类别的有效入围企业或响应企业可以对交易公告提出异议",
+            "只有该项目类别的有效入围企业或响应企业可以对交易公告提出异议（以项目所在区的名录库为准）",
             "Only active members of the category or respondents may object to the notice",
         )
     filed = now()

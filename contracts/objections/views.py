@@ -16,6 +16,7 @@ from contractors.queries import contractor_of
 from contracts import queries as trading_queries
 from contracts.objections import queries, rules, services
 from contracts.objections.forms import AnswerForm, ObjectionForm
+from contracts.views.staff_common import require_page_scope
 
 bp = Blueprint("objections", __name__)
 
@@ -81,8 +82,12 @@ def new(code: str):
 def staff_index():
     return render_template(
         "contracts/objections/staff_index.html",
-        open_rows=queries.staff_rows(open_only=True),
-        answered=[r for r in queries.staff_rows(open_only=False) if r.objection.answered_at],
+        open_rows=queries.staff_rows(open_only=True, actor=current_user),
+        answered=[
+            r
+            for r in queries.staff_rows(open_only=False, actor=current_user)
+            if r.objection.answered_at
+        ],
     )
 
 
@@ -90,6 +95,7 @@ def _objection_or_404(objection_id: int):
     o = queries.objection_by_id(objection_id) if 0 < objection_id < 2**31 else None
     if o is None:
         abort(404)
+    require_page_scope(queries.trading_of(o).project)
     return o
 
 

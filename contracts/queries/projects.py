@@ -9,6 +9,9 @@ from sqlalchemy import and_, exists, func, select
 
 from app import clock
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.queries import all_offices
+from app.offices.scope import scope_ids
 from contractors.models import Contractor
 from contracts import rules
 from contracts.models import Contract, Project, ProjectAttachment, Trading, TradingResponse
@@ -33,6 +36,15 @@ def get_project(code: str) -> Project | None:
     if not plausible_code(code):
         return None
     return db.session.scalar(select(Project).where(Project.code == code))
+
+
+def entry_offices(actor) -> list[Office]:
+    """The offices an account may enter a project for (its scope): a platform's account its
+    platform; a district's the district and its platforms; the deployment's administrator every
+    office. Districts first, each followed by its platforms."""
+    ids = scope_ids(actor)
+    offices = all_offices()
+    return offices if ids is None else [o for o in offices if o.id in set(ids)]
 
 
 def latest_trading(p: Project) -> Trading | None:

@@ -65,9 +65,9 @@ def respond(code: str, confirmed_text: str, *, actor) -> TradingResponse:
     members = active_members(p.category_code, clock.today(), district_id=district_id_of(p))
     if c.id not in {m.contractor_id for m in members}:
         raise TradingForbidden(
-            "本企业不是该项目所在区该类别的有效入围企业，不能响应",
-            "Your company is not an active member of this project's category in its district's"
-            " pool",
+            "本企业不是该项目类别的有效入围企业，不能响应（以项目所在区的名录库为准）",
+            "Your company is not an active pool member of this project's category (in the pool"
+            " of the project's district)",
         )
     text = COMMITMENT_TEXT.format(name=p.name, code=t.code)
     if (confirmed_text or "").strip() != text:

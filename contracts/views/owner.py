@@ -40,6 +40,7 @@ from contracts.forms.projects import (
     RefusalForm,
     SendBackForm,
 )
+from contracts.queries.projects import entry_offices
 from contracts.services.projects import add_attachment, revise_project
 
 bp = Blueprint("projects_owner", __name__, url_prefix="/owner/projects")
@@ -63,6 +64,7 @@ def project_or_404(code: str):
 def project_form(formdata=..., obj=None) -> ProjectForm:
     kwargs = {} if formdata is ... else {"formdata": formdata}
     form = ProjectForm(obj=obj, **kwargs)
+    form.set_offices(entry_offices(current_user), getattr(current_user, "office_id", None))
     return form.set_categories(pool_queries.categories())
 
 
@@ -82,6 +84,7 @@ def project_input(form: ProjectForm) -> services.ProjectInput:
         scope=form.scope.data or "",
         contact_person=form.contact_person.data or "",
         contact_phone=form.contact_phone.data or "",
+        office_id=form.office_id.data,
     )
 
 

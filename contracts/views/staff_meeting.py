@@ -190,6 +190,7 @@ def meeting_screen(code: str):
 @roles_required(*OVERSIGHT_ROLES)
 def meeting_screen_evidence(code: str, check_id: int):
     """A credit check's screenshot or PDF, as a download (staff and supervisors)."""
+    _project_or_404(code)
     check = screen_queries.check_of(code, check_id)
     if check is None:
         abort(404)

@@ -10,8 +10,10 @@ from flask_login import current_user
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
+from app.extensions import db
 from app.forms import error_onto
 from app.i18n import loc
+from app.offices.models import Office
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
 from contracts.views.owner import (
@@ -25,8 +27,22 @@ from contracts.views.owner import (
     upload,
 )
 from contracts.views.staff import bp
+from contracts.views.staff_common import require_page_scope
 
 DETAIL = "contracts/staff/projects_detail.html"
+
+
+@bp.app_template_global("project_office_name")
+def project_office_name(office_id: int | None) -> str:
+    """The name of a project's office (its platform, or the district running it), for the
+    pages' 所属平台 column; the session's identity map loads each office once."""
+    office = db.session.get(Office, office_id) if office_id is not None else None
+    return office.name if office is not None else ""
+
+
+def staff_project(code: str):
+    """The project named in the URL, if this account's offices cover it (else 403)."""
+    return require_page_scope(project_or_404(code))
 
 
 def _action_label(action: str) -> str:
@@ -50,8 +66,8 @@ def _render(p, status: int = 200, **forms):
 def index():
     return render_template(
         "contracts/staff/projects_index.html",
-        rows=progress.open_projects(),
-        closed=progress.recently_closed(),
+        rows=progress.open_projects(current_user),
+        closed=progress.recently_closed(actor=current_user),
         state_labels=rules.STATE_LABELS,
     )
 
@@ -65,19 +81,19 @@ def new():
 @bp.route("/<code>")
 @roles_required(*OFFICE_ROLES)
 def detail(code: str):
-    return _render(project_or_404(code))
+    return _render(staff_project(code))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def edit(code: str):
-    return revise(project_or_404(code), ".detail")
+    return revise(staff_project(code), ".detail")
 
 
 @bp.route("/<code>/file", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def file(code: str):
-    p = project_or_404(code)
+    p = staff_project(code)
     form = FileForm()
     if not form.validate_on_submit():
         abort(400)
@@ -93,7 +109,7 @@ def file(code: str):
 @bp.route("/<code>/send-back", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def send_back(code: str):
-    p = project_or_404(code)
+    p = staff_project(code)
     form = SendBackForm()
     if form.validate_on_submit():
         try:
@@ -114,22 +130,22 @@ def send_back(code: str):
 @bp.route("/<code>/attachments", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def attachments(code: str):
-    return upload(project_or_404(code), ".detail")
+    return upload(staff_project(code), ".detail")
 
 
 @bp.route("/<code>/attachments/<int:attachment_id>")
 @roles_required(*OFFICE_ROLES)
 def attachment(code: str, attachment_id: int):
-    return send_attachment(project_or_404(code), attachment_id)
+    return send_attachment(staff_project(code), attachment_id)
 
 
 @bp.route("/<code>/contract", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def contract(code: str):
-    return record_contract(project_or_404(code), _render, ".detail")
+    return record_contract(staff_project(code), _render, ".detail")
 
 
 @bp.route("/<code>/refusal", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def refusal(code: str):
-    return record_refusal(project_or_404(code), _render, ".detail")
+    return record_refusal(staff_project(code), _render, ".detail")

@@ -13,8 +13,8 @@ from app.errors import DomainError
 from app.forms import error_onto
 from contracts import queries, rules, services
 from contracts.forms.suspension import ResumeForm, SuspendForm
-from contracts.views.owner import project_or_404
 from contracts.views.staff import bp
+from contracts.views.staff_common import _project_or_404 as project_or_404
 
 
 @bp.record_once
