@@ -54,11 +54,20 @@ class CallForm(FlaskForm):
         )
 
 
-def call_form(categories, **kwargs) -> CallForm:
-    """A CallForm with one quota input per category (`quota_<code>`), labelled with its name."""
+def call_form(categories, districts=None, **kwargs) -> CallForm:
+    """A CallForm with one quota input per category (`quota_<code>`), labelled with its name;
+    with `districts` (for an account bound to no district: the deployment's administrator), a
+    choice of the district whose pool the call fills."""
 
     class _CallForm(CallForm):
         pass
+
+    if districts:
+        _CallForm.office = SelectField(
+            _l("所属区公管办"),
+            choices=[SelectChoice(str(d.id), d.name) for d in districts],
+            validators=[InputRequired(_l("请选择征集所属的区公管办"))],
+        )
 
     for c in categories:
         setattr(

@@ -34,6 +34,13 @@ from tests.factories import (
 from tests.pool_factories import Phase, at, call_input, company, user_of
 from tests.sanction_factories import confirm_2027, decision
 
+CALL_FORM = {
+    "title": "2027年度小型建设工程预选承包商名录库征集",
+    "quota_JZ": "3",
+    "quota_SZ": "3",
+    "valid_from": "2026-11-01",
+    "valid_until": "2028-10-31",
+}
 STEPS = (
     "draft_and_consult",
     "publish_call",
@@ -459,3 +466,17 @@ def test_staff_pages_of_the_pool_and_sanctions_are_the_districts(app, offices):
     own = _browser(app, pa.staff)
     assert pa.call.title in own.get("/staff/pool/").get_data(as_text=True)
     assert own.get(f"/staff/sanctions/cases/{case.id}").status_code == 200
+
+
+def test_the_deployment_administrator_chooses_the_calls_district_on_the_form(app, offices):
+    _a, _street, b = offices
+    clock.set_now(at(2026, 9, 18, 10, 0))
+    admin = _browser(app, make_user("admin", office=None))
+    assert "所属区公管办" in admin.get("/staff/pool/calls/new").get_data(as_text=True)
+    r = admin.submit("/staff/pool/calls/new", {**CALL_FORM, "office": str(b.id)})
+    assert r.status_code == 302
+    call_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert db.session.get(PoolCall, call_id).office_id == b.id
+    # A district's staff drafts for its own district, with nothing to choose.
+    staff = _browser(app, make_user("staff", office=b))
+    assert "所属区公管办" not in staff.get("/staff/pool/calls/new").get_data(as_text=True)

@@ -11,6 +11,8 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError
 from app.forms import error_onto
+from app.offices import queries as offices
+from app.offices import scope
 from app.workdays import TZ
 from contractors import queries, rules, services
 from contractors.forms.staff import (
@@ -44,11 +46,18 @@ def index():
     for call in queries.calls(current_user):
         steps = queries.timeline(call.id)
         rows.append((call, queries.state_of(call), rules.next_step(steps)))
-    return _render("contractors/staff/index.html", rows=rows)
+    return _render("contractors/staff/index.html", rows=rows, districts=queries.districts_by_id())
+
+
+def _districts():
+    """The districts an account chooses from when drafting (only one bound to no district)."""
+    return offices.districts() if scope.scope_ids(current_user) is None else None
 
 
 def _call_input(form) -> services.CallInput:
+    office = getattr(form, "office", None)
     return services.CallInput(
+        office_id=int(office.data) if office is not None and office.data else None,
         title=form.title.data or "",
         valid_from=form.valid_from.data,
         valid_until=form.valid_until.data,
@@ -62,7 +71,7 @@ def _call_input(form) -> services.CallInput:
 @bp.route("/calls/new", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def new_call():
-    form = call_form(queries.categories())
+    form = call_form(queries.categories(), _districts())
     if form.validate_on_submit():
         try:
             call = services.create_call(_call_input(form), actor=current_user)
