@@ -8,6 +8,7 @@ from app.extensions import db
 
 from .models import Office
 from .rules import OfficeKind
+from .scope import scope_ids
 
 
 def ref(office: Office | None) -> dict | None:
@@ -48,3 +49,11 @@ def platforms_of(district_id: int) -> list[Office]:
             .order_by(Office.sort_order, Office.code)
         )
     )
+
+
+def in_scope(actor) -> list[Office]:
+    """The offices `actor` covers (app.offices.scope.covers), each district followed by its
+    platforms: the choices of an office select on a staff or administrator form."""
+    ids = scope_ids(actor)
+    offices = all_offices()
+    return offices if ids is None else [o for o in offices if o.id in set(ids)]
