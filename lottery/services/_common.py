@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from app.errors import checked, require_office
 from app.extensions import db
-from app.offices.rules import OfficeKind
-from app.offices.scope import covers, place_of
+from app.offices.scope import covers_unplaced
 from lottery import engine, seeds
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound, SeedUnavailable
 from lottery.models import Draw
@@ -60,14 +59,9 @@ def _require_staff(actor, zh: str, en: str) -> None:
 def runs_draws_of(actor, d) -> bool:
     """Whether `actor` runs the draws of `d`'s office (`d`: a Draw, or a Subject being
     committed): a project's draws its platform and its district, a pool draw its district.
-
-    A draw without an office (before the offices every draw was the one district office's; the
-    migration gives each its subject's) is run by a district office's staff or the deployment
-    administrator, never by a platform's clerk: a platform acts on what is placed in it only."""
-    if d.office_id is None and actor is not None:
-        place = place_of(actor)
-        return place.kind == OfficeKind.DISTRICT if place is not None else covers(actor, None)
-    return covers(actor, d.office_id)
+    A draw without an office (before the offices; the migration gives each its subject's) is a
+    district office's (app.offices.scope.covers_unplaced)."""
+    return covers_unplaced(actor, d.office_id)
 
 
 def _require_draw_office(actor, d, zh: str, en: str) -> None:
