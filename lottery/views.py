@@ -255,11 +255,19 @@ def _console(d, form: EntropyForm, *, status: int = 200, abandon_form: AbandonFo
     ), status
 
 
+def _staff_draw_or_403(draw_id: str):
+    """A draw of an office the account covers (404 unknown, 403 another office's)."""
+    d = _get_or_404(draw_id)
+    if not services.runs_draws_of(current_user, d):
+        abort(403)
+    return d
+
+
 @staff_bp.route("/<draw_id>/console", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def console(draw_id: str):
     """The staff's console beside the screen: type the entropy, review it, then draw."""
-    d = _get_or_404(draw_id)
+    d = _staff_draw_or_403(draw_id)
     form = EntropyForm()
     if request.method == "GET":
         return _console(d, form)
@@ -308,7 +316,7 @@ CANDIDATES_CHANGED = (
 @roles_required(*OFFICE_ROLES)
 def run_draw(draw_id: str):
     """The confirmation: draws with exactly the reviewed entries, then shows the result on screen."""
-    d = _get_or_404(draw_id)
+    d = _staff_draw_or_403(draw_id)
 
     def confirm(entropy: list[str], reviewed: str):
         if not d.is_committed:
@@ -340,7 +348,7 @@ def run_draw(draw_id: str):
 @staff_bp.route("/<draw_id>/abandon", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def abandon(draw_id: str):
-    d = _get_or_404(draw_id)
+    d = _staff_draw_or_403(draw_id)
     form = AbandonForm()
     if not form.validate_on_submit():
         return _console(d, EntropyForm(formdata=None), status=400, abandon_form=form)

@@ -1,6 +1,6 @@
 """Errors of the notices domain."""
 
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, Forbidden, NotFound
 
 
 class NoticeError(DomainError):
@@ -17,3 +17,7 @@ class UnconfirmedPublicity(NoticeError):
     def __init__(self, message: str, message_en: str, *, year: int):
         super().__init__(message, message_en, field="min_working_days")
         self.year = year
+
+
+class NoticeForbidden(NoticeError, Forbidden):
+    """The actor may not write or publish this office's notices (views answer 403)."""

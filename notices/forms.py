@@ -26,9 +26,13 @@ class NoticeForm(FlaskForm):
         validators=[DataRequired()],
     )
     title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])
-    issuing_body = StringField(
-        _l("公开主体"), validators=[DataRequired(_l("请填写公开主体")), Length(max=200)]
+    #: The issuing office, among those the author covers (the view fills the choices; the
+    #: service refuses another office).
+    office_id = SelectField(
+        _l("发布机构"), coerce=_optional_int, validate_choice=False, validators=[Optional()]
     )
+    #: Blank: the issuing office's name (notices.services).
+    issuing_body = StringField(_l("公开主体"), validators=[Optional(), Length(max=200)])
     legal_basis = StringField(_l("公开依据"), validators=[Optional(), Length(max=500)])
     body = TextAreaField(_l("正文"), validators=[Length(max=50_000)])
     min_working_days = IntegerField(

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.offices.scope import scope_clause
 from notices import rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice
@@ -100,8 +101,12 @@ def search(q: str, page: int, per_page: int = 20):
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 
-def staff_list(page: int, per_page: int = 30):
+def staff_list(page: int, per_page: int = 30, *, actor=None):
+    """The notices of the offices `actor` covers (app.offices.scope), drafts first."""
     stmt = select(Notice).order_by(Notice.status, Notice.created_at.desc(), Notice.id.desc())
+    clause = scope_clause(Notice.office_id, actor)
+    if clause is not None:
+        stmt = stmt.where(clause)
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 

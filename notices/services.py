@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +14,12 @@ from app import audit, clock
 from app.audit import Action
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.offices.scope import get_office, require_scope
 from app.storage import UploadRejected, delete_when_committed, store_upload
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear, WorkCalendar
 from notices import rules
-from notices.errors import NoticeError, NoticeNotFound, UnconfirmedPublicity
+from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound, UnconfirmedPublicity
 from notices.models import Notice, NoticeAttachment
 from notices.rules import NoticeStatus
 
@@ -47,8 +49,6 @@ class NoticeInput:
 def issuer(office_id: int) -> dict:
     """The issuing office of a notice and its name as 公开主体, for NoticeInput:
     `NoticeInput(type=…, **issuer(project.office_id), …)`."""
-    from app.offices.scope import get_office
-
     return {"office_id": office_id, "issuing_body": get_office(office_id).name}
 
 
@@ -128,13 +128,43 @@ def _validate(data: NoticeInput, *, by_hand: bool) -> int | None:
         ) from None
 
 
-def _get_draft(notice_id: int, *, lock: bool = False) -> Notice:
+def _by_hand(data: NoticeInput, actor) -> NoticeInput:
+    """A notice written by staff: its office is one the author covers (default: the author's
+    own), and a blank issuing body is that office's name (公开主体)."""
+    office_id = data.office_id if data.office_id is not None else getattr(actor, "office_id", None)
+    if office_id is None:
+        raise NoticeError("请选择发布机构", "Choose the issuing office", field="office_id")
+    try:
+        office = get_office(office_id)
+    except LookupError:
+        raise NoticeError(
+            "发布机构不存在", "The issuing office does not exist", field="office_id"
+        ) from None
+    _require_office(actor, office.id)
+    issuing_body = data.issuing_body if data.issuing_body.strip() else office.name
+    return dataclasses.replace(data, office_id=office.id, issuing_body=issuing_body)
+
+
+def _require_office(actor, office_id: int | None) -> None:
+    """Staff write, edit and publish the notices of the offices they cover only; a notice with
+    no office (before the offices) is the deployment administrator's."""
+    require_scope(
+        actor,
+        office_id,
+        NoticeForbidden,
+        "编写或发布该机构的公告",
+        "write or publish this office's notices",
+    )
+
+
+def _get_draft(notice_id: int, *, lock: bool = False, actor=None) -> Notice:
     stmt = select(Notice).where(Notice.id == notice_id)
     if lock:
         stmt = stmt.with_for_update()
     notice = db.session.scalar(stmt)
     if notice is None:
         raise NoticeNotFound("公告不存在", "No such notice")
+    _require_office(actor, notice.office_id)
     if notice.is_published:
         # 公告一经发布不得修改或删除 (DESIGN.md, Publication): corrections are new notices.
         raise NoticeError(
@@ -161,7 +191,7 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
 @transactional
 def create_draft(data: NoticeInput, *, actor=None) -> Notice:
     """Save a new draft written by staff. Nothing is public until `publish`."""
-    return _create_draft(data, actor, by_hand=True)
+    return _create_draft(_by_hand(data, actor), actor, by_hand=True)
 
 
 def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
@@ -179,7 +209,8 @@ def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
 @transactional
 def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
     """Change a draft; a published notice is refused."""
-    notice = _get_draft(notice_id, lock=True)
+    notice = _get_draft(notice_id, lock=True, actor=actor)
+    data = _by_hand(data, actor)
     days = _validate(data, by_hand=True)
     before = _snapshot(notice)
     _apply(notice, data, days)
@@ -198,7 +229,7 @@ def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
 @transactional
 def delete_draft(notice_id: int, *, actor=None) -> None:
     """Discard a draft that was never published; its files go once the deletion is committed."""
-    notice = _get_draft(notice_id, lock=True)
+    notice = _get_draft(notice_id, lock=True, actor=actor)
     before = _snapshot(notice)
     delete_when_committed([a.storage_key for a in notice.attachments])
     db.session.delete(notice)
@@ -209,7 +240,7 @@ def delete_draft(notice_id: int, *, actor=None) -> None:
 @transactional
 def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) -> NoticeAttachment:
     """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
-    notice = _get_draft(notice_id, lock=True)
+    notice = _get_draft(notice_id, lock=True, actor=actor)
     name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
     if not name:
         raise NoticeError("请选择要上传的文件", "Choose a file to upload", field="file")
@@ -246,7 +277,7 @@ def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) ->
 @transactional
 def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None:
     """Take an attachment off a draft; the file goes once that is committed."""
-    notice = _get_draft(notice_id, lock=True)
+    notice = _get_draft(notice_id, lock=True, actor=actor)
     attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
     if attachment is None:
         raise NoticeNotFound("附件不存在", "No such attachment")
@@ -303,7 +334,7 @@ def _publish(notice: Notice, actor) -> Notice:
 @transactional
 def publish(notice_id: int, *, actor=None) -> Notice:
     """Publish a draft now: fixes the publication time and the publicity end; immutable after."""
-    notice = _get_draft(notice_id, lock=True)
+    notice = _get_draft(notice_id, lock=True, actor=actor)
     # The rules may have changed since it was drafted; only drafts reach here, and only staff
     # write drafts (the services publish at once), so a draft of a service-only type is refused.
     _validate(_input_of(notice), by_hand=True)

@@ -20,13 +20,15 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
+from app.offices import queries as offices
 from app.offices.queries import office_filter
+from app.offices.scope import covers
 from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import markup, queries, rules, services
-from notices.errors import NoticeError, NoticeNotFound
+from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import AttachmentForm, ConfirmForm, NoticeForm
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -68,6 +70,14 @@ def _get_or_404(fn, *args):
         return fn(*args)
     except NoticeNotFound:
         abort(404)
+
+
+def _staff_notice_or_403(notice_id: int):
+    """A notice of an office the account covers (404 unknown, 403 another office's)."""
+    notice = _get_or_404(queries.get_any, notice_id)
+    if not covers(current_user, notice.office_id):
+        abort(403)
+    return notice
 
 
 # ---- public ---------------------------------------------------------------------------------
@@ -126,10 +136,15 @@ def _form_input(form: NoticeForm) -> services.NoticeInput:
         min_working_days=form.min_working_days.data,
         publish_due_at=due.replace(tzinfo=TZ) if due else None,
         corrects_id=form.corrects_id.data,
+        office_id=form.office_id.data,
     )
 
 
 def _prepare(form: NoticeForm) -> None:
+    form.office_id.choices = [
+        SelectChoice(str(o.id), o.name if o.is_district else f"\u3000{o.name}")
+        for o in offices.in_scope(current_user)
+    ]
     form.corrects_id.choices = [
         SelectChoice("", _("（不是更正公告）")),
         *(SelectChoice(str(i), label) for i, label in queries.published_choices()),
@@ -142,7 +157,7 @@ def staff_index():
     page = page_arg()
     return render_template(
         "notices/staff_index.html",
-        pagination=queries.staff_list(page),
+        pagination=queries.staff_list(page, actor=current_user),
         now=clock.now(),
         is_late=rules.is_late,
     )
@@ -154,7 +169,7 @@ def new():
     form = NoticeForm()
     _prepare(form)
     if request.method == "GET":
-        form.issuing_body.data = current_app.config["OFFICE_NAME"]
+        form.office_id.data = current_user.office_id
         corrects = request.args.get("corrects", type=record_id)
         if corrects:
             form.type.data = "correction"
@@ -173,7 +188,7 @@ def new():
 @staff_bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def edit(notice_id: int):
-    notice = _get_or_404(queries.get_any, notice_id)
+    notice = _staff_notice_or_403(notice_id)
     if notice.is_published:
         flash(_("公告已发布，不能再修改；如需更正，请发布更正公告"), "error")
         return redirect(url_for(".preview", notice_id=notice_id))
@@ -197,7 +212,7 @@ def edit(notice_id: int):
 @staff_bp.route("/<int:notice_id>")
 @roles_required(*OFFICE_ROLES)
 def preview(notice_id: int):
-    notice = _get_or_404(queries.get_any, notice_id)
+    notice = _staff_notice_or_403(notice_id)
     planned_end, planned_error = None, None
     if not notice.is_published:
         try:
@@ -225,6 +240,8 @@ def publish(notice_id: int):
         notice = services.publish(notice_id, actor=current_user)
     except NoticeNotFound:
         abort(404)
+    except NoticeForbidden:
+        abort(403)
     except NoticeError as e:
         flash(e.localized(), "error")
         return redirect(url_for(".preview", notice_id=notice_id))
@@ -241,6 +258,8 @@ def delete(notice_id: int):
         services.delete_draft(notice_id, actor=current_user)
     except NoticeNotFound:
         abort(404)
+    except NoticeForbidden:
+        abort(403)
     except NoticeError as e:
         flash(e.localized(), "error")
         return redirect(url_for(".preview", notice_id=notice_id))
@@ -262,6 +281,8 @@ def upload(notice_id: int):
         services.add_attachment(notice_id, file.filename, file.read(), actor=current_user)
     except NoticeNotFound:
         abort(404)
+    except NoticeForbidden:
+        abort(403)
     except NoticeError as e:
         flash(e.localized(), "error")
     else:
@@ -278,6 +299,8 @@ def remove_attachment(notice_id: int, attachment_id: int):
         services.remove_attachment(notice_id, attachment_id, actor=current_user)
     except NoticeNotFound:
         abort(404)
+    except NoticeForbidden:
+        abort(403)
     except NoticeError as e:
         flash(e.localized(), "error")
     else:
@@ -288,4 +311,4 @@ def remove_attachment(notice_id: int, attachment_id: int):
 @staff_bp.route("/<int:notice_id>/attachments/<int:attachment_id>")
 @roles_required(*OFFICE_ROLES)
 def staff_attachment(notice_id: int, attachment_id: int):
-    return _send_attachment(_get_or_404(queries.get_any, notice_id), attachment_id)
+    return _send_attachment(_staff_notice_or_403(notice_id), attachment_id)

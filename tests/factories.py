@@ -83,6 +83,7 @@ def make_notice(actor=None, publish: bool = True, **overrides):
         issuing_body=overrides.pop("issuing_body", "区公共资源交易管理办公室"),
         legal_basis=overrides.pop("legal_basis", "交易公告不少于3个工作日"),
         body=overrides.pop("body", "**控制价**：862,300.00元"),
+        office_id=overrides.pop("office_id", None) or default_district().id,
         **overrides,
     )
     info = rules.NOTICE_TYPES.get(type_)  # an unknown type goes to create_draft, which refuses it

@@ -1,10 +1,14 @@
 """Errors of the accounts domain."""
 
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
 
 
 class AccountError(DomainError):
     """An account could not be created or changed."""
+
+
+class AccountForbidden(AccountError, Forbidden):
+    """An administrator may not open an account outside the offices it administers."""
 
 
 class LoginRefused(DomainError):

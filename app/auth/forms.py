@@ -1,4 +1,4 @@
-"""Login and password-change forms."""
+"""Login, password-change and account forms, and the deployment administrator's office form."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
@@ -40,7 +40,33 @@ class NewAccountForm(FlaskForm):
         _l("姓名"), validators=[DataRequired(_l("请填写姓名或名称")), Length(max=100)]
     )
     role = SelectField(_l("角色"), choices=[], validate_choice=True)
+    #: Among the offices the administrator administers (the view fills the choices; the
+    #: service refuses another office). "" = no office: the deployment's administrator.
+    office = SelectField(
+        _l("所属机构"),
+        choices=[],
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validate_choice=False,
+    )
     organisation = StringField(_l("单位或部门"), validators=[Length(max=200)])
     password = PasswordField(
         _l("初始密码"), validators=[DataRequired(_l("请填写初始密码")), Length(max=200)]
+    )
+
+
+class NewOfficeForm(FlaskForm):
+    """The deployment's administrator adds a district office or a platform under one."""
+
+    kind = SelectField(_l("机构类型"), choices=[], validate_choice=False)
+    code = StringField(
+        _l("机构代码"), validators=[DataRequired(_l("请填写机构代码")), Length(max=40)]
+    )
+    name = StringField(
+        _l("机构名称"), validators=[DataRequired(_l("请填写机构名称")), Length(max=100)]
+    )
+    parent = SelectField(
+        _l("所属区公管办"),
+        choices=[],
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validate_choice=False,
     )

@@ -17,14 +17,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import audit, clock
 from app.audit import Action
 from app.auth import rules
-from app.auth.errors import AccountError, LoginRefused, LoginThrottled
+from app.auth.errors import AccountError, AccountForbidden, LoginRefused, LoginThrottled
 from app.auth.models import LoginThrottle, User
-from app.auth.roles import ROLE_VALUES
+from app.auth.roles import ROLE_VALUES, Role
 from app.auth.rules import Failures, LoginState, ThrottlePolicy
 from app.errors import checked
 from app.extensions import db
 from app.offices.models import Office
 from app.offices.rules import check_account_office
+from app.offices.scope import covers, scope_clause
 from app.transactions import transactional
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -82,6 +83,7 @@ def create_user(data: NewUser, *, actor=None) -> User:
         raise AccountError("请填写姓名或名称", "Enter a name", field="display_name")
     _check_password_strength(data.password)
     office = _account_office(data.role, data.office_id)
+    _require_administers(actor, office)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise AccountError(
             f"用户名“{username}”已被使用", f"The username {username!r} is taken", field="username"
@@ -120,6 +122,24 @@ def _account_office(role: str, office_id: int | None):
         raise AccountError("所选机构不存在", "The office chosen does not exist", field="office")
     checked(AccountError, check_account_office, role, office.kind if office else None)
     return office
+
+
+def _require_administers(actor, office) -> None:
+    """An administrator opens accounts in the offices it administers only: its district and the
+    district's platforms (an administrator of a platform: that platform); an account of no
+    office (the deployment's administrator) only the deployment's administrator opens. The
+    command line, the demo and a company's sign-up name no account as actor."""
+    role = getattr(actor, "role", None)
+    if role is None:
+        return
+    if role != Role.ADMIN:
+        raise AccountForbidden("只有管理员可以开设账户", "Only an administrator may open accounts")
+    if not covers(actor, office.id if office else None):
+        raise AccountForbidden(
+            "只能在本机构及其下属平台开设账户",
+            "You may open accounts only in your own office and its platforms",
+            field="office",
+        )
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -288,6 +308,11 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
     return user
 
 
-def all_accounts() -> list[User]:
-    """Every account, by role then login name (the administrator's accounts page)."""
-    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+def all_accounts(actor=None) -> list[User]:
+    """The accounts of the offices `actor` administers (every account for the deployment's
+    administrator), by role then login name (the administrator's accounts page)."""
+    stmt = select(User).order_by(User.role, User.username)
+    clause = scope_clause(User.office_id, actor)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return list(db.session.scalars(stmt))

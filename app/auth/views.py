@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
 from app.auth.errors import AccountError, LoginRefused, LoginThrottled
-from app.auth.forms import LoginForm, NewAccountForm, PasswordForm
+from app.auth.forms import LoginForm, NewAccountForm, NewOfficeForm, PasswordForm
 from app.auth.guards import roles_required
 from app.auth.models import ROLE_LABELS
 from app.auth.roles import ADMIN_CREATED_ROLES, Role
 from app.extensions import limiter
 from app.forms import error_onto
+from app.offices import queries as office_queries
+from app.offices.errors import OfficeError
+from app.offices.rules import KIND_LABELS, OfficeKind
+from app.offices.services import NewOffice, create_office
 from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -92,13 +105,28 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
+def _office_choices() -> list[tuple[str, str]]:
+    """The offices the administrator administers; no office only for the deployment's."""
+    offices = [
+        (str(o.id), o.name if o.is_district else f"\u3000{o.name}")
+        for o in office_queries.in_scope(current_user)
+    ]
+    if current_user.office_id is None:
+        offices.append(("", _("（不属于任何机构：部署管理员）")))
+    return offices
+
+
 @bp.route("/admin/accounts", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def accounts():
     """Open an account for the office, a department reviewer, an owner or a supervisor
-    (纪检监察 / 审计); `flask users create` does the same from the command line."""
+    (纪检监察 / 审计) in an office the administrator administers; `flask users create` does the
+    same from the command line."""
     form = NewAccountForm()
     form.role.choices = [(r.value, _(ROLE_LABELS[r])) for r in ADMIN_CREATED_ROLES]
+    form.office.choices = _office_choices()
+    if request.method == "GET":
+        form.office.data = current_user.office_id
     if form.validate_on_submit():
         data = services.NewUser(
             form.username.data,
@@ -106,7 +134,9 @@ def accounts():
             form.role.data,
             form.password.data,
             form.organisation.data or "",
-            current_user.office_id,  # [Offices] interim: the admin's own office until the form asks
+            # Not chosen: the administrator's own office (an office admin's select has no
+            # "none"; only the deployment's administrator opens accounts of no office).
+            form.office.data if form.office.data is not None else current_user.office_id,
         )
         try:
             user = services.create_user(data, actor=current_user)
@@ -119,5 +149,46 @@ def accounts():
             )
             return redirect(url_for(".accounts"))
     status = 400 if form.errors else 200
-    page = render_template("auth/accounts.html", form=form, accounts=services.all_accounts())
+    page = render_template(
+        "auth/accounts.html",
+        form=form,
+        accounts=services.all_accounts(current_user),
+        offices={o.id: o for o in office_queries.all_offices()},
+    )
+    return page, status
+
+
+@bp.route("/admin/offices", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def offices():
+    """The deployment's administrator lists the offices and adds a district office or a
+    street/town platform under one (app.offices.services.create_office)."""
+    if current_user.office_id is not None:
+        abort(403)
+    form = NewOfficeForm()
+    form.kind.choices = [(k.value, _(KIND_LABELS[k])) for k in OfficeKind]
+    form.parent.choices = [("", _("（无：新设区公管办）"))] + [
+        (str(d.id), d.name) for d in office_queries.districts()
+    ]
+    if form.validate_on_submit():
+        data = NewOffice(
+            code=form.code.data or "",
+            name=form.name.data or "",
+            kind=form.kind.data,
+            parent_id=form.parent.data,
+        )
+        try:
+            office = create_office(data, actor=current_user)
+        except OfficeError as e:
+            error_onto(form, e)
+        else:
+            flash(_("已新设机构：%(name)s", name=office.name), "success")
+            return redirect(url_for(".offices"))
+    status = 400 if form.errors else 200
+    page = render_template(
+        "auth/offices.html",
+        form=form,
+        offices=office_queries.all_offices(),
+        kind_labels=KIND_LABELS,
+    )
     return page, status

@@ -1,11 +1,15 @@
 """Errors of the working-day calendar."""
 
 from app import i18n
-from app.errors import DomainError
+from app.errors import DomainError, Forbidden
 
 
 class CalendarError(DomainError):
     """An arrangement could not be confirmed."""
+
+
+class CalendarForbidden(CalendarError, Forbidden):
+    """Only a district office's staff or the deployment's administrator confirm a year."""
 
 
 class ArrangementRefused(CalendarError):

@@ -9,10 +9,14 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import OFFICE_ROLES
 from app.calendar import rules
-from app.calendar.errors import ArrangementRefused, CalendarError
+from app.calendar.errors import ArrangementRefused, CalendarError, CalendarForbidden
 from app.calendar.models import CalendarDay, CalendarYear
+from app.errors import role_of
 from app.extensions import db
+from app.offices.rules import OfficeKind
+from app.offices.scope import covers, place_of
 from app.transactions import transactional
 from app.workdays import WorkCalendar, YearArrangement
 
@@ -101,6 +105,26 @@ def review_year(arrangement: YearArrangement, *, override_reason: str = "") -> r
     return rules.changes(arrangement, arrangement_of(row) if row is not None else None)
 
 
+def confirms_years(actor) -> bool:
+    """Whether `actor` confirms a year's arrangement: the calendar is national and shared, so a
+    district office's staff (or administrator) or the deployment's administrator confirm it,
+    never a street/town platform's clerk."""
+    if role_of(actor) not in OFFICE_ROLES:
+        return False
+    place = place_of(actor)
+    return place.kind == OfficeKind.DISTRICT if place is not None else covers(actor, None)
+
+
+def _require_confirmer(actor) -> None:
+    # The command line and the demo name no account; an account is checked.
+    if getattr(actor, "role", None) is not None and not confirms_years(actor):
+        raise CalendarForbidden(
+            "只有区公管办工作人员或部署管理员可以确认节假日安排",
+            "Only a district office's staff or the deployment administrator may confirm a"
+            " year's arrangement",
+        )
+
+
 @transactional
 def confirm_year(
     arrangement: YearArrangement,
@@ -116,6 +140,7 @@ def confirm_year(
     periods but never shortens one (DESIGN.md): listeners of `calendar_changed` apply that rule
     and write their own audit entries.
     """
+    _require_confirmer(actor)
     if not is_demo:
         check_official(arrangement, override_reason=override_reason)
     row = db.session.get(CalendarYear, arrangement.year)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,10 @@ bp = Blueprint("calendar", __name__, url_prefix="/staff/calendar")
 def index():
     form = YearArrangementForm()
     reviewed = changes = None
+    confirms = services.confirms_years(current_user)
+    if request.method == "POST" and not confirms:
+        # A platform's clerk reads the years; the district office confirms them.
+        abort(403)
     if form.validate_on_submit():
         reason = (form.override_reason.data or "") if form.override_builtin.data else ""
         try:
@@ -61,5 +65,10 @@ def index():
         form.year.data = next((r["year"] for r in rows if not r["confirmed"]), None)
     status = 400 if form.errors else 200
     return render_template(
-        "calendar/index.html", form=form, rows=rows, reviewed=reviewed, changes=changes
+        "calendar/index.html",
+        form=form,
+        rows=rows,
+        reviewed=reviewed,
+        changes=changes,
+        confirms=confirms,
     ), status

@@ -11,6 +11,7 @@ from app.extensions import db
 
 from .models import Office
 from .rules import OfficeKind
+from .scope import scope_ids
 
 
 def ref(office: Office | None) -> dict | None:
@@ -156,3 +157,11 @@ def ids_for_filter(code: str | None) -> list[int] | None:
 def filter_clause(column, flt: OfficeFilter):
     """A WHERE clause on an office_id `column` for the filter, or None (no filter)."""
     return None if flt.ids is None else column.in_(flt.ids)
+
+
+def in_scope(actor) -> list[Office]:
+    """The offices `actor` covers (app.offices.scope.covers), each district followed by its
+    platforms: the choices of an office select on a staff or administrator form."""
+    ids = scope_ids(actor)
+    offices = all_offices()
+    return offices if ids is None else [o for o in offices if o.id in set(ids)]

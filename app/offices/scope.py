@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.auth.roles import Role
 from app.extensions import db
@@ -103,3 +103,22 @@ def scope_clause(column, actor):
 def district_of(office_id: int) -> Office:
     office = get_office(office_id)
     return office if office.is_district else get_office(office.parent_id)
+
+
+def covers_unplaced(actor, office_id: int | None) -> bool:
+    """`covers`, except that a record no office was given (made before the offices, when the
+    district office was the only one) is a district office's: its accounts and the deployment
+    administrator act on it and read it, a platform's never do."""
+    if office_id is not None or _is_unbound(actor):
+        return covers(actor, office_id)
+    holder = place_of(actor)
+    return holder is not None and holder.kind == rules.OfficeKind.DISTRICT
+
+
+def scope_clause_unplaced(column, actor):
+    """`scope_clause`, keeping also the rows no office was given for a district office's
+    accounts (`covers_unplaced`)."""
+    clause = scope_clause(column, actor)
+    if clause is None or not covers_unplaced(actor, None):
+        return clause
+    return or_(clause, column.is_(None))

@@ -3,9 +3,10 @@ personal data (no complainant, respondent or contact)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 
 from app.api import paginated, time_iso
+from app.offices.queries import ref
 from app.urls import page_arg
 from contracts.complaints import queries
 from contracts.complaints.models import Complaint
@@ -30,13 +31,20 @@ def serialize(c: Complaint) -> dict:
         "status": str(row.status),
         "outcome": c.outcome,
         "decision_notice_id": c.decision_notice_id,
+        "office": ref(queries.office_of(c)),
     }
 
 
 @bp.route("")
 def list_complaints():
+    """Newest first; `?office=<code>` keeps one office's (a district's: with its platforms'),
+    an unknown code none."""
+    code = request.args.get("office") or None
     return paginated(
-        queries.public_page(page_arg(), PER_PAGE), serialize, "complaints_api.list_complaints"
+        queries.public_page(page_arg(), PER_PAGE, office_code=code),
+        serialize,
+        "complaints_api.list_complaints",
+        **({"office": code} if code else {}),
     )
 
 

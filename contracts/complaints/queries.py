@@ -14,6 +14,9 @@ from app import clock
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
+from app.offices.models import Office
+from app.offices.queries import by_code, platforms_of
+from app.offices.scope import scope_clause_unplaced
 from app.workdays import UnconfirmedYear
 from contracts.complaints import rules
 from contracts.complaints.models import Complaint
@@ -120,8 +123,14 @@ def _listing():
     return select(Complaint).options(selectinload(Complaint.pauses)).order_by(Complaint.id.desc())
 
 
-def all_complaints(status: str | None = None) -> list[Complaint]:
-    found = list(db.session.scalars(_listing()))
+def all_complaints(status: str | None = None, *, actor=None) -> list[Complaint]:
+    """The complaints about the tradings of the offices `actor` covers (a supervisor its
+    district's and its platforms'), optionally of one status."""
+    stmt = _listing()
+    clause = scope_clause_unplaced(Complaint.office_id, actor)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    found = list(db.session.scalars(stmt))
     if status:
         found = [c for c in found if status_of(c) == status]
     return found
@@ -133,9 +142,27 @@ def complaints_of(contractor_id: int) -> list[Complaint]:
     )
 
 
-def public_page(page: int, per_page: int):
-    """The API's list: every complaint, newest first (no personal data is serialised)."""
-    return db.paginate(_listing(), page=page, per_page=per_page, error_out=False)
+def public_page(page: int, per_page: int, *, office_code: str | None = None):
+    """The API's list: every complaint, newest first (no personal data is serialised); of one
+    office when a code is given (a district: itself and its platforms; an unknown code: none)."""
+    stmt = _listing()
+    if office_code:
+        office = by_code(office_code)
+        stmt = stmt.where(Complaint.office_id.in_(office_ids(office) if office else []))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def office_ids(office: Office) -> list[int]:
+    """An office and, for a district, its platforms: what a filter by that office shows."""
+    if not office.is_district:
+        return [office.id]
+    return [office.id, *(o.id for o in platforms_of(office.id))]
+
+
+def office_of(c: Complaint) -> Office | None:
+    """The office of the complaint's project (its trading's platform), as the API names it."""
+    office_id = trading_of(c).project.office_id
+    return db.session.get(Office, office_id) if office_id is not None else None
 
 
 def decision_notices_of(trading_ids: list[int]) -> list[Notice]:

@@ -14,6 +14,7 @@ from app.calendar.services import current_calendar
 from app.deadlines import marked
 from app.errors import DomainError
 from app.forms import error_onto
+from app.offices.scope import covers_unplaced
 from app.storage import send_stored
 from contractors.queries import contractor_of
 from contracts.complaints import forms, queries, rules, services
@@ -112,7 +113,7 @@ def staff_index():
     status = request.args.get("status") or None
     if status not in {None, *rules.ComplaintStatus}:
         status = None
-    rows = _rows(queries.all_complaints(status))
+    rows = _rows(queries.all_complaints(status, actor=current_user))
     return render_template(
         "contracts/complaints/staff_index.html",
         rows=rows,
@@ -128,9 +129,12 @@ def _marked(deadlines):
 
 
 def _complaint_or_404(complaint_id: int):
+    """A complaint of an office the account covers (404 unknown, 403 another office's)."""
     c = queries.get(complaint_id)
     if c is None:
         abort(404)
+    if not covers_unplaced(current_user, c.office_id):
+        abort(403)
     return c
 
 
@@ -162,7 +166,7 @@ def _render_detail(c, status: int = 200, **given):
         c=c,
         row=queries.row_of(c),
         trading=queries.trading_of(c),
-        steps=rules.allowed(f) if current_user.role in OFFICE_ROLES else frozenset(),
+        steps=rules.allowed(f) if services.handles(current_user, c) else frozenset(),
         Step=rules.Step,
         deadlines=_marked(queries.deadlines_of(c)),
         matters=rules.MATTERS,

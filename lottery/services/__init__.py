@@ -5,7 +5,7 @@ Trading commit and run their draws inside their own use cases. One module per co
 use the package (`from lottery import services as draws; draws.commit_ranking(...)`).
 """
 
-from ._common import closed_error
+from ._common import closed_error, runs_draws_of
 from .commit import Subject, commit_draw, commit_pick, commit_ranking
 from .meeting import abandon, draw, show_pending_entropy
 from .outcomes import (
@@ -55,6 +55,7 @@ __all__ = [
     "register_minutes_section",
     "register_owned_subject",
     "reseal_seeds",
+    "runs_draws_of",
     "show_pending_entropy",
     "winners_of",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.errors import checked, require_office
 from app.extensions import db
+from app.offices.scope import covers_unplaced
 from lottery import engine, seeds
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound, SeedUnavailable
 from lottery.models import Draw
@@ -53,6 +54,23 @@ def _require_committed(d: Draw) -> None:
 
 def _require_staff(actor, zh: str, en: str) -> None:
     require_office(actor, DrawForbidden, zh, en)
+
+
+def runs_draws_of(actor, d) -> bool:
+    """Whether `actor` runs the draws of `d`'s office (`d`: a Draw, or a Subject being
+    committed): a project's draws its platform and its district, a pool draw its district.
+    A draw without an office (before the offices; the migration gives each its subject's) is a
+    district office's (app.offices.scope.covers_unplaced)."""
+    return covers_unplaced(actor, d.office_id)
+
+
+def _require_draw_office(actor, d, zh: str, en: str) -> None:
+    if not runs_draws_of(actor, d):
+        raise DrawForbidden(
+            f"只有本平台或其所属区公管办可以{zh}：该抽签属于其他机构",
+            f"Only its own platform or its district office may {en}: this draw belongs to"
+            " another office",
+        )
 
 
 def _open_seed(d: Draw) -> str:

@@ -16,13 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
+from app.auth.roles import OFFICE_ROLES
+from app.errors import role_of
 from app.extensions import db
 from app.transactions import transactional
 from lottery import engine, rules, seeds
 from lottery.errors import DrawError
 from lottery.models import Draw
 
-from ._common import _checked
+from ._common import _checked, _require_draw_office
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ def commit_draw(
     in their published order); a ranking's usually are frozen at the draw. Raises DrawError
     (nothing is saved) for a bad or reused id, kind, purpose, subject, winners or candidates.
     """
+    if subject.office_id is not None and role_of(actor) in OFFICE_ROLES:
+        # Pool and Trading guard their own use case; this holds the line for staff of another
+        # office whatever calls it.
+        _require_draw_office(actor, subject, "承诺抽签", "commit a draw")
     draw_id = _checked(rules.check_draw_id, draw_id)
     kind = _checked(rules.check_kind, kind)
     purpose = _checked(rules.check_purpose, purpose)

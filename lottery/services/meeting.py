@@ -22,6 +22,7 @@ from ._common import (
     _get,
     _open_seed,
     _require_committed,
+    _require_draw_office,
     _require_staff,
     _revealed_fields,
     closed_error,
@@ -59,6 +60,7 @@ def show_pending_entropy(
     """
     _require_staff(actor, "录入公开随机数", "enter public entropy")
     d = _get(draw_id, lock=True)
+    _require_draw_office(actor, d, "录入公开随机数", "enter public entropy")
     check_owner(d, owner)
     return _show(d, entries)
 
@@ -82,6 +84,7 @@ def _close_once(d: Draw, values: dict, action: Action, actor) -> Draw:
         "draw",
         d.draw_id,
         actor=actor,
+        office_id=d.office_id,
         before={"status": "committed", "seed_commitment": d.seed_commitment},
         after=_revealed_fields(d),
     )
@@ -166,6 +169,7 @@ def draw(
     """
     _require_staff(actor, "进行摇号", "run a draw")
     d = _get(draw_id, lock=True)
+    _require_draw_office(actor, d, "进行摇号", "run a draw")
     check_owner(d, owner)
     return _draw(d, public_entropy, candidates, candidate_labels, actor)
 
@@ -197,5 +201,6 @@ def abandon(draw_id: str, reason: str, *, actor=None, owner: str | None = None) 
     if actor is not None:
         _require_staff(actor, "作废抽签", "abandon a draw")
     d = _get(draw_id, lock=True)
+    _require_draw_office(actor, d, "作废抽签", "abandon a draw")
     check_owner(d, owner)
     return _abandon(d, reason, actor)

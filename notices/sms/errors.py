@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, Forbidden, NotFound
 
 
 class SmsError(DomainError):
@@ -15,3 +15,7 @@ class SmsTemplateError(SmsError):
 
 class SmsNotFound(SmsError, NotFound):
     """No such message or notice."""
+
+
+class SmsForbidden(SmsError, Forbidden):
+    """The actor may not act on another office's messages (views answer 403)."""

@@ -14,12 +14,13 @@ from app import audit, clock
 from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
+from app.offices.scope import require_scope
 from app.transactions import transactional
 from app.wiring import registry
 from config import BASE_DIR
 from notices.models import Notice
 from notices.sms import rules
-from notices.sms.errors import SmsNotFound, SmsTemplateError
+from notices.sms.errors import SmsForbidden, SmsNotFound, SmsTemplateError
 from notices.sms.models import SmsMessage, SmsPreference
 
 TEMPLATE_DIR = BASE_DIR / "templates" / "sms"
@@ -252,6 +253,11 @@ def resend_failed(notice_id: int, *, actor=None) -> int:
     )
     if not rows:
         raise SmsNotFound("没有需要重发的短信", "No failed message to re-send")
+    # Each message is its office's (by default its notice's): staff re-send their offices' only.
+    for office_id in sorted({m.office_id for m in rows}, key=lambda i: (i is None, i or 0)):
+        require_scope(
+            actor, office_id, SmsForbidden, "重发该机构的短信", "re-send this office's messages"
+        )
     now = clock.now()
     current = contacts(m.contractor_id for m in rows if m.contractor_id is not None)
     for m in rows:

@@ -7,16 +7,18 @@ import logging
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from twilio.request_validator import RequestValidator
 
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.extensions import csrf, db
+from app.offices.scope import covers
 from app.urls import public_base_url, record_id
 from notices.forms import ConfirmForm
 from notices.models import Notice
 from notices.sms import queries, rules, services
-from notices.sms.errors import SmsError
+from notices.sms.errors import SmsError, SmsForbidden
 
 log = logging.getLogger("smallworks.sms")
 
@@ -79,12 +81,20 @@ def status():
 status.signed_webhook = True
 
 
-@staff_bp.route("/<int:notice_id>/sms")
-@roles_required(*OFFICE_ROLES)
-def notice_sms(notice_id: int):
+def _notice_or_403(notice_id: int) -> Notice:
+    """The notice whose messages staff read: 404 unknown, 403 another office's."""
     notice = db.session.get(Notice, notice_id)
     if notice is None:
         abort(404)
+    if not covers(current_user, notice.office_id):
+        abort(403)
+    return notice
+
+
+@staff_bp.route("/<int:notice_id>/sms")
+@roles_required(*OFFICE_ROLES)
+def notice_sms(notice_id: int):
+    notice = _notice_or_403(notice_id)
     return render_template(
         "notices/sms.html",
         notice=notice,
@@ -98,15 +108,14 @@ def notice_sms(notice_id: int):
 @staff_bp.route("/<int:notice_id>/sms/resend", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def resend_failed(notice_id: int):
-    from flask_login import current_user
-
-    if db.session.get(Notice, notice_id) is None:
-        abort(404)
+    _notice_or_403(notice_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         n = services.resend_failed(notice_id, actor=current_user)
+    except SmsForbidden:
+        abort(403)
     except SmsError as e:
         flash(e.localized(), "error")
     else:

@@ -20,7 +20,7 @@ from app.auth.services import (
     set_password,
 )
 from app.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, default_district, make_user
 
 
 def test_a_password_is_stored_as_an_argon2id_hash(app):
@@ -187,6 +187,8 @@ def test_flask_users_create_makes_an_account(app):
             "李慧",
             "--role",
             "staff",
+            "--office",
+            default_district().code,
             "--password",
             PASSWORD,
         ],
@@ -206,6 +208,8 @@ def test_flask_users_create_explains_a_refusal(app):
             "李",
             "--role",
             "staff",
+            "--office",
+            default_district().code,
             "--password",
             "x",
         ],

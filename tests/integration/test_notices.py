@@ -13,6 +13,7 @@ from app import clock
 from app.audit import AuditEntry, verify_chain
 from app.calendar.services import build_arrangement, confirm_year
 from app.extensions import db
+from app.offices.models import Office
 from notices import rules, services
 from notices.errors import NoticeError, UnconfirmedPublicity
 from notices.models import Notice
@@ -167,7 +168,6 @@ def test_a_correction_of_a_draft_is_refused(app, now):
     [
         ("title", "  ", "请填写标题"),
         ("title", "长" * 201, "200"),
-        ("issuing_body", "", "公开主体"),
         ("legal_basis", "", "公开依据"),
         ("type", "tender", "未知的公告类型"),
     ],
@@ -178,6 +178,21 @@ def test_a_draft_with_a_bad_field_is_refused_with_a_message_naming_it(
     now(2026, 11, 2, 9, 0)
     with pytest.raises(NoticeError, match=message):
         make_notice(make_user("staff"), publish=False, **{field: value})
+    assert db.session.scalar(select(db.func.count(Notice.id))) == 0
+
+
+def test_a_hand_written_notice_with_a_blank_issuing_body_is_issued_by_its_office_s_name(app, now):
+    now(2026, 11, 2, 9, 0)
+    staff = make_user("staff")
+    draft = make_notice(staff, publish=False, issuing_body=" ", office_id=staff.office_id)
+    assert draft.office_id == staff.office_id
+    assert draft.issuing_body == db.session.get(Office, staff.office_id).name
+
+
+def test_a_service_notice_without_an_issuing_body_is_refused(app, now):
+    now(2026, 11, 2, 9, 0)
+    with pytest.raises(NoticeError, match="公开主体"):
+        make_notice(make_user("staff"), issuing_body="")
     assert db.session.scalar(select(db.func.count(Notice.id))) == 0
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from tests.factories import Browser, signed_in, use_cheap_password_hashes
+from tests.factories import Browser, default_district, signed_in, use_cheap_password_hashes
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,8 @@ def test_the_cli_creates_a_supervisor(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["users", "create", "--username", "shenji", "--name", "审计员",
-              "--role", "supervisor", "--password", "long enough passphrase"],
+              "--role", "supervisor", "--office", default_district().code,
+              "--password", "long enough passphrase"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "created shenji (supervisor)" in result.output

@@ -219,6 +219,7 @@ def test_the_api_lists_complaints_without_personal_data(app, world):
         "status",
         "outcome",
         "decision_notice_id",
+        "office",
     }
     assert item["subject"] == {"type": "trading", "code": t.code}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00\+08:00", item["accept_by"])

@@ -12,6 +12,7 @@ from ._common import (
     ComplaintInput,
     DecisionInput,
     Upload,
+    handles,
 )
 from .decision import decide
 from .filing import file_complaint
@@ -30,6 +31,7 @@ __all__ = [
     "decide",
     "end_pause",
     "file_complaint",
+    "handles",
     "pause",
     "record_finding",
     "refuse",

@@ -10,8 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from app import clock
-from app.errors import refused_as, require_office
+from app.auth.roles import OFFICE_ROLES
+from app.errors import refused_as, require_office, role_of
 from app.extensions import db
+from app.offices.scope import covers_unplaced, district_of, require_district
 from app.workdays import UnconfirmedYear
 from contracts.complaints import queries, rules
 from contracts.complaints.errors import ComplaintError, ComplaintForbidden, ComplaintNotFound
@@ -77,6 +79,39 @@ def _require_staff(actor, what_zh: str, what_en: str) -> None:
     require_office(actor, ComplaintForbidden, what_zh, what_en)
 
 
+def _require_district(actor, c: Complaint, what_zh: str, what_en: str) -> None:
+    """A complaint is handled (accepted, refused, paused, decided...) by the district of the
+    trading's platform only: a platform's clerk never handles a complaint about its own trading.
+    A complaint without an office (before the offices there was one office) is handled by a
+    district office's staff or the deployment administrator."""
+    if c.office_id is not None:
+        require_district(actor, district_of(c.office_id).id, ComplaintForbidden, what_zh, what_en)
+    elif not covers_unplaced(actor, None):
+        raise ComplaintForbidden(
+            f"只有区公管办可以{what_zh}", f"Only the district office may {what_en}"
+        )
+
+
+def handles(actor, c: Complaint) -> bool:
+    """Whether `actor` handles `c` (its district's staff): the pages offer the steps to them only."""
+    if role_of(actor) not in OFFICE_ROLES:
+        return False
+    try:
+        _require_district(actor, c, "处理投诉", "handle a complaint")
+    except ComplaintForbidden:
+        return False
+    return True
+
+
+def _handle(complaint_id: int, actor, what_zh: str, what_en: str) -> Complaint:
+    """The complaint a handling step acts on, locked, once the actor is the office's staff of
+    its district (nothing is read for another's)."""
+    _require_staff(actor, what_zh, what_en)
+    c = _load(complaint_id)
+    _require_district(actor, c, what_zh, what_en)
+    return c
+
+
 def _load(complaint_id: int) -> Complaint:
     """The complaint, its row locked (two staff acting at once queue here on PostgreSQL)."""
     c = db.session.scalar(
@@ -130,11 +165,17 @@ def _calendar_error(e: UnconfirmedYear) -> ComplaintError:
 
 def _publish(c: Complaint, *, occasion: str, title: str, text: str, actor):
     t = queries.trading_of(c)
+    # Decided by the district, so issued by it (公开主体: the district office's name).
+    issued = (
+        notices.issuer(district_of(c.office_id).id)
+        if c.office_id is not None
+        else {"issuing_body": current_app.config["OFFICE_NAME"]}
+    )
     return notices.publish_new(
         notices.NoticeInput(
             type="complaint_decision",
             title=title,
-            issuing_body=current_app.config["OFFICE_NAME"],
+            **issued,
             legal_basis=legal_basis("complaint_decision", occasion),
             body=text,
             subject_type=SUBJECT_TYPE,

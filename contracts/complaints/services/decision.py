@@ -18,11 +18,10 @@ from notices.markup import body
 
 from ._common import (
     DecisionInput,
-    _load,
+    _handle,
     _now,
     _paragraphs,
     _publish,
-    _require_staff,
     _snapshot,
     _step,
     _text,
@@ -33,8 +32,7 @@ from ._common import (
 def decide(complaint_id: int, data: DecisionInput, *, actor) -> Complaint:
     """The written decision (art. 62): outcome, facts, legal basis and decision, published at once
     as a complaint_decision notice without personal data. Made once."""
-    _require_staff(actor, "作出投诉处理决定", "decide a complaint")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "作出投诉处理决定", "decide a complaint")
     _step(c, rules.Step.DECIDE)
     with refused_as(ComplaintError):
         outcome = rules.require_decision(data.outcome, data.facts, data.basis, data.text)
@@ -80,6 +78,7 @@ def decide(complaint_id: int, data: DecisionInput, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         before=before,
         after={**_snapshot(c), "basis": basis},
     )

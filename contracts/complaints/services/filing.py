@@ -12,6 +12,7 @@ from app.auth.roles import OFFICE_ROLES, Role
 from app.calendar.services import current_calendar
 from app.errors import refused_as
 from app.extensions import db
+from app.offices.scope import require_scope
 from app.storage import UploadRejected, check_upload, store_upload
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear
@@ -106,6 +107,17 @@ def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
     (art. 60, objection waits not counted) and, for arts. 22/44/54 matters, after an objection."""
     company, on_paper = _complainant(data, actor)
     t = _trading(data.trading_code)
+    # The complaint is its trading's platform's (its district handles it).
+    office_id = db.session.get(Project, t.project_id).office_id
+    if on_paper and office_id is not None:
+        # Staff enter the written complaints about the tradings of offices they cover only.
+        require_scope(
+            actor,
+            office_id,
+            ComplaintForbidden,
+            "录入该交易的书面投诉",
+            "enter a written complaint about this trading",
+        )
     try:
         matter = rules.Matter(data.matter)
     except ValueError:
@@ -191,6 +203,7 @@ def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
         received_at=now,
         filed_by_id=getattr(actor, "id", None),
         on_paper=on_paper,
+        office_id=office_id,
         accept_by=accept_by,
         **names,
     )
@@ -219,6 +232,7 @@ def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=office_id,
         after={
             "trading": t.code,
             "matter": matter,

@@ -14,11 +14,10 @@ from contracts.complaints.models import Complaint, ComplaintPause
 from notices.markup import body
 
 from ._common import (
-    _load,
+    _handle,
     _now,
     _paragraphs,
     _publish,
-    _require_staff,
     _snapshot,
     _step,
     _text,
@@ -28,8 +27,7 @@ from ._common import (
 @transactional
 def accept(complaint_id: int, *, actor) -> Complaint:
     """受理 (art. 61): the 30-working-day decision clock starts the day after."""
-    _require_staff(actor, "受理投诉", "accept a complaint")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "受理投诉", "accept a complaint")
     _step(c, rules.Step.ACCEPT)
     before = _snapshot(c)
     c.accepted_at, c.accepted_by_id = _now(), actor.id
@@ -42,6 +40,7 @@ def accept(complaint_id: int, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         before=before,
         after={**_snapshot(c), "decide_by": due},
     )
@@ -51,8 +50,7 @@ def accept(complaint_id: int, *, actor) -> Complaint:
 @transactional
 def refuse(complaint_id: int, ground: str, reason: str, *, actor) -> Complaint:
     """不予受理, on a ground of the list (办法 art. 12), published without personal data."""
-    _require_staff(actor, "决定不予受理", "refuse a complaint")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "决定不予受理", "refuse a complaint")
     _step(c, rules.Step.REFUSE)
     try:
         g = rules.Ground(ground)
@@ -86,6 +84,7 @@ def refuse(complaint_id: int, ground: str, reason: str, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         before=before,
         after=_snapshot(c),
     )
@@ -98,8 +97,7 @@ def refuse(complaint_id: int, ground: str, reason: str, *, actor) -> Complaint:
 @transactional
 def pause(complaint_id: int, kind: str, reason: str, *, actor) -> ComplaintPause:
     """Stop the decision clock for expert review or testing (art. 61 para. 2), from today."""
-    _require_staff(actor, "暂停投诉处理计时", "pause a complaint's clock")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "暂停投诉处理计时", "pause a complaint's clock")
     _step(c, rules.Step.PAUSE)
     try:
         k = rules.PauseKind(kind)
@@ -121,6 +119,7 @@ def pause(complaint_id: int, kind: str, reason: str, *, actor) -> ComplaintPause
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         after={"kind": k, "reason": p.reason, "started_on": p.started_on},
     )
     return p
@@ -129,8 +128,7 @@ def pause(complaint_id: int, kind: str, reason: str, *, actor) -> ComplaintPause
 @transactional
 def end_pause(complaint_id: int, *, actor) -> ComplaintPause:
     """The expert review or test is done: the clock runs again from today."""
-    _require_staff(actor, "恢复投诉处理计时", "resume a complaint's clock")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "恢复投诉处理计时", "resume a complaint's clock")
     _step(c, rules.Step.RESUME)
     p = next(p for p in c.pauses if p.ended_on is None)
     p.ended_on = clock.today()
@@ -140,6 +138,7 @@ def end_pause(complaint_id: int, *, actor) -> ComplaintPause:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         after={
             "kind": p.kind,
             "started_on": p.started_on,
@@ -154,8 +153,7 @@ def end_pause(complaint_id: int, *, actor) -> ComplaintPause:
 def record_finding(complaint_id: int, finding: str, *, actor) -> Complaint:
     """Staff record that a violation is established: from now on the complaint cannot be
     withdrawn (办法 art. 19)."""
-    _require_staff(actor, "记录违法事实认定", "record a finding")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "记录违法事实认定", "record a finding")
     _step(c, rules.Step.FIND)
     c.violation_found_at = _now()
     c.violation_finding = _text(finding, "finding", "查实的违法事实", "the finding")
@@ -165,6 +163,7 @@ def record_finding(complaint_id: int, finding: str, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         after={"finding": c.violation_finding},
     )
     return c
@@ -178,8 +177,7 @@ def withdraw(complaint_id: int, reason: str, *, actor) -> Complaint:
     """Record the complainant's written withdrawal, with its reasons. Refused once a violation is
     established (a finding, or an upheld decision) and once closed; the same facts cannot be
     filed again by the complainant (rules.require_new_facts)."""
-    _require_staff(actor, "记录撤回投诉", "record a withdrawal")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "记录撤回投诉", "record a withdrawal")
     _step(c, rules.Step.WITHDRAW)
     before = _snapshot(c)
     c.withdrawn_at = _now()
@@ -193,6 +191,7 @@ def withdraw(complaint_id: int, reason: str, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         before=before,
         after={**_snapshot(c), "reason": c.withdrawal_reason},
     )
@@ -203,8 +202,7 @@ def withdraw(complaint_id: int, reason: str, *, actor) -> Complaint:
 def suspend_trading(complaint_id: int, reason: str, *, actor) -> Complaint:
     """Suspend the trading while this accepted complaint is handled (art. 62): responses, the
     meeting and the contract stop, and a notice says so (contracts.services.suspend_trading)."""
-    _require_staff(actor, "暂停交易", "suspend a trading")
-    c = _load(complaint_id)
+    c = _handle(complaint_id, actor, "暂停交易", "suspend a trading")
     _step(c, rules.Step.SUSPEND)
     if c.suspended_at is not None and c.resumed_at is None:
         raise ComplaintError(
@@ -221,6 +219,7 @@ def suspend_trading(complaint_id: int, reason: str, *, actor) -> Complaint:
         "complaint",
         c.id,
         actor=actor,
+        office_id=c.office_id,
         after={"trading": queries.trading_of(c).code, "reason": why},
     )
     return c
