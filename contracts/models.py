@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -47,6 +48,8 @@ class Project(db.Model):
         CheckConstraint(
             f"filing <> '{Filing.SENT_BACK}' OR sent_back_reasons <> ''", name="sent_back"
         ),
+        # An office's newest projects (its page, the home page's cards) without a sort.
+        Index("ix_projects_office_filed", "office_id", "filed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

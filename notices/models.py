@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,6 +26,8 @@ class Notice(db.Model):
             "min_working_days IS NULL OR status = 'draft' OR publicity_ends_at IS NOT NULL",
             name="publicity_has_end",
         ),
+        # An office's newest notices (its page, the home page's cards) without a sort.
+        Index("ix_notices_office_published", "office_id", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.offices.scope import scope_clause
+from app.offices.queries import newest_per_office
 from notices import rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice
@@ -46,25 +47,16 @@ def published_page(
 
 def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
     """The newest `limit` published notices of every office, for the home page's office cards:
-    one windowed query (ROW_NUMBER per office) for all offices, whatever their number."""
-    newest = (
-        func.row_number()
-        .over(
-            partition_by=Notice.office_id,
-            order_by=(Notice.published_at.desc(), Notice.id.desc()),
-        )
-        .label("newest")
-    )
-    ranked = (
-        select(Notice.id, newest)
-        .where(Notice.status == NoticeStatus.PUBLISHED, Notice.office_id.is_not(None))
-        .subquery()
+    one statement for all offices (app.offices.queries.newest_per_office), whatever their number."""
+    newest = newest_per_office(
+        Notice.id,
+        Notice.office_id,
+        (Notice.published_at.desc(), Notice.id.desc()),
+        (Notice.status == NoticeStatus.PUBLISHED,),
+        limit,
     )
     notices = db.session.scalars(
-        _published()
-        .join(ranked, ranked.c.id == Notice.id)
-        .where(ranked.c.newest <= limit)
-        .options(selectinload(Notice.corrections))
+        _published().where(Notice.id.in_(newest)).options(selectinload(Notice.corrections))
     ).all()
     out: dict[int, list[Notice]] = {}
     for n in notices:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
+from app.offices.queries import newest_per_office
 from contractors.models import PoolCategory
 from contracts import rules
 from contracts.models import Contract, Project, Trading
@@ -107,24 +108,17 @@ def latest_public_projects(limit: int = 5) -> list[ProjectRow]:
 
 def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
     """The newest `limit` filed projects of every office, for the home page's office cards: one
-    windowed query for all offices (ROW_NUMBER per office), then the rows' few queries."""
-    newest = (
-        func.row_number()
-        .over(
-            partition_by=Project.office_id,
-            order_by=(Project.filed_at.desc(), Project.id.desc()),
-        )
-        .label("newest")
-    )
-    ranked = (
-        select(Project.id, newest)
-        .where(Project.filing == rules.Filing.FILED, Project.office_id.is_not(None))
-        .subquery()
+    statement for all offices (app.offices.queries.newest_per_office), then the rows' few."""
+    newest = newest_per_office(
+        Project.id,
+        Project.office_id,
+        (Project.filed_at.desc(), Project.id.desc()),
+        (Project.filing == rules.Filing.FILED,),
+        limit,
     )
     projects = db.session.scalars(
         select(Project)
-        .join(ranked, ranked.c.id == Project.id)
-        .where(ranked.c.newest <= limit)
+        .where(Project.id.in_(newest))
         .options(selectinload(Project.tradings))
         .order_by(Project.filed_at.desc(), Project.id.desc())
     ).all()
