@@ -243,9 +243,14 @@ def _office_routes(app) -> list[Route]:
             continue
         if not set(access) & set(OFFICE_ROLES):
             continue  # a company's own pages: it belongs to no office (THE rule admits it)
-        if route.id_args:
+        if route.id_args or any(name in RECORD_ARGS for name, _conv in route.args):
             out.append(route)
-    return out
+    # The routes that remove what they act on last: a missing guard there would hide the record
+    # from the routes after it (each failure is listed either way).
+    return sorted(out, key=lambda r: (r.endpoint.endswith(DESTRUCTIVE), r.rule))
+
+
+DESTRUCTIVE = ("delete", "withdraw", "abandon", "remove_attachment")
 
 
 # ---- the tests ---------------------------------------------------------------------------------
@@ -284,6 +289,8 @@ def test_no_account_acts_on_or_reads_a_record_of_an_office_it_does_not_cover(app
     world = build_world()
     clock.set_now(at(2026, 11, 30, 11, 0))
     cache: dict = {}
+    for user in world.accounts.values():  # signed in first: a login writes its own rows
+        _browser(app, cache, user)
     unintended: list[str] = []
     changed: list[str] = []
     walked = 0
