@@ -33,6 +33,7 @@ format: install
 bench: install
 	$(BIN)/python bench/lottery.py
 	$(BIN)/python bench/trading.py
+	$(BIN)/python bench/offices.py
 
 ## Re-extract the messages and compile the English catalog.
 translations: install

@@ -374,7 +374,6 @@ def seed_second_pool(echo: Callable[[str], None], staff, reviewer) -> dict:
 # ---- sanctions (after the projects: their respondents were members then) -----------------------
 
 
-
 def seed_sanctions(echo: Callable[[str], None], staff) -> None:
     """An expired suspension and one in force (园林绿化, outside the demo projects' notices), a
     removal today whose reserve enters the 建筑工程 roster tomorrow, and a case opened today

@@ -6,8 +6,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.offices.scope import scope_clause
 from app.offices.queries import newest_per_office
+from app.offices.scope import scope_clause
 from notices import rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice

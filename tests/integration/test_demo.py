@@ -13,11 +13,13 @@ from app import clock
 from app.audit import verify_chain
 from app.auth.models import User
 from app.calendar.models import CalendarYear
-from app.demo import ACCOUNTS
+from app.demo import ACCOUNTS, DISTRICT, SECOND_DISTRICT, TOWN_OFFICES
 from app.extensions import db
+from app.offices.models import Office
 from contractors.queries import active_members
 from contracts import demo as projects_demo
 from contracts import queries
+from contracts.demo.plans import office_of_town
 from contracts.evaluations.models import Evaluation
 from contracts.models import (
     BulletinPosting,
@@ -75,6 +77,13 @@ def test_the_demo_has_accounts_of_every_role_with_printed_passwords(app, now):
     for username, *_ in ACCOUNTS:  # the demo's own accounts; applicants' firms log in as nobody
         assert username in output
     assert verify_chain().ok
+    # Each account in its office, printed with it.
+    for username, _name, _role, _org, code in ACCOUNTS:
+        account = db.session.scalar(select(User).where(User.username == username))
+        office = db.session.get(Office, account.office_id) if account.office_id else None
+        assert (office.code if office else None) == code, username
+        line = next(ln for ln in output.splitlines() if ln.strip().startswith(username + " "))
+        assert (office.name if office else "no office") in line
 
 
 def test_the_demo_has_past_and_running_notices_and_a_correction(app, now):
@@ -114,7 +123,8 @@ def test_the_demo_has_a_project_in_every_state_walked_through_the_trading_servic
 
     # Responses open with a couple already in, the deadline to come; the meeting of the project
     # whose publicity ended is still to come.
-    open_trading = queries.latest_trading(by_state[ProjectState.ANNOUNCED][0])
+    (announced,) = [p for p in by_state[ProjectState.ANNOUNCED] if p.town == "洪塘街道"]
+    open_trading = queries.latest_trading(announced)
     assert len(queries.respondents(open_trading)) == 2
     assert open_trading.responses_close_at > clock.now()
     waiting = queries.latest_trading(by_state[ProjectState.AWAITING_MEETING][0])
@@ -186,9 +196,10 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
                     assert "列入失信被执行人名单，不作为候选人" in body
                 refused = db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id))
                 assert record["result"][len(refused.all())] == t.winner_uscc
-    # 4 drawn tradings, 2 failed ones, 2 waiting for their meetings and 2 suspended (one by the
-    # office, one by a complaint: contracts.complaints.demo); two draws each.
-    assert checked == {"drawn": 8, "abandoned": 4, "committed": 8}
+    # 4 drawn tradings, 2 failed ones, 3 waiting for their meetings (one in the second district)
+    # and 2 suspended (one by the office, one by a complaint: contracts.complaints.demo); two
+    # draws each.
+    assert checked == {"drawn": 8, "abandoned": 4, "committed": 10}
     # Two signed contracts evaluated: one 合格, one 不合格 (with its reasons and a report).
     evaluated = db.session.scalars(select(Evaluation)).all()
     assert sorted(e.result for e in evaluated) == ["fail", "pass"]
@@ -209,7 +220,11 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     expected = 0
     for t in tradings:
         notice = db.session.get(Notice, t.notice_id)
-        members = active_members(t.project.category_code, clock.local(notice.published_at).date())
+        members = active_members(
+            t.project.category_code,
+            clock.local(notice.published_at).date(),
+            district_id=office_of_town(t.project.town).district_id,
+        )
         sms = list(db.session.scalars(select(SmsMessage).where(SmsMessage.notice_id == notice.id)))
         assert sorted(m.contractor_id for m in sms) == sorted(m.contractor_id for m in members)
         assert len(members) >= 2
@@ -245,8 +260,9 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     )
     # Nobody else was told anything: the trading notices' messages and those after the meetings
     # (one company left out of a draw by the credit screen is not told).
-    assert len(tradings) == 10
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 63
+    # (63 in the first district, 4 for the second district's trading notice.)
+    assert len(tradings) == 11
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 67
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
@@ -331,3 +347,102 @@ def test_the_demo_has_its_published_sanctions_beside_the_cases_of_the_refusal_an
     before = db.session.scalar(select(func.count(MisconductCase.id)))
     _run(app)
     assert db.session.scalar(select(func.count(MisconductCase.id))) == before
+
+
+# ---- offices ([Offices]) -----------------------------------------------------------------------
+
+
+def _offices() -> dict[str, Office]:
+    return {o.code: o for o in db.session.scalars(select(Office))}
+
+
+def test_the_demo_has_two_districts_and_the_first_three_street_platforms_each_with_its_clerk(
+    app, now
+):
+    now(2026, 11, 27, 10, 0)
+    output = _run(app)
+    offices = _offices()
+    assert {c: (o.kind, o.parent.code if o.parent else None) for c, o in offices.items()} == {
+        DISTRICT: ("district", None),
+        "zhuangqiao": ("street", DISTRICT),
+        "hongtang": ("street", DISTRICT),
+        "yongjiang": ("street", DISTRICT),
+        SECOND_DISTRICT: ("district", None),
+        "luotuo": ("street", SECOND_DISTRICT),
+    }
+    for code, o in offices.items():
+        assert f"{code}" in output and o.name in output
+    # Each platform of the first district has its own clerk; the deployment admin has no office.
+    for platform in ("zhuangqiao", "hongtang", "yongjiang"):
+        clerk = db.session.scalar(select(User).where(User.username == platform))
+        assert (clerk.role, clerk.office_id) == ("staff", offices[platform].id)
+    root = db.session.scalar(select(User).where(User.username == "root"))
+    assert (root.role, root.office_id) == ("admin", None)
+
+
+def test_every_demo_project_belongs_to_its_towns_platform_each_with_projects_in_several_states(
+    app, now
+):
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    offices = _offices()
+    by_office: dict[str, set[ProjectState]] = {}
+    counts: dict[str, int] = {}
+    for p in _projects():
+        assert p.office_id is not None, p.code
+        office = db.session.get(Office, p.office_id)
+        assert office.code == TOWN_OFFICES[p.town], p.code
+        by_office.setdefault(office.code, set()).add(queries.state_of(p))
+        counts[office.code] = counts.get(office.code, 0) + 1
+        # Everything of a project follows its office: its trading notices and its draws.
+        for t in p.tradings:
+            assert db.session.get(Notice, t.notice_id).office_id == p.office_id
+            for draw_id in (t.award_draw_id, t.rate_draw_id):
+                draw = db.session.scalar(select(Draw).where(Draw.draw_id == draw_id))
+                assert draw.office_id == p.office_id
+    assert counts == {"hongtang": 9, "zhuangqiao": 2, "yongjiang": 2, "luotuo": 1}
+    for platform in ("zhuangqiao", "hongtang", "yongjiang"):
+        assert len(by_office[platform]) >= 2, (platform, by_office[platform])
+    # The district's own records: its pool calls and the policy notice.
+    from contractors.models import PoolCall
+
+    calls = {c.title: c.office_id for c in db.session.scalars(select(PoolCall))}
+    assert set(calls.values()) == {offices[DISTRICT].id, offices[SECOND_DISTRICT].id}
+    policy = db.session.scalar(select(Notice).where(Notice.type == "policy"))
+    assert (policy.office_id, policy.issuing_body) == (
+        offices[DISTRICT].id,
+        offices[DISTRICT].name,
+    )
+
+
+def test_the_second_districts_project_draws_its_respondents_from_its_own_pool_only(app, now):
+    now(2026, 11, 27, 10, 0)
+    _run(app)
+    offices = _offices()
+    second = offices[SECOND_DISTRICT].id
+    first = offices[DISTRICT].id
+    (project,) = [p for p in _projects() if p.town == "骆驼街道"]
+    t = queries.latest_trading(project)
+    on = clock.local(db.session.get(Notice, t.notice_id).published_at).date()
+    own = {m.contractor_id for m in active_members(project.category_code, on, district_id=second)}
+    other = {m.contractor_id for m in active_members(project.category_code, on, district_id=first)}
+    respondents = {r.contractor_id for r in t.responses}
+    assert len(respondents) == 3 and respondents <= own
+    # One company is a member of both pools (it registered once and applied to each district's
+    # call: 建筑工程 in the first, 市政公用工程 in the second); the first district's members of the
+    # category were told nothing of this project and responded nothing.
+    first_pool = {m.contractor_id for m in active_members(None, on, district_id=first)}
+    assert own & first_pool and other and not other & own
+    told = set(
+        db.session.scalars(
+            select(SmsMessage.contractor_id).where(SmsMessage.notice_id == t.notice_id)
+        )
+    )
+    assert told == own
+    assert not (told & (other - own))
+    # And the first district's projects never reach the members of the second's pool only.
+    only_second = own - first_pool
+    for p in _projects():
+        if p.town != "骆驼街道":
+            for tr in p.tradings:
+                assert not {r.contractor_id for r in tr.responses} & only_second, tr.code
