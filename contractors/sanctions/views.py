@@ -180,7 +180,12 @@ def _case_page(case_id: int, status: int = 200, **forms):
     if office:
         ctx.update(
             statement_form=forms.get("statement") or StatementForm(formdata=None),
-            decision_form=forms.get("decision") or DecisionForm(formdata=None),
+            # The deciding body is, by default, the case's district office.
+            decision_form=forms.get("decision")
+            or DecisionForm(
+                formdata=None,
+                deciding_body=scope.get_office(c.office_id).name if c.office_id else None,
+            ),
             change_form=forms.get("change") or ChangeForm(formdata=None),
             answer_forms={
                 r.id: (forms.get(f"answer{r.id}") or AnswerForm(formdata=None, prefix=f"a{r.id}"))

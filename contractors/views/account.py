@@ -131,7 +131,9 @@ def home():
         publicly_listed=company is not None
         and rules.is_publicly_listed(queries.listing_facts([company.id])[company.id]),
         applications=[(a, queries.state_of(a.call)) for a in applications],
+        # A company registers once per deployment and applies to each district's call.
         open_calls=queries.open_calls(),
+        districts=queries.districts_by_id(),
         document_form=DocumentForm(),
         confirm_form=ConfirmForm(),
         sms_form=SmsPreferenceForm(

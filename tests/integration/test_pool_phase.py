@@ -18,7 +18,7 @@ from lottery import rules as draw_rules
 from lottery import services as draws
 from lottery.verify import verify_record
 from notices.models import Notice
-from tests.factories import use_cheap_password_hashes
+from tests.factories import default_district, use_cheap_password_hashes
 from tests.integration.test_lottery_services import secret_seed
 from tests.pool_factories import (
     Phase,
@@ -151,6 +151,7 @@ def test_the_whole_phase_from_call_to_roster_over_the_2026_autumn_holidays(app, 
         "category": "JZ",
         "since": "2026-11-01",
         "until": "2028-11-01",
+        "office": {"code": default_district().code, "name": default_district().name},
     }
     assert len(client.get("/api/v1/pool").get_json()["items"]) == 5
     assert client.get("/api/v1/pool?category=XX").get_json()["items"] == []
