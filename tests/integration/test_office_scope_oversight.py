@@ -391,3 +391,49 @@ def test_an_admin_lists_the_accounts_of_its_offices_only(offices):
     names = {u.username for u in all_accounts(admin)}
     assert offices["clerk_a"].username in names and offices["staff"].username in names
     assert offices["other_staff"].username not in names
+
+
+# ---- supervision -----------------------------------------------------------------------------
+
+
+def test_a_supervisor_reads_the_audit_log_of_its_district_and_its_platforms_only(offices):
+    from app import audit as audit_log
+    from app.supervision import queries as supervision
+
+    a, other = offices["a"], offices["other"]
+    audit_log.record("notice:drafted", "notice", 1, actor=offices["clerk_a"])
+    audit_log.record("notice:drafted", "notice", 2, actor=offices["other_staff"])
+    audit_log.record("notice:drafted", "notice", 3, actor="cli")  # no office
+    db.session.commit()
+
+    def subjects(actor):
+        page = supervision.audit_page(supervision.AuditFilter(action="notice:"), 1, actor=actor)
+        exported = supervision.audit_export(supervision.AuditFilter(action="notice:"), actor=actor)
+        assert [e.seq for e in page.items] == [e.seq for e in exported]
+        return {e.subject_id for e in page.items}
+
+    here = make_user("supervisor")
+    there = make_user("supervisor", office=other)
+    root = make_user("admin", office=None)
+    assert subjects(here) == {"1"}
+    assert subjects(there) == {"2"}
+    assert subjects(offices["clerk_b"]) == set()
+    assert subjects(root) == {"1", "2", "3"}
+    assert a.id != other.id
+
+
+def test_the_deadlines_of_another_district_s_complaint_are_not_listed(placed, offices, app):
+    from app.supervision import queries as supervision
+
+    def complaint_rows(actor):
+        with app.test_request_context():
+            found = supervision.deadline_rows(actor)
+        assert not found.failed
+        return [r for r in found.rows if r.deadline.kind.startswith("complaint.")]
+
+    assert complaint_rows(offices["staff"]) and complaint_rows(offices["clerk_a"])
+    assert complaint_rows(make_user("supervisor"))
+    assert complaint_rows(offices["clerk_b"]) == []
+    assert complaint_rows(make_user("supervisor", office=offices["other"])) == []
+    with app.test_request_context():
+        assert supervision.warning_counts(offices["other_staff"]).due_soon == 0
