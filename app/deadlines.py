@@ -61,6 +61,8 @@ class Deadline:
     done_at: datetime | None = None
     #: The year whose arrangement the count needs, when `due_at` is None.
     unconfirmed_year: int | None = None
+    #: The office of the record (app.offices): the oversight pages list an account's offices' only.
+    office_id: int | None = None
 
 
 def status_of(deadline: Deadline, now: datetime, calendar: WorkCalendar) -> DeadlineStatus:

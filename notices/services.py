@@ -202,7 +202,14 @@ def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
     _apply(notice, data, days)
     db.session.add(notice)
     db.session.flush()
-    audit.record(Action.NOTICE_DRAFTED, "notice", notice.id, actor=actor, after=_snapshot(notice))
+    audit.record(
+        Action.NOTICE_DRAFTED,
+        "notice",
+        notice.id,
+        actor=actor,
+        office_id=notice.office_id,
+        after=_snapshot(notice),
+    )
     return notice
 
 
@@ -220,6 +227,7 @@ def update_draft(notice_id: int, data: NoticeInput, *, actor=None) -> Notice:
         "notice",
         notice.id,
         actor=actor,
+        office_id=notice.office_id,
         before=before,
         after=_snapshot(notice),
     )
@@ -233,7 +241,14 @@ def delete_draft(notice_id: int, *, actor=None) -> None:
     before = _snapshot(notice)
     delete_when_committed([a.storage_key for a in notice.attachments])
     db.session.delete(notice)
-    audit.record(Action.NOTICE_DRAFT_DELETED, "notice", notice_id, actor=actor, before=before)
+    audit.record(
+        Action.NOTICE_DRAFT_DELETED,
+        "notice",
+        notice_id,
+        actor=actor,
+        office_id=notice.office_id,
+        before=before,
+    )
     db.session.flush()
 
 
@@ -264,6 +279,7 @@ def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) ->
         "notice",
         notice.id,
         actor=actor,
+        office_id=notice.office_id,
         after={
             "attachment_id": attachment.id,
             "name": name,
@@ -288,6 +304,7 @@ def remove_attachment(notice_id: int, attachment_id: int, *, actor=None) -> None
         "notice",
         notice.id,
         actor=actor,
+        office_id=notice.office_id,
         before={
             "attachment_id": attachment_id,
             "name": attachment.original_name,
@@ -325,6 +342,7 @@ def _publish(notice: Notice, actor) -> Notice:
         "notice",
         notice.id,
         actor=actor,
+        office_id=notice.office_id,
         before=before,
         after=_snapshot(notice),
     )
@@ -391,6 +409,7 @@ def lengthen_running_publicity(calendar: WorkCalendar, actor=None, **_) -> None:
                 "notice",
                 notice.id,
                 actor=actor,
+                office_id=notice.office_id,
                 before=before,
                 after={"publicity_ends_at": new_end},
             )

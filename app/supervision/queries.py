@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.calendar.services import current_calendar
 from app.deadlines import DEADLINE_SOURCES, Deadline, DeadlineStatus, order, status_of
 from app.extensions import db
+from app.offices.scope import covers_unplaced, scope_clause
 from app.wiring import registry
 from app.workdays import UnconfirmedYear
 
@@ -49,8 +50,9 @@ class Deadlines:
     failed: tuple[str, ...] = ()
 
 
-def deadline_rows() -> Deadlines:
-    """Every registered deadline, soonest first (the order of `app.deadlines.all_deadlines`),
+def deadline_rows(actor=None) -> Deadlines:
+    """Every registered deadline of the offices `actor` covers (a record no office was given yet:
+    a district's, `covers_unplaced`), soonest first (the order of `app.deadlines.all_deadlines`),
     with its status now.
 
     Read source by source rather than through `all_deadlines`: one source that fails (a query
@@ -60,7 +62,7 @@ def deadline_rows() -> Deadlines:
     found, failed = [], []
     for name, source in sorted(registry(DEADLINE_SOURCES).items()):
         try:
-            found.extend(source())
+            found.extend(d for d in source() if covers_unplaced(actor, d.office_id))
         except Exception:
             log.exception("deadline source %r failed", name)
             failed.append(name)
@@ -107,9 +109,9 @@ class DeadlineWarning:
         return bool(self.due_soon or self.missed)
 
 
-def warning_counts() -> DeadlineWarning:
-    """The banner's counts: one pass over every registered source."""
-    rows = deadline_rows().rows
+def warning_counts(actor=None) -> DeadlineWarning:
+    """The banner's counts of `actor`'s offices: one pass over every registered source."""
+    rows = deadline_rows(actor).rows
     return DeadlineWarning(
         due_soon=sum(r.status == DeadlineStatus.DUE_SOON for r in rows),
         missed=sum(r.status == DeadlineStatus.MISSED for r in rows),
@@ -135,8 +137,14 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=clock.TZ)
 
 
-def _statement(f: AuditFilter) -> Select:
+def _statement(f: AuditFilter, actor=None) -> Select:
     stmt = select(AuditEntry)
+    # A supervisor (or staff) reads the entries of the offices it covers: its district's and
+    # its platforms'. An entry of no office (the CLI, the demo, the deployment's settings) is
+    # the deployment administrator's to read.
+    clause = scope_clause(AuditEntry.office_id, actor)
+    if clause is not None:
+        stmt = stmt.where(clause)
     if f.action:
         stmt = stmt.where(AuditEntry.action.startswith(f.action.strip(), autoescape=True))
     if f.actor:
@@ -166,13 +174,16 @@ def _statement(f: AuditFilter) -> Select:
     return stmt.order_by(AuditEntry.seq.desc())  # newest first
 
 
-def audit_page(f: AuditFilter, page: int, per_page: int = AUDIT_PER_PAGE):
-    """One page of the filtered log, newest first (an empty page past the last)."""
-    return db.paginate(_statement(f), page=page, per_page=per_page, error_out=False)
+def audit_page(f: AuditFilter, page: int, per_page: int = AUDIT_PER_PAGE, *, actor=None):
+    """One page of the filtered log of `actor`'s offices, newest first (an empty page past the
+    last)."""
+    return db.paginate(_statement(f, actor), page=page, per_page=per_page, error_out=False)
 
 
-def audit_export(f: AuditFilter, limit: int = AUDIT_EXPORT_LIMIT) -> list[AuditEntry]:
-    return list(db.session.scalars(_statement(f).limit(limit)))
+def audit_export(
+    f: AuditFilter, limit: int = AUDIT_EXPORT_LIMIT, *, actor=None
+) -> list[AuditEntry]:
+    return list(db.session.scalars(_statement(f, actor).limit(limit)))
 
 
 def link_states(entries: list[AuditEntry]) -> dict[int, bool]:

@@ -7,6 +7,7 @@ import logging
 
 from flask import Blueprint, Response, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app import clock, i18n
 from app.audit import verify_chain
@@ -56,7 +57,7 @@ def unit_label(unit: Unit) -> str:
 
 
 def _deadline_filter() -> tuple[DeadlineFilterForm, queries.Deadlines, int]:
-    found = queries.deadline_rows()
+    found = queries.deadline_rows(current_user)
     everything = found.rows
     form = DeadlineFilterForm(request.args)
     form.kind.choices = [("", _("全部"))] + [
@@ -172,7 +173,7 @@ def audit():
     form, chosen, code = _audit_filter()
     if code != 200:
         return render_template("supervision/audit.html", form=form, page=None, links={}), code
-    page = queries.audit_page(chosen, page_arg())
+    page = queries.audit_page(chosen, page_arg(), actor=current_user)
     return render_template(
         "supervision/audit.html",
         form=form,
@@ -188,7 +189,7 @@ def audit_csv():
     form, chosen, code = _audit_filter()
     if code != 200:
         return render_template("supervision/audit.html", form=form, page=None, links={}), code
-    entries = queries.audit_export(chosen)
+    entries = queries.audit_export(chosen, actor=current_user)
     links = queries.link_states(entries)
     header = [
         _("序号"),
@@ -259,13 +260,11 @@ def deadline_warning() -> queries.DeadlineWarning:
     """The banner's counts for the signed-in office account, once a request (every staff page
     shows them). A source that fails must not take the staff's pages down with it: it is logged
     and the banner is left out."""
-    from flask_login import current_user
-
     if not (current_user.is_authenticated and current_user.role in OFFICE_ROLES):
         return queries.DeadlineWarning()
     if "deadline_warning" not in g:
         try:
-            g.deadline_warning = queries.warning_counts()
+            g.deadline_warning = queries.warning_counts(current_user)
         except Exception:
             log.exception("a deadline source failed; the warning banner is left out")
             g.deadline_warning = queries.DeadlineWarning()

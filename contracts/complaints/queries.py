@@ -225,6 +225,7 @@ def accept_deadline(c: Complaint) -> Deadline | None:
         length=rules.ACCEPT_WORKING_DAYS,
         basis=rules.BASIS_ACCEPT,
         done_at=c.accepted_at or c.refused_at or c.withdrawn_at,
+        office_id=c.office_id,
     )
 
 
@@ -253,6 +254,7 @@ def decide_deadline(c: Complaint) -> Deadline | None:
         basis=rules.BASIS_DECIDE,
         done_at=c.decided_at or c.withdrawn_at,
         unconfirmed_year=year,
+        office_id=c.office_id,
     )
 
 

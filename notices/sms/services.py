@@ -279,6 +279,7 @@ def resend_failed(notice_id: int, *, actor=None) -> int:
         "notice",
         notice_id,
         actor=actor,
+        office_id=rows[0].office_id,
         after={"messages": sorted(m.id for m in rows)},
     )
     return len(rows)

@@ -13,7 +13,7 @@ from app import audit, clock
 from app.audit import Action
 from app.extensions import db
 from app.supervision.queries import AUDIT_PER_PAGE
-from tests.factories import signed_in, use_cheap_password_hashes
+from tests.factories import default_district, signed_in, use_cheap_password_hashes
 from tests.integration.test_audit import _bypass_guard_and_run
 
 
@@ -23,7 +23,11 @@ def _cheap(monkeypatch):
 
 
 def write(action, subject_type, subject_id, actor=None, after=None):
-    entry = audit.record(action, subject_type, subject_id, actor=actor, after=after)
+    # The default district's records: its supervisors read them (an entry of no office is the
+    # deployment administrator's alone).
+    entry = audit.record(
+        action, subject_type, subject_id, actor=actor, after=after, office_id=default_district().id
+    )
     db.session.commit()
     return entry
 
