@@ -18,10 +18,32 @@ from . import rules
 from .models import Office
 
 
+def _known() -> dict[int, Office]:
+    """The offices this session has loaded, held strongly (the identity map holds objects weakly,
+    so a page naming an office per row would load it again and again): every office at the
+    first use — a deployment has about a hundred — and any created since, one by one."""
+    known = db.session.info.get("offices")
+    if known is None:
+        known = db.session.info["offices"] = {o.id: o for o in db.session.scalars(select(Office))}
+    return known
+
+
+def find_office(office_id: int | None) -> Office | None:
+    """The office of that id, or None (no id, or no such office)."""
+    if office_id is None:
+        return None
+    known = _known()
+    office = known.get(office_id)
+    if office is None:
+        office = db.session.get(Office, office_id)
+        if office is not None:
+            known[office_id] = office
+    return office
+
+
 def office_of(actor) -> Office | None:
     """The office of an account (None for a company, the system or a deployment administrator)."""
-    office_id = getattr(actor, "office_id", None)
-    return db.session.get(Office, office_id) if office_id is not None else None
+    return find_office(getattr(actor, "office_id", None))
 
 
 def place_of(actor) -> rules.Place | None:
@@ -38,7 +60,7 @@ def _is_unbound(actor) -> bool:
 
 
 def get_office(office_id: int) -> Office:
-    office = db.session.get(Office, office_id)
+    office = find_office(office_id)
     if office is None:
         raise LookupError(f"office {office_id}")
     return office

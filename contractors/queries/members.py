@@ -14,6 +14,7 @@ from app import clock
 from app.extensions import db
 from app.offices import queries as offices
 from app.offices.models import Office
+from app.offices.scope import find_office
 from app.wiring import registry
 from contractors import rules
 from contractors.models import (
@@ -127,7 +128,7 @@ def pool_district(code: str | None) -> Office | None:
     office = offices.by_code((code or "").strip()[:40])
     if office is None or office.is_district:
         return office
-    return db.session.get(Office, office.parent_id)
+    return find_office(office.parent_id)
 
 
 def districts_by_id() -> dict[int, Office]:

@@ -12,9 +12,8 @@ from app import clock
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
-from app.offices.models import Office
 from app.offices.queries import ref
-from app.offices.scope import scope_clause
+from app.offices.scope import find_office, scope_clause
 from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contractors.rules import Period
@@ -190,7 +189,7 @@ def api_row(s: Sanction) -> dict:
         "until": s.until.isoformat() if s.until else None,
         "notice_id": s.notice_id,
         "shown_until": s.shown_until.isoformat() if s.shown_until else None,
-        "office": ref(db.session.get(Office, s.office_id)) if s.office_id else None,
+        "office": ref(find_office(s.office_id)),
     }
 
 

@@ -16,7 +16,7 @@ from app.deadlines import Deadline, Unit
 from app.extensions import db
 from app.offices.models import Office
 from app.offices.queries import by_code, platforms_of
-from app.offices.scope import scope_clause_unplaced
+from app.offices.scope import find_office, scope_clause_unplaced
 from app.workdays import UnconfirmedYear
 from contracts.complaints import rules
 from contracts.complaints.models import Complaint
@@ -162,7 +162,7 @@ def office_ids(office: Office) -> list[int]:
 def office_of(c: Complaint) -> Office | None:
     """The office of the complaint's project (its trading's platform), as the API names it."""
     office_id = trading_of(c).project.office_id
-    return db.session.get(Office, office_id) if office_id is not None else None
+    return find_office(office_id)
 
 
 def decision_notices_of(trading_ids: list[int]) -> list[Notice]:

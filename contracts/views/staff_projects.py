@@ -10,10 +10,9 @@ from flask_login import current_user
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
-from app.extensions import db
 from app.forms import error_onto
 from app.i18n import loc
-from app.offices.models import Office
+from app.offices.scope import find_office
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
 from contracts.views.owner import (
@@ -36,7 +35,7 @@ DETAIL = "contracts/staff/projects_detail.html"
 def project_office_name(office_id: int | None) -> str:
     """The name of a project's office (its platform, or the district running it), for the
     pages' 所属平台 column; the session's identity map loads each office once."""
-    office = db.session.get(Office, office_id) if office_id is not None else None
+    office = find_office(office_id)
     return office.name if office is not None else ""
 
 
