@@ -338,6 +338,15 @@ def test_cases_and_sanctions_are_refused_to_a_street_clerk_and_another_district(
         actor=other,
         error=SanctionForbidden,
     )
+    # A company's account (no office) opens no case of the district's own sources.
+    refused(
+        sanctions.open_case,
+        c.id,
+        "incident",
+        "事实",
+        actor=user_of(c),
+        error=SanctionForbidden,
+    )
     case = sanctions.open_case(c.id, "incident", "质量事故", actor=pa.staff)
     assert case.office_id == a.id
     for who in outsiders:
