@@ -92,7 +92,10 @@ def require_scope(actor, office_id: int | None, error: Callable, zh: str, en: st
 def require_district(actor, district_id: int, error: Callable, zh: str, en: str) -> None:
     """Refuse with `error` unless `actor` acts as the district `district_id` itself (its pool,
     complaints, sanctions and supervision are never a platform's)."""
-    if _is_unbound(actor) or rules.is_district_office(place_of(actor), district_id):
+    if _is_unbound(actor):
+        return
+    holder = place_of(actor)  # None here: an account of no office (a company's), never a district
+    if holder is not None and rules.is_district_office(holder, district_id):
         return
     raise error(
         f"只有该区公管办可以{zh}",

@@ -166,6 +166,7 @@ def evaluate(code: str, given: EvaluationInput, *, actor) -> Evaluation:
             + (f"。12个月内第{earlier + 1}次履约评价不合格" if earlier else ""),
             ref=t.code,
             proposal=proposal,
+            office_id=p.office_id,
             actor=actor,
         )
         ev.case_ref = str(case.id)

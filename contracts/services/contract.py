@@ -207,7 +207,9 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
     if nxt is not None:
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
     # Art. 74: the refusal is misconduct; its case opens in this transaction (the company is told).
-    sanctions.open_case(loser.id, "refusal", r.reason, ref=t.code, actor=actor)
+    sanctions.open_case(
+        loser.id, "refusal", r.reason, ref=t.code, office_id=p.office_id, actor=actor
+    )
     audit.record(
         Action.CONTRACT_REFUSED,
         SUBJECT_TYPE,

@@ -70,9 +70,9 @@ def _bypass_guard_and_run(statement: str) -> None:
 )
 def test_verify_reports_the_first_broken_link(app, now, statement, broken, reason):
     now(2026, 11, 2, 9, 0)
-    staff = make_user("staff")
+    staff = make_user("staff")  # its district is made first: entry 1
     make_notice(staff)
-    assert len(_entries()) == 3  # user, draft, publication
+    assert len(_entries()) == 4  # office, user, draft, publication
     _bypass_guard_and_run(statement)
     report = verify_chain()
     assert not report.ok

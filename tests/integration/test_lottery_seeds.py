@@ -289,7 +289,15 @@ def test_the_migration_seals_the_seeds_of_committed_draws_and_leaves_drawn_ones(
     previous = _previous(migrations)
     with app.app_context():
         upgrade(directory=migrations, revision=previous)
-        staff = make_user("staff")
+        # The account as that schema had it (the models of today have columns it has not).
+        db.session.execute(
+            text(
+                "INSERT INTO users (username, display_name, role, organisation, password_hash,"
+                " is_active_account, failed_logins, session_version, created_at)"
+                " VALUES ('staff-old', '测试', 'staff', '', 'x', true, 0, 1, '2026-11-27 01:00:00')"
+            )
+        )
+        staff_id = db.session.scalar(text("SELECT id FROM users WHERE username = 'staff-old'"))
         insert = text(
             "INSERT INTO draws (draw_id, kind, purpose, winners, status, seed, seed_commitment,"
             " committed_at, candidates, candidate_labels, public_entropy, result, drawn_at,"
@@ -320,7 +328,7 @@ def test_the_migration_seals_the_seeds_of_committed_draws_and_leaves_drawn_ones(
                 "entropy": "[]",
                 "result": '["3.50"]',
                 "drawn_at": "2026-12-03 02:00:00",
-                "by": staff.id,
+                "by": staff_id,
             },
         )
         db.session.commit()
