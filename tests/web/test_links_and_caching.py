@@ -12,7 +12,7 @@ from flask import url_for
 from app import PUBLIC_MAX_AGE, PUBLIC_PAGE_CACHE
 from contractors.queries import active_members
 from notices import services as notice_services
-from tests.factories import PDF, Browser, make_notice, make_user, signed_in
+from tests.factories import PDF, Browser, make_notice, make_office, make_user, signed_in
 from tests.trading_factories import active_pool, announced, respond_all
 from tests.web.test_routes_roles import ROUTES
 
@@ -81,7 +81,14 @@ def world(app, monkeypatch):
     ):
         monkeypatch.setattr(module, "PER_PAGE", 1)
     one_a_page = notices.api.queries.published_page
-    monkeypatch.setattr(notices.api.queries, "published_page", lambda t, p, _n: one_a_page(t, p, 1))
+    monkeypatch.setattr(
+        notices.api.queries, "published_page", lambda t, p, _n, *o: one_a_page(t, p, 1, *o)
+    )
+    # Two offices, one a page ([Offices]: GET /api/v1/offices).
+    from app.offices import api as offices_api
+
+    make_office("links-a", "甲街道")
+    monkeypatch.setattr(offices_api, "PER_PAGE", 1)
     return {
         "notice_id": notice.id,
         "draw_id": trading.award_draw_id,
