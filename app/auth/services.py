@@ -24,8 +24,9 @@ from app.auth.rules import Failures, LoginState, ThrottlePolicy
 from app.errors import checked
 from app.extensions import db
 from app.offices.models import Office
-from app.offices.rules import check_account_office
-from app.offices.scope import covers, scope_clause
+from app.offices.rules import OfficeKind, check_account_office
+from app.offices.scope import covers, place_of, scope_clause
+from app.offices.services import NewOffice, create_office
 from app.transactions import transactional
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -140,6 +141,34 @@ def _require_administers(actor, office) -> None:
             "You may open accounts only in your own office and its platforms",
             field="office",
         )
+
+
+def manages_offices(actor) -> bool:
+    """The deployment's administrator adds districts and platforms; a district's administrator
+    adds platforms under its own district."""
+    if getattr(actor, "role", None) != Role.ADMIN:
+        return False
+    place = place_of(actor)
+    return place is None or place.kind == OfficeKind.DISTRICT
+
+
+def add_office(data: NewOffice, *, actor) -> Office:
+    """An administrator adds an office (app.offices.services.create_office): the deployment's
+    administrator any, a district's administrator a platform of its own district only."""
+    if not manages_offices(actor):
+        raise AccountForbidden(
+            "只有部署管理员或区公管办管理员可以新设机构",
+            "Only the deployment administrator or a district office's administrator may add"
+            " offices",
+        )
+    place = place_of(actor)
+    if place is not None and (data.kind != OfficeKind.STREET or data.parent_id != place.id):
+        raise AccountForbidden(
+            "区公管办管理员只能在本区新设街道/镇平台",
+            "A district office's administrator may add platforms of its own district only",
+            field="parent",
+        )
+    return create_office(data, actor=actor)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -26,7 +26,7 @@ from app.forms import error_onto
 from app.offices import queries as office_queries
 from app.offices.errors import OfficeError
 from app.offices.rules import KIND_LABELS, OfficeKind
-from app.offices.services import NewOffice, create_office
+from app.offices.services import NewOffice
 from app.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -154,6 +154,7 @@ def accounts():
         form=form,
         accounts=services.all_accounts(current_user),
         offices={o.id: o for o in office_queries.all_offices()},
+        manages_offices=services.manages_offices(current_user),
     )
     return page, status
 
@@ -161,15 +162,20 @@ def accounts():
 @bp.route("/admin/offices", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def offices():
-    """The deployment's administrator lists the offices and adds a district office or a
-    street/town platform under one (app.offices.services.create_office)."""
-    if current_user.office_id is not None:
+    """The offices, and a form to add one (services.add_office): the deployment's administrator
+    adds a district office or a street/town platform under one, a district's administrator a
+    platform of its district."""
+    if not services.manages_offices(current_user):
         abort(403)
     form = NewOfficeForm()
-    form.kind.choices = [(k.value, _(KIND_LABELS[k])) for k in OfficeKind]
-    form.parent.choices = [("", _("（无：新设区公管办）"))] + [
-        (str(d.id), d.name) for d in office_queries.districts()
-    ]
+    mine = [o for o in office_queries.in_scope(current_user) if o.is_district]
+    if current_user.office_id is None:
+        form.kind.choices = [(k.value, _(KIND_LABELS[k])) for k in OfficeKind]
+        form.parent.choices = [("", _("（无：新设区公管办）"))]
+    else:
+        form.kind.choices = [(OfficeKind.STREET.value, _(KIND_LABELS[OfficeKind.STREET]))]
+        form.parent.choices = []
+    form.parent.choices += [(str(d.id), d.name) for d in mine]
     if form.validate_on_submit():
         data = NewOffice(
             code=form.code.data or "",
@@ -178,8 +184,8 @@ def offices():
             parent_id=form.parent.data,
         )
         try:
-            office = create_office(data, actor=current_user)
-        except OfficeError as e:
+            office = services.add_office(data, actor=current_user)
+        except (AccountError, OfficeError) as e:
             error_onto(form, e)
         else:
             flash(_("已新设机构：%(name)s", name=office.name), "success")
@@ -188,7 +194,7 @@ def offices():
     page = render_template(
         "auth/offices.html",
         form=form,
-        offices=office_queries.all_offices(),
+        offices=office_queries.in_scope(current_user),
         kind_labels=KIND_LABELS,
     )
     return page, status

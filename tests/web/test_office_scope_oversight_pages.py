@@ -180,9 +180,7 @@ def test_a_district_admin_s_account_form_offers_its_district_and_platforms(app, 
     assert made.office_id == offices["a"].id
 
 
-def test_the_deployment_admin_creates_a_platform_and_an_office_admin_cannot(app, offices):
-    district_admin = browser_of(app, make_user("admin"))
-    assert district_admin.get("/admin/offices").status_code == 403
+def test_the_deployment_admin_creates_any_office_a_district_admin_its_platforms_only(app, offices):
     root = browser_of(app, make_user("admin", office=None))
     assert "机构管理" in root.html("/admin/accounts")
     assert "甲街道平台" in root.html("/admin/offices")
@@ -198,3 +196,16 @@ def test_the_deployment_admin_creates_a_platform_and_an_office_admin_cannot(app,
     refused = root.submit("/admin/offices", {**data, "code": "jd-d", "parent": ""})
     assert refused.status_code == 400 and "须隶属于一个区公管办" in refused.get_data(as_text=True)
     assert db.session.scalar(select(Office).where(Office.code == "jd-d")) is None
+
+    district_admin = browser_of(app, make_user("admin"))
+    html = district_admin.html("/admin/offices")
+    assert "甲街道平台" in html and "乙区公共资源交易管理办公室" not in html
+    forged = {**data, "code": "jd-e", "name": "丁镇平台"}  # under the other district
+    assert district_admin.submit("/admin/offices", forged).status_code == 403
+    as_district = {**forged, "kind": "district", "parent": ""}
+    assert district_admin.submit("/admin/offices", as_district).status_code == 403
+    assert db.session.scalar(select(Office).where(Office.code == "jd-e")) is None
+    own = {**forged, "parent": str(offices["a"].parent_id)}
+    assert district_admin.submit("/admin/offices", own).status_code == 302
+    platform_admin = browser_of(app, make_user("admin", office=offices["a"]))
+    assert platform_admin.get("/admin/offices").status_code == 403
