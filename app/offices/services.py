@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import audit, clock
+from app.auth.roles import Role
 from app.errors import checked
 from app.extensions import db
 from app.transactions import transactional
 
 from . import rules
-from .errors import OfficeError
+from .errors import OfficeError, OfficeForbidden
 from .models import Office
 
 
@@ -27,8 +28,40 @@ class NewOffice:
     sort_order: int = 0
 
 
+def _check_creator(data: NewOffice, actor) -> None:
+    """Who creates an office: the system, the command line and the demo (no account); the
+    deployment's administrator any office; a district's administrator a platform of its own
+    district only; nobody else."""
+    if actor is None or isinstance(actor, str):
+        return
+    if getattr(actor, "role", None) != Role.ADMIN:
+        raise OfficeForbidden(
+            "只有部署管理员或区公管办管理员可以新设机构",
+            "Only the deployment administrator or a district office's administrator may add"
+            " offices",
+        )
+    own = getattr(actor, "office_id", None)
+    if own is None:
+        return
+    office = db.session.get(Office, own)
+    if office is None or not office.is_district:
+        raise OfficeForbidden(
+            "街道/镇平台的管理员不能新设机构", "A platform's administrator may not add offices"
+        )
+    if data.kind != rules.OfficeKind.STREET or data.parent_id != office.id:
+        raise OfficeForbidden(
+            "区公管办管理员只能在本区新设街道/镇平台",
+            "A district office's administrator may add platforms of its own district only",
+            field="parent",
+        )
+
+
 @transactional
 def create_office(data: NewOffice, *, actor=None) -> Office:
+    """Create a district office or a platform under one, refused with nothing written to an
+    account that may not (`_check_creator`), for a bad code or name, a missing or wrong parent,
+    or a code or name (within the parent) already used."""
+    _check_creator(data, actor)
     code = checked(OfficeError, rules.check_office_code, data.code)
     name = checked(OfficeError, rules.check_office_name, data.name)
     parent = db.session.get(Office, data.parent_id) if data.parent_id is not None else None

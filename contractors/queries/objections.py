@@ -87,6 +87,7 @@ def roster_objection_deadlines() -> list[Deadline]:
             length=rules.ROSTER_ANSWER_DAYS,
             basis=rules.ROSTER_OBJECTION_BASIS,
             done_at=o.answered_at,
+            office_id=o.call_category.call.office_id,
         )
         for o in rows
     ]

@@ -242,6 +242,7 @@ def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
                 length=c.statement_days,
                 basis="《中华人民共和国行政处罚法》第四十四条、第四十五条",
                 done_at=c.stated_at,
+                office_id=c.office_id,
             )
         )
     for s in db.session.scalars(
@@ -265,6 +266,7 @@ def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
                 length=rules.PUBLISH_DAYS,
                 basis=f"{ART}第六条",
                 done_at=s.published_at,
+                office_id=s.office_id,
             )
         )
     for r in db.session.scalars(
@@ -287,6 +289,7 @@ def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
                 length=rules.CORRECTION_ANSWER_DAYS,
                 basis=f"{ART}第十三条",
                 done_at=r.answered_at,
+                office_id=r.sanction.office_id,
             )
         )
     return out

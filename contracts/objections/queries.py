@@ -192,8 +192,9 @@ def answer_deadlines() -> list[Deadline]:
     the last 30 days (met or late)."""
     since = clock.now() - timedelta(days=_RECENT_DAYS)
     stmt = (
-        select(TradingObjection, Trading.code)
+        select(TradingObjection, Trading.code, Project.office_id)
         .join(Trading, Trading.id == TradingObjection.trading_id)
+        .join(Project, Project.id == Trading.project_id)
         .where((TradingObjection.answered_at.is_(None)) | (TradingObjection.answered_at >= since))
         .order_by(TradingObjection.answer_by)
     )
@@ -209,8 +210,9 @@ def answer_deadlines() -> list[Deadline]:
             length=rules.ANSWER_DAYS,
             basis=rules.BASIS[rules.Matter(o.matter)],
             done_at=o.answered_at,
+            office_id=office_id,
         )
-        for o, tcode in db.session.execute(stmt)
+        for o, tcode, office_id in db.session.execute(stmt)
     ]
 
 

@@ -51,3 +51,30 @@ def test_require_scope_and_scope_ids(world):
     assert scope.scope_ids(w["company"]) == []
     assert scope.scope_ids(w["root"]) is None
     assert scope.district_of(w["s21"].id).id == w["d2"].id
+
+
+def test_who_creates_an_office_is_the_service_s_rule(world):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.offices.errors import OfficeForbidden
+    from app.offices.models import Office
+    from app.offices.services import NewOffice, create_office
+
+    w = world
+    district_admin = make_user("admin", office=w["d1"])
+    platform_admin = make_user("admin", office=w["s11"])
+    before = db.session.scalar(select(func.count(Office.id)))
+    refused = (
+        (w["clerk"], NewOffice("x1", "某街道", "street", w["d1"].id)),  # not an administrator
+        (w["district"], NewOffice("x2", "某街道", "street", w["d1"].id)),
+        (platform_admin, NewOffice("x3", "某街道", "street", w["d1"].id)),
+        (district_admin, NewOffice("x4", "某街道", "street", w["d2"].id)),  # another district
+        (district_admin, NewOffice("x5", "新区", "district")),  # a district
+    )
+    for actor, data in refused:
+        with pytest.raises(OfficeForbidden):
+            create_office(data, actor=actor)
+    assert db.session.scalar(select(func.count(Office.id))) == before
+    assert create_office(NewOffice("x6", "某街道", "street", w["d1"].id), actor=district_admin)
+    assert create_office(NewOffice("x7", "新区", "district"), actor=w["root"])

@@ -100,7 +100,14 @@ def _open_cases(c: Complaint, t: Trading, outcome: rules.Outcome, data: Decision
                 "A case follows only an upheld complaint against a registered company",
                 field="open_case",
             )
-        open_case(company.id, "complaint", f"投诉成立：{c.decision_facts}", ref=ref, actor=actor)
+        open_case(
+            company.id,
+            "complaint",
+            f"投诉成立：{c.decision_facts}",
+            ref=ref,
+            office_id=c.office_id,
+            actor=actor,
+        )
     if data.false_complaint:
         if outcome != rules.Outcome.DISMISSED or c.complainant_contractor_id is None:
             raise ComplaintError(
@@ -113,5 +120,6 @@ def _open_cases(c: Complaint, t: Trading, outcome: rules.Outcome, data: Decision
             "false_complaint",
             f"虚假投诉（《招标投标法实施条例》第七十七条）：{c.decision_facts}",
             ref=ref,
+            office_id=c.office_id,
             actor=actor,
         )
