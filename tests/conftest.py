@@ -148,9 +148,11 @@ def _truncate_pg(url: str) -> None:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
+def empty_database(request, backend: str, tmp_path: Path) -> str:
+    """The URL of a migrated, empty database of `backend`: a copy of the SQLite template in
+    `tmp_path`, or the run's PostgreSQL database emptied. (A module-scoped fixture may call it
+    too: tests/web/test_office_matrix.py builds its world once per database.)"""
+    if backend == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
@@ -159,8 +161,8 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
+def build_app(database_url: str, tmp_path: Path):
+    """The app of a test on `database_url`, its uploads and built PDFs in `tmp_path`."""
     app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -170,6 +172,17 @@ def app(database_url, tmp_path):
     )
     app.jinja_env.bytecode_cache = _BYTECODE
     limiter.reset()
+    return app
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    return empty_database(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = build_app(database_url, tmp_path)
     with app.app_context():
         yield app
         db.session.remove()
