@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -80,20 +82,29 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_url(tmp_path_factory):
-    """A database of this test run's own beside TEST_DATABASE_URL's, so parallel runs never meet."""
+@contextmanager
+def own_pg_database(tmp: Path) -> Iterator[str]:
+    """A migrated PostgreSQL database beside TEST_DATABASE_URL's, dropped afterwards."""
     admin_url = make_url(_normalise_db_url(PG_URL))
     name = f"smallworks_test_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
-    _migrate(url, tmp_path_factory.mktemp("pg"))
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        _migrate(url, tmp)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory):
+    """A database of this test run's own beside TEST_DATABASE_URL's, so parallel runs never meet."""
+    with own_pg_database(tmp_path_factory.mktemp("pg")) as url:
+        yield url
 
 
 #: Tables the migrations fill with data (categories, fail reasons): kept between tests.
