@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -80,20 +82,29 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_url(tmp_path_factory):
-    """A database of this test run's own beside TEST_DATABASE_URL's, so parallel runs never meet."""
+@contextmanager
+def own_pg_database(tmp: Path) -> Iterator[str]:
+    """A migrated PostgreSQL database beside TEST_DATABASE_URL's, dropped afterwards."""
     admin_url = make_url(_normalise_db_url(PG_URL))
     name = f"smallworks_test_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
-    _migrate(url, tmp_path_factory.mktemp("pg"))
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        _migrate(url, tmp)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory):
+    """A database of this test run's own beside TEST_DATABASE_URL's, so parallel runs never meet."""
+    with own_pg_database(tmp_path_factory.mktemp("pg")) as url:
+        yield url
 
 
 #: Tables the migrations fill with data (categories, fail reasons): kept between tests.
@@ -148,9 +159,11 @@ def _truncate_pg(url: str) -> None:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
+def empty_database(request, backend: str, tmp_path: Path) -> str:
+    """The URL of a migrated, empty database of `backend`: a copy of the SQLite template in
+    `tmp_path`, or the run's PostgreSQL database emptied. (A module-scoped fixture may call it
+    too: tests/web/test_office_matrix.py builds its world once per database.)"""
+    if backend == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
@@ -159,8 +172,8 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
+def build_app(database_url: str, tmp_path: Path):
+    """The app of a test on `database_url`, its uploads and built PDFs in `tmp_path`."""
     app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -170,6 +183,17 @@ def app(database_url, tmp_path):
     )
     app.jinja_env.bytecode_cache = _BYTECODE
     limiter.reset()
+    return app
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    return empty_database(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = build_app(database_url, tmp_path)
     with app.app_context():
         yield app
         db.session.remove()

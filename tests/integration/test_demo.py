@@ -6,6 +6,10 @@ category's active members."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -36,15 +40,51 @@ from lottery.verify import verify_record
 from notices import rules
 from notices.models import Notice
 from notices.sms.models import SmsMessage
-from tests.factories import use_cheap_password_hashes
+from tests.conftest import BACKENDS, build_app, empty_database, own_pg_database
+from tests.factories import Browser, use_cheap_password_hashes
 
 
-@pytest.fixture(autouse=True)
-def _fast(app, monkeypatch):
+def _fast(app, monkeypatch) -> None:
     # The demo makes 21 accounts and sends 54 SMS: neither the hash cost nor the send rate is
     # under test here.
     use_cheap_password_hashes(monkeypatch)
     app.config["SMS_RATE_PER_SECOND"] = 1000
+
+
+@pytest.fixture(autouse=True)
+def _fast_app(request, monkeypatch):
+    if "app" in request.fixturenames:  # the tests that run the demo themselves
+        _fast(request.getfixturevalue("app"), monkeypatch)
+
+
+@dataclass(frozen=True)
+class Demo:
+    app: object
+    output: str  # what `flask demo` printed
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request, tmp_path_factory):
+    """`flask demo` run once, on Friday 27 November 2026 at 10:00, for the tests that only read
+    what it made (each ran it again: ~30 s a test). Its database is its own — a copy of the
+    SQLite template, or a PostgreSQL database of its own — so that no other test empties it."""
+    tmp = tmp_path_factory.mktemp(f"demo-{request.param}")
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = empty_database(request, "sqlite", tmp)
+        else:
+            url = stack.enter_context(own_pg_database(tmp))
+        app = build_app(url, tmp)
+        _fast(app, stack.enter_context(pytest.MonkeyPatch.context()))
+        stack.enter_context(app.app_context())
+        stack.callback(db.engine.dispose)
+        stack.callback(db.session.remove)
+        clock.set_now(datetime(2026, 11, 27, 10, 0, tzinfo=clock.TZ))
+        try:
+            output = _run(app)
+        finally:
+            clock.reset()
+        yield Demo(app, output)
 
 
 def _run(app):
@@ -69,9 +109,9 @@ def _projects() -> list[Project]:
     return list(db.session.scalars(select(Project).order_by(Project.id)))
 
 
-def test_the_demo_has_accounts_of_every_role_with_printed_passwords(app, now):
+def test_the_demo_has_accounts_of_every_role_with_printed_passwords(demo, now):
     now(2026, 11, 27, 10, 0)
-    output = _run(app)
+    output = demo.output
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"admin", "staff", "reviewer", "owner", "contractor", "supervisor"}
     for username, *_ in ACCOUNTS:  # the demo's own accounts; applicants' firms log in as nobody
@@ -86,9 +126,8 @@ def test_the_demo_has_accounts_of_every_role_with_printed_passwords(app, now):
         assert (office.name if office else "no office") in line
 
 
-def test_the_demo_has_past_and_running_notices_and_a_correction(app, now):
+def test_the_demo_has_past_and_running_notices_and_a_correction(demo, now):
     now(2026, 11, 27, 10, 0)
-    _run(app)
     published = db.session.scalars(select(Notice).where(Notice.status == "published")).all()
     states = {rules.publicity_state(n.publicity_ends_at, clock.now()) for n in published}
     assert {rules.Publicity.RUNNING, rules.Publicity.ENDED} <= states
@@ -162,10 +201,10 @@ def test_the_demo_has_a_project_in_every_state_walked_through_the_trading_servic
 
 
 def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and_verifies(
-    app, now, client
+    demo, now
 ):
     now(2026, 11, 27, 10, 0)
-    _run(app)
+    client = Browser(demo.app)
     # The hand-written project draws are gone: every project draw belongs to a trading.
     assert db.session.scalar(select(Draw).where(Draw.subject_type == "project")) is None
     tradings = db.session.scalars(select(Trading)).all()
@@ -212,10 +251,9 @@ def test_every_demo_draw_of_a_project_is_a_trading_draw_made_by_the_services_and
 
 
 def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of_its_category(
-    app, now
+    demo, now
 ):
     now(2026, 11, 27, 10, 0)
-    _run(app)
     tradings = db.session.scalars(select(Trading)).all()
     expected = 0
     for t in tradings:
@@ -298,9 +336,8 @@ def test_the_demo_works_in_a_year_chinese_calendar_does_not_know(app, now):
     assert {p.code[:8] for p in _projects()} == {"PRJ-2027"}
 
 
-def test_each_demo_trading_notice_was_posted_on_its_bulletin_board(app, now):
+def test_each_demo_trading_notice_was_posted_on_its_bulletin_board(demo, now):
     now(2026, 11, 27, 10, 0)
-    _run(app)
     for t in db.session.scalars(select(Trading)):
         postings = db.session.scalars(
             select(BulletinPosting).where(BulletinPosting.trading_id == t.id)
@@ -311,12 +348,11 @@ def test_each_demo_trading_notice_was_posted_on_its_bulletin_board(app, now):
         assert postings[0].place.endswith("信息公开栏")
 
 
-def test_the_demo_has_complaints_in_every_state_one_paused_and_one_suspending(app, now):
+def test_the_demo_has_complaints_in_every_state_one_paused_and_one_suspending(demo, now):
     from contracts.complaints import queries as complaint_queries
     from contracts.complaints.models import Complaint
 
     now(2026, 11, 27, 10, 0)
-    _run(app)
     complaints = db.session.scalars(select(Complaint)).all()
     statuses = [str(complaint_queries.status_of(c)) for c in complaints]
     assert sorted(set(statuses)) == ["accepted", "decided", "refused", "withdrawn"]
@@ -357,10 +393,10 @@ def _offices() -> dict[str, Office]:
 
 
 def test_the_demo_has_two_districts_and_the_first_three_street_platforms_each_with_its_clerk(
-    app, now
+    demo, now
 ):
     now(2026, 11, 27, 10, 0)
-    output = _run(app)
+    output = demo.output
     offices = _offices()
     assert {c: (o.kind, o.parent.code if o.parent else None) for c, o in offices.items()} == {
         DISTRICT: ("district", None),
@@ -381,10 +417,9 @@ def test_the_demo_has_two_districts_and_the_first_three_street_platforms_each_wi
 
 
 def test_every_demo_project_belongs_to_its_towns_platform_each_with_projects_in_several_states(
-    app, now
+    demo, now
 ):
     now(2026, 11, 27, 10, 0)
-    _run(app)
     offices = _offices()
     by_office: dict[str, set[ProjectState]] = {}
     counts: dict[str, int] = {}
@@ -415,9 +450,8 @@ def test_every_demo_project_belongs_to_its_towns_platform_each_with_projects_in_
     )
 
 
-def test_the_second_districts_project_draws_its_respondents_from_its_own_pool_only(app, now):
+def test_the_second_districts_project_draws_its_respondents_from_its_own_pool_only(demo, now):
     now(2026, 11, 27, 10, 0)
-    _run(app)
     offices = _offices()
     second = offices[SECOND_DISTRICT].id
     first = offices[DISTRICT].id

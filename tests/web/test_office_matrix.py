@@ -20,6 +20,7 @@ a draft notice, and a case decided into a sanction.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,7 @@ from flask import url_for
 from app import clock
 from app.calendar.services import build_arrangement, confirm_year
 from app.extensions import db
+from tests.conftest import BACKENDS, build_app, empty_database
 from tests.factories import (
     HOLIDAYS_2027,
     NOTICE_2027,
@@ -53,11 +55,6 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 #: Endpoints whose record is the district's to act on, never a platform's, even when the record
 #: belongs to a platform (a complaint about a platform's project is handled by its district).
 DISTRICT_WRITES = ("complaints_staff.", "pool_staff.", "sanctions_staff.")
-
-
-@pytest.fixture(autouse=True)
-def _cheap(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
 
 
 # ---- the world ---------------------------------------------------------------------------------
@@ -225,14 +222,31 @@ def _records(world: World, route: Route) -> list[tuple[str, dict]]:
     return out
 
 
-def _browser(app, cache: dict, user) -> Browser:
-    if user.id not in cache:
-        b = Browser(app)
-        response = b.login(user.username, PASSWORD)
+class Signed(Browser):
+    """A Browser signed in once as `user`, its CSRF token read once (a page that carries it is a
+    full staff page: fetched before each of ~450 POSTs it was half the matrix's time). The
+    token is read again whenever the session's own token changed, so each POST still carries the
+    token the session would give it."""
+
+    def __init__(self, app, user):
+        super().__init__(app)
+        response = self.login(user.username, PASSWORD)
         assert response.status_code == 302, user.username
-        b.user = user
-        cache[user.id] = b
-    return cache[user.id]
+        self.user = user
+        self._raw, self._token = None, None
+
+    def _session_token(self):
+        with self.client.session_transaction() as session:
+            return session.get("csrf_token")
+
+    def token(self, page: str | None = None) -> str:
+        if page is not None:
+            return super().token(page)
+        raw = self._session_token()
+        if self._token is None or raw != self._raw:
+            self._token = super().token()
+            self._raw = self._session_token()
+        return self._token
 
 
 def _office_routes(app) -> list[Route]:
@@ -260,23 +274,54 @@ REFUSED = {False: (403, 404), True: (400, 403, 404)}
 # ---- the tests ---------------------------------------------------------------------------------
 
 
-def test_the_url_map_has_office_routes_naming_records_of_every_kind(app):
-    routes = _office_routes(app)
+@dataclass
+class Matrix:
+    """The world of one database, built once for the tests of this module, and a browser signed
+    in for each of its accounts (a login writes its own rows: all of them before any test)."""
+
+    app: object
+    world: World
+    browsers: dict  # user id → Signed
+
+    def browser(self, role: str, office: str) -> Signed:
+        return self.browsers[self.world.accounts[(role, office)].id]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def matrix(request, tmp_path_factory):
+    """Built once per database (it took ~10 s, and each test built its own): the tests here read
+    it, and the matrix asserts that it changes nothing."""
+    tmp = tmp_path_factory.mktemp(f"office-matrix-{request.param}")
+    app = build_app(empty_database(request, request.param, tmp), tmp)
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        use_cheap_password_hashes(patch)  # 19 accounts made and signed in
+        try:
+            world = build_world()
+            browsers = {user.id: Signed(app, user) for user in world.accounts.values()}
+            yield Matrix(app, world, browsers)
+        finally:
+            clock.reset()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_url_map_has_office_routes_naming_records_of_every_kind(matrix):
+    routes = _office_routes(matrix.app)
     assert len(routes) > 50
     named = {name for r in routes for name, _c in r.args}
     assert set(RECORD_ARGS) <= named
 
 
-def test_the_world_s_records_are_reachable_by_their_own_office(app):
-    world = build_world()
-    cache: dict = {}
+def test_the_world_s_records_are_reachable_by_their_own_office(matrix):
+    world = matrix.world
+    clock.set_now(at(2026, 11, 30, 10, 0))
     code = world.records["code"]["A1"]
     for office in ("A1", "A"):
-        staff = _browser(app, cache, world.accounts[("staff", office)])
+        staff = matrix.browser("staff", office)
         assert staff.get(f"/staff/projects/{code}").status_code == 200, office
-    owner = _browser(app, cache, world.accounts[("owner", "A1")])
+    owner = matrix.browser("owner", "A1")
     assert owner.get(f"/owner/projects/{code}").status_code == 200
-    district = _browser(app, cache, world.accounts[("staff", "A")])
+    district = matrix.browser("staff", "A")
     for path in (
         f"/staff/complaints/{world.records['complaint_id']['A1']}",
         f"/staff/pool/calls/{world.records['call_id']['A']}",
@@ -287,26 +332,28 @@ def test_the_world_s_records_are_reachable_by_their_own_office(app):
         assert district.get(path).status_code == 200, path
 
 
-def test_no_account_acts_on_or_reads_a_record_of_an_office_it_does_not_cover(app):
+def test_no_account_acts_on_or_reads_a_record_of_an_office_it_does_not_cover(matrix):
     """The matrix: 0 unintended allows. Every failure is listed (route, method, account,
-    answer), so the report names each guard still missing."""
-    world = build_world()
+    answer), so the report names each guard still missing.
+
+    The data are compared after each route that writes with the data before it — read once at
+    the start, then after the previous such route: a read in between that changed anything is
+    caught too (named with the route after it)."""
+    app, world = matrix.app, matrix.world
     clock.set_now(at(2026, 11, 30, 11, 0))
-    cache: dict = {}
-    for user in world.accounts.values():  # signed in first: a login writes its own rows
-        _browser(app, cache, user)
+    started = time.perf_counter()
     unintended: list[str] = []
     changed: list[str] = []
     walked = 0
+    before = state(app)
     for route in _office_routes(app):
         access = intended_access(app.view_functions[route.endpoint])
         for record_office, values in _records(world, route):
             with app.test_request_context():
                 url = url_for(route.endpoint, **values)
-            before = state(app) if route.methods & WRITES else None
             for method in sorted(route.methods):
                 for user in _outsiders(world, route, method, record_office, access):
-                    browser = _browser(app, cache, user)
+                    browser = matrix.browsers[user.id]
                     data = None
                     if method in WRITES:
                         data = {**post_data(), "csrf_token": browser.token()}
@@ -317,8 +364,12 @@ def test_no_account_acts_on_or_reads_a_record_of_an_office_it_does_not_cover(app
                             f"{method} {url} ({route.endpoint}, record of {record_office}) as"
                             f" {user.username}: {response.status_code}"
                         )
-            if before is not None and state(app) != before:
-                changed.append(f"{route.endpoint} ({url}, record of {record_office})")
+            if route.methods & WRITES:
+                after = state(app)
+                if after != before:
+                    changed.append(f"{route.endpoint} ({url}, record of {record_office})")
+                before = after
+    print(f"office matrix: {walked} requests in {time.perf_counter() - started:.1f} s")
     assert walked > 300
     report = "\n".join(unintended + [f"CHANGED DATA: {c}" for c in changed])
     assert not unintended and not changed, (
