@@ -140,7 +140,7 @@ class PoolCall(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     #: The office it belongs to (app.offices): the district whose pool it fills.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: 申请条件, Markdown.
     requirements: Mapped[str] = mapped_column(Text, default="")
     #: The pool's validity (local dates, both inclusive as printed: "2027-01-01至2028-12-31").

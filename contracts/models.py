@@ -61,7 +61,7 @@ class Project(db.Model):
     #: The owner account that entered it (null when staff entered it for the owner).
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     #: The office it belongs to (app.offices): the platform (or district) that trades it.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: 街道/镇 and 村 (the bulletin board where the notice is posted).
     town: Mapped[str] = mapped_column(String(100))
     village: Mapped[str] = mapped_column(String(100), default="")

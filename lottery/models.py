@@ -91,7 +91,7 @@ class Draw(db.Model):
     abandon_reason: Mapped[str | None] = mapped_column(Text)
     abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The office of its subject (app.offices): for lists and guards, not part of the record.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: What the draw belongs to, e.g. ("project", "PRJ-2026-0007"); in the record as `subject`.
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_code: Mapped[str] = mapped_column(String(80))

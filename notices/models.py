@@ -37,7 +37,7 @@ class Notice(db.Model):
     #: Body as Markdown source; rendered through a sanitiser (safe formatted text).
     body: Mapped[str] = mapped_column(Text, default="")
     #: The office it belongs to (app.offices): the issuing office, whose name is its 公开主体.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: 公开主体: who publishes it.
     issuing_body: Mapped[str] = mapped_column(String(200))
     #: 公开依据: the rule that requires publication.

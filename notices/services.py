@@ -87,6 +87,9 @@ def _validate(data: NoticeInput, *, by_hand: bool) -> int | None:
             " is done; it cannot be written or published by hand",
             field="type",
         )
+    if data.office_id is None:
+        # Every notice is an office's (the domains give theirs: `issuer`; staff choose one).
+        raise NoticeError("请选择发布机构", "Choose the issuing office", field="office_id")
     if not data.title.strip():
         raise NoticeError("请填写标题", "Enter a title", field="title")
     if len(data.title) > 200:

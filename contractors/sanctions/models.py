@@ -42,7 +42,7 @@ class MisconductCase(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
     #: The office it belongs to (app.offices): the district that decides it.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: rules.CaseSource; `ref` names what it came from (a trading code, "evaluation:12").
     source: Mapped[str] = mapped_column(String(20))
     ref: Mapped[str | None] = mapped_column(String(80))
@@ -85,7 +85,7 @@ class Sanction(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("misconduct_cases.id"), unique=True)
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractors.id"), index=True)
     #: The office it belongs to (app.offices): the district that decides it.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     #: The act (违法行为), basis (处理依据) and decision (处理决定) as published (art. 8).
     reason: Mapped[str] = mapped_column(Text)

@@ -57,7 +57,7 @@ class Complaint(db.Model):
     #: The trading complained about (subject {"type": "trading", "code": Trading.code}).
     trading_id: Mapped[int] = mapped_column(ForeignKey("tradings.id"), index=True)
     #: The office it belongs to (app.offices): the platform of the trading; its district handles it.
-    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     #: contracts.complaints.rules.Matter: the notice, the meeting, the result or other.
     matter: Mapped[str] = mapped_column(String(20))
     #: The complaining company when it filed from its account, or when staff named a registered

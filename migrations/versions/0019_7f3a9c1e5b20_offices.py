@@ -44,6 +44,29 @@ OFFICE_TABLES = (
 )
 
 
+#: Tables whose every row belongs to an office (NOT NULL once the existing rows are moved).
+REQUIRED = ("projects", "notices", "pool_calls", "draws", "complaints", "misconduct_cases", "sanctions")
+
+
+def _require_office(table: str) -> None:
+    """Make `office_id` NOT NULL. On SQLite this copies the table (a batch), which loses its
+    triggers: they are read first and created again with the very SQL they had."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        op.alter_column(table, "office_id", existing_type=sa.Integer(), nullable=False)
+        return
+    triggers = [
+        sql
+        for (sql,) in bind.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        )
+    ]
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.alter_column("office_id", existing_type=sa.Integer(), nullable=False)
+    for sql in triggers:
+        bind.exec_driver_sql(sql)
+
+
 def _default_name() -> str:
     try:
         from flask import current_app
@@ -90,6 +113,8 @@ def upgrade():
             op.create_foreign_key(op.f(fk), table, "offices", ["office_id"], ["id"])
         op.create_index(op.f(f"ix_{table}_office_id"), table, ["office_id"], unique=False)
     _move_existing_data()
+    for table in REQUIRED:
+        _require_office(table)
 
 
 def _move_existing_data():

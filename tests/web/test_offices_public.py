@@ -162,11 +162,12 @@ def test_the_project_list_filters_by_office_and_names_each_platform(client, proj
 
 def test_the_draw_list_filters_by_the_office_of_the_draws_subject(app, client, offices, now):
     now(2026, 11, 25, 10, 0)
-    staff = make_user("staff")
     for code, office in (("PRJ-2026-0001", offices["a"]), ("PRJ-2026-0002", offices["c"])):
+        # Committed the way the trading services do it, for each project's own office.
+        clerk = make_user("staff", office=office)
         subject = draws.Subject("project", code, f"{office.name}工程", office_id=office.id)
         draws.commit_pick(
-            f"{code}-rate", f"{office.name}工程 下浮率摇号", subject, ["3.00", "5.00"], actor=staff
+            f"{code}-rate", f"{office.name}工程 下浮率摇号", subject, ["3.00", "5.00"], actor=clerk
         )
     html = client.html("/draws/?office=district")
     assert "PRJ-2026-0001-rate" in html and "PRJ-2026-0002-rate" not in html
