@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.auth.roles import Role
@@ -56,12 +57,19 @@ def _check_creator(data: NewOffice, actor) -> None:
         )
 
 
+#: PostgreSQL advisory-lock key serialising office creation: two administrators adding the same
+#: code (or a district of the same name, which no unique index covers: its parent is NULL) at once.
+_OFFICE_LOCK_KEY = 0x4F4646494345  # "OFFICE"
+
+
 @transactional
 def create_office(data: NewOffice, *, actor=None) -> Office:
     """Create a district office or a platform under one, refused with nothing written to an
     account that may not (`_check_creator`), for a bad code or name, a missing or wrong parent,
     or a code or name (within the parent) already used."""
     _check_creator(data, actor)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _OFFICE_LOCK_KEY})
     code = checked(OfficeError, rules.check_office_code, data.code)
     name = checked(OfficeError, rules.check_office_name, data.name)
     parent = db.session.get(Office, data.parent_id) if data.parent_id is not None else None
@@ -87,7 +95,16 @@ def create_office(data: NewOffice, *, actor=None) -> Office:
         created_at=clock.now(),
     )
     db.session.add(office)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another writer took the code or the name since the checks above (SQLite, or a caller
+        # that bypassed the lock): the same refusal, never a 500.
+        raise OfficeError(
+            f"机构代码或名称已被使用：{code}",
+            f"The code or the name is taken: {code}",
+            field="code",
+        ) from None
     audit.record(
         audit.Action.OFFICE_CREATED,
         "office",
