@@ -1,0 +1,49 @@
+"""Found walking the demo in a browser: a street/town platform's clerk is not offered the
+district's pages (the pool, cases and sanctions) in the menus, and opening one anyway answers 403
+with the reason; a district's clerk still sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import (
+    PASSWORD,
+    Browser,
+    default_district,
+    make_office,
+    make_user,
+    use_cheap_password_hashes,
+)
+
+
+@pytest.fixture(autouse=True)
+def _setup(app, monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
+
+
+def browser_of(app, user) -> Browser:
+    browser = Browser(app)
+    assert browser.login(user.username, PASSWORD).status_code == 302
+    return browser
+
+
+def test_a_platform_clerk_is_not_offered_the_districts_pages(app):
+    street = make_office("zh-jia", "甲街道", parent=default_district())
+    clerk = browser_of(app, make_user("staff", office=street))
+    page = clerk.get("/dashboard").get_data(as_text=True)
+    assert "/staff/pool/" not in page
+    assert "/staff/sanctions/" not in page
+    assert "/staff/projects/" in page
+
+    refused = clerk.get("/staff/pool/")
+    assert refused.status_code == 403
+    assert "名录库、不良行为案件和处理由区公管办办理" in refused.get_data(as_text=True)
+    assert clerk.get("/staff/sanctions/").status_code == 403
+
+
+def test_a_district_clerk_still_sees_the_pool_and_the_cases(app):
+    clerk = browser_of(app, make_user("staff"))
+    page = clerk.get("/dashboard").get_data(as_text=True)
+    assert "/staff/pool/" in page
+    assert "/staff/sanctions/" in page
+    assert clerk.get("/staff/pool/").status_code == 200
