@@ -1,6 +1,7 @@
 """Found walking the demo in a browser: a street/town platform's clerk is not offered the
 district's pages (the pool, cases and sanctions) in the menus, and opening one anyway answers 403
-with the reason; a district's clerk still sees them."""
+with the reason; a district's clerk still sees them. The login prompt was Chinese on the English
+site."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def test_a_district_clerk_still_sees_the_pool_and_the_cases(app):
     assert "/staff/pool/" in page
     assert "/staff/sanctions/" in page
     assert clerk.get("/staff/pool/").status_code == 200
+
+
+def test_the_login_prompt_is_in_the_visitors_language(app):
+    english = Browser(app)
+    english.get("/lang/en")
+    page = english.get("/staff/projects/", follow_redirects=True).get_data(as_text=True)
+    assert "Please log in first" in page
+    assert "请先登录" not in page
+
+    chinese = Browser(app)
+    page = chinese.get("/staff/projects/", follow_redirects=True).get_data(as_text=True)
+    assert "请先登录" in page
