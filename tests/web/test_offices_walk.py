@@ -60,3 +60,13 @@ def test_the_login_prompt_is_in_the_visitors_language(app):
     chinese = Browser(app)
     page = chinese.get("/staff/projects/", follow_redirects=True).get_data(as_text=True)
     assert "请先登录" in page
+
+
+def test_a_districts_administrator_is_not_told_to_leave_the_district_empty(app):
+    page = browser_of(app, make_user("admin")).get("/admin/offices").get_data(as_text=True)
+    assert "街道/镇平台须选择所属区公管办" in page
+    assert "新设区公管办时留空" not in page
+    root = make_user("admin", office=None, username="root")
+    assert "新设区公管办时留空" in browser_of(app, root).get("/admin/offices").get_data(
+        as_text=True
+    )
