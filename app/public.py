@@ -63,7 +63,14 @@ def dashboard():
     the 5-working-day clock (trading notice → result letter) over all projects."""
     from contracts import queries as trading
 
-    letters = trading.letter_distribution() if current_user.role in OFFICE_ROLES else None
+    from app.offices.scope import scope_ids
+
+    # The figures of the account's offices only (a platform's clerk: its platform's projects).
+    letters = (
+        trading.letter_distribution(scope_ids(current_user))
+        if current_user.role in OFFICE_ROLES
+        else None
+    )
     return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 

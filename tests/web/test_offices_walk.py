@@ -70,3 +70,19 @@ def test_a_districts_administrator_is_not_told_to_leave_the_district_empty(app):
     assert "新设区公管办时留空" in browser_of(app, root).get("/admin/offices").get_data(
         as_text=True
     )
+
+
+def test_the_dashboards_letter_figures_are_the_accounts_offices(app, monkeypatch):
+    from contracts import queries as trading
+
+    asked = []
+    real = trading.letter_distribution
+
+    def spy(office_ids=None):
+        asked.append(office_ids)
+        return real(office_ids)
+
+    monkeypatch.setattr(trading, "letter_distribution", spy)
+    street = make_office("zh-jia", "甲街道", parent=default_district())
+    assert browser_of(app, make_user("staff", office=street)).get("/dashboard").status_code == 200
+    assert asked == [[street.id]]
