@@ -60,10 +60,9 @@ def set_language(code: str):
 @login_required
 def dashboard():
     """Each role's start page after login: what it can do here; for the office, the figures of
-    the 5-working-day clock (trading notice → result letter) over all projects."""
-    from contracts import queries as trading
-
+    the 5-working-day clock (trading notice → result letter) over its offices' projects."""
     from app.offices.scope import scope_ids
+    from contracts import queries as trading
 
     # The figures of the account's offices only (a platform's clerk: its platform's projects).
     letters = (
