@@ -35,6 +35,9 @@ def test_a_platform_clerk_is_not_offered_the_districts_pages(app):
     assert "/staff/pool/" not in page
     assert "/staff/sanctions/" not in page
     assert "/staff/projects/" in page
+    assert (
+        "确认年度节假日安排" not in page
+    )  # the district confirms the calendar; a platform reads it
 
     refused = clerk.get("/staff/pool/")
     assert refused.status_code == 403
