@@ -60,10 +60,16 @@ def set_language(code: str):
 @login_required
 def dashboard():
     """Each role's start page after login: what it can do here; for the office, the figures of
-    the 5-working-day clock (trading notice → result letter) over all projects."""
+    the 5-working-day clock (trading notice → result letter) over its offices' projects."""
+    from app.offices.scope import scope_ids
     from contracts import queries as trading
 
-    letters = trading.letter_distribution() if current_user.role in OFFICE_ROLES else None
+    # The figures of the account's offices only (a platform's clerk: its platform's projects).
+    letters = (
+        trading.letter_distribution(scope_ids(current_user))
+        if current_user.role in OFFICE_ROLES
+        else None
+    )
     return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 

@@ -3,8 +3,9 @@ accounts and the deployment's administrator, never a street/town platform's."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from app.offices import scope
 
@@ -23,4 +24,8 @@ def district_pages_only():
     403 (pool work and sanctions are the district's, DESIGN: offices); anonymous visitors go on
     to the login redirect of `roles_required`."""
     if current_user.is_authenticated and not works_for_a_district(current_user):
-        abort(403)
+        refused = Forbidden()
+        refused.detail = _(
+            "名录库、不良行为案件和处理由区公管办办理，街道/镇平台的账户无权查看或办理。"
+        )
+        raise refused

@@ -12,6 +12,18 @@ from contractors.views.district import district_pages_only  # noqa: E402
 
 bp.before_request(district_pages_only)
 
+
+@bp.app_template_global("works_for_a_district")
+def _works_for_a_district() -> bool:
+    """For the menus: whether the signed-in account sees the district's pages (the pool, cases
+    and sanctions) — a street/town platform's clerk is not offered links that answer 403."""
+    from flask_login import current_user
+
+    from contractors.views.district import works_for_a_district
+
+    return current_user.is_authenticated and works_for_a_district(current_user)
+
+
 # The pages register themselves on `bp`; imported after it exists.
 from contractors.views.staff import (  # noqa: E402,F401
     calls,
