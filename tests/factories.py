@@ -202,3 +202,10 @@ def browser_host(location: str) -> str | None:
     if parts.scheme and parts.scheme not in ("http", "https"):
         return parts.scheme  # javascript:, data: …: never on this site
     return parts.netloc or None
+
+
+def placed(subject, office=None):
+    """A draw's Subject in `office` (the default district unless given): every draw has one."""
+    from dataclasses import replace
+
+    return replace(subject, office_id=(office or default_district()).id)

@@ -59,10 +59,6 @@ def commit_draw(
     in their published order); a ranking's usually are frozen at the draw. Raises DrawError
     (nothing is saved) for a bad or reused id, kind, purpose, subject, winners or candidates.
     """
-    if subject.office_id is not None and role_of(actor) in OFFICE_ROLES:
-        # Pool and Trading guard their own use case; this holds the line for staff of another
-        # office whatever calls it.
-        _require_draw_office(actor, subject, "承诺抽签", "commit a draw")
     draw_id = _checked(rules.check_draw_id, draw_id)
     kind = _checked(rules.check_kind, kind)
     purpose = _checked(rules.check_purpose, purpose)
@@ -70,6 +66,17 @@ def commit_draw(
     names = None if candidates is None else _checked(rules.check_candidates, kind, candidates)
     _checked(rules.check_winners, kind, winners, None if names is None else len(names))
     labels = _checked(rules.check_labels, candidate_labels)
+    if subject.office_id is None:
+        # Every draw belongs to an office (its lists, guards and notices are the office's).
+        raise DrawError(
+            "抽签须属于一个机构：未指明项目或入库征集所属的平台或区公管办",
+            "A draw belongs to an office: the office of its project or pool call is not given",
+            field="subject",
+        )
+    if role_of(actor) in OFFICE_ROLES:
+        # Pool and Trading guard their own use case; this holds the line for staff of another
+        # office whatever calls it.
+        _require_draw_office(actor, subject, "承诺抽签", "commit a draw")
     if db.session.scalar(select(Draw.id).where(Draw.draw_id == draw_id)) is not None:
         raise DrawError(
             f"抽签编号 {draw_id} 已被使用：编号永久唯一，新的抽签须使用新的编号",

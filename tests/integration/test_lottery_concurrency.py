@@ -29,7 +29,9 @@ def test_twenty_simultaneous_confirmations_give_one_draw_with_the_entries_shown(
     draw_id = d.draw_id
     services.show_pending_entropy(draw_id, SHOWN, actor=staff)
     # A plain actor: loading the user in each thread would hold a pooled connection at the barrier.
-    actor = SimpleNamespace(id=staff.id, role="staff", username=staff.username)
+    actor = SimpleNamespace(
+        id=staff.id, role="staff", username=staff.username, office_id=staff.office_id
+    )
     barrier = threading.Barrier(THREADS)
     outcomes: list[tuple[str, int, str]] = []
     lock = threading.Lock()

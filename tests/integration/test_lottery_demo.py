@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from contracts.models import Trading
 from lottery import demo, services
-from tests.factories import make_user, use_cheap_password_hashes
+from tests.factories import make_user, placed, use_cheap_password_hashes
 from tests.integration.test_lottery_services import draw_as_shown
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_the_command_line_verifier_accepts_the_published_record_by_url_and_by_fi
     d = services.commit_ranking(
         "PRJ-2026-0009-award",
         "某工程 承接单位摇号",
-        services.Subject("project", "PRJ-2026-0009"),
+        placed(services.Subject("project", "PRJ-2026-0009")),
         actor=staff,
     )
     draw_as_shown(d.draw_id, ["37", "张三 5"], sorted(demo.AWARD_COMPANIES), actor=staff)

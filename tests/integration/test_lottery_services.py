@@ -17,7 +17,7 @@ from app.extensions import db
 from lottery import rules, seeds, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.models import Draw
-from tests.factories import make_user
+from tests.factories import default_district, make_user, placed
 
 COMPANIES = {
     "91330205144025768D": "宁波甬江建设有限公司",
@@ -33,13 +33,13 @@ PROJECT = services.Subject("project", "PRJ-2026-0007", "甬江街道某村道路
 
 def commit_award(staff=None, draw_id="PRJ-2026-0007-award", **kw):
     return services.commit_ranking(
-        draw_id, "甬江街道某村道路硬化工程 承接单位摇号", PROJECT, actor=staff, **kw
+        draw_id, "甬江街道某村道路硬化工程 承接单位摇号", placed(PROJECT), actor=staff, **kw
     )
 
 
 def commit_rate(staff=None, draw_id="PRJ-2026-0007-rate"):
     return services.commit_pick(
-        draw_id, "甬江街道某村道路硬化工程 下浮率摇号", PROJECT, RATES, actor=staff
+        draw_id, "甬江街道某村道路硬化工程 下浮率摇号", placed(PROJECT), RATES, actor=staff
     )
 
 
@@ -120,19 +120,22 @@ def test_a_draw_id_is_unique_forever_even_after_an_abandonment(app):
     [
         (lambda: commit_rate(draw_id="bad id"), "抽签编号"),
         (
-            lambda: services.commit_pick("R-1", "下浮率摇号", PROJECT, []),
+            lambda: services.commit_pick("R-1", "下浮率摇号", placed(PROJECT), []),
             "没有可选的选项",
         ),
         (
-            lambda: services.commit_pick("R-1", "下浮率摇号", PROJECT, ["3.00", "3.00"]),
+            lambda: services.commit_pick("R-1", "下浮率摇号", placed(PROJECT), ["3.00", "3.00"]),
             "重复",
         ),
         (lambda: commit_award(candidates=[CODES[0], CODES[0]]), "重复"),
         (lambda: commit_award(candidates=[]), "候选名单为空"),
         (lambda: commit_award(winners=0), "中选数量"),
         (lambda: commit_award(candidates=CODES[:2], winners=3), "不能超过候选数量"),
-        (lambda: services.commit_draw("X-1", "lottery", "事项", PROJECT), "未知的抽签类型"),
-        (lambda: services.commit_draw("X-1", "pick", "  ", PROJECT, candidates=RATES), "事项"),
+        (lambda: services.commit_draw("X-1", "lottery", "事项", placed(PROJECT)), "未知的抽签类型"),
+        (
+            lambda: services.commit_draw("X-1", "pick", "  ", placed(PROJECT), candidates=RATES),
+            "事项",
+        ),
         (
             lambda: services.commit_draw(
                 "X-1", "pick", "事项", services.Subject("Project!", "P"), candidates=RATES
@@ -142,12 +145,23 @@ def test_a_draw_id_is_unique_forever_even_after_an_abandonment(app):
     ],
 )
 def test_a_bad_commitment_is_refused_and_saves_nothing(app, call, words):
+    default_district()
+    db.session.commit()
+    entries = db.session.scalar(select(func.count(AuditEntry.id)))
     with pytest.raises(DrawError) as e:
         call()
     assert words in e.value.message
     assert e.value.message_en
     assert db.session.scalar(select(func.count(Draw.id))) == 0
-    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == entries
+
+
+def test_a_draw_of_no_office_is_refused_with_a_message_and_saves_nothing(app):
+    with pytest.raises(DrawError) as e:
+        services.commit_pick("R-1", "下浮率摇号", PROJECT, RATES)
+    assert "抽签须属于一个机构" in e.value.message
+    assert "belongs to an office" in e.value.message_en
+    assert db.session.scalar(select(func.count(Draw.id))) == 0
 
 
 def test_a_ranking_given_final_at_commitment_is_sorted_by_the_helper(app):
@@ -507,7 +521,7 @@ def test_a_draw_owned_by_another_part_is_refused_by_the_generic_show_draw_and_ab
     d = services.commit_ranking(
         "TEST-OWNED-1",
         "测试",
-        services.Subject("test_owned", "T-1", "测试"),
+        placed(services.Subject("test_owned", "T-1", "测试")),
         actor=staff,
         candidates=CODES,
     )

@@ -17,7 +17,7 @@ from app.offices.models import Office
 from notices import rules, services
 from notices.errors import NoticeError, UnconfirmedPublicity
 from notices.models import Notice
-from tests.factories import HOLIDAYS_2027, NOTICE_2027, make_notice, make_user
+from tests.factories import HOLIDAYS_2027, NOTICE_2027, default_district, make_notice, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -312,7 +312,14 @@ def test_a_stored_draft_of_a_service_only_type_cannot_be_published(app, now):
 
 def test_the_domain_services_path_still_publishes_a_service_only_type(app, now):
     now(2026, 11, 2, 9, 0)
-    notice = services.publish_new(_result("trading_result", subject_type="project", subject_id="1"))
+    notice = services.publish_new(
+        _result(
+            "trading_result",
+            subject_type="project",
+            subject_id="1",
+            office_id=default_district().id,
+        )
+    )
     db.session.commit()
     assert notice.status == "published" and notice.type == "trading_result"
 

@@ -244,15 +244,6 @@ def test_a_clerk_cannot_commit_a_draw_for_another_office(offices):
     assert db.session.scalar(select(func.count(Draw.id))) == 0
 
 
-def test_a_draw_without_an_office_is_a_district_s_not_a_platform_s(offices):
-    d = draws.commit_pick(
-        "OLD-1", "下浮率摇号", draws.Subject("project", "OLD-1", "旧工程"), ["3.00", "3.50"]
-    )
-    with pytest.raises(DrawForbidden):
-        draws.show_pending_entropy(d.draw_id, ["1"], actor=offices["clerk_a"])
-    assert draws.show_pending_entropy(d.draw_id, ["1"], actor=offices["staff"]) == ["1"]
-
-
 def test_the_draw_record_keeps_its_format_without_an_office(offices, app):
     d = _committed(offices["a"])
     record = app.test_client().get(f"/api/v1/draws/{d.draw_id}").get_json()

@@ -20,7 +20,7 @@ from notices.models import Notice
 from notices.sms import sender, services
 from notices.sms.errors import SmsTemplateError
 from notices.sms.models import SmsMessage
-from tests.factories import make_user
+from tests.factories import default_district, make_user
 from tests.fake_twilio import make_app
 from tests.pool_factories import Phase, at, company, register
 
@@ -49,6 +49,7 @@ def publish_trading_notice(category: str, *, actor, notice_type: str = "trading_
             title="甬江街道畈里塘村道路硬化工程交易公告",
             issuing_body="区公共资源交易管理办公室",
             legal_basis="小型建设工程交易规则第九条（交易公告不少于3个工作日）",
+            office_id=default_district().id,
         ),
         actor=actor,
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from lottery import services, verify
 from lottery.models import Draw
-from tests.factories import Browser, make_user, signed_in, use_cheap_password_hashes
+from tests.factories import Browser, make_user, placed, signed_in, use_cheap_password_hashes
 from tests.integration.test_lottery_services import (
     CODES,
     COMPANIES,
@@ -479,7 +479,7 @@ def test_the_console_puts_no_entries_on_the_screen_of_a_draw_run_at_an_award_mee
     d = services.commit_pick(
         "PRJ-2026-0007-rate",
         "甬江街道某村道路硬化工程 下浮率摇号",
-        services.Subject(subject_type, "PRJ-2026-0007"),
+        placed(services.Subject(subject_type, "PRJ-2026-0007")),
         ["3.00", "3.50", "4.00"],
         actor=make_user("staff"),
     )
