@@ -210,7 +210,9 @@ def test_a_check_recorded_again_before_the_freeze_replaces_the_first(app):
     assert row.state == "listed" and row.check.note == "复核时发现已列入"
     assert db.session.scalar(select(func.count(CreditCheck.id))) == 1
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "credit_check:recorded")
+        select(AuditEntry)
+        .where(AuditEntry.action == "credit_check:recorded")
+        .order_by(AuditEntry.seq)
     ).all()
     assert [e.after["result"] for e in entries] == ["not_listed", "listed"]
     assert entries[1].before["result"] == "not_listed"
