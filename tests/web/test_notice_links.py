@@ -1,5 +1,5 @@
 """A notice leads on: a trading's notices link its project, both draws, the result and (for a
-member company) the response page; a draw id in any body is a link to its record, the body's own
+member company) the response page, a pool call's its call and draws; a draw id in any body is a link to its record, the body's own
 HTML staying text; the objections block is said once, in the words of the printed poster."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from html import unescape
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from app import clock
+from app.extensions import db
 from contractors.queries import active_members
 from notices.markup import md_text
 from notices.models import Notice
@@ -157,3 +159,12 @@ def test_an_older_trading_notice_that_says_it_in_its_body_is_not_given_a_second_
     assert notice.min_working_days and isinstance(notice, Notice)
     html = Browser(app).html(f"/notices/{notice.id}")
     assert html.count("异议与投诉") == 1 and _objections(html) == []
+
+
+def test_a_pool_calls_review_result_links_the_call_and_its_categories_draws(app):
+    phase = active_pool()
+    review = db.session.scalar(select(Notice).where(Notice.type == "review_result"))
+    call = phase.call
+    links = _related(Browser(app).html(f"/notices/{review.id}"))
+    assert f"/pool/calls/{call.id}" in links
+    assert links[f"/draws/{call.code}-JZ"].startswith("入围企业摇号")
