@@ -11,8 +11,9 @@ from contracts import queries, rules
 from contracts.views.documents import may_see_letter
 from notices.related import RelatedLink
 
-#: The notices that announce a round's outcome: they lead to the result.
-RESULT_TYPES = ("trading_result", "trading_failed")
+#: The notices that announce a round's outcome, or correct it once the meeting is held (a refusal
+#: passing the award on): they lead to the result.
+RESULT_TYPES = ("trading_result", "trading_failed", "correction")
 
 
 def _respond_link(p, t, viewer) -> list[RelatedLink]:

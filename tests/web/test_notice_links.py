@@ -19,7 +19,7 @@ from notices.markup import md_text
 from notices.models import Notice
 from tests.factories import PASSWORD, Browser, make_notice, make_user, use_cheap_password_hashes
 from tests.pool_factories import at, register
-from tests.trading_factories import active_pool, announced, drawn, member_user
+from tests.trading_factories import active_pool, announced, drawn, member_user, refuse
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +87,12 @@ def test_a_result_notice_links_its_draws_and_the_result(app):
     assert letter not in links  # the letter is the winner's and the owner's
     assert letter in _related(_as(app, owner).html(page))
     assert f"/contractor/projects/{project.code}/respond" not in links
+
+    # The correction passing the award on after a refusal leads to the result too.
+    clock.set_now(at(2026, 12, 7, 10, 0))
+    correction = refuse(project.code, actor=owner).correction_notice_id
+    links = _related(Browser(app).html(f"/notices/{correction}"))
+    assert result in links and f"/draws/{t.award_draw_id}" in links
 
 
 def test_a_draw_id_in_a_body_is_a_link_and_the_bodys_html_stays_text(app):
