@@ -10,9 +10,11 @@ def init_app(app) -> None:
     from contractors.api import bp as api_bp
     from contractors.views.account import bp as account_bp
     from contractors.views.public import bp as public_bp
+    from contractors.views.related import notice_links
     from contractors.views.staff import bp as staff_bp
     from lottery import services as draws
     from lottery.views import register_subject_page
+    from notices.related import register_related_links
     from notices.sms import services as sms
 
     app.register_blueprint(api_bp)
@@ -27,6 +29,8 @@ def init_app(app) -> None:
     )
     register_subject_page(app, queries.SUBJECT_TYPE, "pool.draw_subject", "draw_id")
     sms.register_directory(app, queries.sms_contacts)
+    # A pool call's notices lead to the call's page and its categories' draws.
+    register_related_links(app, "pool_call", notice_links)
     from contractors import sanctions
 
     sanctions.init_app(app)

@@ -16,9 +16,11 @@ def init_app(app) -> None:
     from contracts.views.documents import bp as documents_bp
     from contracts.views.owner import bp as owner_bp
     from contracts.views.public import bp as public_bp
+    from contracts.views.related import notice_links
     from contracts.views.staff import bp as staff_bp
     from lottery import services as draws
     from lottery.views import register_subject_page
+    from notices.related import register_related_links
 
     app.register_blueprint(api_bp)
     app.register_blueprint(public_bp)
@@ -40,6 +42,8 @@ def init_app(app) -> None:
         register_subject_page(app, subject_type, "projects.detail", "code")
         # The award draw's minutes print the meeting's credit screen (contracts.screening).
         draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
+    # A trading's notices lead to its project, its draws, the response page and the result.
+    register_related_links(app, rules.SUBJECT_TYPE, notice_links)
     from contracts import objections
 
     objections.init_app(app)

@@ -6,13 +6,16 @@ def init_app(app) -> None:
 
     The registries the other domains fill (candidate sources, owned subjects, subject pages) are
     the app's own (lottery.services.registries, lottery.views); this registers nothing there.
+    It registers its draw ids as codes a rendered text links to their records (app.links).
     Imports stay inside: `lottery.verify` and `lottery.engine` are used without Flask.
     """
+    from app.links import register_code_links
     from lottery.api import bp as api_bp
     from lottery.cli import draws_cli
-    from lottery.views import bp, staff_bp
+    from lottery.views import bp, draw_links, staff_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     app.cli.add_command(draws_cli)
+    register_code_links(app, "draws", draw_links)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -29,6 +31,13 @@ def page(status: str | None, page: int, per_page: int, office_ids: list[int] | N
     if office_ids is not None:
         stmt = stmt.where(Draw.office_id.in_(office_ids))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def existing_ids(draw_ids: Collection[str]) -> set[str]:
+    """The draw ids among `draw_ids` that name a draw (one query)."""
+    if not draw_ids:
+        return set()
+    return set(db.session.scalars(select(Draw.draw_id).where(Draw.draw_id.in_(list(draw_ids)))))
 
 
 def get(draw_id: str) -> Draw:

@@ -59,6 +59,12 @@ def subject_url(d) -> str:
     return url_for("public.search", q=d.subject_code)
 
 
+def draw_links(codes) -> dict[str, str]:
+    """The draw ids among `codes` with their record pages (app.links: a draw id in a notice body
+    is a link to its record)."""
+    return {i: url_for("draws.detail", draw_id=i) for i in queries.existing_ids(codes)}
+
+
 def hex_groups(value: str | None) -> Markup:
     """A hash in groups of eight with break opportunities: readable, wraps on a phone, copies whole."""
     if not value:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 
 def N_(message: str) -> str:
@@ -32,6 +33,9 @@ class NoticeType:
     #: of the default: a correction after an upheld objection cites other rules than one after a
     #: refusal to sign (`legal_basis`).
     occasions: Mapping[str, str] = field(default_factory=dict)
+    #: Whether its "异议与投诉" block also says how to complain (投诉, 《招标投标法实施条例》
+    #: 第六十条): a trading notice announces a trading, the subject of a complaint.
+    complaints: bool = False
 
 
 # DESIGN.md, "The procedure": the numbers are minimums the platform enforces.
@@ -66,6 +70,7 @@ NOTICE_TYPES: dict[str, NoticeType] = {
             "Trading notice",
             3,
             "交易公告公示不少于3个工作日（小型建设工程交易规则）",
+            complaints=True,
         ),
         NoticeType(
             "trading_result",
@@ -198,3 +203,57 @@ def is_late(published_at: datetime | None, publish_due_at: datetime | None, now:
     if publish_due_at is None:
         return False
     return (published_at or now) > publish_due_at
+
+
+#: 异议与投诉: what the page of a notice with publicity, and every printed copy of it (the
+#: trading notice's bulletin-board PDF), say about objections and complaints, in these words only.
+_OBJECTION = (
+    "对本公告内容有异议的，请在公示期结束前{end}向{office}书面提出，并附相关证明材料。",
+    "Objections to this notice must be made in writing, with supporting evidence, to {office} "
+    "before the publicity period ends{end}.",
+)
+_OBJECTION_END = ("（{day} 24:00前）", " ({day} 24:00)")
+# 《招标投标法实施条例》第六十条: 10 days from knowing; a complaint about a matter open to
+# objection (the notice) must follow an objection.
+_COMPLAINT = (
+    "投标人或者其他利害关系人认为交易活动不符合法律、行政法规规定的，可以自知道或者应当知道之日起"
+    "10日内向{office}投诉；就交易公告投诉的，应当先提出异议（《招标投标法实施条例》第六十条）。",
+    "A bidder or other interested party who considers that the trading breaks a law or regulation "
+    "may complain to {office} within 10 days of learning, or when it should have learned, of it; "
+    "a complaint about the trading notice must first be raised as an objection (Regulations on "
+    "the Implementation of the Bidding Law, art. 60).",
+)
+
+
+def objections_text(
+    type_code: str, office: str, last_day: date | None, complaints_to: str | None = None
+) -> tuple[str, str]:
+    """The "异议与投诉" text of a notice (with publicity) of this type issued by `office` whose
+    publicity ends at 24:00 of `last_day` (None: not yet known), as a (Chinese, English) pair.
+    Objections go to `office`; complaints, where the type takes them, to `complaints_to` (the
+    district office, which decides them; `office` when not given)."""
+    info = NOTICE_TYPES[type_code]
+    day = last_day.isoformat() if last_day is not None else None
+    pair = []
+    for i in (0, 1):
+        end = _OBJECTION_END[i].format(day=day) if day else ""
+        text = _OBJECTION[i].format(end=end, office=office)
+        if info.complaints:
+            text += ("" if i == 0 else " ") + _COMPLAINT[i].format(office=complaints_to or office)
+        pair.append(text)
+    return pair[0], pair[1]
+
+
+#: A body with its own "异议与投诉" section: trading notices published before the page said it
+#: (their bodies are records and stay as published), so the page does not say it twice.
+_OWN_OBJECTIONS = re.compile(r"^#{1,6}[ \t]*异议与投诉[ \t]*$", re.MULTILINE)
+
+
+def body_states_objections(body: str | None) -> bool:
+    return bool(_OWN_OBJECTIONS.search(body or ""))
+
+
+def last_day(exclusive_end: datetime) -> date:
+    """The last day of a period ending (exclusive) at local midnight: the day before. Pass the
+    end in the office's time zone."""
+    return (exclusive_end - timedelta(microseconds=1)).date()

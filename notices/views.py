@@ -20,14 +20,16 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
+from app.i18n import label
+from app.links import link_codes
 from app.offices import queries as offices
 from app.offices.queries import office_filter
-from app.offices.scope import covers
+from app.offices.scope import covers, district_of
 from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
-from notices import markup, queries, rules, services
+from notices import markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import AttachmentForm, ConfirmForm, NoticeForm
 
@@ -37,15 +39,30 @@ staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
 
 @bp.app_template_filter("notice_html")
 def notice_html(source: str) -> str:
+    """A body as safe HTML, each draw id (any registered code, app.links) a link to its page."""
     from markupsafe import Markup
 
-    return Markup(markup.render(source))  # noqa: S704 — sanitised by nh3 in markup.render
+    # Sanitised by nh3 in markup.render; link_codes adds only links of escaped codes.
+    return Markup(link_codes(markup.render(source)))  # noqa: S704
+
+
+def notice_objections(notice, planned_end=None) -> str | None:
+    """The notice's "异议与投诉" text in the request's language (the one wording of
+    notices.rules.objections_text, which its printed copy uses too), or None: a type without
+    publicity, or an older body that says it itself."""
+    if not notice.min_working_days or rules.body_states_objections(notice.body):
+        return None
+    end = notice.publicity_ends_at or planned_end
+    last_day = rules.last_day(clock.local(end)) if end else None
+    district = district_of(notice.office_id).name
+    return label(rules.objections_text(notice.type, notice.issuing_body, last_day, district))
 
 
 @bp.record_once
 def _template_globals(state) -> None:
     # Globals, not a context processor: imported macros see globals but not the context.
     state.app.jinja_env.globals["notice_types"] = rules.NOTICE_TYPES
+    state.app.jinja_env.globals["notice_objections"] = notice_objections
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
@@ -104,7 +121,12 @@ def index():
 @bp.route("/<int:notice_id>")
 def detail(notice_id: int):
     notice = _get_or_404(queries.get_published, notice_id)
-    return render_template("notices/detail.html", notice=notice, preview=False)
+    return render_template(
+        "notices/detail.html",
+        notice=notice,
+        preview=False,
+        related=related.related_links(notice, current_user),
+    )
 
 
 @bp.route("/<int:notice_id>/attachments/<int:attachment_id>")

@@ -64,8 +64,8 @@ class BulletinNotice:
     award_commitment: str  # SHA-256 hex of the award draw's seed
     rate_draw_id: str
     rate_commitment: str
-    objections_to: str  # who receives objections (异议), with contact
-    complaints_to: str  # who receives complaints (投诉), with contact
+    #: 异议与投诉, as the notice's page says it (notices.rules.objections_text, Chinese).
+    objections: str
     publicity_start: date
     publicity_last_day: date  # publicity ends at 24:00 of this day
     notice_url: str
@@ -200,11 +200,9 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
             "无需递交投标文件，不收取任何费用。",
             cell,
         ),
-        para(
-            f"异议：对本公告有异议的，请在公示期内向{_clip(n.objections_to, clip)}提出。"
-            f"投诉：认为交易活动不符合规定的，可自知道或者应当知道之日起10日内向"
-            f"{_clip(n.complaints_to, clip)}投诉（《招标投标法实施条例》第六十条）。",
-            cell,
+        # Clipped only on the last resorts (a poster of very long texts), as every free text.
+        _markup(
+            cell, ("异议与投诉：", True), (_clip(n.objections, clip * 4 if clip else None), False)
         ),
     ]
     if n.contact:

@@ -12,7 +12,6 @@ from contracts.models import Project, Trading
 from contracts.screening.queries import screen_lines
 from lottery.models import Draw
 from notices.markup import body
-from notices.rules import NOTICE_TYPES
 
 
 def trading_notice_body(
@@ -22,11 +21,10 @@ def trading_notice_body(
     award: Draw,
     rate: Draw,
     category_name: str,
-    *,
-    office: str,
 ) -> str:
     """The project's facts, the response deadline, the meeting, the price of each rate option and
-    both draws' seed commitments; objections go to `office`."""
+    both draws' seed commitments. Objections and complaints are not in the body: the notice's page
+    and its printed copy say them in one wording (notices.rules.objections_text)."""
     return body(
         "trading_notice",
         p=p,
@@ -36,9 +34,6 @@ def trading_notice_body(
         rate=rate,
         category_name=category_name,
         funding=rules.FUNDING.get(p.funding, p.funding),
-        office=office,
-        # Complaints about a trading are decided under the rules a complaint decision cites.
-        complaints_basis=NOTICE_TYPES["complaint_decision"].default_legal_basis,
     )
 
 

@@ -131,9 +131,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
             title=f"{p.name}交易公告",
             **office,
             legal_basis=legal_basis("trading_notice"),
-            body=bodies.trading_notice_body(
-                p, t, table, award, rate, category_name, office=office["issuing_body"]
-            ),
+            body=bodies.trading_notice_body(p, t, table, award, rate, category_name),
             min_working_days=data.publicity_days,
             subject_type=SUBJECT_TYPE,
             subject_id=t.code,

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
-from app.offices.scope import covers
+from app.offices.scope import covers, district_of
 from app.pdf import cjk_fonts
 from app.storage import get_storage
 from app.urls import public_base_url
@@ -23,6 +23,7 @@ from contracts.models import Project, Trading
 from contracts.services.posting import posting_of
 from lottery import services as draws
 from notices import queries as notice_queries
+from notices import rules as notice_rules
 from notices.errors import NoticeNotFound
 
 bp = Blueprint("project_documents", __name__, url_prefix="/projects")
@@ -96,7 +97,7 @@ def bulletin_notice(p: Project, t: Trading, notice, category_name: str) -> docum
     office = notice.issuing_body
     published = clock.local(notice.published_at)
     # The publicity ends (exclusive) at local midnight: its last day is the day before.
-    last_day = (clock.local(t.responses_close_at) - timedelta(microseconds=1)).date()
+    last_day = notice_rules.last_day(clock.local(t.responses_close_at))
     kind = rules.KIND_LABELS.get(p.kind, p.kind)
     return documents.BulletinNotice(
         project_code=t.code,
@@ -118,8 +119,10 @@ def bulletin_notice(p: Project, t: Trading, notice, category_name: str) -> docum
         award_commitment=award.seed_commitment,
         rate_draw_id=rate.draw_id,
         rate_commitment=rate.seed_commitment,
-        objections_to=office,
-        complaints_to=office,
+        # The page's words (notices.views.notice_objections): complaints go to the district.
+        objections=notice_rules.objections_text(
+            notice.type, office, last_day, district_of(notice.office_id).name
+        )[0],
         publicity_start=published.date(),
         publicity_last_day=last_day,
         notice_url=project_page_url(p.code),

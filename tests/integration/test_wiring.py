@@ -24,6 +24,8 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "notices.related_links": ["pool_call", "trading"],
+    "app.code_links": ["draws"],
     "contractors.record_sections": ["evaluations"],
     "contractors.suspension_sources": ["sanctions"],
     "app.deadline_sources": [

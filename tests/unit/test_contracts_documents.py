@@ -25,6 +25,7 @@ from contracts.documents import (
     yuan,
 )
 from contracts.rules import contract_price
+from notices.rules import objections_text
 
 AWARD_C = "3f1a9c0e5b7d2e4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f"
 RATE_C = "a0b1c2d3e4f5061728394a5b6c7d8e9fa0b1c2d3e4f5061728394a5b6c7d8e9f"
@@ -54,8 +55,7 @@ def bulletin(**changes) -> BulletinNotice:
         award_commitment=AWARD_C,
         rate_draw_id="PRJ-2026-0007-rate",
         rate_commitment=RATE_C,
-        objections_to="业主（横溪村股份经济合作社，联系人 王先生 0571-6300 0000）",
-        complaints_to=f"{OFFICE}（电话 0571-6300 1234，地址 临安区锦城街道城中街 1 号）",
+        objections=objections_text("trading_notice", OFFICE, date(2026, 3, 11))[0],
         publicity_start=date(2026, 3, 6),
         publicity_last_day=date(2026, 3, 11),
         notice_url="https://jy.example.gov.cn/notices/1234",
@@ -77,8 +77,7 @@ def long_bulletin() -> BulletinNotice:
         duration="六十日历天（自开工令载明之日起算，雨季顺延须经业主及监理书面确认）" * 2,
         rate_options=tuple(Decimal(i) / 4 for i in range(4, 61)),  # 1.00% … 15.00% by 0.25
         meeting_place=LONG + "会议室",
-        objections_to=LONG + "联系人",
-        complaints_to=OFFICE * 5,
+        objections=objections_text("trading_notice", OFFICE * 5, date(2026, 3, 11))[0],
         contact="联系人 " * 40,
     )
 

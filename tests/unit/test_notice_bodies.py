@@ -120,7 +120,6 @@ def _every_trading_body() -> dict[str, str]:
             award,
             rate,
             HOSTILE,
-            office="区公共资源交易管理办公室",
         ),
         "result": bodies.trading_result_body(p, t, ranking, dict.fromkeys(ranking, HOSTILE)),
         "failed": bodies.trading_failed_body(p, t, HOSTILE),

@@ -99,3 +99,23 @@ def test_a_notice_body_keeps_its_formatting():
         "**控制价**\n\n| 类别 | 数量 |\n|---|---|\n| 建筑工程 | 30 |\n\n- 一\n- 二"
     )
     assert "<strong>控制价</strong>" in html and "<table>" in html and "<li>一</li>" in html
+
+
+def test_the_objections_text_of_a_trading_notice_says_where_to_object_and_to_complain():
+    from datetime import date
+
+    from notices.rules import objections_text
+
+    zh, en = objections_text("trading_notice", "洪塘街道", date(2026, 12, 8), "江北区公管办")
+    assert "（2026-12-08 24:00前）向洪塘街道书面提出" in zh
+    assert "10日内向江北区公管办投诉" in zh and "第六十条" in zh
+    assert "(2026-12-08 24:00)" in en and "art. 60" in en
+    pool, _en = objections_text("pool_call", "江北区公管办", None)
+    assert "公示期结束前向江北区公管办书面提出" in pool and "投诉" not in pool
+
+
+def test_a_body_with_its_own_objections_section_is_recognised():
+    from notices.rules import body_states_objections
+
+    assert body_states_objections("正文\n\n## 异议与投诉\n\n对本公告有异议的……")
+    assert not body_states_objections("对本公告有异议的，请提出；异议与投诉见下。")

@@ -1,0 +1,87 @@
+"""Codes in rendered text that name a record with a page of its own (a draw id in a notice body):
+the domain owning the records registers a resolver (app.wiring), `link_codes` makes each code it
+knows a link.
+
+It works on HTML already sanitised (notices.markup.render): text between tags is escaped there,
+and a code is letters, digits and `. _ -` only, so a link it adds carries nothing of the text's
+own. Codes already inside a link stay as they are (no link in a link).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+
+from flask import Flask
+from markupsafe import escape
+
+from app.wiring import registry
+
+#: Registry (app.wiring): name → Resolver.
+CODE_LINKS = "app.code_links"
+#: The codes among those given that name a record, each with its page's URL.
+Resolver = Callable[[Collection[str]], Mapping[str, str]]
+
+#: A tag as the sanitiser writes it: attribute values double-quoted (a `>` may be inside one).
+_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+#: A candidate code: starts and ends with a letter or digit, holds a digit and a `-` (every
+#: platform-made id does: PRJ-2026-0001-award), not part of a longer word nor of an entity (&amp;).
+_CODE = re.compile(
+    r"(?<![\w.&#-])(?=[\w.-]*\d)(?=[\w.]*-)[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?(?![\w-])",
+    re.ASCII,
+)
+#: Candidate codes per text looked up at most (a body is a page of text, not a list of ids).
+MAX_CODES = 500
+
+
+def register_code_links(app: Flask, name: str, resolve: Resolver) -> None:
+    registry(CODE_LINKS, app)[name] = resolve
+
+
+def _pieces(html: str) -> list[tuple[bool, str]]:
+    """(is_tag, text) pieces of `html`, in order."""
+    out, at = [], 0
+    for m in _TAG.finditer(html):
+        if m.start() > at:
+            out.append((False, html[at : m.start()]))
+        out.append((True, m.group()))
+        at = m.end()
+    if at < len(html):
+        out.append((False, html[at:]))
+    return out
+
+
+def link_codes(html: str) -> str:
+    """`html` with every code a registered resolver knows made a link to its page, outside links."""
+    resolvers = registry(CODE_LINKS).values()
+    if not resolvers:
+        return html
+    pieces = _pieces(html)
+    depth, linkable = 0, []
+    for is_tag, text in pieces:
+        if is_tag:
+            name = text[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower()
+            if name == "a":
+                depth += -1 if text.startswith("</") else 1
+        linkable.append(not is_tag and depth == 0)
+    codes = {
+        c
+        for (_t, text), ok in zip(pieces, linkable, strict=True)
+        if ok
+        for c in _CODE.findall(text)
+    }
+    if not codes:
+        return html
+    urls: dict[str, str] = {}
+    chosen = sorted(codes)[:MAX_CODES]
+    for resolve in resolvers:
+        urls.update((code, url) for code, url in resolve(chosen).items() if code not in urls)
+
+    def link(m: re.Match) -> str:
+        url = urls.get(m.group())
+        return f'<a href="{escape(url)}">{m.group()}</a>' if url else m.group()
+
+    return "".join(
+        _CODE.sub(link, text) if ok else text
+        for (_t, text), ok in zip(pieces, linkable, strict=True)
+    )

@@ -1,0 +1,44 @@
+"""Where a pool call's notices lead (notices.related): the call's page and, once committed, the
+draws of its categories (`<call code>-<category code>`)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import loc
+from contractors.models import PoolCall
+from lottery import queries as draw_queries
+from notices.related import RelatedLink
+
+
+def _call(subject_id: str) -> PoolCall | None:
+    # The call's code; a reserve's entry names the call by its id (contractors.sanctions.effects).
+    if subject_id.isdigit():
+        return db.session.get(PoolCall, int(subject_id))
+    return db.session.scalar(select(PoolCall).where(PoolCall.code == subject_id))
+
+
+def notice_links(notice, viewer) -> list[RelatedLink]:
+    """The links of a notice whose subject is a pool call."""
+    call = _call(notice.subject_id)
+    if call is None or call.call_notice_id is None:
+        return []
+    links = [
+        RelatedLink(
+            loc("征集页面", "Pool call page"), url_for("pool.call", call_id=call.id), call.code
+        )
+    ]
+    draws = {f"{call.code}-{cc.category.code}": cc.category.name for cc in call.categories}
+    existing = draw_queries.existing_ids(draws)
+    links += [
+        RelatedLink(
+            loc(f"入围企业摇号（{name}）", f"Draw of the pool members ({name})"),
+            url_for("draws.detail", draw_id=draw_id),
+            draw_id,
+        )
+        for draw_id, name in draws.items()
+        if draw_id in existing
+    ]
+    return links

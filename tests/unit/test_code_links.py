@@ -1,0 +1,62 @@
+"""app.links: a registered code in sanitised HTML becomes a link to its page — in text only,
+never inside a link, an attribute or an entity, and never unescaping the text around it."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.links import link_codes, register_code_links
+
+KNOWN = {"PRJ-2026-0001-award", "POOL-2026-01-JZ"}
+
+
+def _linked(html: str) -> str:
+    app = Flask("links")
+    asked: list = []
+
+    def resolve(codes):
+        asked.append(sorted(codes))
+        return {c: f"/draws/{c}" for c in codes if c in KNOWN}
+
+    register_code_links(app, "draws", resolve)
+    with app.app_context():
+        return link_codes(html)
+
+
+def test_a_known_code_in_text_becomes_a_link_and_an_unknown_one_stays_text():
+    assert _linked("<p>抽签PRJ-2026-0001-award，另见PRJ-2026-0002-award。</p>") == (
+        '<p>抽签<a href="/draws/PRJ-2026-0001-award">PRJ-2026-0001-award</a>，'
+        "另见PRJ-2026-0002-award。</p>"
+    )
+
+
+def test_a_code_at_the_end_of_a_sentence_or_in_a_code_span_is_linked_whole():
+    html = "<p><code>POOL-2026-01-JZ</code> POOL-2026-01-JZ.</p>"
+    assert _linked(html) == (
+        '<p><code><a href="/draws/POOL-2026-01-JZ">POOL-2026-01-JZ</a></code> '
+        '<a href="/draws/POOL-2026-01-JZ">POOL-2026-01-JZ</a>.</p>'
+    )
+
+
+def test_a_code_inside_a_link_an_attribute_or_a_longer_word_is_left_alone():
+    html = (
+        '<p><a href="https://example.org/" title="a>PRJ-2026-0001-award">'
+        "见 <strong>PRJ-2026-0001-award</strong></a> xPRJ-2026-0001-award "
+        "PRJ-2026-0001-award-2 &amp;PRJ-2026-0001-award</p>"
+    )
+    linked = _linked(html)
+    assert linked.count('href="/draws/') == 1  # only the one after the entity, a word of its own
+    assert linked.endswith('&amp;<a href="/draws/PRJ-2026-0001-award">PRJ-2026-0001-award</a></p>')
+
+
+def test_escaped_markup_around_a_code_stays_escaped():
+    html = '<p>&lt;a href="/x"&gt;PRJ-2026-0001-award&lt;/a&gt;&lt;script&gt;</p>'
+    assert _linked(html) == (
+        '<p>&lt;a href="/x"&gt;<a href="/draws/PRJ-2026-0001-award">PRJ-2026-0001-award</a>'
+        "&lt;/a&gt;&lt;script&gt;</p>"
+    )
+
+
+def test_without_a_resolver_the_html_is_returned_as_it_is():
+    with Flask("bare").app_context():
+        assert link_codes("<p>PRJ-2026-0001-award</p>") == "<p>PRJ-2026-0001-award</p>"
