@@ -84,3 +84,23 @@ def standing(
     if restriction == "suspension":
         return Standing.SUSPENDED
     return Standing.INACTIVE
+
+
+#: Each standing's words (Chinese, English); a reserve's carry its place (`standing_label`).
+STANDING_LABELS = {
+    Standing.ACTIVE: ("入围，在库", "Selected, in the pool"),
+    Standing.PENDING: ("入围，待名单发布", "Selected, roster not yet published"),
+    Standing.EXPIRED: ("已到期", "Expired"),
+    Standing.SUSPENDED: ("暂停交易资格", "Suspended"),
+    Standing.REMOVED: ("已清出名录库", "Removed from the pool"),
+    Standing.INACTIVE: ("暂停或清出", "Suspended or removed"),
+}
+
+
+def standing_label(status: Standing, position: int) -> tuple[str, str]:
+    """THE words of a company's standing on one selection, (Chinese, English): every page that
+    tells a company where it stands (its public record, its account, its projects) says this.
+    `position` is its place among the selected, or among the reserves for a reserve."""
+    if status is Standing.RESERVE:
+        return (f"第{position}候补，未入围", f"Reserve no. {position}, not selected")
+    return STANDING_LABELS[status]
