@@ -26,7 +26,7 @@ class Membership:
     @property
     def label(self) -> tuple[str, str]:
         """(Chinese, English): THE words for this standing (`rules.standing_label`)."""
-        return rules.standing_label(self.status, self.selection.position)
+        return rules.standing_label(self.status, self.selection.position, self.selection.since)
 
 
 def standings_of(contractor_id: int) -> list[Membership]:
