@@ -1,5 +1,7 @@
-# The README's two commands: `make run` (demo platform on http://127.0.0.1:5000) and `make test`.
+# The README's two commands: `make run` (demo platform on http://127.0.0.1:5000; another port:
+# `make run PORT=5123`) and `make test`.
 PYTHON ?= python3
+PORT ?= 5000
 VENV ?= .venv
 BIN = $(VENV)/bin
 export FLASK_APP = app:create_app
@@ -14,11 +16,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## Run the platform with demo data on the embedded default (SQLite, console SMS).
+## Run the platform with demo data on the embedded default (SQLite, console SMS), on PORT
+## (5000 by default). Without PUBLIC_BASE_URL, printed documents' links and QR codes follow
+## the address a page is asked on, and http://127.0.0.1:$(PORT) outside a request.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Lint and run every test (set TEST_DATABASE_URL to also run them on PostgreSQL).
 test: install

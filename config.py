@@ -18,6 +18,13 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _public_base_url() -> str:
+    """PUBLIC_BASE_URL, else the local development server: http://127.0.0.1 on PORT (what
+    `make run PORT=…` serves on; FLASK_RUN_PORT as `flask run` reads it), 5000 by default."""
+    port = os.environ.get("PORT") or os.environ.get("FLASK_RUN_PORT") or "5000"
+    return os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}"
+
+
 class ConfigError(RuntimeError):
     """The configuration is unusable; start-up stops with this message."""
 
@@ -86,8 +93,13 @@ class Config:
     DRAW_SEED_KEY_FILE = True
 
     NOTICES_PER_PAGE = 20
-    #: Public address used in printed documents (QR codes) and API links outside a request.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Public address used in printed documents (QR codes) and API links: PUBLIC_BASE_URL, else
+    #: the local server `make run` starts (http://127.0.0.1:$PORT, PORT 5000 by default).
+    PUBLIC_BASE_URL = _public_base_url()
+    #: Whether a request's links are on the address it was asked on (development without
+    #: PUBLIC_BASE_URL only: `make run PORT=5123` prints QR codes to port 5123). Never in
+    #: production, where links never follow a client's Host header.
+    BASE_URL_FROM_REQUEST = False
 
     #: SMS (DESIGN.md, SMS): `console` logs and marks sent (the embedded default); `twilio` sends
     #: through the real client and needs the credentials below.
@@ -136,6 +148,15 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    BASE_URL_FROM_REQUEST = not os.environ.get("PUBLIC_BASE_URL")
+
+    @classmethod
+    def check(cls) -> None:
+        # Read when the app starts: PUBLIC_BASE_URL set is used everywhere; unset, a request's
+        # links follow its own address and what is made outside a request (a job's PDF) falls
+        # back to the local server on PORT.
+        cls.PUBLIC_BASE_URL = _public_base_url()
+        cls.BASE_URL_FROM_REQUEST = not os.environ.get("PUBLIC_BASE_URL")
 
 
 class TestingConfig(Config):

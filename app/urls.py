@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from werkzeug.routing import IntegerConverter
 
 #: PostgreSQL's INTEGER: an id above it cannot exist, so it is a 404, not a database error.
@@ -30,8 +30,15 @@ class BoundedIntConverter(IntegerConverter):
 
 def public_base_url() -> str:
     """The origin the platform is served from (PUBLIC_BASE_URL), without a trailing slash: the
-    base of every absolute link (API `url` and `next`, QR codes, printed documents)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    base of every absolute link (API `url` and `next`, QR codes, printed documents).
+
+    In development without PUBLIC_BASE_URL (config BASE_URL_FROM_REQUEST), a request's links
+    are on the address it was asked on — `make run PORT=5123` prints QR codes that open on port
+    5123 — and what is made outside a request falls back to the configured local server."""
+    config = current_app.config
+    if config.get("BASE_URL_FROM_REQUEST") and has_request_context():
+        return request.host_url.rstrip("/")
+    return config["PUBLIC_BASE_URL"].rstrip("/")
 
 
 def record_id(value: str) -> int:

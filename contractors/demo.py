@@ -1,6 +1,8 @@
 """Demo pool for `flask demo`: a complete past round (call, consultation, applications, review
-with fails, an objection answered, a pool draw over quota, roster publicity, roster) and a call
-open now. Dates are working days back from today, so it works in any year (app.demo's demo-year
+with fails, an objection answered, a pool draw over quota in 市政公用工程, roster publicity,
+roster) and a call open now. The demo `contractor` account's company applies only where every
+qualified applicant enters (建筑工程, whose quota admits every applicant): it is a member however
+the real draw falls. Dates are working days back from today, so it works in any year (app.demo's demo-year
 mechanism fills an unconfirmed year); a second run leaves everything alone."""
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ PAST_TITLE = "小型建设工程预选承包商名录库（第一批）征集"
 OPEN_TITLE = "小型建设工程预选承包商名录库（补充）征集"
 PLACE = "区公共资源交易中心一楼开标室"
 #: 园林绿化工程 applicants.
+#: 市政公用工程's quota: one fewer than its qualified applicants (one fails the review), so the
+#: meeting draws and one company is the reserve.
+SZ_QUOTA = 5
 GARDEN_COMPANIES = {
     uscc("MA2E5T1C"): "宁波慈城园林绿化有限公司",
     uscc("MA2F8W3G"): "宁波姚江生态园林有限公司",
@@ -116,7 +121,10 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
                 title=PAST_TITLE,
                 valid_from=valid_from,
                 valid_until=valid_until,
-                categories=(("JZ", 5), ("SZ", 5), ("YL", 3)),
+                # 建筑工程's quota admits every applicant (the demo `contractor` account's
+                # company among them: always a member); 市政公用工程 has one qualified applicant
+                # more than its quota, drawn at the meeting.
+                categories=(("JZ", len(AWARD_COMPANIES)), ("SZ", SZ_QUOTA), ("YL", 3)),
                 requirements="1. 具有相应类别的施工资质和有效的安全生产许可证；\n"
                 "2. 近三年无重大违法违规记录；\n3. 在本区设有常驻机构。",
                 meeting_place=PLACE,
@@ -202,26 +210,26 @@ def seed(echo: Callable[[str], None], staff, reviewers) -> dict:
         ),
     )
 
-    def meeting_jz():
+    def meeting_sz():
         # The meeting's two steps: the entries shown on the screen, then drawn as shown.
-        entries = services.show_category_entropy(call.id, "JZ", ["37", "8812", "506"], actor=staff)
-        return services.settle_category(call.id, "JZ", entries, actor=staff)
+        entries = services.show_category_entropy(call.id, "SZ", ["37", "8812", "506"], actor=staff)
+        return services.settle_category(call.id, "SZ", entries, actor=staff)
 
-    step(back[45], 9, 30, meeting_jz)
-    step(back[45], 9, 45, lambda: services.settle_category(call.id, "SZ", actor=staff))
+    step(back[45], 9, 30, lambda: services.settle_category(call.id, "JZ", actor=staff))
+    step(back[45], 9, 45, meeting_sz)
     step(back[45], 9, 50, lambda: services.settle_category(call.id, "YL", actor=staff))
     step(back[45], 11, 0, lambda: services.publish_roster_publicity(call.id, actor=staff))
-    # [Oversight] an objection to the drawn 建筑工程 roster during its publicity, answered (not
-    # upheld) the next working day; the roster is published once it is answered.
-    jz = next(cc for cc in call.categories if cc.category.code == "JZ")
+    # [Oversight] an objection to the drawn 市政公用工程 roster during its publicity, answered
+    # (not upheld) the next working day; the roster is published once it is answered.
+    sz = next(cc for cc in call.categories if cc.category.code == "SZ")
     roster_objection = step(
         back[44],
         10,
         0,
         lambda: services.file_roster_objection(
-            jz.id,
-            "本企业对建筑工程类别的摇号结果有疑问，请求核实摇号过程。",
-            actor=users[uscc("MA2CKT5N")],
+            sz.id,
+            "本企业对市政公用工程类别的摇号结果有疑问，请求核实摇号过程。",
+            actor=users[uscc("MA2J3P8R")],
         ),
     )
     step(
@@ -376,7 +384,7 @@ def seed_second_pool(echo: Callable[[str], None], staff, reviewer) -> dict:
 
 def seed_sanctions(echo: Callable[[str], None], staff) -> None:
     """An expired suspension and one in force (园林绿化, outside the demo projects' notices), a
-    removal today whose reserve enters the 建筑工程 roster tomorrow, and a case opened today
+    removal today whose reserve enters the 市政公用工程 roster tomorrow, and a case opened today
     awaiting the company's statement (idempotent)."""
     from app.demo import _at, _with_demo_years, _working_days_back
     from contractors.sanctions import services as sanctions
@@ -447,13 +455,16 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
         "《建设工程质量管理条例》第六十四条；名录库管理办法（暂停交易资格6个月）",
         6,
     )
-    jz = [
+    waiting = list(WAITING_COMPANIES)
+    sz = [
         m
-        for m in queries.active_members("JZ", today, district_id=staff.office_id)
-        if m.uscc != uscc("14402576")  # the demo's own "contractor" account stays a member
+        for m in queries.active_members("SZ", today, district_id=staff.office_id)
+        # the demo's own "contractor" account stays a member; the firm whose case opens today
+        # is not the one removed
+        if m.uscc not in (uscc("14402576"), waiting[0])
     ]
-    if jz:
-        removed = jz[-1]
+    if sz:
+        removed = sz[-1]
         case = step(
             back[10],
             10,
@@ -489,7 +500,6 @@ def seed_sanctions(echo: Callable[[str], None], staff) -> None:
                 sanctions.publish(case.sanction.id, actor=staff)
 
         _with_demo_years(remove, echo)
-    waiting = list(WAITING_COMPANIES)
     with clock.frozen_at(clock.now()):
         _with_demo_years(
             lambda: sanctions.open_case(

@@ -46,4 +46,6 @@ WAITING_COMPANIES = {
     uscc("MA2B1KX4"): "宁波江北恒达市政工程有限公司",
     uscc("MA2H0F9D"): "宁波北岸市政建设有限公司",
     uscc("MA2J3P8R"): "宁波慈城市政园林有限公司",
+    uscc("MA2L4QD7"): "宁波湾头市政工程有限公司",
+    uscc("MA2M6RB2"): "宁波孔浦道路桥梁有限公司",
 }

@@ -1,7 +1,8 @@
 """Read-only queries of the pool for pages, the API and other domains (no state changes here),
 one module per concern: the companies and their public presence (companies), a call and its
-state (calls), objections and their deadlines (objections), the members (members), the draws'
-candidates (candidates). Callers use `from contractors import queries; queries.x`.
+state (calls), objections and their deadlines (objections), the members (members), a company's
+standing on each of its selections (standings), the draws' candidates (candidates). Callers
+use `from contractors import queries; queries.x`.
 
 `active_members` is the one query every consumer of the pool uses (SMS, response commitments,
 award draws, `GET /api/v1/pool`): it applies `rules.is_active_member`, THE rule.
@@ -57,6 +58,7 @@ from .objections import (
     roster_objection_deadlines,
     roster_objections_of,
 )
+from .standings import Membership, standings_of
 
 __all__ = [
     "MAX_PAGE",
@@ -65,6 +67,7 @@ __all__ = [
     "ListPage",
     "Meeting",
     "Member",
+    "Membership",
     "SuspensionSource",
     "active_members",
     "applications_of",
@@ -100,6 +103,7 @@ __all__ = [
     "roster_objections_of",
     "selections",
     "sms_contacts",
+    "standings_of",
     "state_of",
     "timeline",
     "unchecked_registrations",

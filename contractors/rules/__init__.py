@@ -28,7 +28,15 @@ from .call import (
     consultation_problem,
     require_applications_open,
 )
-from .membership import Period, Standing, is_active_member, member_period, standing
+from .membership import (
+    STANDING_LABELS,
+    Period,
+    Standing,
+    is_active_member,
+    member_period,
+    standing,
+    standing_label,
+)
 from .objections import (
     ROSTER_ANSWER_DAYS,
     ROSTER_OBJECTION_BASIS,
@@ -72,6 +80,7 @@ __all__ = [
     "ROSTER_ANSWER_DAYS",
     "ROSTER_OBJECTION_BASIS",
     "ROSTER_PUBLICITY_DAYS",
+    "STANDING_LABELS",
     "STATE_LABELS",
     "CallFacts",
     "CallState",
@@ -108,5 +117,6 @@ __all__ = [
     "require_unchecked",
     "roster_answer_by",
     "standing",
+    "standing_label",
     "timeline",
 ]

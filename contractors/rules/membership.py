@@ -53,6 +53,7 @@ class Standing(enum.StrEnum):
     ACTIVE = "active"  # 在库: selected, and an active member today
     RESERVE = "reserve"  # 候补
     PENDING = "pending"  # 入围, the roster not yet published (no first active day yet)
+    UPCOMING = "upcoming"  # 入围, its first active day still to come (a reserve entering)
     EXPIRED = "expired"  # the pool's validity has ended
     SUSPENDED = "suspended"  # 暂停: within validity, a suspension covers today
     REMOVED = "removed"  # 清出: within validity, removed from the pool by a sanction
@@ -83,4 +84,31 @@ def standing(
         return Standing.REMOVED
     if restriction == "suspension":
         return Standing.SUSPENDED
+    if since > today:
+        return Standing.UPCOMING
     return Standing.INACTIVE
+
+
+#: Each standing's words (Chinese, English); a reserve's carry its place (`standing_label`).
+STANDING_LABELS = {
+    Standing.ACTIVE: ("入围，在库", "Selected, in the pool"),
+    Standing.PENDING: ("入围，待名单发布", "Selected, roster not yet published"),
+    Standing.UPCOMING: ("入围，尚未到在库日期", "Selected, not yet in the pool"),
+    Standing.EXPIRED: ("已到期", "Expired"),
+    Standing.SUSPENDED: ("暂停交易资格", "Suspended"),
+    Standing.REMOVED: ("已清出名录库", "Removed from the pool"),
+    Standing.INACTIVE: ("暂停或清出", "Suspended or removed"),
+}
+
+
+def standing_label(status: Standing, position: int, since: date | None = None) -> tuple[str, str]:
+    """THE words of a company's standing on one selection, (Chinese, English): every page that
+    tells a company where it stands (its public record, its account, its projects) says this.
+    `position` is its place among the selected, or among the reserves for a reserve; `since`
+    its first active day (said while it is still to come)."""
+    if status is Standing.RESERVE:
+        return (f"第{position}候补，未入围", f"Reserve no. {position}, not selected")
+    if status is Standing.UPCOMING and since is not None:
+        day = since.isoformat()
+        return (f"入围，{day}起在库", f"Selected, in the pool from {day}")
+    return STANDING_LABELS[status]

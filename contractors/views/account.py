@@ -125,12 +125,16 @@ def register():
 def home():
     company = _own_company()
     applications = queries.applications_of(current_user)
+    standings = queries.standings_of(company.id) if company else []
     return render_template(
         "contractors/account/home.html",
         company=company,
         publicly_listed=company is not None
         and rules.is_publicly_listed(queries.listing_facts([company.id])[company.id]),
         applications=[(a, queries.state_of(a.call)) for a in applications],
+        # Where it stands on each selection, in the words its projects page uses too.
+        standings=standings,
+        standing_of={m.cc.id: m for m in standings},
         # A company registers once per deployment and applies to each district's call.
         open_calls=queries.open_calls(),
         districts=queries.districts_by_id(),

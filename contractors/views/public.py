@@ -40,6 +40,9 @@ def _template_globals(state) -> None:
     env = state.app.jinja_env
     env.globals["pool_state_label"] = state_label
     env.globals["pool_decision_label"] = decision_label
+    # A company's standing on one of its selections: THE words (rules.standing_label), on its
+    # public record, its account page and its projects page alike.
+    env.globals["pool_standing_label"] = lambda m: loc(*m.label)
     # `until` is exclusive (the API's convention): pages print the last valid day.
     env.filters["last_valid_day"] = lambda until: (until - timedelta(days=1)).isoformat()
 
@@ -201,41 +204,18 @@ def draw_subject(draw_id: str):
 # ---- a contractor's public record ----------------------------------------------------------------
 
 
-def public_history(contractor) -> tuple[list[dict], list[dict]]:
-    """The contractor's memberships (selections of published calls) and its applications'
-    published results. Only what the pool's notices already made public: no mobile, no documents,
-    no decision before its review result was published."""
-    # Per district: a membership of district A's pool is active, or restricted by A's
-    # sanctions, whatever B's pool or B's sanctions say.
-    active = {(m.district_id, m.category, m.contractor_id) for m in queries.active_members(None)}
-    today = clock.today()
-    restrictions: dict = {}
-    memberships, results = [], []
+def public_history(contractor) -> tuple[list, list[dict]]:
+    """The contractor's memberships (selections of published calls, `queries.standings_of`) and
+    its applications' published results. Only what the pool's notices already made public: no
+    mobile, no documents, no decision before its review result was published."""
+    results = []
     for c in queries.calls():
         if c.call_notice_id is None or c.review_notice_id is None:
             continue
-        if c.office_id not in restrictions:
-            restrictions[c.office_id] = sanction_queries.restriction_on(
-                contractor.id, today, c.office_id
-            )
-        restriction = restrictions[c.office_id]
-        for cc in c.categories:
-            for s in queries.selections(cc.id):
-                if s.contractor_id != contractor.id:
-                    continue
-                status = rules.standing(
-                    selected=s.is_selected,
-                    active=(c.office_id, cc.category.code, contractor.id) in active,
-                    since=s.since,
-                    until=s.until,
-                    today=today,
-                    restriction=restriction,
-                )
-                memberships.append({"call": c, "cc": cc, "selection": s, "status": status})
         for e in queries.entries_of(c.id):
             if e.application.contractor_id == contractor.id:
                 results.append({"call": c, "entry": e})
-    return memberships, results
+    return queries.standings_of(contractor.id), results
 
 
 #: Registry (app.wiring): name → source(contractor) → (template, context), a part of the public

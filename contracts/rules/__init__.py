@@ -88,8 +88,10 @@ from .texts import (
     TextRule,
     check_project_texts,
     check_text,
+    notice_title,
     project_fingerprint,
     require_reviewed,
+    round_words,
 )
 
 __all__ = [
@@ -147,6 +149,7 @@ __all__ = [
     "holds",
     "may",
     "next_step",
+    "notice_title",
     "notice_to_letter_days",
     "parse_decimal",
     "parse_rate",
@@ -164,6 +167,7 @@ __all__ = [
     "require_unsigned_award",
     "responses_open",
     "resume_times",
+    "round_words",
     "send_back_step",
     "signing_ends_at",
     "state_of",

@@ -129,3 +129,28 @@ def require_reviewed(reviewed: object, current: str, step: tuple[str, str]) -> N
             f"项目已被修改，请重新审阅后再{step[0]}",
             f"The project was changed since you opened it: review it again, then {step[1]}",
         )
+
+
+# ---- the titles of a trading's notices --------------------------------------------------------
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
+def round_words(round_: int) -> tuple[str, str]:
+    """(Chinese, English) words that tell a re-announced project's round apart: nothing for the
+    first, "（第2次）" / " (2nd announcement)" for the second, and so on."""
+    if round_ <= 1:
+        return ("", "")
+    return (f"（第{round_}次）", f" ({_ordinal(round_)} announcement)")
+
+
+def notice_title(project_name: str, round_: int, kind: str) -> str:
+    """THE title of a notice of a trading round — `kind` "交易公告", "流标公告", "交易结果公告",
+    "交易结果更正公告", "暂停交易公告", "恢复交易公告": "{name}交易公告" for the first round,
+    "{name}（第2次）交易公告" once the project is announced again, so that each round's notices
+    are told apart in every list of notices."""
+    return f"{project_name}{round_words(round_)[0]}{kind}"

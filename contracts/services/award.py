@@ -110,7 +110,7 @@ def hold_meeting(
         notice = notices.publish_new(
             notices.NoticeInput(
                 type="trading_failed",
-                title=f"{p.name}流标公告",
+                title=rules.notice_title(p.name, t.round, "流标公告"),
                 **issuer_of(p),
                 legal_basis=legal_basis("trading_failed"),
                 body=bodies.trading_failed_body(p, t, reason),
@@ -152,7 +152,7 @@ def hold_meeting(
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_result",
-            title=f"{p.name}交易结果公告",
+            title=rules.notice_title(p.name, t.round, "交易结果公告"),
             **issuer_of(p),
             legal_basis=legal_basis("trading_result"),
             body=bodies.trading_result_body(p, t, award.result, candidates, screen=screen),

@@ -190,7 +190,7 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
     notice = notices.publish_new(
         notices.NoticeInput(
             type="correction",
-            title=f"{p.name}交易结果更正公告",
+            title=rules.notice_title(p.name, t.round, "交易结果更正公告"),
             **issuer_of(p),
             legal_basis=legal_basis("correction", "refusal"),
             body=bodies.refusal_correction_body(

@@ -100,7 +100,7 @@ def suspend_trading(
     notice = _publish(
         t,
         "trading_suspended",
-        f"{p.name}暂停交易公告",
+        rules.notice_title(p.name, t.round, "暂停交易公告"),
         body(
             "trading_suspended",
             p=p,
@@ -180,7 +180,7 @@ def resume_trading(
     notice = _publish(
         t,
         "trading_resumed",
-        f"{p.name}恢复交易公告",
+        rules.notice_title(p.name, t.round, "恢复交易公告"),
         body(
             "trading_resumed",
             p=p,

@@ -128,7 +128,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     notice = notices.publish_new(
         notices.NoticeInput(
             type="trading_notice",
-            title=f"{p.name}交易公告",
+            title=rules.notice_title(p.name, round_, "交易公告"),
             **office,
             legal_basis=legal_basis("trading_notice"),
             body=bodies.trading_notice_body(p, t, table, award, rate, category_name),

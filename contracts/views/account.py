@@ -24,6 +24,7 @@ from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
 from app.pdf import cjk_fonts
 from app.urls import record_id
+from contractors import queries as pool_queries
 from contractors.queries import contractor_of
 from contracts import documents, queries, rules, services
 from contracts.forms.responses import RespondForm, WithdrawForm
@@ -58,6 +59,9 @@ def index():
         "contracts/account/index.html",
         company=company,
         categories=categories,
+        # Where it stands on each selection, in the words its account page uses too.
+        standings=pool_queries.standings_of(company.id),
+        districts=pool_queries.districts_by_id(),
         open_tradings=queries.open_tradings_of(company.id),
         live=live,
         responses=responses,

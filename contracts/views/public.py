@@ -46,6 +46,8 @@ def _template_globals(state) -> None:
     env.globals["project_state_badge"] = state_badge
     env.globals["project_kinds"] = rules.KIND_LABELS
     env.globals["project_funding"] = rules.FUNDING
+    # "（第2次）" / " (2nd announcement)" after a re-announced project's name (rules.round_words).
+    env.globals["round_words"] = lambda round_: loc(*rules.round_words(round_))
     # The home page's latest-projects block asks for them (the home view belongs to app/).
     env.globals["latest_projects"] = queries.latest_public_projects
     env.filters["yuan"] = lambda amount: "" if amount is None else f"{amount:,.2f}"

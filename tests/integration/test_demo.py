@@ -6,9 +6,11 @@ category's active members."""
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -183,6 +185,9 @@ def test_the_demo_has_a_project_in_every_state_walked_through_the_trading_servic
     first, second = reannounced[0].tradings
     assert (first.outcome, second.outcome) == ("failed", "drawn")
     assert second.code == f"{reannounced[0].code}-2"
+    # Its two trading notices are told apart by their titles.
+    titles = [db.session.get(Notice, t.notice_id).title for t in (first, second)]
+    assert titles == [f"{reannounced[0].name}交易公告", f"{reannounced[0].name}（第2次）交易公告"]
 
     # Refused and passed on: the winner refused, the award went to rank 2 at the same rate, a
     # correction of the result was published, and rank 2 signed.
@@ -298,9 +303,9 @@ def test_each_trading_notice_of_the_demo_queued_its_sms_to_the_active_members_of
     )
     # Nobody else was told anything: the trading notices' messages and those after the meetings
     # (one company left out of a draw by the credit screen is not told).
-    # (63 in the first district, 4 for the second district's trading notice.)
+    # (72 in the first district, 4 for the second district's trading notice.)
     assert len(tradings) == 11
-    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 67
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage)) - cases == expected == 76
 
 
 def test_a_second_run_keeps_the_data_and_prints_new_passwords(app, now):
@@ -480,3 +485,27 @@ def test_the_second_districts_project_draws_its_respondents_from_its_own_pool_on
         if p.town != "骆驼街道":
             for tr in p.tradings:
                 assert not {r.contractor_id for r in tr.responses} & only_second, tr.code
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_the_demo_contractor_is_a_member_and_both_its_pages_say_so(demo, now):
+    # The demo `contractor` account's company always a member (its 建筑工程 quota admits every
+    # applicant; tests/integration/test_pool_demo.py draws the pool with several seeds), and
+    # its account page and its projects page tell the same standing in the same words.
+    now(2026, 11, 27, 10, 0)
+    line = next(ln for ln in demo.output.splitlines() if ln.strip().startswith("contractor "))
+    browser = Browser(demo.app)
+    assert browser.login("contractor", line.split()[1]).status_code == 302
+    home = _text(browser.html("/contractor/"))
+    projects = _text(browser.html("/contractor/projects/"))
+    for page in (home, projects):
+        standing = page.split("名录库入围情况")[1]
+        assert "建筑工程（ POOL-" in standing and "市政公用工程（ POOL-" in standing
+        assert standing.count("入围，在库") >= 2 and "候补" not in standing[:200]
+    assert "今日是以下类别的有效入围企业：建筑工程、市政公用工程" in projects
+    assert "不是任何类别的有效入围企业" not in projects
+    # The projects open to it are listed, the re-announced project's round told apart.
+    assert "确认响应" in projects

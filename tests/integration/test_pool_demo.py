@@ -7,6 +7,7 @@ import pytest
 from app import clock
 from app.api import time_iso
 from app.audit import verify_chain
+from app.auth.models import User
 from app.extensions import db
 from contractors import demo, queries, rules
 from contractors.models import Contractor
@@ -39,13 +40,13 @@ def test_the_demo_pool_has_a_past_round_with_a_draw_and_an_open_call(app, when):
     past, open_call = calls["past"], calls["open"]
     assert queries.state_of(past) is rules.CallState.ACTIVE
     assert queries.state_of(open_call) is rules.CallState.OPEN
-    jz = past.categories[0]
-    assert jz.outcome == "drawn" and len(draws.winners_of(jz.draw_id)) == 5
-    assert verify_record(draw_rules.published_record(draws.get(jz.draw_id), time_iso)).ok
-    assert {c.outcome for c in past.categories[1:]} == {"all_enter"}
+    jz, sz, yl = past.categories
+    assert sz.outcome == "drawn" and len(draws.winners_of(sz.draw_id)) == demo.SZ_QUOTA == 5
+    assert verify_record(draw_rules.published_record(draws.get(sz.draw_id), time_iso)).ok
+    assert {jz.outcome, yl.outcome} == {"all_enter"}
     assert "不合格" in past.review_notice.body and "异议不成立" not in past.review_notice.body
-    assert len(queries.active_members("JZ")) == 5
-    assert len(queries.active_members(None)) == 5 + 4 + 2
+    assert len(queries.active_members("SZ")) == 5
+    assert len(queries.active_members(None)) == 6 + 5 + 2
     assert queries.objections_of(past.id)[0].upheld is False
     # The office checked every demo registration: none waits on the staff's list.
     assert db.session.query(Contractor).filter(Contractor.checked_at.is_(None)).count() == 0
@@ -62,4 +63,30 @@ def test_the_demo_pool_has_enough_members_for_the_demo_projects(app):
     clock.set_now(at(2026, 11, 27, 10, 0))
     _seed()
     counts = {c: len(queries.active_members(c)) for c in ("JZ", "SZ", "YL")}
-    assert counts == {"JZ": 5, "SZ": 4, "YL": 2}
+    assert counts == {"JZ": 6, "SZ": 5, "YL": 2}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_demo_contractor_is_a_member_however_the_pool_draw_falls(app, monkeypatch, seed):
+    # The pool draw stays a real draw: each run here with another committed seed (a different
+    # ranking of the 市政公用工程 applicants), the demo `contractor` account's company is always
+    # a 建筑工程 member (its category admits every applicant), and its page says so.
+    from lottery.services import commit
+
+    made = []
+
+    def token_bytes(n):  # each draw's committed seed: known, and another for each `seed`
+        made.append(bytes([seed * 37 + len(made)]) * n)
+        return made[-1]
+
+    monkeypatch.setattr(commit.secrets, "token_bytes", token_bytes)
+    clock.set_now(at(2026, 11, 27, 10, 0))
+    calls, _lines, _actors = _seed()
+    own = queries.contractor_by_uscc(demo.SHARED_COMPANY)
+    assert db.session.get(User, own.user_id).username == "contractor"
+    assert [m.category for m in queries.active_members(None) if m.contractor_id == own.id] == ["JZ"]
+    # … while 市政公用工程 was really drawn: five selected, one reserve.
+    sz = calls["past"].categories[1]
+    assert draws.get(sz.draw_id).seed in {m.hex() for m in made}
+    reserve = [s for s in queries.selections(sz.id) if not s.is_selected]
+    assert len(reserve) == 1 and reserve[0].position == 1

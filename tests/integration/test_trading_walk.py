@@ -121,6 +121,11 @@ def test_fewer_than_three_respondents_fail_the_trading_and_it_may_be_announced_a
         actor=phase.staff,
     )
     assert t2.round == 2 and t2.award_draw_id == f"{project.code}-2-award"
+    # The two rounds' notices are told apart by their titles.
+    first, second = (db.session.get(Notice, x.notice_id).title for x in (t, t2))
+    assert first == f"{project.name}交易公告"
+    assert second == f"{project.name}（第2次）交易公告"
+    assert db.session.get(Notice, t.result_notice_id).title == f"{project.name}流标公告"
 
 
 def test_every_bad_input_is_refused_with_nothing_changed(app):

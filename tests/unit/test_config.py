@@ -85,3 +85,34 @@ def test_an_unknown_environment_name_is_refused():
 
 def test_sqlite_urls_are_left_alone():
     assert _normalise_db_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+@pytest.fixture
+def development():
+    """get_config("development") reads the environment into DevelopmentConfig: put it back."""
+    from config import DevelopmentConfig
+
+    saved = DevelopmentConfig.PUBLIC_BASE_URL, DevelopmentConfig.BASE_URL_FROM_REQUEST
+    yield DevelopmentConfig
+    DevelopmentConfig.PUBLIC_BASE_URL, DevelopmentConfig.BASE_URL_FROM_REQUEST = saved
+
+
+def test_development_without_public_base_url_follows_the_request_and_falls_back_to_port(
+    monkeypatch, development
+):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5123")
+    config = get_config("development")
+    assert config.BASE_URL_FROM_REQUEST is True
+    assert config.PUBLIC_BASE_URL == "http://127.0.0.1:5123"  # a job's PDF, outside a request
+    monkeypatch.delenv("PORT")
+    monkeypatch.delenv("FLASK_RUN_PORT", raising=False)
+    assert get_config("development").PUBLIC_BASE_URL == "http://127.0.0.1:5000"
+
+
+def test_a_configured_public_base_url_is_used_everywhere(monkeypatch, development):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://jiaoyi.example.gov.cn")
+    config = get_config("development")
+    assert config.BASE_URL_FROM_REQUEST is False
+    assert config.PUBLIC_BASE_URL == "https://jiaoyi.example.gov.cn"
+    assert ProductionConfig.BASE_URL_FROM_REQUEST is False  # never the request's Host there

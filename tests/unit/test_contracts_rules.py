@@ -561,3 +561,19 @@ def test_a_state_that_blocks_everything_says_why_before_any_action_s_own_reason(
     with pytest.raises(rules.RuleError, match="暂停"):
         rules.require_announce(S.FAILED)
     assert not rules.Allowed(S.FAILED).announce
+
+
+def test_a_re_announced_projects_notices_tell_their_round():
+    from contracts.rules import notice_title, round_words
+
+    assert notice_title("某村道路工程", 1, "交易公告") == "某村道路工程交易公告"
+    assert notice_title("某村道路工程", 2, "交易公告") == "某村道路工程（第2次）交易公告"
+    assert notice_title("某村道路工程", 3, "交易结果公告") == "某村道路工程（第3次）交易结果公告"
+    assert round_words(1) == ("", "")
+    assert [round_words(n)[1] for n in (2, 3, 4, 11, 21)] == [
+        " (2nd announcement)",
+        " (3rd announcement)",
+        " (4th announcement)",
+        " (11th announcement)",
+        " (21st announcement)",
+    ]

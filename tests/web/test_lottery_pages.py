@@ -592,3 +592,26 @@ def test_a_source_with_duplicate_candidates_is_reported_not_drawn(app, frozen, p
     assert staff.post(f"/staff/draws/{d.draw_id}/console", {"entries": "37"}).status_code == 409
     assert Browser(app).get(f"/draws/{d.draw_id}/screen").status_code == 200
     assert stored(d.draw_id).status == "committed"
+
+
+def _minutes_text(app, draw_id: str, base_url: str) -> str:
+    response = app.test_client().get(f"/draws/{draw_id}/minutes.pdf", base_url=base_url)
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    return re.sub(r"\s", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def test_in_development_without_public_base_url_the_minutes_link_the_address_asked(app, award):
+    # `make run PORT=5123` (DevelopmentConfig without PUBLIC_BASE_URL): the QR code and its URL
+    # open on the server the page came from; outside a request, the configured fallback.
+    from app.urls import public_base_url
+
+    app.config["BASE_URL_FROM_REQUEST"] = True
+    flat = _minutes_text(app, award.draw_id, "http://127.0.0.1:5123")
+    assert f"http://127.0.0.1:5123/draws/{award.draw_id}" in flat
+    assert "testserver" not in flat
+    assert public_base_url() == "http://testserver"  # no request: PUBLIC_BASE_URL's value
+    # PUBLIC_BASE_URL set (or production): the configured address whatever the request's.
+    app.config["BASE_URL_FROM_REQUEST"] = False
+    flat = _minutes_text(app, award.draw_id, "http://127.0.0.1:5123")
+    assert f"http://testserver/draws/{award.draw_id}" in flat and "5123" not in flat

@@ -4,12 +4,15 @@ phase helpers of tests/pool_factories.py on the real 2026 calendar."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from app import clock
 from contractors import queries
-from tests.factories import use_cheap_password_hashes
-from tests.pool_factories import Phase, at, company
+from tests.factories import PASSWORD, Browser, use_cheap_password_hashes
+from tests.pool_factories import Phase, at, company, user_of
 
 
 @pytest.fixture(autouse=True)
@@ -162,7 +165,35 @@ def test_a_reserve_is_shown_as_reserve_on_its_record(client, phase):
     jz = next(cc for cc in phase.call.categories if cc.category.code == "JZ")
     reserve = next(s for s in queries.selections(jz.id) if s.status == "reserve")
     html = client.html(f"/contractors/{reserve.contractor.uscc}")
-    assert "候补1" in html
+    assert "第1候补，未入围" in html
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_a_company_is_told_the_same_standing_on_its_account_and_its_projects_page(app, phase):
+    # THE words (contractors.rules.standing_label via queries.standings_of) on both pages: a
+    # reserve is not told "名录库有效" on one and "no category" on the other.
+    full_phase(phase)
+    jz = next(cc for cc in phase.call.categories if cc.category.code == "JZ")
+    reserve = next(s for s in queries.selections(jz.id) if s.status == "reserve")
+    member = next(s for s in queries.selections(jz.id) if s.status == "selected")
+    for selection, words in ((reserve, "第1候补，未入围"), (member, "入围，在库")):
+        browser = Browser(app)
+        browser.login(user_of(selection.contractor).username, PASSWORD)
+        home = _text(browser.html("/contractor/"))
+        projects = _text(browser.html("/contractor/projects/"))
+        for page in (home, projects):
+            assert f"建筑工程（ POOL-2026-01 ）： {words}" in page
+        assert f"建筑工程：合格， {words}" in home  # its application's line says it too
+        # The projects page's list of the categories it may respond in agrees.
+        may_respond = (
+            projects.split("有效入围企业：")[1].split("。")[0]
+            if "有效入围企业：" in projects
+            else ""
+        )
+        assert ("建筑工程" in may_respond) is (selection is member)
 
 
 def test_a_member_suspended_by_a_sanction_leaves_the_roster(app, client, phase):

@@ -1,0 +1,62 @@
+"""Where a company stands in the pools: each of its selections (入围 or 候补) of a call whose
+results are published, with its standing today and THE words for it (`rules.standing_label`).
+The company's public record, its account page and its projects page all read this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import clock
+from contractors import rules
+from contractors.models import PoolCall, PoolCallCategory, PoolSelection
+
+from .calls import calls, selections
+from .members import active_members
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One selection of the company and its standing today."""
+
+    call: PoolCall
+    cc: PoolCallCategory
+    selection: PoolSelection
+    status: rules.Standing
+
+    @property
+    def label(self) -> tuple[str, str]:
+        """(Chinese, English): THE words for this standing (`rules.standing_label`)."""
+        return rules.standing_label(self.status, self.selection.position, self.selection.since)
+
+
+def standings_of(contractor_id: int) -> list[Membership]:
+    """The company's selections in every district's pool (calls with published review results),
+    each with its standing today: active, a reserve, pending, expired, suspended or removed —
+    per district (a membership of district A's pool follows A's sanctions only)."""
+    from contractors.sanctions import queries as sanction_queries
+
+    active = {(m.district_id, m.category, m.contractor_id) for m in active_members(None)}
+    today = clock.today()
+    restrictions: dict = {}
+    found = []
+    for c in calls():
+        if c.call_notice_id is None or c.review_notice_id is None:
+            continue
+        if c.office_id not in restrictions:
+            restrictions[c.office_id] = sanction_queries.restriction_on(
+                contractor_id, today, c.office_id
+            )
+        for cc in c.categories:
+            for s in selections(cc.id):
+                if s.contractor_id != contractor_id:
+                    continue
+                status = rules.standing(
+                    selected=s.is_selected,
+                    active=(c.office_id, cc.category.code, contractor_id) in active,
+                    since=s.since,
+                    until=s.until,
+                    today=today,
+                    restriction=restrictions[c.office_id],
+                )
+                found.append(Membership(c, cc, s, status))
+    return found
