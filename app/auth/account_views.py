@@ -40,7 +40,13 @@ def action_label(action: str) -> str:
     return loc(*pair) if pair else action
 
 
-def office_name(office_id: int | None) -> str:
+def role_name(role: str) -> str:
+    """A role's label, for the history's before and after (the code if no longer known)."""
+    label = ROLE_LABELS.get(role)
+    return _(label) if label else role
+
+
+def account_office_name(office_id: int | None) -> str:
     office = find_office(office_id)
     return office.name if office is not None else _("（不属于任何机构）")
 
@@ -72,7 +78,8 @@ def _page(user, change_form=None, status: int = 200):
         button=ButtonForm(),
         history=accounts.history(user.id),
         action_label=action_label,
-        office_name=office_name,
+        account_office_name=account_office_name,
+        role_name=role_name,
         is_self=user.id == current_user.id,
         changeable=user.role in {r.value for r in ADMIN_CREATED_ROLES},
     )
@@ -123,7 +130,7 @@ def disable(user_id: int):
             return _after(user.id, _("已停用账户：%(name)s", name=user.username))
     status = 400 if form.errors else 200
     page = render_template(
-        "auth/account_disable.html", user=user, form=form, office_name=office_name
+        "auth/account_disable.html", user=user, form=form, account_office_name=account_office_name
     )
     return page, status
 
