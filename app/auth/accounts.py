@@ -47,7 +47,8 @@ def _facts(user: User) -> AccountFacts:
 
 
 def _actor_facts(actor) -> AccountFacts | None:
-    return None if actor is None else _facts(actor)
+    """None for the system: no account, or a label such as "cli" (the command line)."""
+    return None if actor is None or isinstance(actor, str) else _facts(actor)
 
 
 def _judge(rule, *args) -> None:
