@@ -152,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     import contracts
     import lottery
     import notices
+    from app.auth.account_views import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.offices.api import bp as offices_api_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(offices_bp)
     app.register_blueprint(offices_api_bp)

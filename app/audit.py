@@ -31,6 +31,11 @@ class Action(enum.StrEnum):
     USER_LOGIN_THROTTLED = "user:login_throttled"
     USER_SESSIONS_ENDED = "user:sessions_ended"
     USER_PASSWORD_CHANGED = "user:password_changed"  # noqa: S105 (an action name)
+    # [Usability] an administrator manages accounts (app/auth/accounts.py).
+    USER_DISABLED = "user:disabled"
+    USER_ENABLED = "user:enabled"
+    USER_PASSWORD_RESET = "user:password_reset"  # noqa: S105 (an action name)
+    USER_ROLE_CHANGED = "user:role_changed"
     CALENDAR_YEAR_CONFIRMED = "calendar:year_confirmed"
     NOTICE_DRAFTED = "notice:drafted"
     NOTICE_EDITED = "notice:edited"

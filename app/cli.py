@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users create|set-password`, `flask audit verify`, `flask demo`."""
+"""Command-line tools: `flask users create|set-password|disable|enable`, `flask audit verify`, `flask demo`."""
 
 from __future__ import annotations
 
@@ -101,6 +101,46 @@ def set_password_command(username, password):
     except AccountError as e:
         raise click.ClickException(e.message) from None
     click.echo(f"password of {username} reset; its sessions have ended")
+
+
+def _account_id(username: str) -> int:
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.extensions import db
+
+    user_id = db.session.scalar(select(User.id).where(User.username == username.strip().lower()))
+    if user_id is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return user_id
+
+
+@users.command("disable")
+@click.option("--username", required=True)
+def disable_user_command(username):
+    """Disable an account (its sessions end); never the last active deployment administrator."""
+    from app.auth.accounts import disable_account
+    from app.errors import DomainError
+
+    try:
+        disable_account(_account_id(username), actor="cli")
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"disabled {username}")
+
+
+@users.command("enable")
+@click.option("--username", required=True)
+def enable_user_command(username):
+    """Enable a disabled account."""
+    from app.auth.accounts import enable_account
+    from app.errors import DomainError
+
+    try:
+        enable_account(_account_id(username), actor="cli")
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"enabled {username}")
 
 
 @audit_cli.command("verify")

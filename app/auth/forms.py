@@ -5,6 +5,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import FlaskForm
+from app.urls import MAX_ID
 
 
 class LoginForm(FlaskForm):
@@ -30,6 +31,16 @@ class PasswordForm(FlaskForm):
     )
 
 
+def office_id(value) -> int | None:
+    """An office select's value: an id, or "" for no office (the deployment's administrator)."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value)  # a ValueError is the field's "not a valid choice"
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
 class NewAccountForm(FlaskForm):
     """An administrator opens an account (companies sign up themselves)."""
 
@@ -42,16 +53,23 @@ class NewAccountForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[], validate_choice=True)
     #: Among the offices the administrator administers (the view fills the choices; the
     #: service refuses another office). "" = no office: the deployment's administrator.
-    office = SelectField(
-        _l("所属机构"),
-        choices=[],
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-        validate_choice=False,
-    )
+    office = SelectField(_l("所属机构"), choices=[], coerce=office_id, validate_choice=False)
     organisation = StringField(_l("单位或部门"), validators=[Length(max=200)])
     password = PasswordField(
         _l("初始密码"), validators=[DataRequired(_l("请填写初始密码")), Length(max=200)]
     )
+
+
+class AccountChangeForm(FlaskForm):
+    """An administrator gives an account another role or office (app.auth.accounts)."""
+
+    role = SelectField(_l("角色"), choices=[], validate_choice=True)
+    #: As on NewAccountForm: the view offers the administrator's offices, the service decides.
+    office = SelectField(_l("所属机构"), choices=[], coerce=office_id, validate_choice=False)
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: its CSRF token and nothing else (disable, enable, reset)."""
 
 
 class NewOfficeForm(FlaskForm):
@@ -64,9 +82,4 @@ class NewOfficeForm(FlaskForm):
     name = StringField(
         _l("机构名称"), validators=[DataRequired(_l("请填写机构名称")), Length(max=100)]
     )
-    parent = SelectField(
-        _l("所属区公管办"),
-        choices=[],
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
-        validate_choice=False,
-    )
+    parent = SelectField(_l("所属区公管办"), choices=[], coerce=office_id, validate_choice=False)

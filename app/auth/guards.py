@@ -1,12 +1,13 @@
-"""The role guards: a view decorator that admits only the given roles, and the app-wide refusal
-of every write by a read-only role (the supervisors)."""
+"""The role guards: a view decorator that admits only the given roles, the app-wide refusal of
+every write by a read-only role (the supervisors), and the detour of an account that must change
+its password."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.roles import READ_ONLY_ROLES
@@ -48,5 +49,22 @@ def refuse_writes_by_read_only_roles() -> None:
         abort(403)
 
 
+#: What an account that must change its password may still reach: its session, the password
+#: page, the language switch and the static files.
+BEFORE_PASSWORD_CHANGE = OWN_ACCOUNT_ENDPOINTS | {"public.set_language", "static"}
+
+
+def send_to_password_change():
+    """An account whose password an administrator reset signed in with a one-time password:
+    until it chooses its own (app.auth.services.change_password clears the mark), every other
+    request goes to the password page, so the one-time password opens nothing but that page."""
+    if request.endpoint is None or request.endpoint in BEFORE_PASSWORD_CHANGE:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def init_app(app) -> None:
     app.before_request(refuse_writes_by_read_only_roles)
+    app.before_request(send_to_password_change)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.roles import Role
@@ -49,6 +50,11 @@ class User(UserMixin, db.Model):
     #: argon2id hash (argon2-cffi).
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set when an administrator resets the password to a one-time one: until the holder chooses
+    #: their own, every page sends them to the password page (app.auth.guards).
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     #: Failed logins from any address since the last success, counted atomically (for the audit
     #: and for staff to see; the throttle itself is per address: LoginThrottle).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

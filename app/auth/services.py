@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
 from app.audit import Action
@@ -80,26 +81,30 @@ def create_user(data: NewUser, *, actor=None) -> User:
         )
     if data.role not in ROLE_VALUES:
         raise AccountError(f"未知角色：{data.role}", f"Unknown role: {data.role}", field="role")
-    if not data.display_name.strip():
-        raise AccountError("请填写姓名或名称", "Enter a name", field="display_name")
+    display_name, organisation = checked(
+        AccountError, rules.check_account_text, data.display_name, data.organisation
+    )
     _check_password_strength(data.password)
-    office = _account_office(data.role, data.office_id)
+    office = account_office(data.role, data.office_id)
     _require_administers(actor, office)
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise AccountError(
-            f"用户名“{username}”已被使用", f"The username {username!r} is taken", field="username"
-        )
+        raise _taken(username)
     user = User(
         username=username,
-        display_name=data.display_name.strip(),
+        display_name=display_name,
         role=data.role,
-        organisation=data.organisation.strip(),
+        organisation=organisation,
         office_id=office.id if office else None,
         password_hash=hash_password(data.password),
         created_at=clock.now(),
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another writer took the name since the check above (two administrators, or one
+        # double-clicking): the unique index holds, and the loser gets the same refusal.
+        raise _taken(username) from None
     audit.record(
         Action.USER_CREATED,
         "user",
@@ -116,7 +121,13 @@ def create_user(data: NewUser, *, actor=None) -> User:
     return user
 
 
-def _account_office(role: str, office_id: int | None):
+def _taken(username: str) -> AccountError:
+    return AccountError(
+        f"用户名“{username}”已被使用", f"The username {username!r} is taken", field="username"
+    )
+
+
+def account_office(role: str, office_id: int | None):
     """The office an account of `role` belongs to, checked (app.offices.rules)."""
     office = db.session.get(Office, office_id) if office_id is not None else None
     if office_id is not None and office is None:
@@ -181,6 +192,7 @@ def _replace_password(user: User, password: str, *, actor) -> None:
     _check_password_strength(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
+    user.must_change_password = False
     user.session_version = _bump_session_version(user.id)
     audit.record(Action.USER_PASSWORD_CHANGED, "user", user.id, actor=actor)
 

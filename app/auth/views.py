@@ -56,6 +56,9 @@ def login():
             form.password.errors.append(e.localized())
         else:
             login_user(user, remember=form.remember.data)
+            if user.must_change_password:  # signed in with a one-time password (guards.py)
+                flash(_("请先设置您自己的新密码"), "info")
+                return redirect(url_for(".change_password"))
             flash(_("已登录：%(name)s", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("public.dashboard"))
     if form.errors:
@@ -105,7 +108,7 @@ def change_password():
     return render_template("auth/password.html", form=form), status
 
 
-def _office_choices() -> list[tuple[str, str]]:
+def office_choices() -> list[tuple[str, str]]:
     """The offices the administrator administers; no office only for the deployment's."""
     offices = [
         (str(o.id), o.name if o.is_district else f"\u3000{o.name}")
@@ -124,7 +127,7 @@ def accounts():
     same from the command line."""
     form = NewAccountForm()
     form.role.choices = [(r.value, _(ROLE_LABELS[r])) for r in ADMIN_CREATED_ROLES]
-    form.office.choices = _office_choices()
+    form.office.choices = office_choices()
     if request.method == "GET":
         form.office.data = current_user.office_id
     if form.validate_on_submit():

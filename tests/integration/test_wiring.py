@@ -111,7 +111,7 @@ def test_each_app_has_its_own_registries(app, tmp_path):
 def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
     # The app's own pages first, then the domains in the order of the import rules.
     assert list(app.blueprints) == [
-        *("public", "auth", "calendar", "offices", "offices_api"),
+        *("public", "auth", "accounts", "calendar", "offices", "offices_api"),
         *("notices", "notices_staff", "notices_api", "sms", "sms_staff"),
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),

@@ -77,3 +77,20 @@ def test_the_cli_creates_a_supervisor(app):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "created shenji (supervisor)" in result.output
+
+
+def test_the_cli_disables_and_enables_an_account_but_never_the_last_deployment_admin(app):
+    from tests.factories import make_user
+
+    make_user("staff", "clerk")
+    make_user("admin", "root", office=None)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "disable", "--username", "clerk"])
+    assert result.exit_code == 0 and "disabled clerk" in result.output
+    assert not db.session.scalar(select(User.is_active_account).where(User.username == "clerk"))
+    result = runner.invoke(args=["users", "disable", "--username", "root"])
+    assert result.exit_code == 1 and "最后一个启用的部署管理员" in result.output
+    result = runner.invoke(args=["users", "enable", "--username", "clerk"])
+    assert result.exit_code == 0 and "enabled clerk" in result.output
+    result = runner.invoke(args=["users", "enable", "--username", "nobody"])
+    assert result.exit_code == 1 and "no account named" in result.output
