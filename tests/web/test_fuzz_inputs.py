@@ -284,6 +284,9 @@ def build_world(app) -> World:
         "uscc": [company(0)],
         "entry_id": [entry.id],
         "application_id": [entry.application_id],
+        # The account pages act on a bystander: disabling or resetting a role's own account
+        # would lock the sweep out of the next routes.
+        "user_id": [make_user("staff", display_name="被管理的账户").id],
     }
     users = {
         "anonymous": None,
