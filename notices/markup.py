@@ -4,6 +4,7 @@ builds a generated body from a template that escapes every value that way."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from datetime import date, datetime
@@ -43,17 +44,59 @@ _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render(source: str) -> str:
-    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer nofollow."""
-    html = markdown.markdown(
+    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer nofollow.
+    Tables of three columns or more are marked to read as cards on a phone (`_as_cards`)."""
+    converted = markdown.markdown(
         source or "", extensions=["tables", "sane_lists"], output_format="html"
     )
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+    return _as_cards(
+        nh3.clean(
+            converted,
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
     )
+
+
+#: A table of the sanitised HTML (Markdown tables do not nest), its header cells, a row, a cell.
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEAD = re.compile(r"<thead>(.*?)</thead>", re.S)
+_TH = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_TD = re.compile(r"<td(?=[\s>])")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _label(header_cell: str) -> str:
+    """A header cell's text as an attribute value."""
+    return html.escape(html.unescape(_TAG.sub("", header_cell)).strip(), quote=True)
+
+
+def _as_cards(source: str) -> str:
+    """Issue 13: on a 390-px phone a wide table squeezed a company's name to a character a line.
+    A table of three columns or more gets the class `pool-cards` (site.css lays each row out as
+    a card on a phone, as the pool's lists do) and each body cell its column's name in
+    `data-label`; the desktop page is unchanged. Runs after the sanitiser, on its output: the
+    labels are the header cells' text."""
+
+    def table(match: re.Match) -> str:
+        inner = match[1]
+        head = _HEAD.search(inner)
+        labels = [_label(th) for th in _TH.findall(head[1])] if head else []
+        if len(labels) < 3:
+            return match[0]
+
+        def row(m: re.Match) -> str:
+            cells = iter(labels)
+            return "<tr>" + _TD.sub(lambda _: f'<td data-label="{next(cells, "")}"', m[1]) + "</tr>"
+
+        body_start = head.end()
+        inner = inner[:body_start] + _ROW.sub(row, inner[body_start:])
+        return f'<table class="pool-cards">{inner}</table>'
+
+    return _TABLE.sub(table, source)
 
 
 #: Characters Markdown (with our extensions) reads as markup: a backslash makes each literal.

@@ -102,3 +102,69 @@ def test_any_text_renders_as_exactly_that_text_in_one_paragraph(text):
     tags, visible = _parse(render(md_text(text)))
     assert visible == _expected(text)
     assert tags == (["p"] if visible else [])
+
+
+class _Cells(HTMLParser):
+    """Each table's class, its header cells' text, and each body cell's attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self._th: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"class": dict(attrs).get("class"), "th": [], "td": []})
+        elif tag == "th":
+            self._th = []
+        elif tag == "td":
+            self.tables[-1]["td"].append(dict(attrs))
+
+    def handle_data(self, data):
+        if self._th is not None:
+            self._th.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "th":
+            self.tables[-1]["th"].append("".join(self._th).strip())
+            self._th = None
+
+
+def _tables(html: str) -> list[dict]:
+    cells = _Cells()
+    cells.feed(html)
+    cells.close()
+    return cells.tables
+
+
+def test_a_table_of_three_columns_or_more_reads_as_cards_each_cell_named_by_its_column():
+    """Issue 13: on a 390-px phone the review result's table squeezed company names to a
+    character a line. A wide table is marked for site.css's phone cards; a narrow one stays."""
+    source = (
+        "| 申请企业 | 统一社会信用代码 | 结果 |\n|---|:-:|---|\n"
+        "| 宁波甬江建设有限公司 | `91330205144025768D` | 合格 |\n| 宁波某公司 | — | 不合格 |\n\n"
+        "| 类别 | 入围数量 |\n|---|---|\n| 建筑工程 | 2 |\n"
+    )
+    wide, narrow = _tables(render(source))
+    assert wide["class"] == "pool-cards"
+    assert [td.get("data-label") for td in wide["td"]] == wide["th"] * 2
+    assert wide["th"] == ["申请企业", "统一社会信用代码", "结果"]
+    assert narrow["class"] is None
+    assert all("data-label" not in td for td in narrow["td"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text() | _MARKUP)
+@example('" onmouseover="alert(1)')
+@example('<b>粗</b> &amp; "引号"')
+def test_a_column_name_is_its_cells_label_as_text_and_nothing_more(name):
+    """The label is the header cell's text as the sanitiser left it, quoted once: a name typed
+    into a generated table's header cannot add an attribute or a tag."""
+    source = f"| {md_text(name)} | 代码 | 结果 |\n|---|---|---|\n| 甲 | 乙 | 丙 |\n"
+    html = render(source)
+    (table,) = _tables(html)
+    assert table["class"] == "pool-cards"
+    assert [td.get("data-label") for td in table["td"]] == table["th"]
+    assert [set(td) for td in table["td"]] == [{"data-label"}] * 3
+    tags, _ = _parse(html)
+    assert tags == ["table", "thead", "tr", "th", "th", "th", "tbody", "tr", "td", "td", "td"]
