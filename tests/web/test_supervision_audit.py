@@ -49,7 +49,7 @@ def log(app, now):
 
 
 def seqs(html: str) -> list[int]:
-    return [int(s) for s in re.findall(r"<tr[^>]*>\s*<td>(\d+)</td>", html)]
+    return [int(s) for s in re.findall(r"<tr[^>]*>\s*<td[^>]*>(\d+)</td>", html)]
 
 
 def test_the_log_is_newest_first_with_every_entry_s_link_checked(log):
