@@ -42,10 +42,16 @@ SITES = (
     ("root", "zh_CN"),
 )
 #: Pages of one kind (one path with its numbers and codes left out) opened at most: every
-#: notice and project of the Chinese public site (each type and state lays out its own tables),
-#: a few draws and companies, one page of a kind on the English site and behind a login (the
+#: project of the Chinese public site (each state lays out its own tables), two notices of each
+#: type (a type's tables are the same), a few draws and companies, one page of a kind on the English site and behind a login (the
 #: public pages are not opened again there).
-PUBLIC_KINDS = {"/draws/*": 3, "/draws/*/screen": 1, "/contractors/*": 2, "/sanctions/*": 2}
+PUBLIC_KINDS = {
+    "/draws/*": 3,
+    "/draws/*/screen": 1,
+    "/contractors/*": 2,
+    "/sanctions/*": 2,
+    "notice": 2,  # of each notice type
+}
 #: Pages of a kind opened behind a login (Chinese), and on the English site.
 PER_KIND = {"zh_CN": 1, "en": 1}
 #: Pages opened at once (one browser, several tabs). The site has no script: the pages are laid
@@ -57,6 +63,7 @@ SKIPPED = re.compile(
     r"|/(download|export|csv|pdf|print|attachments?|qr|files?|documents?)(/|$)"
 )
 HREF = re.compile(r"""href="([^"#]*)""")
+NOTICE_TYPE = re.compile(r'<p class="type">([^<]*)</p>')
 
 #: What scrolls sideways: the page (with its deepest elements past the right edge), and every
 #: box but a form control whose content is wider than it and may be scrolled.
@@ -128,8 +135,13 @@ async def gather(context, base: str, starts, caps: dict, cap: int, seen: set, ki
         response = await context.request.get(base + path, max_redirects=0)
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        kinds[k] = kinds.get(k, 0) + 1
         html = await response.text()
+        notice_type = NOTICE_TYPE.search(html)
+        if notice_type:  # a notice's tables are its type's: a few of each type
+            k = f"{k} {notice_type[1]}"
+            if path not in starts and kinds.get(k, 0) >= caps.get("notice", cap):
+                continue
+        kinds[k] = kinds.get(k, 0) + 1
         found.append((path, html))
         for href in HREF.findall(html):
             target = urlsplit(unescape(href))
