@@ -59,6 +59,25 @@ def subject_url(d) -> str:
     return url_for("public.search", q=d.subject_code)
 
 
+#: Registry (app.wiring): subject type → (endpoint, URL argument) of the staff page of the meeting
+#: that runs the subject's draws (an owned subject, `services.register_owned_subject`), filled by
+#: its owner in its `init_app` (e.g. Trading: "trading" → ("projects_staff.meeting", "code")).
+#: The console of such a draw links there instead of offering entries or an abandonment.
+MEETING_PAGES = "lottery.meeting_pages"
+
+
+def register_meeting_page(app: Flask, subject_type: str, endpoint: str, argument: str) -> None:
+    registry(MEETING_PAGES, app)[subject_type] = (endpoint, argument)
+
+
+def meeting_url(d) -> str | None:
+    """The staff page of the meeting that runs `d` (its owner's), or None without one."""
+    endpoint = registry(MEETING_PAGES).get(d.subject_type)
+    if endpoint and endpoint[0] in current_app.view_functions:
+        return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
+    return None
+
+
 def draw_links(codes) -> dict[str, str]:
     """The draw ids among `codes` with their record pages (app.links: a draw id in a notice body
     is a link to its record)."""
@@ -248,10 +267,14 @@ def minutes(draw_id: str):
 
 
 def _console(d, form: EntropyForm, *, status: int = 200, abandon_form: AbandonForm | None = None):
-    proposed, proposed_error = _proposed(d)
+    owned = services.owned_where(d)
+    # A draw its owner's meeting runs: the console shows where, never a list it cannot draw.
+    proposed, proposed_error = (None, None) if owned else _proposed(d)
     return render_template(
         "lottery/console.html",
         draw=d,
+        owned=label(owned) if owned else None,
+        meeting_url=meeting_url(d) if owned else None,
         form=form,
         abandon_form=abandon_form or AbandonForm(formdata=None),
         proposed=proposed,
@@ -280,7 +303,8 @@ def console(draw_id: str):
     proposed, _error = _proposed(d)
 
     def not_final():
-        if d.is_committed and proposed is None:
+        # An owned draw goes on to the service, which refuses it (400) with where it is run.
+        if d.is_committed and proposed is None and services.owned_where(d) is None:
             flash(_("候选名单尚未确定，不能摇号"), "error")
             return _console(d, form, status=409)
         return None

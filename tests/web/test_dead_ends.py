@@ -1,0 +1,67 @@
+"""Issue 13, item 10 ("Dead ends and rough edges"), first half: pages that led nowhere or read
+badly — the console of a draw run at the award meeting, the names in a project's 办理记录, line
+breaks in free text, the announce form's order and earliest meeting date, the notice editor's
+table help, the draw page's verification column."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from lottery import services as draws
+from lottery.models import Draw
+from tests.factories import make_user, placed, signed_in, use_cheap_password_hashes
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
+
+
+def _draw_row(draw_id: str) -> tuple:
+    db.session.rollback()
+    d = db.session.scalar(db.select(Draw).where(Draw.draw_id == draw_id))
+    return tuple(getattr(d, c.key) for c in Draw.__table__.columns)
+
+
+# ---- (a) the console of a draw run at the award meeting ----------------------------------------
+
+
+@pytest.fixture
+def trading_draw(app, now):
+    now(2026, 11, 25, 10, 0)
+    # A trading's award draw: its candidates are frozen only at the award meeting.
+    return draws.commit_ranking(
+        "PRJ-2026-0007-award",
+        "甬江街道某村道路硬化工程 承接单位摇号",
+        placed(draws.Subject("trading", "PRJ-2026-0007")),
+        actor=make_user("staff"),
+    )
+
+
+def test_the_console_of_an_award_meeting_draw_links_to_the_meeting_and_offers_nothing(
+    app, trading_draw
+):
+    staff = signed_in(app)
+    page = staff.html(f"/staff/draws/{trading_draw.draw_id}/console")
+    assert 'href="/staff/projects/PRJ-2026-0007/meeting"' in page
+    assert "项目的定标会议页面" in page
+    # Not the dead end it was: no "list not final", no entries form, no abandonment.
+    assert "候选名单尚未确定" not in page
+    assert 'name="entries"' not in page and "作废抽签" not in page
+    staff.client.set_cookie("lang", "en")
+    english = staff.html(f"/staff/draws/{trading_draw.draw_id}/console")
+    assert "the project&#39;s award meeting page" in english
+
+
+def test_entries_posted_to_an_award_meeting_draw_are_refused_by_the_service(app, trading_draw):
+    staff = signed_in(app)
+    before = _draw_row(trading_draw.draw_id)
+    response = staff.post(f"/staff/draws/{trading_draw.draw_id}/console", {"entries": "37"})
+    assert response.status_code == 400
+    assert "此抽签须在项目的定标会议页面进行" in response.get_data(as_text=True)
+    abandon = staff.post(
+        f"/staff/draws/{trading_draw.draw_id}/abandon", {"reason": "会议取消", "confirm": "y"}
+    )
+    assert abandon.status_code == 302
+    assert _draw_row(trading_draw.draw_id) == before  # nothing shown, nothing abandoned
