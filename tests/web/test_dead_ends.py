@@ -65,3 +65,33 @@ def test_entries_posted_to_an_award_meeting_draw_are_refused_by_the_service(app,
     )
     assert abandon.status_code == 302
     assert _draw_row(trading_draw.draw_id) == before  # nothing shown, nothing abandoned
+
+
+# ---- (b) the names in a project's 办理记录 --------------------------------------------------------
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_history_names_people_and_companies_not_usernames_and_roles(app):
+    from app import audit
+    from app.audit import Action
+    from contractors.models import Contractor
+    from tests.pool_factories import user_of
+    from tests.trading_factories import active_pool, drawn
+
+    phase = active_pool()
+    owner = make_user("owner", display_name="李业主")
+    project, t = drawn(phase, owner)
+    # A step the system took (a job): no account.
+    audit.record(Action.TRADING_POSTED, "trading", t.code, actor=None, office_id=project.office_id)
+    db.session.commit()
+    history = _section(signed_in(app).html(f"/staff/projects/{project.code}"), "history")
+    winner = db.session.scalar(db.select(Contractor).where(Contractor.uscc == t.winner_uscc))
+    assert winner.name in history and user_of(winner).display_name in history
+    assert "李业主" in history and phase.staff.display_name in history
+    assert '<td data-label="操作人">系统</td>' in history
+    assert "(staff)" not in history and "(contractor)" not in history and "(owner)" not in history
+    assert "system" not in history
