@@ -95,3 +95,29 @@ def test_the_history_names_people_and_companies_not_usernames_and_roles(app):
     assert '<td data-label="操作人">系统</td>' in history
     assert "(staff)" not in history and "(contractor)" not in history and "(owner)" not in history
     assert "system" not in history
+
+
+# ---- (c) free text keeps its line breaks -------------------------------------------------------
+
+REASONS = "一、缺少工程量清单\n二、控制价与概算不符"
+
+
+def test_a_send_back_reason_keeps_its_line_breaks_for_the_owner_and_staff(app):
+    from pathlib import Path
+
+    from app import clock
+    from contracts import services
+    from tests.pool_factories import at
+    from tests.trading_factories import active_pool, project_input
+
+    phase = active_pool()
+    owner = signed_in(app, "owner")
+    clock.set_now(at(2026, 11, 26, 9, 0))
+    p = services.submit_project(project_input(), actor=owner.user)
+    services.send_back(p.code, REASONS, reviewed=services.fingerprint(p), actor=phase.staff)
+    kept = f'class="keep-lines">{REASONS}<'
+    assert kept in owner.html(f"/owner/projects/{p.code}")
+    assert kept in owner.html(f"/owner/projects/{p.code}/edit")
+    assert kept in _section(signed_in(app).html(f"/staff/projects/{p.code}"), "history")
+    css = Path(app.static_folder, "css", "site.css").read_text()
+    assert ".keep-lines { white-space: pre-line; }" in css
