@@ -121,3 +121,51 @@ def test_a_send_back_reason_keeps_its_line_breaks_for_the_owner_and_staff(app):
     assert kept in _section(signed_in(app).html(f"/staff/projects/{p.code}"), "history")
     css = Path(app.static_folder, "css", "site.css").read_text()
     assert ".keep-lines { white-space: pre-line; }" in css
+
+
+# ---- (d) the announce form: publicity first, the earliest meeting date shown --------------------
+
+
+def test_the_announce_form_asks_for_the_publicity_first_and_shows_the_earliest_meeting(app):
+    from app import clock
+    from contracts import services
+    from tests.pool_factories import at
+    from tests.trading_factories import active_pool, project_input
+
+    phase = active_pool()
+    owner = make_user("owner")
+    clock.set_now(at(2026, 11, 26, 9, 0))
+    p = services.submit_project(project_input(), actor=owner)
+    services.file_project(p.code, reviewed=services.fingerprint(p), actor=phase.staff)
+    clock.set_now(at(2026, 11, 27, 10, 0))  # a Friday: 3 working days are 11-30 to 12-02
+    staff = signed_in(app)
+    page = staff.html(f"/staff/projects/{p.code}/announce")
+    assert page.index('name="publicity_days"') < page.index('name="meeting_at"')
+    assert "定标会议最早可定于2026-12-03" in page and "公示期至2026-12-02 24:00" in page
+    # The hint and the check are one rule: the day before is refused, that day accepted.
+    assert services.earliest_meeting(3) == at(2026, 12, 3, 0, 0)
+    form = {
+        "publicity_days": "3",
+        "meeting_place": "区公共资源交易中心二楼",
+        "rates": "3.00, 3.50",
+    }
+    early = staff.post(
+        f"/staff/projects/{p.code}/announce", {**form, "meeting_at": "2026-12-02T09:30"}
+    )
+    assert early.status_code == 400 and "定标会议须在交易公告公示期结束后召开" in early.get_data(
+        as_text=True
+    )
+    ok = staff.post(
+        f"/staff/projects/{p.code}/announce", {**form, "meeting_at": "2026-12-03T09:30"}
+    )
+    assert ok.status_code == 200 and 'name="reviewed"' in ok.get_data(as_text=True)
+    # A longer publicity moves the hint (the form shown again keeps the days typed).
+    longer = staff.post(
+        f"/staff/projects/{p.code}/announce",
+        {**form, "publicity_days": "5", "meeting_at": "2026-12-03T09:30"},
+    )
+    assert longer.status_code == 400
+    assert services.earliest_meeting(5) == at(2026, 12, 5, 0, 0)  # after Friday 12-04 ends
+    assert "公示5个工作日的，公示期至2026-12-04 24:00，定标会议最早可定于2026-12-05" in (
+        longer.get_data(as_text=True)
+    )
