@@ -169,3 +169,21 @@ def test_the_announce_form_asks_for_the_publicity_first_and_shows_the_earliest_m
     assert "公示5个工作日的，公示期至2026-12-04 24:00，定标会议最早可定于2026-12-05" in (
         longer.get_data(as_text=True)
     )
+
+
+# ---- (e) the notice editor's table help ----------------------------------------------------------
+
+
+def test_the_notice_editor_shows_a_table_example_that_renders_as_a_table(app):
+    from html import unescape
+
+    from notices import markup
+
+    page = signed_in(app).html("/staff/notices/new")
+    assert "| 分隔的表格" not in page
+    help_ = page[page.index('class="format-help"') : page.index("</details>")]
+    source = unescape(help_[help_.index("<pre><code>") + 11 : help_.index("</code></pre>")])
+    assert source.splitlines()[1] == "|---|---|---|"
+    # Typed as shown, the example is a table — and the help shows it rendered as one.
+    assert "<table>" in markup.render(source) and "<th>企业名称</th>" in markup.render(source)
+    assert "<th>企业名称</th>" in help_ and "<td>宁波某建设有限公司</td>" in help_
