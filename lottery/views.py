@@ -27,7 +27,7 @@ from app.api import time_iso
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
-from app.i18n import label, localized
+from app.i18n import label, loc, localized
 from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
 from app.urls import page_arg
@@ -117,6 +117,7 @@ def _template_globals(state) -> None:
     env.globals["draw_subject_url"] = subject_url
     env.filters["hex_groups"] = hex_groups
     env.filters["breakable"] = breakable
+    env.filters["bilingual_half"] = bilingual_half
 
 
 def _get_or_404(draw_id: str):
@@ -145,6 +146,42 @@ def _ranking_rows(d) -> list[dict]:
             }
         )
     return rows
+
+
+def _verdict_summary(d, verdict) -> str:
+    """The verifier's conclusion in the page's language. The verifier (standard library only)
+    speaks "中文 / English" with an English-only summary of the draw; the page says the same in
+    the reader's language. A failed verification keeps the verifier's own words."""
+    if verdict is None or not verdict.ok:
+        return verdict.message if verdict else ""
+    if d.status == "abandoned":
+        return _("验证通过：抽签已作废，公开的种子与事先公布的承诺一致。")
+    result = d.result or []
+    if d.kind == "ranking":
+        outcome = _(
+            "%(n)d个候选，前%(w)d名：%(first)s",
+            n=len(d.candidates or []),
+            w=d.winners,
+            first=loc("、", ", ").join(
+                loc(f"{d.label(c)}（{c}）", f"{d.label(c)} ({c})") if d.label(c) else c
+                for c in result[: d.winners]
+            ),
+        )
+    else:
+        outcome = _("抽中：%(option)s", option=result[0] if result else "—")
+    return _(
+        "验证通过：抽签 %(id)s（%(kind)s），%(outcome)s。种子与事先公布的承诺一致，"
+        "重新计算得到与公布完全相同的结果。",
+        id=d.draw_id,
+        kind=label(rules.KIND_LABELS[d.kind]),
+        outcome=outcome,
+    )
+
+
+def bilingual_half(text: str) -> str:
+    """The request's half of a verifier text written "中文 / English" (a check's name)."""
+    zh, sep, en = (text or "").partition(" / ")
+    return label((zh, en)) if sep else text
 
 
 def _record(d) -> dict:
@@ -193,11 +230,13 @@ def verifier():
 def detail(draw_id: str):
     d = _get_or_404(draw_id)
     record = _record(d)
+    verdict = verify.verify_record(record) if not d.is_committed else None
     return render_template(
         "lottery/detail.html",
         draw=d,
         record=record,
-        verdict=verify.verify_record(record) if not d.is_committed else None,
+        verdict=verdict,
+        verdict_summary=_verdict_summary(d, verdict),
         rows=_ranking_rows(d),
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )

@@ -187,3 +187,39 @@ def test_the_notice_editor_shows_a_table_example_that_renders_as_a_table(app):
     # Typed as shown, the example is a table — and the help shows it rendered as one.
     assert "<table>" in markup.render(source) and "<th>企业名称</th>" in markup.render(source)
     assert "<th>企业名称</th>" in help_ and "<td>宁波某建设有限公司</td>" in help_
+
+
+# ---- (f) the draw page's verification: its summary in the reader's language, 通过 unbroken --------
+
+
+def _verification(html: str, heading: str = "本平台验证结果") -> str:
+    start = html.index(f"<h2>{heading}</h2>")
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_draw_page_verification_reads_in_the_page_language_and_keeps_its_verdicts_whole(app):
+    from tests.factories import Browser
+    from tests.integration.test_lottery_services import (
+        CODES,
+        COMPANIES,
+        commit_award,
+        draw_as_shown,
+    )
+
+    d = commit_award(make_user("staff"), candidates=CODES, candidate_labels=COMPANIES)
+    draw_as_shown(d.draw_id, ["37"], actor=make_user("staff"))
+    winner = _draw_row_obj(d.draw_id).result[0]
+    browser = Browser(app)
+    section = _verification(browser.html(f"/draws/{d.draw_id}"))
+    assert f"验证通过：抽签 {d.draw_id}（" in section and COMPANIES[winner] in section
+    assert "VERIFIED" not in section and "seed commitment" not in section
+    assert '<td class="nowrap">通过</td>' in section
+    browser.client.set_cookie("lang", "en")
+    english = _verification(browser.html(f"/draws/{d.draw_id}"), "This platform's verification")
+    assert f"Verified: draw {d.draw_id} (" in english and "验证通过" not in english
+    assert "seed commitment" in english and "种子承诺" not in english
+
+
+def _draw_row_obj(draw_id: str) -> Draw:
+    db.session.rollback()
+    return db.session.scalar(db.select(Draw).where(Draw.draw_id == draw_id))
