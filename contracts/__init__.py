@@ -12,6 +12,7 @@ def init_app(app) -> None:
     from contracts.evaluations import views as evaluations_views
     from contracts.evaluations.views import bp as evaluations_bp
     from contracts.screening import queries as screen_queries
+    from contracts.views import staff_meeting
     from contracts.views.account import bp as account_bp
     from contracts.views.documents import bp as documents_bp
     from contracts.views.owner import bp as owner_bp
@@ -41,7 +42,7 @@ def init_app(app) -> None:
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
         # The console of such a draw links to the award meeting instead (issue 13, item 10).
-        register_meeting_page(app, subject_type, "projects_staff.meeting", "code")
+        register_meeting_page(app, subject_type, staff_meeting.meeting_url_of)
         # The award draw's minutes print the meeting's credit screen (contracts.screening).
         draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
     # A trading's notices lead to its project, its draws, the response page and the result.

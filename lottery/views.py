@@ -59,23 +59,21 @@ def subject_url(d) -> str:
     return url_for("public.search", q=d.subject_code)
 
 
-#: Registry (app.wiring): subject type → (endpoint, URL argument) of the staff page of the meeting
-#: that runs the subject's draws (an owned subject, `services.register_owned_subject`), filled by
-#: its owner in its `init_app` (e.g. Trading: "trading" → ("projects_staff.meeting", "code")).
+#: Registry (app.wiring): subject type → `url_of(subject_code)`, the staff page of the meeting that
+#: runs the subject's draws (an owned subject, `services.register_owned_subject`) or None, filled
+#: by its owner in its `init_app` (e.g. Trading: a round's award meeting on its project's page).
 #: The console of such a draw links there instead of offering entries or an abandonment.
 MEETING_PAGES = "lottery.meeting_pages"
 
 
-def register_meeting_page(app: Flask, subject_type: str, endpoint: str, argument: str) -> None:
-    registry(MEETING_PAGES, app)[subject_type] = (endpoint, argument)
+def register_meeting_page(app: Flask, subject_type: str, url_of) -> None:
+    registry(MEETING_PAGES, app)[subject_type] = url_of
 
 
 def meeting_url(d) -> str | None:
     """The staff page of the meeting that runs `d` (its owner's), or None without one."""
-    endpoint = registry(MEETING_PAGES).get(d.subject_type)
-    if endpoint and endpoint[0] in current_app.view_functions:
-        return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
-    return None
+    url_of = registry(MEETING_PAGES).get(d.subject_type)
+    return url_of(d.subject_code) if url_of else None
 
 
 def draw_links(codes) -> dict[str, str]:

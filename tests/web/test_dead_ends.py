@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from lottery import services as draws
 from lottery.models import Draw
-from tests.factories import make_user, placed, signed_in, use_cheap_password_hashes
+from tests.factories import make_user, signed_in, use_cheap_password_hashes
 
 
 @pytest.fixture(autouse=True)
@@ -28,15 +27,12 @@ def _draw_row(draw_id: str) -> tuple:
 
 
 @pytest.fixture
-def trading_draw(app, now):
-    now(2026, 11, 25, 10, 0)
-    # A trading's award draw: its candidates are frozen only at the award meeting.
-    return draws.commit_ranking(
-        "PRJ-2026-0007-award",
-        "甬江街道某村道路硬化工程 承接单位摇号",
-        placed(draws.Subject("trading", "PRJ-2026-0007")),
-        actor=make_user("staff"),
-    )
+def trading_draw(app):
+    from tests.trading_factories import active_pool, announced
+
+    # A trading's award draw, committed with its notice: candidates are frozen at the meeting.
+    _project, t = announced(active_pool(), make_user("owner"))
+    return db.session.scalar(db.select(Draw).where(Draw.draw_id == t.award_draw_id))
 
 
 def test_the_console_of_an_award_meeting_draw_links_to_the_meeting_and_offers_nothing(
@@ -44,7 +40,7 @@ def test_the_console_of_an_award_meeting_draw_links_to_the_meeting_and_offers_no
 ):
     staff = signed_in(app)
     page = staff.html(f"/staff/draws/{trading_draw.draw_id}/console")
-    assert 'href="/staff/projects/PRJ-2026-0007/meeting"' in page
+    assert f'href="/staff/projects/{trading_draw.subject_code}/meeting"' in page
     assert "项目的定标会议页面" in page
     # Not the dead end it was: no "list not final", no entries form, no abandonment.
     assert "候选名单尚未确定" not in page
