@@ -300,7 +300,8 @@ def actor_names(entries: list[AuditEntry]) -> dict[int, str]:
     names = {}
     for user_id, display_name, username, company in rows:
         person = (display_name or "").strip() or username
-        names[user_id] = f"{person}（{company}）" if company and company != person else person
+        with_company = loc(f"{person}（{company}）", f"{person} ({company})")
+        names[user_id] = with_company if company and company != person else person
     return names
 
 
