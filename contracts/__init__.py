@@ -12,6 +12,7 @@ def init_app(app) -> None:
     from contracts.evaluations import views as evaluations_views
     from contracts.evaluations.views import bp as evaluations_bp
     from contracts.screening import queries as screen_queries
+    from contracts.views import staff_meeting
     from contracts.views.account import bp as account_bp
     from contracts.views.documents import bp as documents_bp
     from contracts.views.owner import bp as owner_bp
@@ -19,7 +20,7 @@ def init_app(app) -> None:
     from contracts.views.related import notice_links
     from contracts.views.staff import bp as staff_bp
     from lottery import services as draws
-    from lottery.views import register_subject_page
+    from lottery.views import register_meeting_page, register_subject_page
     from notices.related import register_related_links
 
     app.register_blueprint(api_bp)
@@ -40,6 +41,8 @@ def init_app(app) -> None:
             app, subject_type, "项目的定标会议页面", "the project's award meeting page"
         )
         register_subject_page(app, subject_type, "projects.detail", "code")
+        # The console of such a draw links to the award meeting instead (issue 13, item 10).
+        register_meeting_page(app, subject_type, staff_meeting.meeting_url_of)
         # The award draw's minutes print the meeting's credit screen (contracts.screening).
         draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
     # A trading's notices lead to its project, its draws, the response page and the result.

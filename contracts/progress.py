@@ -12,7 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.audit import Action, AuditEntry
+from app.auth.models import User
 from app.extensions import db
+from app.i18n import loc
 from app.offices.scope import scope_clause
 from contractors.models import Contractor
 from contracts import queries, rules
@@ -281,3 +283,32 @@ def history(p: Project) -> list[AuditEntry]:
         )
     )
     return [e for e in entries if not (e.action in _RESPONSES and e.subject_id in still_open)]
+
+
+def actor_names(entries: list[AuditEntry]) -> dict[int, str]:
+    """Who did each step of a history, as people read it: the account's display name and, for a
+    company's account, its company (``张三（宁波某建设有限公司）``) — one query for all actors.
+    `actor_label` below reads an entry with this map; the audit chain's own label is unchanged."""
+    ids = {e.actor_id for e in entries if e.actor_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.username, Contractor.name)
+        .outerjoin(Contractor, Contractor.user_id == User.id)
+        .where(User.id.in_(ids))
+    )
+    names = {}
+    for user_id, display_name, username, company in rows:
+        person = (display_name or "").strip() or username
+        with_company = loc(f"{person}（{company}）", f"{person} ({company})")
+        names[user_id] = with_company if company and company != person else person
+    return names
+
+
+def actor_label(entry: AuditEntry, names: dict[int, str]) -> str:
+    """An entry's actor in a history: a name from `actor_names`, 系统 for the system's own steps."""
+    if entry.actor_id is not None and entry.actor_id in names:
+        return names[entry.actor_id]
+    if entry.actor_id is None and entry.actor_label in ("system", ""):
+        return loc("系统", "System")
+    return entry.actor_label

@@ -27,7 +27,7 @@ from app.api import time_iso
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
-from app.i18n import label, localized
+from app.i18n import label, loc, localized
 from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
 from app.urls import page_arg
@@ -57,6 +57,23 @@ def subject_url(d) -> str:
     if endpoint and endpoint[0] in current_app.view_functions:
         return url_for(endpoint[0], **{endpoint[1]: d.subject_code})
     return url_for("public.search", q=d.subject_code)
+
+
+#: Registry (app.wiring): subject type → `url_of(subject_code)`, the staff page of the meeting that
+#: runs the subject's draws (an owned subject, `services.register_owned_subject`) or None, filled
+#: by its owner in its `init_app` (e.g. Trading: a round's award meeting on its project's page).
+#: The console of such a draw links there instead of offering entries or an abandonment.
+MEETING_PAGES = "lottery.meeting_pages"
+
+
+def register_meeting_page(app: Flask, subject_type: str, url_of) -> None:
+    registry(MEETING_PAGES, app)[subject_type] = url_of
+
+
+def meeting_url(d) -> str | None:
+    """The staff page of the meeting that runs `d` (its owner's), or None without one."""
+    url_of = registry(MEETING_PAGES).get(d.subject_type)
+    return url_of(d.subject_code) if url_of else None
 
 
 def draw_links(codes) -> dict[str, str]:
@@ -98,6 +115,7 @@ def _template_globals(state) -> None:
     env.globals["draw_subject_url"] = subject_url
     env.filters["hex_groups"] = hex_groups
     env.filters["breakable"] = breakable
+    env.filters["bilingual_half"] = bilingual_half
 
 
 def _get_or_404(draw_id: str):
@@ -126,6 +144,42 @@ def _ranking_rows(d) -> list[dict]:
             }
         )
     return rows
+
+
+def _verdict_summary(d, verdict) -> str:
+    """The verifier's conclusion in the page's language. The verifier (standard library only)
+    speaks "中文 / English" with an English-only summary of the draw; the page says the same in
+    the reader's language. A failed verification keeps the verifier's own words."""
+    if verdict is None or not verdict.ok:
+        return verdict.message if verdict else ""
+    if d.status == "abandoned":
+        return _("验证通过：抽签已作废，公开的种子与事先公布的承诺一致。")
+    result = d.result or []
+    if d.kind == "ranking":
+        outcome = _(
+            "%(n)d个候选，前%(w)d名：%(first)s",
+            n=len(d.candidates or []),
+            w=d.winners,
+            first=loc("、", ", ").join(
+                loc(f"{d.label(c)}（{c}）", f"{d.label(c)} ({c})") if d.label(c) else c
+                for c in result[: d.winners]
+            ),
+        )
+    else:
+        outcome = _("抽中：%(option)s", option=result[0] if result else "—")
+    return _(
+        "验证通过：抽签 %(id)s（%(kind)s），%(outcome)s。种子与事先公布的承诺一致，"
+        "重新计算得到与公布完全相同的结果。",
+        id=d.draw_id,
+        kind=label(rules.KIND_LABELS[d.kind]),
+        outcome=outcome,
+    )
+
+
+def bilingual_half(text: str) -> str:
+    """The request's half of a verifier text written "中文 / English" (a check's name)."""
+    zh, sep, en = (text or "").partition(" / ")
+    return label((zh, en)) if sep else text
 
 
 def _record(d) -> dict:
@@ -174,11 +228,13 @@ def verifier():
 def detail(draw_id: str):
     d = _get_or_404(draw_id)
     record = _record(d)
+    verdict = verify.verify_record(record) if not d.is_committed else None
     return render_template(
         "lottery/detail.html",
         draw=d,
         record=record,
-        verdict=verify.verify_record(record) if not d.is_committed else None,
+        verdict=verdict,
+        verdict_summary=_verdict_summary(d, verdict),
         rows=_ranking_rows(d),
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )
@@ -248,10 +304,14 @@ def minutes(draw_id: str):
 
 
 def _console(d, form: EntropyForm, *, status: int = 200, abandon_form: AbandonForm | None = None):
-    proposed, proposed_error = _proposed(d)
+    owned = services.owned_where(d)
+    # A draw its owner's meeting runs: the console shows where, never a list it cannot draw.
+    proposed, proposed_error = (None, None) if owned else _proposed(d)
     return render_template(
         "lottery/console.html",
         draw=d,
+        owned=label(owned) if owned else None,
+        meeting_url=meeting_url(d) if owned else None,
         form=form,
         abandon_form=abandon_form or AbandonForm(formdata=None),
         proposed=proposed,
@@ -280,7 +340,8 @@ def console(draw_id: str):
     proposed, _error = _proposed(d)
 
     def not_final():
-        if d.is_committed and proposed is None:
+        # An owned draw goes on to the service, which refuses it (400) with where it is run.
+        if d.is_committed and proposed is None and services.owned_where(d) is None:
             flash(_("候选名单尚未确定，不能摇号"), "error")
             return _console(d, form, status=409)
         return None

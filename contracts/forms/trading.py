@@ -29,8 +29,17 @@ def parse_rate_list(text: str | None) -> list[str]:
 
 class AnnounceForm(FlaskForm):
     """The trading notice: the meeting, the publicity and the discount-rate options — either
-    listed (`rates`) or generated from `rate_min` to `rate_max` by `rate_step`."""
+    listed (`rates`) or generated from `rate_min` to `rate_max` by `rate_step`. The publicity
+    comes first: the earliest meeting depends on it (services.earliest_meeting)."""
 
+    publicity_days = IntegerField(
+        _l("交易公告公示期（工作日）"),
+        default=3,
+        validators=[
+            InputRequired(_l("请填写公示期")),
+            NumberRange(3, 30, _l("公示期应为3至30个工作日")),
+        ],
+    )
     meeting_at = DateTimeLocalField(
         _l("定标会议时间（北京时间）"),
         format=MEETING_FORMAT,
@@ -39,14 +48,6 @@ class AnnounceForm(FlaskForm):
     meeting_place = StringField(
         _l("定标会议地点"),
         validators=[DataRequired(_l("请填写定标会议地点")), Length(max=200)],
-    )
-    publicity_days = IntegerField(
-        _l("交易公告公示期（工作日）"),
-        default=3,
-        validators=[
-            InputRequired(_l("请填写公示期")),
-            NumberRange(3, 30, _l("公示期应为3至30个工作日")),
-        ],
     )
     rates = TextAreaField(_l("下浮率选项（%），逐项列出"), validators=[Length(max=3000)])
     rate_min = StringField(_l("最小下浮率（%）"), validators=[Optional(), Length(max=20)])

@@ -17,7 +17,7 @@ from .projects import (
 )
 from .responses import commitment_text, respond, withdraw_response
 from .suspension import resume_trading, suspend_trading
-from .trading import COMMITMENT_TEXT, TradingInput, announce
+from .trading import COMMITMENT_TEXT, TradingInput, announce, earliest_meeting
 
 __all__ = [
     "COMMITMENT_TEXT",
@@ -26,6 +26,7 @@ __all__ = [
     "add_attachment",
     "announce",
     "commitment_text",
+    "earliest_meeting",
     "file_project",
     "fingerprint",
     "hold_meeting",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -57,6 +57,14 @@ class TradingInput:
     publicity_days: int = NOTICE_TYPES["trading_notice"].min_working_days
 
 
+def earliest_meeting(days: int, published_on: date | None = None) -> datetime:
+    """The earliest moment the award meeting of a trading notice published on `published_on`
+    (today by default) with `days` working days of publicity may be held: when that publicity
+    ends and responses close. The one rule behind the service's refusal, the form's check and
+    the form's hint. Raises NoticeError when the span touches a year nobody confirmed."""
+    return notices.publicity_end(days, published_on or clock.local(now()).date())
+
+
 @transactional
 def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
     """Publish the trading notice of a filed project, committing both draws and queuing the SMS
@@ -83,7 +91,7 @@ def announce(code: str, data: TradingInput, *, reviewed: str, actor) -> Trading:
             f"A trading notice must be public for at least {minimum} working days",
             field="publicity_days",
         )
-    close_at = notices.publicity_end(data.publicity_days, clock.local(moment).date())
+    close_at = earliest_meeting(data.publicity_days, clock.local(moment).date())
     if data.meeting_at < close_at:
         raise TradingError(
             "定标会议须在交易公告公示期结束后召开",

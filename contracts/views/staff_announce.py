@@ -22,7 +22,7 @@ from contracts.views.staff_common import (
     _render,
     detail_url,
 )
-from notices import services as notices
+from notices.rules import NOTICE_TYPES
 
 # ---- the trading notice: form → review → publish -------------------------------------------------
 
@@ -37,7 +37,20 @@ def _announce_refusal(p: Project, t: Trading | None) -> str | None:
     return None
 
 
+def _earliest(form) -> tuple[int, object | None]:
+    """The publicity the form holds (its minimum while not a valid number) and the earliest
+    meeting it allows if published now (services.earliest_meeting), for the meeting's hint."""
+    days = form.publicity_days.data
+    if not isinstance(days, int) or not 3 <= days <= 30:
+        days = NOTICE_TYPES["trading_notice"].min_working_days
+    try:
+        return days, services.earliest_meeting(days)
+    except DomainError:  # an unconfirmed calendar year: the check says so on submission
+        return days, None
+
+
 def _announce_page(p, t, form, status=200, refusal=None):
+    days, earliest = _earliest(form)
     return _render(
         "contracts/staff/trading_announce.html",
         p,
@@ -45,6 +58,8 @@ def _announce_page(p, t, form, status=200, refusal=None):
         trading=t,
         form=form,
         refusal=refusal,
+        earliest_days=days,
+        earliest_meeting=earliest,
         category_name=_category_name(p.category_code),
         next_round=1 if t is None else t.round + 1,
     )
@@ -73,7 +88,7 @@ def announce(code: str):
         return _announce_page(p, t, form, 400)
     meeting_at, days = form.meeting_moment(), form.publicity_days.data
     try:
-        close_at = notices.publicity_end(days, clock.local(clock.now()).date())
+        close_at = services.earliest_meeting(days)
     except DomainError as e:
         form.publicity_days.errors.append(e.localized())
         return _announce_page(p, t, form, 400)

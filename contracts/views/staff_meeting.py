@@ -92,6 +92,15 @@ def _meeting_page(p, t, status=200, form=None, check_form=None):
     return _render("contracts/staff/trading_meeting.html", p, status, **ctx)
 
 
+def meeting_url_of(subject_code: str) -> str | None:
+    """The award meeting page of the round a draw belongs to (its subject: the round's code,
+    PRJ-2026-0007 or PRJ-2026-0007-2; a legacy draw's: the project's), or None if unknown —
+    registered as the draw console's link to where the draw is run (lottery.meeting_pages)."""
+    t = queries.trading_by_code(subject_code)
+    p = t.project if t is not None else queries.get_project(subject_code)
+    return url_for("projects_staff.meeting", code=p.code) if p is not None else None
+
+
 @bp.route("/<code>/meeting", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def meeting(code: str):

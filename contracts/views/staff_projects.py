@@ -50,11 +50,14 @@ def _action_label(action: str) -> str:
 
 
 def _render(p, status: int = 200, **forms):
+    history = progress.history(p)
+    names = progress.actor_names(history)
     return render_detail(
         DETAIL,
         p,
         status,
-        history=progress.history(p),
+        history=history,
+        actor_of=lambda e: progress.actor_label(e, names),
         action_label=_action_label,
         **forms,
     )

@@ -85,10 +85,17 @@ def minutes_sections(d: Draw) -> list[MinutesSection]:
     return list(source(d)) if source else []
 
 
+def owned_where(d: Draw) -> tuple[str, str] | None:
+    """Where a draw run only by its subject's owner is run ((Chinese, English), e.g. the project's
+    award meeting page), or None for a draw the generic console runs. One rule for the console's
+    page (no entries form, no abandon, a link there instead) and for the services' refusal."""
+    return registry(OWNED_SUBJECTS).get(d.subject_type)
+
+
 def check_owner(d: Draw, owner: str | None) -> None:
     """The console (no `owner`) may not run an owned subject's draw; an owner only its own."""
     if owner is None:
-        where = registry(OWNED_SUBJECTS).get(d.subject_type)
+        where = owned_where(d)
         if where is not None:
             raise DrawError(f"此抽签须在{where[0]}进行", f"This draw is run on {where[1]}")
     elif d.subject_type != owner:

@@ -134,7 +134,7 @@ def test_staff_send_back_a_filed_project_and_the_owner_revises_it_for_filing_aga
     entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
     assert entry.action == Action.PROJECT_SENT_BACK
     assert (entry.before["filing"], entry.after["filing"]) == ("filed", "sent_back")
-    assert "退回业主：" + reasons in staff.html(page)
+    assert '退回业主：<span class="keep-lines">' + reasons in staff.html(page)
     # The public no longer sees it (it was never announced).
     assert Browser(app).get(f"/projects/{p.code}").status_code == 404
 

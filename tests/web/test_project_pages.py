@@ -192,7 +192,7 @@ def test_staff_send_a_project_back_and_the_owner_revises_it_before_it_is_filed(a
     assert entry.action == Action.PROJECT_REVISED and entry.before["sent_back_reasons"] == reasons
 
     history = staff.html(page)
-    assert "退回业主：" + reasons in history and "修改项目" in history
+    assert '退回业主：<span class="keep-lines">' + reasons in history and "修改项目" in history
     response = staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
     assert response.status_code == 302 and the_project().filing == "filed"
     assert "发布交易公告" in staff.html("/staff/projects/")
