@@ -286,7 +286,7 @@ def _register_cache_policy(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import clock
+    from app import clock, money
 
     @app.template_filter("localtime")
     def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
@@ -306,6 +306,11 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("localdate")
     def localdate(moment):
         return clock.local(moment).strftime("%Y-%m-%d") if moment else ""
+
+    @app.template_filter("yuan")
+    def yuan(amount):
+        """An amount in the one format of app.money ("260,000.00"); nothing for None."""
+        return "" if amount is None else money.yuan(amount)
 
     @app.context_processor
     def site():

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -37,18 +40,117 @@ def _hex(text: str | None, style, missing: str, missing_style) -> Paragraph:
     return para(" ".join(text[i : i + 8] for i in range(0, len(text), 8)), style)
 
 
-def _heading(text: str, s) -> list:
-    """A section heading that never stays alone at the foot of a page: with less than 35 mm
-    left, the section starts on the next page; otherwise its table may split, header repeated."""
-    return [CondPageBreak(35 * mm), para(text, s["heading"])]
+@dataclass(frozen=True)
+class _Layout:
+    """Spacing of the minutes. The roomy one is tried first; a tighter one is kept only when it
+    saves a page, so the minutes do not end on a page that holds only the QR code and the
+    signature lines (issue 13: "page 2 of the draw minutes is mostly blank")."""
+
+    keep: float = 35 * mm  # room a heading needs below it, or it starts the next page
+    heading_before: float = 10
+    heading_after: float = 4
+    pad: float = 5  # table cells
+    qr: float = 30 * mm
+    sign_gap: float = 6 * mm
+    sign_height: float = 14 * mm
+    title_gap: float = 4 * mm
+    base: float = 10.5  # font size of the body text (cells are a point smaller)
+    sign_beside_qr: bool = False  # the signature lines under the how-to, left of the QR code
 
 
-def _table(rows, widths, font: str, header: bool = True) -> Table:
+_ROOMY = _Layout()
+_TIGHT = _Layout(
+    keep=24 * mm,
+    heading_before=5,
+    heading_after=2,
+    pad=3.5,
+    qr=24 * mm,
+    sign_gap=3 * mm,
+    sign_height=10 * mm,
+    title_gap=2 * mm,
+)
+_SMALL = _Layout(
+    keep=24 * mm,
+    heading_before=4,
+    heading_after=2,
+    pad=3,
+    qr=22 * mm,
+    sign_gap=2 * mm,
+    sign_height=9 * mm,
+    title_gap=1 * mm,
+    base=9.5,
+    sign_beside_qr=True,
+)
+
+
+def _heading(text: str, s, lay: _Layout) -> list:
+    """A section heading that never stays alone at the foot of a page: with less than
+    `lay.keep` left, the section starts on the next page; otherwise its table may split, header
+    repeated."""
+    return [CondPageBreak(lay.keep), para(text, s["heading"])]
+
+
+def _grid(rows, widths, font: str, header: bool = True, pad: float = 5) -> Table:
     """A header row repeated on each page, or (header=False) a label column."""
-    return grid_table(rows, widths, font, head="row" if header else "column", repeat_head=header)
+    return grid_table(
+        rows, widths, font, head="row" if header else "column", repeat_head=header, pad=pad
+    )
 
 
-def minutes_pdf(
+#: Options of a pick draw printed side by side: (序号, 选项) pairs a row.
+_OPTIONS_A_ROW = 4
+
+
+def _option_grid(options: Sequence[str], s, font: str, pad: float = 5) -> Table:
+    """A pick draw's options, numbered in their published order, _OPTIONS_A_ROW pairs a row
+    (read across, then down), under a repeated 序号/选项 head."""
+    pair = WIDTH / _OPTIONS_A_ROW
+    rows = [[para(h, s["cell_head"]) for _ in range(_OPTIONS_A_ROW) for h in ("序号", "选项")]]
+    for start in range(0, len(options), _OPTIONS_A_ROW):
+        row = []
+        for i in range(start, start + _OPTIONS_A_ROW):
+            row += (
+                [para(i + 1, s["cell"]), para(options[i], s["cell"])]
+                if i < len(options)
+                else ["", ""]
+            )
+        rows.append(row)
+    return _grid(rows, [12 * mm, pair - 12 * mm] * _OPTIONS_A_ROW, font, pad=pad)
+
+
+def fitted_widths(
+    rows: Sequence[Sequence[str]], style, total: float, pad: float = 10
+) -> list[float]:
+    """Column widths for a table of text filling `total`: a column whose longest cell fits in
+    an equal share keeps just that width, the others share the rest by their longest cell, so
+    a four-letter verdict does not take a quarter of the page while the checks wrap thrice."""
+    n = max((len(r) for r in rows), default=0)
+    if not n:
+        return []
+    natural = [
+        max(stringWidth(str(r[i]), style.fontName, style.fontSize) for r in rows if i < len(r))
+        + pad
+        for i in range(n)
+    ]
+    if sum(natural) <= total:
+        spare = (total - sum(natural)) / n
+        return [w + spare for w in natural]
+    share, fixed, free = total / n, {}, set(range(n))
+    changed = True
+    while changed:  # columns narrower than their share keep their width; the rest share
+        changed = False
+        share = (total - sum(fixed.values())) / len(free) if free else 0
+        for i in sorted(free):
+            if natural[i] <= share:
+                fixed[i] = natural[i]
+                free.discard(i)
+                changed = True
+    rest = total - sum(fixed.values())
+    weight = sum(natural[i] for i in free) or 1
+    return [fixed[i] if i in fixed else rest * natural[i] / weight for i in range(n)]
+
+
+def _minutes_story(
     d: Draw,
     record: Mapping,
     *,
@@ -56,14 +158,22 @@ def minutes_pdf(
     page_url: str,
     record_url: str,
     office_name: str,
-    generated_at: datetime,
     local,
-    sections: Sequence = (),
-) -> bytes:
-    """The minutes of one draw, A4. `record` is the published record (the API's JSON), `local`
-    turns a stored UTC time into local time (app.clock.local); `sections` are what the subject's
-    owner adds after the candidates (lottery.services.MinutesSection: the credit screen)."""
-    s = cjk_styles(fonts)
+    sections: Sequence,
+    lay: _Layout,
+) -> list:
+    """The flowables of the minutes in the spacing of `lay`."""
+    s = cjk_styles(fonts, lay.base)
+    s["heading"] = ParagraphStyle(
+        "heading",
+        parent=s["heading"],
+        spaceBefore=lay.heading_before,
+        spaceAfter=lay.heading_after,
+    )
+
+    def _table(rows, widths, font, header=True):
+        return _grid(rows, widths, font, header, pad=lay.pad)
+
     verdict = verify.verify_record(dict(record))
     kind_zh = rules.KIND_LABELS[d.kind][0]
     status_zh = rules.STATUS_LABELS[d.status][0]
@@ -77,8 +187,8 @@ def minutes_pdf(
         Spacer(1, 2 * mm),
         para("摇号记录", s["title"]),
         para(d.purpose, s["subtitle"]),
-        Spacer(1, 4 * mm),
-        *_heading("一、基本信息", s),
+        Spacer(1, lay.title_gap),
+        *_heading("一、基本信息", s, lay),
     ]
     subject_text = f"{subject_zh} {d.subject_code}" + (
         f"（{d.subject_label}）" if d.subject_label else ""
@@ -116,7 +226,7 @@ def minutes_pdf(
         )
     )
 
-    story += _heading("二、种子承诺与种子", s)
+    story += _heading("二、种子承诺与种子", s, lay)
     story.append(
         _table(
             [
@@ -142,7 +252,7 @@ def minutes_pdf(
         )
     )
 
-    story += _heading("三、现场公开随机数", s)
+    story += _heading("三、现场公开随机数", s, lay)
     entropy = record["public_entropy"]
     if entropy is None:
         story.append(para("尚未录入（在摇号会议现场由到场人员报出，工作人员录入）。", s["body"]))
@@ -161,33 +271,45 @@ def minutes_pdf(
         if d.kind == "ranking"
         else "候选选项（按公告公布的顺序）"
     )
-    story += _heading(f"四、{what}", s)
+    story += _heading(f"四、{what}", s, lay)
     if candidates is None:
         story.append(para("候选名单在摇号时确定并冻结。", s["body"]))
     else:
         head = "统一社会信用代码" if d.kind == "ranking" else "选项"
-        rows = [
-            [para("序号", s["cell_head"]), para(head, s["cell_head"]), para("名称", s["cell_head"])]
-        ]
-        rows += [
-            [para(i, s["cell"]), para(c, s["mono"]), para(d.label(c) or "—", s["cell"])]
-            for i, c in enumerate(candidates, 1)
-        ]
-        story.append(_table(rows, [16 * mm, 58 * mm, WIDTH - 74 * mm], fonts.body))
+        if d.kind == "pick" and not any(rules.label_adds(c, d.label(c)) for c in candidates):
+            # rate options: "3.00%" says all that "3.00" does, so each is listed once, and
+            # _OPTIONS_A_ROW a row: eleven rates take three rows, not a page
+            story.append(
+                _option_grid([d.label(c) or c for c in candidates], s, fonts.body, lay.pad)
+            )
+        else:
+            rows = [
+                [
+                    para("序号", s["cell_head"]),
+                    para(head, s["cell_head"]),
+                    para("名称", s["cell_head"]),
+                ]
+            ]
+            rows += [
+                [para(i, s["cell"]), para(c, s["mono"]), para(d.label(c) or "—", s["cell"])]
+                for i, c in enumerate(candidates, 1)
+            ]
+            story.append(_table(rows, [16 * mm, 58 * mm, WIDTH - 74 * mm], fonts.body))
 
     for section in sections:
-        story += _heading(f"附：{section.title}", s)
+        story += _heading(f"附：{section.title}", s, lay)
         if section.intro:
             story.append(para(section.intro, s["body"]))
         if section.rows:
             n = len(section.header)
             rows = [[para(h, s["cell_head"]) for h in section.header]]
             rows += [[para(c, s["cell"]) for c in row] for row in section.rows]
-            story.append(_table(rows, [WIDTH / n] * n, fonts.body))
+            widths = fitted_widths([section.header, *section.rows], s["cell"], WIDTH)
+            story.append(_table(rows, widths if len(widths) == n else [WIDTH / n] * n, fonts.body))
         if section.note:
             story.append(para(section.note, s["small"]))
 
-    story += _heading("五、摇号结果", s)
+    story += _heading("五、摇号结果", s, lay)
     result = record["result"]
     if result is None:
         story.append(
@@ -196,7 +318,10 @@ def minutes_pdf(
     elif d.kind == "pick":
         picked = result[0]
         label = d.label(picked)
-        story.append(para(f"抽中选项：{picked}" + (f"（{label}）" if label else ""), s["subtitle"]))
+        if rules.label_adds(picked, label):
+            story.append(para(f"抽中选项：{picked}（{label}）", s["subtitle"]))
+        else:
+            story.append(para(f"抽中选项：{label or picked}", s["subtitle"]))
     else:
         rows = [
             [
@@ -225,7 +350,7 @@ def minutes_pdf(
             )
         )
 
-    story += _heading("六、验证", s)
+    story += _heading("六、验证", s, lay)
     verdict_rows = [[para(verdict.message, s["cell_head"])]]
     if d.status != "committed":  # before the draw there is nothing to check but the format
         verdict_rows += [
@@ -245,17 +370,34 @@ def minutes_pdf(
         para(f"记录页面：{page_url}", s["small"]),
         para(f"记录数据（JSON）：{record_url}", s["small"]),
     ]
+    left = WIDTH - 36 * mm
+    sign = Table(
+        [[para(f"{role}：", s["body"]) for role in ("主持人", "监督人", "记录人", "日期")]],
+        colWidths=[(left if lay.sign_beside_qr else WIDTH) / 4] * 4,
+        rowHeights=[lay.sign_height],
+    )
+    sign.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.body),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ]
+        )
+    )
+    if lay.sign_beside_qr:
+        how += [Spacer(1, lay.sign_gap), sign]
     qr = Table(
         [
             [
                 how,
                 [
-                    qr_code(page_url, 30 * mm, font_name=fonts.body),
+                    qr_code(page_url, lay.qr, font_name=fonts.body),
                     para("扫码查看记录页面", s["center_small"]),
                 ],
             ]
         ],
-        colWidths=[WIDTH - 36 * mm, 36 * mm],
+        colWidths=[left, 36 * mm],
     )
     qr.setStyle(
         TableStyle(
@@ -267,32 +409,57 @@ def minutes_pdf(
             ]
         )
     )
-    story.append(Spacer(1, 2 * mm))
-    story.append(qr)
+    # how to verify, the QR code and the signature lines stay on one page
+    closing = [Spacer(1, 2 * mm), qr]
+    if not lay.sign_beside_qr:
+        closing += [Spacer(1, lay.sign_gap), sign]
+    story.append(KeepTogether(closing))
+    return story
 
-    sign = Table(
-        [[para(f"{role}：", s["body"]) for role in ("主持人", "监督人", "记录人", "日期")]],
-        colWidths=[WIDTH / 4] * 4,
-        rowHeights=[14 * mm],
-    )
-    sign.setStyle(
-        TableStyle(
-            [("FONTNAME", (0, 0), (-1, -1), fonts.body), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]
-        )
-    )
-    story.append(KeepTogether([Spacer(1, 6 * mm), sign]))
 
+def minutes_pdf(
+    d: Draw,
+    record: Mapping,
+    *,
+    fonts: Fonts,
+    page_url: str,
+    record_url: str,
+    office_name: str,
+    generated_at: datetime,
+    local,
+    sections: Sequence = (),
+) -> bytes:
+    """The minutes of one draw, A4. `record` is the published record (the API's JSON), `local`
+    turns a stored UTC time into local time (app.clock.local); `sections` are what the subject's
+    owner adds after the candidates (lottery.services.MinutesSection: the credit screen)."""
     footer = (
         f"{office_name} · 摇号记录 {d.draw_id} · 生成于 "
         f"{local(generated_at).strftime('%Y-%m-%d %H:%M')}（北京时间）"
     )
 
-    pdf, _pages = build_pdf(
-        story,
-        fonts,
-        title=f"摇号记录 {d.draw_id}",
-        author=office_name,
-        subject=d.purpose,
-        footer=footer,
-    )
-    return pdf
+    built = None
+    for lay in (_ROOMY, _TIGHT, _SMALL):
+        story = _minutes_story(
+            d,
+            record,
+            fonts=fonts,
+            page_url=page_url,
+            record_url=record_url,
+            office_name=office_name,
+            local=local,
+            sections=sections,
+            lay=lay,
+        )
+        pdf, pages = build_pdf(
+            story,
+            fonts,
+            title=f"摇号记录 {d.draw_id}",
+            author=office_name,
+            subject=d.purpose,
+            footer=footer,
+        )
+        if built is None or pages < built[1]:
+            built = (pdf, pages)
+        if pages == 1:
+            break
+    return built[0]

@@ -113,6 +113,7 @@ def _template_globals(state) -> None:
     env.globals["draw_status_label"] = lambda status: label(rules.STATUS_LABELS[status])
     env.globals["draw_subject_label"] = lambda t: label(rules.SUBJECT_TYPE_LABELS.get(t, (t,)))
     env.globals["draw_subject_url"] = subject_url
+    env.globals["draw_label_adds"] = rules.label_adds
     env.filters["hex_groups"] = hex_groups
     env.filters["breakable"] = breakable
     env.filters["bilingual_half"] = bilingual_half

@@ -14,7 +14,7 @@ import jinja2
 import markdown
 import nh3
 
-from app import clock
+from app import clock, money
 from config import BASE_DIR
 
 _TAGS = {
@@ -184,11 +184,18 @@ _BODIES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_BODIES.filters.update(code=_code, cell=_cell, when=_when, markdown=_markdown)
+
+
+def _yuan(amount: object) -> Verbatim:
+    """An amount in the one format of app.money ("260,000.00"; digits, commas, a point)."""
+    return Verbatim(money.yuan(amount))
+
+
+_BODIES.filters.update(code=_code, cell=_cell, when=_when, markdown=_markdown, yuan=_yuan)
 
 
 def body(template: str, **values: object) -> str:
     """A generated notice body from templates/notice_bodies/<template>.md. Every value is
-    escaped with `md_text` unless a filter (`code`, `cell`, `when`, `markdown`) made it: a name
+    escaped with `md_text` unless a filter (`code`, `cell`, `when`, `markdown`, `yuan`) made it: a name
     that forgets its filter prints as text, never as markup (issue 10; tests/unit/test_markup.py)."""
     return _BODIES.get_template(f"{template}.md").render(**values)

@@ -84,8 +84,8 @@ def _discount_basis(control: Decimal, part: Decimal, label: str) -> str:
         return "下浮率适用于控制价全额：合同价 = 控制价 ×（1 － 下浮率）。"
     what = label or "不参与下浮部分"
     return (
-        f"其中{what} {yuan(part)} 元不参与下浮；下浮率仅适用于竞争部分 "
-        f"{yuan(control - part)} 元：合同价 =（控制价 － {what}）×（1 － 下浮率）+ {what}。"
+        f"其中{what}{yuan(part)}元不参与下浮；下浮率仅适用于竞争部分"
+        f"{yuan(control - part)}元：合同价 =（控制价 － {what}）×（1 － 下浮率）+ {what}。"
     )
 
 
@@ -106,11 +106,11 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
     cell = s["cell"]
 
     location = n.town + (f" {n.village}" if n.village else "")
-    control = [(f"{yuan(n.control_price)} 元", True)]
+    control = [(f"{yuan(n.control_price)}元", True)]
     if n.non_competitive > 0:
         control.append(
             (
-                f"（含{n.non_competitive_label or '不参与下浮部分'} {yuan(n.non_competitive)} 元）",
+                f"（含{n.non_competitive_label or '不参与下浮部分'}{yuan(n.non_competitive)}元）",
                 False,
             )
         )
@@ -121,7 +121,7 @@ def _bulletin_story(n: BulletinNotice, fonts: Fonts, base: float, clip: int | No
         ("项目地点", para(_clip(location, clip), cell)),
         ("项目类别", para(n.category, cell)),
         ("资金来源", para(n.funding, cell)),
-        ("估算金额", para(f"{yuan(n.estimate)} 元", cell)),
+        ("估算金额", para(f"{yuan(n.estimate)}元", cell)),
         ("控制价", _markup(big, *control)),
         (
             "下浮基数",

@@ -15,6 +15,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app import money
 from app.clock import local
 from app.pdf import (
     Fonts,
@@ -30,10 +31,11 @@ _FEN = Decimal("0.01")
 
 
 def yuan(amount: Decimal) -> str:
-    """1234567.891 → '1,234,567.89' (ROUND_HALF_UP to the fen; Decimal only)."""
+    """1234567.891 → '1,234,567.89' (ROUND_HALF_UP to the fen; Decimal only): app.money.yuan,
+    the one format of amounts on pages, notices and SMS too."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"amounts are Decimal, not {type(amount).__name__}")
-    return f"{amount.quantize(_FEN, rounding=ROUND_HALF_UP):,.2f}"
+    return money.yuan(amount)
 
 
 def percent(rate: Decimal) -> str:

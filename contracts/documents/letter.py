@@ -68,9 +68,11 @@ def _formula(d: ResultLetter) -> str:
         return (
             f"合同价 =（控制价 － {what}）×（1 － 下浮率）+ {what}\n"
             f"=（{yuan(d.control_price)} － {yuan(d.non_competitive)}）×（1 － {rate}）"
-            f"+ {yuan(d.non_competitive)}\n= {price} 元"
+            f"+ {yuan(d.non_competitive)}\n= {price}元"
         )
-    return f"合同价 = 控制价 ×（1 － 下浮率）\n= {yuan(d.control_price)} ×（1 － {rate}）\n= {price} 元"
+    return (
+        f"合同价 = 控制价 ×（1 － 下浮率）\n= {yuan(d.control_price)} ×（1 － {rate}）\n= {price}元"
+    )
 
 
 def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> bytes:
@@ -90,18 +92,18 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
         ("业主单位", para(data.owner, s["cell"])),
         ("承包单位", para(data.winner_name, s["cell_head"])),
         ("统一社会信用代码", para(data.winner_uscc, s["mono"])),
-        ("控制价", para(f"{yuan(data.control_price)} 元", s["cell"])),
+        ("控制价", para(f"{yuan(data.control_price)}元", s["cell"])),
         (
             what if data.non_competitive > 0 else "不参与下浮部分",
             para(
-                f"{yuan(data.non_competitive)} 元（不参与下浮）"
+                f"{yuan(data.non_competitive)}元（不参与下浮）"
                 if data.non_competitive > 0
                 else "无",
                 s["cell"],
             ),
         ),
         ("下浮率", para(percent(data.discount_rate), s["cell_head"])),
-        ("合同价", para(f"{yuan(data.contract_price)} 元", s["cell_head"])),
+        ("合同价", para(f"{yuan(data.contract_price)}元", s["cell_head"])),
         ("计算方法", [para(line, s["cell"]) for line in _formula(data).split("\n")]),
     ]
     draws = [
@@ -151,7 +153,7 @@ def result_letter_pdf(data: ResultLetter, *, fonts: Fonts | None = None) -> byte
             ),
             (percent(data.discount_rate), True),
             ("，合同价为 ", False),
-            (f"{yuan(data.contract_price)} 元", True),
+            (f"{yuan(data.contract_price)}元", True),
             ("。具体如下：", False),
         ),
         Spacer(1, 2 * mm),

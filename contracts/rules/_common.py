@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app import money
 from app.refusal import Refusal
 
 
@@ -24,7 +25,8 @@ HUNDRED = Decimal("100")
 
 
 def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
+    """An amount in a refusal, as pages print it (app.money: "260,000.00")."""
+    return money.yuan(amount)
 
 
 def _shown(value: object) -> str:

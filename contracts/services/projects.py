@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select, text
 
-from app import audit, clock
+from app import audit, clock, money
 from app.audit import Action
 from app.auth.roles import ENTRY_ROLES, OFFICE_ROLES
 from app.errors import refused_as
@@ -76,8 +76,9 @@ def model_documents(p: Project, category_name: str) -> str:
         f"- 业主：{md_text(p.owner_name)}\n- 地点：{md_text(p.town)}{md_text(p.village)}\n"
         f"- 类别：{md_text(category_name)}\n"
         f"- 资金来源：{rules.FUNDING.get(p.funding, p.funding)}\n"
-        f"- 估算价：{p.estimate}元\n- 控制价：{p.control_price}元"
-        f"（其中不可竞争费用{p.non_competitive_part}元）\n- 工期：{p.duration_days}日历天\n"
+        f"- 估算价：{money.yuan(p.estimate)}元\n- 控制价：{money.yuan(p.control_price)}元"
+        f"（其中不可竞争费用{money.yuan(p.non_competitive_part)}元）\n"
+        f"- 工期：{p.duration_days}日历天\n"
         f"- 联系人：{md_text(p.contact_person)} {md_text(p.contact_phone)}\n\n"
         "本项目从预选承包商名录库中以交易响应承诺、公开摇号方式确定承包单位，"
         "不设投标文件、不设评标委员会、不收取任何费用。\n\n"

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, clock
+from app import audit, clock, money
 from app.audit import Action
 from app.extensions import db
 from contractors.models import Contractor
@@ -87,7 +87,7 @@ def award_values(p: Project, t: Trading, told_at: datetime) -> dict[str, str]:
     return {
         **_project(p, t),
         "rate": str(t.discount_rate),
-        "price": str(t.contract_price),
+        "price": money.yuan(t.contract_price),
         "days": str(days),
         "deadline": f"{last.year}年{last.month}月{last.day}日",
     }

@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, money
 from app.auth.guards import roles_required
 from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
@@ -104,7 +104,7 @@ def _scope_figures() -> dict[str, str]:
     cfg = current_app.config
     figures = {k: Decimal(v) for k, v in cfg["TENDER_THRESHOLDS"].items()}
     figures["minimum"] = Decimal(cfg["TENDER_MINIMUM"])
-    return {k: f"{v:,.0f}" if v == v.to_integral() else f"{v:,.2f}" for k, v in figures.items()}
+    return {k: money.yuan(v) for k, v in figures.items()}
 
 
 def enter_project(detail_endpoint: str):

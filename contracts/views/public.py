@@ -50,7 +50,6 @@ def _template_globals(state) -> None:
     env.globals["round_words"] = lambda round_: loc(*rules.round_words(round_))
     # The home page's latest-projects block asks for them (the home view belongs to app/).
     env.globals["latest_projects"] = queries.latest_public_projects
-    env.filters["yuan"] = lambda amount: "" if amount is None else f"{amount:,.2f}"
     env.globals["latest_projects_by_office"] = public_queries.latest_by_office
     # An office's page (app.offices) shows its projects and its notice-to-letter figures.
     register_office_section(state.app, "projects", office_section)

@@ -28,6 +28,7 @@ from .candidates import (
     check_candidates,
     check_labels,
     check_reason,
+    label_adds,
     rate_options,
     sorted_candidates,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "check_subject",
     "check_winners",
     "hidden_character",
+    "label_adds",
     "next_in_ranking",
     "normalize_entropy",
     "parse_entropy_lines",

@@ -128,6 +128,19 @@ def check_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
+def label_adds(candidate: str, label: str | None) -> bool:
+    """Whether a candidate's label says more than its id, so a page shows both.
+
+    A company's name beside its credit code adds; "3.00%" beside the rate option "3.00" only
+    restates it with a unit, so the option is shown once, by its label (issue 13: a draw listed
+    each rate twice). The id stays in the record, the JSON and the verifier's output.
+    """
+    if not label or label == candidate:
+        return False
+    rest = label.replace(candidate, "", 1) if candidate else label
+    return rest == label or any(ch.isalnum() for ch in rest)
+
+
 def check_reason(reason: object) -> str:
     """An abandonment is published with its reason (LOTTERY.md, "Abandon")."""
     text = reason.strip() if isinstance(reason, str) else ""

@@ -39,6 +39,9 @@ class Found:
 
 class Backend(Protocol):
     name: str
+    #: Whether the provider reports delivery (a receipt per message): without receipts a sent
+    #: message stays "sent", and pages say so instead of counting "0 confirmed".
+    receipts: bool
 
     def send(self, to: str, body: str, *, callback_url: str | None) -> str:
         """Hand one message to the provider; its id, or SendFailed."""
@@ -51,6 +54,7 @@ class ConsoleBackend:
     """Logs the message and calls it sent: the embedded default needs no account (DESIGN.md)."""
 
     name = "console"
+    receipts = False  # nothing reaches a phone, so nothing can be confirmed
 
     def send(self, to: str, body: str, *, callback_url: str | None) -> str:
         provider_id = "console-" + uuid.uuid4().hex
@@ -79,6 +83,7 @@ class TwilioBackend:
     """Messages.create with a Messaging Service SID or a From number, and a status callback."""
 
     name = "twilio"
+    receipts = True  # the signed status callback (notices.sms.views.status)
 
     def __init__(
         self,
@@ -128,6 +133,15 @@ class TwilioBackend:
             for m in found
             if m.body == body and (m.date_created is None or m.date_created >= since)
         ]
+
+
+#: SMS_BACKEND → its class (config.check_sms refuses any other name).
+BACKENDS: dict[str, type] = {"console": ConsoleBackend, "twilio": TwilioBackend}
+
+
+def gives_receipts(config) -> bool:
+    """Whether the configured backend reports delivery, without building it (no credentials)."""
+    return BACKENDS.get(config.get("SMS_BACKEND", "console"), ConsoleBackend).receipts
 
 
 def backend_from_config(config) -> Backend:

@@ -17,7 +17,7 @@ from app.offices.scope import covers
 from app.urls import public_base_url, record_id
 from notices.forms import ConfirmForm
 from notices.models import Notice
-from notices.sms import queries, rules, services
+from notices.sms import backends, queries, rules, services
 from notices.sms.errors import SmsError, SmsForbidden
 
 log = logging.getLogger("smallworks.sms")
@@ -43,6 +43,8 @@ def _setup(state) -> None:
     app.jinja_env.globals["sms_proof"] = lambda notice: queries.proof(getattr(notice, "id", None))
     app.jinja_env.globals["mask_mobile"] = rules.mask_mobile
     app.jinja_env.globals["sms_status_label"] = lambda s: str(STATUS_LABELS.get(s, s))
+    # Whether delivery can be confirmed at all (the console backend reports none).
+    app.jinja_env.globals["sms_receipts"] = lambda: backends.gives_receipts(current_app.config)
 
 
 def _signed_url_candidates() -> list[str]:

@@ -94,7 +94,7 @@ def test_the_owner_revises_a_sent_back_project_and_it_goes_back_to_staff(app):
     assert str(revised.control_price) == "1200000.00"
     # The documents are Markdown with the owner's text escaped (notices.markup.md_text).
     documents = revised.documents.replace("\\", "")
-    assert "路面宽4.5米" in documents and "1200000.00" in documents
+    assert "路面宽4.5米" in documents and "控制价：1,200,000.00元" in documents
     entry = _last_entry()
     assert entry.action == Action.PROJECT_REVISED and entry.subject_id == p.code
     # The reasons it was sent back for are kept in the audit entry.

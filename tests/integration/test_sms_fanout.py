@@ -20,7 +20,7 @@ from notices.models import Notice
 from notices.sms import sender, services
 from notices.sms.errors import SmsTemplateError
 from notices.sms.models import SmsMessage
-from tests.factories import default_district, make_user
+from tests.factories import default_district, make_user, signed_in
 from tests.fake_twilio import make_app
 from tests.pool_factories import Phase, at, company, register
 
@@ -146,8 +146,20 @@ def test_the_console_backend_marks_the_fan_out_sent_and_the_public_page_shows_th
     report = sender.drain()
     assert report.sent == 3 and {m.status for m in sms_rows()} == {"sent"}
     page = client.html(f"/notices/{notice.id}")
-    assert "已短信通知 3 家入围企业，其中 0 家已确认送达" in page
+    # The console backend gives no receipts: never "0 confirmed", which reads as a failure.
+    assert "已短信通知 3 家入围企业（当前短信通道不提供送达回执）" in page
+    assert "确认送达" not in page
     assert "138" not in page.split("sms-proof")[1][:200]
+    client.client.set_cookie("lang", "en")
+    english = client.html(f"/notices/{notice.id}")
+    assert "3 pool members were notified by SMS (the current SMS channel gives no delivery" in (
+        english
+    )
+    staff = signed_in(app, "staff")
+    listing = staff.html(f"/staff/notices/{notice.id}/sms")
+    assert "当前短信通道不提供送达回执" in listing
+    delivered_cell = listing.split("<tbody><tr>")[1].split("</tr>")[0].split("<td>")[5]
+    assert delivered_cell.startswith("—"), delivered_cell  # the receipt column: no figure
 
 
 def test_optional_messages_go_only_to_contractors_who_opted_in(app):

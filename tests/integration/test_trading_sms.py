@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.errors import DomainError
 from app.extensions import db
+from app.money import yuan
 from contractors import queries as pool_queries
 from contractors import rules as pool_rules
 from contractors.models import Contractor
@@ -65,6 +66,7 @@ def _by_company(notice_id: int) -> dict[str, SmsMessage]:
 
 
 def _award_text(code: str, rate, price, deadline: str) -> str:
+    price = yuan(price)  # "1,197,530.85": one format of amounts (issue 13)
     return (
         f"{SIGNATURE}贵单位被确定为{NAME}（{code}）的承包单位：下浮率{rate}%，合同价{price}元。"
         f"请自交易结果通知书发出之日起30日内（至{deadline}）与业主签订合同，"
@@ -100,12 +102,13 @@ def test_after_the_draw_each_respondent_gets_one_message_and_the_winner_is_told_
     winner = got[ranking[0]]
     # The letter is dated 12-03; its day does not count: 30 days end on 2027-01-02.
     assert winner.body == _award_text(t.code, t.discount_rate, t.contract_price, "2027年1月2日")
-    assert f"下浮率{t.discount_rate}%，合同价{t.contract_price}元" in winner.body
+    assert f"下浮率{t.discount_rate}%，合同价{yuan(t.contract_price)}元" in winner.body
+    assert "," in yuan(t.contract_price)  # over a thousand: grouped, as on every page
     assert (winner.purpose, winner.template) == ("trading_award", "trading_award")
     for rank, uscc in enumerate(ranking[1:], 2):
         assert got[uscc].body == _alternate_text(t.code, rank)
         assert got[uscc].purpose == "trading_result"
-        assert str(t.contract_price) not in got[uscc].body
+        assert yuan(t.contract_price) not in got[uscc].body
     mobiles = {m.uscc: m.mobile for m in members}
     for uscc, m in got.items():
         assert m.to_number == mobiles[uscc] and m.status == "queued"

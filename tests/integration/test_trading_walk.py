@@ -4,6 +4,7 @@ nothing changed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -56,7 +57,10 @@ def test_a_project_walks_from_entry_to_contract_with_a_refusal_on_the_way(app, c
     assert notice.publicity_ends_at == at(2026, 12, 3, 0, 0) == t.responses_close_at
     award, rate = draws.get(t.award_draw_id), draws.get(t.rate_draw_id)
     assert award.seed_commitment in notice.body and rate.seed_commitment in notice.body
-    assert "| 8.50% | 1129629.62 |" in notice.body
+    assert "| 8.50% | 1,129,629.62 |" in notice.body
+    # One format of amounts (issue 13): grouped by thousands, never "1234567.89元".
+    assert "控制价：1,234,567.89元" in notice.body
+    assert not re.search(r"[0-9]{4}\.[0-9]{2}", notice.body)
     assert db.session.scalar(select(func.count()).select_from(SmsMessage)) == 3
 
     _respond_all(project, members)

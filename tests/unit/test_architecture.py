@@ -24,6 +24,7 @@ PURE = [
     "app/workdays.py",
     "app/clock.py",
     "app/refusal.py",
+    "app/money.py",
     "app/auth/roles.py",
     "lottery/engine.py",
     "contractors/identity.py",

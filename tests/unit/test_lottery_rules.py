@@ -298,3 +298,19 @@ def test_a_confirmation_is_as_reviewed_only_with_the_fingerprint_of_the_same_lis
     assert not rules.as_reviewed(reviewed, list(reversed(FIVE)))
     assert not rules.as_reviewed("", FIVE)
     assert not rules.as_reviewed(reviewed, None)  # no list to draw over now
+
+
+@pytest.mark.parametrize(
+    ("candidate", "label", "adds"),
+    [
+        ("3.00", "3.00%", False),  # a rate option restated with its unit: shown once
+        ("3.00", "3.00", False),
+        ("3.00", "", False),
+        ("3.00", None, False),
+        ("91330205144025768D", "宁波甬江建设有限公司", True),  # a company beside its code
+        ("A", "方案A（二层）", True),
+        ("3.00", "下浮3.00%", True),
+    ],
+)
+def test_a_label_is_shown_beside_its_id_only_when_it_says_more(candidate, label, adds):
+    assert rules.label_adds(candidate, label) is adds

@@ -133,3 +133,12 @@ def test_receipts_never_move_a_message_backwards():
 
 def test_mobiles_are_masked_for_staff():
     assert rules.mask_mobile("+8613805740001") == "138****0001"
+
+
+def test_only_a_backend_that_reports_delivery_promises_receipts():
+    from notices.sms import backends
+
+    assert backends.gives_receipts({}) is False  # the console default
+    assert backends.gives_receipts({"SMS_BACKEND": "console"}) is False
+    assert backends.gives_receipts({"SMS_BACKEND": "twilio"}) is True
+    assert backends.ConsoleBackend.receipts is False and backends.TwilioBackend.receipts is True

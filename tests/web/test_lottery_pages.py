@@ -18,6 +18,7 @@ from tests.factories import Browser, make_user, placed, signed_in, use_cheap_pas
 from tests.integration.test_lottery_services import (
     CODES,
     COMPANIES,
+    PROJECT,
     commit_award,
     commit_rate,
     draw_as_shown,
@@ -243,6 +244,28 @@ def test_a_pick_screen_shows_the_picked_option_large(app, frozen):
     assert f'<p class="picked">{picked}</p>' in html
 
 
+def test_a_rate_draw_lists_each_option_once_before_and_after_the_draw(app, frozen):
+    staff = make_user("staff")
+    rate = services.commit_pick(
+        "PRJ-2026-0007-rate",
+        "甬江街道某村道路硬化工程 下浮率摇号",
+        placed(PROJECT),
+        ["3.00", "3.50"],
+        option_labels={"3.00": "3.00%", "3.50": "3.50%"},
+        actor=staff,
+    )
+    plain = text_of(Browser(app).html(f"/draws/{rate.draw_id}"))
+    assert plain.count("3.50%") == 1 and "3.50" not in plain.replace("3.50%", "")
+    draw_as_shown(rate.draw_id, ["19"], actor=staff)
+    picked = stored(rate.draw_id).result[0]
+    plain = text_of(Browser(app).html(f"/draws/{rate.draw_id}"))
+    assert f"抽中选项：{picked}%" in plain
+    assert plain.count(f"{picked}%") == 2  # the options' table and the result, never the bare id
+    assert (
+        re.search(r"\b" + re.escape(picked) + r"(?!%)\b", plain.split("本平台验证结果")[0]) is None
+    )
+
+
 # ---- the minutes PDF ---------------------------------------------------------------------------
 
 
@@ -294,6 +317,59 @@ def test_the_minutes_of_a_committed_draw_say_it_is_not_drawn_yet(app, award):
     response = Browser(app).get(f"/draws/{award.draw_id}/minutes.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "尚未开奖" in text and "尚未公开" in text
+
+
+def _minutes_pages(app, draw_id: str) -> list[str]:
+    pdf = Browser(app).get(f"/draws/{draw_id}/minutes.pdf").data
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _rates(staff):
+    options = [f"{x / 100:.2f}" for x in range(300, 801, 50)]  # eleven, as the demo's notices
+    return services.commit_pick(
+        "PRJ-2026-0007-rate",
+        "甬江街道某村道路硬化工程 下浮率摇号",
+        placed(PROJECT),
+        options,
+        option_labels={o: f"{o}%" for o in options},
+        actor=staff,
+    )
+
+
+def test_short_minutes_fit_on_one_page_and_never_end_on_a_near_empty_one(app, award):
+    """Issue 13: page 2 of the minutes held only the QR code and the signature lines."""
+    staff = make_user("staff")
+    rate = _rates(staff)
+    for draw_id in (rate.draw_id, award.draw_id):  # committed: nothing drawn yet
+        pages = _minutes_pages(app, draw_id)
+        assert len(pages) == 1, draw_id
+        assert "主持人" in pages[0] and "扫码查看记录页面" in pages[0]
+    services.abandon(award.draw_id, "定标会议因故取消", actor=staff)
+    pages = _minutes_pages(app, award.draw_id)
+    assert len(pages) == 1 or "六、验证" in pages[-1]  # never the closing lines alone
+    flat = re.sub(r"\s", "", "".join(_minutes_pages(app, rate.draw_id)))
+    for option in ("3.00%", "5.50%", "8.00%"):
+        assert flat.count(option) == 1, option  # each option once, by its label
+
+
+def test_long_minutes_keep_the_verification_with_the_closing_lines(app, award, monkeypatch):
+    """A drawn award with the credit screen: two pages, the second more than the QR code."""
+    rows = tuple(
+        (code, name, "2026-11-25经信用中国核查：未列入；本平台处理：无", "核查通过")
+        for code, name in COMPANIES.items()
+    )
+    section = services.MinutesSection(
+        "信用审查",
+        "冻结候选名单前逐家核查。" * 6,
+        ("统一社会信用代码", "名称", "核查情况", "结论"),
+        rows,
+        "经核查，无响应企业被排除。",
+    )
+    monkeypatch.setattr(services, "minutes_sections", lambda d: [section])
+    draw_as_shown(award.draw_id, ["37", "张三 5", "2718"], actor=make_user("staff"))
+    pages = _minutes_pages(app, award.draw_id)
+    assert len(pages) == 2
+    assert "六、验证" in pages[-1] and "主持人" in pages[-1]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ home page block and the dashboard's links and figures — on the real 2026 calen
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -201,6 +202,13 @@ def test_the_page_shows_the_whole_timeline_with_its_notices_draws_and_contract(c
     # 11-27 (Fri) → 12-03 (Thu): 4 working days, within the target.
     assert "通知书发出用时 4 个工作日（目标5个工作日）" in html and "在目标之内" in html
     assert "超出目标" not in html
+    # Issue 13: the date column never breaks a date at its hyphen (it wrapped at 1280 px).
+    timeline = html.split('id="timeline-h"')[1].split("</table>")[0]
+    cells = re.findall(r'<td data-label="时间"([^>]*)>([^<]*)<', timeline)
+    assert len(cells) >= 8 and all('class="nowrap"' in attrs for attrs, _ in cells), cells
+    assert "2026-12-08" in [text.strip() for _, text in cells]
+    css = client.get("/static/css/site.css").get_data(as_text=True)
+    assert re.search(r"\.nowrap\s*\{\s*white-space:\s*nowrap;?\s*\}", css)
 
 
 def test_a_letter_later_than_five_working_days_is_marked_over_the_target(client, world):
