@@ -95,7 +95,11 @@ def file(code: str):
     p = staff_project(code)
     form = FileForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        # Not ticked: the page again with the message on the box, nothing changed. The
+        # fingerprint stays the one posted, so a project changed meanwhile is still refused.
+        return _render(p, 400, file_form=form)
     try:
         services.file_project(p.code, reviewed=form.reviewed.data or "", actor=current_user)
     except DomainError as e:
