@@ -59,18 +59,21 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Each role's start page after login: what it can do here; for the office, the figures of
-    the 5-working-day clock (trading notice → result letter) over its offices' projects."""
+    """Each role's start page after login: what it can do here; for the office, its to-do
+    counts (each linking to its list) and the figures of the 5-working-day clock (trading notice
+    → result letter) — all over its offices' projects only (a platform's clerk: its platform's)."""
+    if current_user.role not in OFFICE_ROLES:
+        return render_template("public/dashboard.html", user=current_user, letters=None)
     from app.offices.scope import scope_ids
     from contracts import queries as trading
+    from contracts.queries.todo import todo_of
 
-    # The figures of the account's offices only (a platform's clerk: its platform's projects).
-    letters = (
-        trading.letter_distribution(scope_ids(current_user))
-        if current_user.role in OFFICE_ROLES
-        else None
+    return render_template(
+        "public/dashboard.html",
+        user=current_user,
+        letters=trading.letter_distribution(scope_ids(current_user)),
+        todo=todo_of(current_user),
     )
-    return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 
 @bp.route("/healthz")

@@ -176,13 +176,21 @@ def _prepare(form: NoticeForm) -> None:
 @staff_bp.route("/")
 @roles_required(*OFFICE_ROLES)
 def staff_index():
+    """The office's notices; `?sms=failed` keeps those with messages to re-send (the
+    dashboard's to-do count links here)."""
     page = page_arg()
+    raw = request.args.get("sms", "")
+    status = 200
+    if raw not in ("", "failed"):
+        flash(_("没有这种短信筛选条件，已显示全部公告"), "error")
+        status = 400
     return render_template(
         "notices/staff_index.html",
-        pagination=queries.staff_list(page, actor=current_user),
+        pagination=queries.staff_list(page, actor=current_user, sms_failed=raw == "failed"),
+        sms_failed=raw == "failed",
         now=clock.now(),
         is_late=rules.is_late,
-    )
+    ), status
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
