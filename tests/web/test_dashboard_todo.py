@@ -1,5 +1,6 @@
 """The staff dashboard (issue 13, item 11): the to-do counts of the account's offices, each a link
-to the list it counts."""
+to the list it counts, and a warning from 1 November while next year's working-day calendar is
+not entered (2027 is not in the built-in calendar the tests run with)."""
 
 from __future__ import annotations
 
@@ -89,3 +90,18 @@ def test_other_roles_have_no_to_do_list(app):
     html = owner.html("/dashboard")
     assert "待办事项" not in html and "节假日安排" not in html
 
+
+def test_from_the_first_of_november_the_missing_next_year_is_warned_of(app):
+    staff = browser_of(app, make_user("staff"))
+    clock.set_now(at(2026, 10, 31, 23, 0))
+    assert 'id="calendar-warning"' not in staff.html("/dashboard")
+
+    clock.set_now(at(2026, 11, 1, 8, 0))
+    html = staff.html("/dashboard")
+    assert "尚未录入2027年的节假日安排" in text_of(html)
+    assert 'href="/staff/calendar/"' in html.split('id="calendar-warning"')[1]
+
+    staff.client.set_cookie("lang", "en")
+    text = text_of(staff.html("/dashboard"))
+    assert "The holiday arrangement for 2027 is not entered yet" in text
+    assert "To do" in text
