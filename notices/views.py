@@ -272,7 +272,9 @@ def _unconfirmed(notice_id: int, form, name: str):
     missing or stale CSRF token is a plain 400."""
     if "csrf_token" in form.errors:
         abort(400)
-    return _preview(_staff_notice_or_403(notice_id), 400, **{name: form})
+    notice = _staff_notice_or_403(notice_id)
+    flash(_("请勾选确认"), "error")  # at the top too: the box is at the foot of a long page
+    return _preview(notice, 400, **{name: form})
 
 
 @staff_bp.route("/<int:notice_id>/publish", methods=["POST"])

@@ -121,8 +121,10 @@ def file(code: str):
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             abort(400)
-        # Not ticked: the page again with the message on the box, nothing changed. The
-        # fingerprint stays the one posted, so a project changed meanwhile is still refused.
+        # Not ticked: the page again with the message on the box (and at the top, the box
+        # being halfway down), nothing changed. The fingerprint stays the one posted, so a
+        # project changed meanwhile is still refused.
+        flash(_("请勾选确认"), "error")
         return _render(p, 400, file_form=form)
     try:
         services.file_project(p.code, reviewed=form.reviewed.data or "", actor=current_user)

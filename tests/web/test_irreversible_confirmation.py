@@ -67,6 +67,7 @@ def test_a_notice_button_without_the_tick_is_refused_on_the_box_and_changes_noth
     html = response.get_data(as_text=True)
     assert "请勾选确认" in text_of(html)
     assert 'aria-invalid="true"' in html  # on the box, not a bare error page
+    assert text_of(html).count("请勾选确认") == 2  # and at the top: the box is at the foot
     assert "预览：此公告尚未发布" in text_of(html)
     assert notice_row(nid) == before
 
@@ -132,7 +133,7 @@ def test_filing_without_the_tick_is_refused_on_the_box_and_files_nothing(app, fr
 
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "请勾选确认" in text_of(html) and 'aria-invalid="true"' in html
+    assert text_of(html).count("请勾选确认") == 2 and 'aria-invalid="true"' in html
     assert filing_of(p.code) == before == ("submitted", None)
 
     response = staff.submit(
