@@ -25,8 +25,8 @@ from flask import abort, flash
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as flask_wtf_translations
-from wtforms.fields import IntegerField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.fields import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
 
 from app import i18n
 from app.errors import Forbidden, NotFound
@@ -40,6 +40,8 @@ MULTI_LINE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CONTROL_MESSAGE = _l("含有不允许的控制字符")
 RANGE_MESSAGE = _l("数值超出允许范围")
+#: An irreversible button posted without its confirmation box ticked.
+CONFIRMATION_MESSAGE = _l("请勾选确认")
 
 #: WTForms messages its Chinese catalogue leaves in English (fuzzy or missing there).
 _CHINESE_FILL_INS = {
@@ -119,6 +121,19 @@ class HouseMeta:
         field = super().bind_field(form, unbound_field, options)
         field.validators = [*field.validators, *house_validators(field)]
         return field
+
+
+def confirmation(label) -> BooleanField:
+    """The box an irreversible button needs ticked (确认发布, 删除草稿, 备案, 作废抽签): posted
+    without it, the form does not validate and the view shows the page again (400) with
+    "请勾选确认" on the box — nothing is changed. It works without JavaScript; the template
+    draws it with `confirm_box` (templates/_macros/forms.html).
+
+    It lives in the form, not in a service, on purpose: it is the page's question "did you mean
+    it?", not a rule of the procedure. The services' callers that are not pages (the demo, the
+    scheduler, tests, the API) act deliberately already; what a service must refuse — a notice
+    changed since its preview, a project changed since it was reviewed — it refuses itself."""
+    return BooleanField(label, validators=[DataRequired(CONFIRMATION_MESSAGE)])
 
 
 class FlaskForm(flask_wtf.FlaskForm):

@@ -59,18 +59,29 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    """Each role's start page after login: what it can do here; for the office, the figures of
-    the 5-working-day clock (trading notice → result letter) over its offices' projects."""
+    """Each role's start page after login: what it can do here; for the office, its to-do
+    counts (each linking to its list), a warning from 1 November while next year's working-day
+    calendar is not entered, and the figures of the 5-working-day clock (trading notice → result
+    letter) — all over its offices' projects only (a platform's clerk: its platform's)."""
+    if current_user.role not in OFFICE_ROLES:
+        return render_template("public/dashboard.html", user=current_user, letters=None)
+    from app import clock
+    from app.calendar import rules as calendar_rules
+    from app.calendar import services as calendar
     from app.offices.scope import scope_ids
     from contracts import queries as trading
+    from contracts.queries.todo import todo_of
 
-    # The figures of the account's offices only (a platform's clerk: its platform's projects).
-    letters = (
-        trading.letter_distribution(scope_ids(current_user))
-        if current_user.role in OFFICE_ROLES
-        else None
+    return render_template(
+        "public/dashboard.html",
+        user=current_user,
+        letters=trading.letter_distribution(scope_ids(current_user)),
+        todo=todo_of(current_user),
+        years_to_enter=calendar_rules.years_to_enter(
+            clock.today(), calendar.current_calendar().confirmed_years()
+        ),
+        confirms_years=calendar.confirms_years(current_user),
     )
-    return render_template("public/dashboard.html", user=current_user, letters=letters)
 
 
 @bp.route("/healthz")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import BooleanField, Field, HiddenField, TextAreaField
+from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, confirmation
 from lottery import rules
 
 
@@ -59,7 +59,4 @@ class AbandonForm(FlaskForm):
             Length(max=rules.MAX_REASON_CHARS, message=_l("作废原因不能超过500个字符")),
         ],
     )
-    confirm = BooleanField(
-        _l("我确认作废本次抽签：种子将立即公开，本编号不能再摇号"),
-        validators=[DataRequired(_l("请勾选确认"))],
-    )
+    confirm = confirmation(_l("我确认作废本次抽签：种子将立即公开，本编号不能再摇号"))

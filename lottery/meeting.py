@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, request
+from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.forms import abort_for_role_or_record
@@ -90,7 +91,12 @@ def confirm_step(
     than those on the screen and candidates other than those reviewed; `done(result)` answers
     success; a refusal is flashed and sends staff to `back`, unless `refuse(e)` answers it."""
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        # Posted without the reviewed candidates (not from the review page): nothing is drawn;
+        # back to step 1 to enter the entries and review them.
+        flash(_("未经核对页面确认，未摇号：请录入现场公开随机数并核对后再确认"), "error")
+        return redirect(back)
     try:
         result = confirm(list(form.entropy.data or []), form.candidates_digest.data or "")
     except DomainError as e:

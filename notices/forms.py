@@ -8,7 +8,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, confirmation
 from notices.rules import BY_HAND, NOTICE_TYPES
 
 
@@ -50,4 +50,16 @@ class AttachmentForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A button that only carries the CSRF token (publish, delete)."""
+    """A button that only carries the CSRF token (remove an attachment, send SMS)."""
+
+
+class PublishForm(FlaskForm):
+    """确认发布: a published notice cannot be changed or withdrawn, so the box must be ticked."""
+
+    confirm = confirmation(_l("我已核对预览，确认发布：发布后不能修改或删除，只能另发更正公告"))
+
+
+class DeleteDraftForm(FlaskForm):
+    """删除草稿: the draft and its attachments are removed for good, so the box must be ticked."""
+
+    confirm = confirmation(_l("确认删除此草稿及其附件：删除后不能恢复"))

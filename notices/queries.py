@@ -93,12 +93,18 @@ def search(q: str, page: int, per_page: int = 20):
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 
-def staff_list(page: int, per_page: int = 30, *, actor=None):
-    """The notices of the offices `actor` covers (app.offices.scope), drafts first."""
+def staff_list(page: int, per_page: int = 30, *, actor=None, sms_failed: bool = False):
+    """The notices of the offices `actor` covers (app.offices.scope), drafts first; with
+    `sms_failed`, only those with messages that did not reach the phone (the dashboard's count,
+    notices.sms.queries.failed)."""
+    from notices.sms.queries import notice_ids_with_failures
+
     stmt = select(Notice).order_by(Notice.status, Notice.created_at.desc(), Notice.id.desc())
     clause = scope_clause(Notice.office_id, actor)
     if clause is not None:
         stmt = stmt.where(clause)
+    if sms_failed:
+        stmt = stmt.where(Notice.id.in_(notice_ids_with_failures(actor)))
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 

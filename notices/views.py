@@ -31,7 +31,7 @@ from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
-from notices.forms import AttachmentForm, ConfirmForm, NoticeForm
+from notices.forms import AttachmentForm, ConfirmForm, DeleteDraftForm, NoticeForm, PublishForm
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
@@ -176,13 +176,21 @@ def _prepare(form: NoticeForm) -> None:
 @staff_bp.route("/")
 @roles_required(*OFFICE_ROLES)
 def staff_index():
+    """The office's notices; `?sms=failed` keeps those with messages to re-send (the
+    dashboard's to-do count links here)."""
     page = page_arg()
+    raw = request.args.get("sms", "")
+    status = 200
+    if raw not in ("", "failed"):
+        flash(_("没有这种短信筛选条件，已显示全部公告"), "error")
+        status = 400
     return render_template(
         "notices/staff_index.html",
-        pagination=queries.staff_list(page, actor=current_user),
+        pagination=queries.staff_list(page, actor=current_user, sms_failed=raw == "failed"),
+        sms_failed=raw == "failed",
         now=clock.now(),
         is_late=rules.is_late,
-    )
+    ), status
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
@@ -234,7 +242,12 @@ def edit(notice_id: int):
 @staff_bp.route("/<int:notice_id>")
 @roles_required(*OFFICE_ROLES)
 def preview(notice_id: int):
-    notice = _staff_notice_or_403(notice_id)
+    return _preview(_staff_notice_or_403(notice_id))
+
+
+def _preview(notice, status: int = 200, **forms):
+    """The draft as it will be published, with its buttons; a button posted without its box
+    ticked comes back here (400) with the message on the box."""
     planned_end, planned_error = None, None
     if not notice.is_published:
         try:
@@ -249,15 +262,27 @@ def preview(notice_id: int):
         planned_error=planned_error,
         attachment_form=AttachmentForm(),
         confirm_form=ConfirmForm(),
-    )
+        publish_form=forms.get("publish_form") or PublishForm(formdata=None),
+        delete_form=forms.get("delete_form") or DeleteDraftForm(formdata=None),
+    ), status
+
+
+def _unconfirmed(notice_id: int, form, name: str):
+    """A button posted without its box ticked: the preview again (400), nothing changed. A
+    missing or stale CSRF token is a plain 400."""
+    if "csrf_token" in form.errors:
+        abort(400)
+    notice = _staff_notice_or_403(notice_id)
+    flash(_("请勾选确认"), "error")  # at the top too: the box is at the foot of a long page
+    return _preview(notice, 400, **{name: form})
 
 
 @staff_bp.route("/<int:notice_id>/publish", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def publish(notice_id: int):
-    form = ConfirmForm()
+    form = PublishForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _unconfirmed(notice_id, form, "publish_form")
     try:
         notice = services.publish(notice_id, actor=current_user)
     except NoticeNotFound:
@@ -274,8 +299,9 @@ def publish(notice_id: int):
 @staff_bp.route("/<int:notice_id>/delete", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def delete(notice_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = DeleteDraftForm()
+    if not form.validate_on_submit():
+        return _unconfirmed(notice_id, form, "delete_form")
     try:
         services.delete_draft(notice_id, actor=current_user)
     except NoticeNotFound:

@@ -329,3 +329,19 @@ def changes(
             work.append(day)
         day += timedelta(days=1)
     return Changes(against, tuple(rest), tuple(work))
+
+
+#: From this day of each year (month, day) the office is warned that next year's arrangement is
+#: not entered yet: the State Council publishes it in October or November, and a publicity period
+#: that runs into January cannot be counted without it.
+WARN_NEXT_YEAR_FROM = (11, 1)
+
+
+def years_to_enter(today: date, confirmed_years: Iterable[int]) -> list[int]:
+    """The years whose arrangement the office should enter now, oldest first: this year whenever
+    it is missing, and next year from 1 November (WARN_NEXT_YEAR_FROM) while it is missing."""
+    confirmed = set(confirmed_years)
+    due = [today.year]
+    if (today.month, today.day) >= WARN_NEXT_YEAR_FROM:
+        due.append(today.year + 1)
+    return [y for y in due if y not in confirmed]

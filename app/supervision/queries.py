@@ -77,15 +77,27 @@ def deadline_rows(actor=None) -> Deadlines:
     return Deadlines(rows, tuple(failed))
 
 
+#: The status filter's value for the steps not done yet, whatever their status (running, due
+#: soon, missed, or not countable while a year is unconfirmed): the office's to-do.
+PENDING = "pending"
+
+
+def pending(rows: list[DeadlineRow]) -> list[DeadlineRow]:
+    """The rows whose step is not done yet (the staff dashboard's to-do counts)."""
+    return [r for r in rows if r.deadline.done_at is None]
+
+
 def filtered(rows: list[DeadlineRow], *, kind: str = "", status: str = "") -> list[DeadlineRow]:
     """The rows of a kind (a dotted kind, or its first part: "complaint" holds
-    "complaint.accept") and of a status."""
-    return [
+    "complaint.accept") and of a status (or PENDING: every step not done yet)."""
+    kept = [
         r
         for r in rows
-        if (not kind or r.deadline.kind == kind or r.deadline.kind.startswith(kind + "."))
-        and (not status or (r.status is not None and r.status == status))
+        if not kind or r.deadline.kind == kind or r.deadline.kind.startswith(kind + ".")
     ]
+    if status == PENDING:
+        return pending(kept)
+    return [r for r in kept if not status or (r.status is not None and r.status == status)]
 
 
 def kinds_of(rows: list[DeadlineRow]) -> list[tuple[str, tuple[str, str] | None]]:

@@ -64,8 +64,10 @@ def _deadline_filter() -> tuple[DeadlineFilterForm, queries.Deadlines, int]:
         (kind, f"{kind} {i18n.loc(*label)}" if label else kind)
         for kind, label in queries.kinds_of(everything)
     ]
-    form.status.choices = [("", _("全部"))] + [
-        (s.value, _(STATUS_LABELS[s])) for s in DeadlineStatus
+    form.status.choices = [
+        ("", _("全部")),
+        (queries.PENDING, _("待办（尚未完成）")),
+        *((s.value, _(STATUS_LABELS[s])) for s in DeadlineStatus),
     ]
     if request.args and not form.validate():
         return form, found, 400

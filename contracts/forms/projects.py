@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, confirmation
 from contracts import rules
 
 #: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS): the browser
@@ -199,7 +199,9 @@ class RefusalForm(FlaskForm):
 
 
 class FileForm(FlaskForm):
-    """The filing button: the CSRF token and the fingerprint of the project as shown; the service
-    refuses a project changed since (contracts.services.file_project)."""
+    """The filing button: the CSRF token, the fingerprint of the project as shown (the service
+    refuses a project changed since, contracts.services.file_project) and the box that confirms
+    it — a filed project's facts and documents are fixed."""
 
     reviewed = HiddenField()
+    confirm = confirmation(_l("我已核对项目信息和交易文件，确认备案：备案后不能再修改"))

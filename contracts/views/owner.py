@@ -202,7 +202,7 @@ def _filing_forms(p, forms) -> dict:
     send_back_form.reviewed.data = reviewed
     return {
         "send_back_form": send_back_form,
-        "file_form": FileForm(formdata=None, data={"reviewed": reviewed}),
+        "file_form": forms.get("file_form") or FileForm(formdata=None, data={"reviewed": reviewed}),
     }
 
 

@@ -3,7 +3,7 @@ sending back, and recording the contract or a refusal."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from app.i18n import loc
 from app.offices.scope import find_office
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
+from contracts.queries import todo
 from contracts.views.owner import (
     enter_project,
     project_or_404,
@@ -63,15 +64,38 @@ def _render(p, status: int = 200, **forms):
     )
 
 
+#: The list's `?state=` filters beside the project states: the dashboard's award meetings due.
+FILTER_LABELS = {
+    todo.MEETING_DUE: ("定标会议已到期（今日或逾期）", "Award meetings due (today or overdue)")
+}
+
+
 @bp.route("/")
 @roles_required(*OFFICE_ROLES)
 def index():
+    """The open projects, most urgent first; `?state=` keeps one state's (`submitted`, …) or
+    the award meetings due (`meeting_due`): the lists the dashboard's to-do counts link to."""
+    rows = progress.open_projects(current_user)
+    raw = request.args.get("state", "")
+    status, shown = 200, None
+    if raw == todo.MEETING_DUE:
+        due = todo.meeting_due_codes(current_user)
+        rows, shown = [r for r in rows if r.project.code in due], FILTER_LABELS[raw]
+    elif raw:
+        try:
+            state = rules.ProjectState(raw)
+        except ValueError:
+            flash(_("没有这种项目状态，已显示全部在办项目"), "error")
+            status = 400
+        else:
+            rows, shown = [r for r in rows if r.state is state], rules.STATE_LABELS[state]
     return render_template(
         "contracts/staff/projects_index.html",
-        rows=progress.open_projects(current_user),
+        rows=rows,
+        shown=shown,
         closed=progress.recently_closed(actor=current_user),
         state_labels=rules.STATE_LABELS,
-    )
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +122,13 @@ def file(code: str):
     p = staff_project(code)
     form = FileForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        # Not ticked: the page again with the message on the box (and at the top, the box
+        # being halfway down), nothing changed. The fingerprint stays the one posted, so a
+        # project changed meanwhile is still refused.
+        flash(_("请勾选确认"), "error")
+        return _render(p, 400, file_form=form)
     try:
         services.file_project(p.code, reviewed=form.reviewed.data or "", actor=current_user)
     except DomainError as e:

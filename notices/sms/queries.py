@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.offices.scope import scope_clause
 from notices.sms import rules
 from notices.sms.models import SmsMessage
 
@@ -76,3 +77,23 @@ def proof(notice_id: int | None) -> Proof | None:
     if not t.total:
         return None
     return Proof(told=t.told, delivered=t["delivered"])
+
+
+def failed(actor=None):
+    """The messages of notices that did not reach the phone (failed, undeliverable) and are not
+    re-sent yet — what a notice's 重发 button takes — of the offices `actor` covers."""
+    stmt = select(SmsMessage).where(
+        SmsMessage.status.in_(sorted(rules.RESENDABLE)), SmsMessage.notice_id.is_not(None)
+    )
+    clause = scope_clause(SmsMessage.office_id, actor)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def failed_count(actor=None) -> int:
+    """How many messages `failed(actor)` holds (the staff dashboard's count)."""
+    return db.session.scalar(select(func.count()).select_from(failed(actor).subquery())) or 0
+
+
+def notice_ids_with_failures(actor=None):
+    """The ids of the notices with such messages, a subquery (the notices list's `?sms=failed`)."""
+    return failed(actor).with_only_columns(SmsMessage.notice_id).distinct()

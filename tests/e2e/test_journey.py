@@ -57,6 +57,7 @@ def test_staff_publish_a_notice_by_hand_and_the_public_reads_it_running(
     expect(page.get_by_text("如今日发布：至 2026-11-30 24:00（3个工作日）")).to_be_visible()
     page.screenshot(path=str(screenshots / "e2e-preview-1280.png"), full_page=True)
 
+    page.get_by_label("我已核对预览，确认发布", exact=False).check()
     page.get_by_role("button", name="确认发布").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(base)}/notices/\d+$"))
     expect(page.get_by_text("公告已发布")).to_be_visible()

@@ -138,6 +138,7 @@ def test_an_owner_files_staff_announce_three_respond_staff_draw_and_the_public_r
     _shot(page, "03-staff-open-projects-1280")
     row.get_by_role("link", name=PROJECT).click()
     expect(page).to_have_url(f"{base}/staff/projects/{code}")
+    page.locator("#filing").get_by_label("确认备案", exact=False).check()
     page.locator("#filing").get_by_role("button", name="备案", exact=True).click()
     expect(page.get_by_text("项目已备案，可以发布交易公告")).to_be_visible()
     expect(page.locator("#filing")).to_contain_text("已备案")

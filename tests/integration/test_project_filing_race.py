@@ -42,7 +42,7 @@ def test_twenty_simultaneous_filing_posts_file_the_project_once(app, database_ur
     p = services.submit_project(project_input(), actor=make_user("owner"))
     staff = signed_in(app, "staff")
     page = f"/staff/projects/{p.code}"
-    data = {"reviewed": reviewed_on(staff, page), "csrf_token": staff.token(page)}
+    data = {"reviewed": reviewed_on(staff, page), "confirm": "y", "csrf_token": staff.token(page)}
     cookie = staff.client.get_cookie("session")
     barrier = threading.Barrier(THREADS)
     statuses: list[int] = []

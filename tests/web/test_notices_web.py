@@ -96,7 +96,9 @@ def draft_through_form(staff: Browser, **fields) -> int:
 
 def publish_through_form(staff: Browser, notice_id: int):
     return staff.submit(
-        f"/staff/notices/{notice_id}/publish", form_page=f"/staff/notices/{notice_id}"
+        f"/staff/notices/{notice_id}/publish",
+        {"confirm": "y"},
+        form_page=f"/staff/notices/{notice_id}",
     )
 
 
@@ -504,7 +506,7 @@ def test_a_published_notice_cannot_be_edited_deleted_or_have_its_attachments_rem
         form_page=token_page,
     )
     assert response.status_code == 302
-    staff.submit(f"/staff/notices/{nid}/delete", form_page=token_page)
+    staff.submit(f"/staff/notices/{nid}/delete", {"confirm": "y"}, form_page=token_page)
     staff.submit(f"/staff/notices/{nid}/attachments/{attachment.id}/delete", form_page=token_page)
     staff.submit(
         f"/staff/notices/{nid}/attachments",

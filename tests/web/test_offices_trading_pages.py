@@ -119,7 +119,9 @@ def test_a_forged_filing_post_for_another_platform_changes_nothing(app, offices)
     _mine, theirs = _projects(offices)
     clerk = browser_of(app, make_user("staff", office=offices.a))
     reviewed = services.fingerprint(theirs)
-    response = clerk.post(f"/staff/projects/{theirs.code}/file", {"reviewed": reviewed})
+    response = clerk.post(
+        f"/staff/projects/{theirs.code}/file", {"reviewed": reviewed, "confirm": "y"}
+    )
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Project, theirs.id).filing == "submitted"

@@ -56,7 +56,7 @@ def test_a_project_revised_after_staff_opened_it_is_not_filed_at_the_new_facts(a
     assert response.status_code == 302  # the owner raises it to 3,900,000 meanwhile
 
     filed_before = audit_count(Action.PROJECT_FILED)
-    response = staff.submit(f"{page}/file", {"reviewed": seen}, form_page=page)
+    response = staff.submit(f"{page}/file", {"reviewed": seen, "confirm": "y"}, form_page=page)
     assert response.status_code == 302
     assert "项目已被修改，请重新审阅后再备案" in text_of(staff.html(page))
     project = the_project()
@@ -75,7 +75,9 @@ def test_a_project_revised_after_staff_opened_it_is_not_filed_at_the_new_facts(a
     # Reviewed again, the new facts are filed: the page shows what is filed.
     page_now = staff.html(page)
     assert "3,900,000.00" in page_now
-    response = staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
+    response = staff.submit(
+        f"{page}/file", {"reviewed": reviewed_on(staff, page), "confirm": "y"}, form_page=page
+    )
     assert response.status_code == 302
     project = the_project()
     assert project.filing == "filed" and str(project.control_price) == "3900000.00"
@@ -91,7 +93,7 @@ def test_an_attachment_added_after_staff_opened_the_project_stops_the_filing(app
     owner.submit(
         f"{owner_page}/attachments", {"file": (io.BytesIO(PDF), "补充.pdf")}, form_page=owner_page
     )
-    staff.submit(f"{page}/file", {"reviewed": seen}, form_page=page)
+    staff.submit(f"{page}/file", {"reviewed": seen, "confirm": "y"}, form_page=page)
     assert the_project().filing == "submitted"
 
 
@@ -100,7 +102,7 @@ def test_a_filing_post_without_the_fingerprint_files_nothing(app, now):
     owner, staff = signed_in(app, "owner"), signed_in(app, "staff")
     p = enter(owner)
     page = f"/staff/projects/{p.code}"
-    response = staff.submit(f"{page}/file", form_page=page)
+    response = staff.submit(f"{page}/file", {"confirm": "y"}, form_page=page)
     assert response.status_code == 302 and the_project().filing == "submitted"
     assert "请重新审阅后再备案" in text_of(staff.html(page))
 
@@ -113,7 +115,9 @@ def test_staff_send_back_a_filed_project_and_the_owner_revises_it_for_filing_aga
     owner, staff = signed_in(app, "owner"), signed_in(app, "staff")
     p = enter(owner)
     page = f"/staff/projects/{p.code}"
-    staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
+    staff.submit(
+        f"{page}/file", {"reviewed": reviewed_on(staff, page), "confirm": "y"}, form_page=page
+    )
     assert the_project().filing == "filed"
 
     html = staff.html(page)
@@ -142,7 +146,9 @@ def test_staff_send_back_a_filed_project_and_the_owner_revises_it_for_filing_aga
     assert reasons in owner.html(f"/owner/projects/{p.code}")
     response = owner.submit(f"/owner/projects/{p.code}/edit", project_data(control_price="1200000"))
     assert response.status_code == 302 and the_project().filing == "submitted"
-    staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
+    staff.submit(
+        f"{page}/file", {"reviewed": reviewed_on(staff, page), "confirm": "y"}, form_page=page
+    )
     project = the_project()
     assert project.filing == "filed" and str(project.control_price) == "1200000.00"
 
@@ -271,7 +277,9 @@ def test_a_stored_project_that_breaks_the_text_rules_is_refused_at_announce_and_
     )
     assert the_project().filing == "sent_back"
     owner.submit(f"/owner/projects/{p.code}/edit", project_data())
-    staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
+    staff.submit(
+        f"{page}/file", {"reviewed": reviewed_on(staff, page), "confirm": "y"}, form_page=page
+    )
     assert the_project().filing == "filed"
     review = staff.post(f"{page}/announce", {**data, "reviewed": ""})
     assert review.status_code == 200

@@ -193,7 +193,9 @@ def test_staff_send_a_project_back_and_the_owner_revises_it_before_it_is_filed(a
 
     history = staff.html(page)
     assert '退回业主：<span class="keep-lines">' + reasons in history and "修改项目" in history
-    response = staff.submit(f"{page}/file", {"reviewed": reviewed_on(staff, page)}, form_page=page)
+    response = staff.submit(
+        f"{page}/file", {"reviewed": reviewed_on(staff, page), "confirm": "y"}, form_page=page
+    )
     assert response.status_code == 302 and the_project().filing == "filed"
     assert "发布交易公告" in staff.html("/staff/projects/")
 
@@ -280,7 +282,9 @@ def test_attachments_are_accepted_by_content_until_the_project_is_filed(app, now
 
     staff_page = f"/staff/projects/{p.code}"
     staff.submit(
-        f"{staff_page}/file", {"reviewed": reviewed_on(staff, staff_page)}, form_page=staff_page
+        f"{staff_page}/file",
+        {"reviewed": reviewed_on(staff, staff_page), "confirm": "y"},
+        form_page=staff_page,
     )
     html = owner.html(page)
     assert 'enctype="multipart/form-data"' not in html  # no upload form once filed
