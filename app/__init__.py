@@ -303,6 +303,9 @@ def _register_template_helpers(app: Flask) -> None:
             return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
         return local.strftime("%Y-%m-%d %H:%M")
 
+    # A category's or an office's name in the request's language (its English name, if it has one).
+    app.jinja_env.filters["named"] = i18n.named
+
     @app.template_filter("localdate")
     def localdate(moment):
         return clock.local(moment).strftime("%Y-%m-%d") if moment else ""
@@ -310,8 +313,14 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def site():
         return {
-            "site_name": app.config["SITE_NAME"],
-            "office_name": app.config["OFFICE_NAME"],
+            # The English names on the English site (SITE_NAME_EN, OFFICE_NAME_EN), if set.
+            "site_name": i18n.loc(
+                app.config["SITE_NAME"], app.config.get("SITE_NAME_EN") or app.config["SITE_NAME"]
+            ),
+            "office_name": i18n.loc(
+                app.config["OFFICE_NAME"],
+                app.config.get("OFFICE_NAME_EN") or app.config["OFFICE_NAME"],
+            ),
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
             "now": clock.now(),

@@ -33,3 +33,12 @@ def label(pair: tuple[str, ...]) -> str:
 def localized(error: Refusal) -> str:
     """A refusal's message in the request's language."""
     return loc(error.message, error.message_en)
+
+
+def named(obj) -> str:
+    """A record's name (a pool category, an office) in the request's language: its `name_en` on
+    the English site when it has one, else its (Chinese) `name`. None reads as empty."""
+    if obj is None:
+        return ""
+    name_en = getattr(obj, "name_en", "") or ""
+    return name_en if name_en and english() else obj.name
