@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -35,9 +35,26 @@ def decision_label(decision: str | None) -> str:
     }[decision]
 
 
+def category_label(key: str | None) -> str:
+    """A pool category, given by its code (SZ) or its Chinese name (市政公用工程), in the request's
+    language (its English name on the English site); anything else reads as itself. The categories
+    are read once per request."""
+    if not key:
+        return ""
+    by_key = g.get("_pool_categories")
+    if by_key is None:
+        by_key = {}
+        for c in queries.categories(active_only=False):
+            by_key[c.code] = by_key[c.name] = (c.name, c.name_en or c.name)
+        g._pool_categories = by_key
+    found = by_key.get(key)
+    return loc(*found) if found is not None else key
+
+
 @bp.record_once
 def _template_globals(state) -> None:
     env = state.app.jinja_env
+    env.globals["category_label"] = category_label
     env.globals["pool_state_label"] = state_label
     env.globals["pool_decision_label"] = decision_label
     # A company's standing on one of its selections: THE words (rules.standing_label), on its
