@@ -305,6 +305,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     # A category's or an office's name in the request's language (its English name, if it has one).
     app.jinja_env.filters["named"] = i18n.named
+    # A legal basis (《…》第N条) in the request's language.
+    app.jinja_env.filters["citation"] = i18n.citation
 
     @app.template_filter("localdate")
     def localdate(moment):
@@ -328,6 +330,14 @@ def _register_template_helpers(app: Flask) -> None:
             "loc": i18n.loc,
             # The separator after a label in running text: full-width in Chinese, ": " in English.
             "colon": ": " if i18n.english() else "：",
+            # The separators of running text and of a list: "，" and "、" in Chinese, ", " in English.
+            "comma": ", " if i18n.english() else "，",
+            "list_sep": ", " if i18n.english() else "、",
+            "semicolon": "; " if i18n.english() else "；",
+            "full_stop": ". " if i18n.english() else "。",
+            # Brackets around markup (a link) that `paren` cannot take: （…） / " (…)".
+            "lparen": " (" if i18n.english() else "（",
+            "rparen": ")" if i18n.english() else "）",
             # A remark in brackets after a value, its parts joined: （3个工作日，依据） / " (3 working
             # days, basis)".
             "paren": _paren_en if i18n.english() else _paren_zh,

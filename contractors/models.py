@@ -48,6 +48,8 @@ class FailReason(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(100))
+    #: Shown on the English site; empty: the Chinese label serves both.
+    label_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     #: "other" needs free text: the list alone does not say what was wrong.
     needs_text: Mapped[bool] = mapped_column(Boolean, default=False)

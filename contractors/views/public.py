@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -38,15 +46,19 @@ def decision_label(decision: str | None) -> str:
 def category_label(key: str | None) -> str:
     """A pool category, given by its code (SZ) or its Chinese name (市政公用工程), in the request's
     language (its English name on the English site); anything else reads as itself. The categories
-    are read once per request."""
+    are read once per request (outside one, every time)."""
     if not key:
         return ""
-    by_key = g.get("_pool_categories")
+    # On the request, not on `g`: the tests keep one app context across their requests.
+    by_key = (
+        getattr(request, "_smallworks_pool_categories", None) if has_request_context() else None
+    )
     if by_key is None:
         by_key = {}
         for c in queries.categories(active_only=False):
             by_key[c.code] = by_key[c.name] = (c.name, c.name_en or c.name)
-        g._pool_categories = by_key
+        if has_request_context():
+            request._smallworks_pool_categories = by_key
     found = by_key.get(key)
     return loc(*found) if found is not None else key
 
@@ -198,7 +210,7 @@ def call(call_id: int):
         notices=notices,
         outcomes=_outcomes(c),
         entries=entries,
-        reasons=queries.reason_labels() if review else {},
+        reasons=queries.reason_labels(shown=True) if review else {},
         in_objection_window=in_objection_window,
         can_object=can_object,
         objection_form=ObjectionForm() if can_object else None,
@@ -257,7 +269,7 @@ def contractor(uscc: str):
         contractor=c,
         memberships=memberships,
         results=results,
-        reasons=queries.reason_labels(),
+        reasons=queries.reason_labels(shown=True),
         Standing=rules.Standing,
         sanctions=sanction_queries.published(uscc=c.uscc),
         districts=queries.districts_by_id(),

@@ -1,7 +1,8 @@
 """english names: a pool category and an office carry an English name beside the Chinese one, shown
-on the English site (app.i18n.named); empty means the Chinese name serves both
+on the English site (app.i18n.named), and a review's fail reason an English label; empty means
+the Chinese one serves both
 
-The seeded categories (0003) and the demo's offices (app.demo.OFFICES, matched on code and name)
+The seeded categories and fail reasons (0003) and the demo's offices (app.demo.OFFICES, matched on code and name)
 get theirs; an office made elsewhere keeps an empty one until its administrator writes it.
 
 Revision ID: c3f8a1d6e947
@@ -31,6 +32,16 @@ CATEGORIES = {
     "JL": "Construction supervision",
 }
 
+#: The fail reasons seeded by 0003, by code.
+FAIL_REASONS = {
+    "category_mismatch": "Qualification category does not match",
+    "grade_insufficient": "Qualification grade too low",
+    "safety_licence": "Safety production licence expired or missing",
+    "licence_mismatch": "Business licence details do not match",
+    "incomplete": "Documents incomplete",
+    "other": "Other",
+}
+
 #: The demo's offices (app.demo.OFFICES) and 0019's default district: (code, name) → English.
 OFFICES = {
     (
@@ -57,6 +68,15 @@ def upgrade():
     )
     for code, name_en in CATEGORIES.items():
         op.execute(categories.update().where(categories.c.code == code).values(name_en=name_en))
+    with op.batch_alter_table("pool_fail_reasons") as batch:
+        batch.add_column(
+            sa.Column("label_en", sa.String(length=100), nullable=False, server_default="")
+        )
+    reasons = sa.table(
+        "pool_fail_reasons", sa.column("code", sa.String), sa.column("label_en", sa.String)
+    )
+    for code, label_en in FAIL_REASONS.items():
+        op.execute(reasons.update().where(reasons.c.code == code).values(label_en=label_en))
     offices = sa.table(
         "offices",
         sa.column("code", sa.String),
@@ -72,6 +92,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("pool_fail_reasons") as batch:
+        batch.drop_column("label_en")
     for table in ("offices", "pool_categories"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("name_en")
