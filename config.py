@@ -41,6 +41,16 @@ class Config:
     #: Names shown in the page header and the meta tags (《政府网站发展指引》).
     SITE_NAME = os.environ.get("SITE_NAME", "小型建设工程公开交易平台")
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "区公共资源交易管理办公室")
+    #: The same on the English site; empty: the Chinese name. A deployment that names itself
+    #: (SITE_NAME, OFFICE_NAME) gets no default English name that would not match.
+    SITE_NAME_EN = os.environ.get(
+        "SITE_NAME_EN",
+        "" if "SITE_NAME" in os.environ else "Small Construction Works Trading Platform",
+    )
+    OFFICE_NAME_EN = os.environ.get(
+        "OFFICE_NAME_EN",
+        "" if "OFFICE_NAME" in os.environ else "District Public Resource Trading Office",
+    )
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -303,6 +303,11 @@ def _register_template_helpers(app: Flask) -> None:
             return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
         return local.strftime("%Y-%m-%d %H:%M")
 
+    # A category's or an office's name in the request's language (its English name, if it has one).
+    app.jinja_env.filters["named"] = i18n.named
+    # A legal basis (《…》第N条) in the request's language.
+    app.jinja_env.filters["citation"] = i18n.citation
+
     @app.template_filter("localdate")
     def localdate(moment):
         return clock.local(moment).strftime("%Y-%m-%d") if moment else ""
@@ -315,8 +320,14 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def site():
         return {
-            "site_name": app.config["SITE_NAME"],
-            "office_name": app.config["OFFICE_NAME"],
+            # The English names on the English site (SITE_NAME_EN, OFFICE_NAME_EN), if set.
+            "site_name": i18n.loc(
+                app.config["SITE_NAME"], app.config.get("SITE_NAME_EN") or app.config["SITE_NAME"]
+            ),
+            "office_name": i18n.loc(
+                app.config["OFFICE_NAME"],
+                app.config.get("OFFICE_NAME_EN") or app.config["OFFICE_NAME"],
+            ),
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
             "now": clock.now(),
@@ -324,6 +335,14 @@ def _register_template_helpers(app: Flask) -> None:
             "loc": i18n.loc,
             # The separator after a label in running text: full-width in Chinese, ": " in English.
             "colon": ": " if i18n.english() else "：",
+            # The separators of running text and of a list: "，" and "、" in Chinese, ", " in English.
+            "comma": ", " if i18n.english() else "，",
+            "list_sep": ", " if i18n.english() else "、",
+            "semicolon": "; " if i18n.english() else "；",
+            "full_stop": ". " if i18n.english() else "。",
+            # Brackets around markup (a link) that `paren` cannot take: （…） / " (…)".
+            "lparen": " (" if i18n.english() else "（",
+            "rparen": ")" if i18n.english() else "）",
             # A remark in brackets after a value, its parts joined: （3个工作日，依据） / " (3 working
             # days, basis)".
             "paren": _paren_en if i18n.english() else _paren_zh,

@@ -63,6 +63,8 @@ class Deadline:
     unconfirmed_year: int | None = None
     #: The office of the record (app.offices): the oversight pages list an account's offices' only.
     office_id: int | None = None
+    #: `subject` on the English site, e.g. "Complaint 3 (T-…)"; empty: `subject` serves both.
+    subject_en: str = ""
 
 
 def status_of(deadline: Deadline, now: datetime, calendar: WorkCalendar) -> DeadlineStatus:

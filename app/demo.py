@@ -17,7 +17,7 @@ from app.workdays import TZ, UnconfirmedYear, YearArrangement
 
 DEMO_LABEL = "演示安排（非国务院正式通知，仅供演示）"
 
-#: The demo's offices: (code, name, kind, parent code). The first district's name is the
+#: The demo's offices: (code, name, kind, parent code, English name). The first district's name is the
 #: deployment's OFFICE_NAME unless that is the bare default; its three street/town platforms run
 #: their own projects from its pool. A second district with a pool of its own and one project
 #: shows that districts share nothing but the companies' registrations and the calendar.
@@ -25,12 +25,18 @@ DISTRICT = "jiangbei"
 SECOND_DISTRICT = "zhenhai"
 DISTRICT_NAME = "江北区公共资源交易管理办公室"
 OFFICES = (
-    (DISTRICT, DISTRICT_NAME, "district", None),
-    ("zhuangqiao", "庄桥街道", "street", DISTRICT),
-    ("hongtang", "洪塘街道", "street", DISTRICT),
-    ("yongjiang", "甬江街道", "street", DISTRICT),
-    (SECOND_DISTRICT, "镇海区公共资源交易管理办公室", "district", None),
-    ("luotuo", "骆驼街道", "street", SECOND_DISTRICT),
+    (DISTRICT, DISTRICT_NAME, "district", None, "Jiangbei District Public Resource Trading Office"),
+    ("zhuangqiao", "庄桥街道", "street", DISTRICT, "Zhuangqiao Subdistrict"),
+    ("hongtang", "洪塘街道", "street", DISTRICT, "Hongtang Subdistrict"),
+    ("yongjiang", "甬江街道", "street", DISTRICT, "Yongjiang Subdistrict"),
+    (
+        SECOND_DISTRICT,
+        "镇海区公共资源交易管理办公室",
+        "district",
+        None,
+        "Zhenhai District Public Resource Trading Office",
+    ),
+    ("luotuo", "骆驼街道", "street", SECOND_DISTRICT, "Luotuo Subdistrict"),
 )
 #: The platform of each town the demo projects name (contracts.demo.plans).
 TOWN_OFFICES = {
@@ -138,7 +144,7 @@ def run(echo: Callable[[str], None]) -> None:
         _notices(echo, offices[DISTRICT])
     echo("")
     echo("机构 / offices:")
-    for code, _name, _kind, _parent in OFFICES:
+    for code, _name, _kind, _parent, _name_en in OFFICES:
         o = offices[code]
         echo(f"  {o.code:<11} {o.name}" + (f"（{o.parent.name}）" if o.parent else ""))
     echo("")
@@ -165,13 +171,14 @@ def _offices() -> dict:
 
     configured = current_app.config["OFFICE_NAME"]
     out: dict = {}
-    for i, (code, name, kind, parent) in enumerate(OFFICES):
+    for i, (code, name, kind, parent, name_en) in enumerate(OFFICES):
         if code == DISTRICT and configured and configured != "区公共资源交易管理办公室":
-            name = configured
+            name, name_en = configured, current_app.config.get("OFFICE_NAME_EN") or ""
         office = db.session.scalar(select(Office).where(Office.code == code))
         if office is None:
             office = create_office(
-                NewOffice(code, name, kind, out[parent].id if parent else None, i), actor="demo"
+                NewOffice(code, name, kind, out[parent].id if parent else None, i, name_en),
+                actor="demo",
             )
         out[code] = office
     return out

@@ -6,6 +6,8 @@ message that a pure rule carries as a (Chinese, English) pair is picked here.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import get_locale
 
 from app.refusal import Refusal
@@ -33,3 +35,60 @@ def label(pair: tuple[str, ...]) -> str:
 def localized(error: Refusal) -> str:
     """A refusal's message in the request's language."""
     return loc(error.message, error.message_en)
+
+
+def named(obj) -> str:
+    """A record's name (a pool category, an office) in the request's language: its `name_en` on
+    the English site when it has one, else its (Chinese) `name`. None reads as empty."""
+    if obj is None:
+        return ""
+    name_en = getattr(obj, "name_en", "") or ""
+    return name_en if name_en and english() else obj.name
+
+
+#: The laws and measures the rules cite, in English (app.i18n.citation_en).
+LAW_TITLES_EN = {
+    "招标投标法实施条例": "Regulations on the Implementation of the Bidding Law",
+    "招标投标法": "Bidding Law",
+    "中华人民共和国招标投标法": "Bidding Law",
+    "工程建设项目招标投标活动投诉处理办法": "Measures on Complaints in Construction Bidding",
+    "招标投标违法行为记录公告暂行办法": "Interim Measures on Publishing Records of Bidding Violations",
+    "中华人民共和国行政处罚法": "Administrative Penalty Law",
+    "行政处罚法": "Administrative Penalty Law",
+    "中华人民共和国政府信息公开条例": "Regulations on Open Government Information",
+    "必须招标的工程项目规定": "Provisions on Projects That Must Be Tendered",
+    "建设工程质量管理条例": "Regulations on the Quality of Construction Works",
+    "小型建设工程预选承包商名录库管理办法": "Measures on the Contractor Pool for Small Construction Works",
+}
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _number(zh: str) -> str:
+    """一 → 1, 十三 → 13, 四十五 → 45 (the article numbers the rules cite); digits stay."""
+    if zh.isdigit():
+        return zh
+    if "十" in zh:
+        tens, _sep, units = zh.partition("十")
+        return str(
+            (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
+        )
+    return str(_DIGITS.get(zh, zh))
+
+
+def citation_en(basis: str) -> str:
+    """A legal basis as the rules write it (《招标投标法实施条例》第六十一条第二款；…) in English
+    ("Regulations on the Implementation of the Bidding Law, art. 61(2); …"). A title it does not
+    know stays as written."""
+    text = re.sub(r"《([^》]+)》", lambda m: LAW_TITLES_EN.get(m.group(1), m.group(0)), basis or "")
+    text = re.sub(
+        r"第([一二三四五六七八九十零\d]+)条", lambda m: f", art. {_number(m.group(1))}", text
+    )
+    text = re.sub(r"第([一二三四五六七八九十零\d]+)款", lambda m: f"({_number(m.group(1))})", text)
+    text = text.replace("（参照）", " (by analogy)").replace("、, ", ", ").replace("、", ", ")
+    return text.replace("；", "; ").replace("，", ", ").strip()
+
+
+def citation(basis: str) -> str:
+    """A legal basis in the request's language."""
+    return loc(basis, citation_en(basis))

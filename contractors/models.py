@@ -33,6 +33,8 @@ class PoolCategory(db.Model):
     #: Short ASCII code used in draw ids and the API (`?category=JZ`).
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: Shown on the English site (app.i18n.named); empty: the Chinese name serves both.
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     #: A retired category stays for history but is offered in no new call.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -46,6 +48,8 @@ class FailReason(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(100))
+    #: Shown on the English site; empty: the Chinese label serves both.
+    label_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     #: "other" needs free text: the list alone does not say what was wrong.
     needs_text: Mapped[bool] = mapped_column(Boolean, default=False)

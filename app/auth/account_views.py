@@ -16,7 +16,7 @@ from app.auth.roles import ADMIN_CREATED_ROLES, Role
 from app.auth.views import office_choices
 from app.errors import DomainError
 from app.forms import abort_for_role_or_record, error_onto
-from app.i18n import loc
+from app.i18n import loc, named
 from app.offices.scope import find_office
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
@@ -48,7 +48,7 @@ def role_name(role: str) -> str:
 
 def account_office_name(office_id: int | None) -> str:
     office = find_office(office_id)
-    return office.name if office is not None else _("（不属于任何机构）")
+    return named(office) if office is not None else _("（不属于任何机构）")
 
 
 def _account(user_id: int):

@@ -82,4 +82,5 @@ class NewOfficeForm(FlaskForm):
     name = StringField(
         _l("机构名称"), validators=[DataRequired(_l("请填写机构名称")), Length(max=100)]
     )
+    name_en = StringField(_l("英文名称"), validators=[Length(max=100)])
     parent = SelectField(_l("所属区公管办"), choices=[], coerce=office_id, validate_choice=False)

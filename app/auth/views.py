@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import i18n
 from app.auth import services
 from app.auth.errors import AccountError, LoginRefused, LoginThrottled
 from app.auth.forms import LoginForm, NewAccountForm, NewOfficeForm, PasswordForm
@@ -178,11 +179,12 @@ def offices():
     else:
         form.kind.choices = [(OfficeKind.STREET.value, _(KIND_LABELS[OfficeKind.STREET]))]
         form.parent.choices = []
-    form.parent.choices += [(str(d.id), d.name) for d in mine]
+    form.parent.choices += [(str(d.id), i18n.named(d)) for d in mine]
     if form.validate_on_submit():
         data = NewOffice(
             code=form.code.data or "",
             name=form.name.data or "",
+            name_en=form.name_en.data or "",
             kind=form.kind.data,
             parent_id=form.parent.data,
         )

@@ -31,6 +31,9 @@ class Office(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     #: As printed on notices (公开主体), e.g. 某区公共资源交易管理办公室 or 庄桥街道.
     name: Mapped[str] = mapped_column(String(100))
+    #: Shown on the English site (app.i18n.named), e.g. Zhuangqiao Subdistrict; empty: the Chinese
+    #: name serves both.
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(20))
     #: The district of a platform; null for a district.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)

@@ -100,6 +100,18 @@ def check_office_name(name: str) -> str:
     return name
 
 
+def check_office_name_en(name_en: str) -> str:
+    """An office's English name: optional (empty: the Chinese name serves both), one line."""
+    name_en = " ".join((name_en or "").split())
+    if len(name_en) > MAX_NAME or "\x00" in name_en:
+        raise Refusal(
+            f"英文名称不超过{MAX_NAME}个字符",
+            f"The English name has at most {MAX_NAME} characters",
+            field="name_en",
+        )
+    return name_en
+
+
 def check_parent(kind: str, parent_kind: str | None) -> None:
     """A district has no parent; a platform's parent is a district."""
     if kind not in OFFICE_KINDS:

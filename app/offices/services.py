@@ -27,6 +27,8 @@ class NewOffice:
     #: The district of a platform (its id); None for a district.
     parent_id: int | None = None
     sort_order: int = 0
+    #: Shown on the English site; empty: the Chinese name serves both.
+    name_en: str = ""
 
 
 def _check_creator(data: NewOffice, actor) -> None:
@@ -72,6 +74,7 @@ def create_office(data: NewOffice, *, actor=None) -> Office:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _OFFICE_LOCK_KEY})
     code = checked(OfficeError, rules.check_office_code, data.code)
     name = checked(OfficeError, rules.check_office_name, data.name)
+    name_en = checked(OfficeError, rules.check_office_name_en, data.name_en)
     parent = db.session.get(Office, data.parent_id) if data.parent_id is not None else None
     if data.parent_id is not None and parent is None:
         raise OfficeError("所属机构不存在", "The parent office does not exist", field="parent")
@@ -89,6 +92,7 @@ def create_office(data: NewOffice, *, actor=None) -> Office:
     office = Office(
         code=code,
         name=name,
+        name_en=name_en,
         kind=data.kind,
         parent_id=parent.id if parent else None,
         sort_order=data.sort_order,
@@ -113,6 +117,7 @@ def create_office(data: NewOffice, *, actor=None) -> Office:
         after={
             "code": code,
             "name": name,
+            "name_en": name_en,
             "kind": data.kind,
             "parent": parent.code if parent else None,
         },

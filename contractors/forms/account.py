@@ -3,6 +3,7 @@ objections)."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -31,7 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_RE
 from app.forms import FlaskForm, Form
-from app.i18n import localized
+from app.i18n import loc, localized
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.rules import DOCUMENT_KINDS
 
@@ -184,7 +185,10 @@ class SignUpForm(CompanyFields):
 class DocumentForm(FlaskForm):
     kind = SelectField(
         _l("材料类型"),
-        choices=[SelectChoice(code, _l(zh)) for code, (zh, _en) in DOCUMENT_KINDS.items()],
+        # In the request's language when the form is shown (the pair, not a msgid).
+        choices=[
+            SelectChoice(code, LazyString(loc, zh, en)) for code, (zh, en) in DOCUMENT_KINDS.items()
+        ],
         validators=[DataRequired()],
     )
     file = FileField(_l("文件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import FlaskForm
+from app.i18n import loc
 from contractors import rules
 from lottery import forms as draw_forms
 
@@ -118,7 +119,10 @@ class PrefixedForm(FlaskForm):
 
 
 def _reason_choices(reasons):
-    return [SelectChoice("", _l("（请选择）")), *(SelectChoice(r.code, r.label) for r in reasons)]
+    return [
+        SelectChoice("", _l("（请选择）")),
+        *(SelectChoice(r.code, loc(r.label, r.label_en or r.label)) for r in reasons),
+    ]
 
 
 class DecisionForm(PrefixedForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.calendar.services import current_calendar
 from app.extensions import db
+from app.i18n import loc
 from app.offices.scope import scope_clause
 from contractors import rules
 from contractors.errors import PoolNotFound
@@ -44,7 +45,11 @@ def fail_reasons() -> list[FailReason]:
     return list(db.session.scalars(select(FailReason).order_by(FailReason.sort_order)))
 
 
-def reason_labels() -> dict[str, str]:
+def reason_labels(*, shown: bool = False) -> dict[str, str]:
+    """Fail reason code → label: Chinese (notices), or `shown` on a page, in the request's
+    language (its English label on the English site)."""
+    if shown:
+        return {r.code: loc(r.label, r.label_en or r.label) for r in fail_reasons()}
     return {r.code: r.label for r in fail_reasons()}
 
 

@@ -81,6 +81,7 @@ def roster_objection_deadlines() -> list[Deadline]:
             label="答复入围名录公示期间的异议",
             label_en="Answer the objection to the roster",
             subject=f"{o.call_category.call.code} 异议{o.id}",
+            subject_en=f"{o.call_category.call.code} objection {o.id}",
             url=url_for("pool_staff.objections", call_id=o.call_id, _anchor=f"objection-{o.id}"),
             due_at=o.answer_by,
             unit=Unit.DAYS,

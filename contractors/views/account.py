@@ -23,6 +23,7 @@ from app.auth.services import NewUser
 from app.errors import DomainError
 from app.extensions import limiter
 from app.forms import error_onto
+from app.i18n import loc
 from app.storage import send_stored
 from app.urls import record_id
 from contractors import queries, rules, services
@@ -145,7 +146,7 @@ def home():
         ),
         states=rules.CallState,
         kinds=rules.DOCUMENT_KINDS,
-        reasons=queries.reason_labels(),
+        reasons=queries.reason_labels(shown=True),
     )
 
 
@@ -235,7 +236,9 @@ def _apply_form(call, company, application=None, formdata=None) -> ApplyForm:
         for cc in call.categories
     ]
     form.documents.choices = [
-        SelectChoice(d.id, f"{_(rules.DOCUMENT_KINDS[d.kind][0])}：{d.original_name}")
+        SelectChoice(
+            d.id, f"{loc(*rules.DOCUMENT_KINDS[d.kind])}{loc('：', ': ')}{d.original_name}"
+        )
         for d in company.documents
     ]
     if application is not None and request.method == "GET":

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -35,9 +43,30 @@ def decision_label(decision: str | None) -> str:
     }[decision]
 
 
+def category_label(key: str | None) -> str:
+    """A pool category, given by its code (SZ) or its Chinese name (市政公用工程), in the request's
+    language (its English name on the English site); anything else reads as itself. The categories
+    are read once per request (outside one, every time)."""
+    if not key:
+        return ""
+    # On the request, not on `g`: the tests keep one app context across their requests.
+    by_key = (
+        getattr(request, "_smallworks_pool_categories", None) if has_request_context() else None
+    )
+    if by_key is None:
+        by_key = {}
+        for c in queries.categories(active_only=False):
+            by_key[c.code] = by_key[c.name] = (c.name, c.name_en or c.name)
+        if has_request_context():
+            request._smallworks_pool_categories = by_key
+    found = by_key.get(key)
+    return loc(*found) if found is not None else key
+
+
 @bp.record_once
 def _template_globals(state) -> None:
     env = state.app.jinja_env
+    env.globals["category_label"] = category_label
     env.globals["pool_state_label"] = state_label
     env.globals["pool_decision_label"] = decision_label
     # A company's standing on one of its selections: THE words (rules.standing_label), on its
@@ -181,7 +210,7 @@ def call(call_id: int):
         notices=notices,
         outcomes=_outcomes(c),
         entries=entries,
-        reasons=queries.reason_labels() if review else {},
+        reasons=queries.reason_labels(shown=True) if review else {},
         in_objection_window=in_objection_window,
         can_object=can_object,
         objection_form=ObjectionForm() if can_object else None,
@@ -240,7 +269,7 @@ def contractor(uscc: str):
         contractor=c,
         memberships=memberships,
         results=results,
-        reasons=queries.reason_labels(),
+        reasons=queries.reason_labels(shown=True),
         Standing=rules.Standing,
         sanctions=sanction_queries.published(uscc=c.uscc),
         districts=queries.districts_by_id(),

@@ -205,6 +205,10 @@ def _subject(c: Complaint) -> str:
     return f"投诉 {c.id}（{trading_of(c).code}）"
 
 
+def _subject_en(c: Complaint) -> str:
+    return f"Complaint {c.id} ({trading_of(c).code})"
+
+
 def _url(c: Complaint) -> str:
     return url_for("complaints_staff.detail", complaint_id=c.id)
 
@@ -219,6 +223,7 @@ def accept_deadline(c: Complaint) -> Deadline | None:
         label="受理或不予受理投诉",
         label_en="Accept or refuse the complaint",
         subject=_subject(c),
+        subject_en=_subject_en(c),
         url=_url(c),
         due_at=due,
         unit=Unit.WORKING_DAYS,
@@ -247,6 +252,7 @@ def decide_deadline(c: Complaint) -> Deadline | None:
         label="作出投诉处理决定",
         label_en="Decide the complaint",
         subject=_subject(c),
+        subject_en=_subject_en(c),
         url=_url(c),
         due_at=due,
         unit=Unit.WORKING_DAYS,

@@ -204,6 +204,7 @@ def answer_deadlines() -> list[Deadline]:
             label="答复异议",
             label_en="Answer the objection",
             subject=f"{tcode} 异议{o.id}",
+            subject_en=f"{tcode} objection {o.id}",
             url=url_for("objections.staff_detail", objection_id=o.id),
             due_at=o.answer_by,
             unit=Unit.DAYS,

@@ -11,7 +11,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, OVERSIGHT_ROLES, Role
 from app.errors import DomainError
 from app.forms import error_onto
-from app.i18n import loc
+from app.i18n import citation, loc
 from contractors.queries import contractor_of
 from contracts import queries as trading_queries
 from contracts.objections import queries, rules, services
@@ -28,7 +28,7 @@ def _template_globals(state) -> None:
     env.globals["objection_open_matters"] = queries.open_matters
     env.globals["objection_matter_label"] = lambda m: loc(*rules.MATTER_LABELS[rules.Matter(m)])
     env.globals["objection_state_label"] = lambda s: loc(*rules.STATE_LABELS[s])
-    env.globals["objection_basis"] = lambda m: rules.BASIS[rules.Matter(m)]
+    env.globals["objection_basis"] = lambda m: citation(rules.BASIS[rules.Matter(m)])
 
 
 def _project_or_404(code: str):

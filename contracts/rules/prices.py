@@ -12,8 +12,27 @@ from ._common import FEN, HUNDRED, RuleError, _shown, _yuan
 
 #: 施工 / 监理等服务: the kinds of contract the statutory thresholds distinguish.
 KINDS = ("construction", "supervision")
-KIND_LABELS = {"construction": "施工", "supervision": "工程监理"}
-FUNDING = {"state": "国有资金", "collective": "村集体资金"}
+#: (Chinese, English) names of the kinds and the funding sources; the Chinese ones print on notices.
+KIND_NAMES = {
+    "construction": ("施工", "Construction"),
+    "supervision": ("工程监理", "Construction supervision"),
+}
+FUNDING_NAMES = {
+    "state": ("国有资金", "State funds"),
+    "collective": ("村集体资金", "Village collective funds"),
+}
+KIND_LABELS = {k: zh for k, (zh, _en) in KIND_NAMES.items()}
+FUNDING = {k: zh for k, (zh, _en) in FUNDING_NAMES.items()}
+
+
+def kind_name(kind: str) -> tuple[str, str]:
+    """A project kind's (Chinese, English) name; an unknown code reads as itself."""
+    return KIND_NAMES.get(kind, (kind, kind))
+
+
+def funding_name(funding: str) -> tuple[str, str]:
+    """A funding source's (Chinese, English) name; an unknown code reads as itself."""
+    return FUNDING_NAMES.get(funding, (funding, funding))
 
 
 #: Amounts are stored as Numeric(14, 2): below a trillion yuan, to the fen.

@@ -46,6 +46,9 @@ def _template_globals(state) -> None:
     env.globals["project_state_badge"] = state_badge
     env.globals["project_kinds"] = rules.KIND_LABELS
     env.globals["project_funding"] = rules.FUNDING
+    # A project's kind and funding source in the request's language (rules.KIND_NAMES…).
+    env.globals["project_kind_label"] = lambda kind: loc(*rules.kind_name(kind))
+    env.globals["project_funding_label"] = lambda funding: loc(*rules.funding_name(funding))
     # "（第2次）" / " (2nd announcement)" after a re-announced project's name (rules.round_words).
     env.globals["round_words"] = lambda round_: loc(*rules.round_words(round_))
     # The home page's latest-projects block asks for them (the home view belongs to app/).

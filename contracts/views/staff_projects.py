@@ -11,7 +11,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
 from app.forms import error_onto
-from app.i18n import loc
+from app.i18n import loc, named
 from app.offices.scope import find_office
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
@@ -37,7 +37,7 @@ def project_office_name(office_id: int | None) -> str:
     """The name of a project's office (its platform, or the district running it), for the
     pages' 所属平台 column; the session's identity map loads each office once."""
     office = find_office(office_id)
-    return office.name if office is not None else ""
+    return named(office) if office is not None else ""
 
 
 def staff_project(code: str):

@@ -157,7 +157,7 @@ def _timeline(call, status: int = 200, *, meeting_form=None, entropy_forms=None)
         open_objections=sum(1 for o in objections if o.answered_at is None),
         meeting_form=meeting_form,
         confirm_form=ConfirmForm(formdata=None),
-        reason_labels=queries.reason_labels(),
+        reason_labels=queries.reason_labels(shown=True),
     )
 
 

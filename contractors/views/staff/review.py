@@ -10,6 +10,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError
 from app.forms import error_onto
+from app.i18n import loc
 from app.urls import record_id
 from contractors import queries, rules, services
 from contractors.forms.staff import (
@@ -83,7 +84,7 @@ def _review_panel(call, status: int = 200, forms=None):
         rows=rows,
         can_decide=state == rules.CallState.REVIEW,
         decided=sum(1 for r in rows if r["entry"].decision),
-        reason_labels={r.code: r.label for r in reasons},
+        reason_labels={r.code: loc(r.label, r.label_en or r.label) for r in reasons},
         document_kinds=rules.DOCUMENT_KINDS,
     )
 
@@ -147,7 +148,7 @@ def _objections(call, status: int = 200, forms=None, roster_forms=None):
             }
             for o in queries.roster_objections_of(call.id)
         ],
-        reason_labels={r.code: r.label for r in reasons},
+        reason_labels={r.code: loc(r.label, r.label_en or r.label) for r in reasons},
     )
 
 
