@@ -91,6 +91,7 @@ def _visible(html: str) -> str:
     html = re.sub(r"<pre\b.*?</pre>", " ", html, flags=re.S)
     # The draw's checks as `python -m lottery.verify` names them: bilingual on purpose.
     html = re.sub(r"<tbody>(?:<tr><td>[^<]* / [^<]*</td>.*?</tr>)+</tbody>", " ", html, flags=re.S)
+    html = re.sub(r'<td class="verifier-detail"[^>]*>.*?</td>', " ", html, flags=re.S)
     html = re.sub(r"验证通过 / VERIFIED[^<]*", " ", html)
     # What screen readers skip and the eye reads as a picture (the header's emblem 公).
     html = re.sub(r'<(\w+)[^>]*aria-hidden="true"[^>]*>[^<]*</\1>', " ", html)
