@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.routing import Rule
 
 from app import clock, create_app
 from app.extensions import db, limiter
@@ -48,6 +49,31 @@ class _SharedBytecodeCache(BytecodeCache):
 
 
 _BYTECODE = _SharedBytecodeCache()
+
+
+_BUILDERS: dict[tuple, object] = {}
+_compile_builder = Rule._compile_builder
+
+
+def _shared_url_builder(self, append_unknown: bool = True):
+    """Werkzeug compiles a URL-building function for each rule of each new app (two per rule,
+    with Python's own compiler): with a new app for each test that was a third of the suite's
+    time. The function depends only on the rule's parsed parts, its defaults and
+    `append_unknown` (the rule itself is passed in when it is called), so one compiled for an
+    earlier app serves every later one."""
+    key = (
+        self.rule,
+        tuple(self._trace),
+        repr(sorted((self.defaults or {}).items())),
+        append_unknown,
+    )
+    builder = _BUILDERS.get(key)
+    if builder is None:
+        builder = _BUILDERS[key] = _compile_builder(self, append_unknown)
+    return builder
+
+
+Rule._compile_builder = _shared_url_builder
 
 
 def pytest_collection_modifyitems(config, items):
