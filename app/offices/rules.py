@@ -115,7 +115,12 @@ def check_office_name_en(name_en: str) -> str:
 def check_parent(kind: str, parent_kind: str | None) -> None:
     """A district has no parent; a platform's parent is a district."""
     if kind not in OFFICE_KINDS:
-        raise Refusal(f"未知机构类型：{kind}", f"Unknown kind of office: {kind}", field="kind")
+        # The posted value is not repeated: it may be anything, of any length.
+        raise Refusal(
+            "机构类型须为区公管办或街道/镇平台",
+            "The kind of office is a district office or a street/town platform",
+            field="kind",
+        )
     if kind == OfficeKind.DISTRICT and parent_kind is not None:
         raise Refusal("区公管办不隶属于其他机构", "A district office has no parent", field="parent")
     if kind == OfficeKind.STREET and parent_kind != OfficeKind.DISTRICT:

@@ -88,3 +88,11 @@ def test_a_platform_needs_a_district_and_a_district_no_parent():
     ):
         with pytest.raises(Refusal):
             rules.check_parent(kind, parent)
+
+
+def test_an_unknown_kind_is_refused_without_repeating_what_was_posted():
+    posted = "x" * 10_000
+    with pytest.raises(Refusal) as refused:
+        rules.check_parent(posted, None)
+    e = refused.value
+    assert "xxxx" not in e.message + e.message_en and e.field == "kind"
