@@ -1,0 +1,67 @@
+"""Issue 14 (no N+1): a public list costs the same number of statements whatever its length. Each
+page is read with a few rows and again with many (every notice corrected, with an attachment, so
+that the corrections and attachments a row shows must be loaded with the page, not per row); a
+count that grows with the rows is a query per row."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from notices import services
+from tests.factories import DEFAULT_DISTRICT, PDF, Browser, make_notice, make_user
+
+#: Public pages and API lists made of notices. (`/` shows a fixed number of notices per office.)
+PAGES = (
+    "/",
+    "/notices/",
+    "/notices/?type=trading_notice",
+    "/api/v1/notices",
+    "/api/v1/notices?type=trading_notice",
+    "/offices/{district}",
+    "/search?q=道路",
+)
+
+
+def statements(app, path: str) -> int:
+    count = 0
+
+    def seen(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        response = Browser(app).get(path.format(district=DEFAULT_DISTRICT[0]))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert response.status_code == 200, path
+    return count
+
+
+def add_notices(n: int) -> None:
+    """`n` published trading notices, each with an attachment and a published correction."""
+    staff = make_user("staff")
+    for i in range(n):
+        notice = make_notice(staff, publish=False, type="policy", title=f"道路硬化工程政策{i}")
+        services.add_attachment(notice.id, "附件.pdf", PDF, actor=staff)
+        services.publish(notice.id, actor=staff)
+        trading = make_notice(staff, title=f"某村道路硬化工程交易公告{i}")
+        make_notice(
+            staff, publish=True, type="correction", corrects_id=trading.id, title=f"更正{i}"
+        )
+
+
+@pytest.fixture
+def frozen(now):
+    return now(2026, 11, 25, 10, 0)
+
+
+def test_a_public_list_costs_the_same_statements_with_a_few_rows_and_with_a_full_page(app, frozen):
+    add_notices(2)
+    few = {path: statements(app, path) for path in PAGES}
+    add_notices(25)  # more than a page of 20 notices of each kind
+    many = {path: statements(app, path) for path in PAGES}
+    grown = {path: (few[path], many[path]) for path in PAGES if many[path] != few[path]}
+    assert not grown, f"statements (few rows, full page) that grow with the rows: {grown}"
