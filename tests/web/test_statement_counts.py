@@ -65,3 +65,30 @@ def test_a_public_list_costs_the_same_statements_with_a_few_rows_and_with_a_full
     many = {path: statements(app, path) for path in PAGES}
     grown = {path: (few[path], many[path]) for path in PAGES if many[path] != few[path]}
     assert not grown, f"statements (few rows, full page) that grow with the rows: {grown}"
+
+
+#: Public pages and API lists made of projects and their draws.
+TRADING_PAGES = (
+    "/projects/",
+    "/projects/?state=announced",
+    "/api/v1/projects",
+    "/draws/",
+    "/api/v1/draws",
+    "/offices/{district}",
+    "/",
+)
+
+
+def test_the_project_and_draw_lists_cost_the_same_statements_for_few_and_more_projects(app):
+    from tests.trading_factories import active_pool, announced
+
+    phase = active_pool()
+    owner = make_user("owner")
+    for i in range(2):
+        announced(phase, owner, name=f"甬江街道某村道路硬化工程{i}")
+    few = {path: statements(app, path) for path in TRADING_PAGES}
+    for i in range(2, 8):
+        announced(phase, owner, name=f"甬江街道某村道路硬化工程{i}")
+    many = {path: statements(app, path) for path in TRADING_PAGES}
+    grown = {path: (few[path], many[path]) for path in TRADING_PAGES if many[path] != few[path]}
+    assert not grown, f"statements (2 projects, 8 projects) that grow with the rows: {grown}"
