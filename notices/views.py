@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -20,7 +21,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
-from app.i18n import label
+from app.i18n import label, loc
 from app.links import link_codes
 from app.offices import queries as offices
 from app.offices.queries import office_filter
@@ -29,7 +30,7 @@ from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
-from notices import markup, queries, related, rules, services
+from notices import feeds, markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import AttachmentForm, ConfirmForm, DeleteDraftForm, NoticeForm, PublishForm
 
@@ -116,6 +117,19 @@ def index():
         heading=heading,
         office_filter=office,
     )
+
+
+@bp.route("/feed.atom")
+def feed():
+    """The Atom feed of the list with the same `?type=` and `?office=` (notices.feeds)."""
+    types = queries.parse_types(request.args.get("type"))
+    office = office_filter(request.args.get("office"))
+    if office.ids == []:
+        abort(404)  # an unknown office: no feed to follow
+    config = current_app.config
+    site_name = loc(config["SITE_NAME"], config.get("SITE_NAME_EN") or config["SITE_NAME"])
+    body = feeds.atom(site_name, types, office.ids, office.arg)
+    return Response(body, mimetype=feeds.ATOM)
 
 
 @bp.route("/<int:notice_id>")
