@@ -14,6 +14,7 @@ def init_app(app) -> None:
     from contractors.views.staff import bp as staff_bp
     from lottery import services as draws
     from lottery.views import register_subject_page
+    from notices.categories import register_categories
     from notices.related import register_related_links
     from notices.sms import services as sms
 
@@ -31,6 +32,8 @@ def init_app(app) -> None:
     sms.register_directory(app, queries.sms_contacts)
     # A pool call's notices lead to the call's page and its categories' draws.
     register_related_links(app, "pool_call", notice_links)
+    # The notice list and feed filter by the pool's categories (notices.categories).
+    register_categories(app, queries.notice_categories)
     from contractors import sanctions
 
     sanctions.init_app(app)

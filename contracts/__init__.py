@@ -21,6 +21,7 @@ def init_app(app) -> None:
     from contracts.views.staff import bp as staff_bp
     from lottery import services as draws
     from lottery.views import register_meeting_page, register_subject_page
+    from notices.categories import register_category_subjects
     from notices.related import register_related_links
 
     app.register_blueprint(api_bp)
@@ -47,6 +48,8 @@ def init_app(app) -> None:
         draws.register_minutes_section(app, subject_type, screen_queries.minutes_sections)
     # A trading's notices lead to its project, its draws, the response page and the result.
     register_related_links(app, rules.SUBJECT_TYPE, notice_links)
+    # A trading's notices are of its project's category (the notice list's ?category=).
+    register_category_subjects(app, rules.SUBJECT_TYPE, queries.trading_codes_of_category)
     from contracts import objections
 
     objections.init_app(app)

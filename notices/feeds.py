@@ -11,9 +11,10 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app import clock
-from app.i18n import loc
+from app.i18n import loc, named
 from app.urls import public_base_url
 from notices import queries, rules
+from notices.categories import Category
 
 #: Entries in a feed: the newest notices; older ones are on the lists.
 FEED_ENTRIES = 50
@@ -22,15 +23,27 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 def atom(
-    site_name: str, types: tuple[str, ...], office_ids: list[int] | None, office_name: str
+    site_name: str,
+    types: tuple[str, ...],
+    office_ids: list[int] | None,
+    office_code: str | None,
+    category: Category | None = None,
 ) -> bytes:
-    """The feed of the newest published notices of `types` (all when empty) and of the offices
-    `office_ids` (None: every office; an unknown office gives an empty feed)."""
+    """The feed of the newest published notices of `types` (all when empty), of the offices
+    `office_ids` (None: every office) and of a pool category (None: all)."""
     base = public_base_url()
-    args = {"type": ",".join(types) or None, "office": office_name or None}
+    args = {
+        "type": ",".join(types) or None,
+        "office": office_code or None,
+        "category": category.code if category else None,
+    }
     self_url = base + url_for("notices.feed", **args)
-    page = queries.published_page(types, 1, FEED_ENTRIES, office_ids)
+    page = queries.published_page(
+        types, 1, FEED_ENTRIES, office_ids, category.code if category else None
+    )
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) or _("全部公告")
+    if category:
+        heading = f"{named(category)} · {heading}"
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(f"{heading} - {site_name}")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
-from notices import rules
+from notices import categories, rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice
 from notices.rules import NoticeStatus
@@ -32,16 +32,23 @@ def parse_types(raw: str | None) -> tuple[str, ...]:
 
 
 def published_page(
-    types: tuple[str, ...], page: int, per_page: int, office_ids: list[int] | None = None
+    types: tuple[str, ...],
+    page: int,
+    per_page: int,
+    office_ids: list[int] | None = None,
+    category: str | None = None,
 ):
     """Published notices, newest first, of some types and offices (`office_ids`,
-    app.offices.queries.ids_for_filter: None for every office); corrections and attachments
-    loaded with the page (the list and the API show them: no query per notice)."""
+    app.offices.queries.ids_for_filter: None for every office) and of a pool category (its code,
+    notices.categories; None for all); corrections and attachments loaded with the page (the
+    list and the API show them: no query per notice)."""
     stmt = _published().options(selectinload(Notice.corrections), selectinload(Notice.attachments))
     if types:
         stmt = stmt.where(Notice.type.in_(types))
     if office_ids is not None:
         stmt = stmt.where(Notice.office_id.in_(office_ids))
+    if category is not None:
+        stmt = stmt.where(categories.clause(category))
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
 

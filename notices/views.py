@@ -21,7 +21,7 @@ from app import clock
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
-from app.i18n import label, loc
+from app.i18n import label, loc, named
 from app.links import link_codes
 from app.offices import queries as offices
 from app.offices.queries import office_filter
@@ -30,7 +30,7 @@ from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
-from notices import feeds, markup, queries, related, rules, services
+from notices import categories, feeds, markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import AttachmentForm, ConfirmForm, DeleteDraftForm, NoticeForm, PublishForm
 
@@ -105,30 +105,51 @@ def _staff_notice_or_403(notice_id: int):
 def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
+    category = _category_arg()
     page = page_arg()
     pagination = queries.published_page(
-        types, page, current_app.config["NOTICES_PER_PAGE"], office.ids
+        types,
+        page,
+        current_app.config["NOTICES_PER_PAGE"],
+        office.ids,
+        category.code if category else None,
     )
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
+    if category:
+        heading = f"{named(category)} · {heading}"
     return render_template(
         "notices/index.html",
         pagination=pagination,
         types=types,
         heading=heading,
         office_filter=office,
+        category=category,
+        categories=categories.categories(),
     )
+
+
+def _category_arg():
+    """`?category=<code>` of the list and the feed: its category, None without one; an
+    unknown code is 404 (the codes come from the links of the list)."""
+    code = request.args.get("category", "").strip()
+    category = categories.find(code)
+    if code and category is None:
+        abort(404)
+    return category
 
 
 @bp.route("/feed.atom")
 def feed():
-    """The Atom feed of the list with the same `?type=` and `?office=` (notices.feeds)."""
+    """The Atom feed of the list with the same `?type=`, `?office=` and `?category=`
+    (notices.feeds)."""
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
     if office.ids == []:
         abort(404)  # an unknown office: no feed to follow
+    category = _category_arg()
     config = current_app.config
     site_name = loc(config["SITE_NAME"], config.get("SITE_NAME_EN") or config["SITE_NAME"])
-    body = feeds.atom(site_name, types, office.ids, office.arg)
+    body = feeds.atom(site_name, types, office.ids, office.arg, category)
     return Response(body, mimetype=feeds.ATOM)
 
 

@@ -32,6 +32,13 @@ from .objections import open_objections
 # ---- data lists -------------------------------------------------------------------------------
 
 
+def notice_categories() -> list:
+    """The categories as the notice list's and feed's filter offers them (notices.categories)."""
+    from notices.categories import Category
+
+    return [Category(c.code, c.name, c.name_en) for c in categories()]
+
+
 def categories(*, active_only: bool = True) -> list[PoolCategory]:
     """The pool's categories (data rows, in their sort order)."""
     stmt = select(PoolCategory).order_by(PoolCategory.sort_order, PoolCategory.id)

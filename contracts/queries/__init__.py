@@ -33,6 +33,7 @@ from .projects import (
     state_of,
     trading_by_code,
     trading_candidates,
+    trading_codes_of_category,
 )
 from .public import (
     PUBLIC_STATES,
@@ -90,4 +91,5 @@ __all__ = [
     "suspensions_of_code",
     "trading_by_code",
     "trading_candidates",
+    "trading_codes_of_category",
 ]

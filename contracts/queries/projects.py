@@ -162,6 +162,16 @@ def trading_by_code(code: str) -> Trading | None:
     return db.session.scalar(select(Trading).where(Trading.code == code))
 
 
+def trading_codes_of_category(category_code: str):
+    """A select of the codes of the tradings of a category's projects: the subjects of their
+    notices (notices.categories, the notice list's `?category=`)."""
+    return (
+        select(Trading.code)
+        .join(Project, Project.id == Trading.project_id)
+        .where(Project.category_code == category_code)
+    )
+
+
 def attachments_of(p: Project) -> list[ProjectAttachment]:
     return list(
         db.session.scalars(

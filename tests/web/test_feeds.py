@@ -100,3 +100,24 @@ def test_the_english_site_gives_the_feed_in_english(app, frozen):
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     (entry,) = feed.findall(ATOM + "entry")
     assert entry.find(ATOM + "category").get("label") == "Trading notices"
+
+
+def test_the_list_and_the_feed_of_a_category_keep_its_projects_notices(app):
+    from tests.trading_factories import active_pool, announced
+
+    phase = active_pool()
+    owner = make_user("owner")
+    announced(phase, owner, name="某村道路硬化工程", category_code="JZ")
+    announced(phase, owner, name="某村排水管网工程", category_code="SZ")
+    client = Browser(app)
+    jz = {title for title, _link in entries(read(client, "/notices/feed.atom?category=JZ"))}
+    assert any("道路硬化" in t for t in jz) and not any("排水管网" in t for t in jz)
+    listing = client.html("/notices/?category=SZ&type=trading_notice")
+    assert "某村排水管网工程" in listing and "某村道路硬化工程" not in listing
+    assert 'href="/notices/feed.atom?type=trading_notice&amp;category=SZ"' in listing
+    # The category's links keep the type, and the type's links keep the category.
+    assert 'href="/notices/?type=trading_notice&amp;category=JZ"' in listing
+    assert 'href="/notices/?category=SZ" aria-current' not in listing  # "all types" is a link…
+    assert 'href="/notices/?category=SZ"' in listing  # …that keeps the category
+    assert client.get("/notices/feed.atom?category=NOPE").status_code == 404
+    assert client.get("/notices/?category=NOPE").status_code == 404
