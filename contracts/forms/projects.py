@@ -39,13 +39,12 @@ def _amount(value):
 
 
 def _office_id(value):
-    """The chosen office's id; nothing chosen is None (the service then takes the account's)."""
+    """The chosen office's id; nothing chosen is None (the service then takes the account's).
+    Anything else that is not a number raises ValueError, which the field reports ("选择无效")
+    instead of quietly putting the project on the account's own office."""
     if value in (None, "") or isinstance(value, int):
         return value or None
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return int(value)
 
 
 def _strip(value):

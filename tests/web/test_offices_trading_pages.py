@@ -152,6 +152,21 @@ def test_a_forged_office_on_the_form_is_refused_with_nothing_stored(app, offices
     assert project_count() == before
 
 
+@pytest.mark.parametrize("forged", ["abc", "1.5", "\u4e00", "-"])
+def test_an_office_that_is_not_a_number_is_refused_not_replaced_by_the_own_office(
+    app, offices, forged
+):
+    clerk = browser_of(app, make_user("staff", office=offices.a))
+    clock.set_now(at(2026, 11, 26, 9, 0))
+    before = project_count()
+    response = clerk.submit(
+        "/staff/projects/new", form_data(office_id=forged), form_page="/staff/projects/new"
+    )
+    assert response.status_code == 400
+    assert "选择无效" in response.get_data(as_text=True)
+    assert project_count() == before
+
+
 def test_district_staff_choose_the_platform_on_the_form(app, offices):
     staff = browser_of(app, make_user("staff"))
     clock.set_now(at(2026, 11, 26, 9, 0))
