@@ -1,6 +1,6 @@
-"""Atom feeds of the published notices (feedgen): all of them, of some types, of an office —
-the filters of the notice list (`?type=`, `?office=`), so that a reader follows exactly what a
-list shows. Each entry is a notice: its title, its public page, when it was published, its type
+"""Atom feeds of the published notices (feedgen): all of them, of some types, of an office, of
+a pool category — the filters of the notice list (`?type=`, `?office=`, `?category=`), so that a
+reader follows exactly what a list shows. Each entry is a notice: its title, its public page, when it was published, its type
 and issuing body, and whether it has been corrected; the text is on the page (a feed reader sees
 what the public sees, never a draft)."""
 
