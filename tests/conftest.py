@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from app import clock, create_app
 from app.extensions import db, limiter
 from config import TestingConfig, _normalise_db_url
-from tests.factories import Browser, signed_in
+from tests.factories import Browser, signed_in, use_cheap_password_hashes
 
 # Speed is measured by the benchmarks under bench/, never by tests: hypothesis's per-example
 # deadline (200 ms) failed properties on a machine busy with other work.
@@ -210,6 +210,16 @@ def build_app(database_url: str, tmp_path: Path):
     app.jinja_env.bytecode_cache = _BYTECODE
     limiter.reset()
     return app
+
+
+@pytest.fixture(autouse=True)
+def _password_hashes(request, monkeypatch):
+    """argon2id at its recommended cost takes ~0.15 s a hash, and the pool's factories make ten
+    accounts for a test: most of the suite's CPU went into hashing passwords nobody tests there.
+    Its cost is kept where it is under test: files marked `real_password_hashes` (sign-in and
+    accounts)."""
+    if request.node.get_closest_marker("real_password_hashes") is None:
+        use_cheap_password_hashes(monkeypatch)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -22,6 +22,9 @@ from app.auth.services import (
 from app.extensions import db
 from tests.factories import PASSWORD, default_district, make_user
 
+#: Sign-in and accounts: passwords hashed at the production cost (tests/conftest.py).
+pytestmark = pytest.mark.real_password_hashes
+
 
 def test_a_password_is_stored_as_an_argon2id_hash(app):
     user = make_user("staff")
@@ -215,3 +218,14 @@ def test_flask_users_create_explains_a_refusal(app):
         ],
     )
     assert result.exit_code != 0 and "至少需要10个字符" in result.output
+
+
+def test_passwords_here_are_hashed_at_the_production_cost(app):
+    """The marker keeps argon2id's recommended parameters for this file (the rest of the suite
+    hashes cheaply): a stored hash carries them."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    user = make_user("staff")
+    expected = PasswordHasher()
+    got = extract_parameters(user.password_hash)
+    assert (got.time_cost, got.memory_cost) == (expected.time_cost, expected.memory_cost)

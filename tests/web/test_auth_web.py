@@ -18,6 +18,9 @@ from app.extensions import db
 from config import ProductionConfig
 from tests.factories import PASSWORD, Browser, browser_host, make_user
 
+#: Sign-in and accounts: passwords hashed at the production cost (tests/conftest.py).
+pytestmark = pytest.mark.real_password_hashes
+
 WRONG = "not the password at all"
 REFUSED = "用户名或密码不正确"
 
