@@ -57,8 +57,8 @@ _compile_builder = Rule._compile_builder
 
 def _shared_url_builder(self, append_unknown: bool = True):
     """Werkzeug compiles a URL-building function for each rule of each new app (two per rule,
-    with Python's own compiler): with a new app for each test that was a third of the suite's
-    time. The function depends only on the rule's parsed parts, its defaults and
+    with Python's own compiler): with a new app for each test that was a third of the route
+    matrix's time and about a tenth of the suite's. The function depends only on the rule's parsed parts, its defaults and
     `append_unknown` (the rule itself is passed in when it is called), so one compiled for an
     earlier app serves every later one."""
     key = (
@@ -215,7 +215,8 @@ def build_app(database_url: str, tmp_path: Path):
 @pytest.fixture(autouse=True)
 def _password_hashes(request, monkeypatch):
     """argon2id at its recommended cost takes ~0.15 s a hash, and the pool's factories make ten
-    accounts for a test: most of the suite's CPU went into hashing passwords nobody tests there.
+    accounts for a test: a tenth of the suite's time went into hashing passwords nobody tests
+    there.
     Its cost is kept where it is under test: files marked `real_password_hashes` (sign-in and
     accounts)."""
     if request.node.get_closest_marker("real_password_hashes") is None:
