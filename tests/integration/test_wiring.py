@@ -25,6 +25,8 @@ WIRED = {
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
     "notices.related_links": ["pool_call", "trading"],
+    "notices.category_subjects": ["trading"],
+    "notices.categories": ["all"],
     "app.code_links": ["draws"],
     "contractors.record_sections": ["evaluations"],
     "contractors.suspension_sources": ["sanctions"],
