@@ -64,6 +64,18 @@ def make_office(code: str, name: str, *, kind: str = "street", parent=None):
     )
 
 
+def two_platforms():
+    """The default district and two platforms under it: a = 甲街道 (zh-jia), b = 乙镇 (zh-yi)."""
+    from types import SimpleNamespace
+
+    district = default_district()
+    return SimpleNamespace(
+        district=district,
+        a=make_office("zh-jia", "甲街道", parent=district),
+        b=make_office("zh-yi", "乙镇", parent=district),
+    )
+
+
 make_user.counter = 1
 
 

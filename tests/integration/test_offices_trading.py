@@ -6,7 +6,6 @@ respondents are the active members of its category in its district's pool (THE r
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +24,7 @@ from contracts.screening import services as screening
 from contracts.services import posting
 from lottery.models import Draw
 from notices.models import Notice
-from tests.factories import PDF, default_district, make_office, make_user
+from tests.factories import PDF, make_office, make_user, two_platforms
 from tests.pool_factories import Phase, at, register
 from tests.trading_factories import (
     active_pool,
@@ -44,12 +43,7 @@ ALL_PASS = {"quality": "pass", "schedule": "pass", "safety": "pass", "cooperatio
 
 @pytest.fixture
 def offices(app):
-    district = default_district()
-    return SimpleNamespace(
-        district=district,
-        a=make_office("zh-jia", "甲街道", parent=district),
-        b=make_office("zh-yi", "乙镇", parent=district),
-    )
+    return two_platforms()
 
 
 def _state(code: str) -> tuple:

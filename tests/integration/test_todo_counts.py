@@ -5,7 +5,6 @@ account's offices only, and each equal to the list it links to."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import update
@@ -18,19 +17,14 @@ from contracts import services
 from contracts.queries import todo
 from notices import queries as notice_queries
 from notices.sms.models import SmsMessage
-from tests.factories import default_district, make_office, make_user
+from tests.factories import make_office, make_user, two_platforms
 from tests.pool_factories import at
 from tests.trading_factories import active_pool, announced, hold_meeting, project_input, respond_all
 
 
 @pytest.fixture
 def offices(app):
-    district = default_district()
-    return SimpleNamespace(
-        district=district,
-        a=make_office("zh-jia", "甲街道", parent=district),
-        b=make_office("zh-yi", "乙镇", parent=district),
-    )
+    return two_platforms()
 
 
 def submit(office, name: str):

@@ -4,7 +4,6 @@ project of another office answers 403, and the project form chooses among the ac
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -16,9 +15,9 @@ from contracts.models import Project
 from tests.factories import (
     PASSWORD,
     Browser,
-    default_district,
     make_office,
     make_user,
+    two_platforms,
     use_cheap_password_hashes,
 )
 from tests.pool_factories import at
@@ -34,12 +33,7 @@ def _setup(app, monkeypatch):
 
 @pytest.fixture
 def offices(app):
-    district = default_district()
-    return SimpleNamespace(
-        district=district,
-        a=make_office("zh-jia", "甲街道", parent=district),
-        b=make_office("zh-yi", "乙镇", parent=district),
-    )
+    return two_platforms()
 
 
 def browser_of(app, user) -> Browser:
