@@ -25,6 +25,10 @@ def _public_base_url() -> str:
     return os.environ.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}"
 
 
+def _page_cache_on() -> bool:
+    return os.environ.get("SMALLWORKS_PAGE_CACHE", "1") not in ("0", "false", "")
+
+
 class ConfigError(RuntimeError):
     """The configuration is unusable; start-up stops with this message."""
 
@@ -102,6 +106,16 @@ class Config:
     DRAW_SEED_OLD_KEYS = os.environ.get("DRAW_SEED_OLD_KEYS", "")
     DRAW_SEED_KEY_FILE = True
 
+    #: The page cache (app.pagecache): anonymous public pages and API GETs kept as rendered, until
+    #: a write or a time edge changes them, and at most PAGE_CACHE_MAX_AGE seconds.
+    #: SMALLWORKS_PAGE_CACHE=0 turns it off (the benchmarks measure both).
+    PAGE_CACHE = _page_cache_on()
+    PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 300))
+    #: Flask-Caching's store: in this process in the embedded default; Redis in production.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_THRESHOLD = 2000
+    CACHE_KEY_PREFIX = "smallworks:"
+
     NOTICES_PER_PAGE = 20
     #: Public address used in printed documents (QR codes) and API links: PUBLIC_BASE_URL, else
     #: the local server `make run` starts (http://127.0.0.1:$PORT, PORT 5000 by default).
@@ -178,6 +192,9 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per hour"
     PUBLIC_BASE_URL = "http://testserver"
+    #: Off in the tests: thousands of them read a page, change the database directly and read it
+    #: again. tests/web/test_page_cache.py turns it on for itself.
+    PAGE_CACHE = False
     #: A fixed key for the tests (never used elsewhere): every test app opens what another sealed.
     DRAW_SEED_KEY = "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ="
     DRAW_SEED_OLD_KEYS = ""
@@ -191,6 +208,8 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     #: Never a key made on the fly: it would be lost with the machine, and every seed with it.
     DRAW_SEED_KEY_FILE = False
+    #: Pages and their generation shared by every worker and the scheduler (CACHE_REDIS_URL).
+    CACHE_TYPE = "RedisCache"
 
     @classmethod
     def check(cls) -> None:
@@ -220,6 +239,16 @@ class ProductionConfig(Config):
                 "Production refuses to start without a shared RATELIMIT_STORAGE_URI "
                 "(e.g. redis://127.0.0.1:6379/0); memory:// counts per worker."
             )
+        cache_store = os.environ.get("CACHE_REDIS_URL", "")
+        cls.PAGE_CACHE = _page_cache_on()
+        if cls.PAGE_CACHE and not cache_store.startswith(("redis://", "rediss://", "unix://")):
+            # Each gunicorn worker would keep its own pages, and a commit in one (or in the
+            # scheduler) would not reach the others: stale pages until their time ran out.
+            raise ConfigError(
+                "Production refuses to start without a shared CACHE_REDIS_URL for the page cache "
+                "(e.g. redis://127.0.0.1:6379/1), or with SMALLWORKS_PAGE_CACHE=0."
+            )
+        cls.CACHE_REDIS_URL = cache_store
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
         cls.RATELIMIT_STORAGE_URI = limiter_store

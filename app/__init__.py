@@ -67,6 +67,10 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     guards.init_app(app)  # a supervisor's writes are refused before any view runs
     _register_blueprints(app)
     _register_errors(app)
+    from app import pagecache
+
+    # Before the headers and the Cache-Control policy: its store runs after them (last).
+    pagecache.init_app(app)
     _register_security_headers(app)
     _register_cache_policy(app)
     _register_template_helpers(app)
@@ -248,28 +252,23 @@ def _deliberately_public(response) -> bool:
 def _register_cache_policy(app: Flask) -> None:
     """One Cache-Control rule for every response (issue 10, finding 19).
 
-    - Anything that may be personal — a signed-in visitor's page, any POST, any answer that sets
-      or changes a cookie — is `private, no-store`, so no proxy keeps it and the browser's back
-      button does not show it after logout; unless the view declared its content public.
+    - Anything that may be personal (`app.pagecache.personal`: a signed-in visitor's page, any
+      POST, any answer that sets or changes a cookie) is `private, no-store`, so no proxy keeps
+      it and the browser's back button does not show it after logout; unless the view declared
+      its content public.
     - An anonymous GET of the API that succeeded may be kept a short while by shared caches
-      (`public, max-age=60`); a public page is `public, no-cache` with an ETag, so a cache keeps
-      it but asks each time (304 when unchanged). A Cache-Control the view set itself is kept.
+      (`public, max-age=60`), with an ETag; a public page is `public, no-cache` with an ETag, so
+      a cache keeps it but asks each time (304 when unchanged). A Cache-Control the view set
+      itself is kept.
     - Any other anonymous answer (redirects, errors) is not stored.
     Pages that depend on the session or the language cookie carry `Vary: Cookie` (Flask adds it
     whenever the session is read), so a cache never gives one visitor another's page.
     """
-    from flask import session
-    from flask_login import current_user
+    from app.pagecache import personal
 
     @app.after_request
     def cache_control(response):
-        personal = (
-            request.method not in ("GET", "HEAD")
-            or current_user.is_authenticated
-            or session.modified
-            or "Set-Cookie" in response.headers
-        )
-        if personal:
+        if personal(response):
             if not _deliberately_public(response):
                 response.headers["Cache-Control"] = "private, no-store"
         elif "Cache-Control" not in response.headers:
@@ -277,12 +276,24 @@ def _register_cache_policy(app: Flask) -> None:
                 response.headers["Cache-Control"] = "no-store"
             elif request.path.startswith("/api/"):
                 response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+                _conditional(response)
             else:
                 response.headers["Cache-Control"] = PUBLIC_PAGE_CACHE
-                if response.mimetype == "text/html" and not response.direct_passthrough:
-                    response.add_etag()
-                    response.make_conditional(request)
+                if response.mimetype in _REVALIDATED:
+                    _conditional(response)
         return response
+
+
+#: What a public page answers with an ETag (files carry their own, or none).
+_REVALIDATED = frozenset({"text/html", "application/atom+xml"})
+
+
+def _conditional(response) -> None:
+    """An ETag of the body, and 304 to a client that already holds it (If-None-Match). The page
+    cache keeps the answer with its ETag, so a hit answers the same."""
+    if not response.direct_passthrough:
+        response.add_etag()
+        response.make_conditional(request)
 
 
 def _register_template_helpers(app: Flask) -> None:

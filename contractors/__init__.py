@@ -34,6 +34,10 @@ def init_app(app) -> None:
     register_related_links(app, "pool_call", notice_links)
     # The notice list and feed filter by the pool's categories (notices.categories).
     register_categories(app, queries.notice_categories)
+    # A pool meeting's appointed time (app.pagecache: the call's pages are cached until then).
+    from app.pagecache import register_time_edge
+
+    register_time_edge(app, "pool", queries.next_meeting)
     from contractors import sanctions
 
     sanctions.init_app(app)

@@ -50,6 +50,10 @@ def init_app(app) -> None:
     register_related_links(app, rules.SUBJECT_TYPE, notice_links)
     # A trading's notices are of its project's category (the notice list's ?category=).
     register_category_subjects(app, rules.SUBJECT_TYPE, queries.trading_codes_of_category)
+    # Responses close and meetings begin by the clock (app.pagecache ends cached pages then).
+    from app.pagecache import register_time_edge
+
+    register_time_edge(app, "trading", queries.next_clock_change)
     from contracts import objections
 
     objections.init_app(app)

@@ -3,9 +3,11 @@
 
 def init_app(app) -> None:
     """Wire notices and their SMS into `app` (create_app calls it): pages, API, the SMS tick,
-    and the lengthening of running publicity periods when the office changes its calendar."""
+    the page cache's time edge (publicity ends), and the lengthening of running publicity
+    periods when the office changes its calendar."""
     from app.calendar.services import calendar_changed
-    from notices import services, sms
+    from app.pagecache import register_time_edge
+    from notices import queries, services, sms
     from notices.api import bp as api_bp
     from notices.views import bp, staff_bp
 
@@ -13,5 +15,7 @@ def init_app(app) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     sms.init_app(app)
+    # A notice's publicity ends by the clock: the cached pages that say 公示中 end with it.
+    register_time_edge(app, "notices", queries.next_publicity_end)
     # A process-wide signal: connecting the same receiver again is a no-op (blinker).
     calendar_changed.connect(services.lengthen_running_publicity)

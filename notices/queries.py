@@ -135,3 +135,14 @@ def published_choices() -> list[tuple[int, str]]:
         .order_by(Notice.published_at.desc())
     )
     return [(r.id, f"#{r.id} {r.title}") for r in rows]
+
+
+def next_publicity_end(now):
+    """The earliest end of a notice's publicity at or after `now` (app.pagecache's time edge):
+    every page that says 公示中 — a notice, the lists, the home page — changes then without a
+    write. Pool calls' states and candidate lists follow their notices' ends too."""
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.min(Notice.publicity_ends_at)).where(Notice.publicity_ends_at >= now)
+    )

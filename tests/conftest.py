@@ -198,14 +198,16 @@ def empty_database(request, backend: str, tmp_path: Path) -> str:
     return url
 
 
-def build_app(database_url: str, tmp_path: Path):
-    """The app of a test on `database_url`, its uploads and built PDFs in `tmp_path`."""
+def build_app(database_url: str, tmp_path: Path, **overrides):
+    """The app of a test on `database_url`, its uploads and built PDFs in `tmp_path` (and any
+    other setting given, e.g. PAGE_CACHE=True)."""
     app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         # Built PDFs (app.built) in the test's own folder, not in the repository's instance/.
         BUILT_FOLDER=str(tmp_path / "built"),
+        **overrides,
     )
     app.jinja_env.bytecode_cache = _BYTECODE
     limiter.reset()

@@ -5,8 +5,9 @@ the lottery meeting, and the drawn selections."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.calendar.services import current_calendar
@@ -189,3 +190,12 @@ class Meeting:
 def meeting_of(call_id: int) -> Meeting | None:
     call = get_call(call_id)
     return Meeting(call.meeting_at, call.meeting_place) if call.meeting_at else None
+
+
+def next_meeting(now: datetime) -> datetime | None:
+    """The earliest pool meeting's appointed time at or after `now` (app.pagecache's time edge).
+    A call's other steps end with its notices' publicity (notices' edge) or on dates (local
+    midnight); so do members' and sanctions' dates."""
+    return db.session.scalar(
+        select(func.min(PoolCall.meeting_at)).where(PoolCall.meeting_at >= now)
+    )

@@ -189,3 +189,15 @@ def attachment_of(p: Project, attachment_id: int) -> ProjectAttachment | None:
             ProjectAttachment.id == attachment_id, ProjectAttachment.project_id == p.id
         )
     )
+
+
+def next_clock_change(now: datetime) -> datetime | None:
+    """The earliest moment at or after `now` at which a trading's public state changes by the
+    clock alone (app.pagecache's time edge): its responses close (announced → awaiting the
+    meeting; the respondents and objection windows follow), or its meeting's appointed time comes
+    (the draw page shows the candidates). Other moments are dates or end at local midnight
+    (signing, objection and complaint windows), which the page cache ends entries at anyway."""
+    close = select(func.min(Trading.responses_close_at)).where(Trading.responses_close_at >= now)
+    meeting = select(func.min(Trading.meeting_at)).where(Trading.meeting_at >= now)
+    row = db.session.execute(select(close.scalar_subquery(), meeting.scalar_subquery())).one()
+    return min((m for m in row if m is not None), default=None)

@@ -30,6 +30,7 @@ WIRED = {
     "app.code_links": ["draws"],
     "contractors.record_sections": ["evaluations"],
     "contractors.suspension_sources": ["sanctions"],
+    "app.time_edges": ["notices", "pool", "trading"],
     "app.deadline_sources": [
         "complaint.accept",
         "complaint.decide",

@@ -17,6 +17,12 @@ def _limiter_store(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_store(monkeypatch):
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
+    monkeypatch.delenv("SMALLWORKS_PAGE_CACHE", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _draw_seed_key(monkeypatch):
     monkeypatch.setenv("DRAW_SEED_KEY", DRAW_SEED_KEY)
 
@@ -49,14 +55,18 @@ def test_production_uses_psycopg_3_and_secure_cookies(monkeypatch):
 
 
 @pytest.mark.parametrize("store", [None, "", "memory://"])
-def test_production_refuses_to_start_with_a_limiter_store_of_its_own_per_worker(monkeypatch, store):
+@pytest.mark.parametrize("variable", ["RATELIMIT_STORAGE_URI", "CACHE_REDIS_URL"])
+def test_production_refuses_to_start_with_a_store_of_its_own_per_worker(
+    monkeypatch, variable, store
+):
+    """The login limits and the page cache are shared by every worker (and the scheduler)."""
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
     if store is None:
-        monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+        monkeypatch.delenv(variable)
     else:
-        monkeypatch.setenv("RATELIMIT_STORAGE_URI", store)
-    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        monkeypatch.setenv(variable, store)
+    with pytest.raises(ConfigError, match=variable):
         get_config("production")
 
 
@@ -65,6 +75,22 @@ def test_production_keeps_the_shared_limiter_store(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/3")
     assert get_config("production").RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
+
+
+def test_production_without_a_page_cache_needs_no_store_for_it(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    monkeypatch.delenv("CACHE_REDIS_URL")
+    monkeypatch.setenv("SMALLWORKS_PAGE_CACHE", "0")
+    assert not get_config("production").PAGE_CACHE
+
+
+def test_production_keeps_its_pages_in_the_shared_redis(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    config = get_config("production")
+    assert config.PAGE_CACHE and config.CACHE_TYPE == "RedisCache"
+    assert config.CACHE_REDIS_URL == "redis://127.0.0.1:6379/1"
 
 
 def test_the_embedded_default_starts_with_the_in_memory_limiter_store(monkeypatch):
