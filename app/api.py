@@ -19,11 +19,13 @@ def time_iso(moment: datetime | None) -> str | None:
 def paginated(pagination, serialize: Callable, endpoint: str, **args) -> dict:
     """`{"items": [...], "next": url-or-null}` — DESIGN.md, Public API v1."""
     args = {k: v for k, v in args.items() if v is not None}
+    if hasattr(pagination, "next_args"):  # a keyset page (app.keyset): `next` is a cursor
+        more = pagination.next_args()
+    else:
+        more = {"page": pagination.next_num} if pagination.has_next else None
     return {
         "items": [serialize(item) for item in pagination.items],
-        "next": url_for(endpoint, page=pagination.next_num, _external=True, **args)
-        if pagination.has_next
-        else None,
+        "next": url_for(endpoint, _external=True, **more, **args) if more else None,
     }
 
 

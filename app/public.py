@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from app import LOCALE_COOKIE
 from app.auth.roles import OFFICE_ROLES
-from app.urls import page_arg, safe_next
+from app.keyset import cursor_arg
+from app.urls import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -37,8 +38,7 @@ def search():
     from notices import queries
 
     q = request.args.get("q", "").strip()[:100]
-    page = page_arg()
-    results = queries.search(q, page) if q else None
+    results = queries.search(q, cursor_arg()) if q else None
     return render_template("public/search.html", q=q, results=results)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort
 
 from app.api import office_arg, office_field, paginated, time_iso
-from app.urls import page_arg
+from app.keyset import cursor_arg
 from contracts import queries, rules
 from contracts.models import Project
 from contracts.queries import public as public_queries
@@ -49,9 +49,8 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
 @bp.route("")
 def list_projects():
     office_ids, office = office_arg()
-    page = page_arg()
     return paginated(
-        public_queries.public_projects_page(page, PER_PAGE, None, office_ids),
+        public_queries.public_projects_page(cursor_arg(), PER_PAGE, None, office_ids),
         lambda row: serialize(row.project, row.state),
         "projects_api.list_projects",
         office=office,

@@ -50,6 +50,8 @@ class Project(db.Model):
         ),
         # An office's newest projects (its page, the home page's cards) without a sort.
         Index("ix_projects_office_filed", "office_id", "filed_at", "id"),
+        # The public list and the API, newest filing first (app.keyset).
+        Index("ix_projects_filing_filed", "filing", "filed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, request
 
 from app.api import office_arg, paginated, time_iso
-from app.urls import page_arg
+from app.keyset import cursor_arg
 from lottery import queries, rules
 from lottery.errors import DrawNotFound
 from lottery.models import Draw
@@ -27,9 +27,8 @@ def list_draws():
     status = queries.parse_status(request.args.get("status"))
     # The office filters the list; the record itself stays exactly LOTTERY.md's (no office).
     office_ids, office = office_arg()
-    page = page_arg()
     return paginated(
-        queries.page(status, page, PER_PAGE, office_ids),
+        queries.page(status, cursor_arg(), PER_PAGE, office_ids),
         serialize,
         "draws_api.list_draws",
         status=status,

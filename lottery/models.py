@@ -56,6 +56,9 @@ class Draw(db.Model):
             name="abandoned_fields",
         ),
         Index("ix_draws_subject", "subject_type", "subject_code"),
+        # The public list and the API, newest commitment first, all or of one status (app.keyset).
+        Index("ix_draws_committed", "committed_at", "id"),
+        Index("ix_draws_status_committed", "status", "committed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 
 from app.extensions import db
+from app.keyset import Cursor, window
 from lottery import rules
 from lottery.errors import DrawNotFound
 from lottery.models import Draw
@@ -17,20 +18,18 @@ def parse_status(raw: str | None) -> str | None:
     return raw if raw in rules.STATUSES else None
 
 
-#: Far beyond any real list; keeps `?page=` from reaching SQL as an out-of-range OFFSET.
-MAX_PAGE = 100_000
-
-
-def page(status: str | None, page: int, per_page: int, office_ids: list[int] | None = None):
+def page(
+    status: str | None, page: Cursor | int, per_page: int, office_ids: list[int] | None = None
+):
     """Draws newest first (by commitment), optionally of one status and of some offices
-    (`office_ids`, app.offices.queries.ids_for_filter: None for every office)."""
-    page = min(max(page, 1), MAX_PAGE)
-    stmt = select(Draw).order_by(Draw.committed_at.desc(), Draw.id.desc())
+    (`office_ids`, app.offices.queries.ids_for_filter: None for every office): a keyset page
+    (app.keyset) by the (committed_at, id) and (status, committed_at, id) indexes, no count."""
+    stmt = select(Draw)
     if status:
         stmt = stmt.where(Draw.status == status)
     if office_ids is not None:
         stmt = stmt.where(Draw.office_id.in_(office_ids))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return window(stmt, page, per_page, Draw.committed_at, Draw.id)
 
 
 def existing_ids(draw_ids: Collection[str]) -> set[str]:

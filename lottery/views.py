@@ -28,9 +28,9 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.built import serve_built
 from app.i18n import label, loc, localized
+from app.keyset import cursor_arg
 from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
-from app.urls import page_arg
 from app.wiring import registry
 from lottery import documents, meeting, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
@@ -204,10 +204,9 @@ def _proposed(d) -> tuple[services.CandidateList | None, str | None]:
 def index():
     status = queries.parse_status(request.args.get("status"))
     office = office_filter(request.args.get("office"))
-    page = page_arg()
     return render_template(
         "lottery/index.html",
-        pagination=queries.page(status, page, PER_PAGE, office.ids),
+        pagination=queries.page(status, cursor_arg(), PER_PAGE, office.ids),
         status=status,
         statuses=rules.STATUSES,
         office_filter=office,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from app.api import office_arg, office_field, paginated, time_iso
-from app.urls import page_arg
+from app.keyset import cursor_arg
 from notices import queries
 from notices.errors import NoticeNotFound
 from notices.models import Notice
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1/notices")
+
+PER_PAGE = 50
 
 
 def serialize(n: Notice) -> dict:
@@ -46,9 +48,8 @@ def serialize(n: Notice) -> dict:
 def list_notices():
     types = queries.parse_types(request.args.get("type"))
     office_ids, office = office_arg()
-    page = page_arg()
     return paginated(
-        queries.published_page(types, page, 50, office_ids),
+        queries.published_page(types, cursor_arg(), PER_PAGE, office_ids),
         serialize,
         "notices_api.list_notices",
         type=request.args.get("type") or None,

@@ -28,6 +28,10 @@ class Notice(db.Model):
         ),
         # An office's newest notices (its page, the home page's cards) without a sort.
         Index("ix_notices_office_published", "office_id", "published_at", "id"),
+        # The public lists and the API, newest first, all types or one (app.keyset): an index
+        # range read in the order of the page, never a sort of the table.
+        Index("ix_notices_status_published", "status", "published_at", "id"),
+        Index("ix_notices_status_type_published", "status", "type", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

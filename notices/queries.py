@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.keyset import Cursor, window
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
 from notices import categories, rules
@@ -16,12 +17,12 @@ from notices.rules import NoticeStatus
 PER_PAGE_HOME = 6
 
 
+def _filtered():
+    return select(Notice).where(Notice.status == NoticeStatus.PUBLISHED)
+
+
 def _published():
-    return (
-        select(Notice)
-        .where(Notice.status == NoticeStatus.PUBLISHED)
-        .order_by(Notice.published_at.desc(), Notice.id.desc())
-    )
+    return _filtered().order_by(Notice.published_at.desc(), Notice.id.desc())
 
 
 def parse_types(raw: str | None) -> tuple[str, ...]:
@@ -33,7 +34,7 @@ def parse_types(raw: str | None) -> tuple[str, ...]:
 
 def published_page(
     types: tuple[str, ...],
-    page: int,
+    page: Cursor | int,
     per_page: int,
     office_ids: list[int] | None = None,
     category: str | None = None,
@@ -41,15 +42,16 @@ def published_page(
     """Published notices, newest first, of some types and offices (`office_ids`,
     app.offices.queries.ids_for_filter: None for every office) and of a pool category (its code,
     notices.categories; None for all); corrections and attachments loaded with the page (the
-    list and the API show them: no query per notice)."""
-    stmt = _published().options(selectinload(Notice.corrections), selectinload(Notice.attachments))
+    list and the API show them: no query per notice). A keyset page (app.keyset): served by
+    the (status, published_at, id) and (status, type, published_at, id) indexes, no count."""
+    stmt = _filtered().options(selectinload(Notice.corrections), selectinload(Notice.attachments))
     if types:
         stmt = stmt.where(Notice.type.in_(types))
     if office_ids is not None:
         stmt = stmt.where(Notice.office_id.in_(office_ids))
     if category is not None:
         stmt = stmt.where(categories.clause(category))
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    return window(stmt, page, per_page, Notice.published_at, Notice.id)
 
 
 def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
@@ -95,14 +97,14 @@ def home_columns() -> list[dict]:
     return columns
 
 
-def search(q: str, page: int, per_page: int = 20):
+def search(q: str, page: Cursor | int, per_page: int = 20):
     like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     stmt = (
-        _published()
+        _filtered()
         .where(or_(Notice.title.ilike(like, escape="\\"), Notice.body.ilike(like, escape="\\")))
         .options(selectinload(Notice.corrections))  # the 已更正 badge: no query per result
     )
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    return window(stmt, page, per_page, Notice.published_at, Notice.id)
 
 
 def staff_list(page: int, per_page: int = 30, *, actor=None, sms_failed: bool = False):

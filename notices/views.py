@@ -22,6 +22,7 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
 from app.i18n import label, loc, named
+from app.keyset import cursor_arg
 from app.links import link_codes
 from app.offices import queries as offices
 from app.offices.queries import office_filter
@@ -106,10 +107,9 @@ def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
     category = _category_arg()
-    page = page_arg()
     pagination = queries.published_page(
         types,
-        page,
+        cursor_arg(),
         current_app.config["NOTICES_PER_PAGE"],
         office.ids,
         category.code if category else None,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from app.api import paginated, time_iso
+from app.keyset import cursor_arg
 from app.offices.queries import ref
-from app.urls import page_arg
 from contracts.complaints import queries
 from contracts.complaints.models import Complaint
 
@@ -41,7 +41,7 @@ def list_complaints():
     an unknown code none."""
     code = request.args.get("office") or None
     return paginated(
-        queries.public_page(page_arg(), PER_PAGE, office_code=code),
+        queries.public_page(cursor_arg(), PER_PAGE, office_code=code),
         serialize,
         "complaints_api.list_complaints",
         **({"office": code} if code else {}),

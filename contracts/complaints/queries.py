@@ -14,6 +14,7 @@ from app import clock
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
+from app.keyset import Cursor, window
 from app.offices.models import Office
 from app.offices.queries import by_code, platforms_of
 from app.offices.scope import find_office, scope_clause_unplaced
@@ -142,14 +143,14 @@ def complaints_of(contractor_id: int) -> list[Complaint]:
     )
 
 
-def public_page(page: int, per_page: int, *, office_code: str | None = None):
+def public_page(page: Cursor | int, per_page: int, *, office_code: str | None = None):
     """The API's list: every complaint, newest first (no personal data is serialised); of one
     office when a code is given (a district: itself and its platforms; an unknown code: none)."""
-    stmt = _listing()
+    stmt = select(Complaint).options(selectinload(Complaint.pauses))
     if office_code:
         office = by_code(office_code)
         stmt = stmt.where(Complaint.office_id.in_(office_ids(office) if office else []))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return window(stmt, page, per_page, Complaint.id)
 
 
 def office_ids(office: Office) -> list[int]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
+from app.keyset import Cursor, window
 from app.offices.queries import newest_per_office
 from contractors.models import PoolCategory
 from contracts import rules
@@ -50,26 +51,26 @@ class ProjectRow:
 
 
 def public_projects_page(
-    page: int,
+    page: Cursor | int,
     per_page: int,
     state: rules.ProjectState | None = None,
     office_ids: list[int] | None = None,
 ):
     """Filed projects, newest filing first, optionally of one state and of some offices
     (`office_ids`, app.offices.queries.ids_for_filter: None for all); `items` are ProjectRow.
-    Four queries whatever the page size: count, page, tradings, contracts (no N+1)."""
+    A keyset page (app.keyset), newest filing first by the (filing, filed_at, id) index: three
+    queries whatever the page size — page, tradings, contracts (no N+1) — and no count."""
     stmt = (
         select(Project)
         .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
         .where(Project.filing == rules.Filing.FILED)
         .options(selectinload(Project.tradings))
-        .order_by(Project.filed_at.desc(), Project.id.desc())
     )
     if state is not None:
         stmt = stmt.where(state_filter(state, clock.now()))
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    pagination = window(stmt, page, per_page, Project.filed_at, Project.id)
     pagination.items = project_rows(list(pagination.items))
     return pagination
 

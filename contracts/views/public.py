@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.i18n import loc
+from app.keyset import cursor_arg
 from app.offices import queries as offices
 from app.offices.views import register_office_section
 from app.storage import send_stored
-from app.urls import page_arg
 from contracts import queries, rules
 from contracts.complaints import queries as complaint_queries
 from contracts.queries import figures
@@ -67,7 +67,7 @@ def office_section(office, office_ids: list[int], platforms: list) -> tuple[str,
         "contracts/public/_office.html",
         {
             "pagination": public_queries.public_projects_page(
-                page_arg(), PER_PAGE, None, office_ids
+                cursor_arg(), PER_PAGE, None, office_ids
             ),
             "letters": figures.letter_distribution(office_ids),
             "platform_letters": [(o, per_office[o.id]) for o in [office, *platforms]]
@@ -88,10 +88,9 @@ def public_project_or_404(code: str):
 def index():
     state = queries.parse_state(request.args.get("state"))
     office = offices.office_filter(request.args.get("office"))
-    page = page_arg()
     return render_template(
         "contracts/public/index.html",
-        pagination=public_queries.public_projects_page(page, PER_PAGE, state, office.ids),
+        pagination=public_queries.public_projects_page(cursor_arg(), PER_PAGE, state, office.ids),
         state=state,
         states=queries.PUBLIC_STATES,
         office_filter=office,

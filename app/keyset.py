@@ -1,0 +1,116 @@
+"""Keyset (cursor) pagination for the public lists and the API: pages that cost the same on the
+millionth notice as on the first.
+
+A list is ordered newest first by a time and the id (`(published_at, id)`, `(filed_at, id)`…),
+each served by an index in that order. A page is read as "the next `per_page` rows after this
+one": `?after=<id>` names the last row of the page before, whose key the query continues from
+(`WHERE (time, id) < (:t, :id) ORDER BY time DESC, id DESC LIMIT per_page + 1` — an index range
+read that stops after one row more than the page, which tells whether there is a next page).
+`?before=<id>` reads backwards for the previous page. Nothing counts the table: there is no
+"page 7 of 50 000", only newest / previous / next.
+
+`?page=N` of older links still works for the first `MAX_OFFSET_PAGE` pages (an OFFSET that
+small costs nothing); beyond it a list answers an empty page that links back to the newest,
+rather than an OFFSET that reads a million rows. Every link the platform makes is a cursor.
+
+An unreadable cursor is ignored (the first page), a cursor naming no row gives an empty page:
+the same "never an error" promise `?page=` always had.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import literal, select, tuple_
+
+from app.extensions import db
+from app.urls import record_id
+
+#: `?page=N` of older links is honoured up to this page; the cursor links take over from there.
+MAX_OFFSET_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after a row, before a row, or at an old-style page number."""
+
+    after: int | None = None
+    before: int | None = None
+    page: int = 1
+
+
+def cursor_arg() -> Cursor:
+    """`?after=` / `?before=` / `?page=` of the current request (one of them; `after` wins)."""
+    after = request.args.get("after", type=record_id)
+    if after is not None:
+        return Cursor(after=after)
+    before = request.args.get("before", type=record_id)
+    if before is not None:
+        return Cursor(before=before)
+    page = request.args.get("page", 1, type=int)
+    return Cursor(page=max(page, 1))
+
+
+@dataclass
+class Window:
+    """One page of a keyset list: its rows and the cursors of the pages around it."""
+
+    items: list
+    has_next: bool
+    has_prev: bool
+    #: The id the next page starts after (the last row's), when there is a next page.
+    after: int | None
+    #: The id the previous page ends before (the first row's), when there is a previous page.
+    before: int | None
+
+    def next_args(self) -> dict | None:
+        """The query arguments of the next page (the API's `next`), or None on the last page."""
+        return {"after": self.after} if self.has_next else None
+
+
+def window(stmt, cursor: Cursor | int, per_page: int, *key_cols) -> Window:
+    """A page of `stmt` (filtered, not ordered) newest first by `key_cols` — a time and the id,
+    `(Notice.published_at, Notice.id)`, or the id alone; the last is the id the cursors name.
+    `cursor` is a Cursor, or a page number. One statement, and one more to read the key of the
+    row a cursor names."""
+    if not isinstance(cursor, Cursor):
+        cursor = Cursor(page=max(cursor or 1, 1))
+    id_col = key_cols[-1]
+    key = tuple_(*key_cols) if len(key_cols) > 1 else id_col
+    newest_first = [c.desc() for c in key_cols]
+    if cursor.after is not None or cursor.before is not None:
+        anchor = db.session.execute(
+            select(*key_cols).where(id_col == (cursor.after or cursor.before))
+        ).first()
+        if anchor is None or None in anchor:
+            return Window([], False, False, None, None)
+        values = [literal(v, c.type) for v, c in zip(anchor, key_cols, strict=True)]
+        bound = tuple_(*values) if len(values) > 1 else values[0]
+        if cursor.after is not None:
+            rows = _rows(stmt.where(key < bound).order_by(*newest_first), per_page)
+            return _window(rows, per_page, has_prev=True)
+        rows = _rows(stmt.where(key > bound).order_by(*key_cols), per_page)
+        more = len(rows) > per_page
+        return _window(list(reversed(rows[:per_page])), per_page, has_prev=more, has_next=True)
+    if cursor.page > MAX_OFFSET_PAGE:
+        return Window([], False, True, None, None)
+    offset = (cursor.page - 1) * per_page
+    rows = _rows(stmt.order_by(*newest_first).offset(offset), per_page)
+    return _window(rows, per_page, has_prev=cursor.page > 1)
+
+
+def _rows(stmt, per_page: int) -> list:
+    return list(db.session.scalars(stmt.limit(per_page + 1)).unique())
+
+
+def _window(rows: list, per_page: int, *, has_prev: bool, has_next: bool | None = None) -> Window:
+    more = len(rows) > per_page if has_next is None else has_next
+    items = rows[:per_page]
+    return Window(
+        items=items,
+        has_next=bool(items) and more,
+        has_prev=has_prev,
+        after=items[-1].id if items else None,
+        before=items[0].id if items else None,
+    )

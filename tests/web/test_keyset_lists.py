@@ -1,0 +1,184 @@
+"""Issue 14 (lists that do not grow with the table): the public lists and the API are read a page
+at a time from a cursor (app.keyset). Following the `next` links lists every row once, newest
+first — rows published in the same second included, which only the id tells apart — and the
+`prev` links walk back to the same pages; no request counts the table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from app import keyset
+from app.extensions import db
+from lottery.models import Draw
+from notices.models import Notice
+from tests.factories import Browser, make_notice, make_user
+
+NEXT = re.compile(r'href="([^"]+)" rel="next"')
+PREV = re.compile(r'href="([^"]+)" rel="prev"')
+NOTICE_LINK = re.compile(r'href="/notices/(\d+)"')
+
+
+@pytest.fixture
+def frozen(now):
+    # Every notice below is published at this very moment: only the id orders them.
+    return now(2026, 11, 25, 10, 0)
+
+
+def newest_first_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Notice.id)
+            .where(Notice.status == "published")
+            .order_by(Notice.published_at.desc(), Notice.id.desc())
+        )
+    )
+
+
+def notice_ids(html: str) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in NOTICE_LINK.findall(html)))
+
+
+def unescape(href: str) -> str:
+    return href.replace("&amp;", "&")
+
+
+def walk(browser, first: str, pattern) -> list[tuple[str, list[int]]]:
+    pages, url = [], first
+    while url:
+        html = browser.html(url)
+        pages.append((url, notice_ids(html)))
+        found = pattern.search(html)
+        url = unescape(found.group(1)) if found else None
+        assert len(pages) < 50, "the links go round in circles"
+    return pages
+
+
+def test_next_links_list_every_notice_once_newest_first_and_prev_links_walk_back(app, frozen):
+    staff = make_user("staff")
+    for i in range(7):
+        make_notice(staff, title=f"同一时刻发布的公告{i}")
+    app.config["NOTICES_PER_PAGE"] = 3
+    browser = Browser(app)
+
+    forward = walk(browser, "/notices/", NEXT)
+    assert [ids for _url, ids in forward] == [
+        newest_first_ids()[0:3],
+        newest_first_ids()[3:6],
+        newest_first_ids()[6:7],
+    ]
+    assert all("after=" in url for url, _ids in forward[1:])
+
+    back = walk(browser, forward[-1][0], PREV)
+    assert [ids for _url, ids in back] == [ids for _url, ids in reversed(forward)]
+    # The first page reached backwards is the first page: nothing newer, no previous link.
+    assert 'rel="prev"' not in browser.html(back[-1][0])
+
+
+def test_a_cursor_continues_after_its_row_even_when_newer_notices_arrive(app, frozen, now):
+    staff = make_user("staff")
+    for i in range(4):
+        make_notice(staff, title=f"公告{i}")
+    app.config["NOTICES_PER_PAGE"] = 2
+    browser = Browser(app)
+    second = unescape(NEXT.search(browser.html("/notices/")).group(1))
+    before = notice_ids(browser.html(second))
+    now(2026, 11, 25, 11, 0)
+    make_notice(staff, title="新发布的公告")  # a page number would now shift by one
+    assert notice_ids(browser.html(second)) == before
+
+
+def test_a_junk_cursor_is_the_first_page_and_an_unknown_row_an_empty_one(app, frozen):
+    staff = make_user("staff")
+    for i in range(3):
+        make_notice(staff, title=f"公告{i}")
+    browser = Browser(app)
+    first = notice_ids(browser.html("/notices/"))
+    assert notice_ids(browser.html("/notices/?after=abc")) == first
+    assert notice_ids(browser.html("/notices/?after=-5")) == first
+    assert notice_ids(browser.html(f"/notices/?after={2**40}")) == first  # beyond any id
+    assert notice_ids(browser.html("/notices/?after=2147483000")) == []
+    assert browser.get("/api/v1/notices?after=2147483000").get_json() == {
+        "items": [],
+        "next": None,
+    }
+
+
+def test_old_page_numbers_still_work_and_far_ones_lead_back_to_the_newest(app, frozen):
+    staff = make_user("staff")
+    for i in range(5):
+        make_notice(staff, title=f"公告{i}")
+    app.config["NOTICES_PER_PAGE"] = 2
+    browser = Browser(app)
+    assert notice_ids(browser.html("/notices/?page=2")) == newest_first_ids()[2:4]
+    far = browser.html(f"/notices/?page={keyset.MAX_OFFSET_PAGE + 1}")
+    assert notice_ids(far) == []
+    assert 'href="/notices/" rel="first"' in far
+
+
+def api_walk(browser, first: str) -> list[dict]:
+    items, url, pages = [], first, 0
+    while url:
+        body = browser.get(url).get_json()
+        items += body["items"]
+        url = body["next"]
+        pages += 1
+        assert pages < 50
+    return items
+
+
+def test_the_api_lists_follow_next_to_the_end_without_counting(app, frozen, monkeypatch):
+    import contracts.api
+    import lottery.api
+    import notices.api
+    from tests.trading_factories import active_pool, announced
+
+    phase = active_pool()
+    owner = make_user("owner")
+    for i in range(5):
+        announced(phase, owner, name=f"甬江街道某村道路硬化工程{i}")  # filed and drawn alike
+    for module in (notices.api, contracts.api, lottery.api):
+        monkeypatch.setattr(module, "PER_PAGE", 2)
+    browser = Browser(app)
+
+    sql: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        sql.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        notices = api_walk(browser, "/api/v1/notices")
+        projects = api_walk(browser, "/api/v1/projects")
+        draws = api_walk(browser, "/api/v1/draws")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+    assert [n["id"] for n in notices] == newest_first_ids()
+    assert len(projects) == 5 and len({p["code"] for p in projects}) == 5
+    expected_draws = db.session.scalars(
+        select(Draw.draw_id).order_by(Draw.committed_at.desc(), Draw.id.desc())
+    ).all()
+    assert [d["draw_id"] for d in draws] == expected_draws and len(draws) >= 10
+    assert not [s for s in sql if "count(" in s], "a list counted rows"
+
+
+def test_a_page_of_the_html_lists_never_counts_the_table(app, frozen):
+    from tests.trading_factories import active_pool, announced
+
+    announced(active_pool(), make_user("owner"))
+    sql: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        sql.append(statement.lower())
+
+    browser = Browser(app)
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        for path in ("/notices/", "/projects/", "/draws/", "/search?q=道路", "/api/v1/complaints"):
+            assert browser.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert not [s for s in sql if "count(" in s]

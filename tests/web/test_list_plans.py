@@ -1,0 +1,122 @@
+"""Issue 14 (lists that do not grow with the table): every public list and API list is read in the
+order of an index that matches its filter, so a page costs an index range read whatever the size
+of the table. The page statements each request sends are taken as sent (SQL and parameters) and
+explained by the database itself:
+
+- SQLite: `EXPLAIN QUERY PLAN` may not scan the list's table without an index nor use a temporary
+  B-tree to order it;
+- PostgreSQL: with sequential scans and sorts priced out of the planner's reach (enable_seqscan
+  and enable_sort off: it still picks them when nothing else can answer the query), the plan may
+  contain neither — there is an index that serves the filter and the order.
+
+A test database is small: without those settings PostgreSQL would rightly scan its few rows, and
+the test would tell nothing about a table of a million."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from app.extensions import db
+from lottery.models import Draw
+from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_user
+
+#: The lists, each with the filters a visitor can set.
+LISTS = (
+    "/notices/",
+    "/notices/?type=trading_notice",
+    "/notices/?type=trading_notice,correction",
+    "/notices/?office={district}",
+    "/notices/?after={notice}",
+    "/notices/?before={notice}",
+    "/api/v1/notices",
+    "/api/v1/notices?type=trading_result",
+    "/api/v1/notices?after={notice}",
+    "/projects/",
+    "/projects/?after={project}",
+    "/api/v1/projects",
+    "/draws/",
+    "/draws/?status=drawn",
+    "/draws/?after={draw}",
+    "/api/v1/draws",
+    "/api/v1/draws?status=committed",
+    "/api/v1/complaints",
+    "/offices/{district}",
+    "/",
+)
+
+#: The tables whose lists grow without bound.
+LIST_TABLE = re.compile(r"\bfrom (notices|projects|draws|complaints)\b")
+
+
+def page_statements(app, path: str) -> list[tuple[str, object]]:
+    """The statements of `path` that read a page of a list: a LIMIT over a list's table."""
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        low = statement.lower()
+        if low.lstrip().startswith("select") and " limit " in low and LIST_TABLE.search(low):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = Browser(app).get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, path
+    return seen
+
+
+def plan(statement: str, parameters) -> list[str]:
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            return [row[3] for row in rows]
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        conn.exec_driver_sql("SET enable_sort = off")
+        return [row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+
+
+def faults(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if "TEMP B-TREE" in line or re.search(r"\bSCAN (notices|projects|draws)\b(?! USING)", line):
+            out.append(line)  # SQLite: a sort, or a scan of the table itself
+        if re.search(r"\bSort\b|Seq Scan on (notices|projects|draws|complaints)\b", line):
+            out.append(line)  # PostgreSQL
+    return out
+
+
+@pytest.fixture
+def world(now):
+    from tests.trading_factories import active_pool, drawn
+
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    notice = make_notice(staff)
+    make_notice(staff, type="correction", corrects_id=notice.id, title="更正")
+    project, trading = drawn(active_pool(), make_user("owner"))
+    return {
+        "district": DEFAULT_DISTRICT[0],
+        "notice": notice.id,
+        "project": project.id,
+        "draw": db.session.scalar(select(Draw.id).where(Draw.draw_id == trading.award_draw_id)),
+    }
+
+
+def test_every_list_page_is_read_in_index_order_without_a_scan_or_a_sort(app, world):
+    explained = {}
+    for path in LISTS:
+        url = path.format(**world)
+        statements = page_statements(app, url)
+        assert statements, f"{url}: no page statement seen (is the list still a LIMIT query?)"
+        for statement, parameters in statements:
+            lines = plan(statement, parameters)
+            bad = faults(lines)
+            if bad:
+                explained[url] = (statement, lines)
+    assert not explained, "lists read without an index in their order:\n" + "\n\n".join(
+        f"{url}\n{stmt}\n  " + "\n  ".join(lines) for url, (stmt, lines) in explained.items()
+    )
