@@ -34,10 +34,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Benchmarks, on demand (never in the tests): the lottery, the trading's heavy steps, a
+## province's offices; then bench/scale.py (every public page and API list at 10,000 and
+## 1,000,000 notices on SQLite and PostgreSQL, with their ratio: several minutes) and
+## bench/throughput.sh (requests/s under gunicorn + wrk against a hello-world app, and the
+## workers' memory).
 bench: install
 	$(BIN)/python bench/lottery.py
 	$(BIN)/python bench/trading.py
 	$(BIN)/python bench/offices.py
+	$(BIN)/python bench/scale.py
+	bash bench/throughput.sh
 
 ## Re-extract the messages and compile the English catalog.
 translations: install
