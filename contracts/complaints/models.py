@@ -120,6 +120,8 @@ class Complaint(db.Model):
     pauses: Mapped[list[ComplaintPause]] = relationship(
         back_populates="complaint", order_by="ComplaintPause.id"
     )
+    #: Read-only: lets a list load its complaints' tradings with the page (queries.public_page).
+    trading = relationship("Trading", viewonly=True, lazy="raise_on_sql")
 
 
 class ComplaintEvidence(db.Model):

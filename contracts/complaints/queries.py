@@ -150,6 +150,9 @@ def public_page(page: Cursor | int, per_page: int, *, office_code: str | None = 
     if office_code:
         office = by_code(office_code)
         stmt = stmt.where(Complaint.office_id.in_(office_ids(office) if office else []))
+    # Each row names its trading and its project's office (trading_of, office_of): loaded with
+    # the page and held by the complaints, so those reads find them in the session.
+    stmt = stmt.options(selectinload(Complaint.trading).joinedload(Trading.project))
     return window(stmt, page, per_page, Complaint.id)
 
 

@@ -92,3 +92,32 @@ def test_the_project_and_draw_lists_cost_the_same_statements_for_few_and_more_pr
     many = {path: statements(app, path) for path in TRADING_PAGES}
     grown = {path: (few[path], many[path]) for path in TRADING_PAGES if many[path] != few[path]}
     assert not grown, f"statements (2 projects, 8 projects) that grow with the rows: {grown}"
+
+
+def test_the_complaints_list_costs_the_same_statements_for_one_and_for_more_complaints(app):
+    """`/api/v1/complaints` names each complaint's trading and office: loaded with the page."""
+    from datetime import date
+
+    from app import clock
+    from contractors.queries import active_members
+    from contracts.complaints import services as complaints
+    from tests.integration.test_complaints import complaint_input
+    from tests.pool_factories import at
+    from tests.trading_factories import active_pool, announced, member_user
+
+    phase = active_pool()
+    owner = make_user("owner")
+    tradings = [announced(phase, owner, name=f"某村道路硬化工程{i}")[1] for i in range(4)]
+    members = active_members("JZ", date(2026, 11, 27))
+    clock.set_now(at(2026, 11, 30, 10, 0))
+
+    def file(t, n: int) -> None:
+        user = member_user(members[n % len(members)].contractor_id)
+        complaints.file_complaint(complaint_input(t.code), actor=user)
+
+    file(tradings[0], 0)
+    one = statements(app, "/api/v1/complaints")
+    for i, t in enumerate(tradings[1:], start=1):
+        file(t, i)
+    more = statements(app, "/api/v1/complaints")
+    assert one == more, f"statements for 1 and for 4 complaints: {one}, {more}"
