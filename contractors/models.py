@@ -155,7 +155,7 @@ class PoolCall(db.Model):
     #: Bumped by each edit of the draft: consultation opinions apply to one revision.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     #: 摇号会议: time and place, printed in the review-result publicity.
-    meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     meeting_place: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

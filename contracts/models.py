@@ -147,8 +147,8 @@ class Trading(db.Model):
     code: Mapped[str] = mapped_column(String(50), unique=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
     #: The response deadline: the trading notice's publicity end (exclusive), copied for queries.
-    responses_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    meeting_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    responses_close_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    meeting_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     meeting_place: Mapped[str] = mapped_column(String(200))
     #: The published discount-rate options, percent strings in their printed order.
     rate_options: Mapped[list] = mapped_column(JSON)

@@ -54,7 +54,7 @@ class Notice(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: Exclusive end: 00:00 (+08:00) after the Nth working day following the publication date.
     #: Stored as given at publication; a later calendar change may lengthen it, never shorten it.
-    publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    publicity_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: The notice this one corrects (更正公告), if any.
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     #: What kind of record this notice is about (pool_call, project…) and its key, for later issues.
