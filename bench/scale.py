@@ -1,9 +1,13 @@
 """Times the public pages and API lists at two sizes of data ([Scale]): 10,000 and 1,000,000
-published notices spread over every notice type and a year, with proportional projects (per
-10,000 notices: 2,000 filed projects, 1,000 tradings with their 2,000 draws, responses and
-contracts, 500 pool members), on SQLite and on PostgreSQL. For each page: the median of its
-anonymous requests through the Flask test client at each size, their ratio (large / small: "ok"
-up to 1.2, else "over") and the SQL statements each request issues.
+published notices spread over every notice type and a year, with proportional projects and
+offices. Per 10,000 notices: a district with its three street platforms and its own pool of 500
+members, 2,000 filed projects, 1,000 tradings with their 2,000 draws, responses and contracts,
+and about 50 complaints about held meetings — 1 district at 10,000, 100 at 1,000,000: a
+province, each district's pool a real district's size. Each block of notices is one district's
+(in turn), its projects that district's or its platforms', its respondents members of that
+district's pool. On SQLite and on PostgreSQL. For each page: the median of its anonymous
+requests through the Flask test client at each size, their ratio (large / small: "ok" up to
+1.2, else "over") and the SQL statements each request issues.
 
 Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes 10000,1000000]
 [--requests N] [--only sqlite|postgresql] [--keep] [--reuse PATH_OR_URL]``. SQLite runs on a
@@ -53,6 +57,7 @@ from contractors.models import (  # noqa: E402
     PoolCategory,
     PoolSelection,
 )
+from contracts.complaints.models import Complaint  # noqa: E402
 from contracts.models import Contract, Project, Trading, TradingResponse  # noqa: E402
 from lottery import engine, seeds  # noqa: E402
 from lottery.models import Draw  # noqa: E402
@@ -70,8 +75,14 @@ BATCH = 5_000
 #: Per block of 10 notices (one trading): 2 projects, 2 draws; a pool member per 2 blocks.
 BLOCK = 10
 MEMBERS_PER_CALL = 500
+#: A district (with its pool call of MEMBERS_PER_CALL members) per this many notices.
+NOTICES_PER_DISTRICT = 10_000
+#: A complaint about every this many blocks' trading (once its meeting is held).
+COMPLAINT_EVERY = 20
+DISTRICT_SUFFIX = "公共资源交易管理办公室"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SEARCH = "修缮"
+EVERY = "(every district's pool: grows with the number of districts)"
 
 PLATFORMS = [("zhuangqiao", "庄桥街道"), ("hongtang", "洪塘街道"), ("yongjiang", "甬江街道")]
 DISTRICT = ("jiangbei", "江北区公共资源交易管理办公室")
@@ -192,7 +203,7 @@ def _day_after(moment: datetime, days: int) -> datetime:
 
 def _town(office: tuple[int, str]) -> str:
     """Where an office's projects are: a platform's name, or the district's place."""
-    return "江北区" if office[1] == DISTRICT[1] else office[1]
+    return office[1].removesuffix(DISTRICT_SUFFIX)
 
 
 def _uscc(k: int) -> str:
@@ -211,10 +222,16 @@ class Plan:
         self.notices = self.blocks * BLOCK
         self.members = max(40, self.notices // 20)
         self.calls = math.ceil(self.members / MEMBERS_PER_CALL)
+        #: Call c is district c % districts's; calls >= districts, so district d has call d.
+        self.districts = max(1, self.notices // NOTICES_PER_DISTRICT)
         self.step = SPAN / self.blocks
 
+    def district(self, b: int) -> int:
+        """The district whose block b is (in turn, so every district's notices span the year)."""
+        return b % self.districts
+
     def project(self, b: int):
-        """Block b's two projects: (code, name, work, village, office index)."""
+        """Block b's two projects: (code, name, work, village, office index in its district)."""
         out = []
         for k in (2 * b, 2 * b + 1):
             work = WORKS[k % len(WORKS)]
@@ -224,36 +241,49 @@ class Plan:
         return out
 
     def respondents(self, b: int, category: int, n: int) -> list[int]:
-        """Contractor indexes of the category's members who respond to block b's trading."""
-        per = max(1, (self.members - category + 7) // 8)
-        return sorted({category + 8 * ((b * 5 + r) % per) for r in range(n)})
+        """Contractor indexes of the category's members who respond to block b's trading: members
+        of its district's call (call d; contractor k is call k // MEMBERS_PER_CALL's)."""
+        d = self.district(b)
+        first = d * MEMBERS_PER_CALL
+        in_call = min(MEMBERS_PER_CALL, self.members - first)
+        per = max(1, (in_call - category + 7) // 8)
+        return sorted({first + category + 8 * ((b * 5 + r) % per) for r in range(n)})
 
 
-def _offices() -> list[tuple[int, str]]:
-    """The district and its three platforms: [(id, name)], the district first."""
+def _offices(n: int) -> list[list[tuple[int, str]]]:
+    """`n` districts with three platforms each: per district [(id, name)], the district first.
+    The first is 江北区 (jiangbei) with its streets; the others are named as bench/offices.py
+    names them (d01 第1区…, its platforms d01-p0 第1区第0街道…)."""
     now = START - timedelta(days=60)
-    district = Office(
-        code=DISTRICT[0], name=DISTRICT[1], kind="district", sort_order=0, created_at=now
-    )
-    db.session.add(district)
-    db.session.flush()
-    out = [(district.id, DISTRICT[1])]
-    for i, (code, name) in enumerate(PLATFORMS):
-        o = Office(
-            code=code,
-            name=name,
-            kind="street",
-            parent_id=district.id,
-            sort_order=i + 1,
-            created_at=now,
-        )
-        db.session.add(o)
+    out = []
+    for d in range(n):
+        if d == 0:
+            code, name, platforms = (*DISTRICT, PLATFORMS)
+        else:
+            code, name = f"d{d:02d}", f"第{d}区{DISTRICT_SUFFIX}"
+            platforms = [(f"d{d:02d}-p{p}", f"第{d}区第{p}街道") for p in range(len(PLATFORMS))]
+        district = Office(code=code, name=name, kind="district", sort_order=d, created_at=now)
+        db.session.add(district)
         db.session.flush()
-        out.append((o.id, name))
+        offices = [(district.id, name)]
+        for i, (pcode, pname) in enumerate(platforms):
+            o = Office(
+                code=pcode,
+                name=pname,
+                kind="street",
+                parent_id=district.id,
+                sort_order=i + 1,
+                created_at=now,
+            )
+            db.session.add(o)
+            db.session.flush()
+            offices.append((o.id, pname))
+        out.append(offices)
     return out
 
 
-def _pool(conn, plan: Plan, district_id: int) -> None:
+def _pool(conn, plan: Plan, offices: list[list[tuple[int, str]]]) -> None:
+    """Call c (of MEMBERS_PER_CALL members, in 8 categories) is district c % districts's."""
     categories = dict(db.session.execute(select(PoolCategory.code, PoolCategory.id)).all())
     codes = sorted(categories, key=lambda c: categories[c])
     conn.execute(
@@ -262,8 +292,9 @@ def _pool(conn, plan: Plan, district_id: int) -> None:
             {
                 "id": c + 1,
                 "code": f"POOL-2025-{c + 1:03d}",
-                "title": f"江北区小型建设工程预选承包商名录库征集（第{c + 1}批）",
-                "office_id": district_id,
+                "title": f"{_town(offices[c % plan.districts][0])}小型建设工程预选承包商名录库"
+                f"征集（第{c + 1}批）",
+                "office_id": offices[c % plan.districts][0][0],
                 "requirements": "具有相应资质、安全生产许可证有效、近三年无不良行为记录。",
                 "valid_from": POOL_FROM,
                 "valid_until": POOL_UNTIL - timedelta(days=1),
@@ -433,17 +464,19 @@ def _filler(type_: str, nid: int, b: int, j: int, at, district, previous) -> dic
 
 def _blocks(plan: Plan, offices, staff_id: int, keyring):
     """Block by block, the rows of every table: {table: [rows]} per batch of blocks."""
-    district = offices[0]
     per_batch = max(1, BATCH // BLOCK)
     previous = None
+    tables = ("projects", "notices", "att", "tradings", "draws", "resp", "con", "complaints")
     for first in range(0, plan.blocks, per_batch):
-        out = {t: [] for t in ("projects", "notices", "att", "tradings", "draws", "resp", "con")}
+        out = {t: [] for t in tables}
         for b in range(first, min(plan.blocks, first + per_batch)):
+            mine = offices[plan.district(b)]  # the block's district and its platforms
+            district = mine[0]
             at = START + plan.step * b
             nid = b * BLOCK + 1
             ids = iter(range(nid, nid + BLOCK))
             (code, work, village, oi), (code2, work2, village2, oi2) = plan.project(b)
-            office = offices[oi]
+            office = mine[oi]
             town = _town(office)
             name = f"{town}{village}{work[0]}"
             control = Decimal(150_000 + (b * 7919 % 600) * 5_000)
@@ -451,7 +484,7 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                 (2 * b + 1, code, work, village, oi),
                 (2 * b + 2, code2, work2, village2, oi2),
             ):
-                ptown = _town(offices[poi])
+                ptown = _town(mine[poi])
                 pcontrol = control if pid == 2 * b + 1 else control + 25_000
                 out["projects"].append(
                     {
@@ -459,7 +492,7 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                         "code": pcode,
                         "name": f"{ptown}{pvillage}{pwork[0]}",
                         "owner_name": f"{ptown}{pvillage}股份经济合作社",
-                        "office_id": offices[poi][0],
+                        "office_id": mine[poi][0],
                         "town": ptown,
                         "village": pvillage,
                         "category_code": pwork[1],
@@ -670,6 +703,10 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                     )
                 )
             out["tradings"].append(trading)
+            if decided and b % COMPLAINT_EVERY == COMPLAINT_EVERY // 2:
+                out["complaints"].append(
+                    _complaint(b, code, name, office, people[0], labels, meeting, staff_id)
+                )
             for j, nid in enumerate(ids, start=BLOCK - 8):
                 type_ = FILLERS[(b * 8 + j) % len(FILLERS)]
                 moment = at + plan.step * (j + 1) / (BLOCK + 2)
@@ -678,10 +715,57 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
         yield out
 
 
+def _complaint(b, code, name, office, k, labels, meeting, staff_id) -> dict:
+    """A respondent's complaint about the result of block b's trading: accepted the next day,
+    dismissed 20 days after receipt when that is before NOW."""
+    received = meeting + timedelta(days=2)
+    decided = received + timedelta(days=20)
+    decided = decided if decided < NOW else None
+    return {
+        "trading_id": b + 1,
+        "office_id": office[0],
+        "matter": "result",
+        "complainant_contractor_id": k + 1,
+        "complainant_name": labels[_uscc(k)],
+        "complainant_contact": f"李明 +86139{k:08d}",
+        "respondent_name": f"{name}业主",
+        "respondent_contact": "王建华 0574-87654321",
+        "respondent_uscc": None,
+        "facts": f"{name}（{code}）定标会议未按公告时间召开、响应企业名单未当场公布。",
+        "requests": "请求认定定标结果无效并重新组织交易。",
+        "knew_on": clock.local(meeting).date(),
+        "window_ends_at": _day_after(meeting, 10),
+        "received_at": received,
+        "filed_by_id": None,
+        "on_paper": True,
+        "accept_by": _day_after(received, 5),
+        "accepted_at": received + timedelta(days=1),
+        "accepted_by_id": staff_id,
+        "refused_at": None,
+        "refusal_ground": None,
+        "refusal_reason": "",
+        "violation_found_at": None,
+        "violation_finding": "",
+        "decided_at": decided,
+        "decided_by_id": staff_id if decided else None,
+        "outcome": "dismissed" if decided else None,
+        "decision_facts": "经调取会议录像、摇号记录及签到表，定标会议按公告时间召开。"
+        if decided
+        else "",
+        "decision_basis": "《招标投标法实施条例》第六十二条" if decided else "",
+        "decision_text": "驳回投诉。" if decided else "",
+        "decision_notice_id": None,
+        "withdrawn_at": None,
+        "withdrawal_reason": "",
+        "suspended_at": None,
+        "resumed_at": None,
+    }
+
+
 def build(plan: Plan) -> None:
     """The size's rows, inserted in one transaction (after the offices and a staff account)."""
-    offices = _offices()
-    staff = make_user("staff", "bench-staff", office=db.session.get(Office, offices[0][0]))
+    offices = _offices(plan.districts)
+    staff = make_user("staff", "bench-staff", office=db.session.get(Office, offices[0][0][0]))
     db.session.commit()
     staff_id, keyring = staff.id, seeds.keyring()
     sqlite = db.engine.dialect.name == "sqlite"
@@ -691,7 +775,7 @@ def build(plan: Plan) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
             conn.commit()
         with conn.begin():
-            _pool(conn, plan, offices[0][0])
+            _pool(conn, plan, offices)
             tables = {
                 "projects": Project.__table__,
                 "notices": Notice.__table__,
@@ -700,6 +784,7 @@ def build(plan: Plan) -> None:
                 "draws": Draw.__table__,
                 "resp": TradingResponse.__table__,
                 "con": Contract.__table__,
+                "complaints": Complaint.__table__,
             }
             for batch in _blocks(plan, offices, staff_id, keyring):
                 for key, table in tables.items():
@@ -759,6 +844,11 @@ def pages(client, plan_notices: int) -> list[tuple[str, str]]:
     ).one()
     _code, notice_id, draw_id, project = t
     last = max(1, math.ceil(plan_notices / per_page))
+    # A district in the middle of the province (the only one at 10,000 notices): its own pool.
+    districts = db.session.scalars(
+        select(Office.code).where(Office.kind == "district").order_by(Office.sort_order)
+    ).all()
+    district = districts[len(districts) // 2]
     out = [
         ("/", "/"),
         ("/notices/", "/notices/"),
@@ -792,8 +882,12 @@ def pages(client, plan_notices: int) -> list[tuple[str, str]]:
         ("/draws/", "/draws/"),
         ("/draws/<draw_id>", f"/draws/{draw_id}"),
         ("/api/v1/draws", "/api/v1/draws"),
-        ("/pool/", "/pool/"),
-        ("/api/v1/pool", "/api/v1/pool"),
+        ("/pool/?office=<district>", f"/pool/?office={district}"),
+        ("/api/v1/pool?office=<district>", f"/api/v1/pool?office={district}"),
+        (f"/pool/ {EVERY}", "/pool/"),
+        (f"/api/v1/pool {EVERY}", "/api/v1/pool"),
+        ("/offices/<district>", f"/offices/{district}"),
+        ("/api/v1/complaints", "/api/v1/complaints"),
         (f"/search?q={SEARCH} (another issue's)", f"/search?q={SEARCH}"),
     ]
     return out
@@ -908,12 +1002,15 @@ def report(label: str, sizes: list[int], results: dict[int, tuple]) -> None:
     small, large = sizes[0], sizes[-1]
     print(f"\n{label}")
     for s in sizes:
-        count, built, _rows = results[s]
+        count, built, rows = results[s]
         how = f"built in {built:.1f} s" if built is not None else "reused"
-        print(f"  {s:>9,} asked: {count:,} notices, {how}")
+        district = rows.get("/offices/<district>")
+        where = f"; <district> = {district.path.rsplit('/', 1)[1]}" if district else ""
+        print(f"  {s:>9,} asked: {count:,} notices, {how}{where}")
     head = "".join(f"{f'ms @{s:,}':>15}" for s in sizes)
     sql = "".join(f"{f'SQL @{s:,}':>16}" for s in sizes)
-    print(f"{'page':44}{head}{'ratio':>8}{sql}  note")
+    w = max(44, *(len(n) + 1 for n in names))
+    print(f"{'page':{w}}{head}{'ratio':>8}{sql}  note")
     verdicts = []
     for name in names:
         cells, ratio = "", None
@@ -931,12 +1028,12 @@ def report(label: str, sizes: list[int], results: dict[int, tuple]) -> None:
         notes = "; ".join(
             f"@{s:,}: {r.note}" for s, r in zip(sizes, got, strict=True) if r and r.note
         )
-        print(f"{name:44}{cells}{f'{ratio:.2f}' if ratio else '—':>8}{sqls}  {notes}")
+        print(f"{name:{w}}{cells}{f'{ratio:.2f}' if ratio else '—':>8}{sqls}  {notes}")
         verdicts.append((name, ratio))
     print(f"\n{label}: {large:,} vs {small:,} notices")
     for name, ratio in verdicts:
         verdict = "—" if ratio is None else ("ok" if ratio <= 1.2 else "over")
-        print(f"  {name:44} ratio {f'{ratio:.2f}' if ratio else '—':>7}  {verdict}")
+        print(f"  {name:{w}} ratio {f'{ratio:.2f}' if ratio else '—':>7}  {verdict}")
 
 
 def main() -> int:
