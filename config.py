@@ -164,6 +164,11 @@ class Config:
     #: The owner signs within this many days of the result letter (《招标投标法》第四十六条:
     #: 自中标通知书发出之日起三十日内); a contract recorded later is still recorded, shown as late.
     CONTRACT_SIGNING_DAYS = int(os.environ.get("CONTRACT_SIGNING_DAYS", 30))
+    #: 公开时限: overrides of notices.timeliness.rules.DEFAULT_LIMITS per notice type (a mapping,
+    #: or JSON in the environment): `{"trading_result": 2}`, `{"roster": null}` (no limit), or
+    #: `{"sanction": {"days": 15, "unit": "working_days", "basis": "…", "basis_en": "…"}}`.
+    #: Checked when the app starts (a wrong one stops it, naming the type).
+    NOTICE_PUBLISH_LIMITS = os.environ.get("NOTICE_PUBLISH_LIMITS") or None
 
     @classmethod
     def check(cls) -> None:

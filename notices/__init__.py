@@ -9,8 +9,10 @@ def init_app(app) -> None:
     from app.pagecache import register_time_edge
     from notices import queries, services, sms
     from notices.api import bp as api_bp
+    from notices.timeliness import services as timeliness
     from notices.views import bp, staff_bp
 
+    timeliness.check(app)  # a wrong NOTICE_PUBLISH_LIMITS stops start-up, naming the type
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)

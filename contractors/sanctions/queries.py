@@ -9,14 +9,13 @@ from flask import url_for
 from sqlalchemy import or_, select
 
 from app import clock
-from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
 from app.offices.queries import ref
 from app.offices.scope import find_office, scope_clause
-from app.workdays import UnconfirmedYear
 from contractors.models import Contractor
 from contractors.rules import Period
+from notices.timeliness import services as timeliness
 
 from . import rules
 from .models import MisconductCase, Sanction, SanctionChange, SanctionCorrection
@@ -198,12 +197,7 @@ def publish_due(s: Sanction):
     year it reaches is confirmed; None while it still cannot be (never guessed)."""
     if s.publish_due_at is not None:
         return s.publish_due_at
-    try:
-        return current_calendar().publicity_ends_at(
-            clock.local(s.decided_at).date(), rules.PUBLISH_DAYS
-        )
-    except UnconfirmedYear:
-        return None
+    return timeliness.publish_due("sanction", s.decided_at)
 
 
 # ---- deadlines (app.deadlines) ------------------------------------------------------------------
@@ -246,6 +240,7 @@ def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
                 office_id=c.office_id,
             )
         )
+    limit = timeliness.limits().get("sanction")
     for s in db.session.scalars(
         select(Sanction).where(
             or_(Sanction.published_at.is_(None), Sanction.published_at >= since),
@@ -264,8 +259,8 @@ def deadlines(office_ids: list[int] | None = None) -> list[Deadline]:
                 subject_en=f"{s.contractor.name} (case {s.case_id})",
                 url=url_for("sanctions_staff.case", case_id=s.case_id),
                 due_at=due,
-                unit=Unit.WORKING_DAYS,
-                length=rules.PUBLISH_DAYS,
+                unit=Unit.DAYS if limit and limit.unit == "days" else Unit.WORKING_DAYS,
+                length=limit.days if limit else rules.PUBLISH_DAYS,
                 basis=f"{ART}第六条",
                 done_at=s.published_at,
                 office_id=s.office_id,

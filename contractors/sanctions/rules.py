@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from app.auth.roles import OFFICE_ROLES
 from app.refusal import Refusal
 from app.workdays import WorkCalendar, local_date
+from notices.timeliness.rules import DEFAULT_LIMITS
 
 __all__ = [
     "CORRECTION_ANSWER_DAYS",
@@ -56,8 +57,10 @@ __all__ = [
 STATEMENT_MIN_DAYS = 3
 STATEMENT_DEFAULT_DAYS = 5
 MAX_STATEMENT_DAYS = 60
-#: 《招标投标违法行为记录公告暂行办法》第六条: published within 20 工作日 of the decision.
-PUBLISH_DAYS = 20
+#: 《招标投标违法行为记录公告暂行办法》第六条: published within 20 工作日 of the decision — the
+#: default of the `sanction` notice's 公开时限 (notices.timeliness.rules, which the services and
+#: the deadline follow, NOTICE_PUBLISH_LIMITS included).
+PUBLISH_DAYS = DEFAULT_LIMITS["sanction"].days
 #: Same, 第九条: shown 6 months, or as long as a longer restriction lasts.
 SHOWN_MONTHS = 6
 #: Same, 第十三条: the office checks a correction request within 5 工作日 and answers.

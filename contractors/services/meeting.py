@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from app import audit, clock
 from app.audit import Action
@@ -15,6 +16,7 @@ from lottery import rules as draw_rules
 from lottery import services as draws
 from notices.rules import legal_basis
 from notices.services import NoticeInput, issuer, publish_new
+from notices.timeliness.services import publish_due
 
 from . import bodies
 from ._common import checked, get_call, now, require_pool, require_staff
@@ -175,6 +177,10 @@ def publish_roster_publicity(call_id: int, *, actor):
             **issuer(call.office_id),
             legal_basis=legal_basis("roster_publicity"),
             body=bodies.roster_publicity_body(call),
+            # 公开时限 from the pool meeting: the last category settled.
+            publish_due_at=publish_due(
+                "roster_publicity", max(cc.settled_at for cc in call.categories)
+            ),
             subject_type="pool_call",
             subject_id=call.code,
         ),
@@ -226,6 +232,8 @@ def publish_roster(call_id: int, *, actor):
             **issuer(call.office_id),
             legal_basis=legal_basis("roster"),
             body=bodies.roster_body(call),
+            # 公开时限 from the roster publicity's last day (its end is 00:00 the day after).
+            publish_due_at=publish_due("roster", notice.publicity_ends_at - timedelta(seconds=1)),
             subject_type="pool_call",
             subject_id=call.code,
         ),

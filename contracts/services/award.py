@@ -21,6 +21,7 @@ from lottery import rules as draw_rules
 from lottery import services as draws
 from notices import services as notices
 from notices.rules import legal_basis
+from notices.timeliness.services import publish_due
 
 from . import bodies, sms
 from ._common import (
@@ -115,6 +116,7 @@ def hold_meeting(
                 legal_basis=legal_basis("trading_failed"),
                 body=bodies.trading_failed_body(p, t, reason),
                 corrects_id=None,
+                publish_due_at=publish_due("trading_failed", moment),
                 subject_type=SUBJECT_TYPE,
                 subject_id=t.code,
             ),
@@ -156,6 +158,7 @@ def hold_meeting(
             **issuer_of(p),
             legal_basis=legal_basis("trading_result"),
             body=bodies.trading_result_body(p, t, award.result, candidates, screen=screen),
+            publish_due_at=publish_due("trading_result", moment),
             subject_type=SUBJECT_TYPE,
             subject_id=t.code,
         ),

@@ -113,6 +113,8 @@ def test_accepted_then_decided_upheld_publishes_the_decision_without_personal_da
     assert notice.type == "complaint_decision" and notice.published_at is not None
     assert notice.subject_id == world[2].code
     assert "投诉成立" in notice.body and "责令改正" in notice.body
+    # 公开时限: 20 working days from the decision (Thursday 12-10; 2027-01-01..03 are holidays).
+    assert notice.publish_due_at == at(2027, 1, 9) and notice.published_at <= notice.publish_due_at
     for personal in ("张三", "13800000000", "宁波某建设有限公司", "王五"):
         assert personal not in notice.body and personal not in notice.title
 
@@ -136,6 +138,7 @@ def test_a_refusal_names_its_ground_and_article_and_is_published(world):
     assert queries.status_of(c) == "refused"
     notice = db.session.get(Notice, c.decision_notice_id)
     assert "第十二条第（七）项" in notice.body and "不予受理" in notice.title
+    assert notice.publish_due_at > notice.published_at  # counted from the refusal
     # A refused complaint may be filed again (with the missing part, say).
     _filed(world)
 

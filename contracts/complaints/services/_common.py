@@ -21,6 +21,7 @@ from contracts.complaints.models import Complaint
 from contracts.rules import SUBJECT_TYPE
 from notices import services as notices
 from notices.rules import legal_basis
+from notices.timeliness.services import publish_due
 
 #: Evidence is a PDF or a photo (the issue: PDF/JPEG/PNG), the type read from the content.
 EVIDENCE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
@@ -178,6 +179,10 @@ def _publish(c: Complaint, *, occasion: str, title: str, text: str, actor):
             **issued,
             legal_basis=legal_basis("complaint_decision", occasion),
             body=text,
+            # 公开时限 from the decision (or the refusal) this notice announces.
+            publish_due_at=publish_due(
+                "complaint_decision", c.decided_at if occasion == "decision" else c.refused_at
+            ),
             subject_type=SUBJECT_TYPE,
             subject_id=t.code,
         ),
