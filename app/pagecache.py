@@ -71,6 +71,8 @@ CACHED_ENDPOINTS = frozenset(
         "notices.index",
         "notices.detail",
         "notices.feed",
+        # 公开时限: changes by a publication, or at midnight (the default months roll then).
+        "notices.timeliness",
         "notices_api.list_notices",
         "notices_api.get_notice",
         "draws.index",

@@ -34,6 +34,8 @@ from app.workdays import TZ
 from notices import categories, feeds, markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import AttachmentForm, ConfirmForm, DeleteDraftForm, NoticeForm, PublishForm
+from notices.timeliness import queries as timely_queries
+from notices.timeliness import rules as timely
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
@@ -151,6 +153,24 @@ def feed():
     site_name = loc(config["SITE_NAME"], config.get("SITE_NAME_EN") or config["SITE_NAME"])
     body = feeds.atom(site_name, types, office.ids, office.arg, category)
     return Response(body, mimetype=feeds.ATOM)
+
+
+@bp.route("/timeliness")
+def timeliness():
+    """公开时限: per local month (the last 12, or `?month=YYYY-MM`) and notice type with a limit,
+    how many were published on time and late; the late ones; each limit with its basis."""
+    raw = request.args.get("month", "").strip()
+    try:
+        months = [timely.parse_month(raw)] if raw else timely.months(clock.today())
+    except ValueError:
+        error = loc(
+            f"月份“{raw[:20]}”无效，请按“年-月”填写，例如 2026-11",
+            f"The month “{raw[:20]}” is not valid; write it as year-month, e.g. 2026-11",
+        )
+        page = timely_queries.page(None)
+        return render_template("notices/timeliness.html", label=label, error=error, **page), 400
+    page = timely_queries.page(months)
+    return render_template("notices/timeliness.html", label=label, month=raw or None, **page)
 
 
 @bp.route("/<int:notice_id>")

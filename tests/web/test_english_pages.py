@@ -153,6 +153,7 @@ def test_the_main_pages_read_english_but_for_typed_data(app):
             f"/draws/{draw.draw_id}",
             "/notices/",
             f"/notices/{notice.id}",
+            "/notices/timeliness",
         ],
         owner: [f"/owner/projects/{project.code}"],
         phase.staff: ["/staff/projects/", "/staff/pool/"],

@@ -39,6 +39,7 @@ PAGES = (
     "/sanctions/",
     "/search?q=道路",
     "/notices/feed.atom",
+    "/notices/timeliness",
 )
 
 
