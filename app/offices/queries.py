@@ -49,19 +49,19 @@ def by_code(code: str) -> Office | None:
 
 def all_offices() -> list[Office]:
     """Every office, each district followed by its platforms."""
-    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
-    districts = [o for o in offices if o.is_district]
-    out = []
-    for d in districts:
-        out.append(d)
-        out.extend(o for o in offices if o.parent_id == d.id)
-    return out
+    return [o for d, platforms in grouped() for o in (d, *platforms)]
 
 
 def grouped() -> list[tuple[Office, list[Office]]]:
-    """Every district with its platforms, in page order (from the offices of the request)."""
+    """Every district with its platforms, in page order (from the offices of the request): one
+    pass over the offices, not one per district (a province has hundreds of offices, and every
+    public list asks for them)."""
     offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
-    return [(d, [o for o in offices if o.parent_id == d.id]) for d in offices if d.is_district]
+    platforms: dict[int, list[Office]] = {}
+    for o in offices:
+        if not o.is_district:
+            platforms.setdefault(o.parent_id, []).append(o)
+    return [(d, platforms.get(d.id, [])) for d in offices if d.is_district]
 
 
 def by_code_cached(code: str) -> Office | None:

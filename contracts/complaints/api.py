@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from app.api import paginated, time_iso
+from app.calendar.services import current_calendar
 from app.keyset import cursor_arg
 from app.offices.queries import ref
 from contracts.complaints import queries
@@ -16,9 +17,10 @@ bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1/complaints")
 PER_PAGE = 50
 
 
-def serialize(c: Complaint) -> dict:
-    """Exactly the fields of the contract (DESIGN.md, Public API v1)."""
-    row = queries.row_of(c)
+def serialize(c: Complaint, calendar=None) -> dict:
+    """Exactly the fields of the contract (DESIGN.md, Public API v1). A list passes one working-
+    day `calendar` for all its complaints (current_calendar)."""
+    row = queries.row_of(c, calendar)
     return {
         "id": c.id,
         "subject": {"type": "trading", "code": row.trading_code},
@@ -40,9 +42,10 @@ def list_complaints():
     """Newest first; `?office=<code>` keeps one office's (a district's: with its platforms'),
     an unknown code none."""
     code = request.args.get("office") or None
+    calendar = current_calendar()
     return paginated(
         queries.public_page(cursor_arg(), PER_PAGE, office_code=code),
-        serialize,
+        lambda c: serialize(c, calendar),
         "complaints_api.list_complaints",
         **({"office": code} if code else {}),
     )

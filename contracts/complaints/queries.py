@@ -45,26 +45,30 @@ def pauses_of(c: Complaint) -> list[tuple[date, date | None]]:
     return [(p.started_on, p.ended_on) for p in c.pauses]
 
 
-def decide_by(c: Complaint) -> datetime | None:
+def decide_by(c: Complaint, calendar=None) -> datetime | None:
     """The decision deadline: 30 工作日 after acceptance plus the pauses' working days (a running
-    pause counts through today); None before acceptance, or if a year is unconfirmed."""
+    pause counts through today); None before acceptance, or if a year is unconfirmed. A list
+    passes one `calendar` for all its rows (current_calendar reads the years each time)."""
     if c.accepted_at is None:
         return None
     try:
         return rules.decide_by(
-            current_calendar(), clock.local(c.accepted_at).date(), pauses_of(c), clock.today()
+            calendar or current_calendar(),
+            clock.local(c.accepted_at).date(),
+            pauses_of(c),
+            clock.today(),
         )
     except UnconfirmedYear:
         return None
 
 
-def accept_by(c: Complaint) -> datetime | None:
+def accept_by(c: Complaint, calendar=None) -> datetime | None:
     """The acceptance deadline as given at receipt, or computed now that the year is confirmed
     (None while it is not)."""
     if c.accept_by is not None:
         return c.accept_by
     try:
-        return rules.accept_by(current_calendar(), clock.local(c.received_at).date())
+        return rules.accept_by(calendar or current_calendar(), clock.local(c.received_at).date())
     except UnconfirmedYear:
         return None
 
@@ -195,10 +199,17 @@ class Row:
     accept_by: datetime | None
 
 
-def row_of(c: Complaint) -> Row:
+def row_of(c: Complaint, calendar=None) -> Row:
+    """A complaint's row; a list passes one `calendar` (current_calendar) for all its rows."""
     f = facts_of(c)
+    calendar = calendar or current_calendar()
     return Row(
-        c, trading_of(c).code, rules.status_of(f), rules.is_paused(f), decide_by(c), accept_by(c)
+        c,
+        trading_of(c).code,
+        rules.status_of(f),
+        rules.is_paused(f),
+        decide_by(c, calendar),
+        accept_by(c, calendar),
     )
 
 

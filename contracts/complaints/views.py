@@ -50,7 +50,8 @@ def _input(form, trading_code: str, **extra) -> services.ComplaintInput:
 
 
 def _rows(complaints):
-    return [queries.row_of(c) for c in complaints]
+    calendar = current_calendar()
+    return [queries.row_of(c, calendar) for c in complaints]
 
 
 # ---- the company's pages -------------------------------------------------------------------------

@@ -68,7 +68,9 @@ def _drawn_letters(office_ids: list[int] | None = None):
             Trading.outcome == rules.Outcome.DRAWN,
             Trading.letter_issued_at.is_not(None),
             Notice.published_at.is_not(None),
-            Project.filing == rules.Filing.FILED,
+            # `filing = 'filed'` (the "filed" CHECK), said so that an office's projects are a
+            # range of (office_id, filed_at, id), not a walk of every filed project.
+            Project.filed_at.is_not(None),
         )
     )
     if office_ids is not None:

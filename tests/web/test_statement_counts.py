@@ -113,7 +113,8 @@ def test_the_complaints_list_costs_the_same_statements_for_one_and_for_more_comp
 
     def file(t, n: int) -> None:
         user = member_user(members[n % len(members)].contractor_id)
-        complaints.file_complaint(complaint_input(t.code), actor=user)
+        c = complaints.file_complaint(complaint_input(t.code), actor=user)
+        complaints.accept(c.id, actor=phase.staff)  # its decision deadline is computed
 
     file(tradings[0], 0)
     one = statements(app, "/api/v1/complaints")
