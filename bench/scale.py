@@ -1,9 +1,10 @@
 """Times the public pages and API lists at two sizes of data ([Scale]): 10,000 and 1,000,000
 published notices spread over every notice type and a year, with proportional projects and
-offices. Per 10,000 notices: a district with its three street platforms and its own pool of 500
-members, 2,000 filed projects, 1,000 tradings with their 2,000 draws, responses and contracts,
-and about 50 complaints about held meetings — 1 district at 10,000, 100 at 1,000,000: a
-province, each district's pool a real district's size. Each block of notices is one district's
+offices. A province on one deployment at both sizes: 100 districts (``--districts``), each with
+its three street platforms and its own pool of 500 members — the offices and the pool do not grow
+with the notices, a year's history does. Per 10,000 notices: 2,000 filed projects, 1,000
+tradings with their 2,000 draws, responses and contracts, and about 50 complaints about held
+meetings. Each block of notices is one district's
 (in turn), its projects that district's or its platforms', its respondents members of that
 district's pool. On SQLite and on PostgreSQL. For each page: the median of its anonymous
 requests through the Flask test client at each size, their ratio (large / small: "ok" up to
@@ -75,14 +76,14 @@ BATCH = 5_000
 #: Per block of 10 notices (one trading): 2 projects, 2 draws; a pool member per 2 blocks.
 BLOCK = 10
 MEMBERS_PER_CALL = 500
-#: A district (with its pool call of MEMBERS_PER_CALL members) per this many notices.
-NOTICES_PER_DISTRICT = 10_000
+#: Districts of the province (each with 3 platforms and its pool call of MEMBERS_PER_CALL).
+DISTRICTS = 100
 #: A complaint about every this many blocks' trading (once its meeting is held).
 COMPLAINT_EVERY = 20
 DISTRICT_SUFFIX = "公共资源交易管理办公室"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SEARCH = "修缮"
-EVERY = "(every district's pool: grows with the number of districts)"
+EVERY = "(every district's pool together: 500 members a district)"
 
 PLATFORMS = [("zhuangqiao", "庄桥街道"), ("hongtang", "洪塘街道"), ("yongjiang", "甬江街道")]
 DISTRICT = ("jiangbei", "江北区公共资源交易管理办公室")
@@ -217,13 +218,13 @@ def _company(k: int) -> str:
 class Plan:
     """What a size holds, computed the same at build and at measure: ids are given, not read."""
 
-    def __init__(self, notices: int):
+    def __init__(self, notices: int, districts: int = DISTRICTS):
         self.blocks = max(1, notices // BLOCK)
         self.notices = self.blocks * BLOCK
-        self.members = max(40, self.notices // 20)
-        self.calls = math.ceil(self.members / MEMBERS_PER_CALL)
         #: Call c is district c % districts's; calls >= districts, so district d has call d.
-        self.districts = max(1, self.notices // NOTICES_PER_DISTRICT)
+        self.districts = max(1, min(districts, self.blocks))
+        self.members = self.districts * MEMBERS_PER_CALL
+        self.calls = math.ceil(self.members / MEMBERS_PER_CALL)
         self.step = SPAN / self.blocks
 
     def district(self, b: int) -> int:
@@ -844,7 +845,7 @@ def pages(client, plan_notices: int) -> list[tuple[str, str]]:
     ).one()
     _code, notice_id, draw_id, project = t
     last = max(1, math.ceil(plan_notices / per_page))
-    # A district in the middle of the province (the only one at 10,000 notices): its own pool.
+    # A district in the middle of the province: its own pool.
     districts = db.session.scalars(
         select(Office.code).where(Office.kind == "district").order_by(Office.sort_order)
     ).all()
@@ -958,7 +959,7 @@ def run_one(url: str, size: int | None, args, tmp: Path, overrides: dict):
             upgrade(directory=str(ROOT / "migrations"))
             clock.set_now(START - timedelta(days=60))
             started = time.perf_counter()
-            build(Plan(size))
+            build(Plan(size, args.districts))
             built = time.perf_counter() - started
         clock.set_now(NOW)
         count = db.session.scalar(select(func.count()).select_from(Notice))
@@ -1044,6 +1045,12 @@ def main() -> int:
         "--budget", type=float, default=20.0, help="seconds of timed requests per page at most"
     )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--districts",
+        type=int,
+        default=DISTRICTS,
+        help="districts at every size (3 platforms each)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases; print where")
     parser.add_argument(
         "--reuse", help="time a kept database again (SQLite path or PostgreSQL URL)"
