@@ -103,6 +103,11 @@ def district_arg():
     return district
 
 
+#: Up to this many districts the roster lists every district's members on one page; a province
+#: of more (a hundred districts, fifty thousand members) asks which district's roster to show.
+ROSTER_ALL_DISTRICTS = 10
+
+
 @bp.route("/pool/")
 def roster():
     categories = queries.categories()
@@ -111,7 +116,9 @@ def roster():
     if chosen and chosen not in codes:
         abort(404)
     district = district_arg()
-    members = queries.public_members(None, district.id if district else None)
+    districts = queries.districts_by_id()
+    choose = district is None and len(districts) > ROSTER_ALL_DISTRICTS
+    members = [] if choose else queries.public_members(None, district.id if district else None)
     counts = {c.code: 0 for c in categories}
     for m in members:
         counts[m.category] = counts.get(m.category, 0) + 1
@@ -122,10 +129,11 @@ def roster():
         chosen=chosen,
         counts=counts,
         members=shown,
-        any_members=bool(members),
+        any_members=bool(members) or choose,
+        choose=choose,
         today=clock.today(),
         district=district,
-        districts=queries.districts_by_id(),
+        districts=districts,
         # Members kept out by a sanction today: named under the roster with their record.
         restricted=[
             s

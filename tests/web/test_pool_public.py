@@ -212,3 +212,23 @@ def test_a_member_suspended_by_a_sanction_leaves_the_roster(app, client, phase):
 
 def test_the_main_navigation_links_the_roster(client, app):
     assert 'href="/pool/"' in client.html("/")
+
+
+def test_a_province_of_many_districts_asks_which_districts_roster_to_show(app):
+    """Fifty thousand members of a hundred districts are no page: past ROSTER_ALL_DISTRICTS the
+    roster asks for a district, and each district's link shows its own members."""
+    from contractors.views.public import ROSTER_ALL_DISTRICTS
+    from tests.factories import DEFAULT_DISTRICT, make_office
+    from tests.trading_factories import active_pool
+
+    active_pool()
+    clock.set_now(at(2026, 11, 2, 10, 0))  # the roster is in force
+    browser = Browser(app)
+    assert "pool-roster" in browser.html("/pool/")  # one district: every member listed
+    for n in range(ROSTER_ALL_DISTRICTS):
+        make_office(f"d{n:02d}", f"第{n}区公共资源交易管理办公室", kind="district")
+    page = browser.html("/pool/")
+    assert "请在上方选择一个区公管办" in page and "pool-roster" not in page
+    assert f'href="/pool/?office={DEFAULT_DISTRICT[0]}"' in page
+    own = browser.html(f"/pool/?office={DEFAULT_DISTRICT[0]}")
+    assert "pool-roster" in own and "请在上方选择" not in own
