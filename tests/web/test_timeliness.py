@@ -55,7 +55,7 @@ def test_a_result_within_its_limit_is_on_time_and_one_after_it_is_late_and_liste
     cells = [c.split("</td>")[0] for c in row.split('">')[1:]]
     assert cells[1:] == ["2", "1", "1"]  # published, on time, late
     # The basis and the limit of each type are printed.
-    assert "小型建设工程交易规则（定标会议后1个工作日内发布交易结果公告）" in html
+    assert "本平台公开承诺：定标会议后1个工作日内发布交易结果公告" in html
     assert "《招标投标违法行为记录公告暂行办法》第六条" in html
 
 
@@ -114,7 +114,7 @@ def test_the_english_page_has_no_chinese_chrome(app, now):
     for path in (PAGE, PAGE + "?month=2026-11", PAGE + "?month=bad"):
         assert _chinese_left(browser.get(path).get_data(as_text=True), typed) == [], path
     html = browser.html(PAGE)
-    assert "The trading rules of small works (the result within 1 working day" in html
+    assert "commitment: the result within 1 working day of the award meeting" in html
     assert "2 working days (34 hours)" in html
 
 
