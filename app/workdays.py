@@ -149,6 +149,10 @@ class WorkCalendar:
             office[arrangement.year] = arrangement
         self._office = office
         self._use_builtin = use_builtin
+        # A calendar never changes once made (a new entry makes a new calendar): each day's
+        # answer is kept, so counting the working days of a thousand tradings (an office's
+        # notice-to-letter figures) asks chinese_calendar about each date once, not each time.
+        self._known: dict[date, bool] = {}
 
     def confirmed_years(self) -> frozenset[int]:
         """The years whose working days can be computed."""
@@ -162,13 +166,18 @@ class WorkCalendar:
     def is_working_day(self, d: date) -> bool:
         """Whether `d` is a 工作日; raises UnconfirmedYear rather than guess an unknown year."""
         _require_date(d, "d")
+        known = self._known.get(d)
+        if known is not None:
+            return known
         # The office entry wins for its year completely: it is how a correction to the
         # built-in data, or a new year's notice, takes effect.
         arrangement = self._office.get(d.year)
         if arrangement is not None:
-            return arrangement.is_working_day(d)
+            known = self._known[d] = arrangement.is_working_day(d)
+            return known
         if self._use_builtin and d.year in _BUILTIN_YEARS:
-            return chinese_calendar.is_workday(d)
+            known = self._known[d] = chinese_calendar.is_workday(d)
+            return known
         # Never guess (DESIGN.md "Rules of time"): weekends-only would be wrong for every
         # year, by the holidays and the 调休 days alike.
         raise UnconfirmedYear(d.year)
