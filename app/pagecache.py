@@ -52,7 +52,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.urls import public_base_url
 from app.wiring import registry
 
 log = logging.getLogger("smallworks.pagecache")
@@ -227,8 +226,15 @@ class PageCache:
         links' `next`), locale and the public address (absolute links; in development it follows
         the request's Host). The method is not in it: HEAD is served what GET rendered."""
         parts = (request.path, request.query_string.decode("latin-1"), str(get_locale()))
-        digest = hashlib.sha256("\0".join((*parts, public_base_url())).encode()).hexdigest()
+        digest = hashlib.sha256("\0".join((*parts, self.address())).encode()).hexdigest()
         return f"page:{generation}:{digest}"
+
+    def address(self) -> str:
+        """What decides `public_base_url()` for this request, cheaply (every hit asks): the
+        configured address, or in development the scheme and Host the request came on."""
+        if current_app.config.get("BASE_URL_FROM_REQUEST"):
+            return f"{request.scheme}://{request.host}"
+        return current_app.config["PUBLIC_BASE_URL"]
 
     def valid_until(self, generation: int, since: datetime) -> datetime:
         """The next time edge at or after `since`, computed once per generation: kept as the
@@ -377,5 +383,10 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.extensions[_STATE] = PageCache(app)
     _listen_to_sessions()
-    app.before_request(_lookup)
+    # First of all before_request functions: a hit is answered before the rate limiter, the
+    # input check and the account guards run. None of them can matter to it: only a 200 to an
+    # anonymous GET was kept, and a request they would refuse (a NUL in its query, say) never got
+    # one, so its key finds nothing and it goes on to be refused. Hits cost a dictionary read:
+    # limiting them protects nothing.
+    app.before_request_funcs.setdefault(None, []).insert(0, _lookup)
     app.after_request(_store)
