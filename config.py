@@ -197,8 +197,8 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per hour"
     PUBLIC_BASE_URL = "http://testserver"
-    #: Off in the tests: thousands of them read a page, change the database directly and read it
-    #: again. tests/web/test_page_cache.py turns it on for itself.
+    #: Off in the tests, so that each reads what it wrote with nothing in between (the whole of
+    #: tests/web passes with it on too); tests/web/test_page_cache.py turns it on for itself.
     PAGE_CACHE = False
     #: A fixed key for the tests (never used elsewhere): every test app opens what another sealed.
     DRAW_SEED_KEY = "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ="
