@@ -29,11 +29,12 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, insert, make_url, select, text  # noqa: E402
+from sqlalchemy import create_engine, insert, make_url, select, text  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.offices.models import Office  # noqa: E402
+from bench.timing import Statements, time_page  # noqa: E402
 from config import TestingConfig, _normalise_db_url  # noqa: E402
 from contracts.models import Project, Trading  # noqa: E402
 from notices.models import Notice  # noqa: E402
@@ -63,17 +64,6 @@ class Row:
             f"{self.name:52}{len(self.times):>5}{statistics.median(self.times):>11.1f}"
             f"{p95:>10.1f}{statistics.median(self.statements):>7.0f}  {self.note}"
         )
-
-
-class Statements:
-    """Counts the SQL statements sent to the database (an executemany counts once)."""
-
-    def __init__(self, engine):
-        self.n = 0
-        event.listen(engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args, **_kwargs) -> None:
-        self.n += 1
 
 
 # ---- data, inserted directly -------------------------------------------------------------------
@@ -270,24 +260,7 @@ def run(url: str, args, tmp: Path) -> tuple[str, list[Row], float]:
         ]
         for name, client, path in pages:
             row = Row(name)
-            before, t0 = counter.n, time.perf_counter()
-            first = client.get(path)  # warm-up: templates, caches
-            cold = time.perf_counter() - t0
-            row.status = first.status_code
-            if row.status == 200 and cold > args.budget / 2:
-                # A page this slow is timed once (its first request) rather than for minutes.
-                row.times.append(cold * 1000)
-                row.statements.append(counter.n - before)
-                row.note = "one request (slow page)"
-            elif row.status == 200:
-                spent = 0.0
-                while len(row.times) < args.requests and spent < args.budget:
-                    before, t0 = counter.n, time.perf_counter()
-                    response = client.get(path)
-                    row.times.append((time.perf_counter() - t0) * 1000)
-                    row.statements.append(counter.n - before)
-                    spent += row.times[-1] / 1000
-                    assert response.status_code == 200, (path, response.status_code)
+            time_page(client, path, row, counter, requests=args.requests, budget=args.budget)
             rows.append(row)
         dialect = db.engine.dialect.name
         db.session.remove()

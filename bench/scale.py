@@ -45,11 +45,12 @@ from urllib.parse import urlsplit
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, func, make_url, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.offices.models import Office  # noqa: E402
+from bench.timing import Statements, time_page  # noqa: E402
 from config import TestingConfig, _normalise_db_url  # noqa: E402
 from contractors.models import (  # noqa: E402
     Contractor,
@@ -176,17 +177,6 @@ class Row:
     @property
     def sql(self) -> float | None:
         return statistics.median(self.statements) if self.statements else None
-
-
-class Statements:
-    """Counts the SQL statements sent to the database (an executemany counts once)."""
-
-    def __init__(self, engine):
-        self.n = 0
-        event.listen(engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args, **_kwargs) -> None:
-        self.n += 1
 
 
 # ---- data, inserted directly -------------------------------------------------------------------
@@ -901,24 +891,8 @@ def measure(app, args) -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for name, path in pages(client, count):
         row = Row(path=path)
-        before, t0 = counter.n, time.perf_counter()
-        first = client.get(path)  # warm-up: templates, caches
-        cold = time.perf_counter() - t0
-        row.status = first.status_code
-        if row.status == 200 and cold > args.budget / 2:
-            # A page this slow is timed once (its first request) rather than for minutes.
-            row.times.append(cold * 1000)
-            row.statements.append(counter.n - before)
-            row.note = "one request (slow)"
-        elif row.status == 200:
-            spent = 0.0
-            while len(row.times) < args.requests and spent < args.budget:
-                before, t0 = counter.n, time.perf_counter()
-                response = client.get(path)
-                row.times.append((time.perf_counter() - t0) * 1000)
-                row.statements.append(counter.n - before)
-                spent += row.times[-1] / 1000
-                assert response.status_code == 200, (path, response.status_code)
+        first = time_page(client, path, row, counter, requests=args.requests, budget=args.budget)
+        if row.status == 200 and not row.note:
             if len(row.times) < args.requests:
                 row.note = f"{len(row.times)} requests (budget)"
             if (path != "/" and 'class="empty"' in first.get_data(as_text=True)) or (

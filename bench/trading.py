@@ -30,10 +30,11 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, insert, make_url, select, text  # noqa: E402
+from sqlalchemy import create_engine, insert, make_url, select, text  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from bench.timing import Statements  # noqa: E402
 from config import TestingConfig, _normalise_db_url  # noqa: E402
 from contractors.models import (  # noqa: E402
     Contractor,
@@ -45,7 +46,8 @@ from contractors.models import (  # noqa: E402
 from contracts import api as projects_api  # noqa: E402
 from contracts import services  # noqa: E402
 from contracts.models import Project, Trading, TradingResponse  # noqa: E402
-from tests.factories import make_notice, make_user  # noqa: E402
+from tests.factories import default_district, make_notice, make_user  # noqa: E402
+from tests.trading_factories import screen_all  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORY = "JZ"
@@ -71,17 +73,6 @@ class Row:
             f"{self.name:40}{len(self.times):>5}{best:>10.1f}{median:>11.1f}{peak:>11}"
             f"{stmts:>8.0f}  {self.note}"
         )
-
-
-class Statements:
-    """Counts the SQL statements sent to the database (an executemany counts once)."""
-
-    def __init__(self, engine):
-        self.n = 0
-        event.listen(engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args, **_kwargs) -> None:
-        self.n += 1
 
 
 def measure(row: Row, counter: Statements, fn) -> object:
@@ -128,6 +119,7 @@ def _members(n: int) -> list[tuple[int, str]]:
     call = PoolCall(
         code="POOL-BENCH",
         title="基准测试名录库",
+        office_id=default_district().id,  # the district whose pool it is (app.offices)
         valid_from=date(2026, 11, 1),
         valid_until=date(2028, 10, 31),
         created_at=now,
@@ -158,10 +150,11 @@ def _members(n: int) -> list[tuple[int, str]]:
     return people
 
 
-def _project(code: str, i: int, filed_at: datetime) -> dict:
+def _project(code: str, i: int, filed_at: datetime, office_id: int) -> dict:
     control = Decimal(200_000 + (i % 500) * 5_000)
     return {
         "code": code,
+        "office_id": office_id,
         "name": f"甬江街道第{i}村道路硬化工程",
         "owner_name": f"甬江街道第{i}村股份经济合作社",
         "town": "甬江街道",
@@ -186,7 +179,8 @@ def _project(code: str, i: int, filed_at: datetime) -> dict:
 
 def _filed(codes: list[str]) -> None:
     db.session.execute(
-        insert(Project), [_project(c, 9000 + i, clock.now()) for i, c in enumerate(codes)]
+        insert(Project),
+        [_project(c, 9000 + i, clock.now(), default_district().id) for i, c in enumerate(codes)],
     )
     db.session.commit()
 
@@ -195,7 +189,8 @@ def _listed(n: int, people: list[tuple[int, str]], notice_id: int) -> None:
     """`n` filed projects, a quarter in each state: filed, announced, drawn, failed."""
     moment = datetime(2026, 1, 5, 9, 0, tzinfo=clock.TZ)
     db.session.execute(
-        insert(Project), [_project(f"PRJ-2025-{i:04d}", i, moment) for i in range(n)]
+        insert(Project),
+        [_project(f"PRJ-2025-{i:04d}", i, moment, default_district().id) for i in range(n)],
     )
     ids = db.session.execute(
         select(Project.id, Project.code, Project.control_price).where(
@@ -323,7 +318,8 @@ def run(url: str, args, tmp: Path) -> tuple[str, list[Row]]:
             note=f"{args.respondents:,} SMS queued each",
         )
         entropy = ["37", "8812"]
-        for code in codes:  # the meeting's first step, not timed: the entries on the screens
+        for code in codes:  # the meeting's first steps, not timed: credit checks, the entries
+            screen_all(code, actor=staff)
             services.show_meeting_entropy(code, entropy, actor=staff)
         services.hold_meeting(codes[0], entropy, actor=staff)
         for code in codes[1:-1]:
