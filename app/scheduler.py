@@ -1,15 +1,24 @@
 """The one scheduler (APScheduler 3): in-process in the embedded default, a dedicated
-`flask scheduler` process in production, guarded by a PostgreSQL advisory lock.
+`flask scheduler` process in production; in every configuration jobs run only in the one process
+that holds the database's leader lock.
 
 Domains register short idempotent ticks (`register_tick`) that look at the database for what is
 due; nothing is scheduled per record, so nothing is lost across downtime (DESIGN.md, Scheduler).
+
+The leader lock: `gunicorn -w 4` with the embedded default starts an in-process scheduler in each
+worker, and a production deployment may start `flask scheduler` on two hosts. Each of them runs
+its ticks only while it holds the lock, and one that does not hold it tries again at its next
+tick — so when the leader dies (even by kill -9: the kernel drops a file lock, PostgreSQL an
+advisory lock, with the process or its connection) another takes over within one tick.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +28,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("smallworks.scheduler")
 
@@ -43,13 +53,113 @@ def ticks(app: Flask) -> list[Tick]:
     return list(app.extensions.get("scheduler_ticks", {}).values())
 
 
-def _add_jobs(scheduler, app: Flask) -> None:
+class LeaderLock:
+    """Held by at most one process per database: a PostgreSQL session advisory lock on a
+    connection kept open, or an exclusive `flock` on a file beside the SQLite database. Not
+    re-entrant across instances: two LeaderLocks in one process exclude each other too."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._held: object | None = None  # the PostgreSQL connection or the open lock file
+        self._engine = None
+        self._mutex = threading.Lock()
+
+    @property
+    def held(self) -> bool:
+        return self._held is not None
+
+    def try_hold(self) -> bool:
+        """True if this process holds the lock now (taking it if it is free); False if another
+        does. A lost PostgreSQL connection counts as lost leadership."""
+        with self._mutex:
+            if self._held is not None and self._still_held():
+                return True
+            self._drop()
+            self._held = self._take()
+            if self._held is not None:
+                log.info("scheduler leader lock taken (pid %s)", os.getpid())
+            return self._held is not None
+
+    def release(self) -> None:
+        with self._mutex:
+            self._drop()
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def _is_postgresql(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    def _take(self) -> object | None:
+        if self._is_postgresql():
+            if self._engine is None:
+                # One connection, kept for as long as the lock is held; no pool to recycle it.
+                self._engine = create_engine(self.url, pool_size=1, max_overflow=0)
+            try:
+                conn = self._engine.connect()
+            except DBAPIError:
+                log.warning("scheduler leader lock: database unreachable")
+                return None
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY})
+            if got.scalar():
+                conn.commit()
+                return conn
+            conn.close()
+            return None
+        path = lock_file_path(self.url)
+        if path is None:  # an in-memory database is one process's own
+            return True
+        handle = open(path, "a+b")  # noqa: SIM115 - held open for as long as the lock is held
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return None
+        return handle
+
+    def _still_held(self) -> bool:
+        if not self._is_postgresql():
+            return True  # a file lock lasts as long as its open file
+        try:
+            self._held.execute(text("SELECT 1")).scalar()
+            self._held.commit()
+            return True
+        except DBAPIError:
+            log.warning("scheduler leader lock lost with its database connection")
+            return False
+
+    def _drop(self) -> None:
+        held, self._held = self._held, None
+        if held is None or held is True:
+            return
+        try:
+            held.close()  # the connection ends the advisory lock; closing the file, the flock
+        except Exception:  # already broken: nothing more to release
+            log.debug("scheduler leader lock: closing a broken holder", exc_info=True)
+
+
+def lock_file_path(url: str) -> str | None:
+    """The leader-lock file of a SQLite database: beside it, same name + `.scheduler-lock`;
+    None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return database + ".scheduler-lock"
+
+
+def _as_leader(lock: LeaderLock, tick: Tick, app: Flask) -> None:
+    """A tick's run: only in the process that holds the leader lock."""
+    if lock.try_hold():
+        tick.func(app)
+
+
+def _add_jobs(scheduler, app: Flask, lock: LeaderLock) -> None:
     for tick in ticks(app):
         scheduler.add_job(
-            tick.func,
+            _as_leader,
             "interval",
             seconds=tick.seconds,
-            args=[app],
+            args=[lock, tick, app],
             id=tick.id,
             # One run at a time; runs missed while busy or down collapse into one (the tick
             # catches up by itself: it reads what is due from the database).
@@ -77,55 +187,48 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
     # The Werkzeug reloader runs the app twice: only the child (WERKZEUG_RUN_MAIN) serves.
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
+    # Under `gunicorn -w N` every worker gets here: each starts a scheduler, and only the one
+    # holding the leader lock runs the ticks (the others try again at each tick).
+    lock = LeaderLock(app.config["SQLALCHEMY_DATABASE_URI"])
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
-    _add_jobs(scheduler, app)
+    _add_jobs(scheduler, app, lock)
     scheduler.start()
     app.extensions["scheduler"] = scheduler
-    atexit.register(lambda: scheduler.shutdown(wait=False))
+    app.extensions["scheduler_lock"] = lock
+
+    def stop() -> None:
+        scheduler.shutdown(wait=False)
+        lock.release()
+
+    atexit.register(stop)
     log.info("in-process scheduler started: %s", ", ".join(t.id for t in ticks(app)))
     return scheduler
-
-
-def _try_lock(engine) -> object | None:
-    """Hold the advisory lock on a connection kept open; None if another scheduler holds it."""
-    conn = engine.connect()
-    if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar():
-        return conn
-    conn.close()
-    return None
 
 
 @click.command("scheduler")
 @click.option("--idle-seconds", default=30.0, help="How often an idle scheduler retries the lock.")
 @with_appcontext
 def scheduler_command(idle_seconds: float) -> None:
-    """Run the scheduler in the foreground (production: exactly one such process).
+    """Run the scheduler in the foreground (production: one such process, or more on other
+    hosts as standbys).
 
-    On PostgreSQL a second `flask scheduler` idles until the first one's lock is released.
+    A second `flask scheduler` on the same database idles until the first one's lock is
+    released (it stops or dies), then takes over.
     """
     app = current_app._get_current_object()
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    lock_conn = None
-    engine = None
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        while lock_conn is None:
-            lock_conn = _try_lock(engine)
-            if lock_conn is None:
-                click.echo("another scheduler holds the lock; idling", err=True)
-                time.sleep(idle_seconds)
+    lock = LeaderLock(app.config["SQLALCHEMY_DATABASE_URI"])
+    while not lock.try_hold():
+        click.echo("another scheduler holds the lock; idling", err=True)
+        time.sleep(idle_seconds)
     scheduler = BlockingScheduler(timezone="UTC")
-    _add_jobs(scheduler, app)
+    _add_jobs(scheduler, app, lock)
     click.echo("scheduler running: " + ", ".join(t.id for t in ticks(app)))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        if lock_conn is not None:
-            lock_conn.close()
-        if engine is not None:
-            engine.dispose()
+        lock.release()
 
 
 def init_scheduler(app: Flask) -> None:
