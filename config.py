@@ -146,8 +146,14 @@ class Config:
     SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", 5))
     SMS_BACKOFF_BASE_SECONDS = float(os.environ.get("SMS_BACKOFF_BASE_SECONDS", 30))
     SMS_BACKOFF_CAP_SECONDS = float(os.environ.get("SMS_BACKOFF_CAP_SECONDS", 3600))
-    #: A claimed message left `sending` longer than this is reconciled (the sender died).
+    #: How long one provider call may take: longer than TWILIO_TIMEOUT (checked at start-up),
+    #: so that no lease expires while its call may still be in flight.
     SMS_SENDING_LEASE_SECONDS = float(os.environ.get("SMS_SENDING_LEASE_SECONDS", 120))
+    #: How long after a call ended (or its sender died) the provider may still accept it — its
+    #: worst case, with room to spare. A message whose call timed out is looked up at the
+    #: provider, and sent again if not found, only after lease + this: a look-up before a late
+    #: acceptance finds nothing, and the text would be sent twice.
+    SMS_LATE_ACCEPT_GRACE_SECONDS = float(os.environ.get("SMS_LATE_ACCEPT_GRACE_SECONDS", 600))
     SMS_TICK_SECONDS = float(os.environ.get("SMS_TICK_SECONDS", 10))
     SMS_TICK_BUDGET_SECONDS = float(os.environ.get("SMS_TICK_BUDGET_SECONDS", 8))
     #: Run the scheduler inside the web process (embedded default only; DESIGN.md, Scheduler).
@@ -169,6 +175,19 @@ class Config:
     #: `{"sanction": {"days": 15, "unit": "working_days", "basis": "…", "basis_en": "…"}}`.
     #: Checked when the app starts (a wrong one stops it, naming the type).
     NOTICE_PUBLISH_LIMITS = os.environ.get("NOTICE_PUBLISH_LIMITS") or None
+
+    #: Logs of the `smallworks` loggers on stderr (app.observability): "text", or "json" — one
+    #: object a line with the request id (production's default).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    #: One log line per request (method, path without its query, endpoint, status, ms).
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "0") not in ("0", "false", "")
+    #: Who may read /metrics (anyone else gets a 404): comma-separated addresses or networks.
+    METRICS_ALLOW_FROM = [
+        n.strip()
+        for n in os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1/32,::1/128").split(",")
+        if n.strip()
+    ]
 
     @classmethod
     def check(cls) -> None:
@@ -208,6 +227,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     #: Never in web workers: production runs one `flask scheduler` process.
     SCHEDULER_IN_PROCESS = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") not in ("0", "false", "")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -279,6 +300,15 @@ def check_sms(settings) -> None:
         )
     if float(settings.get("SMS_RATE_PER_SECOND") or 0) <= 0:
         raise ConfigError("SMS_RATE_PER_SECOND must be positive.")
+    lease = float(settings.get("SMS_SENDING_LEASE_SECONDS") or 0)
+    timeout = float(settings.get("TWILIO_TIMEOUT") or 10)
+    if lease <= timeout:
+        raise ConfigError(
+            f"SMS_SENDING_LEASE_SECONDS ({lease:g}) must be longer than TWILIO_TIMEOUT "
+            f"({timeout:g}): a lease may never end while its call can still be in flight."
+        )
+    if float(settings.get("SMS_LATE_ACCEPT_GRACE_SECONDS") or 0) < 0:
+        raise ConfigError("SMS_LATE_ACCEPT_GRACE_SECONDS must not be negative.")
 
 
 CONFIGS = {

@@ -71,6 +71,10 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     # Before the headers and the Cache-Control policy: its store runs after them (last).
     pagecache.init_app(app)
+    from app import observability
+
+    # After the page cache: its request timing and id come first, so hits are timed too.
+    observability.init_app(app)
     _register_security_headers(app)
     _register_cache_policy(app)
     _register_template_helpers(app)
@@ -138,6 +142,7 @@ def _init_extensions(app: Flask) -> None:
     import app.audit
     import app.calendar.models
     import app.offices.models
+    import app.scheduler
     import contractors.models  # noqa: F401
     import contracts.complaints.models
     import contracts.evaluations.models

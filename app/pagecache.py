@@ -106,7 +106,14 @@ CACHED_ENDPOINTS = frozenset(
 #: writes the account (last login), its throttle row and an audit entry; the SMS sender updates
 #: its outbox every few seconds — none of which would be a reason to render the site again.
 IGNORED_TABLES = frozenset(
-    {"users", "login_throttles", "audit_entries", "sms_messages", "sms_preferences"}
+    {
+        "users",
+        "login_throttles",
+        "audit_entries",
+        "sms_messages",
+        "sms_preferences",
+        "scheduler_heartbeats",
+    }
 )
 
 #: The registry of time edges (`register_time_edge`).
@@ -116,8 +123,9 @@ _WROTE = "smallworks.pagecache.wrote"
 _STATE = "smallworks.pagecache"
 _GENERATION = "pagecache:generation"
 #: Headers not kept with an entry: the cookie rule keeps Set-Cookie out anyway; Content-Length is
-#: set again from the body; X-Page-Cache says what happened to this request.
-_UNKEPT = frozenset({"set-cookie", "content-length", "x-page-cache"})
+#: set again from the body; X-Page-Cache says what happened to this request, X-Request-ID which
+#: request it was (app.observability).
+_UNKEPT = frozenset({"set-cookie", "content-length", "x-page-cache", "x-request-id"})
 
 
 def register_time_edge(app: Flask, name: str, edge) -> None:

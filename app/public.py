@@ -82,8 +82,3 @@ def dashboard():
         ),
         confirms_years=calendar.confirms_years(current_user),
     )
-
-
-@bp.route("/healthz")
-def healthz():
-    return {"ok": True}

@@ -22,19 +22,37 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import String, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import clock
+from app.extensions import db
+from app.types import UTCDateTime
 
 log = logging.getLogger("smallworks.scheduler")
 
 #: Any constant works: every `flask scheduler` process of one database uses the same key.
 ADVISORY_LOCK_KEY = 0x5357_5343_4845_44  # "SWSCHED"
+
+
+class SchedulerHeartbeat(db.Model):
+    """When each tick last ran to the end, in whichever process held the lock: what the
+    metrics and /readyz read to tell a stalled scheduler from a quiet one."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    #: The tick's id (`register_tick`).
+    tick_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: The end of its last run without an error.
+    last_ok_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -148,9 +166,22 @@ def lock_file_path(url: str) -> str | None:
 
 
 def _as_leader(lock: LeaderLock, tick: Tick, app: Flask) -> None:
-    """A tick's run: only in the process that holds the leader lock."""
+    """A tick's run: only in the process that holds the leader lock; its heartbeat after."""
     if lock.try_hold():
         tick.func(app)
+        _beat(app, tick.id)
+
+
+def _beat(app: Flask, tick_id: str) -> None:
+    with app.app_context():
+        try:
+            db.session.merge(SchedulerHeartbeat(tick_id=tick_id, last_ok_at=clock.now()))
+            db.session.commit()
+        except Exception:  # the tick's work stands; a missed beat only ages the heartbeat
+            db.session.rollback()
+            log.exception("scheduler heartbeat of %s not recorded", tick_id)
+        finally:
+            db.session.remove()
 
 
 def _add_jobs(scheduler, app: Flask, lock: LeaderLock) -> None:

@@ -45,7 +45,9 @@ class Failure:
 
     kind: "status" (answer `status` with an empty body), "error" (a Twilio JSON error with `code`),
     "timeout" (sleep `seconds`, then answer 500 without accepting), "accept_then_timeout"
-    (accept and record the message, then sleep `seconds` before answering).
+    (accept and record the message, then sleep `seconds` before answering), "late_accept" (sleep
+    `seconds` — longer than the client waits — then accept and record it: it exists at the
+    provider only from then on).
     """
 
     kind: str
@@ -203,6 +205,8 @@ class FakeTwilio:
         if failure and failure.kind == "timeout":
             time.sleep(failure.seconds)
             return self._json(handler, 500, None, body=b"")
+        if failure and failure.kind == "late_accept":
+            time.sleep(failure.seconds)
         if not to or not form.get("Body"):
             return self._json(
                 handler, 400, self._error(21604, "A 'To' phone number is required.", 400)
@@ -302,6 +306,9 @@ def twilio_settings(fake: FakeTwilio, **extra) -> dict:
         "SMS_BACKOFF_BASE_SECONDS": 30,
         "SMS_BACKOFF_CAP_SECONDS": 600,
         "SMS_MAX_ATTEMPTS": 4,
+        # The fake accepts at once unless told otherwise: a grace shorter than the backoffs
+        # keeps the tests' retry schedule readable (production's default is 600 s).
+        "SMS_LATE_ACCEPT_GRACE_SECONDS": 45,
         **extra,
     }
 

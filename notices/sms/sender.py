@@ -61,6 +61,7 @@ def _settings() -> dict:
         "base": float(c["SMS_BACKOFF_BASE_SECONDS"]),
         "cap": float(c["SMS_BACKOFF_CAP_SECONDS"]),
         "lease": timedelta(seconds=float(c["SMS_SENDING_LEASE_SECONDS"])),
+        "grace": timedelta(seconds=float(c["SMS_LATE_ACCEPT_GRACE_SECONDS"])),
         "rate": float(c["SMS_RATE_PER_SECOND"]),
     }
 
@@ -148,6 +149,12 @@ def _finish(message: SmsMessage, token: str, **values) -> bool:
         raise
 
 
+def _settled_after(s: dict):
+    """When a call starting now can no longer be accepted: its lease (which outlasts the
+    client's timeout), then the provider's late-acceptance grace."""
+    return clock.now() + s["lease"] + s["grace"]
+
+
 def _callback_url(message_id: int) -> str | None:
     c = current_app.config
     base = c.get("SMS_STATUS_CALLBACK_URL") or (c["PUBLIC_BASE_URL"].rstrip("/") + "/sms/status")
@@ -214,6 +221,13 @@ def _send_one(m: SmsMessage, token: str, backend: Backend, s: dict, pacer: Pacer
     if m.needs_reconcile and not _reconcile(m, token, backend, s, report):
         return
     pacer.wait()
+    # The call may be in flight for up to the client's timeout (shorter than the lease: config
+    # checks it), and the provider may still accept it up to the grace period after that. Until
+    # then nobody may look the message up and send it again: were this process to die now, the
+    # row waits out both before it is reconciled. (Stamped here, not at the claim: a batch's
+    # last message is called long after the batch was claimed.)
+    if not _finish(m, token, last_attempt_at=clock.now(), next_attempt_at=_settled_after(s)):
+        return  # a receipt or another sender moved it on meanwhile
     try:
         provider_id = backend.send(m.to_number, m.body, callback_url=_callback_url(m.id))
     except SendFailed as e:
@@ -226,11 +240,13 @@ def _send_one(m: SmsMessage, token: str, backend: Backend, s: dict, pacer: Pacer
             )
             report.undeliverable += 1
         elif kind == rules.AMBIGUOUS:
-            # It may have reached the provider: stay `sending`; the next claim reconciles first.
+            # It may have reached the provider, or may still reach it: stay `sending`, and look
+            # it up only once a late acceptance would have shown (a reconcile before it would
+            # find nothing and send the text a second time).
             _finish(
                 m,
                 token,
-                next_attempt_at=now + wait,
+                next_attempt_at=now + max(wait, s["grace"]),
                 needs_reconcile=True,
                 error_code=e.code,
                 error_message=e.error.reason,

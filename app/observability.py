@@ -1,0 +1,308 @@
+"""Operations: liveness and readiness, Prometheus metrics, and structured logs with a request id.
+
+- `/healthz` says the process answers; `/readyz` says this worker can serve: the database answers
+  and its schema is at the migrations' head, the shared Redis stores (production) answer, and the
+  upload store is writable. A load balancer takes a worker out of rotation on 503 and reads which
+  check failed in the body. The scheduler's health is not among them (a stalled scheduler must
+  not take the web out of rotation): its heartbeat is a metric.
+- `/metrics` (Prometheus text format) for the monitoring network only (METRICS_ALLOW_FROM):
+  request latency by endpoint, the SMS queue's depth and the age of its oldest due message, the
+  scheduler's heartbeat per tick, and the draws held. Under gunicorn each worker counts its own
+  requests; with PROMETHEUS_MULTIPROC_DIR set (docs/deployment.md) they are summed across workers.
+- Every request gets an id: the proxy's `X-Request-ID` when it is a plain token, a new one
+  otherwise; it is sent back in the answer and carried by every log line of the request. With
+  LOG_FORMAT=json (production's default) each line is one JSON object. Logs carry endpoints and
+  paths, never query strings, form values, addresses or seeds: no personal data.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select, text
+
+from app import clock
+from app.extensions import db
+
+log = logging.getLogger("smallworks.requests")
+
+bp = Blueprint("ops", __name__)
+
+#: A proxy's request id is kept only if it is a plain token (it goes into logs and headers).
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_ID_KEY = "smallworks.request_id"
+_STARTED_KEY = "smallworks.request_started"
+
+REQUEST_SECONDS = Histogram(
+    "smallworks_request_duration_seconds",
+    "Time to answer a request, by endpoint and method.",
+    ["endpoint", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+REQUESTS = Counter(
+    "smallworks_requests_total",
+    "Requests answered, by endpoint and status class (2xx, 3xx, 4xx, 5xx).",
+    ["endpoint", "status"],
+)
+
+
+# ---- request id and logs ----------------------------------------------------------------------
+
+
+def request_id() -> str | None:
+    """This request's id (None outside a request)."""
+    if not has_request_context():
+        return None
+    # On the request, not on `g`: `g` belongs to the app context, which a request shares with
+    # whoever pushed one before it (a CLI command, a test).
+    rid = request.environ.get(_ID_KEY)
+    if rid is None:
+        offered = request.headers.get("X-Request-ID", "")
+        rid = offered if _REQUEST_ID.match(offered) else secrets.token_hex(8)
+        request.environ[_ID_KEY] = rid
+    return rid
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC), level, logger, message, request id, and the extra
+    fields a caller passes (`extra={"fields": {...}}`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        rid = request_id()
+        if rid:
+            line["request_id"] = rid
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        rid = request_id()
+        text_line = super().format(record)
+        return f"{text_line} [{rid}]" if rid else text_line
+
+
+def configure_logging(app: Flask) -> None:
+    """The `smallworks` loggers write to stderr in the configured format (once per process)."""
+    if app.testing:
+        return
+    root = logging.getLogger("smallworks")
+    if getattr(root, "_smallworks_handler", False):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    if app.config["LOG_FORMAT"] == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = False
+    root._smallworks_handler = True
+
+
+def _started() -> None:
+    request.environ[_STARTED_KEY] = time.perf_counter()
+    request_id()
+
+
+def _answered(response):
+    rid = request_id()
+    response.headers["X-Request-ID"] = rid
+    started = request.environ.get(_STARTED_KEY)
+    if started is None:
+        return response
+    seconds = time.perf_counter() - started
+    endpoint = request.endpoint or "unmatched"
+    REQUEST_SECONDS.labels(endpoint, request.method).observe(seconds)
+    REQUESTS.labels(endpoint, f"{response.status_code // 100}xx").inc()
+    if current_app.config["LOG_REQUESTS"]:
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "endpoint": endpoint,
+                    "status": response.status_code,
+                    "ms": round(seconds * 1000, 1),
+                    "cache": response.headers.get("X-Page-Cache"),
+                }
+            },
+        )
+    return response
+
+
+# ---- health and readiness ---------------------------------------------------------------------
+
+
+@bp.route("/healthz")
+def healthz():
+    return {"ok": True}
+
+
+def _check_database() -> str | None:
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    db.session.execute(text("SELECT 1"))
+    migrate: Migrate = current_app.extensions["migrate"]
+    heads = set(ScriptDirectory.from_config(migrate.migrate.get_config()).get_heads())
+    at = set(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    if at != heads:
+        return f"schema at {sorted(at)}, migrations' head {sorted(heads)}"
+    return None
+
+
+def _check_redis() -> str | None:
+    import redis
+
+    for setting in ("RATELIMIT_STORAGE_URI", "CACHE_REDIS_URL"):
+        url = current_app.config.get(setting) or ""
+        if url.startswith(("redis://", "rediss://")):
+            redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+    return None
+
+
+def _check_storage() -> str | None:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)  # as the first upload would
+    probe = folder / f".readyz-{os.getpid()}-{secrets.token_hex(4)}"
+    probe.write_bytes(b"ok")
+    probe.unlink()
+    return None
+
+
+CHECKS = {
+    "database": _check_database,
+    "redis": _check_redis,
+    "storage": _check_storage,
+}
+
+
+@bp.route("/readyz")
+def readyz():
+    results, ready = {}, True
+    for name, check in CHECKS.items():
+        try:
+            problem = check()
+        except Exception as e:  # a check that cannot even run is a failed check
+            db.session.rollback()
+            problem = type(e).__name__
+            logging.getLogger("smallworks.readyz").warning("%s check failed: %r", name, e)
+        results[name] = "ok" if problem is None else problem
+        ready = ready and problem is None
+    return {"ready": ready, "checks": results}, 200 if ready else 503
+
+
+# ---- metrics ----------------------------------------------------------------------------------
+
+
+class _DatabaseCollector:
+    """Figures read from the database at each scrape: the same on every worker and host."""
+
+    def collect(self):
+        from app.scheduler import SchedulerHeartbeat
+        from lottery.models import Draw
+        from notices.sms.models import SmsMessage
+
+        now = clock.now()
+        due = select(func.count(), func.min(SmsMessage.queued_at)).where(
+            SmsMessage.status.in_(("queued", "sending"))
+        )
+        depth, oldest = db.session.execute(due).one()
+        yield GaugeMetricFamily(
+            "smallworks_sms_queue_depth", "SMS not yet accepted by the provider.", value=depth
+        )
+        yield GaugeMetricFamily(
+            "smallworks_sms_oldest_queued_age_seconds",
+            "Age of the oldest SMS not yet accepted (0 when none waits).",
+            value=(now - oldest).total_seconds() if oldest else 0.0,
+        )
+        beats = GaugeMetricFamily(
+            "smallworks_scheduler_last_tick_timestamp_seconds",
+            "When each scheduler tick last ran to the end (Unix time).",
+            labels=["tick"],
+        )
+        for tick_id, at in db.session.execute(
+            select(SchedulerHeartbeat.tick_id, SchedulerHeartbeat.last_ok_at)
+        ):
+            beats.add_metric([tick_id], at.timestamp())
+        yield beats
+        draws = GaugeMetricFamily(
+            "smallworks_draws", "Draws on the platform, by status.", labels=["status"]
+        )
+        for status, count in db.session.execute(
+            select(Draw.status, func.count()).group_by(Draw.status)
+        ):
+            draws.add_metric([status], count)
+        yield draws
+
+
+def _allowed(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n) for n in current_app.config["METRICS_ALLOW_FROM"])
+
+
+@bp.route("/metrics")
+def metrics():
+    if not _allowed(request.remote_addr):
+        abort(404)
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(REQUEST_SECONDS)
+        registry.register(REQUESTS)
+    registry.register(_DatabaseCollector())
+    try:
+        body = generate_latest(registry)
+    finally:
+        db.session.rollback()
+    return body, 200, {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"}
+
+
+def init_app(app: Flask) -> None:
+    """Logs, the request id and timing (first before_request: the page cache's hits are timed
+    too), and the health, readiness and metrics endpoints (exempt from CSRF and rate limits)."""
+    from app.extensions import csrf, limiter
+
+    configure_logging(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _started)
+    app.after_request(_answered)
+    csrf.exempt(bp)
+    limiter.exempt(bp)
+    app.register_blueprint(bp)
