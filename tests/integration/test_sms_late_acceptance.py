@@ -19,8 +19,10 @@ from tests.fake_twilio import make_app, twilio_settings
 from tests.pool_factories import register
 
 #: Seconds: the client gives up after TIMEOUT; the fake accepts late texts LATE after the call
-#: began (so LATE − TIMEOUT after the client gave up); GRACE outlasts that.
-TIMEOUT, LATE, GRACE = 0.2, 0.9, 1.5
+#: began (so LATE − TIMEOUT after the client gave up); GRACE outlasts that. LATE is long enough
+#: for the sender to come back to a timed-out text before it is accepted: with GRACE = 0 the
+#: first test sees a duplicate (checked when it was written).
+TIMEOUT, LATE, GRACE = 0.2, 2.5, 3.0
 
 
 @pytest.fixture
