@@ -29,6 +29,10 @@ bp = Blueprint("ocds_api", __name__, url_prefix="/api/v1/ocds")
 PER_PAGE = 50
 #: Projects read per query while the bulk download streams.
 BULK_BATCH = 100
+#: Before anything the platform publishes: an older `since` or day reads as this one.
+EPOCH = datetime(2000, 1, 1, tzinfo=mapping.CST)
+#: The largest id a cursor may name (the ids are 32-bit integers on PostgreSQL).
+MAX_ID = 2**31 - 1
 EXTENSION_DIR = Path(__file__).parent / "extension"
 EXTENSION_FILES = {
     "extension.json": "application/json",
@@ -88,6 +92,9 @@ def _since_arg() -> datetime | None:
         )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=mapping.CST)
+    if moment < EPOCH:
+        # Nothing is older than the platform; and year 1 would overflow in UTC.
+        return EPOCH
     if moment > clock.now():
         _bad_request(_("since 参数不能晚于当前时间。"))
     return moment
@@ -97,7 +104,7 @@ def _after_arg() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 10 or request.args.get("since") is None:
+    if not raw.isdigit() or int(raw) > MAX_ID or request.args.get("since") is None:
         _bad_request(_("after 参数无效：请按响应中的 next 链接翻页。"))
     return int(raw)
 
@@ -151,6 +158,8 @@ def bulk(day: str):
         _bad_request(_("日期格式应为 YYYY-MM-DD，例如 2026-12-01。"))
     if on > clock.today():
         _bad_request(_("该日期尚未到来，没有可下载的数据。"))
+    if on < EPOCH.date():
+        _not_found(_("该日没有发布任何数据。"))
     start = datetime.combine(on, time(0), mapping.CST)
     end = start + timedelta(days=1)
     batches = _bulk_batches(start, end)

@@ -341,7 +341,7 @@ def round_releases(p: Project, r: Round, prefix: str, prior: list[str]) -> list[
             proc.awards = [
                 {
                     "id": award_id,
-                    "title": f"{p.name} 交易结果",
+                    "title": f"{p.name}交易结果",
                     "status": "active",
                     "date": stamp(r.held_at),
                     **({"value": amount(r.contract_price)} if r.contract_price else {}),
@@ -380,7 +380,7 @@ def round_releases(p: Project, r: Round, prefix: str, prior: list[str]) -> list[
                 {
                     "id": f"{r.code}-contract",
                     "awardID": award_id,
-                    "title": f"{p.name} 施工合同" if p.kind == "construction" else p.name,
+                    "title": f"{p.name}施工合同" if p.kind == "construction" else p.name,
                     "status": "active",
                     "value": amount(fact.amount),
                     "dateSigned": day_start(fact.signed_on),

@@ -4,7 +4,7 @@ number (no query per round or per company), and the change feed's keyset page.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import func, literal, select, tuple_, union_all
@@ -314,6 +314,12 @@ def changed_at():
     return select(events.c.pid, func.max(events.c.at).label("at")).group_by(events.c.pid).subquery()
 
 
+#: The feed lists a change once it is this old: a step is stamped when its transaction begins
+#: and visible when it commits, so a change stamped just before a client's read could commit just
+#: after it, behind the client's cursor. No transaction of the platform lasts this long.
+SETTLE = timedelta(seconds=30)
+
+
 @dataclass(frozen=True)
 class FeedRow:
     project: Project
@@ -322,14 +328,16 @@ class FeedRow:
 
 def feed_page(since: datetime | None, after: int | None, per_page: int) -> tuple[list, bool]:
     """Filed projects by (last change, id), oldest change first, from `since` (inclusive) or
-    after the row (since, after); one page and whether there is more. Ascending, so a project
+    after the row (since, after), up to SETTLE ago; one page and whether there is more. Ascending, so a project
     that changes while a client reads moves to the end instead of out of the page it was on."""
     ch = changed_at()
     at = ch.c.at
     stmt = (
         select(Project, at)
         .join(ch, ch.c.pid == Project.id)
-        .where(Project.filing == rules.Filing.FILED)
+        .where(
+            Project.filing == rules.Filing.FILED, at <= literal(clock.now() - SETTLE, UTCDateTime())
+        )
         .order_by(at, Project.id)
         .limit(per_page + 1)
     )
