@@ -37,7 +37,7 @@ EXTENSION_DIR = Path(__file__).parent / "extension"
 EXTENSION_FILES = {
     "extension.json": "application/json",
     "release-schema.json": "application/json",
-    "README.md": "text/markdown; charset=utf-8",
+    "README.md": "text/markdown",
 }
 
 
@@ -110,6 +110,8 @@ def _after_arg() -> int | None:
 
 
 @bp.route("/")
+# Without the slash too, like the other lists (no redirect built on the request's Host).
+@bp.route("", endpoint="feed_unslashed")
 def feed():
     """The change feed: filed projects by (last change, id), oldest first, each with its
     package link; `next` continues after the last one (keyset, see docs/ocds.md)."""
