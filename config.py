@@ -125,6 +125,13 @@ class Config:
     #: production, where links never follow a client's Host header.
     BASE_URL_FROM_REQUEST = False
 
+    #: OCDS (docs/ocds.md): the `ocid` prefix the Open Contracting Partnership registers for the
+    #: installation (`ocds-` + 6 characters; ask data@open-contracting.org for one); the default
+    #: is a placeholder, not registered. Every ocid is `<prefix>-<trading round code>`.
+    OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-xxxxxx")
+    #: The publisher the release packages name.
+    OCDS_PUBLISHER = os.environ.get("OCDS_PUBLISHER", "区公共资源交易管理办公室")
+
     #: SMS (DESIGN.md, SMS): `console` logs and marks sent (the embedded default); `twilio` sends
     #: through the real client and needs the credentials below.
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")

@@ -93,6 +93,11 @@ CACHED_ENDPOINTS = frozenset(
         "projects.detail",
         "projects_api.list_projects",
         "projects_api.get_project",
+        # OCDS: a package changes only by a write (its releases are dated by their steps). Not
+        # the change feed (`?since=` in the future is refused by the clock) nor the streamed
+        # bulk download.
+        "ocds_api.get_package",
+        "ocds_api.extension",
         "complaints_api.list_complaints",
         "complaints_api.get_complaint",
         "offices.index",

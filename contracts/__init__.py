@@ -25,6 +25,10 @@ def init_app(app) -> None:
     from notices.related import register_related_links
 
     app.register_blueprint(api_bp)
+    # Open data in OCDS 1.1 (docs/ocds.md).
+    from contracts.ocds.api import bp as ocds_bp
+
+    app.register_blueprint(ocds_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(owner_bp)

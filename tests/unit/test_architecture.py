@@ -28,6 +28,7 @@ PURE = [
     "app/auth/roles.py",
     "lottery/engine.py",
     "contractors/identity.py",
+    "contracts/ocds/mapping.py",
     *RULES,
 ]
 

@@ -27,6 +27,7 @@ def world(app, monkeypatch):
     import contractors.api
     import contracts.api
     import contracts.complaints.api
+    import contracts.ocds.api
     import lottery.api
     import notices.api
     from contracts.complaints import services as complaint_services
@@ -77,6 +78,7 @@ def world(app, monkeypatch):
         contracts.api,
         lottery.api,
         contracts.complaints.api,
+        contracts.ocds.api,
         sanctions_api,
     ):
         monkeypatch.setattr(module, "PER_PAGE", 1)
@@ -95,6 +97,9 @@ def world(app, monkeypatch):
         "code": project.code,
         "complaint_id": complaint_ids[0],
         "uscc": member.uscc,
+        # OCDS: the bulk download of the day the projects were announced, our extension's file.
+        "day": "2026-11-27",
+        "name": "extension.json",
     }
 
 
