@@ -15,8 +15,9 @@ from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
 from app.offices.scope import get_office, require_scope
-from app.storage import UploadRejected, delete_when_committed, store_upload
+from app.storage import UploadRejected, delete_when_committed, store_upload, upload_name
 from app.transactions import transactional
+from app.urls import MAX_ID
 from notices.guides import rules
 from notices.guides.errors import GuideError, GuideForbidden, GuideNotFound
 from notices.guides.models import Guide, GuideAttachment
@@ -66,6 +67,9 @@ def _checked(data: GuideInput, actor) -> GuideInput:
     if office_id is None:
         raise GuideError("请选择发布机构", "Choose the publishing office", field="office_id")
     try:
+        # An id no database integer can be (a forged form) names no office: never a query.
+        if not 0 < office_id <= MAX_ID:
+            raise LookupError(office_id)
         get_office(office_id)
     except LookupError:
         raise GuideError(
@@ -188,8 +192,7 @@ def withdraw(guide_id: int, reason: str, *, actor=None) -> Guide:
 
 
 def _file_name(filename: str | None) -> str:
-    # The browser's path is dropped; the name is kept for the download, never used on disk.
-    name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = upload_name(filename)
     if not name or "\x00" in name:
         raise GuideError("请选择要上传的文件", "Choose a file to upload", field="file")
     return name
