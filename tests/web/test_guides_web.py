@@ -212,3 +212,8 @@ def test_a_forged_office_beyond_any_database_id_is_refused_on_the_form(app):
     )
     assert response.status_code == 400 and "发布机构不存在" in response.get_data(as_text=True)
     assert guide_count() == 0
+
+
+def test_the_home_page_and_the_main_navigation_lead_to_the_guides(app):
+    home = Browser(app).html("/")
+    assert home.count('href="/guides/"') >= 2  # the 政策指南 tab and the policy column's link
