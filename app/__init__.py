@@ -149,6 +149,7 @@ def _init_extensions(app: Flask) -> None:
     import contracts.models
     import contracts.screening.models  # noqa: F401
     import lottery.models  # noqa: F401
+    import notices.guides.models
     import notices.models
     import notices.sms.models  # noqa: F401
 

@@ -114,6 +114,14 @@ class Action(enum.StrEnum):
     CREDIT_CHECK_RECORDED = "credit_check:recorded"
     # [Offices] districts and their street/town platforms.
     OFFICE_CREATED = "office:created"
+    # [Public] policies and guides (notices/guides/): drafted, edited, published, withdrawn.
+    GUIDE_DRAFTED = "guide:drafted"
+    GUIDE_EDITED = "guide:edited"
+    GUIDE_DRAFT_DELETED = "guide:draft_deleted"
+    GUIDE_ATTACHMENT_ADDED = "guide:attachment_added"
+    GUIDE_ATTACHMENT_REMOVED = "guide:attachment_removed"
+    GUIDE_PUBLISHED = "guide:published"
+    GUIDE_WITHDRAWN = "guide:withdrawn"
 
 
 class AuditEntry(db.Model):

@@ -205,7 +205,9 @@ def _has_notices() -> bool:
 
 
 def _notices(echo, district) -> None:
-    """The notices no procedure publishes (a policy, a draft guide), then the queued SMS sent."""
+    """The notices no procedure publishes (a policy, a draft guide), the policies and guides
+    (notices.guides), then the queued SMS sent."""
+    from app.offices.models import Office
     from notices import services
     from notices.services import NoticeInput, issuer
     from notices.sms import sender as sms_sender
@@ -242,6 +244,10 @@ def _notices(echo, district) -> None:
             actor=staff,
         )
     echo("  published 1 policy, saved 1 draft")
+    from notices.guides.demo import seed as seed_guides
+
+    platform = db.session.scalar(select(Office).where(Office.code == "zhuangqiao"))
+    seed_guides(echo, staff, user("zhuangqiao"), district, platform, day)
     # The embedded default's console backend: each SMS is logged and marked sent.
     report = sms_sender.drain()
     echo(f"  SMS to the pool for the trading notices: {report.sent} sent (console backend)")

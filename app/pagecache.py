@@ -72,6 +72,9 @@ CACHED_ENDPOINTS = frozenset(
         "notices.feed",
         # 公开时限: changes by a publication, or at midnight (the default months roll then).
         "notices.timeliness",
+        # Policies and guides: change by a write; a policy's 尚未施行 ends at local midnight.
+        "guides.index",
+        "guides.detail",
         "notices_api.list_notices",
         "notices_api.get_notice",
         "draws.index",

@@ -126,6 +126,12 @@ def get_storage() -> Storage:
     return LocalStorage(current_app.config["UPLOAD_FOLDER"])
 
 
+def upload_name(filename: str | None) -> str:
+    """The name a browser sent for an upload, without any folder it named (old browsers send
+    `C:\\文件\\表.pdf`), at most 255 characters: kept for the download, never used on disk."""
+    return (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
 def check_upload(data: bytes, max_bytes: int) -> str:
     """Return the content type detected from the bytes, or refuse the upload."""
     if not data:

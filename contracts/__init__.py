@@ -58,6 +58,12 @@ def init_app(app) -> None:
     from app.pagecache import register_time_edge
 
     register_time_edge(app, "trading", queries.next_clock_change)
+    # The forms trading prints, as blank model forms in the 统一表式 section (notices.guides).
+    from contracts.documents.blanks import FORMS
+    from notices.guides.blanks import BlankForm, register_blank_form
+
+    for form in FORMS:
+        register_blank_form(app, BlankForm(*form))
     from contracts import objections
 
     objections.init_app(app)

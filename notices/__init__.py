@@ -17,6 +17,9 @@ def init_app(app) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     sms.init_app(app)
+    from notices import guides
+
+    guides.init_app(app)
     # A notice's publicity ends by the clock: the cached pages that say 公示中 end with it.
     register_time_edge(app, "notices", queries.next_publicity_end)
     # A process-wide signal: connecting the same receiver again is a no-op (blinker).

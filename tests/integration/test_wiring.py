@@ -115,7 +115,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
     # The app's own pages first, then the domains in the order of the import rules.
     assert list(app.blueprints) == [
         *("public", "auth", "accounts", "calendar", "offices", "offices_api"),
-        *("notices", "notices_staff", "notices_api", "sms", "sms_staff"),
+        *("notices", "notices_staff", "notices_api", "sms", "sms_staff", "guides", "guides_staff"),
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
