@@ -37,10 +37,11 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from app import clock
 from app.extensions import db
+from app.wiring import registry
 
 log = logging.getLogger("smallworks.requests")
 
@@ -226,27 +227,24 @@ def readyz():
 # ---- metrics ----------------------------------------------------------------------------------
 
 
+#: The registry of figures the domains give (`register_metrics`).
+METRICS = "app.metrics"
+
+
+def register_metrics(app: Flask, name: str, collect) -> None:
+    """Let a domain add figures to /metrics: `collect(now)` yields prometheus_client metric
+    families, read from the database at each scrape (so every worker gives the same)."""
+    registry(METRICS, app)[name] = collect
+
+
 class _DatabaseCollector:
-    """Figures read from the database at each scrape: the same on every worker and host."""
+    """Figures read from the database at each scrape: the scheduler's heartbeat, and each
+    domain's registered figures (the SMS queue, the draws)."""
 
     def collect(self):
         from app.scheduler import SchedulerHeartbeat
-        from lottery.models import Draw
-        from notices.sms.models import SmsMessage
 
         now = clock.now()
-        due = select(func.count(), func.min(SmsMessage.queued_at)).where(
-            SmsMessage.status.in_(("queued", "sending"))
-        )
-        depth, oldest = db.session.execute(due).one()
-        yield GaugeMetricFamily(
-            "smallworks_sms_queue_depth", "SMS not yet accepted by the provider.", value=depth
-        )
-        yield GaugeMetricFamily(
-            "smallworks_sms_oldest_queued_age_seconds",
-            "Age of the oldest SMS not yet accepted (0 when none waits).",
-            value=(now - oldest).total_seconds() if oldest else 0.0,
-        )
         beats = GaugeMetricFamily(
             "smallworks_scheduler_last_tick_timestamp_seconds",
             "When each scheduler tick last ran to the end (Unix time).",
@@ -257,14 +255,8 @@ class _DatabaseCollector:
         ):
             beats.add_metric([tick_id], at.timestamp())
         yield beats
-        draws = GaugeMetricFamily(
-            "smallworks_draws", "Draws on the platform, by status.", labels=["status"]
-        )
-        for status, count in db.session.execute(
-            select(Draw.status, func.count()).group_by(Draw.status)
-        ):
-            draws.add_metric([status], count)
-        yield draws
+        for collect in registry(METRICS).values():
+            yield from collect(now)
 
 
 def _allowed(address: str | None) -> bool:

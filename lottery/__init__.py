@@ -10,6 +10,8 @@ def init_app(app) -> None:
     Imports stay inside: `lottery.verify` and `lottery.engine` are used without Flask.
     """
     from app.links import register_code_links
+    from app.observability import register_metrics
+    from lottery import queries
     from lottery.api import bp as api_bp
     from lottery.cli import draws_cli
     from lottery.views import bp, draw_links, staff_bp
@@ -19,3 +21,4 @@ def init_app(app) -> None:
     app.register_blueprint(api_bp)
     app.cli.add_command(draws_cli)
     register_code_links(app, "draws", draw_links)
+    register_metrics(app, "draws", queries.draw_metrics)

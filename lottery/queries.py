@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.keyset import Cursor, window
@@ -44,3 +44,17 @@ def get(draw_id: str) -> Draw:
     if d is None:
         raise DrawNotFound(f"抽签记录不存在：{draw_id}", f"No such draw: {draw_id}")
     return d
+
+
+def draw_metrics(_now):
+    """/metrics: the draws on the platform, by status."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    draws = GaugeMetricFamily(
+        "smallworks_draws", "Draws on the platform, by status.", labels=["status"]
+    )
+    for status, count in db.session.execute(
+        select(Draw.status, func.count()).group_by(Draw.status)
+    ):
+        draws.add_metric([status], count)
+    yield draws

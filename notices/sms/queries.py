@@ -97,3 +97,22 @@ def failed_count(actor=None) -> int:
 def notice_ids_with_failures(actor=None):
     """The ids of the notices with such messages, a subquery (the notices list's `?sms=failed`)."""
     return failed(actor).with_only_columns(SmsMessage.notice_id).distinct()
+
+
+def queue_metrics(now):
+    """/metrics: how many texts the provider has not accepted yet, and how long the oldest of
+    them has waited (0 when none waits)."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    waiting = select(func.count(), func.min(SmsMessage.queued_at)).where(
+        SmsMessage.status.in_(rules.UNSENT)
+    )
+    depth, oldest = db.session.execute(waiting).one()
+    yield GaugeMetricFamily(
+        "smallworks_sms_queue_depth", "SMS not yet accepted by the provider.", value=depth
+    )
+    yield GaugeMetricFamily(
+        "smallworks_sms_oldest_queued_age_seconds",
+        "Age of the oldest SMS not yet accepted (0 when none waits).",
+        value=(now - oldest).total_seconds() if oldest else 0.0,
+    )

@@ -18,6 +18,8 @@ MAX_SEGMENTS = 8
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "undeliverable")
 #: Statuses that end a message's life unless staff re-send it by hand.
 FINAL = frozenset({"delivered", "failed", "undeliverable"})
+#: Not accepted by the provider yet: waiting for its turn, or its call under way / being checked.
+UNSENT = ("queued", "sending")
 #: What staff may re-send: a message that did not reach the phone.
 RESENDABLE = frozenset({"failed", "undeliverable"})
 

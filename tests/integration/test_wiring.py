@@ -31,6 +31,7 @@ WIRED = {
     "contractors.record_sections": ["evaluations"],
     "contractors.suspension_sources": ["sanctions"],
     "app.time_edges": ["notices", "pool", "trading"],
+    "app.metrics": ["draws", "sms"],
     "app.deadline_sources": [
         "complaint.accept",
         "complaint.decide",
@@ -119,10 +120,12 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
-        *("projects_api", "projects", "project_documents", "projects_owner", "projects_staff"),
+        *("projects_api", "ocds_api", "projects", "project_documents"),
+        *("projects_owner", "projects_staff"),
         *("projects_account", "evaluations", "objections"),
         *("complaints_api", "complaints_account", "complaints_staff"),
-        "supervision",  # last: the oversight pages read what the domains registered
+        "supervision",  # the oversight pages read what the domains registered
+        "ops",  # health, readiness and metrics (app.observability), after the domains
     ]
     assert "draws" in app.cli.commands
     assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}
