@@ -173,3 +173,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(offices_cli)
     app.cli.add_command(demo_command)
+    from app.backup import backup_cli
+
+    app.cli.add_command(backup_cli)

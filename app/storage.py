@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class StoredEntry:
 
 class Storage(Protocol):
     def put(self, data: bytes, suffix: str) -> str: ...
+    def put_at(self, key: str, stream: BinaryIO) -> None: ...
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
     def entries(self) -> Iterator[StoredEntry]: ...
@@ -100,6 +102,16 @@ class LocalStorage:
         tmp.write_bytes(data)
         tmp.replace(path)
         return key
+
+    def put_at(self, key: str, stream: BinaryIO) -> None:
+        """Write `stream` under an existing key (a restore), as `put` writes: complete or not
+        at all."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(key + PARTIAL_SUFFIX)
+        with tmp.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+        tmp.replace(path)
 
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
