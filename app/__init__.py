@@ -138,6 +138,7 @@ def _init_extensions(app: Flask) -> None:
     import app.audit
     import app.calendar.models
     import app.offices.models
+    import app.search.models
     import contractors.models  # noqa: F401
     import contracts.complaints.models
     import contracts.evaluations.models

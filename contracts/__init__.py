@@ -54,6 +54,10 @@ def init_app(app) -> None:
     from app.pagecache import register_time_edge
 
     register_time_edge(app, "trading", queries.next_clock_change)
+    # Filed projects are found by the site search (app.search).
+    from contracts import search
+
+    search.init_app(app)
     from contracts import objections
 
     objections.init_app(app)

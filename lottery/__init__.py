@@ -19,3 +19,7 @@ def init_app(app) -> None:
     app.register_blueprint(api_bp)
     app.cli.add_command(draws_cli)
     register_code_links(app, "draws", draw_links)
+    # Draw records are found by the site search (app.search).
+    from lottery import search
+
+    search.init_app(app)
