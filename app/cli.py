@@ -168,7 +168,20 @@ def demo_command():
     run(click.echo)
 
 
+search_cli = AppGroup("search", help="The site search's index.")
+
+
+@search_cli.command("reindex")
+def reindex_command():
+    """Rebuild the site search's index from every public object (after the upgrade that adds it,
+    or at any time: it is idempotent)."""
+    from app.search import services
+
+    click.echo(f"indexed {services.reindex()} public objects")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(search_cli)
     app.cli.add_command(users)
     app.cli.add_command(audit_cli)
     app.cli.add_command(offices_cli)

@@ -35,11 +35,83 @@ def home():
 
 @bp.route("/search")
 def search():
-    from notices import queries
+    """全站检索: every public object (notices, projects, companies, draws) whose title or text
+    contains every word typed, narrowed by kind, notice type, category, 五公开 stage and dates,
+    newest first or by relevance. Whatever is typed gets an ordinary page (app.search.rules)."""
+    from app.search import queries
+    from app.search import rules as search_rules
 
-    q = request.args.get("q", "").strip()[:100]
-    results = queries.search(q, cursor_arg()) if q else None
-    return render_template("public/search.html", q=q, results=results)
+    query = search_rules.parse_query(request.args.get("q"))
+    filters, problems = _search_filters(request.args)
+    sort = search_rules.Sort.RELEVANCE if request.args.get("sort") == "relevance" else None
+    sort = sort or search_rules.Sort.DATE
+    results = None if query.empty else queries.search(query, filters, sort, cursor_arg())
+    return render_template(
+        "public/search.html",
+        q=query.text,
+        query=query,
+        raw_given=bool(request.args.get("q", "").strip()),
+        filters=filters,
+        problems=problems,
+        sort=sort,
+        results=results,
+        url_of=queries.url_of,
+        highlight=search_rules.highlight,
+        snippet=search_rules.snippet,
+        **_search_choices(),
+    )
+
+
+def _search_filters(args):
+    """The filters of `?kind=&type=&category=&stage=&since=&until=`: an unknown value means all
+    (a filter, not an error page); a date that cannot be read is named on the page."""
+    from datetime import date
+
+    from flask_babel import gettext
+
+    from app.search import queries
+    from app.search import rules as search_rules
+    from notices import categories
+    from notices.rules import NOTICE_TYPES
+
+    problems = []
+    dates = {}
+    for name in ("since", "until"):
+        raw = (args.get(name) or "").strip()[:20]
+        try:
+            dates[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            dates[name] = None
+            problems.append(
+                gettext("日期“%(value)s”无法识别，请按 年-月-日 填写（如 2026-01-31）", value=raw)
+            )
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        dates["since"], dates["until"] = dates["until"], dates["since"]
+    kind = args.get("kind")
+    stage = args.get("stage")
+    notice_type = args.get("type")
+    category = args.get("category")
+    return queries.Filters(
+        kind=kind if kind in {k.value for k in search_rules.Kind} else None,
+        type=notice_type if notice_type in NOTICE_TYPES else None,
+        category=category if categories.find(category) else None,
+        stage=stage if stage in {s.value for s in search_rules.Stage} else None,
+        since=dates["since"],
+        until=dates["until"],
+    ), problems
+
+
+def _search_choices() -> dict:
+    from app.search import rules as search_rules
+    from notices import categories
+    from notices.rules import NOTICE_TYPES
+
+    return {
+        "kinds": search_rules.KIND_LABELS,
+        "stages": search_rules.STAGE_LABELS,
+        "types": NOTICE_TYPES,
+        "categories": categories.categories(),
+    }
 
 
 @bp.route("/lang/<code>", methods=["GET"])

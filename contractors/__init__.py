@@ -41,6 +41,10 @@ def init_app(app) -> None:
     from contractors import sanctions
 
     sanctions.init_app(app)
+    # Pool members are found by the site search (app.search).
+    from contractors import search
+
+    search.init_app(app)
     # [Oversight] the 3-日 answer of each objection made in the roster publicity.
     from app.deadlines import register_deadline_source
 

@@ -64,6 +64,10 @@ def init_app(app) -> None:
 
     for form in FORMS:
         register_blank_form(app, BlankForm(*form))
+    # Filed projects are found by the site search (app.search).
+    from contracts import search
+
+    search.init_app(app)
     from contracts import objections
 
     objections.init_app(app)

@@ -22,3 +22,7 @@ def init_app(app) -> None:
     app.cli.add_command(draws_cli)
     register_code_links(app, "draws", draw_links)
     register_metrics(app, "draws", queries.draw_metrics)
+    # Draw records are found by the site search (app.search).
+    from lottery import search
+
+    search.init_app(app)

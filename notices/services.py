@@ -349,6 +349,10 @@ def _publish(notice: Notice, actor) -> Notice:
         before=before,
         after=_snapshot(notice),
     )
+    # The site search shows it from the same commit (nothing earlier, nothing lost).
+    from notices import search
+
+    search.index(notice)
     return notice
 
 

@@ -9,7 +9,7 @@ from app import audit, clock
 from app.audit import Action
 from app.extensions import db
 from app.transactions import transactional
-from contractors import queries, rules
+from contractors import queries, rules, search
 from contractors.errors import PoolError, PoolNotFound, TooEarly
 from contractors.models import PoolCallCategory, PoolSelection
 from lottery import rules as draw_rules
@@ -249,6 +249,7 @@ def publish_roster(call_id: int, *, actor):
             if s.is_selected:
                 s.since, s.until = period.start, period.end
                 members.append([cc.category.code, s.contractor.uscc])
+                search.index_member(s.contractor, cc.category, roster.published_at)
     db.session.flush()
     audit.record(
         Action.POOL_ROSTER_PUBLISHED,

@@ -19,7 +19,7 @@ from app.offices.scope import require_scope
 from app.storage import UploadRejected, store_upload
 from app.transactions import transactional
 from contractors.models import PoolCategory
-from contracts import queries, rules
+from contracts import queries, rules, search
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
 from contracts.models import Project, ProjectAttachment
 from notices.markup import md_text
@@ -413,6 +413,7 @@ def file_project(code: str, *, reviewed: str, actor) -> Project:
     check_stored(p, ("备案", "be filed"))
     before = _snapshot(p)
     p.filing, p.filed_at, p.filed_by_id = filing, now(), actor.id
+    search.index(p)  # public from this commit: in the site search from it too
     audit.record(
         Action.PROJECT_FILED,
         "project",
@@ -440,6 +441,7 @@ def send_back(code: str, reasons: str, *, reviewed: str, actor) -> Project:
     before = _snapshot(p)
     p.filing, p.sent_back_reasons = filing, reasons.strip()
     p.filed_at = p.filed_by_id = None
+    search.unindex(p)  # no longer filed: no longer public
     audit.record(
         Action.PROJECT_SENT_BACK,
         "project",

@@ -20,7 +20,7 @@ from app.auth.roles import OFFICE_ROLES
 from app.errors import role_of
 from app.extensions import db
 from app.transactions import transactional
-from lottery import engine, rules, seeds
+from lottery import engine, rules, search, seeds
 from lottery.errors import DrawError
 from lottery.models import Draw
 
@@ -126,6 +126,7 @@ def commit_draw(
             "subject": {"type": subject_type, "code": subject_code},
         },
     )
+    search.index(d)  # public from its commitment: in the site search from the same commit
     return d
 
 

@@ -1,0 +1,1 @@
+"""Site search (全站检索): one index of every public object, written with its publication."""
