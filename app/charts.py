@@ -51,6 +51,12 @@ class Chart:
     right_x: float = WIDTH - RIGHT
     #: Show every n-th category label, so that many months do not overprint.
     label_every: int = 1
+    #: The value at the top of the axis.
+    ceiling: float = 1.0
+
+    def y_of(self, value: float) -> float:
+        """Where `value` sits on the value axis (e.g. an expected count marked beside a bar)."""
+        return self.bottom_y - (self.bottom_y - self.top) * value / self.ceiling
 
     @property
     def points(self) -> str:
@@ -70,12 +76,20 @@ def nice_step(top: float, ticks: int = 4) -> float:
     return float(10 * power)  # pragma: no cover - the loop always returns
 
 
-def chart(items: Sequence[tuple[str, float]], *, max_labels: int = 12) -> Chart:
-    """Bars for `(label, value)` in the given order, on a value axis from 0 to a round top."""
+def chart(
+    items: Sequence[tuple[str, float]],
+    *,
+    max_labels: int = 12,
+    at_least: float = 0.0,
+    whole: bool = False,
+) -> Chart:
+    """Bars for `(label, value)` in the given order, on a value axis from 0 to a round top (at
+    least `at_least`, so that marks drawn beside the bars fit too); `whole`: the values are
+    counts, so the axis steps by whole numbers."""
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
-    largest = max((v for _l, v in items), default=0.0)
-    step = nice_step(largest)
+    largest = max(at_least, max((v for _l, v in items), default=0.0))
+    step = max(1.0, nice_step(largest)) if whole else nice_step(largest)
     top = step * max(1, math.ceil(largest / step))
     ticks = tuple(
         Tick(step * i, TOP + plot_h - plot_h * step * i / top) for i in range(round(top / step) + 1)
@@ -93,4 +107,9 @@ def chart(items: Sequence[tuple[str, float]], *, max_labels: int = 12) -> Chart:
         )
         for i, (label, value) in enumerate(items)
     )
-    return Chart(bars=bars, ticks=ticks, label_every=max(1, math.ceil(len(items) / max_labels)))
+    return Chart(
+        bars=bars,
+        ticks=ticks,
+        label_every=max(1, math.ceil(len(items) / max_labels)),
+        ceiling=top,
+    )

@@ -21,6 +21,7 @@ from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
 from contracts.models import Project, Trading, TradingResponse
+from contracts.queries.figures import LetterDistribution, letter_distribution
 from lottery.models import Draw
 
 #: The years a page may ask for: the platform's first and a generous last.
@@ -200,3 +201,47 @@ def fairness(year: int, office_ids: list[int] | None) -> rules.Fairness:
     entries = draw_entries(year, office_ids)
     # Every award draw has exactly one winner, so the draws are the wins counted.
     return rules.company_fairness(entries, draws=sum(e.wins for e in entries))
+
+
+def parse_year(raw: str | None, default: int) -> int | None:
+    """`?year=`: blank gives `default`; four ASCII digits within FIRST_YEAR..LAST_YEAR give that
+    year; anything else None (the caller answers 400)."""
+    text = (raw or "").strip()
+    if not text:
+        return default
+    if len(text) != 4 or not text.isascii() or not text.isdigit():
+        return None
+    year = int(text)
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of the statistics page for one year and office (None: every office)."""
+
+    year: int
+    months: list[Volume]
+    categories: list[Volume]
+    rates: list[tuple[Decimal, int]]
+    letters: LetterDistribution
+    fairness: rules.Fairness
+
+    @property
+    def projects(self) -> int:
+        return sum(m.projects for m in self.months)
+
+    @property
+    def value(self) -> Decimal:
+        return sum((m.value for m in self.months), Decimal("0"))
+
+
+def figures(year: int, office_ids: list[int] | None) -> Figures:
+    """The page's figures: six grouped statements and the notice-to-letter rows of the year."""
+    return Figures(
+        year=year,
+        months=monthly(year, office_ids),
+        categories=by_category(year, office_ids),
+        rates=discount_rates(year, office_ids),
+        letters=letter_distribution(office_ids, year_span(year)),
+        fairness=fairness(year, office_ids),
+    )

@@ -23,6 +23,7 @@ def test_bars_stand_on_the_axis_and_are_proportional_to_their_values():
     assert c.ticks[0].value == 0 and c.ticks[-1].value >= 5
     assert c.left <= a.x and b.x + b.width <= c.right_x
     assert c.points.count(",") == 3
+    assert c.y_of(5) == pytest.approx(b.y) and c.y_of(0) == pytest.approx(c.bottom_y)
 
 
 def test_an_empty_chart_has_an_axis_and_no_bars():
@@ -32,3 +33,7 @@ def test_an_empty_chart_has_an_axis_and_no_bars():
 
 def test_many_categories_label_every_few():
     assert charts.chart([(str(i), i) for i in range(36)]).label_every == 3
+
+
+def test_counts_step_by_whole_numbers():
+    assert [t.value for t in charts.chart([("a", 2)], whole=True).ticks] == [0, 1, 2]
