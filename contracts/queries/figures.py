@@ -101,8 +101,16 @@ def letter_distribution(
     """One query over all drawn tradings of filed projects (of `office_ids`, None: every office;
     held within `held`, None: ever), counted with one calendar."""
     calendar = current_calendar()
-    rows = _drawn_letters(office_ids, held)
-    return _distribution([_working_days(calendar, r[1], r[2]) for r in rows])
+    # A year of a province is tens of thousands of rows but a few thousand distinct pairs of
+    # local dates: each pair is counted on the calendar once.
+    counted: dict[tuple, int | None] = {}
+    days = []
+    for _office, published, letter in _drawn_letters(office_ids, held):
+        key = (local_date(published), local_date(letter))
+        if key not in counted:
+            counted[key] = _working_days(calendar, published, letter)
+        days.append(counted[key])
+    return _distribution(days)
 
 
 def letter_distributions(office_ids: list[int]) -> dict[int, LetterDistribution]:

@@ -133,20 +133,36 @@ def _candidates_of_each_draw():
     return func.json_each(Draw.candidates).table_valued("value")
 
 
+#: Codes per name lookup (SQLite allows 32,766 parameters a statement).
+_NAMES_CHUNK = 5_000
+
+
+def _names(codes: list[str]) -> dict[str, str]:
+    """Company names by credit code, a statement per 5,000 codes (a unique-index lookup each)."""
+    names: dict[str, str] = {}
+    for i in range(0, len(codes), _NAMES_CHUNK):
+        chunk = codes[i : i + _NAMES_CHUNK]
+        names.update(
+            db.session.execute(
+                select(Contractor.uscc, Contractor.name).where(Contractor.uscc.in_(chunk))
+            ).all()
+        )
+    return names
+
+
 def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntries]:
     """For every company that was a candidate of an award draw drawn in `year`: how many draws of
     each size it entered and how many it won (ranked first) — one statement, grouped by company
-    and draw size — with the response commitments it gave to the tradings decided that year
+    and draw size, then their names — with the response commitments it gave to the tradings decided that year
     (a second statement). Companies no longer registered keep their code as their name."""
     start, end = year_span(year)
     entry = _candidates_of_each_draw()
     size = func.json_array_length(Draw.candidates)
     won = case((entry.c.value == Draw.result[0].as_string(), 1), else_=0)
     stmt = (
-        select(entry.c.value, Contractor.name, size, Draw.winners, func.count(), func.sum(won))
+        select(entry.c.value, size, Draw.winners, func.count(), func.sum(won))
         .select_from(Draw)
         .join(entry, true())
-        .outerjoin(Contractor, Contractor.uscc == entry.c.value)
         .where(
             Draw.status == "drawn",
             # An award is a ranking whose first place takes the contract (the rate is a pick).
@@ -156,14 +172,17 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
             Draw.drawn_at >= start,
             Draw.drawn_at < end,
         )
-        .group_by(entry.c.value, Contractor.name, size, Draw.winners)
+        # Grouped by the candidate's code alone (its name comes after, from far fewer rows):
+        # a join before the grouping would carry the name through the sort of every entry.
+        .group_by(entry.c.value, size, Draw.winners)
     )
     stmt = _scoped(stmt, Draw.office_id, office_ids)
     companies: dict[str, dict] = {}
-    for uscc, name, n, winners, count, wins in db.session.execute(stmt):
-        c = companies.setdefault(uscc, {"name": name or uscc, "entries": [], "wins": 0})
+    for uscc, n, winners, count, wins in db.session.execute(stmt):
+        c = companies.setdefault(uscc, {"entries": [], "wins": 0})
         c["entries"].append((int(n), int(winners), int(count)))
         c["wins"] += int(wins or 0)
+    names = _names(list(companies))
     responses = dict(
         db.session.execute(
             _scoped(
@@ -187,7 +206,7 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
     return [
         rules.DrawEntries(
             uscc,
-            c["name"],
+            names.get(uscc, uscc),
             tuple(sorted(c["entries"])),
             c["wins"],
             responses.get(uscc, 0),

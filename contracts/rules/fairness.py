@@ -1,6 +1,6 @@
 """Fairness of the award draws, pure: each company's wins against what a fair lottery expects.
 
-An award draw (定标摇号) is a `ranking` of its n candidates drawn uniformly (LOTTERY.md: Fisher–Yates
+An award draw (定标摇号) is a `ranking` of its n candidates drawn uniformly (docs/draw-format.md: Fisher–Yates
 on an unbiased stream), whose first `winners` (k, 1 for every award) take the contract: each
 candidate is selected with probability exactly k/n. A company's wins over the draws it entered are
 then a sum of independent Bernoulli(k_i/n_i) — a Poisson-binomial variable, whose distribution is
@@ -34,6 +34,31 @@ def poisson_binomial_pmf(probabilities: Iterable[float]) -> np.ndarray:
         # The right side is evaluated whole before it is stored: every term reads the previous trial.
         pmf[1 : i + 1] = pmf[1 : i + 1] * (1.0 - p) + pmf[0:i] * p
         pmf[0] *= 1.0 - p
+    return pmf
+
+
+def binomial_pmf(trials: int, p: float) -> np.ndarray:
+    """P(X = 0..trials) for X ~ Binomial(trials, p), through logarithms (no overflow)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"a probability must lie in [0, 1], got {p!r}")
+    if p in (0.0, 1.0):
+        pmf = np.zeros(trials + 1)
+        pmf[trials if p == 1.0 else 0] = 1.0
+        return pmf
+    k = np.arange(trials + 1)
+    log_comb = np.array(
+        [math.lgamma(trials + 1) - math.lgamma(j + 1) - math.lgamma(trials - j + 1) for j in k]
+    )
+    return np.exp(log_comb + k * math.log(p) + (trials - k) * math.log1p(-p))
+
+
+def grouped_pmf(groups: Iterable[tuple[float, int]]) -> np.ndarray:
+    """The Poisson-binomial distribution of `count` trials at each probability `p` of `groups`:
+    the binomials of the groups convolved — a company's few draw sizes cost a few convolutions
+    instead of one step per draw. Equal to poisson_binomial_pmf of the expanded list."""
+    pmf = np.ones(1)
+    for p, count in groups:
+        pmf = np.convolve(pmf, binomial_pmf(count, p))
     return pmf
 
 
@@ -148,13 +173,13 @@ class Fairness:
         return tuple(c for c in self.companies if c.flagged)
 
 
-def _probabilities(entries: Sequence[tuple[int, int, int]]) -> list[float]:
-    ps: list[float] = []
+def _groups(entries: Sequence[tuple[int, int, int]]) -> list[tuple[float, int]]:
+    groups: list[tuple[float, int]] = []
     for n, winners, count in entries:
         if n < 1 or not 1 <= winners <= n or count < 0:
             raise ValueError(f"impossible draw: {winners} of {n} candidates, {count} times")
-        ps.extend([winners / n] * count)
-    return ps
+        groups.append((winners / n, count))
+    return groups
 
 
 def company_fairness(
@@ -164,15 +189,15 @@ def company_fairness(
     the overall statistic; companies ordered by p-value (most surprising first), then code."""
     partial = []
     for row in rows:
-        ps = _probabilities(row.entries)
-        if row.wins > len(ps):
-            raise ValueError(f"{row.uscc} won {row.wins} of {len(ps)} draws")
-        expected = math.fsum(ps)
-        variance = math.fsum(p * (1.0 - p) for p in ps)
+        groups = _groups(row.entries)
+        draws_entered = sum(count for _p, count in groups)
+        if row.wins > draws_entered:
+            raise ValueError(f"{row.uscc} won {row.wins} of {draws_entered} draws")
+        expected = math.fsum(p * count for p, count in groups)
+        variance = math.fsum(p * (1.0 - p) * count for p, count in groups)
         z = (row.wins - expected) / math.sqrt(variance) if variance > 0 else None
-        partial.append(
-            (row, len(ps), expected, variance, z, upper_tail(poisson_binomial_pmf(ps), row.wins))
-        )
+        tail = upper_tail(grouped_pmf(groups), row.wins)
+        partial.append((row, draws_entered, expected, variance, z, tail))
     adjusted = holm([p for *_rest, p in partial])
     companies = [
         CompanyFairness(

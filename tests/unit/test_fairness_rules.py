@@ -43,6 +43,21 @@ def test_small_cases_match_every_outcome_counted_by_brute_force(ps):
         assert math.isclose(pmf[k], value, abs_tol=1e-12)
 
 
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 1.0, 1 / 2, 1 / 3, 1 / 7, 1 / 30]), st.integers(0, 25)),
+        max_size=6,
+    )
+)
+def test_the_grouped_binomials_equal_the_step_by_step_distribution(groups):
+    expanded = [p for p, count in groups for _ in range(count)]
+    grouped = fairness.grouped_pmf(groups)
+    step = fairness.poisson_binomial_pmf(expanded)
+    assert len(grouped) == len(step)
+    for a, b in zip(grouped, step, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-13)
+
+
 def test_a_probability_outside_zero_and_one_is_refused():
     with pytest.raises(ValueError):
         fairness.poisson_binomial_pmf([0.5, 1.5])
