@@ -107,6 +107,9 @@ CACHED_ENDPOINTS = frozenset(
         "offices.detail",
         "offices_api.list_offices",
         "evaluations.criteria",
+        # 公开数据: its figures change only by writes (a meeting, a letter).
+        "stats.index",
+        "stats_api.get_stats",
     }
 )
 

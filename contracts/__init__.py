@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from contractors.views.public import register_record_section
     from contracts import queries, rules
     from contracts.api import bp as api_bp
+    from contracts.api import stats_bp as stats_api_bp
     from contracts.evaluations import views as evaluations_views
     from contracts.evaluations.views import bp as evaluations_bp
     from contracts.screening import queries as screen_queries
@@ -19,6 +20,7 @@ def init_app(app) -> None:
     from contracts.views.public import bp as public_bp
     from contracts.views.related import notice_links
     from contracts.views.staff import bp as staff_bp
+    from contracts.views.stats import bp as stats_bp
     from lottery import services as draws
     from lottery.views import register_meeting_page, register_subject_page
     from notices.categories import register_category_subjects
@@ -29,6 +31,8 @@ def init_app(app) -> None:
     from contracts.ocds.api import bp as ocds_bp
 
     app.register_blueprint(ocds_bp)
+    app.register_blueprint(stats_api_bp)
+    app.register_blueprint(stats_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(owner_bp)

@@ -1,14 +1,17 @@
-"""Public API v1 of trading: `GET /api/v1/projects[/<code>]` with DESIGN.md's fields."""
+"""Public API v1 of trading: `GET /api/v1/projects[/<code>]` with DESIGN.md's fields, and the statistics
+(`GET /api/v1/stats`) of the 公开数据 page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, make_response, request
 
+from app import clock
 from app.api import office_arg, office_field, paginated, time_iso
 from app.keyset import cursor_arg
 from contracts import queries, rules
 from contracts.models import Project
 from contracts.queries import public as public_queries
+from contracts.queries import stats
 
 bp = Blueprint("projects_api", __name__, url_prefix="/api/v1/projects")
 
@@ -63,3 +66,75 @@ def get_project(code: str):
     if p is None:
         abort(404)
     return serialize(p)
+
+
+stats_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
+
+
+def _fairness(f) -> dict:
+    return {
+        "draws": f.draws,
+        "alpha": f.alpha,
+        "correction": "holm",
+        "statistic": round(f.statistic, 6),
+        "df": f.df,
+        "p_value": f.p_value,
+        "companies": [
+            {
+                "uscc": c.uscc,
+                "name": c.name,
+                "responses": c.responses,
+                "draws": c.draws,
+                "wins": c.wins,
+                "expected": round(c.expected, 6),
+                "variance": round(c.variance, 6),
+                "z": None if c.z is None else round(c.z, 6),
+                "p_value": c.p_value,
+                "p_adjusted": c.p_adjusted,
+                "flagged": c.flagged,
+            }
+            for c in f.companies
+        ],
+    }
+
+
+def _volume(v) -> dict:
+    return {"key": v.key, "name": v.label, "projects": v.projects, "value": _money(v.value)}
+
+
+@stats_bp.route("")
+def get_stats():
+    """The figures of the statistics page (公开数据) for `?year=` (default: this year) and
+    `?office=` (default: every office), amounts as strings (docs/api.md)."""
+    year = stats.parse_year(request.args.get("year"), clock.today().year)
+    if year is None:
+        abort(
+            make_response(
+                {
+                    "error": 400,
+                    "message": f"year must be four digits, {stats.FIRST_YEAR}–{stats.LAST_YEAR}",
+                },
+                400,
+            )
+        )
+    office_ids, office = office_arg()
+    f = stats.figures(year, office_ids)
+    letters = f.letters
+    return {
+        "year": year,
+        "office": office,
+        "projects": f.projects,
+        "contract_value": _money(f.value),
+        "months": [_volume(m) for m in f.months],
+        "categories": [_volume(c) for c in f.categories],
+        "discount_rates": [{"rate": _money(r), "projects": n} for r, n in f.rates],
+        "notice_to_letter": {
+            "target_working_days": letters.target,
+            "projects": letters.total,
+            "within_target": letters.within_target,
+            "median": letters.median,
+            "uncounted": letters.uncounted,
+            "buckets": [{"working_days": k, "projects": n} for k, n in letters.buckets],
+        },
+        "fairness": _fairness(f.fairness),
+    }

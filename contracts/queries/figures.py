@@ -57,9 +57,10 @@ class LetterDistribution:
         return max((n for _k, n in self.buckets), default=0)
 
 
-def _drawn_letters(office_ids: list[int] | None = None):
-    """Every drawn trading of a filed project with its notice's publication and its letter:
-    rows (office_id, published_at, letter_issued_at) — one query."""
+def _drawn_letters(office_ids: list[int] | None = None, held: tuple | None = None):
+    """Every drawn trading of a filed project (whose meeting was held within the span `held`,
+    [start, end), if given) with its notice's publication and its letter: rows (office_id,
+    published_at, letter_issued_at) — one query."""
     stmt = (
         select(Project.office_id, Notice.published_at, Trading.letter_issued_at)
         .join(Notice, Notice.id == Trading.notice_id)
@@ -75,6 +76,8 @@ def _drawn_letters(office_ids: list[int] | None = None):
     )
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
+    if held is not None:
+        stmt = stmt.where(Trading.held_at >= held[0], Trading.held_at < held[1])
     return db.session.execute(stmt).all()
 
 
@@ -92,11 +95,22 @@ def _distribution(days: list[int | None]) -> LetterDistribution:
     )
 
 
-def letter_distribution(office_ids: list[int] | None = None) -> LetterDistribution:
-    """One query over all drawn tradings of filed projects (of `office_ids`, None: every office),
-    counted with one calendar."""
+def letter_distribution(
+    office_ids: list[int] | None = None, held: tuple | None = None
+) -> LetterDistribution:
+    """One query over all drawn tradings of filed projects (of `office_ids`, None: every office;
+    held within `held`, None: ever), counted with one calendar."""
     calendar = current_calendar()
-    return _distribution([_working_days(calendar, r[1], r[2]) for r in _drawn_letters(office_ids)])
+    # A year of a province is tens of thousands of rows but a few thousand distinct pairs of
+    # local dates: each pair is counted on the calendar once.
+    counted: dict[tuple, int | None] = {}
+    days = []
+    for _office, published, letter in _drawn_letters(office_ids, held):
+        key = (local_date(published), local_date(letter))
+        if key not in counted:
+            counted[key] = _working_days(calendar, published, letter)
+        days.append(counted[key])
+    return _distribution(days)
 
 
 def letter_distributions(office_ids: list[int]) -> dict[int, LetterDistribution]:

@@ -4,7 +4,7 @@ states: a round's state from the facts and the clock, and everything a state dec
 trading state is one change there, plus its migration); guards: why a step is refused;
 suspension: what resuming a suspended trading must set anew; prices: the
 project's money; texts: its free-text facts and what staff reviewed; contract: the contract, the
-result letter's timing and a refusal to sign. No Flask, no SQLAlchemy
+result letter's timing and a refusal to sign; fairness: the award draws' fairness test. No Flask, no SQLAlchemy
 (tests/unit/test_architecture.py): every rule takes plain values and an explicit `now`. Callers
 import them from here, `contracts.rules`.
 """
@@ -22,6 +22,19 @@ from .contract import (
     notice_to_letter_days,
     ranking_position,
     signing_ends_at,
+)
+from .fairness import (
+    FAIRNESS_ALPHA,
+    CompanyFairness,
+    DrawEntries,
+    Fairness,
+    binomial_pmf,
+    chi_square_sf,
+    company_fairness,
+    grouped_pmf,
+    holm,
+    poisson_binomial_pmf,
+    upper_tail,
 )
 from .guards import (
     require_announce,
@@ -103,6 +116,7 @@ __all__ = [
     "AMOUNT_REASON",
     "AMOUNT_REASON_MAX",
     "DRAW_SUBJECT_TYPES",
+    "FAIRNESS_ALPHA",
     "FEN",
     "FILING_STEPS",
     "FUNDING",
@@ -127,8 +141,11 @@ __all__ = [
     "TEXT_LIMITS",
     "Allowed",
     "ClosedError",
+    "CompanyFairness",
+    "DrawEntries",
     "Fact",
     "Facts",
+    "Fairness",
     "Filing",
     "FilingStep",
     "NextStep",
@@ -141,6 +158,7 @@ __all__ = [
     "TooEarlyError",
     "TradingAction",
     "allowed_actions",
+    "binomial_pmf",
     "check_amount",
     "check_contract_amount",
     "check_prices",
@@ -150,10 +168,14 @@ __all__ = [
     "check_refused_company",
     "check_scope",
     "check_text",
+    "chi_square_sf",
+    "company_fairness",
     "contract_price",
     "draw_rules",
     "funding_name",
+    "grouped_pmf",
     "holds",
+    "holm",
     "kind_name",
     "may",
     "next_step",
@@ -161,6 +183,7 @@ __all__ = [
     "notice_to_letter_days",
     "parse_decimal",
     "parse_rate",
+    "poisson_binomial_pmf",
     "price_table",
     "project_fingerprint",
     "ranking_position",
@@ -181,5 +204,6 @@ __all__ = [
     "state_of",
     "trading_code",
     "trading_steps",
+    "upper_tail",
     "urgency",
 ]

@@ -25,6 +25,7 @@ PURE = [
     "app/clock.py",
     "app/refusal.py",
     "app/money.py",
+    "app/charts.py",
     "app/auth/roles.py",
     "lottery/engine.py",
     "contractors/identity.py",

@@ -154,6 +154,7 @@ def test_the_main_pages_read_english_but_for_typed_data(app):
             "/notices/",
             f"/notices/{notice.id}",
             "/notices/timeliness",
+            "/stats/",
         ],
         owner: [f"/owner/projects/{project.code}"],
         phase.staff: ["/staff/projects/", "/staff/pool/"],

@@ -33,6 +33,8 @@ PAGES = (
     "/api/v1/projects",
     "/draws/",
     "/api/v1/draws",
+    "/stats/",
+    "/api/v1/stats",
     "/pool/",
     "/offices/",
     "/api/v1/offices",

@@ -1,0 +1,124 @@
+"""The public statistics page (/stats/) and its API (/api/v1/stats): figures, tables beside the
+charts, the fairness test, filters and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import clock
+from tests.factories import make_user, use_cheap_password_hashes
+from tests.integration.test_stats_queries import A, B, C, D, _draw
+from tests.pool_factories import at
+from tests.trading_factories import active_pool, drawn
+
+
+@pytest.fixture(autouse=True)
+def _setup(app, monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
+    clock.set_now(at(2026, 12, 4, 10))
+
+
+@pytest.fixture
+def traded(app):
+    phase = active_pool()
+    project, t = drawn(phase, make_user("owner"))
+    clock.set_now(at(2026, 12, 4, 10))
+    return project, t
+
+
+def test_the_page_draws_each_figure_with_its_table_and_the_fairness_verdict(client, traded):
+    _project, t = traded
+    page = client.get("/stats/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count('role="img"') == 6
+    assert html.count("<caption>") == 5  # the two monthly charts share their table
+    assert 'aria-labelledby="months-title months-desc"' in html
+    assert "<script" not in html
+    assert "公开数据" in html and "2026年" in html
+    assert f"{t.discount_rate}%" in html
+    assert "没有企业的中选次数超出公平摇号所能解释的范围" in html
+    assert "霍尔姆" in html
+    assert "2026-12" in html
+
+
+def test_a_company_winning_far_more_than_chance_is_marked(client):
+    for n in range(1, 13):
+        _draw(n, [A, B, C, D], A, when=at(2026, 5, n, 10))
+    html = client.get("/stats/?year=2026").get_data(as_text=True)
+    assert "有1家企业的中选次数明显多于公平摇号所能解释的次数" in html
+    assert "（超出偶然范围）" in html
+    body = client.get("/api/v1/stats?year=2026").get_json()
+    a = next(c for c in body["fairness"]["companies"] if c["uscc"] == A)
+    assert a["wins"] == 12 and a["expected"] == 3.0 and a["flagged"] is True
+    assert a["p_value"] == pytest.approx(0.25**12)
+    assert body["fairness"]["draws"] == 12 and body["fairness"]["correction"] == "holm"
+
+
+def test_the_api_gives_the_same_figures_as_strings_and_numbers(client, traded):
+    _project, t = traded
+    body = client.get("/api/v1/stats?year=2026").get_json()
+    assert body["year"] == 2026 and body["office"] is None
+    assert body["projects"] == 1 and body["contract_value"] == f"{t.contract_price:.2f}"
+    assert body["months"][11] == {
+        "key": "2026-12",
+        "name": "12月",
+        "projects": 1,
+        "value": f"{t.contract_price:.2f}",
+    }
+    assert body["discount_rates"] == [{"rate": f"{t.discount_rate:.2f}", "projects": 1}]
+    assert body["notice_to_letter"]["projects"] == 1
+    assert len(body["fairness"]["companies"]) == 3
+    assert client.get("/api/v1/stats?year=2025").get_json()["projects"] == 0
+
+
+def test_an_office_filter_keeps_its_figures(client, traded):
+    project, _t = traded
+    from app.extensions import db
+    from app.offices.models import Office
+
+    code = db.session.get(Office, project.office_id).code
+    assert client.get(f"/stats/?office={code}").status_code == 200
+    assert client.get(f"/api/v1/stats?office={code}").get_json()["projects"] == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=99999",
+        "year=1999",
+        "year=abc",
+        "year=２０２６",
+        "year=" + "9" * 10_000,
+        "year=-2026",
+        "year=<script>",
+        "year=2026'--",
+    ],
+)
+def test_a_year_that_is_not_one_is_refused_with_a_message(client, query):
+    page = client.get(f"/stats/?{query}")
+    assert page.status_code == 400
+    assert "年份无效" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/stats?{query}")
+    assert api.status_code == 400 and "year" in api.get_json()["message"]
+
+
+def test_an_unknown_office_is_not_found_and_the_api_says_so(client):
+    assert client.get("/stats/?office=nowhere").status_code == 404
+    api = client.get("/api/v1/stats?office=nowhere")
+    assert api.status_code == 400 and "nowhere" in api.get_json()["message"]
+
+
+def test_nul_bytes_are_refused(client):
+    assert client.get("/stats/?year=20%0026").status_code == 400
+    assert client.get("/stats/?office=%00").status_code == 400
+
+
+def test_the_page_is_linked_from_the_main_navigation(client):
+    assert 'href="/stats/"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_english_page_explains_the_test_in_english(client, traded):
+    client.get("/lang/en")
+    html = client.get("/stats/").get_data(as_text=True)
+    assert "Fairness of the draws" in html and "Holm" in html
