@@ -175,14 +175,19 @@ def fan_out(notice_id: int) -> int:
     opted_out = select(SmsMessage.to_number).where(
         SmsMessage.status == "undeliverable", SmsMessage.error_code == "21610"
     )
+    # Read through the outbox's unique key (subject, recipient, …): an index seek per subscriber,
+    # where notice_id alone would scan the notice's every message for each one.
+    recipient = literal("contractor:") + audience.c.contractor_id.cast(db.String)
     told = exists().where(
-        SmsMessage.notice_id == notice.id, SmsMessage.contractor_id == Subscription.contractor_id
+        SmsMessage.subject_type == "notice",
+        SmsMessage.subject_id == str(notice.id),
+        SmsMessage.recipient == recipient,
     )
     now = clock.now()
     columns = {
         "subject_type": literal("notice"),
         "subject_id": literal(str(notice.id)),
-        "recipient": literal("contractor:") + audience.c.contractor_id.cast(db.String),
+        "recipient": recipient,
         "purpose": literal(PURPOSE),
         "priority": literal(sms_rules.PRIORITY_OPTIONAL),
         "notice_id": literal(notice.id),
