@@ -24,6 +24,7 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "subscriptions.audience": ["company_of", "reachable"],
     "notices.related_links": ["pool_call", "trading"],
     "notices.category_subjects": ["trading"],
     "notices.categories": ["all"],
@@ -115,7 +116,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
     # The app's own pages first, then the domains in the order of the import rules.
     assert list(app.blueprints) == [
         *("public", "auth", "accounts", "calendar", "offices", "offices_api"),
-        *("notices", "notices_staff", "notices_api", "sms", "sms_staff"),
+        *("notices", "notices_staff", "notices_api", "sms", "sms_staff", "subscriptions"),
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
@@ -125,4 +126,4 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         "supervision",  # last: the oversight pages read what the domains registered
     ]
     assert "draws" in app.cli.commands
-    assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}
+    assert {t.id for t in ticks(app)} >= {"sms-send", "subscriptions-fanout", "uploads-sweep"}
