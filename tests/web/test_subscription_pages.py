@@ -108,3 +108,19 @@ def test_an_account_without_a_mobile_is_told_why_and_cannot_subscribe(app):
 def test_the_page_asks_the_anonymous_to_sign_in(client):
     response = client.get(PAGE)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_company_account_page_shows_the_subscription_and_stops_it_in_one_step(company):
+    assert "未订阅公告短信" in company.html("/contractor/")
+    company.submit(PAGE, {"all_categories": "y", "all_types": "y"})
+    home = company.html("/contractor/")
+    assert 'action="/account/subscriptions/stop"' in home and "订阅中" in home
+    response = company.submit(STOP, {}, form_page="/contractor/")
+    assert response.status_code == 302
+    assert queries.state_of(subscription(company)) is SubscriptionState.STOPPED
+
+
+def test_the_page_reads_in_english(company):
+    company.get("/lang/en")
+    page = company.html(PAGE)
+    assert "My subscriptions" in page and "All notice types" in page
