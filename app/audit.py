@@ -70,6 +70,8 @@ class Action(enum.StrEnum):
     SMS_QUEUED = "sms:queued"
     SMS_RESENT = "sms:resent"
     SMS_PREFERENCE_CHANGED = "sms:preference_changed"
+    SUBSCRIPTION_CHANGED = "subscription:changed"
+    SUBSCRIPTION_STOPPED = "subscription:stopped"
     PROJECT_SUBMITTED = "project:submitted"
     PROJECT_FILED = "project:filed"
     PROJECT_SENT_BACK = "project:sent_back"

@@ -30,6 +30,10 @@ def init_app(app) -> None:
     )
     register_subject_page(app, queries.SUBJECT_TYPE, "pool.draw_subject", "draw_id")
     sms.register_directory(app, queries.sms_contacts)
+    # Who a subscription texts (notices.subscriptions): a company account's contact mobile.
+    from notices.subscriptions import services as subscriptions
+
+    subscriptions.register_audience(app, queries.company_of_user, queries.sms_reachable)
     # A pool call's notices lead to the call's page and its categories' draws.
     register_related_links(app, "pool_call", notice_links)
     # The notice list and feed filter by the pool's categories (notices.categories).

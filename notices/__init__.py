@@ -7,7 +7,7 @@ def init_app(app) -> None:
     periods when the office changes its calendar."""
     from app.calendar.services import calendar_changed
     from app.pagecache import register_time_edge
-    from notices import queries, search, services, sms
+    from notices import queries, search, services, sms, subscriptions
     from notices.api import bp as api_bp
     from notices.timeliness import services as timeliness
     from notices.views import bp, staff_bp
@@ -21,6 +21,7 @@ def init_app(app) -> None:
 
     guides.init_app(app)
     search.init_app(app)
+    subscriptions.init_app(app)
     # A notice's publicity ends by the clock: the cached pages that say 公示中 end with it.
     register_time_edge(app, "notices", queries.next_publicity_end)
     # A process-wide signal: connecting the same receiver again is a no-op (blinker).

@@ -30,6 +30,7 @@ from .calls import (
 from .candidates import SUBJECT_TYPE, call_category_by_draw, pool_candidates
 from .companies import (
     applications_of,
+    company_of_user,
     contractor_by_uscc,
     contractor_of,
     document_for,
@@ -38,6 +39,7 @@ from .companies import (
     public_contractor,
     publicly_listed,
     sms_contacts,
+    sms_reachable,
     unchecked_registrations,
 )
 from .members import (
@@ -76,6 +78,7 @@ __all__ = [
     "call_category_by_draw",
     "calls",
     "categories",
+    "company_of_user",
     "contractor_by_uscc",
     "contractor_of",
     "districts_by_id",
@@ -107,6 +110,7 @@ __all__ = [
     "roster_objections_of",
     "selections",
     "sms_contacts",
+    "sms_reachable",
     "standings_of",
     "state_of",
     "timeline",

@@ -135,3 +135,37 @@ def sms_contacts(ids) -> dict[int, tuple[str, str]]:
         )
     )
     return {r.id: (r.name, r.contact_mobile) for r in rows}
+
+
+def company_of_user(user_id: int) -> tuple[int, str] | None:
+    """Subscriptions' source (contractors.init_app registers it): the company a contractor
+    account owns and its contact mobile; None for another role or before registration."""
+    from app.auth.models import User
+
+    row = db.session.execute(
+        select(Contractor.id, Contractor.contact_mobile)
+        .join(User, User.id == Contractor.user_id)
+        .where(Contractor.user_id == user_id, User.role == "contractor")
+    ).first()
+    return (row.id, row.contact_mobile) if row else None
+
+
+def sms_reachable(on):
+    """Subscriptions' audience (contractors.init_app registers it): companies that may receive
+    optional texts on `on` — none under a suspension or removal in force in any district (a
+    sanction takes a company out of SMS, DESIGN.md; the SQL form of
+    sanctions.rules.restriction_covers)."""
+    from sqlalchemy import exists, or_
+
+    from contractors.sanctions.models import Sanction
+    from contractors.sanctions.rules import SanctionKind
+
+    restricted = exists().where(
+        Sanction.contractor_id == Contractor.id,
+        Sanction.kind.in_([SanctionKind.SUSPENSION, SanctionKind.REMOVAL]),
+        Sanction.starts_on <= on,
+        or_(Sanction.until.is_(None), Sanction.until > on),
+    )
+    return select(
+        Contractor.id.label("contractor_id"), Contractor.contact_mobile.label("mobile")
+    ).where(~restricted)

@@ -40,6 +40,7 @@ from contractors.forms.account import (
 )
 from contractors.views.public import published_call_or_404
 from notices.sms import services as sms
+from notices.subscriptions import queries as subscriptions
 
 bp = Blueprint("contractor", __name__, url_prefix="/contractor")
 
@@ -144,6 +145,7 @@ def home():
         sms_form=SmsPreferenceForm(
             formdata=None, optional_messages=sms.wants_optional(company.id) if company else False
         ),
+        subscribed=subscriptions.is_subscribed(current_user.id),
         states=rules.CallState,
         kinds=rules.DOCUMENT_KINDS,
         reasons=queries.reason_labels(shown=True),

@@ -34,8 +34,8 @@ class SmsMessage(db.Model):
         UniqueConstraint(
             "subject_type", "subject_id", "recipient", "purpose", name="uq_sms_messages_idempotency"
         ),
-        # What the sender claims: due rows by time.
-        Index("ix_sms_messages_status_due", "status", "next_attempt_at"),
+        # What the sender claims: due rows, mandatory before optional, then by time.
+        Index("ix_sms_messages_status_due", "status", "priority", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +46,9 @@ class SmsMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(60))
     #: Why it is sent ("trading_notice", "reminder"): one message per purpose.
     purpose: Mapped[str] = mapped_column(String(40))
+    #: 0 for what the procedure requires, 1 for optional texts (subscriptions): the sender claims
+    #: every due mandatory message before any optional one (notices.sms.rules.PRIORITY_…).
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The notice it announces, when it announces one (staff view and public proof).
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)

@@ -15,6 +15,10 @@ PART_UCS2 = 67
 #: Longer texts are refused: carriers in mainland China reject or truncate beyond this.
 MAX_SEGMENTS = 8
 
+#: Claim order: what the procedure requires first, then optional texts (a subscription's).
+PRIORITY_MANDATORY = 0
+PRIORITY_OPTIONAL = 1
+
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "undeliverable")
 #: Statuses that end a message's life unless staff re-send it by hand.
 FINAL = frozenset({"delivered", "failed", "undeliverable"})

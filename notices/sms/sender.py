@@ -80,7 +80,13 @@ def claim(limit: int, lease: timedelta) -> tuple[str, list[SmsMessage]]:
         and_(SmsMessage.status == "queued", SmsMessage.next_attempt_at <= now),
         and_(SmsMessage.status == "sending", SmsMessage.next_attempt_at <= now),
     )
-    pick = select(SmsMessage.id).where(due).order_by(SmsMessage.next_attempt_at, SmsMessage.id)
+    # Mandatory messages first: thousands of optional texts queued by a subscription never
+    # delay a trading notice's SMS by more than the batch already claimed.
+    pick = (
+        select(SmsMessage.id)
+        .where(due)
+        .order_by(SmsMessage.priority, SmsMessage.next_attempt_at, SmsMessage.id)
+    )
     pick = pick.limit(limit)
     is_pg = db.session.get_bind().dialect.name == "postgresql"
     if is_pg:

@@ -24,6 +24,7 @@ WIRED = {
     "lottery.owned_subjects": ["pool_category", "trading", "trading_project"],
     "lottery.subject_pages": ["pool_category", "trading", "trading_project"],
     "sms.directory": ["directory"],
+    "subscriptions.audience": ["company_of", "reachable"],
     "notices.related_links": ["pool_call", "trading"],
     "notices.category_subjects": ["trading"],
     "notices.categories": ["all"],
@@ -117,6 +118,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
     assert list(app.blueprints) == [
         *("public", "auth", "accounts", "calendar", "offices", "offices_api"),
         *("notices", "notices_staff", "notices_api", "sms", "sms_staff", "guides", "guides_staff"),
+        "subscriptions",
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
@@ -128,4 +130,4 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         "ops",  # health, readiness and metrics (app.observability), after the domains
     ]
     assert "draws" in app.cli.commands
-    assert {t.id for t in ticks(app)} >= {"sms-send", "uploads-sweep"}
+    assert {t.id for t in ticks(app)} >= {"sms-send", "subscriptions-fanout", "uploads-sweep"}
