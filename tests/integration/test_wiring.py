@@ -122,7 +122,7 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         *("draws", "draws_staff", "draws_api"),
         *("pool_api", "pool_staff", "pool", "contractor"),
         *("sanctions", "sanctions_staff", "sanctions_account", "sanctions_api"),
-        *("projects_api", "ocds_api", "projects", "project_documents"),
+        *("projects_api", "ocds_api", "stats_api", "stats", "projects", "project_documents"),
         *("projects_owner", "projects_staff"),
         *("projects_account", "evaluations", "objections"),
         *("complaints_api", "complaints_account", "complaints_staff"),
