@@ -99,6 +99,10 @@ CACHED_ENDPOINTS = frozenset(
         "offices.detail",
         "offices_api.list_offices",
         "evaluations.criteria",
+        # Revision histories (app.history): changed by writes; a project's responses appear when
+        # they close — the "trading" time edge (contracts.queries.next_clock_change).
+        "history.detail",
+        "history_api.get_history",
     }
 )
 

@@ -19,3 +19,8 @@ def init_app(app) -> None:
     app.register_blueprint(api_bp)
     app.cli.add_command(draws_cli)
     register_code_links(app, "draws", draw_links)
+    # A draw's revision history (修改记录, app.history).
+    from app.history.queries import register_kind
+    from lottery import history
+
+    register_kind(app, "draw", history.target)
