@@ -80,13 +80,13 @@ def find_target(kind: str, ident: str) -> Target | None:
     return resolve(ident)
 
 
-def page(target: Target, cursor: Cursor, per_page: int = PER_PAGE) -> Window:
+def page(target: Target, cursor: Cursor, per_page: int | None = None) -> Window:
     """One page of the object's entries, newest first (keyset on the entry id, the chain's order:
     app.keyset)."""
     stmt = select(AuditEntry).where(
         target.clause, AuditEntry.action.not_in(sorted(rules.HIDDEN_ACTIONS))
     )
-    return window(stmt, cursor, per_page, AuditEntry.id)
+    return window(stmt, cursor, per_page or PER_PAGE, AuditEntry.id)
 
 
 def rows(target: Target, entries: list[AuditEntry]) -> list[Row]:
