@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.account_views import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
+    from app.history import init_app as init_history
     from app.offices.api import bp as offices_api_bp
     from app.offices.views import bp as offices_bp
     from app.public import bp as public_bp
@@ -177,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(offices_bp)
     app.register_blueprint(offices_api_bp)
+    init_history(app)
     # In the order of the import rules: a domain is wired after those it may use.
     notices.init_app(app)
     lottery.init_app(app)

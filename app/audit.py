@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, select, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -128,6 +128,8 @@ class Action(enum.StrEnum):
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    #: One subject's entries in chain order: a public revision history's page (app.history).
+    __table_args__ = (Index("ix_audit_entries_subject", "subject_type", "subject_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Position in the chain, 1-based and gapless.

@@ -110,6 +110,10 @@ CACHED_ENDPOINTS = frozenset(
         # 公开数据: its figures change only by writes (a meeting, a letter).
         "stats.index",
         "stats_api.get_stats",
+        # Revision histories (app.history): changed by writes; a project's responses appear when
+        # they close — the "trading" time edge (contracts.queries.next_clock_change).
+        "history.detail",
+        "history_api.get_history",
     }
 )
 

@@ -49,6 +49,12 @@ def init_app(app) -> None:
     from contractors import search
 
     search.init_app(app)
+    # Revision histories (修改记录, app.history): a company's record, a published sanction.
+    from app.history.queries import register_kind
+    from contractors import history
+
+    register_kind(app, "contractor", history.contractor_target)
+    register_kind(app, "sanction", history.sanction_target)
     # [Oversight] the 3-日 answer of each objection made in the roster publicity.
     from app.deadlines import register_deadline_source
 

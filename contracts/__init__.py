@@ -79,3 +79,10 @@ def init_app(app) -> None:
     from contracts import complaints
 
     complaints.init_app(app)
+    # Revision histories (修改记录, app.history): a project with its rounds, a decided complaint.
+    from app.history.queries import register_kind
+    from contracts import history
+
+    register_kind(app, "project", history.project_target)
+    register_kind(app, "complaint", history.complaint_target)
+    app.add_template_global(history.complaint_of_notice, "complaint_of_notice")

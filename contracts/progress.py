@@ -20,25 +20,6 @@ from contractors.models import Contractor
 from contracts import queries, rules
 from contracts.models import Contract, Project, ProjectAttachment, Refusal, Trading
 
-#: How each audited step of a project reads in its history: Chinese, English.
-ACTION_LABELS = {
-    Action.PROJECT_SUBMITTED: ("录入项目", "Project entered"),
-    Action.PROJECT_REVISED: ("修改项目", "Project revised"),
-    Action.PROJECT_SENT_BACK: ("退回业主", "Sent back to the owner"),
-    Action.PROJECT_FILED: ("备案", "Filed"),
-    Action.PROJECT_ATTACHMENT_ADDED: ("添加附件", "Attachment added"),
-    Action.TRADING_ANNOUNCED: ("发布交易公告", "Trading notice published"),
-    Action.TRADING_POSTED: ("信息公开栏张贴", "Posted on the bulletin board"),
-    Action.TRADING_RESPONDED: ("企业响应", "A company responded"),
-    Action.TRADING_RESPONSE_WITHDRAWN: ("企业撤回响应", "A company withdrew its response"),
-    Action.TRADING_DRAWN: ("定标会议：摇号确定承包单位和下浮率", "Award meeting: drawn"),
-    Action.TRADING_FAILED: ("定标会议：流标", "Award meeting: trading failed"),
-    Action.CONTRACT_SIGNED: ("记录合同签订", "Contract recorded"),
-    Action.CONTRACT_REFUSED: ("记录中标企业拒签", "Refusal to sign recorded"),
-    Action.TRADING_SUSPENDED: ("暂停交易", "Trading suspended"),
-    Action.TRADING_RESUMED: ("恢复交易", "Trading resumed"),
-}
-
 
 @dataclass(frozen=True)
 class ProjectRow:

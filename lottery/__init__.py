@@ -26,3 +26,8 @@ def init_app(app) -> None:
     from lottery import search
 
     search.init_app(app)
+    # A draw's revision history (修改记录, app.history).
+    from app.history.queries import register_kind
+    from lottery import history
+
+    register_kind(app, "draw", history.target)

@@ -22,6 +22,11 @@ def init_app(app) -> None:
     guides.init_app(app)
     search.init_app(app)
     subscriptions.init_app(app)
+    # A published notice's revision history (修改记录, app.history).
+    from app.history.queries import register_kind
+    from notices import history
+
+    register_kind(app, "notice", history.target)
     # A notice's publicity ends by the clock: the cached pages that say 公示中 end with it.
     register_time_edge(app, "notices", queries.next_publicity_end)
     # A process-wide signal: connecting the same receiver again is a no-op (blinker).

@@ -16,28 +16,16 @@ from app.auth.roles import ADMIN_CREATED_ROLES, Role
 from app.auth.views import office_choices
 from app.errors import DomainError
 from app.forms import abort_for_role_or_record, error_onto
-from app.i18n import loc, named
+from app.history import rules as history_rules
+from app.i18n import english, named
 from app.offices.scope import find_office
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 
-#: The account's history, as the page names each entry of the audit log.
-ACTION_LABELS = {
-    "user:created": ("开设账户", "Account opened"),
-    "user:disabled": ("停用账户", "Account disabled"),
-    "user:enabled": ("启用账户", "Account enabled"),
-    "user:password_reset": ("管理员重置密码", "Password reset by an administrator"),
-    "user:password_changed": ("修改密码", "Password changed"),
-    "user:role_changed": ("更改角色或机构", "Role or office changed"),
-    "user:sessions_ended": ("退出登录", "Signed out"),
-    "user:login_throttled": ("登录失败过多，暂缓登录", "Logins delayed after failures"),
-    "user:locked": ("账户锁定", "Account locked"),
-}
-
 
 def action_label(action: str) -> str:
-    pair = ACTION_LABELS.get(action)
-    return loc(*pair) if pair else action
+    """An entry of the account's history, named from the one label table (app.history.rules)."""
+    return history_rules.action_label(action, english())
 
 
 def role_name(role: str) -> str:

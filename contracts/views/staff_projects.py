@@ -11,7 +11,8 @@ from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
 from app.forms import error_onto
-from app.i18n import loc, named
+from app.history import rules as history_rules
+from app.i18n import english, named
 from app.offices.scope import find_office
 from contracts import progress, rules, services
 from contracts.forms.projects import FileForm, SendBackForm
@@ -46,8 +47,7 @@ def staff_project(code: str):
 
 
 def _action_label(action: str) -> str:
-    pair = progress.ACTION_LABELS.get(action)
-    return loc(*pair) if pair else action
+    return history_rules.action_label(action, english())
 
 
 def _render(p, status: int = 200, **forms):

@@ -33,6 +33,7 @@ WIRED = {
     "contractors.suspension_sources": ["sanctions"],
     "app.time_edges": ["notices", "pool", "trading"],
     "app.metrics": ["draws", "sms"],
+    "app.history.kinds": ["complaint", "contractor", "draw", "notice", "project", "sanction"],
     "app.deadline_sources": [
         "complaint.accept",
         "complaint.decide",
@@ -116,7 +117,8 @@ def test_each_app_has_its_own_registries(app, tmp_path):
 def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
     # The app's own pages first, then the domains in the order of the import rules.
     assert list(app.blueprints) == [
-        *("public", "auth", "accounts", "calendar", "offices", "offices_api"),
+        *("public", "auth", "accounts", "calendar", "offices", "offices_api", "history"),
+        "history_api",
         *("notices", "notices_staff", "notices_api", "sms", "sms_staff", "guides", "guides_staff"),
         "subscriptions",
         *("draws", "draws_staff", "draws_api"),

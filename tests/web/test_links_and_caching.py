@@ -91,7 +91,13 @@ def world(app, monkeypatch):
 
     make_office("links-a", "甲街道")
     monkeypatch.setattr(offices_api, "PER_PAGE", 1)
+    # A project's revision history, one entry a page (app.history: GET /api/v1/history/…).
+    from app.history import queries as history_queries
+
+    monkeypatch.setattr(history_queries, "PER_PAGE", 1)
     return {
+        "kind": "project",
+        "ident": project.code,
         "notice_id": notice.id,
         "draw_id": trading.award_draw_id,
         "code": project.code,
