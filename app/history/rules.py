@@ -116,12 +116,23 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "evaluation:recorded": ("记录履约评价", "Performance evaluation recorded"),
     "credit_check:recorded": ("记录信用核查", "Credit check recorded"),
     "office:created": ("设立机构", "Office created"),
+    "guide:drafted": ("起草政策指南", "Policy or guide drafted"),
+    "guide:edited": ("修改政策指南", "Policy or guide edited"),
+    "guide:draft_deleted": ("删除政策指南草稿", "Policy or guide draft deleted"),
+    "guide:attachment_added": ("添加政策指南附件", "Attachment added to a policy or guide"),
+    "guide:attachment_removed": ("删除政策指南附件", "Attachment removed from a policy or guide"),
+    "guide:published": ("发布政策指南", "Policy or guide published"),
+    "guide:withdrawn": ("废止或停用政策指南", "Policy or guide withdrawn"),
+    "subscription:changed": ("订阅公告短信", "Notice SMS subscription changed"),
+    "subscription:stopped": ("退订公告短信", "Notice SMS subscription stopped"),
 }
 
-#: Actions a public history never lists: an SMS resend and a company's SMS settings are the
-#: platform's housekeeping and a company's private choice, not a change of the public object (and
+#: Actions a public history never lists: an SMS resend and a company's SMS settings and
+#: subscriptions are the platform's housekeeping and a company's private choice, not a change of the public object (and
 #: they write no table a public page reads, so the page cache would not see them — app.pagecache).
-HIDDEN_ACTIONS = frozenset({"sms:resent", "sms:preference_changed"})
+HIDDEN_ACTIONS = frozenset(
+    {"sms:resent", "sms:preference_changed", "subscription:changed", "subscription:stopped"}
+)
 
 #: The payload fields a public history shows, with their labels: only fields the object's own
 #: public page already shows. The whitelist is the masking's first rule — see the module doc.
