@@ -318,7 +318,7 @@ def _conditional(response) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import clock, money
+    from app import clock, display, money
 
     @app.template_filter("localtime")
     def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
@@ -362,6 +362,8 @@ def _register_template_helpers(app: Flask) -> None:
             ),
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
+            # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
+            "large_mode": display.mode() == display.LARGE,
             "now": clock.now(),
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,
