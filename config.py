@@ -96,6 +96,9 @@ class Config:
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
     #: Public sign-up (a company account): per client address, counted on every submitted form.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
+    #: The public API v1, per client address (docs/api.md): a 429 with Retry-After beyond it.
+    #: Answers from the page cache are not counted (they cost a dictionary read).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
 
     #: Draw seeds are encrypted at rest (lottery/seeds.py) with a key that is not in the database
     #: and not SECRET_KEY: DRAW_SEED_KEY is 32 random bytes in urlsafe base64 (`flask draws
@@ -222,6 +225,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per hour"
+    API_RATE_LIMIT = "100000 per minute"
     PUBLIC_BASE_URL = "http://testserver"
     #: Off in the tests, so that each reads what it wrote with nothing in between (the whole of
     #: tests/web passes with it on too); tests/web/test_page_cache.py turns it on for itself.

@@ -186,6 +186,9 @@ def _register_blueprints(app: Flask) -> None:
     contracts.init_app(app)
     # Last: the oversight pages read what the domains registered (deadline sources).
     init_supervision(app)
+    from app.api import limit_api
+
+    limit_api(app)
 
 
 def _wants_json() -> bool:
@@ -200,15 +203,18 @@ def _register_errors(app: Flask) -> None:
     from app.extensions import db
 
     def page(code: int, error=None):
-        if _wants_json():
-            return jsonify({"error": code}), code
+        headers = {"Retry-After": str(_retry_after())} if code == 429 else {}
         # Only an explanation of ours, already translated: the libraries' descriptions
         # ("The CSRF token is missing.", "10 per 1 minute") are English and meant for developers.
         detail = getattr(error, "detail", None)
         if detail is None and getattr(getattr(error, "limit", None), "error_message", None):
             # A limit given our own (translated) message, e.g. the sign-up limit's.
             detail = error.description
-        return render_template(f"errors/{code}.html", error=error, detail=detail, code=code), code
+        if _wants_json():
+            body = {"error": code} | ({"message": str(detail)} if detail is not None else {})
+            return jsonify(body), code, headers
+        page = render_template(f"errors/{code}.html", error=error, detail=detail, code=code)
+        return page, code, headers
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: page(code, e))
@@ -222,6 +228,21 @@ def _register_errors(app: Flask) -> None:
     def server_error(e):
         db.session.rollback()
         return page(500, e)
+
+
+def _retry_after() -> int:
+    """Seconds until the limit a 429 answers for lets the client in again (RFC 9110 Retry-After,
+    on every 429, page or API): when the limiter's window resets, at least 1 s; a minute when
+    the limiter cannot say (a 429 raised by hand)."""
+    import math
+    import time
+
+    from app.extensions import limiter
+
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def _register_security_headers(app: Flask) -> None:
@@ -306,7 +327,7 @@ def _conditional(response) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import clock, money
+    from app import clock, display, money
 
     @app.template_filter("localtime")
     def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
@@ -350,6 +371,8 @@ def _register_template_helpers(app: Flask) -> None:
             ),
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
+            # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
+            "large_mode": display.mode() == display.LARGE,
             "now": clock.now(),
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,

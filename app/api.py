@@ -1,14 +1,36 @@
-"""The public API v1 shell: pagination envelope and value formats shared by every endpoint."""
+"""The public API v1 shell: pagination envelope, `?since=`, Last-Modified and the value formats
+shared by every endpoint."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
 
-from flask import abort, make_response, request, url_for
+from flask import abort, current_app, make_response, request, url_for
 
-from app import clock
+from app import clock, i18n
+from app.extensions import limiter
 from app.offices.queries import office_filter, record_ref
+from app.refusal import Refusal
+
+#: The longest `?since=` read: an ISO 8601 timestamp with microseconds and an offset is 32.
+MAX_SINCE_LENGTH = 40
+
+
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+#: The API's rate limit (API_RATE_LIMIT per client address), put on every API blueprint by
+#: `limit_api`: one Limit object, so that binding it again (another app, a test) adds nothing.
+API_LIMIT = limiter.shared_limit(_api_rate_limit, scope="api")
+
+
+def limit_api(app) -> None:
+    """Every blueprint under /api/ answers 429 with Retry-After beyond API_RATE_LIMIT."""
+    for bp in app.blueprints.values():
+        if (bp.url_prefix or "").startswith("/api/"):
+            API_LIMIT(bp)
 
 
 def time_iso(moment: datetime | None) -> str | None:
@@ -16,17 +38,95 @@ def time_iso(moment: datetime | None) -> str | None:
     return clock.local(moment).isoformat() if moment else None
 
 
-def paginated(pagination, serialize: Callable, endpoint: str, **args) -> dict:
-    """`{"items": [...], "next": url-or-null}` — DESIGN.md, Public API v1."""
+def parse_since(text: str, now: datetime) -> datetime:
+    """`?since=` as an aware moment: an ISO 8601 timestamp (`2026-12-01T08:00:00+08:00`, `…Z`),
+    or a date (`2026-12-01`, its 00:00); without an offset it is Beijing time, as every time the
+    API shows. Refused (Refusal) when unreadable or after `now`: a list "changed since
+    tomorrow" is empty, and a client that sent it has a clock or a bug to fix — better told
+    than answered nothing."""
+    example = "2026-12-01T08:00:00+08:00"
+    text = text.strip()
+    try:
+        if len(text) > MAX_SINCE_LENGTH:
+            raise ValueError(text)
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time(0))
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Refusal(
+            f"since 参数不是 ISO 8601 时间（例如 {example}）",
+            f"since is not an ISO 8601 timestamp (e.g. {example})",
+            field="since",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.TZ)
+    if moment > now:
+        shown = clock.local(now).isoformat(timespec="seconds")
+        raise Refusal(
+            f"since 参数晚于当前时间（{shown}）",
+            f"since is in the future (now is {shown})",
+            field="since",
+        )
+    return moment
+
+
+def since_arg() -> datetime | None:
+    """`?since=` of the current request (None when absent), or a 400 in the API's error format
+    (`{"error": 400, "message": …}`) saying what is wrong with it."""
+    text = request.args.get("since")
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_since(text, clock.now())
+    except Refusal as e:
+        bad_request(i18n.localized(e))
+
+
+def bad_request(message: str):
+    """Stop with a 400 in the API's error format."""
+    abort(make_response({"error": 400, "message": message}, 400))
+
+
+def newest(moments: Iterable[datetime | None]) -> datetime | None:
+    """The latest of some moments, None among them ignored (None when there is none)."""
+    return max((m for m in moments if m is not None), default=None)
+
+
+def paginated(
+    pagination,
+    serialize: Callable,
+    endpoint: str,
+    changed: Callable | None = None,
+    **args,
+):
+    """`{"items": [...], "next": url-or-null}` — DESIGN.md, Public API v1. `next` carries the
+    request's `?since=`; `changed(item)` gives the moment an item last changed, and the newest
+    of the page is its Last-Modified (a client's If-Modified-Since then gets a 304 from the
+    cache policy of create_app)."""
     args = {k: v for k, v in args.items() if v is not None}
+    since = (request.args.get("since") or "").strip()
+    if since:
+        args["since"] = since
     if hasattr(pagination, "next_args"):  # a keyset page (app.keyset): `next` is a cursor
         more = pagination.next_args()
     else:
         more = {"page": pagination.next_num} if pagination.has_next else None
-    return {
+    body = {
         "items": [serialize(item) for item in pagination.items],
         "next": url_for(endpoint, _external=True, **more, **args) if more else None,
     }
+    if changed is None:
+        return body
+    return last_modified(body, newest(changed(item) for item in pagination.items))
+
+
+def last_modified(body: dict, moment: datetime | None):
+    """A JSON answer with `Last-Modified: moment` (none when None). The cache policy of
+    create_app makes it conditional: If-Modified-Since at or after it answers 304."""
+    response = current_app.json.response(body)
+    response.last_modified = moment
+    return response
 
 
 def office_arg() -> tuple[list[int] | None, str | None]:
@@ -35,15 +135,7 @@ def office_arg() -> tuple[list[int] | None, str | None]:
     rather than an empty list a client could take for "nothing published"."""
     flt = office_filter(request.args.get("office"))
     if flt.unknown:
-        abort(
-            make_response(
-                {
-                    "error": 400,
-                    "message": f"unknown office code: {flt.code} (see /api/v1/offices)",
-                },
-                400,
-            )
-        )
+        bad_request(f"unknown office code: {flt.code} (see /api/v1/offices)")
     return flt.ids, flt.arg
 
 

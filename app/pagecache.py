@@ -51,7 +51,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, display
 from app.wiring import registry
 
 log = logging.getLogger("smallworks.pagecache")
@@ -246,9 +246,15 @@ class PageCache:
 
     def key(self, generation: int) -> str:
         """Generation, path, query string exactly as asked (the page embeds it: the language
-        links' `next`), locale and the public address (absolute links; in development it follows
-        the request's Host). The method is not in it: HEAD is served what GET rendered."""
-        parts = (request.path, request.query_string.decode("latin-1"), str(get_locale()))
+        links' `next`), locale, reading mode (app.display: large text is another rendering) and
+        the public address (absolute links; in development it follows the request's Host). The
+        method is not in it: HEAD is served what GET rendered."""
+        parts = (
+            request.path,
+            request.query_string.decode("latin-1"),
+            str(get_locale()),
+            display.mode(),
+        )
         digest = hashlib.sha256("\0".join((*parts, self.address())).encode()).hexdigest()
         return f"page:{generation}:{digest}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from app import LOCALE_COOKIE
+from app import LOCALE_COOKIE, display
 from app.auth.roles import OFFICE_ROLES
 from app.keyset import cursor_arg
 from app.urls import safe_next
@@ -125,6 +125,24 @@ def set_language(code: str):
         samesite="Lax",
         httponly=True,
     )
+    return response
+
+
+@bp.route("/display/<mode>", methods=["GET"])
+def set_display(mode: str):
+    """大字号/高对比 on or off (app.display): a plain link like the language's, that remembers
+    the choice for a year and goes back to the page it was chosen on (a local path only)."""
+    response = redirect(safe_next(request.args.get("next")) or "/")
+    if mode == display.LARGE:
+        response.set_cookie(
+            display.DISPLAY_COOKIE,
+            display.LARGE,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(display.DISPLAY_COOKIE, samesite="Lax", httponly=True)
     return response
 
 

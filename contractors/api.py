@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from app.api import paginated
+from app.api import paginated, since_arg
 from app.offices.queries import ref
 from app.urls import page_arg
 from contractors import queries
@@ -42,9 +42,12 @@ def list_members():
         abort(404)
     page = page_arg()
     return paginated(
-        queries.pool_page(category, page, PER_PAGE, district.id if district else None),
+        queries.pool_page(
+            category, page, PER_PAGE, district.id if district else None, since=since_arg()
+        ),
         serializer(queries.districts_by_id()),
         "pool_api.list_members",
+        changed=queries.member_since,
         category=category,
         office=code,
     )

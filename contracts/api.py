@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, request
 
 from app import clock
-from app.api import office_arg, office_field, paginated, time_iso
+from app.api import last_modified, office_arg, office_field, paginated, since_arg, time_iso
 from app.keyset import cursor_arg
 from contracts import queries, rules
 from contracts.models import Project
@@ -52,10 +52,15 @@ def serialize(p: Project, state: rules.ProjectState | None = None) -> dict:
 @bp.route("")
 def list_projects():
     office_ids, office = office_arg()
+    page = public_queries.public_projects_page(
+        cursor_arg(), PER_PAGE, None, office_ids, since=since_arg()
+    )
+    changes = public_queries.last_changes(page.items)
     return paginated(
-        public_queries.public_projects_page(cursor_arg(), PER_PAGE, None, office_ids),
+        page,
         lambda row: serialize(row.project, row.state),
         "projects_api.list_projects",
+        changed=lambda row: changes[row.project.id],
         office=office,
     )
 
@@ -65,7 +70,8 @@ def get_project(code: str):
     p = queries.get_public_project(code)
     if p is None:
         abort(404)
-    return serialize(p)
+    (row,) = public_queries.project_rows([p])
+    return last_modified(serialize(p), public_queries.last_changes([row])[p.id])
 
 
 stats_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")

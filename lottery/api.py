@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, request
 
-from app.api import office_arg, paginated, time_iso
+from app.api import last_modified, office_arg, paginated, since_arg, time_iso
 from app.keyset import cursor_arg
 from lottery import queries, rules
 from lottery.errors import DrawNotFound
@@ -28,9 +28,10 @@ def list_draws():
     # The office filters the list; the record itself stays exactly LOTTERY.md's (no office).
     office_ids, office = office_arg()
     return paginated(
-        queries.page(status, cursor_arg(), PER_PAGE, office_ids),
+        queries.page(status, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
         serialize,
         "draws_api.list_draws",
+        changed=queries.last_changed,
         status=status,
         office=office,
     )
@@ -39,9 +40,10 @@ def list_draws():
 @bp.route("/<draw_id>")
 def get_draw(draw_id: str):
     try:
-        record = serialize(queries.get(draw_id))
+        draw = queries.get(draw_id)
     except DrawNotFound:
         abort(404)
+    record = serialize(draw)
     if request.args.get("download"):
         # The same record as a file to keep: `python -m lottery.verify <draw_id>.json`.
         body = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
@@ -50,4 +52,4 @@ def get_draw(draw_id: str):
             mimetype="application/json",
             headers={"Content-Disposition": f'attachment; filename="{draw_id}.json"'},
         )
-    return record
+    return last_modified(record, queries.last_changed(draw))

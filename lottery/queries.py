@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.keyset import Cursor, window
@@ -19,7 +20,11 @@ def parse_status(raw: str | None) -> str | None:
 
 
 def page(
-    status: str | None, page: Cursor | int, per_page: int, office_ids: list[int] | None = None
+    status: str | None,
+    page: Cursor | int,
+    per_page: int,
+    office_ids: list[int] | None = None,
+    since: datetime | None = None,
 ):
     """Draws newest first (by commitment), optionally of one status and of some offices
     (`office_ids`, app.offices.queries.ids_for_filter: None for every office): a keyset page
@@ -29,7 +34,20 @@ def page(
         stmt = stmt.where(Draw.status == status)
     if office_ids is not None:
         stmt = stmt.where(Draw.office_id.in_(office_ids))
+    if since is not None:
+        stmt = stmt.where(changed_since(since))
     return window(stmt, page, per_page, Draw.committed_at, Draw.id)
+
+
+def changed_since(since: datetime):
+    """Draws whose record changed at or after `since` (the API's `?since=`): committed, drawn
+    (result and seed published) or abandoned (seed revealed) then."""
+    return or_(Draw.committed_at >= since, Draw.drawn_at >= since, Draw.abandoned_at >= since)
+
+
+def last_changed(d: Draw) -> datetime:
+    """When a draw's published record last changed (its last step)."""
+    return max(m for m in (d.committed_at, d.drawn_at, d.abandoned_at) if m is not None)
 
 
 def existing_ids(draw_ids: Collection[str]) -> set[str]:

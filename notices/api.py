@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
 
-from app.api import office_arg, office_field, paginated, time_iso
+from app.api import last_modified, office_arg, office_field, paginated, since_arg, time_iso
 from app.keyset import cursor_arg
 from notices import queries
 from notices.errors import NoticeNotFound
@@ -49,9 +49,10 @@ def list_notices():
     types = queries.parse_types(request.args.get("type"))
     office_ids, office = office_arg()
     return paginated(
-        queries.published_page(types, cursor_arg(), PER_PAGE, office_ids),
+        queries.published_page(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
         serialize,
         "notices_api.list_notices",
+        changed=queries.last_changed,
         type=request.args.get("type") or None,
         office=office,
     )
@@ -60,6 +61,7 @@ def list_notices():
 @bp.route("/<int:notice_id>")
 def get_notice(notice_id: int):
     try:
-        return serialize(queries.get_published(notice_id))
+        notice = queries.get_published(notice_id)
     except NoticeNotFound:
         abort(404)
+    return last_modified(serialize(notice), queries.last_changed(notice))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
 from app.keyset import Cursor, window
@@ -38,6 +40,7 @@ def published_page(
     per_page: int,
     office_ids: list[int] | None = None,
     category: str | None = None,
+    since: datetime | None = None,
 ):
     """Published notices, newest first, of some types and offices (`office_ids`,
     app.offices.queries.ids_for_filter: None for every office) and of a pool category (its code,
@@ -51,7 +54,34 @@ def published_page(
         stmt = stmt.where(Notice.office_id.in_(office_ids))
     if category is not None:
         stmt = stmt.where(categories.clause(category))
+    if since is not None:
+        stmt = stmt.where(changed_since(since))
     return window(stmt, page, per_page, Notice.published_at, Notice.id)
+
+
+def changed_since(since: datetime):
+    """The published notices that changed at or after `since` (the API's `?since=`): published
+    then, or corrected then — a correction is a notice of its own, and publishing it changes
+    the notice it corrects (`corrected_by`). Served by the published_at and corrects_id indexes."""
+    correction = aliased(Notice)
+    return or_(
+        Notice.published_at >= since,
+        select(correction.id)
+        .where(
+            and_(
+                correction.corrects_id == Notice.id,
+                correction.status == NoticeStatus.PUBLISHED,
+                correction.published_at >= since,
+            )
+        )
+        .exists(),
+    )
+
+
+def last_changed(n: Notice) -> datetime | None:
+    """When a published notice last changed: its publication or its newest published correction
+    (the list loads the corrections with the page)."""
+    return max([n.published_at, *(c.published_at for c in n.published_corrections)])
 
 
 def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:

@@ -133,3 +133,25 @@ def hold_meeting(code: str, entries, *, actor, listed: tuple[str, ...] = ()) -> 
     screen_all(code, actor=actor, listed=listed)
     shown = services.show_meeting_entropy(code, entries, actor=actor)
     return services.hold_meeting(code, shown, actor=actor)
+
+
+def file_complaint(phase: Phase, t: Trading, name: str, *, contact: str = "电话 0574-1"):
+    """A complaint by `name` about trading `t`, received now by staff (the complainant's and the
+    respondent's contacts are personal data: never in the API)."""
+    from contracts.complaints import services as complaints
+
+    return complaints.file_complaint(
+        complaints.ComplaintInput(
+            trading_code=t.code,
+            matter="other",
+            knew_on=date(2026, 11, 27),
+            complainant_name=name,
+            complainant_contact=contact,
+            respondent_name="业主",
+            respondent_contact="电话 0574-2",
+            facts="事实",
+            requests="请求",
+            evidence=(complaints.Upload("a.pdf", PDF),),
+        ),
+        actor=phase.staff,
+    )

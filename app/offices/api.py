@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
+from app.api import last_modified, newest, since_arg
 from app.urls import page_arg
 
 from . import queries
@@ -28,14 +29,17 @@ def list_offices():
     """Paginated like the other lists (`{"items", "next"}`); each district before its platforms.
     The offices are few (one query for all of them), so the page is cut in memory."""
     offices = queries.all_offices()
+    since = since_arg()
+    if since is not None:  # an office's record is set when it is created
+        offices = [o for o in offices if o.created_at >= since]
     index = queries.office_index()
     page = page_arg()
     start = (page - 1) * PER_PAGE
     items = offices[start : start + PER_PAGE]
     has_next = start + PER_PAGE < len(offices)
-    return {
+    more = {"page": page + 1} | ({"since": request.args["since"]} if since else {})
+    body = {
         "items": [serialize(o, index) for o in items],
-        "next": url_for("offices_api.list_offices", page=page + 1, _external=True)
-        if has_next
-        else None,
+        "next": url_for("offices_api.list_offices", **more, _external=True) if has_next else None,
     }
+    return last_modified(body, newest(o.created_at for o in items))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import Flask
 from sqlalchemy import select
@@ -162,11 +162,24 @@ def public_members(category_code: str | None, district_id: int | None = None) ->
     return [m for m in members if m.contractor_id in listed]
 
 
+def member_since(m: Member) -> datetime:
+    """The moment a membership began: 00:00 (Beijing) of its first active day — the roster's
+    publication makes it a member from that day."""
+    return datetime.combine(m.since, time(0), clock.TZ)
+
+
 def pool_page(
-    category_code: str | None, page: int, per_page: int, district_id: int | None = None
+    category_code: str | None,
+    page: int,
+    per_page: int,
+    district_id: int | None = None,
+    since: datetime | None = None,
 ) -> ListPage:
-    """`GET /api/v1/pool`: a page of today's active members (of one district's pool)."""
+    """`GET /api/v1/pool`: a page of today's active members (of one district's pool); with
+    `since`, those whose membership began at or after it (`member_since`)."""
     page = min(max(page, 1), MAX_PAGE)
     members = public_members(category_code, district_id)
+    if since is not None:
+        members = [m for m in members if member_since(m) >= since]
     start = (page - 1) * per_page
     return ListPage(members[start : start + per_page], page, len(members) > start + per_page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from app.api import paginated
+from app.api import paginated, since_arg
 from app.urls import page_arg
 from contractors.queries import MAX_PAGE, ListPage, pool_district
 
@@ -31,14 +31,29 @@ def list_sanctions():
     district = pool_district(code) if code else None
     if code and district is None:
         abort(404)
-    items = queries.published(district_id=district.id if district else None)
-    return paginated(_page(items), queries.api_row, "sanctions_api.list_sanctions", office=code)
+    items = queries.published(district_id=district.id if district else None, since=since_arg())
+    return paginated(
+        _page(items),
+        queries.api_row,
+        "sanctions_api.list_sanctions",
+        changed=queries.last_changed,
+        office=code,
+    )
 
 
 @bp.route("/<uscc>")
 def of_company(uscc: str):
     code = uscc.strip().upper()[:18]
+    since = since_arg()
     items = queries.published(uscc=code)
     if not items:
-        abort(404)
-    return paginated(_page(items), queries.api_row, "sanctions_api.of_company", uscc=code)
+        abort(404)  # a company never sanctioned, whatever `since` says
+    if since is not None:
+        items = [s for s in items if queries.last_changed(s) >= since]
+    return paginated(
+        _page(items),
+        queries.api_row,
+        "sanctions_api.of_company",
+        changed=queries.last_changed,
+        uscc=code,
+    )

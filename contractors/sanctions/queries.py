@@ -3,7 +3,7 @@ the oversight pages list, the public lists (current, archive) and the API's rows
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import or_, select
@@ -116,11 +116,15 @@ def sanction_state(s: Sanction, today: date | None = None) -> rules.SanctionStat
 
 
 def published(
-    *, archived: bool | None = None, uscc: str | None = None, district_id: int | None = None
+    *,
+    archived: bool | None = None,
+    uscc: str | None = None,
+    district_id: int | None = None,
+    since: datetime | None = None,
 ) -> list[Sanction]:
     """Published sanctions, newest first: current ones (archived False), archived ones (True),
     or all (None); of one company when `uscc` is given; decided by one district when
-    `district_id` is given."""
+    `district_id` is given; changed at or after `since` when given (`changed_since`)."""
     today = clock.today()
     stmt = (
         select(Sanction)
@@ -136,7 +140,23 @@ def published(
         stmt = stmt.where(Sanction.shown_until.is_not(None), Sanction.shown_until <= today)
     elif archived is False:
         stmt = stmt.where(or_(Sanction.shown_until.is_(None), Sanction.shown_until > today))
+    if since is not None:
+        stmt = stmt.where(changed_since(since))
     return list(db.session.scalars(stmt))
+
+
+def changed_since(since: datetime):
+    """Published sanctions that changed at or after `since` (the API's `?since=`): published
+    then, or changed then (arts. 10–11: a change of a published sanction is public)."""
+    return or_(
+        Sanction.published_at >= since,
+        Sanction.changes.any(SanctionChange.changed_at >= since),
+    )
+
+
+def last_changed(s: Sanction) -> datetime:
+    """When a published sanction last changed: its publication or its latest change."""
+    return max([s.published_at, *(c.changed_at for c in s.changes)])
 
 
 def restricting_published(on: date) -> list[Sanction]:

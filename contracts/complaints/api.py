@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from app.api import paginated, time_iso
+from app.api import last_modified, paginated, since_arg, time_iso
 from app.calendar.services import current_calendar
 from app.keyset import cursor_arg
 from app.offices.queries import ref
@@ -44,9 +44,10 @@ def list_complaints():
     code = request.args.get("office") or None
     calendar = current_calendar()
     return paginated(
-        queries.public_page(cursor_arg(), PER_PAGE, office_code=code),
+        queries.public_page(cursor_arg(), PER_PAGE, office_code=code, since=since_arg()),
         lambda c: serialize(c, calendar),
         "complaints_api.list_complaints",
+        changed=queries.last_changed,
         **({"office": code} if code else {}),
     )
 
@@ -56,4 +57,4 @@ def get_complaint(complaint_id: int):
     c = queries.get(complaint_id)
     if c is None:
         abort(404)
-    return serialize(c)
+    return last_modified(serialize(c), queries.last_changed(c))

@@ -4,10 +4,10 @@ pages and the API, and the objection waits a complaint's window depends on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -20,7 +20,7 @@ from app.offices.queries import by_code, platforms_of
 from app.offices.scope import find_office, scope_clause_unplaced
 from app.workdays import UnconfirmedYear
 from contracts.complaints import rules
-from contracts.complaints.models import Complaint
+from contracts.complaints.models import Complaint, ComplaintPause
 from contracts.models import Trading
 from notices.models import Notice
 
@@ -147,7 +147,57 @@ def complaints_of(contractor_id: int) -> list[Complaint]:
     )
 
 
-def public_page(page: Cursor | int, per_page: int, *, office_code: str | None = None):
+#: The moments a complaint's public record changes at: received, accepted or refused, violation
+#: found, decided, withdrawn, suspended, resumed.
+STEPS = (
+    Complaint.received_at,
+    Complaint.accepted_at,
+    Complaint.refused_at,
+    Complaint.violation_found_at,
+    Complaint.decided_at,
+    Complaint.withdrawn_at,
+    Complaint.suspended_at,
+    Complaint.resumed_at,
+)
+
+
+def changed_since(since: datetime):
+    """Complaints whose public record changed at or after `since` (the API's `?since=`): a step
+    then, or a pause (it moves `decide_by`) on a day not over by then — a pause is recorded by
+    its local dates, so it counts until the end of its day (late rather than never)."""
+    first_day = (clock.local(since) - timedelta(microseconds=1)).date()
+    return or_(
+        *(step >= since for step in STEPS),
+        select(ComplaintPause.id)
+        .where(
+            ComplaintPause.complaint_id == Complaint.id,
+            or_(ComplaintPause.started_on >= first_day, ComplaintPause.ended_on >= first_day),
+        )
+        .exists(),
+    )
+
+
+def last_changed(c: Complaint) -> datetime:
+    """When a complaint's public record last changed, as `changed_since` counts it (a pause:
+    the end of its day, or now while that day lasts)."""
+    now = clock.now()
+    moments = [getattr(c, step.key) for step in STEPS]
+    for pause in c.pauses:
+        for day in (pause.started_on, pause.ended_on):
+            if day is not None:
+                moments.append(
+                    min(now, datetime.combine(day + timedelta(days=1), time(0), clock.TZ))
+                )
+    return max(m for m in moments if m is not None)
+
+
+def public_page(
+    page: Cursor | int,
+    per_page: int,
+    *,
+    office_code: str | None = None,
+    since: datetime | None = None,
+):
     """The API's list: every complaint, newest first (no personal data is serialised); of one
     office when a code is given (a district: itself and its platforms; an unknown code: none)."""
     stmt = select(Complaint).options(selectinload(Complaint.pauses))
@@ -157,6 +207,8 @@ def public_page(page: Cursor | int, per_page: int, *, office_code: str | None = 
     # Each row names its trading and its project's office (trading_of, office_of): loaded with
     # the page and held by the complaints, so those reads find them in the session.
     stmt = stmt.options(selectinload(Complaint.trading).joinedload(Trading.project))
+    if since is not None:
+        stmt = stmt.where(changed_since(since))
     return window(stmt, page, per_page, Complaint.id)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -13,7 +14,7 @@ from app.keyset import Cursor, window
 from app.offices.queries import newest_per_office
 from contractors.models import PoolCategory
 from contracts import rules
-from contracts.models import Contract, Project, Trading
+from contracts.models import Contract, Project, Trading, TradingSuspension
 
 from .projects import latest_round, latest_trading, plausible_code, project_state, state_filter
 
@@ -55,6 +56,7 @@ def public_projects_page(
     per_page: int,
     state: rules.ProjectState | None = None,
     office_ids: list[int] | None = None,
+    since: datetime | None = None,
 ):
     """Filed projects, newest filing first, optionally of one state and of some offices
     (`office_ids`, app.offices.queries.ids_for_filter: None for all); `items` are ProjectRow.
@@ -70,9 +72,63 @@ def public_projects_page(
         stmt = stmt.where(state_filter(state, clock.now()))
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
+    if since is not None:
+        stmt = stmt.where(changed_since(since, clock.now()))
     pagination = window(stmt, page, per_page, Project.filed_at, Project.id)
     pagination.items = project_rows(list(pagination.items))
     return pagination
+
+
+def changed_since(since: datetime, now: datetime):
+    """Projects whose API record changed at or after `since` (`?since=`), on Project outer-joined
+    to its latest Trading: filed, announced (a new round), responses closed (the status changes
+    by the clock, once that moment has come), drawn, letter issued, suspended, resumed or
+    contract recorded then."""
+    t = Trading
+    return or_(
+        Project.filed_at >= since,
+        t.created_at >= since,
+        and_(t.responses_close_at >= since, t.responses_close_at <= now),
+        t.held_at >= since,
+        t.letter_issued_at >= since,
+        t.suspended_at >= since,
+        select(TradingSuspension.id)
+        .where(TradingSuspension.trading_id == t.id, TradingSuspension.resumed_at >= since)
+        .exists(),
+        select(Contract.id)
+        .where(Contract.trading_id == t.id, Contract.recorded_at >= since)
+        .exists(),
+    )
+
+
+def last_changes(rows: list[ProjectRow]) -> dict[int, datetime]:
+    """When each project's API record last changed (project id → moment), the same steps as
+    `changed_since`: two queries for the page (resumptions, contracts)."""
+    now = clock.now()
+    trading_ids = [r.trading.id for r in rows if r.trading is not None]
+    later: dict[int, list[datetime]] = {}
+    if trading_ids:
+        for table, column in (
+            (TradingSuspension, TradingSuspension.resumed_at),
+            (Contract, Contract.recorded_at),
+        ):
+            found = db.session.execute(
+                select(table.trading_id, func.max(column))
+                .where(table.trading_id.in_(trading_ids))
+                .group_by(table.trading_id)
+            )
+            for trading_id, moment in found:
+                later.setdefault(trading_id, []).append(moment)
+    out = {}
+    for r in rows:
+        t = r.trading
+        moments = [r.project.filed_at]
+        if t is not None:
+            closed = t.responses_close_at if t.responses_close_at <= now else None
+            moments += [t.created_at, closed, t.held_at, t.letter_issued_at, t.suspended_at]
+            moments += later.get(t.id, [])
+        out[r.project.id] = max(m for m in moments if m is not None)
+    return out
 
 
 def project_rows(projects: list[Project]) -> list[ProjectRow]:

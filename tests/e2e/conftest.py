@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,15 +75,17 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture
-def live_server(sqlite_template, tmp_path):
-    """The app on 127.0.0.1 at a free port, with its own copy of the migrated database."""
-    path = tmp_path / "e2e.sqlite3"
+@contextmanager
+def served(sqlite_template, directory: Path, **config):
+    """The app on 127.0.0.1 at a free port, with its own copy of the migrated database in
+    `directory` (and `config` over TestingConfig)."""
+    path = directory / "e2e.sqlite3"
     shutil.copyfile(sqlite_template, path)
     app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        UPLOAD_FOLDER=str(directory / "uploads"),
+        **config,
     )
     limiter.reset()
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
@@ -95,6 +98,13 @@ def live_server(sqlite_template, tmp_path):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(sqlite_template, tmp_path):
+    """The app on 127.0.0.1 at a free port, with its own copy of the migrated database."""
+    with served(sqlite_template, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture

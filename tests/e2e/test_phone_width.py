@@ -239,19 +239,25 @@ def passwords_of(demo_output: str) -> dict[str, str]:
 
 @pytest.fixture
 def demo_server(live_server, monkeypatch):
-    from app import clock
     from tests.factories import use_cheap_password_hashes
 
     use_cheap_password_hashes(monkeypatch)
-    live_server.app.config["SMS_RATE_PER_SECOND"] = 1000
-    with live_server.app.app_context():
+    return live_server, build_demo(live_server.app)
+
+
+def build_demo(app) -> dict[str, str]:
+    """`flask demo` on the app's database as of 2026-11-27 10:00: the accounts' passwords."""
+    from app import clock
+
+    app.config["SMS_RATE_PER_SECOND"] = 1000
+    with app.app_context():
         clock.set_now(datetime(2026, 11, 27, 10, 0, tzinfo=clock.TZ))
         try:
-            result = live_server.app.test_cli_runner().invoke(args=["demo"])
+            result = app.test_cli_runner().invoke(args=["demo"])
         finally:
             clock.reset()
     assert result.exit_code == 0, result.output
-    return live_server, passwords_of(result.output)
+    return passwords_of(result.output)
 
 
 def staff_starts(app) -> dict:

@@ -28,7 +28,7 @@ from tests.factories import (
     use_cheap_password_hashes,
 )
 from tests.pool_factories import at
-from tests.trading_factories import active_pool, announced, member_user
+from tests.trading_factories import active_pool, announced, file_complaint, member_user
 
 
 @pytest.fixture(autouse=True)
@@ -122,36 +122,18 @@ def test_after_the_window_the_form_is_not_offered(app, world):
 
 def _complaints_in_every_state(phase, t, user):
     """received, accepted (paused), refused, decided and withdrawn — one complainant a matter."""
-
-    def filed(name):
-        return services.file_complaint(
-            services.ComplaintInput(
-                trading_code=t.code,
-                matter="other",
-                knew_on=date(2026, 11, 27),
-                complainant_name=name,
-                complainant_contact="电话 0574-1",
-                respondent_name="业主",
-                respondent_contact="电话 0574-2",
-                facts="事实",
-                requests="请求",
-                evidence=(services.Upload("a.pdf", PDF),),
-            ),
-            actor=phase.staff,
-        )
-
-    received = filed("甲")
-    paused = filed("乙")
+    received = file_complaint(phase, t, "甲")
+    paused = file_complaint(phase, t, "乙")
     services.accept(paused.id, actor=phase.staff)
     services.pause(paused.id, "testing", "检测路面厚度", actor=phase.staff)
-    refused = filed("丙")
+    refused = file_complaint(phase, t, "丙")
     services.refuse(refused.id, "late", "超过期限", actor=phase.staff)
-    decided = filed("丁")
+    decided = file_complaint(phase, t, "丁")
     services.accept(decided.id, actor=phase.staff)
     services.decide(
         decided.id, services.DecisionInput("dismissed", "f", "b", "t"), actor=phase.staff
     )
-    withdrawn = filed("戊")
+    withdrawn = file_complaint(phase, t, "戊")
     services.withdraw(withdrawn.id, "书面撤回", actor=phase.staff)
     return [received, paused, refused, decided, withdrawn]
 

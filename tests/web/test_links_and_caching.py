@@ -84,7 +84,9 @@ def world(app, monkeypatch):
         monkeypatch.setattr(module, "PER_PAGE", 1)
     one_a_page = notices.api.queries.published_page
     monkeypatch.setattr(
-        notices.api.queries, "published_page", lambda t, p, _n, *o: one_a_page(t, p, 1, *o)
+        notices.api.queries,
+        "published_page",
+        lambda t, p, _n, *o, **k: one_a_page(t, p, 1, *o, **k),
     )
     # Two offices, one a page ([Offices]: GET /api/v1/offices).
     from app.offices import api as offices_api
