@@ -1,5 +1,6 @@
 """Public API v1 of the revision histories: `GET /api/v1/history/<kind>/<id>` — the page's rows
-(app.history.queries) with the list contract `{"items", "next"}` and the object they belong to."""
+(app.history.queries) with the list contract `{"items", "next"}` and the object they belong to;
+`?since=` and Last-Modified as on every list (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from urllib.parse import urljoin
 
 from flask import Blueprint, abort, url_for
 
-from app.api import paginated, time_iso
+from app.api import last_modified, newest, paginated, since_arg, time_iso
 from app.history import queries
 from app.keyset import cursor_arg
 
@@ -36,19 +37,26 @@ def get_history(kind: str, ident: str):
     target = queries.find_target(kind, ident)
     if target is None:
         abort(404)
-    pagination = queries.page(target, cursor_arg())
+    pagination = queries.page(target, cursor_arg(), since=since_arg())
     pagination.items = queries.rows(target, pagination.items)
     body = paginated(
         pagination, serialize, "history_api.get_history", kind=target.kind, ident=target.ident
     )
-    return {
-        "object": {
-            "kind": target.kind,
-            "id": target.ident,
-            "title": target.title,
-            "url": url_for("history.detail", kind=target.kind, ident=target.ident, _external=True),
-            "page": urljoin(url_for("public.home", _external=True), target.url),
-            "public_since": time_iso(target.public_since),
+    # An entry never changes: the newest on the page is the page's Last-Modified.
+    changed = newest(row.at for row in pagination.items)
+    return last_modified(
+        {
+            "object": {
+                "kind": target.kind,
+                "id": target.ident,
+                "title": target.title,
+                "url": url_for(
+                    "history.detail", kind=target.kind, ident=target.ident, _external=True
+                ),
+                "page": urljoin(url_for("public.home", _external=True), target.url),
+                "public_since": time_iso(target.public_since),
+            },
+            **body,
         },
-        **body,
-    }
+        changed,
+    )

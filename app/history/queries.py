@@ -80,12 +80,16 @@ def find_target(kind: str, ident: str) -> Target | None:
     return resolve(ident)
 
 
-def page(target: Target, cursor: Cursor, per_page: int | None = None) -> Window:
+def page(
+    target: Target, cursor: Cursor, per_page: int | None = None, since: datetime | None = None
+) -> Window:
     """One page of the object's entries, newest first (keyset on the entry id, the chain's order:
-    app.keyset)."""
+    app.keyset); with `since`, only entries written at or after it (an entry never changes)."""
     stmt = select(AuditEntry).where(
         target.clause, AuditEntry.action.not_in(sorted(rules.HIDDEN_ACTIONS))
     )
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
     return window(stmt, cursor, per_page or PER_PAGE, AuditEntry.id)
 
 

@@ -232,3 +232,22 @@ def test_a_history_costs_the_same_statements_with_few_entries_and_a_full_page_an
     ids = [i["id"] for i in first["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True)
     assert 'rel="next"' in client.html(path)
+
+
+def test_the_history_api_takes_since_and_sends_last_modified(app, client):
+    phase = active_pool()
+    project, _t = announced(phase, make_user("owner"))
+    path = f"/api/v1/history/project/{project.code}"
+    everything = client.get(path)
+    items = everything.get_json()["items"]
+    assert len(items) == 3
+    newest = items[0]["at"]
+    since = client.get(path, query_string={"since": newest}).get_json()["items"]
+    assert [i["id"] for i in since] == [items[0]["id"]]
+    assert everything.headers["Last-Modified"]
+    again = client.get(path, headers={"If-Modified-Since": everything.headers["Last-Modified"]})
+    assert again.status_code == 304
+    for bad in ("yesterday", "2999-01-01", "\x00"):
+        answer = client.get(path, query_string={"since": bad})
+        assert answer.status_code == 400
+        assert answer.get_json()["error"] == 400
