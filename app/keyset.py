@@ -114,3 +114,37 @@ def _window(rows: list, per_page: int, *, has_prev: bool, has_next: bool | None 
         after=items[-1].id if items else None,
         before=items[0].id if items else None,
     )
+
+
+@dataclass
+class ListWindow:
+    """One page of a list held in memory (`list_window`), shaped for `app.api.paginated`."""
+
+    items: list
+    has_next: bool
+    #: The cursor of the page's last item: the next page starts after it.
+    after: str | None
+
+    def next_args(self) -> dict | None:
+        return {"after": self.after} if self.has_next else None
+
+
+def list_window(items: list, per_page: int, *, key, token, parse) -> ListWindow:
+    """A cursor page of a short list built in memory (the offices, today's pool, the published
+    sanctions: hundreds or thousands of rows, read whole), as stable as the table lists.
+
+    The list is ordered by `key(item)`; `?after=<token>` — `token(item)` of the last item of the
+    page before — continues with the items whose key comes after `parse(token)`, so an item added
+    or removed meanwhile never shifts a page (a removed item's token still works: its key does).
+    `parse` gives None for an unreadable token (the first page, as for the table lists).
+    `?page=N` of older links still works."""
+    items = sorted(items, key=key)
+    raw = request.args.get("after")
+    start = parse(raw) if raw else None
+    if start is not None:
+        rest = [item for item in items if key(item) > start]
+    else:
+        page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+        rest = items[(page - 1) * per_page :]
+    shown = rest[:per_page]
+    return ListWindow(shown, len(rest) > per_page, token(shown[-1]) if shown else None)

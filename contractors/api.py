@@ -7,7 +7,6 @@ from flask import Blueprint, abort, request
 
 from app.api import paginated, since_arg
 from app.offices.queries import ref
-from app.urls import page_arg
 from contractors import queries
 
 bp = Blueprint("pool_api", __name__, url_prefix="/api/v1/pool")
@@ -40,11 +39,8 @@ def list_members():
     district = queries.pool_district(code) if code else None
     if code and district is None:
         abort(404)
-    page = page_arg()
     return paginated(
-        queries.pool_page(
-            category, page, PER_PAGE, district.id if district else None, since=since_arg()
-        ),
+        queries.pool_page(category, PER_PAGE, district.id if district else None, since=since_arg()),
         serializer(queries.districts_by_id()),
         "pool_api.list_members",
         changed=queries.member_since,

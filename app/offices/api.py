@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint
 
-from app.api import last_modified, newest, since_arg
-from app.urls import page_arg
+from app.api import paginated, since_arg
+from app.keyset import list_window
 
 from . import queries
 
@@ -26,20 +26,27 @@ def serialize(office, index: dict) -> dict:
 
 @bp.route("")
 def list_offices():
-    """Paginated like the other lists (`{"items", "next"}`); each district before its platforms.
-    The offices are few (one query for all of them), so the page is cut in memory."""
+    """Paginated like the other lists (`{"items", "next"}` with a cursor); each district before
+    its platforms. The offices are few (one query for all of them), so the page is cut in
+    memory."""
     offices = queries.all_offices()
+    # The order of all_offices (each district before its platforms); `?after=<office code>`
+    # continues after that office (offices are never deleted; an unknown code: an empty page).
+    order = {o.code: n for n, o in enumerate(offices)}
     since = since_arg()
     if since is not None:  # an office's record is set when it is created
         offices = [o for o in offices if o.created_at >= since]
     index = queries.office_index()
-    page = page_arg()
-    start = (page - 1) * PER_PAGE
-    items = offices[start : start + PER_PAGE]
-    has_next = start + PER_PAGE < len(offices)
-    more = {"page": page + 1} | ({"since": request.args["since"]} if since else {})
-    body = {
-        "items": [serialize(o, index) for o in items],
-        "next": url_for("offices_api.list_offices", **more, _external=True) if has_next else None,
-    }
-    return last_modified(body, newest(o.created_at for o in items))
+    window = list_window(
+        offices,
+        PER_PAGE,
+        key=lambda o: order[o.code],
+        token=lambda o: o.code,
+        parse=lambda text: order.get(text.strip(), len(order)),
+    )
+    return paginated(
+        window,
+        lambda o: serialize(o, index),
+        "offices_api.list_offices",
+        changed=lambda o: o.created_at,
+    )

@@ -43,9 +43,7 @@ from .companies import (
     unchecked_registrations,
 )
 from .members import (
-    MAX_PAGE,
     SUSPENSION_SOURCES,
-    ListPage,
     Member,
     SuspensionSource,
     active_members,
@@ -66,10 +64,8 @@ from .objections import (
 from .standings import Membership, standings_of
 
 __all__ = [
-    "MAX_PAGE",
     "SUBJECT_TYPE",
     "SUSPENSION_SOURCES",
-    "ListPage",
     "Meeting",
     "Member",
     "Membership",

@@ -3,6 +3,7 @@ registered suspension sources), the public roster and `GET /api/v1/pool`'s pages
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.keyset import ListWindow, list_window
 from app.offices import queries as offices
 from app.offices.models import Office
 from app.offices.scope import find_office
@@ -136,22 +138,6 @@ def districts_by_id() -> dict[int, Office]:
     return {o.id: o for o in offices.districts()}
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """A page of an in-memory list, shaped like Flask-SQLAlchemy's pagination for `paginated`."""
-
-    items: list
-    page: int
-    has_next: bool
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-
-MAX_PAGE = 100_000
-
-
 def public_members(category_code: str | None, district_id: int | None = None) -> list[Member]:
     """Today's active members as the public sees them (the roster page, `GET /api/v1/pool`), of
     one district's pool or of every district's (None): `active_members` under
@@ -170,16 +156,30 @@ def member_since(m: Member) -> datetime:
 
 def pool_page(
     category_code: str | None,
-    page: int,
     per_page: int,
     district_id: int | None = None,
     since: datetime | None = None,
-) -> ListPage:
-    """`GET /api/v1/pool`: a page of today's active members (of one district's pool); with
-    `since`, those whose membership began at or after it (`member_since`)."""
-    page = min(max(page, 1), MAX_PAGE)
+) -> ListWindow:
+    """`GET /api/v1/pool`: a cursor page of today's active members (of one district's pool),
+    ordered by district, category and USCC; with `since`, those whose membership began at or
+    after it (`member_since`)."""
     members = public_members(category_code, district_id)
     if since is not None:
         members = [m for m in members if member_since(m) >= since]
-    start = (page - 1) * per_page
-    return ListPage(members[start : start + per_page], page, len(members) > start + per_page)
+    return list_window(members, per_page, key=_pool_key, token=_pool_token, parse=_parse_pool_token)
+
+
+def _pool_key(m: Member) -> tuple[int, str, str]:
+    return (m.district_id or 0, m.category, m.uscc)
+
+
+def _pool_token(m: Member) -> str:
+    return ".".join(str(part) for part in _pool_key(m))
+
+
+_POOL_TOKEN = re.compile(r"^(\d{1,9})\.([A-Za-z0-9_-]{1,20})\.([0-9A-Za-z]{1,18})$")
+
+
+def _parse_pool_token(text: str) -> tuple[int, str, str] | None:
+    found = _POOL_TOKEN.match(text)
+    return (int(found[1]), found[2], found[3]) if found else None

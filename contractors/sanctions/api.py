@@ -4,11 +4,13 @@ with `office`, the district that decided it."""
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, request
 
 from app.api import paginated, since_arg
-from app.urls import page_arg
-from contractors.queries import MAX_PAGE, ListPage, pool_district
+from app.keyset import ListWindow, list_window
+from contractors.queries import pool_district
 
 from . import queries
 
@@ -17,10 +19,22 @@ bp = Blueprint("sanctions_api", __name__, url_prefix="/api/v1/sanctions")
 PER_PAGE = 100
 
 
-def _page(items: list) -> ListPage:
-    page = min(max(page_arg(), 1), MAX_PAGE)
-    start = (page - 1) * PER_PAGE
-    return ListPage(items[start : start + PER_PAGE], page, len(items) > start + PER_PAGE)
+def _newest_first(s) -> tuple[float, int]:
+    return (-s.published_at.timestamp(), -s.id)
+
+
+def _page(items: list) -> ListWindow:
+    """A cursor page, newest first; `?after=<sanction id>` continues after that sanction (a
+    published sanction is never deleted; an id not in the list gives an empty page)."""
+    keys = {str(s.id): _newest_first(s) for s in items}
+    end = (math.inf, math.inf)
+    return list_window(
+        items,
+        PER_PAGE,
+        key=_newest_first,
+        token=lambda s: str(s.id),
+        parse=lambda text: keys.get(text.strip(), end),
+    )
 
 
 @bp.route("")

@@ -94,7 +94,8 @@ def test_nul_in_a_query_is_refused_with_a_translated_page(app, path):
 
 def test_nul_in_an_api_query_is_a_json_400(app):
     response = Browser(app).get("/api/v1/pool?category=%00")
-    assert response.status_code == 400 and response.get_json() == {"error": 400}
+    assert response.status_code == 400 and response.get_json()["error"] == 400
+    assert "控制字符" in response.get_json()["message"]
 
 
 def test_a_login_name_with_nul_is_refused_and_counts_no_failure(app):

@@ -182,3 +182,20 @@ def test_a_page_of_the_html_lists_never_counts_the_table(app, frozen):
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert not [s for s in sql if "count(" in s]
+
+
+def test_an_in_memory_list_continues_after_its_cursor_even_when_that_item_is_gone(app):
+    from app.keyset import list_window
+
+    def page(items, query):
+        with app.test_request_context(query):
+            return list_window(items, 2, key=str, token=str, parse=lambda t: t)
+
+    first = page(list("abcde"), "/")
+    assert first.items == ["a", "b"] and first.next_args() == {"after": "b"}
+    assert page(list("abcde"), "/?after=b").items == ["c", "d"]
+    # "b" left and "a0" arrived before the cursor: the next page neither repeats nor skips.
+    assert page(["a", "a0", "c", "d", "e"], "/?after=b").items == ["c", "d"]
+    last = page(list("abcde"), "/?after=d")
+    assert last.items == ["e"] and last.next_args() is None
+    assert page(list("abcde"), "/?page=2").items == ["c", "d"]  # old links still work

@@ -285,7 +285,14 @@ def test_api_offices_lists_code_name_kind_and_parent_paginated(client, offices):
     for n in range(50):
         make_office(f"many-{n:02d}", f"街道{n:02d}")
     first = client.get("/api/v1/offices").get_json()
-    assert len(first["items"]) == 50 and first["next"].endswith("/api/v1/offices?page=2")
-    second = client.get("/api/v1/offices?page=2").get_json()
+    last = first["items"][-1]["code"]
+    assert len(first["items"]) == 50 and first["next"].endswith(f"/api/v1/offices?after={last}")
+    second = client.get(first["next"]).get_json()
     assert len(second["items"]) == 5 and second["next"] is None
+    codes = [o["code"] for o in first["items"] + second["items"]]
+    assert len(set(codes)) == 55
+    # A cursor survives an office added before it (the page after it neither repeats nor skips).
+    make_office("many-00a", "新街道")
+    assert client.get(first["next"]).get_json()["items"] == second["items"]
+    assert len(client.get("/api/v1/offices?page=2").get_json()["items"]) == 6  # old links work
     assert db.session.query(Notice).count() == 0

@@ -232,3 +232,22 @@ def test_a_province_of_many_districts_asks_which_districts_roster_to_show(app):
     assert f'href="/pool/?office={DEFAULT_DISTRICT[0]}"' in page
     own = browser.html(f"/pool/?office={DEFAULT_DISTRICT[0]}")
     assert "pool-roster" in own and "请在上方选择" not in own
+
+
+def test_the_pool_api_pages_by_cursor(client, phase, monkeypatch):
+    import contractors.api
+
+    full_phase(phase)
+    monkeypatch.setattr(contractors.api, "PER_PAGE", 2)
+    seen, url, cursors = [], "/api/v1/pool", []
+    while url:
+        body = client.get(url).get_json()
+        seen += [(m["category"], m["uscc"]) for m in body["items"]]
+        url = body["next"]
+        if url:
+            cursors.append(url)
+    assert len(seen) == len(set(seen)) == 5
+    assert seen == sorted(seen)  # by district, category, USCC
+    assert client.get(cursors[0]).get_json()["items"][0]["uscc"] == seen[2][1]
+    junk = client.get("/api/v1/pool?after=junk").get_json()  # unreadable: the first page
+    assert [(m["category"], m["uscc"]) for m in junk["items"]] == seen[:2]
