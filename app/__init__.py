@@ -209,7 +209,7 @@ def _register_errors(app: Flask) -> None:
             detail = error.description
         return render_template(f"errors/{code}.html", error=error, detail=detail, code=code), code
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413, 429, 503):
         app.register_error_handler(code, lambda e, code=code: page(code, e))
 
     @app.errorhandler(CSRFError)

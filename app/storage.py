@@ -201,7 +201,10 @@ class S3Storage:
                 found = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
             except self.client.exceptions.NoSuchKey:
                 raise FileNotFoundError(key) from None
-        return found["Body"]
+        body = found["Body"]
+        # The size, for the download's Content-Length (a local file's comes from the file system).
+        body.content_length = found["ContentLength"]
+        return body
 
     def delete(self, key: str) -> None:
         with _unavailable_on_error():
@@ -376,6 +379,8 @@ def send_stored(key: str, content_type: str, download_name: str) -> Response:
     response = send_file(
         handle, mimetype=content_type, as_attachment=True, download_name=download_name
     )
+    if response.content_length is None and getattr(handle, "content_length", None) is not None:
+        response.content_length = handle.content_length
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

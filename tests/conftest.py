@@ -298,17 +298,24 @@ def twilio_app(database_url, tmp_path, fake):
 def moto_s3() -> Iterator[str]:
     """A real S3 API on a free loopback port (moto's server mode), for the whole run: its URL.
     Each test that uses it makes a bucket of its own (`s3_settings`)."""
-    import socket
-
     from moto.server import ThreadedMotoServer
+
+    url = closed_port()  # free now; the server takes it
+    server = ThreadedMotoServer(
+        ip_address="127.0.0.1", port=int(url.rsplit(":", 1)[1]), verbose=False
+    )
+    server.start()
+    yield url
+    server.stop()
+
+
+def closed_port() -> str:
+    """The address of a loopback port nothing listens on (a store that cannot be reached)."""
+    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 def s3_settings(endpoint: str, *, bucket: str | None = None, create: bool = True) -> dict:

@@ -20,7 +20,7 @@ from config import ConfigError
 from notices import services as notices
 from notices.errors import NoticeError
 from notices.models import NoticeAttachment
-from tests.conftest import build_app, s3_settings
+from tests.conftest import build_app, closed_port, s3_settings
 from tests.factories import PDF, make_notice, make_user
 
 GRACE = 3600.0
@@ -92,20 +92,12 @@ def test_the_sweep_aborts_a_multipart_upload_a_dead_worker_left(moto_s3, databas
         assert not storage.client.list_multipart_uploads(Bucket=storage.bucket).get("Uploads")
 
 
-def _closed_port() -> str:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed once we return
-
-
 @pytest.mark.parametrize("fault", ["unreachable", "no bucket"])
 def test_an_upload_to_a_store_that_fails_is_refused_and_leaves_nothing(
     moto_s3, database_url, tmp_path, fault
 ):
     if fault == "unreachable":
-        settings = s3_settings(_closed_port(), create=False)
+        settings = s3_settings(closed_port(), create=False)
     else:
         settings = s3_settings(moto_s3, create=False)
     app = build_app(database_url, tmp_path, **settings)
