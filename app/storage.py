@@ -78,6 +78,9 @@ Upload = bytes | BinaryIO
 #: Bytes read at a time when hashing or copying an upload.
 CHUNK = 64 * 1024
 
+#: Size of the parts an upload is sent to S3 in (its minimum for all but the last part).
+S3_PART_BYTES = 5 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class StoredFile:
@@ -190,9 +193,16 @@ class S3Storage:
         return key
 
     def put_at(self, key: str, stream: BinaryIO) -> None:
+        from boto3.s3.transfer import TransferConfig
+
+        # boto3 holds each part it sends in memory (by default up to ten 8 MB parts at once, and
+        # a whole file under 8 MB): one 5 MB part at a time (S3's smallest) keeps a worker's
+        # memory the same whatever the size of the file, at a small cost in speed.
+        parts = TransferConfig(
+            multipart_threshold=S3_PART_BYTES, multipart_chunksize=S3_PART_BYTES, use_threads=False
+        )
         with _unavailable_on_error():
-            # upload_fileobj reads in parts (multipart past 8 MB): never the whole file at once.
-            self.client.upload_fileobj(stream, self.bucket, self._name(key))
+            self.client.upload_fileobj(stream, self.bucket, self._name(key), Config=parts)
 
     def open(self, key: str) -> BinaryIO:
         """The object's body, streamed as it is read (close it when done)."""

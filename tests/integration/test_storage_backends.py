@@ -24,8 +24,8 @@ from tests.conftest import build_app, closed_port, s3_settings
 from tests.factories import PDF, make_notice, make_user
 
 GRACE = 3600.0
-#: Larger than boto3's multipart threshold (8 MB): the S3 upload goes in parts.
-BIG = PDF + b"\0" * (9 * 1024 * 1024)
+#: Larger than one S3 part (5 MB, app.storage.S3_PART_BYTES): the upload goes in parts.
+BIG = PDF + b"\0" * (11 * 1024 * 1024)
 
 
 def _names() -> set[str]:
