@@ -108,6 +108,7 @@ class Storage(Protocol):
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
     def entries(self) -> Iterator[StoredEntry]: ...
+    def check(self) -> None: ...
 
 
 class LocalStorage:
@@ -149,6 +150,13 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        """Raise unless a file can be written now (readiness: /readyz)."""
+        self.root.mkdir(parents=True, exist_ok=True)  # as the first upload would
+        probe = self.root / f".readyz-{os.getpid()}-{secrets.token_hex(4)}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
 
     def entries(self) -> Iterator[StoredEntry]:
         """Every file in the store's two-character folders (where `put` writes)."""
@@ -219,6 +227,12 @@ class S3Storage:
     def delete(self, key: str) -> None:
         with _unavailable_on_error():
             self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def check(self) -> None:
+        """Raise `StorageUnavailable` unless the bucket answers with our credentials (readiness;
+        a HEAD, so /readyz writes nothing into the bucket)."""
+        with _unavailable_on_error():
+            self.client.head_bucket(Bucket=self.bucket)
 
     def entries(self) -> Iterator[StoredEntry]:
         """Every object under the prefix, with its LastModified (for the sweep's grace)."""

@@ -110,3 +110,11 @@ def test_a_download_while_the_store_is_unreachable_says_so_and_loses_nothing(s3_
     s3_app.config["S3_ENDPOINT_URL"] = live
     s3_app.extensions.pop("smallworks.s3")
     assert staff.get(path).get_data() == PDF
+
+
+def test_readiness_asks_the_bucket(s3_app, dead_s3_app):
+    ready = Browser(s3_app).get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"]["storage"] == "ok"
+    not_ready = Browser(dead_s3_app).get("/readyz")
+    assert not_ready.status_code == 503
+    assert not_ready.get_json()["checks"]["storage"] == "StorageUnavailable"
