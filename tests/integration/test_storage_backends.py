@@ -137,3 +137,35 @@ def test_a_storage_setting_that_makes_no_sense_stops_start_up(setting, value, tm
     settings = s3_settings("http://127.0.0.1:9", create=False) | {setting: value}
     with pytest.raises(ConfigError, match=setting):
         build_app("sqlite://", tmp_path, **settings)
+
+
+def test_a_store_that_goes_away_mid_session_refuses_the_next_upload_and_holds_only_the_first(
+    database_url, tmp_path
+):
+    """The store stops between two uploads: the second is refused; once it is back, it holds the
+    first file only (moto keeps its buckets in this process across a restart)."""
+    from moto.server import ThreadedMotoServer
+
+    endpoint = closed_port()
+    port = int(endpoint.rsplit(":", 1)[1])
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    app = build_app(database_url, tmp_path, **s3_settings(endpoint))
+    with app.app_context():
+        staff = make_user("staff")
+        notice = make_notice(actor=staff, publish=False)
+        first = notices.add_attachment(notice.id, "一.pdf", io.BytesIO(PDF), actor=staff)
+        server.stop()
+        try:
+            with pytest.raises(NoticeError, match="文件存储暂时无法访问"):
+                notices.add_attachment(notice.id, "二.pdf", io.BytesIO(PDF), actor=staff)
+            assert db.session.query(NoticeAttachment).count() == 1
+        finally:
+            server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+            server.start()
+        try:
+            assert _names() == {first.storage_key}
+        finally:
+            server.stop()
+            db.session.remove()
+            db.engine.dispose()
