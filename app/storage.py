@@ -1,10 +1,11 @@
 """File storage behind a small interface: a local folder by default, replaceable by object storage.
 
-Every upload is written to a temporary name and renamed to its generated key once complete; the
-row that names the key is committed by the calling service, and the file removed if that service's
-transaction rolls back (`store_upload`). A worker killed in between leaves a
-file no row names (or a half-written `.part`): `sweep_orphans` (a scheduler tick) removes such
-files once they are older than a grace period, and never a file a row references.
+Every upload appears under its generated key only once complete (in the folder: written to a
+`.part` name, then renamed; in S3: an object is visible whole or not at all); the row that names
+the key is committed by the calling service, and the file removed if that service's transaction
+rolls back (`store_upload`). A worker killed in between leaves a file no row names (or a
+half-written `.part`, or an unfinished multipart upload): `sweep_orphans` (a scheduler tick)
+removes such files once they are older than a grace period, and never a file a row references.
 
 Two backends, chosen by STORAGE_BACKEND: `local` (a folder, the embedded default) and `s3` (any
 S3-compatible object store, through boto3). Keys are the same in both, so rows and backups do not
