@@ -62,6 +62,19 @@ class Config:
 
     #: Uploads: stored outside static under generated names; the request size cap is the first guard.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    #: Where uploads are kept (app.storage): `local` (UPLOAD_FOLDER, the embedded default) or
+    #: `s3` (an S3-compatible bucket: AWS, MinIO, Ceph…; docs/deployment.md).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    #: Unset for AWS itself; the store's address otherwise (https://minio.example:9000).
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    #: Prepended to every object name (`smallworks/`): one bucket may hold other things too.
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_CONNECT_TIMEOUT = float(os.environ.get("S3_CONNECT_TIMEOUT", 5))
+    S3_READ_TIMEOUT = float(os.environ.get("S3_READ_TIMEOUT", 60))
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
     #: A stored file no row names (its upload's worker died before the commit) is removed once
@@ -320,6 +333,29 @@ def check_sms(settings) -> None:
         )
     if float(settings.get("SMS_LATE_ACCEPT_GRACE_SECONDS") or 0) < 0:
         raise ConfigError("SMS_LATE_ACCEPT_GRACE_SECONDS must not be negative.")
+
+
+#: What `STORAGE_BACKEND=s3` needs (S3_ENDPOINT_URL only off AWS, so not among them).
+S3_REQUIRED = ("S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+
+
+def check_storage(settings) -> None:
+    """`STORAGE_BACKEND=s3` without its bucket or credentials stops start-up with a clear message
+    (called by create_app on the final settings, overrides included)."""
+    backend = settings.get("STORAGE_BACKEND", "local")
+    if backend not in ("local", "s3"):
+        raise ConfigError(f"STORAGE_BACKEND must be 'local' or 's3', not {backend!r}.")
+    if backend != "s3":
+        return
+    missing = [name for name in S3_REQUIRED if not settings.get(name)]
+    if missing:
+        raise ConfigError(
+            "STORAGE_BACKEND=s3 needs " + ", ".join(missing) + " in the environment (and "
+            "S3_ENDPOINT_URL for a store other than AWS); set them, or use STORAGE_BACKEND=local."
+        )
+    prefix = settings.get("S3_PREFIX") or ""
+    if prefix and not prefix.endswith("/"):
+        raise ConfigError(f"S3_PREFIX must end with '/' (e.g. 'smallworks/'), not {prefix!r}.")
 
 
 CONFIGS = {

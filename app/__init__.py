@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from app import i18n
 from app.urls import public_base_url
-from config import BASE_DIR, Config, check_sms, get_config
+from config import BASE_DIR, Config, check_sms, check_storage, get_config
 
 LOCALE_COOKIE = "lang"
 
@@ -46,6 +46,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)
+    check_storage(app.config)
     app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -216,7 +217,7 @@ def _register_errors(app: Flask) -> None:
         page = render_template(f"errors/{code}.html", error=error, detail=detail, code=code)
         return page, code, headers
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413, 429, 503):
         app.register_error_handler(code, lambda e, code=code: page(code, e))
 
     @app.errorhandler(CSRFError)

@@ -2,7 +2,7 @@
 
 - `/healthz` says the process answers; `/readyz` says this worker can serve: the database answers
   and its schema is at the migrations' head, the shared Redis stores (production) answer, and the
-  upload store is writable. A load balancer takes a worker out of rotation on 503 and reads which
+  upload store is writable (the folder) or answers (the S3 bucket). A load balancer takes a worker out of rotation on 503 and reads which
   check failed in the body. The scheduler's health is not among them (a stalled scheduler must
   not take the web out of rotation): its heartbeat is a metric.
 - `/metrics` (Prometheus text format) for the monitoring network only (METRICS_ALLOW_FROM):
@@ -26,7 +26,6 @@ import secrets
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, has_request_context, request
 from prometheus_client import (
@@ -194,11 +193,9 @@ def _check_redis() -> str | None:
 
 
 def _check_storage() -> str | None:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)  # as the first upload would
-    probe = folder / f".readyz-{os.getpid()}-{secrets.token_hex(4)}"
-    probe.write_bytes(b"ok")
-    probe.unlink()
+    from app.storage import get_storage
+
+    get_storage().check()
     return None
 
 

@@ -15,7 +15,7 @@ from app.audit import Action
 from app.calendar.services import current_calendar
 from app.extensions import db
 from app.offices.scope import get_office, require_scope
-from app.storage import UploadRejected, delete_when_committed, store_upload, upload_name
+from app.storage import Upload, UploadRejected, delete_when_committed, store_upload, upload_name
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear, WorkCalendar
 from notices import rules
@@ -256,7 +256,7 @@ def delete_draft(notice_id: int, *, actor=None) -> None:
 
 
 @transactional
-def add_attachment(notice_id: int, filename: str, data: bytes, *, actor=None) -> NoticeAttachment:
+def add_attachment(notice_id: int, filename: str, data: Upload, *, actor=None) -> NoticeAttachment:
     """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
     notice = _get_draft(notice_id, lock=True, actor=actor)
     name = upload_name(filename)

@@ -381,7 +381,7 @@ def upload(notice_id: int):
         return redirect(url_for(".preview", notice_id=notice_id))
     file = form.file.data
     try:
-        services.add_attachment(notice_id, file.filename, file.read(), actor=current_user)
+        services.add_attachment(notice_id, file.filename, file.stream, actor=current_user)
     except NoticeNotFound:
         abort(404)
     except NoticeForbidden:

@@ -292,3 +292,58 @@ def twilio_app(database_url, tmp_path, fake):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[str]:
+    """A real S3 API on a free loopback port (moto's server mode), for the whole run: its URL.
+    Each test that uses it makes a bucket of its own (`s3_settings`)."""
+    from moto.server import ThreadedMotoServer
+
+    url = closed_port()  # free now; the server takes it
+    server = ThreadedMotoServer(
+        ip_address="127.0.0.1", port=int(url.rsplit(":", 1)[1]), verbose=False
+    )
+    server.start()
+    yield url
+    server.stop()
+
+
+def closed_port() -> str:
+    """The address of a loopback port nothing listens on (a store that cannot be reached)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def s3_settings(endpoint: str, *, bucket: str | None = None, create: bool = True) -> dict:
+    """Settings for the `s3` storage backend at `endpoint`, in a new bucket (made unless
+    `create` is false)."""
+    from app.storage import s3_client
+
+    settings = {
+        "STORAGE_BACKEND": "s3",
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+        "S3_BUCKET": bucket or f"sw-{secrets.token_hex(6)}",
+        "S3_PREFIX": "uploads/",
+        "S3_CONNECT_TIMEOUT": 1,
+    }
+    if create:
+        s3_client(settings).create_bucket(Bucket=settings["S3_BUCKET"])
+    return settings
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_app(request, database_url, tmp_path):
+    """The app with uploads in a local folder, then in an S3 bucket (moto's server)."""
+    extra = s3_settings(request.getfixturevalue("moto_s3")) if request.param == "s3" else {}
+    app = build_app(database_url, tmp_path, **extra)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

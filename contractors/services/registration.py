@@ -13,7 +13,7 @@ from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.errors import refused_as
 from app.extensions import db
-from app.storage import UploadRejected, store_upload
+from app.storage import Upload, UploadRejected, store_upload
 from app.transactions import transactional
 from contractors import rules
 from contractors.errors import NotYours, PoolForbidden, PoolNotFound, RegistrationError
@@ -224,7 +224,7 @@ def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Co
 
 @transactional
 def add_document(
-    contractor_id: int, kind: str, filename: str, data: bytes, *, actor
+    contractor_id: int, kind: str, filename: str, data: Upload, *, actor
 ) -> ContractorDocument:
     """Upload a licence, certificate or permit: type read from the content, size capped."""
     c = _editable(contractor_id, actor)

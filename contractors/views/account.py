@@ -206,7 +206,7 @@ def upload():
     file = form.file.data
     try:
         services.add_document(
-            company.id, form.kind.data, file.filename, file.read(), actor=current_user
+            company.id, form.kind.data, file.filename, file.stream, actor=current_user
         )
     except PoolForbidden:
         abort(403)

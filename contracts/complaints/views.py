@@ -28,7 +28,7 @@ staff_bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints
 def _uploads(form) -> tuple[services.Upload, ...]:
     files = form.evidence.data or []
     return tuple(
-        services.Upload(f.filename or "", f.read()) for f in files if f and (f.filename or "")
+        services.Upload(f.filename or "", f.stream) for f in files if f and (f.filename or "")
     )
 
 

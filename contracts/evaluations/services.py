@@ -15,7 +15,7 @@ from app.audit import Action
 from app.auth.roles import OFFICE_ROLES, Role
 from app.errors import checked
 from app.extensions import db
-from app.storage import UploadRejected, check_upload, store_upload
+from app.storage import Upload, UploadRejected, check_upload, store_upload
 from app.transactions import transactional
 from contractors.sanctions import rules as sanction_rules
 from contractors.sanctions import services as sanctions
@@ -41,7 +41,7 @@ class EvaluationInput:
     completed_on: date | None
     parts: Mapping[str, str]
     reasons: Mapping[str, str] = field(default_factory=dict)
-    evidence: Sequence[tuple[bytes, str]] = ()
+    evidence: Sequence[tuple[Upload, str]] = ()
 
 
 def _file_name(name: str | None) -> str:

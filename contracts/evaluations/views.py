@@ -61,7 +61,7 @@ def _post(p, *, staff: bool):
     if not form.validate_on_submit():
         return _page(p, form=form, staff=staff, status=400)
     files = [
-        (f.read(), f.filename)
+        (f.stream, f.filename)
         for f in (form.evidence.data or [])
         if f is not None and getattr(f, "filename", "")
     ]

@@ -12,7 +12,7 @@ from app import audit, clock
 from app.audit import Action
 from app.errors import checked as checked_as
 from app.extensions import db
-from app.storage import UploadRejected, check_upload, delete_when_committed, store_upload
+from app.storage import Upload, UploadRejected, check_upload, delete_when_committed, store_upload
 from app.transactions import transactional
 from contracts import rules as trading_rules
 from contracts.screening import queries, rules
@@ -39,7 +39,7 @@ class CheckInput:
     checked_on: date | None
     source: str
     result: str
-    evidence: bytes | None
+    evidence: Upload | None
     evidence_name: str | None
     note: str = ""
 

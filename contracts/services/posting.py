@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import audit
 from app.audit import Action
 from app.extensions import db
-from app.storage import UploadRejected, check_upload, store_upload
+from app.storage import Upload, UploadRejected, check_upload, store_upload
 from app.transactions import transactional
 from contracts.errors import TradingError
 from contracts.models import BulletinPosting, Project, Trading
@@ -49,7 +49,7 @@ def _required(value: str | None, field: str, limit: int, zh: str, en: str) -> st
     return text
 
 
-def _check_photo(photo: bytes | None, photo_name: str | None) -> bool:
+def _check_photo(photo: Upload | None, photo_name: str | None) -> bool:
     """True when a photo was given and is acceptable; refuses a bad one before anything is stored."""
     if not photo and not (photo_name or "").strip():
         return False  # no file chosen
@@ -140,7 +140,7 @@ def record_posting(
     posted_by: str,
     posted_at: datetime,
     place: str,
-    photo: bytes | None,
+    photo: Upload | None,
     photo_name: str | None,
     *,
     actor,

@@ -16,7 +16,7 @@ from app.errors import refused_as
 from app.extensions import db
 from app.offices.models import Office
 from app.offices.scope import require_scope
-from app.storage import UploadRejected, store_upload
+from app.storage import Upload, UploadRejected, store_upload
 from app.transactions import transactional
 from contractors.models import PoolCategory
 from contracts import queries, rules, search
@@ -360,7 +360,7 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
 
 
 @transactional
-def add_attachment(code: str, data: bytes, original_name: str, *, actor) -> ProjectAttachment:
+def add_attachment(code: str, data: Upload, original_name: str, *, actor) -> ProjectAttachment:
     """Attach a file (drawings, a bill of quantities…) to a project's trading documents before it
     is filed. The type is read from the content, the size capped (MAX_ATTACHMENT_BYTES); the file
     is stored under a generated key and removed again if the transaction does not commit."""

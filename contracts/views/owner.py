@@ -222,7 +222,7 @@ def upload(p, detail):
         return redirect(url_for(detail, code=p.code, _anchor="attachments"))
     file = form.file.data
     try:
-        add_attachment(p.code, file.read(), file.filename, actor=current_user)
+        add_attachment(p.code, file.stream, file.filename, actor=current_user)
     except DomainError as e:
         error_onto(None, e)
     else:

@@ -182,7 +182,7 @@ def meeting_screen(code: str):
                 checked_on=form.checked_on.data,
                 source=form.source.data,
                 result=form.result.data,
-                evidence=upload.read() if has_file else None,
+                evidence=upload.stream if has_file else None,
                 evidence_name=upload.filename if has_file else None,
                 note=form.note.data or "",
             ),

@@ -58,7 +58,7 @@ def posting(code: str):
             form.posted_by.data,
             form.posted_moment(),
             form.place.data,
-            upload.read() if has_file else None,
+            upload.stream if has_file else None,
             upload.filename if has_file else None,
             actor=current_user,
         )

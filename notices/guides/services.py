@@ -15,7 +15,7 @@ from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
 from app.offices.scope import get_office, require_scope
-from app.storage import UploadRejected, delete_when_committed, store_upload, upload_name
+from app.storage import Upload, UploadRejected, delete_when_committed, store_upload, upload_name
 from app.transactions import transactional
 from app.urls import MAX_ID
 from notices.guides import rules
@@ -199,7 +199,7 @@ def _file_name(filename: str | None) -> str:
 
 
 @transactional
-def add_attachment(guide_id: int, filename: str, data: bytes, *, actor=None) -> GuideAttachment:
+def add_attachment(guide_id: int, filename: str, data: Upload, *, actor=None) -> GuideAttachment:
     """Attach a PDF or image (type read from the content, size capped by MAX_ATTACHMENT_BYTES)."""
     g = _get(guide_id, actor)
     with refused_as(GuideError):

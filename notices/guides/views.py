@@ -268,7 +268,7 @@ def upload(guide_id: int):
                 flash(e, "error")
         return redirect(url_for(".preview", guide_id=guide_id))
     file = form.file.data
-    if _refused(services.add_attachment, guide_id, file.filename, file.read()):
+    if _refused(services.add_attachment, guide_id, file.filename, file.stream):
         flash(_("附件已上传"), "success")
     return redirect(url_for(".preview", guide_id=guide_id))
 

@@ -112,3 +112,31 @@ def test_a_backup_needs_a_new_folder(app, demo_backup):
     result = app.test_cli_runner().invoke(args=["backup", "create", str(demo_backup)])
     assert result.exit_code != 0
     assert "exists already" in result.output
+
+
+@pytest.mark.sqlite_only  # the object store is under test here, not the database
+def test_a_backup_of_uploads_in_s3_restores_into_a_new_bucket(
+    database_url, empty_target, moto_s3, tmp_path
+):
+    from tests.conftest import s3_settings
+
+    source = build_app(database_url, tmp_path, **s3_settings(moto_s3))
+    folder = tmp_path / "backup"
+    with source.app_context():
+        runner = source.test_cli_runner()
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        result = runner.invoke(args=["backup", "create", str(folder)])
+        assert result.exit_code == 0, result.output
+        before = _snapshot()
+        assert before["files"]
+        db.session.remove()
+        db.engine.dispose()
+
+    restored = build_app(empty_target, tmp_path / "restored", **s3_settings(moto_s3))
+    with restored.app_context():
+        result = restored.test_cli_runner().invoke(args=["backup", "restore", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert _snapshot() == before
+        assert {e.name for e in get_storage().entries()} == set(before["files"])
+        db.session.remove()
+        db.engine.dispose()

@@ -14,6 +14,7 @@ from app.auth.roles import OFFICE_ROLES
 from app.errors import refused_as, require_office, role_of
 from app.extensions import db
 from app.offices.scope import covers_unplaced, district_of, require_district
+from app.storage import Upload as StoredUpload
 from app.workdays import UnconfirmedYear
 from contracts.complaints import queries, rules
 from contracts.complaints.errors import ComplaintError, ComplaintForbidden, ComplaintNotFound
@@ -34,7 +35,7 @@ MAX_NAME, MAX_CONTACT, MAX_TEXT = 200, 300, 20_000
 @dataclass(frozen=True)
 class Upload:
     filename: str
-    data: bytes
+    data: StoredUpload  # the bytes, or the request's spooled file (streamed to storage)
 
 
 @dataclass(frozen=True)
