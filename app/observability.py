@@ -2,9 +2,10 @@
 
 - `/healthz` says the process answers; `/readyz` says this worker can serve: the database answers
   and its schema is at the migrations' head, the shared Redis stores (production) answer, and the
-  upload store is writable (the folder) or answers (the S3 bucket). A load balancer takes a worker out of rotation on 503 and reads which
-  check failed in the body. The scheduler's health is not among them (a stalled scheduler must
-  not take the web out of rotation): its heartbeat is a metric.
+  upload store is writable (the folder) or answers (the S3 bucket). A load balancer takes a
+  worker out of rotation on 503 and reads which check failed in the body. The scheduler's health
+  is not among them (a stalled scheduler must not take the web out of rotation): its heartbeat is
+  a metric.
 - `/metrics` (Prometheus text format) for the monitoring network only (METRICS_ALLOW_FROM):
   request latency by endpoint, the SMS queue's depth and the age of its oldest due message, the
   scheduler's heartbeat per tick, and the draws held. Under gunicorn each worker counts its own
