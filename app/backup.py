@@ -40,7 +40,7 @@ COUNTED = ("notices", "draws", "audit_entries", "projects")
 
 
 class BackupError(click.ClickException):
-    pass
+    """A backup that cannot be taken or restored: the command stops with this message (exit 1)."""
 
 
 def _libpq(url) -> tuple[str, dict]:

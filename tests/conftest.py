@@ -321,7 +321,7 @@ def closed_port() -> str:
 def s3_settings(endpoint: str, *, bucket: str | None = None, create: bool = True) -> dict:
     """Settings for the `s3` storage backend at `endpoint`, in a new bucket (made unless
     `create` is false)."""
-    from app.storage import s3_client
+    from app.s3storage import s3_client
 
     settings = {
         "STORAGE_BACKEND": "s3",

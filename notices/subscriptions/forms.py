@@ -17,7 +17,8 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form) -> None:
-        pass
+        """WTForms would refuse an unknown code here with its own English message; the rule
+        does it instead (see the class docstring)."""
 
 
 class SubscriptionForm(FlaskForm):

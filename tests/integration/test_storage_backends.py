@@ -10,8 +10,8 @@ import time
 import pytest
 
 from app.extensions import db
+from app.s3storage import S3Storage
 from app.storage import (
-    S3Storage,
     StorageUnavailable,
     get_storage,
     sweep_orphans,
@@ -114,7 +114,7 @@ def test_an_upload_to_a_store_that_fails_is_refused_and_leaves_nothing(
         db.session.remove()
         db.engine.dispose()
     if fault == "no bucket":  # the store answers: it holds nothing, in no bucket
-        from app.storage import s3_client
+        from app.s3storage import s3_client
 
         buckets = s3_client(settings).list_buckets()["Buckets"]
         assert settings["S3_BUCKET"] not in {b["Name"] for b in buckets}

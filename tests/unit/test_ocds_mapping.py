@@ -10,7 +10,8 @@ from contracts.ocds import mapping as m
 from tests.ocds_checks import assert_valid
 
 CST = m.CST
-A, B, C = (m.Company(f"91330205MA28{n}XXXXX", f"宁波{n}建设有限公司") for n in "ABC")
+#: Three companies; the mapping copies a USCC as it is (the pool checked it on registration).
+A, B, C = (m.Company(f"91330205MA28{n}00001", f"宁波{n}建设有限公司") for n in "ABC")
 
 
 def _when(day: int, hour: int = 10) -> datetime:
