@@ -67,10 +67,14 @@ class Host:
         )
 
     def start_server(self, workers: int = 2, threads: int = 4) -> None:
+        """Start gunicorn (the app made once in the master, `--preload`, then forked: one
+        create_app a host, not one a worker, on a machine of two cores)."""
         argv = [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads)]
-        argv += ["--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2"]
+        argv += ["--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--preload"]
         self.server = self._spawn([*argv, "app:create_app()"], "gunicorn.log")
-        if not wait_for(self._ready, 60):
+
+    def wait_ready(self) -> None:
+        if not wait_for(self._ready, 90):
             raise RuntimeError(f"host {self.name} did not start:\n{self.log('gunicorn.log')}")
 
     def _ready(self) -> bool:
@@ -113,15 +117,9 @@ class Host:
         return pids
 
     def stop(self) -> None:
+        """At the end of the test: nothing of a host outlives it (kill -9 too, for speed)."""
         for proc in (self.server, self.scheduler):
             if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in (self.server, self.scheduler):
-            if proc is None:
-                continue
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)
 

@@ -54,10 +54,12 @@ class Load:
         return r
 
     def kill(self, name: str, kill) -> None:
-        """`kill()` the host, then stop sending it anything."""
-        kill()
+        """`kill()` the host, then stop sending it anything. A request to it that ends without
+        an answer from the moment the kill began is the kill's doing, not a fault."""
         with self.lock:
             self.killed[name] = time.monotonic()
+        kill()
+        with self.lock:
             self.alive.remove(name)
 
     # ---- the clients -------------------------------------------------------------------------

@@ -4,13 +4,16 @@ through the hosts' forms, and the SMS queued for the leader-kill proof."""
 
 from __future__ import annotations
 
+import fcntl
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from app import clock
@@ -126,9 +129,23 @@ def host_settings(fake: FakeTwilio, s3: dict) -> dict:
 @contextmanager
 def cluster(tmp: Path, admin_url: str, s3_endpoint: str, *, workers: int = 2) -> Iterator[Cluster]:
     """Both hosts running (host A's scheduler the leader, B's its standby) on a fresh database."""
+    with _machine_lock():
+        yield from _cluster(tmp, admin_url, s3_endpoint, workers=workers)
+
+
+@contextmanager
+def _machine_lock() -> Iterator[None]:
+    """One cluster at a time on this machine: they share Redis databases 10 and 11."""
+    with open(Path(tempfile.gettempdir()) / "smallworks-cluster.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _cluster(tmp: Path, admin_url: str, s3_endpoint: str, *, workers: int) -> Iterator[Cluster]:
     import redis
 
     from tests.conftest import build_app, s3_settings
+    from tests.factories import use_cheap_password_hashes
 
     for number in (10, 11):  # this test's own Redis databases: the limiter's and the cache's
         redis.Redis.from_url(f"{REDIS_URL}/{number}").flushdb()
@@ -138,16 +155,19 @@ def cluster(tmp: Path, admin_url: str, s3_endpoint: str, *, workers: int = 2) ->
         app = build_app(url, tmp / "seed", **s3)
         hosts = []
         try:
-            with app.app_context():
+            with app.app_context(), pytest.MonkeyPatch.context() as patch:
+                use_cheap_password_hashes(patch)  # the hosts verify any argon2 cost
                 staff, members = _seed()
             extra = host_settings(fake, s3)
             for name in ("a", "b"):
                 env = host_env(name, tmp / name, database_url=url, redis_url=REDIS_URL, extra=extra)
                 hosts.append(Host(name, env, tmp / name))
+            a, b = hosts
+            a.start_scheduler()  # first: the leader
             for host in hosts:
                 host.start_server(workers=workers)
-            a, b = hosts
-            a.start_scheduler()
+            for host in hosts:
+                host.wait_ready()
             if not _wait_log(a, "scheduler running"):
                 raise RuntimeError(
                     "host a's scheduler did not take the lock:\n" + a.log("scheduler.log")
