@@ -121,6 +121,24 @@ CSRF_RE = re.compile(
 )
 
 
+def queue_notice_texts(staff, contractors, *, title: str | None = None, deadline: str = "11月5日"):
+    """A published trading notice, and one text about it queued to each contractor (in the
+    caller's transaction: the caller commits)."""
+    from notices.sms import services
+
+    notice = make_notice(staff, **({"title": title} if title else {}))
+    services.queue(
+        subject_type="notice",
+        subject_id=str(notice.id),
+        purpose="trading_notice",
+        template="trading_notice",
+        recipients=[services.Recipient(c.id, c.contact_mobile) for c in contractors],
+        values={"title": notice.title, "category": "建筑工程", "deadline": deadline},
+        notice_id=notice.id,
+    )
+    return notice
+
+
 def with_field(data, key: str, value):
     """Add a field to form data given as a dict or as (name, value) pairs (repeated names)."""
     if isinstance(data, list):

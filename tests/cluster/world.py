@@ -293,26 +293,17 @@ def queue_texts(c: Cluster, notices: int) -> int:
     """`notices` published notices, each texted to every member: what the scheduler sends."""
     from contractors.models import Contractor
     from contractors.queries import active_members
-    from notices.sms import services
-    from tests.factories import make_notice, make_user
+    from tests.factories import make_user, queue_notice_texts
 
     with c.app.app_context():
         staff = make_user("staff")
         members = [
             db.session.get(Contractor, m.contractor_id) for m in active_members("JZ", clock.today())
         ]
-        count = 0
         for k in range(notices):
-            notice = make_notice(staff, title=f"集群短信测试公告{k + 1}")
-            count += services.queue(
-                subject_type="notice",
-                subject_id=str(notice.id),
-                purpose="trading_notice",
-                template="trading_notice",
-                recipients=[services.Recipient(m.id, m.contact_mobile) for m in members],
-                values={"title": notice.title, "category": "建筑工程", "deadline": "12月20日"},
-                notice_id=notice.id,
+            queue_notice_texts(
+                staff, members, title=f"集群短信测试公告{k + 1}", deadline="12月20日"
             )
         db.session.commit()
         db.session.remove()
-    return count
+    return notices * len(members)

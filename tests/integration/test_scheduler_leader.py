@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from app.extensions import db
 from app.scheduler import LeaderLock, Tick, _as_leader, lock_file_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,3 +159,84 @@ def test_gunicorn_workers_of_the_embedded_default_run_ticks_in_exactly_one_worke
             server.wait(20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def _scheduler(env: dict, log: Path) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [str(Path(sys.executable).with_name("flask")), "scheduler", "--idle-seconds", "0.3"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def test_kill_9_of_the_leader_while_it_sends_loses_no_text_and_sends_none_twice(
+    app, database_url, tmp_path, fake
+):
+    """Two `flask scheduler` processes, the real Twilio client against the fake provider: the
+    leader is killed with texts in flight; the standby takes the lock, reconciles what the dead
+    one had claimed (after its lease and the late-acceptance grace) and sends the rest."""
+    from notices.sms.models import SmsMessage
+    from tests.factories import make_user, queue_notice_texts
+    from tests.fake_twilio import twilio_settings
+    from tests.pool_factories import register
+
+    total = 40
+    fake.latency = 0.05  # each text takes a moment at the provider: the kill finds one in flight
+    settings = twilio_settings(
+        fake,
+        TWILIO_TIMEOUT=1,
+        SMS_SENDING_LEASE_SECONDS=1.5,
+        SMS_LATE_ACCEPT_GRACE_SECONDS=1,
+        SMS_RATE_PER_SECOND=20,
+        SMS_TICK_SECONDS=0.2,
+        SMS_BACKOFF_BASE_SECONDS=0.2,
+        SMS_BACKOFF_CAP_SECONDS=1,
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SMALLWORKS_", "FLASK_"))},
+        **{k: str(v) for k, v in settings.items()},
+        "SMALLWORKS_ENV": "development",
+        "SMALLWORKS_INSTANCE": str(tmp_path / "instance"),
+        "FLASK_APP": "app:create_app",
+        "DATABASE_URL": database_url,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "LOG_LEVEL": "WARNING",
+    }
+    (tmp_path / "instance").mkdir()
+    leader = _scheduler(env, tmp_path / "leader.log")
+    standby = None
+    try:
+        assert _wait_for(lambda: "scheduler running" in (tmp_path / "leader.log").read_text(), 60)
+        standby = _scheduler(env, tmp_path / "standby.log")
+        assert _wait_for(
+            lambda: "another scheduler holds the lock" in (tmp_path / "standby.log").read_text(), 60
+        )
+        # Both up, the leader ticking: now the texts, 40 of them (10 notices × 4 companies).
+        staff, people = make_user("staff"), [register(i) for i in range(4)]
+        for k in range(10):
+            queue_notice_texts(staff, people, title=f"领导者测试公告{k + 1}")
+        db.session.commit()
+        assert _wait_for(lambda: len(fake.messages) >= 10, 30)
+        os.kill(leader.pid, signal.SIGKILL)
+        leader.wait(10)
+        at_kill = len(fake.messages)
+        assert at_kill < total, "the leader had sent everything before it was killed"
+
+        def all_sent() -> bool:
+            db.session.expire_all()
+            return all(m.status == "sent" for m in db.session.scalars(select(SmsMessage)))
+
+        assert _wait_for(all_sent, 60), (tmp_path / "standby.log").read_text()
+    finally:
+        for proc in (leader, standby):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+    assert "scheduler running" in (tmp_path / "standby.log").read_text()
+    rows = list(db.session.scalars(select(SmsMessage)))
+    assert len(rows) == total and fake.duplicates() == 0 and len(fake.messages) == total
+    accepted = {(m["to"], m["body"]): m["sid"] for m in fake.messages}
+    assert all(m.provider_id == accepted[(m.to_number, m.body)] for m in rows)

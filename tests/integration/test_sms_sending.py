@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from notices.sms import sender, services
 from notices.sms.models import SmsMessage
-from tests.factories import make_notice, make_user
+from tests.factories import make_user, queue_notice_texts
 from tests.fake_twilio import MESSAGING_SERVICE_SID
 from tests.pool_factories import at, register
 
@@ -29,17 +29,7 @@ def queue_to(n: int, *, first: int = 0) -> list[SmsMessage]:
     """A published notice and one queued message to each of `n` new contractors."""
     clock.set_now(at(2026, 11, 2, 9, 0))
     staff = make_user("staff")
-    notice = make_notice(staff)
-    contractors = [register(first + i) for i in range(n)]
-    services.queue(
-        subject_type="notice",
-        subject_id=str(notice.id),
-        purpose="trading_notice",
-        template="trading_notice",
-        recipients=[services.Recipient(c.id, c.contact_mobile) for c in contractors],
-        values={"title": notice.title, "category": "建筑工程", "deadline": "11月5日"},
-        notice_id=notice.id,
-    )
+    queue_notice_texts(staff, [register(first + i) for i in range(n)])
     db.session.commit()
     return messages()
 

@@ -13,9 +13,8 @@ from app import clock
 from app.extensions import db
 from app.observability import JsonFormatter
 from app.scheduler import SchedulerHeartbeat
-from notices.sms import services
 from tests.conftest import build_app
-from tests.factories import make_notice, make_user
+from tests.factories import make_user, queue_notice_texts
 from tests.pool_factories import at, register
 
 
@@ -75,17 +74,7 @@ def test_readyz_is_not_ready_when_the_shared_redis_is_unreachable(app, client):
 
 def test_metrics_give_the_sms_queue_the_heartbeat_and_the_draws(app, client):
     clock.set_now(at(2026, 11, 2, 9, 0))
-    notice = make_notice(make_user("staff"))
-    contractors = [register(i) for i in range(3)]
-    services.queue(
-        subject_type="notice",
-        subject_id=str(notice.id),
-        purpose="trading_notice",
-        template="trading_notice",
-        recipients=[services.Recipient(c.id, c.contact_mobile) for c in contractors],
-        values={"title": notice.title, "category": "建筑工程", "deadline": "11月5日"},
-        notice_id=notice.id,
-    )
+    queue_notice_texts(make_user("staff"), [register(i) for i in range(3)])
     db.session.add(SchedulerHeartbeat(tick_id="sms-send", last_ok_at=at(2026, 11, 2, 8, 59)))
     db.session.commit()
     clock.set_now(at(2026, 11, 2, 9, 10))

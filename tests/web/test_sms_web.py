@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from notices.sms import sender, services
 from notices.sms.models import SmsMessage
-from tests.factories import Browser, make_notice, make_user, signed_in
+from tests.factories import Browser, make_notice, make_user, queue_notice_texts, signed_in
 from tests.pool_factories import at, register
 
 
@@ -26,17 +26,7 @@ def app(twilio_app):
 def sent(app, fake):
     """A published notice whose 3 messages went out through the fake Twilio."""
     clock.set_now(at(2026, 11, 2, 9, 0))
-    notice = make_notice(make_user("staff"))
-    people = [register(i) for i in range(3)]
-    services.queue(
-        subject_type="notice",
-        subject_id=str(notice.id),
-        purpose="trading_notice",
-        template="trading_notice",
-        recipients=[services.Recipient(c.id, c.contact_mobile) for c in people],
-        values={"title": notice.title, "category": "建筑工程", "deadline": "11月5日"},
-        notice_id=notice.id,
-    )
+    notice = queue_notice_texts(make_user("staff"), [register(i) for i in range(3)])
     db.session.commit()
     sender.drain()
     return notice
