@@ -22,6 +22,15 @@ BEFORE_KILL, AFTER_KILL = 4.0, 4.0
 DRAWING = b"%PDF-1.4\n" + bytes(range(256)) * 2048  # past Werkzeug's in-memory limit
 
 
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _draft(client: Client, url: str, title: str) -> int:
     r = client.submit(
         url + "/staff/notices/new", {"type": "policy", "title": title, "body": "正文"}
@@ -143,7 +152,10 @@ def kill_9_of_one_host_mid_load_loses_nothing_and_sends_every_text_once(cluster)
     time.sleep(max(0.0, BEFORE_KILL - (time.monotonic() - started)))
     assert wait_for(lambda: len(c.fake.messages) >= walked + 10, 20), "host a is not sending"
     at_kill = len(c.fake.messages)
+    doomed = c.a.pids()
+    assert len(doomed) >= 4, doomed  # gunicorn's master, its 2 workers, the scheduler
     load.kill("a", c.a.kill)
+    assert wait_for(lambda: not any(map(running, doomed)), 10), "a process of host a survived"
     assert walked + 10 <= at_kill < walked + total, "the kill did not come while texts were sending"
     time.sleep(AFTER_KILL)
     load.finish()
