@@ -89,13 +89,18 @@ class Cluster:
 
 
 def _seed() -> tuple[str, list[str]]:
-    """A pool round run to its roster (three active JZ members) and a staff account."""
+    """A pool round run to its roster (three active JZ members), 2027's working days confirmed
+    and a staff account."""
     from contractors.queries import active_members
     from tests.factories import make_user
+    from tests.sanction_factories import confirm_2027
     from tests.trading_factories import active_pool, member_user
 
     active_pool()
     clock.reset()
+    # The walk's meeting is two weeks on: from mid-December its publicity counts 2027's
+    # working days, which chinese-calendar does not know yet; the office has confirmed them.
+    confirm_2027()
     members = active_members("JZ", clock.today())
     staff = make_user("staff", username="cluster_staff")
     db.session.commit()
