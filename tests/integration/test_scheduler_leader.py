@@ -20,7 +20,7 @@ from app.scheduler import LeaderLock, Tick, _as_leader, lock_file_path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait_for(predicate, seconds: float = 20.0, step: float = 0.1):
+def _wait_for(predicate, seconds: float = 60.0, step: float = 0.1):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
