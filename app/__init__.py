@@ -76,6 +76,10 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     # After the page cache: its request timing and id come first, so hits are timed too.
     observability.init_app(app)
+    from app.scheduler import serving_process
+
+    if app.config.get("REDIS_REQUIRED_AT_START") and serving_process():
+        observability.require_redis(app)
     _register_security_headers(app)
     _register_cache_policy(app)
     _register_template_helpers(app)

@@ -208,6 +208,13 @@ def _serving_web() -> bool:
     return ctx is None or ctx.info_name == "run"
 
 
+def serving_process() -> bool:
+    """True in a process that serves requests or runs the jobs (gunicorn, `flask run`,
+    `flask scheduler`); False in any other `flask` command (`flask db upgrade`, backups)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.info_name in ("run", "scheduler")
+
+
 def start_in_process(app: Flask) -> BackgroundScheduler | None:
     """Start the in-process scheduler when SCHEDULER_IN_PROCESS is set (the embedded default).
     Never in production web workers: ProductionConfig pins the setting to False."""

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Make the secrets compose.yaml mounts (deploy/secrets/), once, on the host, as root: random
+# keys and passwords, each file readable only by the container that needs it (the app runs as
+# uid 10001). An existing file is never overwritten: run it again to add what is missing.
+# Keep a copy of draw_seed_key and secret_key in the office's password safe, never with the
+# backups (docs/deploy.md, "Secrets and keys").
+set -eu
+cd "$(dirname "$0")"
+umask 077
+mkdir -p secrets
+APP_UID=10001
+
+random() { python3 -c "import secrets; print(secrets.token_urlsafe($1))"; }
+
+make() {  # make NAME OWNER VALUE
+    [ -e "secrets/$1" ] && return 0
+    printf '%s\n' "$3" > "secrets/$1"
+    chown "$2" "secrets/$1"
+    chmod 400 "secrets/$1"
+    echo "made deploy/secrets/$1"
+}
+
+make secret_key "$APP_UID" "$(random 48)"
+make draw_seed_key "$APP_UID" "$(python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')"
+make postgres_password 0 "$(random 24)"
+make database_url "$APP_UID" "postgresql://smallworks:$(cat secrets/postgres_password)@postgres:5432/smallworks"
+make minio_root_user 0 "minio-admin"
+make minio_root_password 0 "$(random 24)"
+make s3_access_key_id 0 "smallworks"
+make s3_secret_access_key 0 "$(random 30)"
+# Read by the app too (and by minio-init, which runs as root).
+chown "$APP_UID" secrets/s3_access_key_id secrets/s3_secret_access_key
+# Empty until the office has an SMS contract (SMS_BACKEND=console); then the Twilio token.
+make twilio_auth_token "$APP_UID" ""
