@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import secrets
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 
@@ -18,58 +15,9 @@ from app.extensions import db
 from config import ConfigError
 from tests.conftest import build_app
 from tests.factories import Browser
+from tests.own_redis import OwnRedis, free_port, own_redis_fixture  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server on a port of its own, started and stopped by the test."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.process: subprocess.Popen | None = None
-
-    def url(self, db_number: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db_number}"
-
-    def start(self) -> None:
-        import redis
-
-        self.process = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        for _ in range(100):  # wait until it answers (a bounded poll, not a timing assertion)
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
-@pytest.fixture
-def own_redis():
-    server = OwnRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _redis_settings(server: OwnRedis, **more) -> dict:
@@ -157,7 +105,7 @@ def test_a_serving_process_refuses_to_start_while_redis_does_not_answer(monkeypa
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     monkeypatch.setenv("DRAW_SEED_KEY", "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ=")
-    dead = f"redis://:hunter2secret@127.0.0.1:{_free_port()}/0"
+    dead = f"redis://:hunter2secret@127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", dead)
     monkeypatch.setenv("CACHE_REDIS_URL", dead)
     monkeypatch.setenv("UPLOAD_FOLDER", str(tmp_path / "uploads"))
