@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, make_url, text
 
-from config import SECRET_SETTINGS, _normalise_db_url
-from tests.conftest import PG_URL, ROOT, s3_settings
+from config import SECRET_SETTINGS
+from tests.conftest import PG_URL, ROOT, blank_pg_database, s3_settings
 from tests.own_redis import free_port, own_redis_fixture  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.skipif(
@@ -45,15 +44,8 @@ def image_environment(instance: Path) -> dict[str, str]:
 
 @pytest.fixture
 def pg_database():
-    admin_url = make_url(_normalise_db_url(PG_URL))
-    name = f"smallworks_deploy_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with blank_pg_database("smallworks_deploy") as url:
+        yield url
 
 
 @pytest.fixture
