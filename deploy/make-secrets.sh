@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")"
 umask 077
-mkdir -p secrets
+mkdir -p secrets acme
 APP_UID=10001
 
 random() { python3 -c "import secrets; print(secrets.token_urlsafe($1))"; }
@@ -21,7 +21,9 @@ make() {  # make NAME OWNER VALUE
 }
 
 make secret_key "$APP_UID" "$(random 48)"
+make secret_key_fallbacks "$APP_UID" ""     # filled only during a rotation
 make draw_seed_key "$APP_UID" "$(python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')"
+make draw_seed_old_keys "$APP_UID" ""       # filled only during a rotation
 make postgres_password 0 "$(random 24)"
 make database_url "$APP_UID" "postgresql://smallworks:$(cat secrets/postgres_password)@postgres:5432/smallworks"
 make minio_root_user 0 "minio-admin"

@@ -54,6 +54,8 @@ def compose_env(tmp_path, pg_database, own_redis, moto_s3) -> dict[str, str]:
     s3 = s3_settings(moto_s3)
     files = {
         "secret_key": secrets.token_urlsafe(48),
+        "secret_key_fallbacks": "",
+        "draw_seed_old_keys": "",
         "database_url": pg_database,
         "draw_seed_key": DRAW_SEED_KEY,
         "s3_access_key_id": s3["S3_ACCESS_KEY_ID"],
