@@ -2,8 +2,9 @@
 the CPUs this process may use, timeouts, and the proxies whose forwarded headers are trusted — the
 same ones the app's ProxyFix trusts (docs/deploy.md, "Web: gunicorn").
 
-Run: `gunicorn -c gunicorn.conf.py 'app:create_app()'`. Every value may be overridden from the
-environment (the names below), without editing this file.
+Run: `gunicorn -c gunicorn.conf.py 'app:create_app()'` (gunicorn also reads this file by itself
+when started in the repository's root without -c). Every value may be overridden from the
+environment (the names below), without editing this file; options on the command line win.
 """
 
 from __future__ import annotations
@@ -59,10 +60,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 #: On SIGTERM (a restart, `compose stop`), requests under way get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
-#: A worker is replaced after this many requests (±jitter, so they do not all restart at once):
-#: bounds any slow growth of its memory.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
-max_requests_jitter = 200
+#: Replace a worker after this many requests (± a tenth, so they do not all restart at once), to
+#: bound a slow growth of its memory should one appear. Off by default: none has been seen, and a
+#: new worker builds the whole app again (about a second of CPU) before it serves.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = forwarded_allow_ips()
 #: Each worker builds its own app (no preload): no database connection or Redis client is
 #: shared across a fork, and each worker checks Redis itself at start-up.

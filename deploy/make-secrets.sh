@@ -12,7 +12,7 @@ APP_UID=10001
 
 random() { python3 -c "import secrets; print(secrets.token_urlsafe($1))"; }
 
-make() {  # make NAME OWNER VALUE
+put() {  # put NAME OWNER VALUE
     [ -e "secrets/$1" ] && return 0
     printf '%s\n' "$3" > "secrets/$1"
     chown "$2" "secrets/$1"
@@ -20,17 +20,17 @@ make() {  # make NAME OWNER VALUE
     echo "made deploy/secrets/$1"
 }
 
-make secret_key "$APP_UID" "$(random 48)"
-make secret_key_fallbacks "$APP_UID" ""     # filled only during a rotation
-make draw_seed_key "$APP_UID" "$(python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')"
-make draw_seed_old_keys "$APP_UID" ""       # filled only during a rotation
-make postgres_password 0 "$(random 24)"
-make database_url "$APP_UID" "postgresql://smallworks:$(cat secrets/postgres_password)@postgres:5432/smallworks"
-make minio_root_user 0 "minio-admin"
-make minio_root_password 0 "$(random 24)"
-make s3_access_key_id 0 "smallworks"
-make s3_secret_access_key 0 "$(random 30)"
+put secret_key "$APP_UID" "$(random 48)"
+put secret_key_fallbacks "$APP_UID" ""     # filled only during a rotation
+put draw_seed_key "$APP_UID" "$(python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')"
+put draw_seed_old_keys "$APP_UID" ""       # filled only during a rotation
+put postgres_password 0 "$(random 24)"
+put database_url "$APP_UID" "postgresql://smallworks:$(cat secrets/postgres_password)@postgres:5432/smallworks"
+put minio_root_user 0 "minio-admin"
+put minio_root_password 0 "$(random 24)"
+put s3_access_key_id 0 "smallworks"
+put s3_secret_access_key 0 "$(random 30)"
 # Read by the app too (and by minio-init, which runs as root).
 chown "$APP_UID" secrets/s3_access_key_id secrets/s3_secret_access_key
 # Empty until the office has an SMS contract (SMS_BACKEND=console); then the Twilio token.
-make twilio_auth_token "$APP_UID" ""
+put twilio_auth_token "$APP_UID" ""
