@@ -31,9 +31,8 @@ any endpoint not listed in `CACHED_ENDPOINTS`.
 
 The store is Flask-Caching's: in-process (SimpleCache) in the embedded default, Redis in
 production, where the generation is a Redis counter every worker and the scheduler share. A
-store that does not answer degrades, never fails: pages are served uncached (no header) and the
-store is tried again after PAGE_CACHE_RETRY_SECONDS; the process that saw it fail moves the
-generation on once it answers again, since commits in between could not (docs/deploy.md, Redis).
+store that does not answer is no error: pages are served uncached meanwhile (docs/deploy.md,
+"When Redis is down"; `PageCache.failed`).
 """
 
 from __future__ import annotations
@@ -256,11 +255,10 @@ class PageCache:
         return monotonic() >= self._retry_at
 
     def failed(self, error: Exception) -> None:
-        """The store did not answer: serve uncached for a while, bump when it answers again."""
+        """The store did not answer: serve uncached for PAGE_CACHE_RETRY_SECONDS, then ask again;
+        and bump once it answers, since the commits in between could not."""
         if not self._owed_bump:
-            log.warning(
-                "page cache: the store does not answer (%s); pages are served uncached", error
-            )
+            log.warning("page cache: the store does not answer (%s); serving uncached", error)
         self._owed_bump = True
         self._retry_at = monotonic() + self.retry_seconds
 
