@@ -78,6 +78,16 @@ SHM = Path("/dev/shm")  # noqa: S108 - written by gunicorn alone, one file per w
 worker_tmp_dir = str(SHM) if SHM.is_dir() else None
 
 
+def on_starting(server):
+    """With PROMETHEUS_MULTIPROC_DIR set (compose sets it), the workers' request figures are
+    summed from files there: start from an empty folder, or a previous run's would be added in."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for leftover in Path(folder).glob("*.db"):
+            leftover.unlink()
+
+
 def child_exit(server, worker):
     """With PROMETHEUS_MULTIPROC_DIR set, a dead worker's live gauges are dropped."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

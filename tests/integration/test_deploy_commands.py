@@ -77,6 +77,7 @@ def compose_env(tmp_path, pg_database, own_redis, moto_s3) -> dict[str, str]:
         "redis://redis:6379/": own_redis.url(0)[:-1],
         "http://minio:9000": s3["S3_ENDPOINT_URL"],
         "/run/secrets/": f"{folder}/",
+        "/dev/shm/smallworks-metrics": str(tmp_path / "metrics"),
     }
     for name, value in COMPOSE["x-app"]["environment"].items():
         value = str(value)
@@ -168,7 +169,9 @@ def test_compose_s_migration_web_and_scheduler_commands_start_the_platform(compo
         assert _get(f"{base}/")[0] == 200
         # One proxy in front (PROXY_FIX_X_FOR=1): the client is the address nginx appended, so
         # /metrics (loopback only) is refused to a client that came through it from outside.
-        assert _get(f"{base}/metrics")[0] == 200
+        status, figures = _get(f"{base}/metrics")
+        assert status == 200 and b"smallworks_requests_total{" in figures
+        assert list((ROOT / compose_env["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"))  # summed
         assert _get(f"{base}/metrics", {"X-Forwarded-For": "203.0.113.9"})[0] == 404
 
         said = scheduler.stdout.readline()  # blocks until it says it runs, or it exits
