@@ -27,6 +27,7 @@ import secrets
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, has_request_context, request
 from prometheus_client import (
@@ -325,6 +326,10 @@ def init_app(app: Flask) -> None:
     from app.extensions import csrf, limiter
 
     configure_logging(app)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Any process of the image may count (a `flask` command serving a request through a
+        # test client, say), not only gunicorn's workers, whose start made the folder.
+        Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
     app.before_request_funcs.setdefault(None, []).insert(0, _started)
     app.after_request(_answered)
     csrf.exempt(bp)
