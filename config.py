@@ -35,7 +35,7 @@ class ConfigError(RuntimeError):
 
 #: Settings that may instead be read from a file named by `<NAME>_FILE` (a container's secret,
 #: mounted at /run/secrets/…; systemd's LoadCredential=): the value never sits in the
-#: environment file or in compose.yaml (docs/deploy.md, "Secrets").
+#: environment file or in compose.yaml (docs/deploy.md, "Secrets and keys").
 SECRET_SETTINGS = (
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",

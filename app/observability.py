@@ -209,7 +209,7 @@ def _check_redis() -> str | None:
 def require_redis(app: Flask) -> None:
     """Production's serving processes do not start while a configured Redis does not answer:
     better no worker than workers counting every limit alone from their first request. Once
-    started, a Redis that goes away degrades them instead (docs/deploy.md, "Redis")."""
+    started, a Redis that goes away degrades them instead (docs/deploy.md, "When Redis is down")."""
     from urllib.parse import urlsplit
 
     import redis
