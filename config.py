@@ -314,7 +314,8 @@ class ProductionConfig(Config):
     CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     #: Redis down at run time: the limits are counted in each process's memory (a logged
-    #: warning), and Redis is tried again now and then; never a 500 (docs/deploy.md, "Redis").
+    #: warning), and Redis is tried again now and then; never a 500 (docs/deploy.md, "When
+    #: Redis is down").
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     #: …but a process does not start without it (compose starts Redis first).
