@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 export FLASK_APP = app:create_app
 
-.PHONY: install run test lint format bench translations
+.PHONY: install run test lint format bench translations constraints
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs='.* .venv' -o app/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations
+
+## Pin the image's runtime dependencies to the versions installed here (deploy/constraints.txt,
+## read by the Containerfile): after `make install` brought newer ones and the tests passed.
+constraints: install
+	$(BIN)/python deploy/constraints.py > deploy/constraints.txt

@@ -33,10 +33,54 @@ class ConfigError(RuntimeError):
     """The configuration is unusable; start-up stops with this message."""
 
 
+#: Settings that may instead be read from a file named by `<NAME>_FILE` (a container's secret,
+#: mounted at /run/secrets/…; systemd's LoadCredential=): the value never sits in the
+#: environment file or in compose.yaml (docs/deploy.md, "Secrets and keys").
+SECRET_SETTINGS = (
+    "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
+    "DATABASE_URL",
+    "DRAW_SEED_KEY",
+    "DRAW_SEED_OLD_KEYS",
+    "RATELIMIT_STORAGE_URI",
+    "CACHE_REDIS_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+)
+
+
+def read_secret_files(environ=os.environ) -> None:
+    """Put each `<NAME>_FILE`'s content (trailing newlines dropped) into `NAME`, before any
+    setting is read. Both set, or a file that cannot be read, stop start-up with the name."""
+    for name in SECRET_SETTINGS:
+        path = environ.get(f"{name}_FILE")
+        if not path:
+            continue
+        if environ.get(name):
+            raise ConfigError(f"Set {name} or {name}_FILE, not both.")
+        try:
+            environ[name] = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as e:
+            raise ConfigError(f"{name}_FILE={path} cannot be read: {e.strerror}.") from None
+
+
+read_secret_files()
+
+
+def _key_list(value: str | None) -> list[str]:
+    """A comma-separated list of keys (SECRET_KEY_FALLBACKS), blanks dropped."""
+    return [k.strip() for k in (value or "").split(",") if k.strip()]
+
+
 class Config:
     #: Secret for sessions and CSRF tokens. Without one, development makes a random key once and
     #: keeps it in instance/secret_key (never a key written in the code).
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    #: Earlier SECRET_KEYs, comma-separated, during a rotation (Flask 3.1): sessions signed with
+    #: one stay valid until it is removed; new ones are signed with SECRET_KEY (docs/deploy.md).
+    SECRET_KEY_FALLBACKS = _key_list(os.environ.get("SECRET_KEY_FALLBACKS"))
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'smallworks.sqlite3'}")
     )
@@ -63,7 +107,7 @@ class Config:
     #: Uploads: stored outside static under generated names; the request size cap is the first guard.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     #: Where uploads are kept (app.storage): `local` (UPLOAD_FOLDER, the embedded default) or
-    #: `s3` (an S3-compatible bucket: AWS, MinIO, Ceph…; docs/deployment.md).
+    #: `s3` (an S3-compatible bucket: AWS, MinIO, Ceph…; docs/deploy.md).
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     S3_BUCKET = os.environ.get("S3_BUCKET")
     #: Unset for AWS itself; the store's address otherwise (https://minio.example:9000).
@@ -131,6 +175,12 @@ class Config:
     CACHE_TYPE = "SimpleCache"
     CACHE_THRESHOLD = 2000
     CACHE_KEY_PREFIX = "smallworks:"
+    #: After the shared store failed to answer, a process serves pages uncached for this many
+    #: seconds before it tries the store again (app.pagecache: Redis down degrades, never 500s).
+    PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
+    #: Whether the serving processes (gunicorn workers, `flask scheduler`) refuse to start while
+    #: a configured Redis does not answer (production; app.observability.require_redis).
+    REDIS_REQUIRED_AT_START = False
 
     NOTICES_PER_PAGE = 20
     #: Public address used in printed documents (QR codes) and API links: PUBLIC_BASE_URL, else
@@ -260,6 +310,16 @@ class ProductionConfig(Config):
     DRAW_SEED_KEY_FILE = False
     #: Pages and their generation shared by every worker and the scheduler (CACHE_REDIS_URL).
     CACHE_TYPE = "RedisCache"
+    #: A Redis that stops answering costs a request at most this long (seconds), not a hang.
+    CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    #: Redis down at run time: the limits are counted in each process's memory (a logged
+    #: warning), and Redis is tried again now and then; never a 500 (docs/deploy.md, "When
+    #: Redis is down").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: …but a process does not start without it (compose starts Redis first).
+    REDIS_REQUIRED_AT_START = True
 
     @classmethod
     def check(cls) -> None:
@@ -275,7 +335,7 @@ class ProductionConfig(Config):
                     'base64). Make one with `python3 -c "import secrets,base64;'
                     'print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"` '
                     "(`flask draws new-seed-key` cannot start here without one); see "
-                    "docs/deployment.md."
+                    "docs/deploy.md."
                     if "DRAW_SEED_KEY" in missing
                     else ""
                 )
@@ -300,6 +360,9 @@ class ProductionConfig(Config):
             )
         cls.CACHE_REDIS_URL = cache_store
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SECRET_KEY_FALLBACKS = _key_list(os.environ.get("SECRET_KEY_FALLBACKS"))
+        if any(len(k) < 32 for k in cls.SECRET_KEY_FALLBACKS):
+            raise ConfigError("Every SECRET_KEY_FALLBACKS key must be at least 32 characters.")
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
         cls.RATELIMIT_STORAGE_URI = limiter_store
         cls.DRAW_SEED_KEY = os.environ["DRAW_SEED_KEY"]

@@ -76,6 +76,11 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     # After the page cache: its request timing and id come first, so hits are timed too.
     observability.init_app(app)
+    from app.scheduler import serving_web
+
+    # The web's processes (gunicorn workers); `flask scheduler` checks at its own start.
+    if app.config.get("REDIS_REQUIRED_AT_START") and serving_web():
+        observability.require_redis(app)
     _register_security_headers(app)
     _register_cache_policy(app)
     _register_template_helpers(app)

@@ -10,7 +10,7 @@ read back — so the backup never names a file it does not hold.
 `restore` refuses a database that already has tables and an upload store that already holds a
 file it would overwrite, checks every file against its hash, and ends by walking the audit
 chain on the restored database (as `flask audit verify` does). Seeds and keys are not in a
-backup: DRAW_SEED_KEY and SECRET_KEY live in the secrets store (docs/deployment.md).
+backup: DRAW_SEED_KEY and SECRET_KEY live in the secrets store (docs/deploy.md).
 """
 
 from __future__ import annotations

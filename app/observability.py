@@ -9,7 +9,7 @@
 - `/metrics` (Prometheus text format) for the monitoring network only (METRICS_ALLOW_FROM):
   request latency by endpoint, the SMS queue's depth and the age of its oldest due message, the
   scheduler's heartbeat per tick, and the draws held. Under gunicorn each worker counts its own
-  requests; with PROMETHEUS_MULTIPROC_DIR set (docs/deployment.md) they are summed across workers.
+  requests; with PROMETHEUS_MULTIPROC_DIR set (docs/deploy.md) they are summed across workers.
 - Every request gets an id: the proxy's `X-Request-ID` when it is a plain token, a new one
   otherwise; it is sent back in the answer and carried by every log line of the request. With
   LOG_FORMAT=json (production's default) each line is one JSON object. Logs carry endpoints and
@@ -27,6 +27,7 @@ import secrets
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, has_request_context, request
 from prometheus_client import (
@@ -183,14 +184,48 @@ def _check_database() -> str | None:
     return None
 
 
-def _check_redis() -> str | None:
+def redis_urls(config) -> dict[str, str]:
+    """The Redis stores the settings name (the rate limiter's, the page cache's), by setting."""
+    urls = {s: config.get(s) or "" for s in ("RATELIMIT_STORAGE_URI", "CACHE_REDIS_URL")}
+    return {s: url for s, url in urls.items() if url.startswith(("redis://", "rediss://"))}
+
+
+def _ping(url: str) -> None:
     import redis
 
-    for setting in ("RATELIMIT_STORAGE_URI", "CACHE_REDIS_URL"):
-        url = current_app.config.get(setting) or ""
-        if url.startswith(("redis://", "rediss://")):
-            redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_redis() -> str | None:
+    for url in redis_urls(current_app.config).values():
+        _ping(url)
     return None
+
+
+def require_redis(app: Flask) -> None:
+    """Production's serving processes do not start while a configured Redis does not answer:
+    better no worker than workers counting every limit alone from their first request. Once
+    started, a Redis that goes away degrades them instead (docs/deploy.md, "When Redis is down")."""
+    from urllib.parse import urlsplit
+
+    import redis
+
+    from config import ConfigError
+
+    for setting, url in redis_urls(app.config).items():
+        try:
+            _ping(url)
+        except redis.RedisError as e:
+            u = urlsplit(url)  # no password in the message
+            where = f"{u.scheme}://{u.hostname}:{u.port or 6379}{u.path}"
+            raise ConfigError(
+                f"Production refuses to start: Redis at {where} ({setting}) does not answer "
+                f"({e}). Start Redis first, or correct {setting}."
+            ) from None
 
 
 def _check_storage() -> str | None:
@@ -291,6 +326,10 @@ def init_app(app: Flask) -> None:
     from app.extensions import csrf, limiter
 
     configure_logging(app)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Any process of the image may count (a `flask` command serving a request through a
+        # test client, say), not only gunicorn's workers, whose start made the folder.
+        Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
     app.before_request_funcs.setdefault(None, []).insert(0, _started)
     app.after_request(_answered)
     csrf.exempt(bp)

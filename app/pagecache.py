@@ -30,7 +30,9 @@ but GET/HEAD, anything but a 200, an answer that sets a cookie or changes the se
 any endpoint not listed in `CACHED_ENDPOINTS`.
 
 The store is Flask-Caching's: in-process (SimpleCache) in the embedded default, Redis in
-production, where the generation is a Redis counter every worker and the scheduler share.
+production, where the generation is a Redis counter every worker and the scheduler share. A
+store that does not answer is no error: pages are served uncached meanwhile (docs/deploy.md,
+"When Redis is down"; `PageCache.failed`).
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from cachelib import SimpleCache as InProcessCache
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
+from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -243,6 +247,31 @@ class PageCache:
         local = isinstance(self.backend, InProcessCache)
         self.generation = _LocalGeneration() if local else _SharedGeneration(self.backend)
         self.max_age = int(app.config["PAGE_CACHE_MAX_AGE"])
+        self.retry_seconds = float(app.config.get("PAGE_CACHE_RETRY_SECONDS", 5))
+        self._retry_at = 0.0  # monotonic: while ahead of it, the store is not asked
+        self._owed_bump = False  # the store failed: writes may have gone unannounced
+
+    def usable(self) -> bool:
+        return monotonic() >= self._retry_at
+
+    def failed(self, error: Exception) -> None:
+        """The store did not answer: serve uncached for PAGE_CACHE_RETRY_SECONDS, then ask again;
+        and bump once it answers, since the commits in between could not."""
+        if not self._owed_bump:
+            log.warning("page cache: the store does not answer (%s); serving uncached", error)
+        self._owed_bump = True
+        self._retry_at = monotonic() + self.retry_seconds
+
+    def bump(self) -> None:
+        self.generation.bump()
+        if self._owed_bump:
+            self._owed_bump = False
+            log.warning("page cache: the store answers again; its generation moved on")
+
+    def current_generation(self) -> int:
+        if self._owed_bump:
+            self.bump()
+        return self.generation.read()
 
     def key(self, generation: int) -> str:
         """Generation, path, query string exactly as asked (the page embeds it: the language
@@ -300,10 +329,16 @@ def _lookup():
     ):
         return None
     pages = _state()
+    if not pages.usable():
+        return None
     started = clock.now()
-    generation = pages.generation.read()  # before the view reads anything
-    key = pages.key(generation)
-    entry = pages.backend.get(key)
+    try:
+        generation = pages.current_generation()  # before the view reads anything
+        key = pages.key(generation)
+        entry = pages.backend.get(key)
+    except RedisError as e:
+        pages.failed(e)
+        return None
     if entry is None or not entry.true_at(started):
         g.page_cache = (generation, key, started)
         return None
@@ -339,6 +374,8 @@ def _store(response):
                 headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _UNKEPT]
                 entry = Entry(response.get_data(), headers, started, until)
                 pages.backend.set(key, entry, timeout=pages.timeout(until))
+        except RedisError as e:
+            pages.failed(e)
         except Exception:
             # The answer is right; only keeping it failed (the store or an edge query): say so
             # and serve it.
@@ -380,7 +417,9 @@ def _bump_after_commit(session: Session) -> None:
     pages = _state()
     if pages is not None:
         try:
-            pages.generation.bump()
+            pages.bump()
+        except RedisError as e:
+            pages.failed(e)  # moved on when the store answers again
         except Exception:
             # The commit stands; a page may now be served stale until its wall-clock bound.
             log.exception("page cache: could not bump the generation after a commit")

@@ -201,9 +201,11 @@ def _add_jobs(scheduler, app: Flask, lock: LeaderLock) -> None:
         )
 
 
-def _serving_web() -> bool:
+def serving_web() -> bool:
     """True unless a CLI command other than `flask run` is loading the app (`flask db upgrade`,
-    `flask demo` … must not start sending)."""
+    `flask demo` … must not start sending). (FlaskGroup loads the app for a command of app.cli —
+    `flask scheduler` among them — in its own context, before the command's: such a command
+    checks what it needs itself.)"""
     ctx = click.get_current_context(silent=True)
     return ctx is None or ctx.info_name == "run"
 
@@ -213,7 +215,7 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
     Never in production web workers: ProductionConfig pins the setting to False."""
     if not app.config.get("SCHEDULER_IN_PROCESS") or app.testing:
         return None
-    if "scheduler" in app.extensions or not _serving_web():
+    if "scheduler" in app.extensions or not serving_web():
         return None
     # The Werkzeug reloader runs the app twice: only the child (WERKZEUG_RUN_MAIN) serves.
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
@@ -247,6 +249,10 @@ def scheduler_command(idle_seconds: float) -> None:
     released (it stops or dies), then takes over.
     """
     app = current_app._get_current_object()
+    if app.config.get("REDIS_REQUIRED_AT_START"):
+        from app.observability import require_redis
+
+        require_redis(app)  # as the web workers do (docs/deploy.md, "When Redis is down")
     lock = LeaderLock(app.config["SQLALCHEMY_DATABASE_URI"])
     while not lock.try_hold():
         click.echo("another scheduler holds the lock; idling", err=True)

@@ -109,21 +109,28 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @contextmanager
-def own_pg_database(tmp: Path) -> Iterator[str]:
-    """A migrated PostgreSQL database beside TEST_DATABASE_URL's, dropped afterwards."""
+def blank_pg_database(prefix: str) -> Iterator[str]:
+    """An empty PostgreSQL database beside TEST_DATABASE_URL's (`<prefix>_<pid>_<hex>`), its
+    URL; dropped afterwards, connections and all."""
     admin_url = make_url(_normalise_db_url(PG_URL))
-    name = f"smallworks_test_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        _migrate(url, tmp)
-        yield url
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def own_pg_database(tmp: Path) -> Iterator[str]:
+    """A migrated PostgreSQL database beside TEST_DATABASE_URL's, dropped afterwards."""
+    with blank_pg_database("smallworks_test") as url:
+        _migrate(url, tmp)
+        yield url
 
 
 @pytest.fixture(scope="session")

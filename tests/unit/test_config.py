@@ -142,3 +142,38 @@ def test_a_configured_public_base_url_is_used_everywhere(monkeypatch, developmen
     assert config.BASE_URL_FROM_REQUEST is False
     assert config.PUBLIC_BASE_URL == "https://jiaoyi.example.gov.cn"
     assert ProductionConfig.BASE_URL_FROM_REQUEST is False  # never the request's Host there
+
+
+# ---- secrets from files (<NAME>_FILE) and SECRET_KEY_FALLBACKS ---------------------------------
+
+
+def test_a_secret_is_read_from_the_file_its_name_file_names(tmp_path):
+    from config import read_secret_files
+
+    (tmp_path / "secret_key").write_text("s" * 40 + "\n")
+    environ = {"SECRET_KEY_FILE": str(tmp_path / "secret_key"), "SITE_NAME_FILE": "/nowhere"}
+    read_secret_files(environ)
+    assert environ["SECRET_KEY"] == "s" * 40  # the newline an editor adds is not part of it
+    assert "SITE_NAME" not in environ  # only the secrets' names are read from files
+
+
+def test_a_secret_given_twice_or_in_a_file_that_cannot_be_read_stops_start_up(tmp_path):
+    from config import read_secret_files
+
+    (tmp_path / "key").write_text("k")
+    with pytest.raises(ConfigError, match="Set DRAW_SEED_KEY or DRAW_SEED_KEY_FILE, not both"):
+        read_secret_files({"DRAW_SEED_KEY": "k", "DRAW_SEED_KEY_FILE": str(tmp_path / "key")})
+    with pytest.raises(ConfigError, match="DATABASE_URL_FILE=/run/secrets/nope cannot be read"):
+        read_secret_files({"DATABASE_URL_FILE": "/run/secrets/nope"})
+
+
+def test_production_reads_the_secret_key_fallbacks_and_refuses_short_ones(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", f"{'a' * 40}, {'b' * 40}")
+    assert get_config("production").SECRET_KEY_FALLBACKS == ["a" * 40, "b" * 40]
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "short")
+    with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS"):
+        get_config("production")
+    monkeypatch.delenv("SECRET_KEY_FALLBACKS")
+    assert get_config("production").SECRET_KEY_FALLBACKS == []
