@@ -165,7 +165,8 @@ def _filtered(stmt, filters: Filters):
 
 #: Relevance orders the newest this many matches (within the filters): ranking every match of a
 #: word in half the index costs seconds at a million entries, these cost milliseconds (bench/search.py).
-RANK_WINDOW = 2000
+#: As many as the numbered pages can show (MAX_OFFSET_PAGE pages of the page's 20).
+RANK_WINDOW = MAX_OFFSET_PAGE * 20
 
 
 def _matching(query: rules.Query, filters: Filters, wanted: int):
