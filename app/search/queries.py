@@ -102,7 +102,7 @@ def _pg_words(query: rules.Query, filters: Filters, wanted: int) -> list:
     common grams may itself be rare (a project code: every pair of digits is common)."""
     stats = statistics()
     shares = {t: rules.term_share(t, stats.shares) for t in query.terms}
-    rarest = min(shares.values())
+    rarest = min(shares.values(), default=0.0)
     tests = [func.ts_match_vq(col, q) for col, q in _pg_terms(query)]
     if rules.walk_is_cheaper(rarest, wanted, stats.entries) and rules.walk_is_cheaper(
         _recent_share(tests, filters), wanted, stats.entries
