@@ -228,8 +228,10 @@ def search(
         stmt, order = _matching(query, filters, wanted)
         return window(stmt, cursor, per_page, order)
     stmt, order = _matching(query, filters, RANK_WINDOW)
-    ranked = (
-        stmt.with_only_columns(SearchEntry.id.label("id"), _rank(query).label("rank"))
+    # The rank is computed outside the window: on the RANK_WINDOW rows, not on every match the
+    # index found before the newest were picked.
+    newest = (
+        stmt.with_only_columns(SearchEntry.id.label("id"))
         .order_by(order.desc())
         .limit(RANK_WINDOW)
         .subquery()
@@ -237,8 +239,8 @@ def search(
     page = min(max(cursor.page, 1), MAX_OFFSET_PAGE)
     rows = db.session.scalars(
         select(SearchEntry)
-        .join(ranked, ranked.c.id == SearchEntry.id)
-        .order_by(ranked.c.rank, SearchEntry.id.desc())
+        .join(newest, newest.c.id == SearchEntry.id)
+        .order_by(_rank(query), SearchEntry.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     ).all()
