@@ -222,7 +222,7 @@ def search(
     """The entries matching every word of `query`, within `filters`. By date: newest first in
     the order they were made public (an entry's id: app.search.services.put gives a new one at
     each publication), as a keyset page (app.keyset.Window). By relevance: the RANK_WINDOW
-    newest matches ordered by bm25 / ts_rank, as a RankedPage of at most MAX_OFFSET_PAGE pages."""
+    newest matches ordered by _rank, as a RankedPage of at most MAX_OFFSET_PAGE pages."""
     if sort == rules.Sort.DATE:
         wanted = per_page * min(max(cursor.page, 1), MAX_OFFSET_PAGE) + 1
         stmt, order = _matching(query, filters, wanted)
