@@ -76,3 +76,20 @@ def test_a_snippet_is_cut_around_the_first_match():
     assert s.startswith("…") and s.endswith("…") and "道路" in s
     assert len(s) == 42
     assert rules.snippet("短文本", ("x",)) == "短文本"
+
+
+def test_a_word_is_as_rare_as_its_rarest_gram_and_an_unknown_gram_is_rarer_than_any():
+    shares = {"文化": 0.1, "化礼": 0.1, "礼堂": 0.2, "路": 1.0}
+    assert rules.term_share("文化礼堂", shares) == 0.1
+    assert rules.term_share("路", shares) == 1.0
+    assert rules.term_share("文化馆", shares) == 0.0
+    assert rules.term_tsquery("路") == "'路'"
+    assert rules.term_tsquery("文化礼") == "('文化' <-> '化礼')"
+
+
+def test_a_common_word_is_walked_newest_first_and_a_rare_one_read_from_the_index():
+    assert rules.walk_is_cheaper(0.1, 21, 1_000_000)  # 210 rows walked, not 100,000 matches
+    assert not rules.walk_is_cheaper(0.001, 21, 1_000_000)  # 21,000 walked against 1,000 found
+    assert not rules.walk_is_cheaper(0.0, 21, 1_000_000)
+    # A relevance window of 2,000 wants a commoner word before it walks.
+    assert not rules.walk_is_cheaper(0.01, 2000, 1_000_000)
