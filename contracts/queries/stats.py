@@ -193,7 +193,10 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
                 .join(Contractor, Contractor.id == TradingResponse.contractor_id)
                 .where(
                     TradingResponse.withdrawn_at.is_(None),
-                    Trading.outcome.is_not(None),
+                    # Decided (`outcome IS NOT NULL`, its CHECK's values) said as a list, so the
+                    # year is a range of (outcome, held_at) per outcome: IS NOT NULL made SQLite
+                    # scan every response ever given.
+                    Trading.outcome.in_(list(rules.Outcome)),
                     Trading.held_at >= start,
                     Trading.held_at < end,
                 )

@@ -178,3 +178,46 @@ def test_each_offices_newest_records_are_a_range_of_its_office_index(app, world)
         lines = plan(statement, parameters)
         reads = [line for line in lines if re.search(r"\b(notices|projects)\b", line)]
         assert reads and all("office" in line for line in reads), (statement, lines)
+
+
+#: The public statistics: each figure groups one year of decided tradings or award draws.
+STATS = ("/stats/", "/stats/?office={district}", "/api/v1/stats")
+#: Tables a year's figures must not read whole: every trading, response or draw ever made.
+YEAR_TABLES = r"(tradings|trading_responses|draws)"
+
+
+def test_the_statistics_read_one_year_of_tradings_and_draws_by_index(app, world):
+    """/stats/ and /api/v1/stats group a year (contracts.queries.stats): the year's decided
+    tradings are a range of (outcome, held_at) and its award draws of (kind, drawn_at), not a
+    scan of every trading, response or draw ever made. (Grouping sorts are expected: a figure is a handful
+    of groups, not a list.)"""
+    explained = {}
+    for path in STATS:
+        url = path.format(**world)
+        seen: list[tuple[str, object]] = []
+
+        def record(_conn, _cursor, statement, parameters, *_args, seen=seen):
+            if re.search(rf"\b(from|join) {YEAR_TABLES}\b", statement.lower()):
+                seen.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert Browser(app).get(url).status_code == 200, url
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert seen, url
+        for statement, parameters in seen:
+            lines = plan(statement, parameters)
+            bad = [
+                line
+                for line in lines
+                if re.search(rf"\bSCAN {YEAR_TABLES}\b(?! USING)", line)
+                or re.search(rf"Seq Scan on {YEAR_TABLES}\b", line)
+            ]
+            if bad:
+                explained.setdefault(url, []).append((statement, lines))
+    assert not explained, "\n\n".join(
+        f"{url}\n{stmt}\n  " + "\n  ".join(lines)
+        for url, found in explained.items()
+        for stmt, lines in found
+    )
