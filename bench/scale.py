@@ -896,7 +896,15 @@ def measure(app, args) -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for name, path in pages(client, count):
         row = Row(path=path)
-        first = time_page(client, path, row, counter, requests=args.requests, budget=args.budget)
+        first = time_page(
+            client,
+            path,
+            row,
+            counter,
+            requests=args.requests,
+            budget=args.budget,
+            timer=time.process_time if args.cpu else None,
+        )
         if row.status == 200 and not row.note:
             if len(row.times) < args.requests:
                 row.note = f"{len(row.times)} requests (budget)"
@@ -1026,6 +1034,12 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time this process's CPU, not the wall clock (steadier on a shared machine; on "
+        "PostgreSQL it leaves out the server's work)",
+    )
+    parser.add_argument(
         "--districts",
         type=int,
         default=DISTRICTS,
@@ -1043,8 +1057,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="scale-bench-"))
     print(
         f"Sizes {', '.join(f'{s:,}' for s in sizes)} notices; {args.requests} requests a page "
-        f"(median, after a warm-up), anonymous, Flask test client; {cache_note}; "
-        f"Python {sys.version.split()[0]}"
+        f"(median, after a warm-up; {'CPU' if args.cpu else 'wall'} time), anonymous, Flask test "
+        f"client; {cache_note}; Python {sys.version.split()[0]}"
     )
     if args.reuse:
         reused = {}

@@ -12,37 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import String, case, func, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import case, func, select, true
 
 from app.clock import TZ
 from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
 from contracts.models import Project, Trading, TradingResponse
-from contracts.queries.figures import LetterDistribution, letter_distribution
+from contracts.queries.figures import LetterDistribution, letter_distribution, local_month
 from lottery.models import Draw
 
 #: The years a page may ask for: the platform's first and a generous last.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-
-class local_month(FunctionElement):
-    """`YYYY-MM` of a stored UTC moment in Asia/Shanghai (fixed +08:00, no daylight saving)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(local_month)
-def _local_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
-
-
-@compiles(local_month, "postgresql")
-def _local_month_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} + interval '8 hours', 'YYYY-MM')"
 
 
 def year_span(year: int) -> tuple[datetime, datetime]:
