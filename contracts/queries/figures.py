@@ -96,14 +96,16 @@ def _local_text_postgresql(element, compiler, **kw):
     return f"to_char({moment} + interval '8 hours', '{element.pg_format}')"
 
 
-def _drawn(office_ids: list[int] | None, held: tuple | None):
-    """`outcome = 'drawn'`. For an office's figures over all its years, said through COALESCE
-    (the same truth: NULL is not 'drawn'), which no index serves: the office's tradings are then
-    found through its projects (office_id, filed_at) — SQLite, which keeps no statistics, would
-    otherwise walk every drawn trading of the platform by (outcome, held_at)."""
-    if office_ids is not None and held is None:
-        return func.coalesce(Trading.outcome, "") == rules.Outcome.DRAWN
-    return Trading.outcome == rules.Outcome.DRAWN
+def outcome_in(outcomes, office_ids: list[int] | None):
+    """`tradings.outcome IN outcomes`. For some offices' tradings, said through COALESCE (the
+    same truth: NULL is in no list), which no index serves: the offices' tradings are then
+    found through their projects (office_id, filed_at) and `tradings (project_id)`. SQLite,
+    which keeps no statistics, would otherwise walk every trading of the platform of that
+    outcome (of the year) by (outcome, held_at) and keep the offices' few."""
+    values = [str(o) for o in outcomes]
+    if office_ids is not None:
+        return func.coalesce(Trading.outcome, "").in_(values)
+    return Trading.outcome.in_(values)
 
 
 def _letter_days(
@@ -121,7 +123,7 @@ def _letter_days(
         .join(Notice, Notice.id == Trading.notice_id)
         .join(Project, Project.id == Trading.project_id)
         .where(
-            _drawn(office_ids, held),
+            outcome_in([rules.Outcome.DRAWN], office_ids),
             Trading.letter_issued_at.is_not(None),
             Notice.published_at.is_not(None),
             # `filing = 'filed'` (the "filed" CHECK), said so that an office's projects are a

@@ -19,7 +19,12 @@ from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
 from contracts.models import Project, Trading, TradingResponse
-from contracts.queries.figures import LetterDistribution, letter_distribution, local_month
+from contracts.queries.figures import (
+    LetterDistribution,
+    letter_distribution,
+    local_month,
+    outcome_in,
+)
 from lottery.models import Draw
 
 #: The years a page may ask for: the platform's first and a generous last.
@@ -43,7 +48,7 @@ def _drawn_tradings(year: int, office_ids: list[int] | None, *columns):
         .select_from(Trading)
         .join(Project, Project.id == Trading.project_id)
         .where(
-            Trading.outcome == rules.Outcome.DRAWN,
+            outcome_in([rules.Outcome.DRAWN], office_ids),
             Trading.held_at >= start,
             Trading.held_at < end,
         )
@@ -177,7 +182,7 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
                     # Decided (`outcome IS NOT NULL`, its CHECK's values) said as a list, so the
                     # year is a range of (outcome, held_at) per outcome: IS NOT NULL made SQLite
                     # scan every response ever given.
-                    Trading.outcome.in_(list(rules.Outcome)),
+                    outcome_in(list(rules.Outcome), office_ids),
                     Trading.held_at >= start,
                     Trading.held_at < end,
                 )
