@@ -14,9 +14,10 @@ Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes 10000,1
 [--requests N] [--only sqlite|postgresql] [--keep] [--reuse PATH_OR_URL]``. SQLite runs on a
 fresh temp file, PostgreSQL on a fresh database beside BENCH_DATABASE_URL's (default
 postgresql://postgres@127.0.0.1:5432/test; skipped with a line when unreachable), dropped
-afterwards unless --keep (which prints where they are; --reuse measures one of them again
-without building). The data are inserted directly, in batches, in one transaction; what is
-measured goes through the pages. Lists are followed by their `rel="next"` / `next` links rather
+afterwards unless --keep (which prints where they are; --reuse measures them again without
+building, after applying the migrations added since: ``--reuse SMALL,LARGE`` reports the two
+side by side with their ratio). The data are inserted directly, in batches, in one
+transaction; what is measured goes through the pages. Lists are followed by their `rel="next"` / `next` links rather
 than by a guessed URL scheme. A page cache in the configuration is switched off: this measures
 the queries.
 """
@@ -879,6 +880,10 @@ def pages(client, plan_notices: int) -> list[tuple[str, str]]:
         (f"/api/v1/pool {EVERY}", "/api/v1/pool"),
         ("/offices/<district>", f"/offices/{district}"),
         ("/api/v1/complaints", "/api/v1/complaints"),
+        # The public statistics of the current year (half of a year's data: 2026-01 to -06).
+        ("/stats/", "/stats/"),
+        ("/stats/?office=<district>", f"/stats/?office={district}"),
+        ("/api/v1/stats", "/api/v1/stats"),
         (f"/search?q={SEARCH} (another issue's)", f"/search?q={SEARCH}"),
     ]
     return out
@@ -891,7 +896,15 @@ def measure(app, args) -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for name, path in pages(client, count):
         row = Row(path=path)
-        first = time_page(client, path, row, counter, requests=args.requests, budget=args.budget)
+        first = time_page(
+            client,
+            path,
+            row,
+            counter,
+            requests=args.requests,
+            budget=args.budget,
+            timer=time.process_time if args.cpu else None,
+        )
         if row.status == 200 and not row.note:
             if len(row.times) < args.requests:
                 row.note = f"{len(row.times)} requests (budget)"
@@ -929,8 +942,9 @@ def run_one(url: str, size: int | None, args, tmp: Path, overrides: dict):
     )
     with app.app_context():
         built = None
+        # A reused database gets the migrations added since it was built (indexes), too.
+        upgrade(directory=str(ROOT / "migrations"))
         if size is not None:
-            upgrade(directory=str(ROOT / "migrations"))
             clock.set_now(START - timedelta(days=60))
             started = time.perf_counter()
             build(Plan(size, args.districts))
@@ -1020,6 +1034,12 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time this process's CPU, not the wall clock (steadier on a shared machine; on "
+        "PostgreSQL it leaves out the server's work)",
+    )
+    parser.add_argument(
         "--districts",
         type=int,
         default=DISTRICTS,
@@ -1027,7 +1047,8 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases; print where")
     parser.add_argument(
-        "--reuse", help="time a kept database again (SQLite path or PostgreSQL URL)"
+        "--reuse",
+        help="time kept databases again (SQLite path or PostgreSQL URL; two, comma-separated)",
     )
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the migrations' progress lines
@@ -1036,13 +1057,16 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="scale-bench-"))
     print(
         f"Sizes {', '.join(f'{s:,}' for s in sizes)} notices; {args.requests} requests a page "
-        f"(median, after a warm-up), anonymous, Flask test client; {cache_note}; "
-        f"Python {sys.version.split()[0]}"
+        f"(median, after a warm-up; {'CPU' if args.cpu else 'wall'} time), anonymous, Flask test "
+        f"client; {cache_note}; Python {sys.version.split()[0]}"
     )
     if args.reuse:
-        url = args.reuse if "://" in args.reuse else f"sqlite:///{Path(args.reuse).resolve()}"
-        count, built, rows = run_one(_normalise_db_url(url), None, args, tmp, overrides)
-        report(f"{args.reuse} (reused)", [count], {count: (count, built, rows)})
+        reused = {}
+        for one in args.reuse.split(","):
+            url = one if "://" in one else f"sqlite:///{Path(one).resolve()}"
+            count, built, rows = run_one(_normalise_db_url(url), None, args, tmp, overrides)
+            reused[count] = (count, built, rows)
+        report(f"{args.reuse} (reused)", sorted(reused), reused)
         return 0
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
     targets = []

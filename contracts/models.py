@@ -121,6 +121,8 @@ class Trading(db.Model):
     # it is required of a decided trading only.
     __table_args__ = (
         UniqueConstraint("project_id", "round", name="uq_tradings_project_round"),
+        # The public statistics (contracts.queries.stats): the tradings decided in a year.
+        Index("ix_tradings_outcome_held", "outcome", "held_at"),
         CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', Outcome)}", name="outcome"),
         CheckConstraint(
             "outcome IS NOT NULL OR (winner_uscc IS NULL AND discount_rate IS NULL"

@@ -94,11 +94,13 @@ def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
         (Notice.status == NoticeStatus.PUBLISHED,),
         limit,
     )
+    # Fetched by id and ordered here: ORDER BY published_at made SQLite walk every published
+    # notice by (status, published_at, id) to avoid sorting the few hundred it was given.
     notices = db.session.scalars(
-        _published().where(Notice.id.in_(newest)).options(selectinload(Notice.corrections))
+        select(Notice).where(Notice.id.in_(newest)).options(selectinload(Notice.corrections))
     ).all()
     out: dict[int, list[Notice]] = {}
-    for n in notices:
+    for n in sorted(notices, key=lambda n: (n.published_at, n.id), reverse=True):
         out.setdefault(n.office_id, []).append(n)
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 
 from app.extensions import db
 
@@ -154,27 +154,24 @@ def ids_for_filter(code: str | None) -> list[int] | None:
     return office_filter(code).ids
 
 
-#: Offices per statement of `newest_per_office` (SQLite allows 500 terms in a compound SELECT).
-_NEWEST_CHUNK = 250
-
-
 def newest_per_office(id_column, office_column, order_by, where, limit: int) -> list[int]:
-    """The ids of the newest `limit` rows of every office: a UNION ALL of one `WHERE office_id = …
-    ORDER BY … LIMIT` per office (one statement per 250 offices), each an index range read on
-    (office_id, time, id); a window function over every row sorted them all instead."""
-    office_ids = list(office_index())
-    ids: list[int] = []
-    for start in range(0, len(office_ids), _NEWEST_CHUNK):
-        parts = [
-            select(id_column)
-            .where(office_column == office_id, *where)
-            .order_by(*order_by)
-            .limit(limit)
-            .subquery()
-            for office_id in office_ids[start : start + _NEWEST_CHUNK]
-        ]
-        ids.extend(db.session.scalars(union_all(*(select(part.c[0]) for part in parts))))
-    return ids
+    """The ids of the newest `limit` rows of every office, in one statement whatever the number
+    of offices: per office row, `limit` correlated subqueries — the k-th newest, `WHERE office_id
+    = offices.id … ORDER BY … LIMIT 1 OFFSET k` — each a seek into the range of (office_id, time,
+    id). The statement's size does not grow with the offices: a UNION ALL of one branch per
+    office was four hundred branches for SQLAlchemy to build and key on every request (half of
+    the home page's time), and a window function over every row sorted them all."""
+    newest = [
+        select(id_column)
+        .where(office_column == Office.id, *where)
+        .order_by(*order_by)
+        .offset(k)
+        .limit(1)
+        .scalar_subquery()
+        for k in range(limit)
+    ]
+    rows = db.session.execute(select(*newest).select_from(Office)).all()
+    return [i for row in rows for i in row if i is not None]
 
 
 def filter_clause(column, flt: OfficeFilter):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import select
 
 from app import clock
@@ -162,11 +162,48 @@ def pool_page(
 ) -> ListWindow:
     """`GET /api/v1/pool`: a cursor page of today's active members (of one district's pool),
     ordered by district, category and USCC; with `since`, those whose membership began at or
-    after it (`member_since`)."""
-    members = public_members(category_code, district_id)
-    if since is not None:
-        members = [m for m in members if member_since(m) >= since]
-    return list_window(members, per_page, key=_pool_key, token=_pool_token, parse=_parse_pool_token)
+    after it (`member_since`).
+
+    Every district's pool together is a province's fifty thousand members: a page reads only the
+    districts it reaches — the cursor's district first (`public_members` of one district, a few
+    statements and a few hundred rows), then the next district with a pool valid today, until
+    the page and one more member are found. `?page=N` of older links reads the whole list."""
+    raw = request.args.get("after")
+    start = _parse_pool_token(raw) if raw else None
+    if start is None and (request.args.get("page", 1, type=int) or 1) > 1:
+        members = _since(public_members(category_code, district_id), since)
+        return list_window(
+            members, per_page, key=_pool_key, token=_pool_token, parse=_parse_pool_token
+        )
+    districts = [district_id] if district_id is not None else pool_districts(clock.today())
+    found: list[Member] = []
+    for district in districts:
+        if start is not None and district < start[0]:
+            continue
+        members = sorted(_since(public_members(category_code, district), since), key=_pool_key)
+        found += [m for m in members if start is None or _pool_key(m) > start]
+        if len(found) > per_page:
+            break
+    shown = found[:per_page]
+    return ListWindow(shown, len(found) > per_page, _pool_token(shown[-1]) if shown else None)
+
+
+def _since(members: list[Member], since: datetime | None) -> list[Member]:
+    return members if since is None else [m for m in members if member_since(m) >= since]
+
+
+def pool_districts(on: date) -> list[int]:
+    """The districts with a pool valid on `on`, by id: the only ones that can have active
+    members that day (a membership lies within its pool's validity) — one statement over the
+    calls, not the members."""
+    return list(
+        db.session.scalars(
+            select(PoolCall.office_id)
+            .where(PoolCall.valid_from <= on, PoolCall.valid_until >= on)
+            .distinct()
+            .order_by(PoolCall.office_id)
+        )
+    )
 
 
 def _pool_key(m: Member) -> tuple[int, str, str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.calendar.services import current_calendar
 from app.extensions import db
@@ -16,9 +18,9 @@ from contracts.models import Project, Trading
 from notices.models import Notice
 
 
-def _working_days(calendar, notice_at: datetime, letter_at: datetime) -> int | None:
+def _days(calendar, notice_on: date, letter_on: date) -> int | None:
     try:
-        return rules.notice_to_letter_days(calendar, local_date(notice_at), local_date(letter_at))
+        return rules.notice_to_letter_days(calendar, notice_on, letter_on)
     except UnconfirmedYear:  # never guess a year the office has not confirmed
         return None
 
@@ -32,7 +34,9 @@ def notice_to_letter_days(p: Project, calendar=None) -> int | None:
     published = db.session.scalar(select(Notice.published_at).where(Notice.id == drawn.notice_id))
     if published is None:
         return None
-    return _working_days(calendar or current_calendar(), published, drawn.letter_issued_at)
+    return _days(
+        calendar or current_calendar(), local_date(published), local_date(drawn.letter_issued_at)
+    )
 
 
 @dataclass(frozen=True)
@@ -57,31 +61,97 @@ class LetterDistribution:
         return max((n for _k, n in self.buckets), default=0)
 
 
-def _drawn_letters(office_ids: list[int] | None = None, held: tuple | None = None):
-    """Every drawn trading of a filed project (whose meeting was held within the span `held`,
-    [start, end), if given) with its notice's publication and its letter: rows (office_id,
-    published_at, letter_issued_at) — one query."""
+class _local_text(FunctionElement):
+    """A stored UTC moment's date in Asia/Shanghai (fixed +08:00, no daylight saving) as text,
+    computed in the database so that rows can be grouped by it."""
+
+    type = String()
+    inherit_cache = True
+    sqlite_format = pg_format = ""
+
+
+class local_day(_local_text):
+    """`YYYY-MM-DD`: the day a notice or a letter counts from."""
+
+    inherit_cache = True
+    sqlite_format, pg_format = "%Y-%m-%d", "YYYY-MM-DD"
+
+
+class local_month(_local_text):
+    """`YYYY-MM`: the month of the statistics (contracts.queries.stats)."""
+
+    inherit_cache = True
+    sqlite_format, pg_format = "%Y-%m", "YYYY-MM"
+
+
+@compiles(_local_text)
+def _local_text_sqlite(element, compiler, **kw):
+    moment = compiler.process(element.clauses, **kw)
+    return f"strftime('{element.sqlite_format}', {moment}, '+8 hours')"
+
+
+@compiles(_local_text, "postgresql")
+def _local_text_postgresql(element, compiler, **kw):
+    moment = compiler.process(element.clauses, **kw)
+    return f"to_char({moment} + interval '8 hours', '{element.pg_format}')"
+
+
+def outcome_in(outcomes, office_ids: list[int] | None):
+    """`tradings.outcome IN outcomes`. For some offices' tradings, said through COALESCE (the
+    same truth: NULL is in no list), which no index serves: the offices' tradings are then
+    found through their projects (office_id, filed_at) and `tradings (project_id)`. SQLite,
+    which keeps no statistics, would otherwise walk every trading of the platform of that
+    outcome (of the year) by (outcome, held_at) and keep the offices' few."""
+    values = [str(o) for o in outcomes]
+    if office_ids is not None:
+        return func.coalesce(Trading.outcome, "").in_(values)
+    return Trading.outcome.in_(values)
+
+
+def _letter_days(
+    office_ids: list[int] | None = None, held: tuple | None = None
+) -> list[tuple[int, int | None, int]]:
+    """Every drawn trading of a filed project (of `office_ids`, None: every office; whose meeting
+    was held within the span `held`, [start, end), if given), counted: rows (office_id, working
+    days from its notice to its letter or None for an unconfirmed year, how many tradings) —
+    one statement grouped by office and the two local days, so an office's year is at most a
+    few hundred pairs of days, each counted on one calendar once, however many tradings."""
+    published, letter = local_day(Notice.published_at), local_day(Trading.letter_issued_at)
     stmt = (
-        select(Project.office_id, Notice.published_at, Trading.letter_issued_at)
+        select(Project.office_id, published, letter, func.count())
+        .select_from(Trading)
         .join(Notice, Notice.id == Trading.notice_id)
         .join(Project, Project.id == Trading.project_id)
         .where(
-            Trading.outcome == rules.Outcome.DRAWN,
+            outcome_in([rules.Outcome.DRAWN], office_ids),
             Trading.letter_issued_at.is_not(None),
             Notice.published_at.is_not(None),
             # `filing = 'filed'` (the "filed" CHECK), said so that an office's projects are a
             # range of (office_id, filed_at, id), not a walk of every filed project.
             Project.filed_at.is_not(None),
         )
+        .group_by(Project.office_id, published, letter)
     )
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if held is not None:
         stmt = stmt.where(Trading.held_at >= held[0], Trading.held_at < held[1])
-    return db.session.execute(stmt).all()
+    calendar = current_calendar()
+    counted: dict[tuple[str, str], int | None] = {}
+    out = []
+    for office_id, notice_on, letter_on, n in db.session.execute(stmt):
+        key = (notice_on, letter_on)
+        if key not in counted:
+            counted[key] = _days(
+                calendar, date.fromisoformat(notice_on), date.fromisoformat(letter_on)
+            )
+        out.append((office_id, counted[key], n))
+    return out
 
 
-def _distribution(days: list[int | None]) -> LetterDistribution:
+def _distribution(rows) -> LetterDistribution:
+    """The distribution of rows (…, days or None, how many)."""
+    days = [d for *_rest, d, n in rows for _ in range(n)]
     counted = [d for d in days if d is not None]
     target = rules.LETTER_TARGET_WORKING_DAYS
     buckets = [(str(n), sum(1 for d in counted if max(d, 1) == n)) for n in range(1, target + 1)]
@@ -98,26 +168,17 @@ def _distribution(days: list[int | None]) -> LetterDistribution:
 def letter_distribution(
     office_ids: list[int] | None = None, held: tuple | None = None
 ) -> LetterDistribution:
-    """One query over all drawn tradings of filed projects (of `office_ids`, None: every office;
-    held within `held`, None: ever), counted with one calendar."""
-    calendar = current_calendar()
-    # A year of a province is tens of thousands of rows but a few thousand distinct pairs of
-    # local dates: each pair is counted on the calendar once.
-    counted: dict[tuple, int | None] = {}
-    days = []
-    for _office, published, letter in _drawn_letters(office_ids, held):
-        key = (local_date(published), local_date(letter))
-        if key not in counted:
-            counted[key] = _working_days(calendar, published, letter)
-        days.append(counted[key])
-    return _distribution(days)
+    """Over all drawn tradings of filed projects (of `office_ids`, None: every office; held
+    within `held`, None: ever): one grouped statement, counted with one calendar."""
+    return _distribution(_letter_days(office_ids, held))
 
 
-def letter_distributions(office_ids: list[int]) -> dict[int, LetterDistribution]:
-    """The distribution of each office of `office_ids` on its own (a district's page lists its
-    platforms' figures): one query for all of them, one calendar."""
-    calendar = current_calendar()
-    days: dict[int, list[int | None]] = {i: [] for i in office_ids}
-    for office_id, published, letter in _drawn_letters(office_ids):
-        days[office_id].append(_working_days(calendar, published, letter))
-    return {i: _distribution(d) for i, d in days.items()}
+def letter_figures(
+    office_ids: list[int],
+) -> tuple[LetterDistribution, dict[int, LetterDistribution]]:
+    """The distribution over all of `office_ids` and of each on its own (a district's page lists
+    its platforms' figures beside its whole): one statement for both."""
+    rows = _letter_days(office_ids)
+    return _distribution(rows), {
+        i: _distribution([r for r in rows if r[0] == i]) for i in office_ids
+    }

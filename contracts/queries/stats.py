@@ -12,37 +12,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import String, case, func, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import case, func, select, true
 
 from app.clock import TZ
 from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
 from contracts.models import Project, Trading, TradingResponse
-from contracts.queries.figures import LetterDistribution, letter_distribution
+from contracts.queries.figures import (
+    LetterDistribution,
+    letter_distribution,
+    local_month,
+    outcome_in,
+)
 from lottery.models import Draw
 
 #: The years a page may ask for: the platform's first and a generous last.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-
-class local_month(FunctionElement):
-    """`YYYY-MM` of a stored UTC moment in Asia/Shanghai (fixed +08:00, no daylight saving)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(local_month)
-def _local_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
-
-
-@compiles(local_month, "postgresql")
-def _local_month_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} + interval '8 hours', 'YYYY-MM')"
 
 
 def year_span(year: int) -> tuple[datetime, datetime]:
@@ -62,7 +48,7 @@ def _drawn_tradings(year: int, office_ids: list[int] | None, *columns):
         .select_from(Trading)
         .join(Project, Project.id == Trading.project_id)
         .where(
-            Trading.outcome == rules.Outcome.DRAWN,
+            outcome_in([rules.Outcome.DRAWN], office_ids),
             Trading.held_at >= start,
             Trading.held_at < end,
         )
@@ -193,7 +179,10 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
                 .join(Contractor, Contractor.id == TradingResponse.contractor_id)
                 .where(
                     TradingResponse.withdrawn_at.is_(None),
-                    Trading.outcome.is_not(None),
+                    # Decided (`outcome IS NOT NULL`, its CHECK's values) said as a list, so the
+                    # year is a range of (outcome, held_at) per outcome: IS NOT NULL made SQLite
+                    # scan every response ever given.
+                    outcome_in(list(rules.Outcome), office_ids),
                     Trading.held_at >= start,
                     Trading.held_at < end,
                 )

@@ -62,14 +62,14 @@ def office_section(office, office_ids: list[int], platforms: list) -> tuple[str,
     """The projects of an office (a district: with its platforms'), with their states, and the
     notice-to-letter figures: the office's over all of them and, on a district's page, each
     platform's. A fixed number of queries whatever the number of offices or projects."""
-    per_office = figures.letter_distributions(office_ids) if platforms else {}
+    letters, per_office = figures.letter_figures(office_ids)
     return (
         "contracts/public/_office.html",
         {
             "pagination": public_queries.public_projects_page(
                 cursor_arg(), PER_PAGE, None, office_ids
             ),
-            "letters": figures.letter_distribution(office_ids),
+            "letters": letters,
             "platform_letters": [(o, per_office[o.id]) for o in [office, *platforms]]
             if platforms
             else [],

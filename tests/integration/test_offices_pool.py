@@ -441,6 +441,41 @@ def test_the_public_roster_and_the_api_filter_by_office(app, offices):
     assert pb.call.title in calls and f'/pool/calls/{pa.call.id}"' not in calls
 
 
+def test_the_pool_api_walks_every_districts_pool_page_by_page_reading_only_what_a_page_needs(
+    app, offices, monkeypatch
+):
+    """`GET /api/v1/pool` of every district together pages by cursor across the districts (the
+    whole list once, in order), and a page read from the first district's pool does not read the
+    second's: a province's fifty thousand members are never loaded for one page."""
+    import contractors.api
+    from contractors.queries import members
+
+    a, _street, b = offices
+    two_pools(b)
+    clock.set_now(at(2026, 11, 2, 10, 0))
+    monkeypatch.setattr(contractors.api, "PER_PAGE", 3)
+    read: list[int | None] = []
+    whole = members.public_members
+
+    def recorded(category, district_id=None):
+        read.append(district_id)
+        return whole(category, district_id)
+
+    browser, url, seen = Browser(app), "/api/v1/pool", []
+    expected = [(m.district_id, m.category, m.uscc) for m in whole(None)]
+    monkeypatch.setattr(members, "public_members", recorded)
+    first = browser.get(url).get_json()
+    assert read == [a.id], "the first page comes from the first district's pool alone"
+    while url:
+        body = browser.get(url).get_json()
+        seen += [(row["office"]["code"], row["category"], row["uscc"]) for row in body["items"]]
+        url = body["next"]
+    ids = {a.code: a.id, b.code: b.id}
+    assert [(ids[o], c, u) for o, c, u in seen] == sorted(expected)  # district, category, USCC
+    assert len(seen) == len(set(seen)) == len(expected) > 3
+    assert [row["uscc"] for row in first["items"]] == [u for _o, _c, u in seen[:3]]
+
+
 def test_the_public_sanctions_list_and_api_filter_by_office(app, offices):
     a, _street, b = offices
     pa, _pb = two_pools(b)
