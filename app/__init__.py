@@ -124,6 +124,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=_select_locale,
         default_translation_directories=str(BASE_DIR / "app" / "translations"),
     )
+    i18n.install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
