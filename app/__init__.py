@@ -129,6 +129,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=_select_locale,
         default_translation_directories=str(BASE_DIR / "app" / "translations"),
     )
+    i18n.install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -366,15 +367,15 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def site():
+        english = i18n.english()  # once: each call reads the request's locale again
         return {
             # The English names on the English site (SITE_NAME_EN, OFFICE_NAME_EN), if set.
-            "site_name": i18n.loc(
-                app.config["SITE_NAME"], app.config.get("SITE_NAME_EN") or app.config["SITE_NAME"]
-            ),
-            "office_name": i18n.loc(
-                app.config["OFFICE_NAME"],
-                app.config.get("OFFICE_NAME_EN") or app.config["OFFICE_NAME"],
-            ),
+            "site_name": (app.config.get("SITE_NAME_EN") or app.config["SITE_NAME"])
+            if english
+            else app.config["SITE_NAME"],
+            "office_name": (app.config.get("OFFICE_NAME_EN") or app.config["OFFICE_NAME"])
+            if english
+            else app.config["OFFICE_NAME"],
             "site_domain": urlsplit(public_base_url()).netloc,
             "current_locale": str(get_locale() or "zh_CN"),
             # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
@@ -383,18 +384,18 @@ def _register_template_helpers(app: Flask) -> None:
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,
             # The separator after a label in running text: full-width in Chinese, ": " in English.
-            "colon": ": " if i18n.english() else "：",
+            "colon": ": " if english else "：",
             # The separators of running text and of a list: "，" and "、" in Chinese, ", " in English.
-            "comma": ", " if i18n.english() else "，",
-            "list_sep": ", " if i18n.english() else "、",
-            "semicolon": "; " if i18n.english() else "；",
-            "full_stop": ". " if i18n.english() else "。",
+            "comma": ", " if english else "，",
+            "list_sep": ", " if english else "、",
+            "semicolon": "; " if english else "；",
+            "full_stop": ". " if english else "。",
             # Brackets around markup (a link) that `paren` cannot take: （…） / " (…)".
-            "lparen": " (" if i18n.english() else "（",
-            "rparen": ")" if i18n.english() else "）",
+            "lparen": " (" if english else "（",
+            "rparen": ")" if english else "）",
             # A remark in brackets after a value, its parts joined: （3个工作日，依据） / " (3 working
             # days, basis)".
-            "paren": _paren_en if i18n.english() else _paren_zh,
+            "paren": _paren_en if english else _paren_zh,
         }
 
 

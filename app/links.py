@@ -9,6 +9,7 @@ own. Codes already inside a link stay as they are (no link in a link).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 
@@ -51,11 +52,12 @@ def _pieces(html: str) -> list[tuple[bool, str]]:
     return out
 
 
-def link_codes(html: str) -> str:
-    """`html` with every code a registered resolver knows made a link to its page, outside links."""
-    resolvers = registry(CODE_LINKS).values()
-    if not resolvers:
-        return html
+@functools.lru_cache(maxsize=256)
+def _scan(html: str) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
+    """(text, linkable) pieces of `html` — linkable: text outside any link — and the candidate
+    codes in them, sorted, at most MAX_CODES. Kept for the process (issue 14): the scan depends
+    on the text alone, and a notice's body is shown far more often than it changes; which of
+    the codes name a record is asked of the resolvers on every call."""
     pieces = _pieces(html)
     depth, linkable = 0, []
     for is_tag, text in pieces:
@@ -70,18 +72,26 @@ def link_codes(html: str) -> str:
         if ok
         for c in _CODE.findall(text)
     }
-    if not codes:
+    marked = tuple((text, ok) for (_t, text), ok in zip(pieces, linkable, strict=True))
+    return marked, tuple(sorted(codes)[:MAX_CODES])
+
+
+def link_codes(html: str) -> str:
+    """`html` with every code a registered resolver knows made a link to its page, outside links."""
+    resolvers = registry(CODE_LINKS).values()
+    if not resolvers:
+        return html
+    pieces, chosen = _scan(html)
+    if not chosen:
         return html
     urls: dict[str, str] = {}
-    chosen = sorted(codes)[:MAX_CODES]
     for resolve in resolvers:
         urls.update((code, url) for code, url in resolve(chosen).items() if code not in urls)
+    if not urls:
+        return html
 
     def link(m: re.Match) -> str:
         url = urls.get(m.group())
         return f'<a href="{escape(url)}">{m.group()}</a>' if url else m.group()
 
-    return "".join(
-        _CODE.sub(link, text) if ok else text
-        for (_t, text), ok in zip(pieces, linkable, strict=True)
-    )
+    return "".join(_CODE.sub(link, text) if ok else text for text, ok in pieces)

@@ -8,6 +8,10 @@
 # console SMS, no in-process scheduler (production runs one `flask scheduler` beside the web).
 # If config.py has a page cache by then, the platform is measured twice: cache on (warmed by one
 # request before wrk) and cache off.
+# Each row also gives the CPU time the workers spent per request (utime + stime from /proc, over
+# the wrk run): on a machine others share, requests per second fall with the load while CPU
+# milliseconds per request hardly move, so "hello ms / platform ms" is the ratio an idle
+# machine would show.
 #
 # Run from the repository root: `bash bench/throughput.sh` (DURATION=30 for longer runs). wrk is
 # installed from Debian when missing and running as root. Every server is stopped on exit.
@@ -88,8 +92,24 @@ stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
-rps() { # URL → requests/s
-	wrk -t2 -c16 -d"${DURATION}s" "$1" | awk '/^Requests\/sec:/ {print $2}'
+cpu_ticks() { # gunicorn master pid → CPU clock ticks (user + system) its workers have used
+	local worker total=0
+	for worker in $(ps --ppid "$1" -o pid= 2>/dev/null); do
+		# The fields after the command name, which has spaces: utime and stime are 12th and 13th.
+		total=$((total + $(sed 's/.*) //' "/proc/$worker/stat" | awk '{print $12 + $13}')))
+	done
+	echo "$total"
+}
+
+run() { # MASTER-PID URL → "requests/s CPU-ms-per-request"
+	local before after out
+	before="$(cpu_ticks "$1")"
+	out="$(wrk -t2 -c16 -d"${DURATION}s" "$2")"
+	after="$(cpu_ticks "$1")"
+	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+		/requests in/ {n = $1}
+		/^Requests\/sec:/ {rps = $2}
+		END {printf "%s %.2f", rps, (n > 0 ? ticks * 1000 / hz / n : 0)}' <<<"$out"
 }
 
 rss() { # gunicorn master pid → "pid: VmRSS" of each worker
@@ -137,13 +157,15 @@ for run in "${RUNS[@]}"; do
 	fi
 	echo
 	echo "platform: $run"
-	printf '%-40s %12s %12s %8s\n' "path" "hello req/s" "platform r/s" "ratio"
+	printf '%-34s %11s %11s %7s %9s %9s %7s\n' "path" "hello r/s" "platf. r/s" "ratio" \
+		"hello ms" "platf. ms" "ratio"
 	for path in "${PATHS[@]}"; do
 		curl -fs -o /dev/null "http://127.0.0.1:$PORT_platform$path" # warm: caches, templates
-		h="$(rps "http://127.0.0.1:$PORT_hello/")"
-		p="$(rps "http://127.0.0.1:$PORT_platform$path")"
-		ratio="$(awk -v p="$p" -v h="$h" 'BEGIN {printf "%.3f", (h > 0 ? p / h : 0)}')"
-		printf '%-40s %12s %12s %8s\n' "$path" "$h" "$p" "$ratio"
+		read -r h hms <<<"$(run "$PID_hello" "http://127.0.0.1:$PORT_hello/")"
+		read -r p pms <<<"$(run "$PID_platform" "http://127.0.0.1:$PORT_platform$path")"
+		awk -v path="$path" -v h="$h" -v p="$p" -v hms="$hms" -v pms="$pms" 'BEGIN {
+			printf "%-34s %11s %11s %7.3f %9s %9s %7.3f\n", path, h, p, (h > 0 ? p / h : 0),
+				hms, pms, (pms > 0 ? hms / pms : 0)}'
 	done
 	echo "RSS per platform worker ($run): $(rss "$PID_platform")"
 	stop "$PID_platform"

@@ -12,8 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMAT = "smallworks-draw/1"
 KINDS = ("ranking", "pick")
@@ -117,6 +119,11 @@ class RawStream:
     def __init__(self, key: bytes, batch: int = 1024) -> None:
         if len(key) != 32:
             raise ValueError(f"the draw key must be 32 bytes, got {len(key)}")
+        # Imported on the first draw, not with the module: the web workers import the engine
+        # (through the rules) on every page but draw rarely, and numpy is 16 MB of each (issue 14).
+        import numpy as np
+
+        self._np = np
         self._bg = np.random.PCG64(int.from_bytes(key, "big"))
         self._batch = max(1, min(batch, _MAX_BATCH))
         self._buf = np.empty(0, dtype=np.uint64)
@@ -127,7 +134,7 @@ class RawStream:
         left = len(self._buf) - self._pos
         if left < count:
             fresh = self._bg.random_raw(max(count - left, self._batch))
-            self._buf = np.concatenate([self._buf[self._pos :], fresh])
+            self._buf = self._np.concatenate([self._buf[self._pos :], fresh])
             self._pos = 0
         words = self._buf[self._pos : self._pos + count]
         self._pos += count
@@ -158,6 +165,7 @@ class RawStream:
         to the following bounds, so a batch is checked at once and, from its first rejection on,
         drawn again. Bounds must lie in [1, 2**64).
         """
+        np = self._np
         todo = np.asarray(bounds, dtype=np.uint64)
         if len(todo) and int(todo.min()) < 1:
             raise ValueError("bounded_many needs every bound >= 1")

@@ -6,7 +6,6 @@ what the public sees, never a draft)."""
 
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
 from flask import url_for
 from flask_babel import gettext as _
 
@@ -44,6 +43,10 @@ def atom(
     heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) or _("全部公告")
     if category:
         heading = f"{named(category)} · {heading}"
+    # Imported here, not with the module: feedgen brings lxml, 6 MB of every web worker that
+    # the feed alone needs (issue 14).
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(f"{heading} - {site_name}")

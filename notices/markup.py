@@ -4,6 +4,7 @@ builds a generated body from a template that escapes every value that way."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -43,12 +44,19 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def render(source: str) -> str:
+def render(source: str | None) -> str:
     """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer nofollow.
     Tables of three columns or more are marked to read as cards on a phone (`_as_cards`)."""
-    converted = markdown.markdown(
-        source or "", extensions=["tables", "sane_lists"], output_format="html"
-    )
+    return _rendered(source or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(source: str) -> str:
+    """`render`, kept for the process by the source text (issue 14): the HTML depends on the
+    text alone, a published notice's body never changes (a correction is a notice of its own),
+    and Markdown plus the sanitiser took a third of a notice page's time on every request.
+    A changed draft or guide is a new text and so a new entry; 256 entries bound the memory."""
+    converted = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     return _as_cards(
         nh3.clean(
             converted,

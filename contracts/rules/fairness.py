@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the functions that compute (issue 14: 16 MB a worker)
+    import numpy as np
 
 #: The family-wise error rate of the Holm procedure: a company is flagged when its corrected
 #: p-value is below it.
@@ -24,6 +26,8 @@ FAIRNESS_ALPHA = 0.05
 def poisson_binomial_pmf(probabilities: Iterable[float]) -> np.ndarray:
     """P(X = 0..N) for X the number of successes among independent trials with the given
     probabilities: adding one trial at a time, P'(j) = P(j)(1 − p) + P(j − 1)p."""
+    import numpy as np
+
     ps = [float(p) for p in probabilities]
     for p in ps:
         if not 0.0 <= p <= 1.0:
@@ -39,6 +43,8 @@ def poisson_binomial_pmf(probabilities: Iterable[float]) -> np.ndarray:
 
 def binomial_pmf(trials: int, p: float) -> np.ndarray:
     """P(X = 0..trials) for X ~ Binomial(trials, p), through logarithms (no overflow)."""
+    import numpy as np
+
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"a probability must lie in [0, 1], got {p!r}")
     if p in (0.0, 1.0):
@@ -56,6 +62,8 @@ def grouped_pmf(groups: Iterable[tuple[float, int]]) -> np.ndarray:
     """The Poisson-binomial distribution of `count` trials at each probability `p` of `groups`:
     the binomials of the groups convolved — a company's few draw sizes cost a few convolutions
     instead of one step per draw. Equal to poisson_binomial_pmf of the expanded list."""
+    import numpy as np
+
     pmf = np.ones(1)
     for p, count in groups:
         pmf = np.convolve(pmf, binomial_pmf(count, p))
