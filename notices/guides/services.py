@@ -10,7 +10,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, clock
+from app import audit, clock, once
 from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
@@ -115,8 +115,10 @@ def _record(action: Action, g: Guide, actor, before=None, after=None) -> None:
 
 
 @transactional
-def create_draft(data: GuideInput, *, actor=None) -> Guide:
-    """Save a new draft; nothing is public until `publish`."""
+def create_draft(data: GuideInput, *, actor=None, token: str | None = None) -> Guide:
+    """Save a new draft; nothing is public until `publish`. `token`: the form's once-only token
+    (app.once), so a second post of the same form creates nothing."""
+    submission = once.claim(token, "guide", actor)
     data = _checked(data, actor)
     g = Guide(
         state=GuideState.DRAFT, created_at=clock.now(), created_by_id=getattr(actor, "id", None)
@@ -125,6 +127,7 @@ def create_draft(data: GuideInput, *, actor=None) -> Guide:
     db.session.add(g)
     db.session.flush()
     _record(Action.GUIDE_DRAFTED, g, actor, after=_snapshot(g))
+    once.fulfil(submission, g.id)
     return g
 
 
@@ -199,8 +202,12 @@ def _file_name(filename: str | None) -> str:
 
 
 @transactional
-def add_attachment(guide_id: int, filename: str, data: Upload, *, actor=None) -> GuideAttachment:
-    """Attach a PDF or image (type read from the content, size capped by MAX_ATTACHMENT_BYTES)."""
+def add_attachment(
+    guide_id: int, filename: str, data: Upload, *, actor=None, token: str | None = None
+) -> GuideAttachment:
+    """Attach a PDF or image (type read from the content, size capped by MAX_ATTACHMENT_BYTES);
+    `token`: the upload form's once-only token (app.once), so a repeated post attaches nothing."""
+    submission = once.claim(token, "guide-attachment", actor)
     g = _get(guide_id, actor)
     with refused_as(GuideError):
         rules.require_editable(g.state)
@@ -226,6 +233,7 @@ def add_attachment(guide_id: int, filename: str, data: Upload, *, actor=None) ->
         actor,
         after={"attachment_id": attachment.id, "name": name, "sha256": stored.sha256},
     )
+    once.fulfil(submission, attachment.id)
     return attachment
 
 
