@@ -1,0 +1,20 @@
+"""English counts agree with their number: "1 company", "2 companies" (ngettext, not a format
+string with the plural built in)."""
+
+from __future__ import annotations
+
+from flask_babel import ngettext
+
+FLAGGED = (
+    "有%(n)d家企业的中选次数明显多于公平摇号所能解释的次数（校正后p值小于%(alpha)s），见表中标记。"
+)
+OTHERS = "其余%(n)d家企业"
+
+
+def test_the_stats_page_says_one_company_and_two_companies(app):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        one = ngettext(FLAGGED, FLAGGED, 1, n=1, alpha="0.05")
+        two = ngettext(FLAGGED, FLAGGED, 2, n=2, alpha="0.05")
+        assert one.startswith("1 company won") and "it is marked" in one
+        assert two.startswith("2 companies won")
+        assert ngettext(OTHERS, OTHERS, 1, n=1) == "The other 1 company"
