@@ -3,6 +3,7 @@ string with the plural built in)."""
 
 from __future__ import annotations
 
+import pytest
 from flask_babel import ngettext
 
 FLAGGED = (
@@ -18,3 +19,24 @@ def test_the_stats_page_says_one_company_and_two_companies(app):
         assert one.startswith("1 company won") and "it is marked" in one
         assert two.startswith("2 companies won")
         assert ngettext(OTHERS, OTHERS, 1, n=1) == "The other 1 company"
+
+
+@pytest.mark.parametrize(
+    ("msgid", "variables", "one"),
+    [
+        ("响应企业%(n)d家", {}, "1 respondent"),
+        ("共%(n)d条", {}, "1 entry"),
+        ("%(n)d个项目", {}, "1 project"),
+        ("重发%(n)d次", {}, "re-sent once"),
+        ("现场公开随机数（%(n)d项）", {}, "Public entropy (1 entry)"),
+        (
+            "已短信通知 %(n)d 家入围企业，其中 %(m)d 家已确认送达",
+            {"m": 1},
+            "1 pool member was notified by SMS; delivery confirmed: 1",
+        ),
+    ],
+)
+def test_other_counts_say_one_in_the_singular(app, msgid, variables, one):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert ngettext(msgid, msgid, 1, n=1, **variables) == one
+        assert ngettext(msgid, msgid, 2, n=2, **variables) != one
