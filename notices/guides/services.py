@@ -19,6 +19,7 @@ from app.storage import Upload, UploadRejected, delete_when_committed, store_upl
 from app.transactions import transactional
 from app.urls import MAX_ID
 from notices.guides import rules
+from notices.guides import search as guide_search
 from notices.guides.errors import GuideError, GuideForbidden, GuideNotFound
 from notices.guides.models import Guide, GuideAttachment
 from notices.guides.rules import GuideState
@@ -144,6 +145,8 @@ def update(guide_id: int, data: GuideInput, *, actor=None) -> Guide:
         g.revised_at = clock.now().replace(microsecond=0)
     db.session.flush()
     _record(Action.GUIDE_EDITED, g, actor, before=before, after=_snapshot(g))
+    if g.state == GuideState.PUBLISHED:
+        guide_search.index(g)  # the search finds what the page now says
     return g
 
 
@@ -174,6 +177,7 @@ def publish(guide_id: int, *, actor=None) -> Guide:
     g.published_by_id = getattr(actor, "id", None)
     db.session.flush()
     _record(Action.GUIDE_PUBLISHED, g, actor, before=before, after=_snapshot(g))
+    guide_search.index(g)
     return g
 
 
@@ -191,6 +195,7 @@ def withdraw(guide_id: int, reason: str, *, actor=None) -> Guide:
     g.withdrawn_reason = reason
     db.session.flush()
     _record(Action.GUIDE_WITHDRAWN, g, actor, before=before, after=_snapshot(g))
+    guide_search.unindex(g)
     return g
 
 
