@@ -8,27 +8,38 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
+from app.calendar.services import build_arrangement, confirm_year
 from app.extensions import db
 from app.once import FormSubmission
 from contractors.models import ContractorDocument, PoolCall
+from contractors.queries import active_members
+from contracts.complaints.models import Complaint
 from contracts.models import Project, ProjectAttachment
 from notices.guides import services as guides
 from notices.guides.models import Guide, GuideAttachment
 from notices.models import Notice, NoticeAttachment
 from tests.factories import (
+    HOLIDAYS_2027,
+    NOTICE_2027,
     ONCE_RE,
+    PASSWORD,
     PDF,
     Browser,
     make_notice,
+    make_user,
     signed_in,
     simultaneously,
     use_cheap_password_hashes,
 )
-from tests.pool_factories import register
+from tests.pool_factories import at, register
+from tests.trading_factories import active_pool, announced, member_user
+from tests.web.test_complaint_pages import _form as complaint_form
 from tests.web.test_pool_staff import CALL
 from tests.web.test_project_pages import project_data
 
@@ -116,7 +127,21 @@ def _contractor_document(app) -> Case:
     )
 
 
+def _complaint(app) -> Case:
+    phase = active_pool()
+    _project, t = announced(phase, make_user("owner"))
+    confirm_year(build_arrangement(2027, NOTICE_2027, HOLIDAYS_2027, ""), actor=phase.staff)
+    user = member_user(active_members("JZ", date(2026, 11, 27))[0].contractor_id)
+    clock.set_now(at(2026, 11, 30, 10, 0))
+    who = Browser(app)
+    assert who.login(user.username, PASSWORD).status_code == 302
+    who.user = user
+    page = f"/contractor/complaints/new/{t.code}"
+    return Case(who, page, page, complaint_form, Complaint, multipart=True)
+
+
 CASES = {
+    "complaint": _complaint,
     "notice draft": _notice,
     "guide draft": _guide,
     "project": _project,
@@ -164,6 +189,8 @@ def test_a_create_form_posted_twice_creates_once_and_sends_the_second_to_the_fir
     assert _count(case.model) == before + 1
     page = case.browser.get(second.headers["Location"]).get_data(as_text=True)
     assert "该表单已经提交过" in page
+    if case.model is Complaint:
+        return  # a second complaint of the same facts is the complaint rules' to refuse
     # A fresh copy of the form is a new submission.
     _csrf, fresh = _tokens(case)
     assert fresh != once
@@ -195,6 +222,7 @@ def test_an_absent_or_forged_token_is_refused_with_400_and_nothing_is_written(ca
 
 
 ONCE_KIND = {
+    Complaint: "complaint",
     Notice: "notice",
     Guide: "guide",
     Project: "project",
