@@ -384,6 +384,7 @@ def delete(notice_id: int):
 @staff_bp.route("/<int:notice_id>/attachments", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def upload(notice_id: int):
+    _staff_notice_or_403(notice_id)  # an unknown notice is a 404 whatever was posted
     form = AttachmentForm()
     if not form.validate_on_submit():
         once.abort_for_token(form)

@@ -262,6 +262,7 @@ def delete(guide_id: int):
 @staff_bp.route("/<int:guide_id>/attachments", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def upload(guide_id: int):
+    _staff_guide(guide_id)  # an unknown document is a 404 whatever was posted
     form = AttachmentForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
