@@ -149,6 +149,7 @@ def _init_extensions(app: Flask) -> None:
     import app.audit
     import app.calendar.models
     import app.offices.models
+    import app.once
     import app.scheduler
     import app.search.models
     import contractors.models  # noqa: F401

@@ -142,6 +142,7 @@ def run(echo: Callable[[str], None]) -> None:
         seed_projects(echo, staff, user("owner"))
         seed_sanctions(echo, staff)
         _notices(echo, offices[DISTRICT])
+        _subscription(echo)
         # The demo writes its history with a clock moved back and forth: rebuilt, the site
         # search reads its newest first in the order of the dates shown (app.search).
         from app.search import services as search
@@ -157,6 +158,23 @@ def run(echo: Callable[[str], None]) -> None:
     for username, name, role, org, office in ACCOUNTS:
         where = offices[office].name if office else "（不属于任何机构 / no office）"
         echo(f"  {username:<11} {passwords[username]:<16} {role:<10} {name}（{org}） {where}")
+
+
+#: The demo's `contractor` account (宁波甬江建设有限公司) is texted each new notice of this category.
+SUBSCRIBED_CATEGORY = "JZ"
+
+
+def _subscription(echo: Callable[[str], None]) -> None:
+    """The demo company's subscription (我的订阅) to one pool category, every notice type. Made
+    after the demo's history, it texts only what is published from now on."""
+    from notices.subscriptions import services as subscriptions
+    from notices.subscriptions.rules import Choice
+
+    company = user("contractor")
+    subscriptions.subscribe(
+        company.id, Choice(False, (SUBSCRIBED_CATEGORY,), True, ()), actor=company
+    )
+    echo(f"subscriptions: contractor texted each new notice of {SUBSCRIBED_CATEGORY}")
 
 
 def user(username: str) -> User:

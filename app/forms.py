@@ -24,11 +24,12 @@ import wtforms
 from flask import abort, flash
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.i18n import translations as flask_wtf_translations
-from wtforms.fields import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.fields import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from app import i18n
+from app import i18n, once
 from app.errors import Forbidden, NotFound
 from app.refusal import Refusal
 from app.urls import MAX_ID
@@ -134,6 +135,36 @@ def confirmation(label) -> BooleanField:
     scheduler, tests, the API) act deliberately already; what a service must refuse — a notice
     changed since its preview, a project changed since it was reviewed — it refuses itself."""
     return BooleanField(label, validators=[DataRequired(CONFIRMATION_MESSAGE)])
+
+
+class OnceField(HiddenField):
+    """The once-only token of a create form (`app.once`): drawn as a hidden input holding a fresh
+    token, or the posted one while it is valid (a form shown again after a refusal is still the
+    same submission). Posted absent, altered or for another form, the form does not validate and
+    says why; the service checks the token again when it claims it.
+
+    `kind` names the form (e.g. "notice"): the service claims the token for the same kind."""
+
+    def __init__(self, kind: str, label=None, **kwargs):
+        super().__init__(label or _l("表单凭证"), **kwargs)
+        self.kind = kind
+
+    def process_formdata(self, valuelist) -> None:
+        # Absent means absent: never the default a StringField would keep.
+        self.data = valuelist[0] if valuelist else ""
+
+    def pre_validate(self, form) -> None:
+        try:
+            once.check(self.data, self.kind, current_user)
+        except once.SubmissionRefused as e:
+            raise ValidationError(i18n.localized(e)) from None
+
+    def _value(self) -> str:
+        try:
+            once.check(self.data, self.kind, current_user)
+        except once.SubmissionRefused:
+            return once.issue(self.kind, current_user)
+        return self.data
 
 
 class FlaskForm(flask_wtf.FlaskForm):

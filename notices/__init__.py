@@ -23,10 +23,12 @@ def init_app(app) -> None:
     search.init_app(app)
     subscriptions.init_app(app)
     # A published notice's revision history (修改记录, app.history).
-    from app.history.queries import register_kind
+    from app.history.queries import register_field_links, register_kind
     from notices import history
 
     register_kind(app, "notice", history.target)
+    for field in ("notice_id", "corrects_id"):
+        register_field_links(app, field, history.public_pages)
     # A notice's publicity ends by the clock: the cached pages that say 公示中 end with it.
     register_time_edge(app, "notices", queries.next_publicity_end)
     # A process-wide signal: connecting the same receiver again is a no-op (blinker).

@@ -8,7 +8,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm, confirmation
+from app.forms import FlaskForm, OnceField, confirmation
 from notices.rules import BY_HAND, NOTICE_TYPES
 
 
@@ -45,7 +45,14 @@ class NoticeForm(FlaskForm):
     corrects_id = SelectField(_l("被更正的公告"), coerce=_optional_int, validators=[Optional()])
 
 
+class NewNoticeForm(NoticeForm):
+    """A new draft: posted twice, it is saved once (app.once)."""
+
+    once = OnceField("notice")
+
+
 class AttachmentForm(FlaskForm):
+    once = OnceField("notice-attachment")
     file = FileField(_l("附件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])
 
 

@@ -4,6 +4,8 @@ corrections with it. A draft has no public history (404 until published)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import url_for
 from sqlalchemy import and_, or_, select
 
@@ -13,6 +15,18 @@ from app.history.queries import Target, subject
 from app.urls import record_id
 from notices.models import Notice
 from notices.rules import NoticeStatus
+
+
+def public_pages(ids: Collection[str]) -> dict[str, str]:
+    """The pages of the published notices among `ids` (a history's `notice_id`, `corrects_id`),
+    in one query; a draft's id stays plain text."""
+    wanted = {int(i) for i in ids if i.isdigit() and len(i) < 10}
+    if not wanted:
+        return {}
+    published = db.session.scalars(
+        select(Notice.id).where(Notice.id.in_(wanted), Notice.status == NoticeStatus.PUBLISHED)
+    )
+    return {str(i): url_for("notices.detail", notice_id=i) for i in published}
 
 
 def target(ident: str) -> Target | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, clock
+from app import audit, clock, once
 from app.audit import Action
 from app.calendar.services import current_calendar
 from app.extensions import db
@@ -192,9 +192,13 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
 
 
 @transactional
-def create_draft(data: NoticeInput, *, actor=None) -> Notice:
-    """Save a new draft written by staff. Nothing is public until `publish`."""
-    return _create_draft(_by_hand(data, actor), actor, by_hand=True)
+def create_draft(data: NoticeInput, *, actor=None, token: str | None = None) -> Notice:
+    """Save a new draft written by staff. Nothing is public until `publish`. `token` is the
+    draft form's once-only token (app.once): a second post of the same form creates nothing."""
+    submission = once.claim(token, "notice", actor)
+    notice = _create_draft(_by_hand(data, actor), actor, by_hand=True)
+    once.fulfil(submission, notice.id)
+    return notice
 
 
 def _create_draft(data: NoticeInput, actor, *, by_hand: bool) -> Notice:
@@ -256,8 +260,12 @@ def delete_draft(notice_id: int, *, actor=None) -> None:
 
 
 @transactional
-def add_attachment(notice_id: int, filename: str, data: Upload, *, actor=None) -> NoticeAttachment:
-    """Attach a PDF or image to a draft. The type is read from the content; the size is capped."""
+def add_attachment(
+    notice_id: int, filename: str, data: Upload, *, actor=None, token: str | None = None
+) -> NoticeAttachment:
+    """Attach a PDF or image to a draft. The type is read from the content; the size is capped.
+    `token`: the upload form's once-only token (app.once), so a repeated post attaches nothing."""
+    submission = once.claim(token, "notice-attachment", actor)
     notice = _get_draft(notice_id, lock=True, actor=actor)
     name = upload_name(filename)
     if not name:
@@ -290,6 +298,7 @@ def add_attachment(notice_id: int, filename: str, data: Upload, *, actor=None) -
             "size": stored.size,
         },
     )
+    once.fulfil(submission, attachment.id)
     return attachment
 
 

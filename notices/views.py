@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import clock
+from app import clock, once
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
@@ -33,7 +33,14 @@ from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import categories, feeds, markup, queries, related, rules, services
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
-from notices.forms import AttachmentForm, ConfirmForm, DeleteDraftForm, NoticeForm, PublishForm
+from notices.forms import (
+    AttachmentForm,
+    ConfirmForm,
+    DeleteDraftForm,
+    NewNoticeForm,
+    NoticeForm,
+    PublishForm,
+)
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -251,7 +258,7 @@ def staff_index():
 @staff_bp.route("/new", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def new():
-    form = NoticeForm()
+    form = NewNoticeForm()
     _prepare(form)
     if request.method == "GET":
         form.office_id.data = current_user.office_id
@@ -261,7 +268,11 @@ def new():
             form.corrects_id.data = corrects
     if form.validate_on_submit():
         try:
-            notice = services.create_draft(_form_input(form), actor=current_user)
+            notice = services.create_draft(
+                _form_input(form), actor=current_user, token=form.once.data
+            )
+        except once.AlreadySubmitted as e:
+            return once.already(e, url_for(".preview", notice_id=e.ref))
         except NoticeError as e:
             error_onto(form, e)
         else:
@@ -373,15 +384,21 @@ def delete(notice_id: int):
 @staff_bp.route("/<int:notice_id>/attachments", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def upload(notice_id: int):
+    _staff_notice_or_403(notice_id)  # an unknown notice is a 404 whatever was posted
     form = AttachmentForm()
     if not form.validate_on_submit():
+        once.abort_for_token(form)
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "error")
         return redirect(url_for(".preview", notice_id=notice_id))
     file = form.file.data
     try:
-        services.add_attachment(notice_id, file.filename, file.stream, actor=current_user)
+        services.add_attachment(
+            notice_id, file.filename, file.stream, actor=current_user, token=form.once.data
+        )
+    except once.AlreadySubmitted as e:
+        return once.already(e, url_for(".preview", notice_id=notice_id))
     except NoticeNotFound:
         abort(404)
     except NoticeForbidden:

@@ -4,6 +4,7 @@ and signs in through the login form (`signed_in`)."""
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
@@ -120,6 +121,9 @@ CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
 
+#: A create form's once-only token (app.once), drawn by `form.hidden_tag()`.
+ONCE_RE = re.compile(r'name="once" type="hidden" value="([^"]+)"|name="once" value="([^"]+)"')
+
 
 def queue_notice_texts(staff, contractors, *, title: str | None = None, deadline: str = "11月5日"):
     """A published trading notice, and one text about it queued to each contractor (in the
@@ -191,8 +195,15 @@ class Browser:
         return self.open(path, "POST", data=data, **kw)
 
     def submit(self, path: str, data=None, *, form_page: str | None = None, **kw):
-        """POST a form with the CSRF token of its page (`form_page`, else `path` itself)."""
-        data = with_field(data, "csrf_token", self.token(form_page or path))
+        """POST a form with the CSRF token of its page (`form_page`, else `path` itself), and
+        the page's once-only token (app.once) if it draws one and `data` has none."""
+        page = self.html(form_page or path)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {form_page or path}"
+        data = with_field(data, "csrf_token", match.group(1) or match.group(2))
+        once = ONCE_RE.search(page)
+        if once and "once" not in data:
+            data = with_field(data, "once", once.group(1) or once.group(2))
         return self.post(path, data, token=False, **kw)
 
     def login(self, username: str, password: str, *, path: str = "/login", **extra):
@@ -201,6 +212,34 @@ class Browser:
 
     def signed_in(self) -> bool:
         return self.get("/dashboard").status_code == 200
+
+
+def simultaneously(app, browser: Browser, post, threads: int) -> list:
+    """`post(browser)` from `threads` browsers at once, each a tab on `browser`'s session with
+    its own client and app context (hence its own database session and connection); the
+    statuses, or the repr of an exception (a server error is a failure of the guard)."""
+    cookie = browser.client.get_cookie("session")
+    barrier = threading.Barrier(threads)
+    statuses: list = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        tab = Browser(app)
+        tab.client.set_cookie("session", cookie.value, domain=cookie.domain)
+        barrier.wait(timeout=30)
+        try:
+            status = post(tab).status_code
+        except Exception as e:
+            status = repr(e)
+        with lock:
+            statuses.append(status)
+
+    running = [threading.Thread(target=attempt) for _ in range(threads)]
+    for t in running:
+        t.start()
+    for t in running:
+        t.join(timeout=120)
+    return statuses
 
 
 def signed_in(app, role: str = "staff") -> Browser:

@@ -4,13 +4,16 @@ keyset page of them, and each entry as the page and the API show it (app.history
 The log knows subjects only as (subject_type, subject_id) strings, and app/ knows no domain: so
 each domain registers, in its `init_app`, a *kind* (`register_kind`): a function from the id in
 the URL to the public object's `Target` — or None when there is no such object or it is not public
-yet, which the page answers with 404.
+yet, which the page answers with 404. A domain whose ids appear as a change's value (a notice id
+in `notice_id` or `corrects_id`) registers the pages of those that are public
+(`register_field_links`), so that the value is a link.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import Flask
@@ -25,6 +28,9 @@ from app.wiring import registry
 
 #: Registry: kind (the URL's `<kind>`) → (id text → Target or None).
 KINDS = "app.history.kinds"
+#: Registry: a change's field → (its values shown → the pages of those that are public).
+FIELD_LINKS = "app.history.field_links"
+FieldLinks = Callable[[Collection[str]], Mapping[str, str]]
 
 #: Entries per page: a project with several rounds has a few dozen; a page of 50 keeps it one.
 PER_PAGE = 50
@@ -65,6 +71,10 @@ class Row:
 
 def register_kind(app: Flask, kind: str, resolve: Callable[[str], Target | None]) -> None:
     registry(KINDS, app)[kind] = resolve
+
+
+def register_field_links(app: Flask, field: str, resolve: FieldLinks) -> None:
+    registry(FIELD_LINKS, app)[field] = resolve
 
 
 def subject(subject_type: str, subject_id) -> ColumnElement[bool]:
@@ -114,7 +124,29 @@ def rows(target: Target, entries: list[AuditEntry]) -> list[Row]:
                 changes=[] if hidden else rules.changes(e.before, e.after, en),
             )
         )
-    return shown
+    return _linked(shown)
+
+
+def _linked(shown: list[Row]) -> list[Row]:
+    """The rows with each value of a linked field that names a public page made its link: one
+    lookup per field for the whole page."""
+    resolvers = registry(FIELD_LINKS)
+    values: dict[str, set[str]] = defaultdict(set)
+    for r in shown:
+        for c in r.changes:
+            if c.field in resolvers:
+                values[c.field].update(v for v in (c.before, c.after) if v is not None)
+    if not values:
+        return shown
+    urls = {field: resolvers[field](sorted(found)) for field, found in values.items()}
+
+    def link(c: rules.Change) -> rules.Change:
+        pages = urls.get(c.field)
+        if not pages:
+            return c
+        return replace(c, before_url=pages.get(c.before), after_url=pages.get(c.after))
+
+    return [replace(r, changes=[link(c) for c in r.changes]) for r in shown]
 
 
 def _about(e: AuditEntry) -> str:

@@ -299,6 +299,10 @@ class Change:
     label: str
     before: str | None
     after: str | None
+    #: The public page a value names (a notice id: that notice), when the field's owner linked it
+    #: (app.history.queries.register_field_links).
+    before_url: str | None = None
+    after_url: str | None = None
 
 
 def changes(before: dict | None, after: dict | None, english: bool = False) -> list[Change]:

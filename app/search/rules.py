@@ -68,6 +68,7 @@ class Kind(enum.StrEnum):
     PROJECT = "project"
     COMPANY = "company"
     DRAW = "draw"
+    GUIDE = "guide"
 
 
 KIND_LABELS: dict[Kind, tuple[str, str]] = {
@@ -75,6 +76,7 @@ KIND_LABELS: dict[Kind, tuple[str, str]] = {
     Kind.PROJECT: (N_("项目"), "Projects"),
     Kind.COMPANY: (N_("企业"), "Companies"),
     Kind.DRAW: (N_("摇号记录"), "Draws"),
+    Kind.GUIDE: (N_("政策与指南"), "Policies and guides"),
 }
 
 

@@ -31,7 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_RE
-from app.forms import FlaskForm, Form
+from app.forms import FlaskForm, Form, OnceField
 from app.i18n import loc, localized
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
 from contractors.rules import DOCUMENT_KINDS
@@ -183,6 +183,7 @@ class SignUpForm(CompanyFields):
 
 
 class DocumentForm(FlaskForm):
+    once = OnceField("contractor-document")
     kind = SelectField(
         _l("材料类型"),
         # In the request's language when the form is shown (the pair, not a msgid).

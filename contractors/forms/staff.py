@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, OnceField
 from app.i18n import loc
 from contractors import rules
 from lottery import forms as draw_forms
@@ -55,13 +55,17 @@ class CallForm(FlaskForm):
         )
 
 
-def call_form(categories, districts=None, **kwargs) -> CallForm:
+def call_form(categories, districts=None, *, new: bool = False, **kwargs) -> CallForm:
     """A CallForm with one quota input per category (`quota_<code>`), labelled with its name;
     with `districts` (for an account bound to no district: the deployment's administrator), a
-    choice of the district whose pool the call fills."""
+    choice of the district whose pool the call fills; `new`: a new draft's once-only token
+    (app.once), so posted twice it is drafted once."""
 
     class _CallForm(CallForm):
         pass
+
+    if new:
+        _CallForm.once = OnceField("pool-call")
 
     if districts:
         _CallForm.office = SelectField(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from app import audit, clock
+from app import audit, clock, once
 from app.audit import Action
 from app.auth.roles import Role
 from app.calendar.services import current_calendar
@@ -117,8 +117,10 @@ def _district_of_call(data: CallInput, actor) -> int:
 
 
 @transactional
-def create_call(data: CallInput, *, actor) -> PoolCall:
-    """Draft a call (the district's staff). Nothing is public until `publish_call`."""
+def create_call(data: CallInput, *, actor, token: str | None = None) -> PoolCall:
+    """Draft a call (the district's staff). Nothing is public until `publish_call`. `token`: the
+    form's once-only token (app.once) — the same form posted again drafts nothing."""
+    submission = once.claim(token, "pool-call", actor)
     require_staff(actor, "起草征集公告", "draft a pool call")
     district_id = _district_of_call(data, actor)
     require_pool(actor, district_id, "起草征集公告", "draft a pool call")
@@ -141,6 +143,7 @@ def create_call(data: CallInput, *, actor) -> PoolCall:
         after=snapshot(call),
         office_id=call.office_id,
     )
+    once.fulfil(submission, call.id)
     return call
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit
+from app import audit, once
 from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.errors import refused_as
@@ -224,9 +224,11 @@ def update_contractor(contractor_id: int, data: ContractorInput, *, actor) -> Co
 
 @transactional
 def add_document(
-    contractor_id: int, kind: str, filename: str, data: Upload, *, actor
+    contractor_id: int, kind: str, filename: str, data: Upload, *, actor, token: str | None = None
 ) -> ContractorDocument:
-    """Upload a licence, certificate or permit: type read from the content, size capped."""
+    """Upload a licence, certificate or permit: type read from the content, size capped. `token`:
+    the upload form's once-only token (app.once), so a repeated post uploads nothing."""
+    submission = once.claim(token, "contractor-document", actor)
     c = _editable(contractor_id, actor)
     if kind not in rules.DOCUMENT_KINDS:
         raise RegistrationError(
@@ -258,4 +260,5 @@ def add_document(
         actor=actor,
         after={"document_id": doc.id, "kind": kind, "name": name, "sha256": stored.sha256},
     )
+    once.fulfil(submission, doc.id)
     return doc

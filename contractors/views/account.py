@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
 
+from app import once
 from app.auth.guards import roles_required
 from app.auth.roles import Role
 from app.auth.services import NewUser
@@ -199,6 +200,7 @@ def upload():
         return _need_company()
     form = DocumentForm()
     if not form.validate_on_submit():
+        once.abort_for_token(form)
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "error")
@@ -206,8 +208,15 @@ def upload():
     file = form.file.data
     try:
         services.add_document(
-            company.id, form.kind.data, file.filename, file.stream, actor=current_user
+            company.id,
+            form.kind.data,
+            file.filename,
+            file.stream,
+            actor=current_user,
+            token=form.once.data,
         )
+    except once.AlreadySubmitted as e:
+        return once.already(e, url_for(".home", _anchor="documents"))
     except PoolForbidden:
         abort(403)
     except DomainError as e:

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, OnceField
 from contracts.complaints import rules
 
 
@@ -52,6 +52,8 @@ class ComplaintForm(FlaskForm):
     facts = TextAreaField(_l("投诉事项的基本事实"), validators=[Length(max=20000)])
     requests = TextAreaField(_l("相关请求及主张"), validators=[Length(max=20000)])
     evidence = MultipleFileField(_l("证明材料（PDF、JPEG或PNG，至少一份）"))
+    #: Posted twice, the complaint is filed once (app.once).
+    once = OnceField("complaint")
 
     def with_choices(self) -> ComplaintForm:
         self.matter.choices = _choices(rules.MATTERS)

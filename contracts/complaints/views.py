@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, once
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, OVERSIGHT_ROLES, Role
 from app.calendar.services import current_calendar
@@ -94,7 +94,11 @@ def new(trading_code: str):
         status = 400
         if form.validate_on_submit():
             try:
-                c = services.file_complaint(_input(form, t.code), actor=current_user)
+                c = services.file_complaint(
+                    _input(form, t.code), actor=current_user, token=form.once.data
+                )
+            except once.AlreadySubmitted as e:
+                return once.already(e, url_for(".index"))
             except DomainError as e:
                 error_onto(form, e)
             else:
@@ -344,7 +348,10 @@ def paper():
                         complainant_uscc=form.complainant_uscc.data or "",
                     ),
                     actor=current_user,
+                    token=form.once.data,
                 )
+            except once.AlreadySubmitted as e:
+                return once.already(e, url_for(".detail", complaint_id=e.ref))
             except ComplaintNotFound as e:  # a mistyped code: the field, not a 404
                 form.trading_code.errors = [*form.trading_code.errors, e.localized()]
             except DomainError as e:

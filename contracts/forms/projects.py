@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms import FlaskForm, confirmation
+from app.forms import FlaskForm, OnceField, confirmation
 from contracts import rules
 
 #: The caps of the project's texts are the rules' (contracts.rules.PROJECT_TEXTS): the browser
@@ -158,7 +158,14 @@ class ProjectForm(FlaskForm):
         return self
 
 
+class NewProjectForm(ProjectForm):
+    """A project entered: posted twice, it is entered once (app.once)."""
+
+    once = OnceField("project")
+
+
 class AttachmentForm(FlaskForm):
+    once = OnceField("project-attachment")
     file = FileField(_l("附件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])
 
 

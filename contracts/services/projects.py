@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select, text
 
-from app import audit, clock, money
+from app import audit, clock, money, once
 from app.audit import Action
 from app.auth.roles import ENTRY_ROLES, OFFICE_ROLES
 from app.errors import refused_as
@@ -279,9 +279,11 @@ def _fill(p: Project, data: ProjectInput, ok: _Checked) -> None:
 
 
 @transactional
-def submit_project(data: ProjectInput, *, actor) -> Project:
+def submit_project(data: ProjectInput, *, actor, token: str | None = None) -> Project:
     """Enter a project (owner or staff) for an office in the account's scope (`data.office_id`;
-    None: the account's own). Refused with the reason when out of scope or invalid."""
+    None: the account's own). Refused with the reason when out of scope or invalid. `token`: the
+    form's once-only token (app.once) — the same form posted again enters nothing."""
+    submission = once.claim(token, "project", actor)
     _check_role(actor)
     office = _office(data, actor)
     data = _with_town(data, office)
@@ -306,6 +308,7 @@ def submit_project(data: ProjectInput, *, actor) -> Project:
         after=_snapshot(p),
         office_id=p.office_id,
     )
+    once.fulfil(submission, p.code)
     return p
 
 
@@ -360,10 +363,14 @@ def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
 
 
 @transactional
-def add_attachment(code: str, data: Upload, original_name: str, *, actor) -> ProjectAttachment:
+def add_attachment(
+    code: str, data: Upload, original_name: str, *, actor, token: str | None = None
+) -> ProjectAttachment:
     """Attach a file (drawings, a bill of quantities…) to a project's trading documents before it
     is filed. The type is read from the content, the size capped (MAX_ATTACHMENT_BYTES); the file
-    is stored under a generated key and removed again if the transaction does not commit."""
+    is stored under a generated key and removed again if the transaction does not commit. `token`:
+    the upload form's once-only token (app.once) — posted twice, the file is attached once."""
+    submission = once.claim(token, "project-attachment", actor)
     p, _ = _editable(code, actor, rules.FilingStep.ATTACH)
     name = (original_name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:255]
     if not name:
@@ -397,6 +404,7 @@ def add_attachment(code: str, data: Upload, original_name: str, *, actor) -> Pro
             "size": stored.size,
         },
     )
+    once.fulfil(submission, attachment.id)
     return attachment
 
 

@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock, money
+from app import clock, money, once
 from app.auth.guards import roles_required
 from app.auth.roles import Role
 from app.errors import DomainError, Forbidden, NotFound
@@ -36,6 +36,7 @@ from contracts.forms.projects import (
     AttachmentForm,
     ContractForm,
     FileForm,
+    NewProjectForm,
     ProjectForm,
     RefusalForm,
     SendBackForm,
@@ -61,9 +62,9 @@ def project_or_404(code: str):
     return p
 
 
-def project_form(formdata=..., obj=None) -> ProjectForm:
+def project_form(formdata=..., obj=None, *, new: bool = False) -> ProjectForm:
     kwargs = {} if formdata is ... else {"formdata": formdata}
-    form = ProjectForm(obj=obj, **kwargs)
+    form = (NewProjectForm if new else ProjectForm)(obj=obj, **kwargs)
     form.set_offices(entry_offices(current_user), getattr(current_user, "office_id", None))
     return form.set_categories(pool_queries.categories())
 
@@ -109,12 +110,16 @@ def _scope_figures() -> dict[str, str]:
 
 def enter_project(detail_endpoint: str):
     """GET/POST of a new project: one service call; its refusal (out of scope…) on the field."""
-    form = project_form()
+    form = project_form(new=True)
     if request.method == "GET" and current_user.role == "owner":
         form.owner_name.data = current_user.organisation  # usually the owner's own unit
     if form.validate_on_submit():
         try:
-            p = services.submit_project(project_input(form), actor=current_user)
+            p = services.submit_project(
+                project_input(form), actor=current_user, token=form.once.data
+            )
+        except once.AlreadySubmitted as e:
+            return once.already(e, url_for(detail_endpoint, code=e.ref))
         except DomainError as e:
             error_onto(form, e)
         else:
@@ -216,13 +221,16 @@ def upload(p, detail):
     """POST of an attachment; refusals (filed, wrong type, too large) flashed."""
     form = AttachmentForm()
     if not form.validate_on_submit():
+        once.abort_for_token(form)
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
         return redirect(url_for(detail, code=p.code, _anchor="attachments"))
     file = form.file.data
     try:
-        add_attachment(p.code, file.stream, file.filename, actor=current_user)
+        add_attachment(p.code, file.stream, file.filename, actor=current_user, token=form.once.data)
+    except once.AlreadySubmitted as e:
+        return once.already(e, url_for(detail, code=p.code, _anchor="attachments"))
     except DomainError as e:
         error_onto(None, e)
     else:

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import FlaskForm, confirmation
+from app.forms import FlaskForm, OnceField, confirmation
 from notices.guides.rules import KINDS, MAX_BODY, MAX_REASON, MAX_SHORT, MAX_TITLE
 
 
@@ -37,7 +37,14 @@ class GuideForm(FlaskForm):
     body = TextAreaField(_l("正文"), validators=[Length(max=MAX_BODY)])
 
 
+class NewGuideForm(GuideForm):
+    """A new draft: posted twice, it is saved once (app.once)."""
+
+    once = OnceField("guide")
+
+
 class AttachmentForm(FlaskForm):
+    once = OnceField("guide-attachment")
     file = FileField(_l("附件（PDF或图片）"), validators=[FileRequired(_l("请选择要上传的文件"))])
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, clock
+from app import audit, clock, once
 from app.audit import Action
 from app.errors import refused_as
 from app.extensions import db
@@ -19,6 +19,7 @@ from app.storage import Upload, UploadRejected, delete_when_committed, store_upl
 from app.transactions import transactional
 from app.urls import MAX_ID
 from notices.guides import rules
+from notices.guides import search as guide_search
 from notices.guides.errors import GuideError, GuideForbidden, GuideNotFound
 from notices.guides.models import Guide, GuideAttachment
 from notices.guides.rules import GuideState
@@ -115,8 +116,10 @@ def _record(action: Action, g: Guide, actor, before=None, after=None) -> None:
 
 
 @transactional
-def create_draft(data: GuideInput, *, actor=None) -> Guide:
-    """Save a new draft; nothing is public until `publish`."""
+def create_draft(data: GuideInput, *, actor=None, token: str | None = None) -> Guide:
+    """Save a new draft; nothing is public until `publish`. `token`: the form's once-only token
+    (app.once), so a second post of the same form creates nothing."""
+    submission = once.claim(token, "guide", actor)
     data = _checked(data, actor)
     g = Guide(
         state=GuideState.DRAFT, created_at=clock.now(), created_by_id=getattr(actor, "id", None)
@@ -125,6 +128,7 @@ def create_draft(data: GuideInput, *, actor=None) -> Guide:
     db.session.add(g)
     db.session.flush()
     _record(Action.GUIDE_DRAFTED, g, actor, after=_snapshot(g))
+    once.fulfil(submission, g.id)
     return g
 
 
@@ -141,6 +145,8 @@ def update(guide_id: int, data: GuideInput, *, actor=None) -> Guide:
         g.revised_at = clock.now().replace(microsecond=0)
     db.session.flush()
     _record(Action.GUIDE_EDITED, g, actor, before=before, after=_snapshot(g))
+    if g.state == GuideState.PUBLISHED:
+        guide_search.index(g)  # the search finds what the page now says
     return g
 
 
@@ -171,6 +177,7 @@ def publish(guide_id: int, *, actor=None) -> Guide:
     g.published_by_id = getattr(actor, "id", None)
     db.session.flush()
     _record(Action.GUIDE_PUBLISHED, g, actor, before=before, after=_snapshot(g))
+    guide_search.index(g)
     return g
 
 
@@ -188,6 +195,7 @@ def withdraw(guide_id: int, reason: str, *, actor=None) -> Guide:
     g.withdrawn_reason = reason
     db.session.flush()
     _record(Action.GUIDE_WITHDRAWN, g, actor, before=before, after=_snapshot(g))
+    guide_search.unindex(g)
     return g
 
 
@@ -199,8 +207,12 @@ def _file_name(filename: str | None) -> str:
 
 
 @transactional
-def add_attachment(guide_id: int, filename: str, data: Upload, *, actor=None) -> GuideAttachment:
-    """Attach a PDF or image (type read from the content, size capped by MAX_ATTACHMENT_BYTES)."""
+def add_attachment(
+    guide_id: int, filename: str, data: Upload, *, actor=None, token: str | None = None
+) -> GuideAttachment:
+    """Attach a PDF or image (type read from the content, size capped by MAX_ATTACHMENT_BYTES);
+    `token`: the upload form's once-only token (app.once), so a repeated post attaches nothing."""
+    submission = once.claim(token, "guide-attachment", actor)
     g = _get(guide_id, actor)
     with refused_as(GuideError):
         rules.require_editable(g.state)
@@ -226,6 +238,7 @@ def add_attachment(guide_id: int, filename: str, data: Upload, *, actor=None) ->
         actor,
         after={"attachment_id": attachment.id, "name": name, "sha256": stored.sha256},
     )
+    once.fulfil(submission, attachment.id)
     return attachment
 
 

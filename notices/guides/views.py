@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import clock
+from app import clock, once
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.forms import error_onto
@@ -25,6 +25,7 @@ from notices.guides.forms import (
     ConfirmForm,
     DeleteDraftForm,
     GuideForm,
+    NewGuideForm,
     PublishForm,
     WithdrawForm,
 )
@@ -156,7 +157,7 @@ def staff_index():
 @staff_bp.route("/new", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def new():
-    form = GuideForm()
+    form = NewGuideForm()
     _prepare(form)
     if request.method == "GET":
         form.office_id.data = current_user.office_id
@@ -164,7 +165,9 @@ def new():
             form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            guide = services.create_draft(_input(form), actor=current_user)
+            guide = services.create_draft(_input(form), actor=current_user, token=form.once.data)
+        except once.AlreadySubmitted as e:
+            return once.already(e, url_for(".preview", guide_id=e.ref))
         except GuideError as e:
             error_onto(form, e)
         else:
@@ -259,18 +262,27 @@ def delete(guide_id: int):
 @staff_bp.route("/<int:guide_id>/attachments", methods=["POST"])
 @roles_required(*OFFICE_ROLES)
 def upload(guide_id: int):
+    _staff_guide(guide_id)  # an unknown document is a 404 whatever was posted
     form = AttachmentForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             abort(400)
+        once.abort_for_token(form)
         for errors in form.errors.values():
             for e in errors:
                 flash(e, "error")
         return redirect(url_for(".preview", guide_id=guide_id))
     file = form.file.data
-    if _refused(services.add_attachment, guide_id, file.filename, file.stream):
+    preview = url_for(".preview", guide_id=guide_id)
+    try:
+        uploaded = _refused(
+            services.add_attachment, guide_id, file.filename, file.stream, token=form.once.data
+        )
+    except once.AlreadySubmitted as e:
+        return once.already(e, preview)
+    if uploaded:
         flash(_("附件已上传"), "success")
-    return redirect(url_for(".preview", guide_id=guide_id))
+    return redirect(preview)
 
 
 @staff_bp.route("/<int:guide_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

@@ -63,6 +63,16 @@ def _audit_view(choice: rules.Choice) -> dict:
     }
 
 
+def _same(a: rules.Choice, b: rules.Choice) -> bool:
+    """Two choices that text the same notices (the order of the codes aside)."""
+    return (a.all_categories, frozenset(a.categories), a.all_types, frozenset(a.types)) == (
+        b.all_categories,
+        frozenset(b.categories),
+        b.all_types,
+        frozenset(b.types),
+    )
+
+
 @transactional
 def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription:
     """Start, change or restart the account's subscription. A restart texts only what is
@@ -86,6 +96,13 @@ def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription
         sub = Subscription(user_id=user_id, created_at=now, since=now)
         db.session.add(sub)
     else:
+        if (
+            sub.stopped_at is None
+            and sub.contractor_id == company[0]
+            and _same(queries.choice_of(sub), choice)
+        ):
+            # Saved again as it is: nothing changed, so nothing is written — no audit entry.
+            return sub
         before = _audit_view(queries.choice_of(sub)) | {"stopped": sub.stopped_at is not None}
         if sub.stopped_at is not None:
             sub.since = now

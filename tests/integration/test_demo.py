@@ -509,3 +509,16 @@ def test_the_demo_contractor_is_a_member_and_both_its_pages_say_so(demo, now):
     assert "不是任何类别的有效入围企业" not in projects
     # The projects open to it are listed, the re-announced project's round told apart.
     assert "确认响应" in projects
+
+
+def test_the_demo_company_subscribes_to_one_category_and_its_page_shows_it(demo, now):
+    now(2026, 11, 27, 10, 0)
+    from notices.subscriptions import queries as subscriptions
+
+    company = db.session.scalar(select(User).where(User.username == "contractor"))
+    sub = subscriptions.subscription_of(company.id)
+    assert subscriptions.choice_of(sub).categories == ("JZ",)
+    line = next(ln for ln in demo.output.splitlines() if ln.strip().startswith("contractor "))
+    browser = Browser(demo.app)
+    assert browser.login("contractor", line.split()[1]).status_code == 302
+    assert "建筑工程" in browser.html("/account/subscriptions/")

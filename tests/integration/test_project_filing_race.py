@@ -4,8 +4,6 @@ sent back, revised and filed again is not published at the new facts."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +13,7 @@ from app.extensions import db
 from contracts import services
 from contracts.errors import TradingError
 from contracts.models import Project
-from tests.factories import Browser, make_user, signed_in, use_cheap_password_hashes
+from tests.factories import make_user, signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import at
 from tests.trading_factories import active_pool, project_input, reviewed_on, trading_counts
 
@@ -43,30 +41,9 @@ def test_twenty_simultaneous_filing_posts_file_the_project_once(app, database_ur
     staff = signed_in(app, "staff")
     page = f"/staff/projects/{p.code}"
     data = {"reviewed": reviewed_on(staff, page), "confirm": "y", "csrf_token": staff.token(page)}
-    cookie = staff.client.get_cookie("session")
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def attempt() -> None:
-        # Each request in its own client (one browser tab each) on the same staff session.
-        browser = Browser(app)
-        browser.client.set_cookie("session", cookie.value, domain=cookie.domain)
-        barrier.wait(timeout=30)
-        # Browser.open gives each request its own app context, hence its own session and
-        # connection (removed when the context ends).
-        try:
-            status = browser.post(f"{page}/file", data, token=False).status_code
-        except Exception as e:  # a server error is a failure of the guard
-            status = repr(e)
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    statuses = simultaneously(
+        app, staff, lambda tab: tab.post(f"{page}/file", data, token=False), THREADS
+    )
 
     assert statuses == [302] * THREADS  # each back on the page: one filed, the rest told why
     db.session.expire_all()

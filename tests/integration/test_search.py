@@ -187,3 +187,29 @@ def test_the_walk_and_the_index_find_the_same_entries_in_the_same_order(
         (e.id for e in first.items + after.items), reverse=True
     )
     assert len(after.items) == 3
+
+
+def test_a_guide_is_found_once_published_kept_current_and_gone_once_withdrawn(app, now):
+    from notices.guides import services as guides
+
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    g = guides.create_draft(
+        guides.GuideInput(kind="guide", title="小型工程交易办事指南", body="申请备案需要的材料"),
+        actor=staff,
+    )
+    assert found("办事指南") == []
+    guides.publish(g.id, actor=staff)
+    assert found("办事指南") == [("guide", str(g.id))]
+    assert found("备案 材料", kind="guide", stage="service") == [("guide", str(g.id))]
+    guides.update(
+        g.id,
+        guides.GuideInput(kind="guide", title="小型工程交易办事指南", body="现场踏勘的安排"),
+        actor=staff,
+    )
+    assert found("踏勘") == [("guide", str(g.id))] and found("备案 材料") == []
+    page = app.test_client().get("/search?q=踏勘").get_data(as_text=True)
+    assert f'href="/guides/{g.id}"' in page and "政策与指南" in page
+    guides.withdraw(g.id, "已被新指南取代", actor=staff)
+    assert found("办事指南") == []
+    assert services.reindex() == entries()

@@ -182,6 +182,28 @@ def test_the_audit_keeps_the_choice_and_never_the_number(app):
     assert company.contact_mobile not in str(entry.after) and "JZ" in str(entry.after)
 
 
+def test_saving_the_same_choice_again_writes_nothing_and_a_change_one_entry(app):
+    company = subscribed(5, JZ_TRADING)
+
+    def entries() -> int:
+        return db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "subscription:changed")
+        )
+
+    assert entries() == 1
+    for _ in range(20):
+        services.subscribe(company.user_id, Choice(False, ("JZ",), False, ("trading_notice",)))
+    assert entries() == 1
+    services.subscribe(company.user_id, EVERYTHING)
+    assert entries() == 2
+    services.stop(company.user_id)
+    services.subscribe(company.user_id, EVERYTHING)  # a restart is a change
+    assert entries() == 3
+    assert queries.state_of(queries.subscription_of(company.user_id)) == SubscriptionState.ACTIVE
+
+
 def test_unknown_codes_are_refused_with_a_message_and_nothing_changes(app):
     company = subscribed(5, JZ_TRADING)
     for choice in (

@@ -204,9 +204,10 @@ def test_a_contractor_account_without_a_company_registers_it_on_the_profile_page
 def test_documents_are_uploaded_by_content_type(app, now):
     now(2026, 9, 22, 9, 0)
     who = contractor_browser(app, 0)
-    response = who.post(
+    response = who.submit(
         "/contractor/documents",
         {"kind": "business_licence", "file": (io.BytesIO(PDF), "营业执照.pdf")},
+        form_page="/contractor/",
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
@@ -214,9 +215,10 @@ def test_documents_are_uploaded_by_content_type(app, now):
     db.session.refresh(c)
     assert [d.original_name for d in c.documents] == ["营业执照.pdf"]
     before = everything()
-    response = who.post(
+    response = who.submit(
         "/contractor/documents",
         {"kind": "other", "file": (io.BytesIO(EXE), "许可证.pdf")},
+        form_page="/contractor/",
         content_type="multipart/form-data",
     )
     assert response.status_code == 302

@@ -251,3 +251,17 @@ def test_the_history_api_takes_since_and_sends_last_modified(app, client):
         answer = client.get(path, query_string={"since": bad})
         assert answer.status_code == 400
         assert answer.get_json()["error"] == 400
+
+
+def test_a_notice_id_in_the_changes_links_to_the_notice_when_it_is_public(app, client):
+    phase = active_pool()
+    project, t = announced(phase, make_user("owner"))
+    html = history_of(client, f"/projects/{project.code}")
+    notice_id = t.notice_id
+    assert f'<a href="/notices/{notice_id}">{notice_id}</a>' in html
+    staff = make_user("staff")
+    clock.set_now(at(2026, 12, 1, 9, 0))
+    original = make_notice(staff, title="村道养护政策")
+    correction = make_notice(staff, type="correction", corrects_id=original.id, title="更正")
+    html = history_of(client, f"/notices/{correction.id}")
+    assert f'<a href="/notices/{original.id}">{original.id}</a>' in html

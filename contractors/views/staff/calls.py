@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, once
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES, PANEL_ROLES
 from app.errors import DomainError
@@ -71,10 +71,12 @@ def _call_input(form) -> services.CallInput:
 @bp.route("/calls/new", methods=["GET", "POST"])
 @roles_required(*OFFICE_ROLES)
 def new_call():
-    form = call_form(queries.categories(), _districts())
+    form = call_form(queries.categories(), _districts(), new=True)
     if form.validate_on_submit():
         try:
-            call = services.create_call(_call_input(form), actor=current_user)
+            call = services.create_call(_call_input(form), actor=current_user, token=form.once.data)
+        except once.AlreadySubmitted as e:
+            return once.already(e, _timeline_url(int(e.ref)))
         except DomainError as e:
             error_onto(form, e)
         else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, clock
+from app import audit, clock, once
 from app.audit import Action
 from app.auth.roles import OFFICE_ROLES, Role
 from app.calendar.services import current_calendar
@@ -101,10 +101,12 @@ def _evidence(uploads: tuple[Upload, ...]) -> list[tuple[Upload, str]]:
 
 
 @transactional
-def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
+def file_complaint(data: ComplaintInput, *, actor, token: str | None = None) -> Complaint:
     """A complaint about a trading: by a company from its account, or entered by staff from a
     written complaint. Refused unless complete (办法 art. 7), with evidence, within the window
-    (art. 60, objection waits not counted) and, for arts. 22/44/54 matters, after an objection."""
+    (art. 60, objection waits not counted) and, for arts. 22/44/54 matters, after an objection.
+    `token`: the form's once-only token (app.once) — the same form posted again files nothing."""
+    submission = once.claim(token, "complaint", actor)
     company, on_paper = _complainant(data, actor)
     t = _trading(data.trading_code)
     # The complaint is its trading's platform's (its district handles it).
@@ -243,6 +245,7 @@ def file_complaint(data: ComplaintInput, *, actor) -> Complaint:
             "evidence": len(files),
         },
     )
+    once.fulfil(submission, c.id)
     return c
 
 
