@@ -191,24 +191,38 @@ class Client:
     def get(self, url: str, **kw) -> requests.Response:
         return self.request("GET", url, **kw)
 
-    def token(self, url: str) -> str:
+    def tokens(self, url: str) -> dict[str, str]:
+        """What a browser sends back with the form at `url`: its tokens (`form_tokens`)."""
         page = self.get(url)
-        match = _TOKEN.search(page.text)
-        if not match:
+        tokens = form_tokens(page.text)
+        if tokens is None:
             raise AssertionError(f"no CSRF token on {url} ({page.status_code})")
-        return unescape(match.group(1))
+        return tokens
+
+    def token(self, url: str) -> str:
+        return self.tokens(url)["csrf_token"]
 
     def submit(self, url: str, data, *, form_page: str | None = None, **kw) -> requests.Response:
-        """POST a form with the CSRF token of `form_page` (the page itself by default)."""
-        token = self.token(form_page or url)
-        if isinstance(data, dict):
-            data = {**data, "csrf_token": token}
-        else:
-            data = [*data, ("csrf_token", token)]
+        """POST a form with the tokens of `form_page` (the page itself by default)."""
+        tokens = self.tokens(form_page or url)
+        data = {**data, **tokens} if isinstance(data, dict) else [*data, *tokens.items()]
         return self.request("POST", url, data=data, **kw)
 
     def login(self, host_url: str, username: str, password: str) -> requests.Response:
         return self.submit(host_url + "/login", {"username": username, "password": password})
+
+
+def form_tokens(html: str) -> dict[str, str] | None:
+    """A page's CSRF token, and its once-only token (app.once) if it is a create form; None
+    if the page has no form."""
+    match = _TOKEN.search(html)
+    if not match:
+        return None
+    tokens = {"csrf_token": unescape(match.group(1))}
+    once = hidden(html, "once")
+    if once:
+        tokens["once"] = once[0]
+    return tokens
 
 
 def hidden(html: str, name: str) -> list[str]:

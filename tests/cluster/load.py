@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from tests.cluster.hosts import Client
+from tests.cluster.hosts import Client, form_tokens
 
 
 @dataclass(frozen=True)
@@ -70,16 +70,21 @@ class Load:
             self.call(client, self.host(i), "GET", paths[i % len(paths)])
             i += 1
 
-    def writer(self, client: Client, form: dict, token: str, prefix: str) -> None:
-        """Drafts, one after another, each on the next live host (a retry is a new draft)."""
+    def writer(self, client: Client, form: dict, prefix: str) -> None:
+        """Drafts, one after another, each on the next live host (a retry is a new draft): the
+        form is fetched from that host for its tokens, as a browser would, then posted."""
         i = 0
         while not self.stop.is_set():
             title = f"{prefix}{i:05d}"
-            data = {**form, "title": title, "csrf_token": token}
-            r = self.call(client, self.host(i), "POST", "/staff/notices/new", data=data)
-            if r is not None and r.status_code == 302:
-                with self.lock:
-                    self.acked.append(title)
+            name = self.host(i)
+            page = self.call(client, name, "GET", "/staff/notices/new")
+            tokens = form_tokens(page.text) if page is not None else None
+            if tokens is not None:
+                data = {**form, "title": title, **tokens}
+                r = self.call(client, name, "POST", "/staff/notices/new", data=data)
+                if r is not None and r.status_code == 302:
+                    with self.lock:
+                        self.acked.append(title)
             i += 1
 
     def start(self, target, *args) -> None:

@@ -140,7 +140,6 @@ def kill_9_of_one_host_mid_load_loses_nothing_and_sends_every_text_once(cluster)
         load.writer,
         writer,
         {"type": "policy", "body": "正文"},
-        writer.token(c.b.url + "/staff/notices/new"),
         "集群草稿",
     )
 
