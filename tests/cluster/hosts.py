@@ -30,7 +30,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(predicate, seconds: float = 30.0, step: float = 0.1):
+def wait_for(predicate, seconds: float = 60.0, step: float = 0.1):
+    """`predicate()` once it is truthy, polled every `step` for up to `seconds` (a pass returns
+    at once; the bound only matters on a machine loaded many deep), else its last value."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()

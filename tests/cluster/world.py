@@ -38,8 +38,8 @@ def services_missing(pg_url: str | None, redis_url: str = REDIS_URL) -> list[str
     else:
         engine = create_engine(_normalise_db_url(pg_url))
         try:
-            with engine.connect():
-                pass
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
         except Exception:
             missing.append(f"PostgreSQL at {make_url(pg_url).host}")
         finally:

@@ -16,18 +16,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.scheduler import LeaderLock, Tick, _as_leader, lock_file_path
+from tests.cluster.hosts import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(predicate, seconds: float = 60.0, step: float = 0.1):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def test_two_locks_on_one_database_exclude_each_other_until_the_holder_releases(database_url):
@@ -87,7 +78,7 @@ def test_a_standby_takes_the_lock_when_the_leader_is_killed(database_url):
         assert not standby.try_hold()
         os.kill(leader.pid, signal.SIGKILL)
         leader.wait(10)
-        assert _wait_for(standby.try_hold), "the lock stayed taken after its holder died"
+        assert wait_for(standby.try_hold), "the lock stayed taken after its holder died"
     finally:
         if leader.poll() is None:
             leader.kill()
@@ -145,13 +136,13 @@ def test_gunicorn_workers_of_the_embedded_default_run_ticks_in_exactly_one_worke
         stderr=subprocess.DEVNULL,
     )
     try:
-        holders = _wait_for(lambda: os.path.exists(lock_path) and _flock_holders(lock_path))
+        holders = wait_for(lambda: os.path.exists(lock_path) and _flock_holders(lock_path))
         assert len(holders) == 1, holders
         time.sleep(1.0)  # several ticks of three schedulers later: still one holder
         assert _flock_holders(lock_path) == holders
         (leader,) = holders
         os.kill(leader, signal.SIGKILL)
-        after = _wait_for(lambda: _flock_holders(lock_path) - {leader})
+        after = wait_for(lambda: _flock_holders(lock_path) - {leader})
         assert len(after) == 1 and leader not in after, after
     finally:
         server.send_signal(signal.SIGTERM)
@@ -209,9 +200,9 @@ def test_kill_9_of_the_leader_while_it_sends_loses_no_text_and_sends_none_twice(
     leader = _scheduler(env, tmp_path / "leader.log")
     standby = None
     try:
-        assert _wait_for(lambda: "scheduler running" in (tmp_path / "leader.log").read_text(), 60)
+        assert wait_for(lambda: "scheduler running" in (tmp_path / "leader.log").read_text(), 60)
         standby = _scheduler(env, tmp_path / "standby.log")
-        assert _wait_for(
+        assert wait_for(
             lambda: "another scheduler holds the lock" in (tmp_path / "standby.log").read_text(), 60
         )
         # Both up, the leader ticking: now the texts, 40 of them (10 notices × 4 companies).
@@ -219,7 +210,7 @@ def test_kill_9_of_the_leader_while_it_sends_loses_no_text_and_sends_none_twice(
         for k in range(10):
             queue_notice_texts(staff, people, title=f"领导者测试公告{k + 1}")
         db.session.commit()
-        assert _wait_for(lambda: len(fake.messages) >= 10, 30)
+        assert wait_for(lambda: len(fake.messages) >= 10, 30)
         os.kill(leader.pid, signal.SIGKILL)
         leader.wait(10)
         at_kill = len(fake.messages)
@@ -229,7 +220,7 @@ def test_kill_9_of_the_leader_while_it_sends_loses_no_text_and_sends_none_twice(
             db.session.expire_all()
             return all(m.status == "sent" for m in db.session.scalars(select(SmsMessage)))
 
-        assert _wait_for(all_sent, 60), (tmp_path / "standby.log").read_text()
+        assert wait_for(all_sent, 60), (tmp_path / "standby.log").read_text()
     finally:
         for proc in (leader, standby):
             if proc is not None and proc.poll() is None:
