@@ -152,6 +152,11 @@ def legal_basis(type_code: str, occasion: str | None = None) -> str:
 #: The types staff may write by hand, in the order above (the staff editor offers only these).
 BY_HAND: tuple[str, ...] = tuple(code for code, t in NOTICE_TYPES.items() if t.by_hand)
 
+#: The type a new draft starts as: a correction is begun from the notice it corrects (its
+#: 发布更正 link fills both), so a blank draft is the by-hand type that corrects nothing — it
+#: used to start as 更正公告 beside 被更正的公告 = （不是更正公告）, which contradicted itself.
+NEW_DRAFT_TYPE: str = next(code for code in BY_HAND if code != "correction")
+
 #: The home page's columns, in the order of the procedure.
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("pool", N_("名录库公告"), ("pool_call", "review_result", "roster_publicity", "roster")),

@@ -263,8 +263,8 @@ def new():
     if request.method == "GET":
         form.office_id.data = current_user.office_id
         corrects = request.args.get("corrects", type=record_id)
+        form.type.data = "correction" if corrects else rules.NEW_DRAFT_TYPE
         if corrects:
-            form.type.data = "correction"
             form.corrects_id.data = corrects
     if form.validate_on_submit():
         try:

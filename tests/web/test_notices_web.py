@@ -201,6 +201,21 @@ def test_the_staff_editor_offers_only_the_types_staff_may_write_by_hand(app):
     assert offered == {"policy", "correction"}
 
 
+def test_a_blank_draft_starts_as_a_policy_and_one_begun_from_a_notice_as_its_correction(app):
+    original = make_notice(title=TITLE)
+    staff = signed_in(app)
+    selected = re.compile(
+        r'<option[^>]*selected[^>]*value="([a-z_]+)"|<option[^>]*value="([a-z_]+)"[^>]*selected'
+    )
+
+    def chosen(html: str) -> set[str]:
+        return {a or b for a, b in selected.findall(html)}
+
+    # A blank draft does not say 更正公告 beside （不是更正公告）.
+    assert chosen(staff.html("/staff/notices/new")) == {rules.NEW_DRAFT_TYPE} == {"policy"}
+    assert chosen(staff.html(f"/staff/notices/new?corrects={original.id}")) == {"correction"}
+
+
 @pytest.mark.parametrize("type_", SERVICE_ONLY)
 def test_staff_cannot_post_a_notice_only_a_domain_service_publishes(app, frozen, type_):
     # The probe: a made-up 交易结果公告 for a project whose trading is still open.
