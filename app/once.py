@@ -15,17 +15,22 @@ second claims the nonce itself.
 A token that is absent, altered, issued for another form or to another account is refused with
 `SubmissionRefused` (views answer 400), before and again inside the service. Callers that are not
 pages (the demo, the CLI, tests of the services) pass no token (None) and claim nothing.
+
+A token lives `MAX_AGE` from its issue (on `app.clock`); an older one is refused like an altered
+one, and the form is shown again with what was typed and a fresh token. That bounds the table:
+a claim older than `MAX_AGE` can only be of a token that is refused anyway, so the scheduler's
+`prune_tick` deletes such claims (`prune`), and `form_submissions` holds about a day of posts.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import current_app, flash, redirect
+from flask import Flask, current_app, flash, redirect
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import String, select
+from sqlalchemy import String, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,6 +42,13 @@ from app.extensions import db
 from app.types import UTCDateTime
 
 _SALT = "smallworks.once-only-form"
+
+#: How long a form's token may wait before it is posted: far longer than any form stays open
+#: (the CSRF token lasts 4 hours, WTF_CSRF_TIME_LIMIT), and the claims' retention.
+MAX_AGE = timedelta(hours=24)
+
+#: How often the scheduler prunes the claims older than MAX_AGE.
+PRUNE_SECONDS = 3600.0
 
 
 class FormSubmission(db.Model):
@@ -78,6 +90,15 @@ def _refused() -> SubmissionRefused:
     )
 
 
+def _expired() -> SubmissionRefused:
+    return SubmissionRefused(
+        "表单打开已超过24小时，凭证已失效，未作任何更改；请核对本页内容后再次提交",
+        "The form was opened more than 24 hours ago and its token has expired; nothing was "
+        "changed. Check this page and submit it again",
+        field="once",
+    )
+
+
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
@@ -87,18 +108,22 @@ def _actor_id(actor) -> int | None:
 
 
 def issue(kind: str, actor) -> str:
-    """A fresh token for one form of `kind`, shown to `actor`."""
-    return _serializer().dumps([kind, _actor_id(actor), secrets.token_urlsafe(24)])
+    """A fresh token for one form of `kind`, shown to `actor`, stamped with the clock's now."""
+    issued = int(clock.now().timestamp())
+    return _serializer().dumps([kind, _actor_id(actor), secrets.token_urlsafe(24), issued])
 
 
 def check(token: str | None, kind: str, actor) -> str:
-    """The nonce of a token issued by this site for this form and account, else SubmissionRefused."""
+    """The nonce of a token issued by this site for this form and account within MAX_AGE, else
+    SubmissionRefused."""
     try:
-        got_kind, actor_id, nonce = _serializer().loads(token or "")
+        got_kind, actor_id, nonce, issued = _serializer().loads(token or "")
     except (BadSignature, TypeError, ValueError):
         raise _refused() from None
     if got_kind != kind or actor_id != _actor_id(actor) or not isinstance(nonce, str):
         raise _refused()
+    if not isinstance(issued, int) or issued < (clock.now() - MAX_AGE).timestamp():
+        raise _expired()
     return nonce
 
 
@@ -127,6 +152,24 @@ def fulfil(submission: FormSubmission | None, ref) -> None:
     """Record what the claiming post made (an id or a code), in the same transaction."""
     if submission is not None:
         submission.ref = str(ref)
+
+
+def prune() -> int:
+    """Delete the claims older than MAX_AGE (their tokens are refused as expired) in one
+    transaction; the number deleted."""
+    cutoff = clock.now() - MAX_AGE
+    deleted = db.session.execute(delete(FormSubmission).where(FormSubmission.claimed_at < cutoff))
+    db.session.commit()
+    return deleted.rowcount
+
+
+def prune_tick(app: Flask) -> None:
+    """The scheduler's tick (app.scheduler registers it)."""
+    with app.app_context():
+        try:
+            prune()
+        finally:
+            db.session.remove()
 
 
 def already(error: AlreadySubmitted, url: str):

@@ -271,10 +271,12 @@ def scheduler_command(idle_seconds: float) -> None:
 def init_scheduler(app: Flask) -> None:
     """At the end of create_app: the `flask scheduler` command, and the in-process scheduler
     when configured."""
+    from app import once
     from app.storage import sweep_tick
 
     app.cli.add_command(scheduler_command)
     register_tick(
         app, "uploads-sweep", sweep_tick, seconds=float(app.config["UPLOAD_SWEEP_SECONDS"])
     )
+    register_tick(app, "form-claims-prune", once.prune_tick, seconds=once.PRUNE_SECONDS)
     start_in_process(app)

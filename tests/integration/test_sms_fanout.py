@@ -212,5 +212,10 @@ def test_the_scheduler_never_starts_in_tests_and_knows_the_sms_tick(app):
     from app.scheduler import ticks
 
     assert "scheduler" not in app.extensions
-    assert [t.id for t in ticks(app)] == ["sms-send", "subscriptions-fanout", "uploads-sweep"]
+    assert [t.id for t in ticks(app)] == [
+        "sms-send",
+        "subscriptions-fanout",
+        "uploads-sweep",
+        "form-claims-prune",
+    ]
     make_user("staff")  # the app is usable as ever

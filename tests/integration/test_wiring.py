@@ -132,4 +132,9 @@ def test_create_app_wires_the_domains_blueprints_cli_groups_and_ticks(app):
         "ops",  # health, readiness and metrics (app.observability), after the domains
     ]
     assert "draws" in app.cli.commands
-    assert {t.id for t in ticks(app)} >= {"sms-send", "subscriptions-fanout", "uploads-sweep"}
+    assert {t.id for t in ticks(app)} >= {
+        "sms-send",
+        "subscriptions-fanout",
+        "uploads-sweep",
+        "form-claims-prune",
+    }

@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -244,3 +244,50 @@ def test_twenty_simultaneous_posts_of_one_form_create_once(case, app, database_u
     )
     assert statuses == [302] * THREADS
     assert (_count(case.model), _count(FormSubmission)) == (before[0] + 1, before[1] + 1)
+
+
+def test_a_token_older_than_a_day_is_refused_the_form_keeps_what_was_typed_and_a_fresh_token(
+    case,
+):
+    issued = clock.now()
+    csrf, once = _tokens(case)
+    before = (_count(case.model), _count(FormSubmission))
+    # The CSRF token has its own 4-hour limit on the real clock; the once-only token is on
+    # app.clock, which the test moves on past MAX_AGE.
+    clock.set_now(issued + timedelta(hours=24, minutes=1))
+    response = _post(case, case.browser, csrf, once)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "表单打开已超过24小时" in page
+    assert (_count(case.model), _count(FormSubmission)) == before
+    fresh = ONCE_RE.search(page)
+    if fresh:  # a form with a page of its own draws it again, with a fresh token
+        assert (fresh.group(1) or fresh.group(2)) != once
+    # Within the day it is still the same submission.
+    clock.set_now(issued + timedelta(hours=23, minutes=59))
+    assert _post(case, case.browser, csrf, once).status_code == 302
+    assert _count(case.model) == before[0] + 1
+
+
+def test_pruning_forgets_only_claims_whose_tokens_have_expired(app, now):
+    from app import once as once_only
+
+    now(2026, 9, 18, 10, 0)
+    staff = signed_in(app, "staff")
+    with app.test_request_context():
+        old_token = once_only.issue("notice", staff.user)
+        db.session.add(FormSubmission(nonce="old", kind="notice", ref="1", claimed_at=clock.now()))
+        now(2026, 9, 18, 22, 0)
+        db.session.add(FormSubmission(nonce="new", kind="notice", ref="2", claimed_at=clock.now()))
+        db.session.commit()
+        now(2026, 9, 19, 10, 30)
+        assert once_only.prune() == 1
+        assert set(db.session.scalars(select(FormSubmission.nonce))) == {"new"}
+        # The pruned claim's token can never create again: it is refused as expired.
+        with pytest.raises(once_only.SubmissionRefused):
+            once_only.check(old_token, "notice", staff.user)
+        # The tick does the same in its own session.
+        now(2026, 9, 20, 10, 30)
+    once_only.prune_tick(app)
+    with app.app_context():
+        assert _count(FormSubmission) == 0
