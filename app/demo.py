@@ -125,7 +125,8 @@ def _at(day: date, hour: int = 9, minute: int = 30) -> datetime:
 
 def run(echo: Callable[[str], None]) -> None:
     from contractors.demo import seed as seed_pool
-    from contractors.demo import seed_sanctions, seed_second_pool
+    from contractors.demo.sanctions import seed_sanctions
+    from contractors.demo.second import seed_second_pool
     from contracts.demo import seed as seed_projects
 
     offices = _offices()

@@ -10,6 +10,7 @@ from app.audit import verify_chain
 from app.auth.models import User
 from app.extensions import db
 from contractors import demo, queries, rules
+from contractors.demo import second
 from contractors.models import Contractor
 from lottery import rules as draw_rules
 from lottery import services as draws
@@ -82,7 +83,7 @@ def test_the_demo_contractor_is_a_member_however_the_pool_draw_falls(app, monkey
     monkeypatch.setattr(commit.secrets, "token_bytes", token_bytes)
     clock.set_now(at(2026, 11, 27, 10, 0))
     calls, _lines, _actors = _seed()
-    own = queries.contractor_by_uscc(demo.SHARED_COMPANY)
+    own = queries.contractor_by_uscc(second.SHARED_COMPANY)
     assert db.session.get(User, own.user_id).username == "contractor"
     assert [m.category for m in queries.active_members(None) if m.contractor_id == own.id] == ["JZ"]
     # … while 市政公用工程 was really drawn: five selected, one reserve.
