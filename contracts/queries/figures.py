@@ -14,7 +14,7 @@ from app.calendar.services import current_calendar
 from app.extensions import db
 from app.workdays import UnconfirmedYear, local_date
 from contracts import rules
-from contracts.models import Project, Trading
+from contracts.models import Project, StatRollup, Trading
 from notices.models import Notice
 
 
@@ -77,6 +77,13 @@ class local_day(_local_text):
     sqlite_format, pg_format = "%Y-%m-%d", "YYYY-MM-DD"
 
 
+class local_year(_local_text):
+    """`YYYY`: the year of the statistics' rollup (contracts.services.rollup)."""
+
+    inherit_cache = True
+    sqlite_format, pg_format = "%Y", "YYYY"
+
+
 class local_month(_local_text):
     """`YYYY-MM`: the month of the statistics (contracts.queries.stats)."""
 
@@ -136,10 +143,16 @@ def _letter_days(
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if held is not None:
         stmt = stmt.where(Trading.held_at >= held[0], Trading.held_at < held[1])
+    return counted_days(db.session.execute(stmt))
+
+
+def counted_days(rows) -> list[tuple[int, int | None, int]]:
+    """Rows (office_id, notice day, letter day, how many) as (office_id, working days or None,
+    how many): each pair of days counted once, on the calendar in force."""
     calendar = current_calendar()
     counted: dict[tuple[str, str], int | None] = {}
     out = []
-    for office_id, notice_on, letter_on, n in db.session.execute(stmt):
+    for office_id, notice_on, letter_on, n in rows:
         key = (notice_on, letter_on)
         if key not in counted:
             counted[key] = _days(
@@ -173,12 +186,28 @@ def letter_distribution(
     return _distribution(_letter_days(office_ids, held))
 
 
+def distribution(rows) -> LetterDistribution:
+    """The distribution of rows (office_id, notice day, letter day, how many): the statistics'
+    rollup (contracts.queries.stats) hands its pairs of days here."""
+    return _distribution(counted_days(rows))
+
+
 def letter_figures(
     office_ids: list[int],
 ) -> tuple[LetterDistribution, dict[int, LetterDistribution]]:
     """The distribution over all of `office_ids` and of each on its own (a district's page lists
-    its platforms' figures beside its whole): one statement for both."""
-    rows = _letter_days(office_ids)
+    its platforms' figures beside its whole): one statement for both, over the statistics'
+    rollup (contracts.models.StatRollup) — a few hundred pairs of days an office, however many
+    years of tradings."""
+    rows = counted_days(
+        (office_id, *key.split(" "), n)
+        for office_id, key, n in db.session.execute(
+            select(StatRollup.office_id, StatRollup.key, func.sum(StatRollup.n))
+            .where(StatRollup.figure == "letter", StatRollup.office_id.in_(office_ids))
+            .group_by(StatRollup.office_id, StatRollup.key)
+            .having(func.sum(StatRollup.n) > 0)
+        )
+    )
     return _distribution(rows), {
         i: _distribution([r for r in rows if r[0] == i]) for i in office_ids
     }
