@@ -355,6 +355,8 @@ class StatRollup(db.Model):
     __tablename__ = "stat_rollups"
     __table_args__ = (
         UniqueConstraint("year", "office_id", "figure", "key", name="uq_stat_rollups_key"),
+        # An office's page reads its notice-to-letter pairs of every year, in key order.
+        Index("ix_stat_rollups_figure_office", "figure", "office_id", "key", "n"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stat_rollups")),
         sa.UniqueConstraint("year", "office_id", "figure", "key", name="uq_stat_rollups_key"),
     )
+    op.create_index(
+        "ix_stat_rollups_figure_office",
+        "stat_rollups",
+        ["figure", "office_id", "key", "n"],
+        unique=False,
+    )
     # The backfill is the rebuild itself (one definition of the figures), on this connection.
     from contracts.services.rollup import rebuild
 
@@ -43,4 +49,5 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_stat_rollups_figure_office", table_name="stat_rollups")
     op.drop_table("stat_rollups")
