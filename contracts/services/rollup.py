@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import local
 from app.extensions import db
+from app.offices.models import Office
 from app.transactions import transactional
 from contractors.models import Contractor
 from contracts import rules
@@ -192,14 +193,17 @@ def _add(conn, key: Key, delta: Counts) -> None:
 def refresh(conn, touched: Iterable[tuple[int, datetime | None]]) -> None:
     """Bring the rows of each (office, moment's local year) in `touched` in line with the raw
     rows, inside the caller's transaction; the every-office rows move by the same difference."""
-    done = set()
-    for office_id, moment in touched:
-        if moment is None or (office_id, local(moment).year) in done:
-            continue
-        year = local(moment).year
-        done.add((office_id, year))
+    pairs = sorted({(o, local(moment).year) for o, moment in touched if moment is not None})
+    # One office's rows are recomputed by one transaction at a time: the office's row is locked
+    # (in id order, so that two events cannot deadlock) before its rows are read, so that a
+    # difference is never taken between rows read before and after another event's commit.
+    # SQLite has one writer at a time anyway, and the event has written already.
+    for office_id in sorted({o for o, _y in pairs}):
+        conn.execute(select(Office.id).where(Office.id == office_id).with_for_update())
+    for office_id, year in pairs:
         fresh, stored = compute(conn, office_id, year), _stored(conn, office_id, year)
-        for key in fresh.keys() | stored.keys():
+        # In key order: two offices' events add to the same every-office rows in one order.
+        for key in sorted(fresh.keys() | stored.keys()):
             new, old = fresh.get(key, ZERO), stored.get(key, ZERO)
             delta = (new[0] - old[0], new[1] - old[1], new[2] - old[2])
             if delta != ZERO:
