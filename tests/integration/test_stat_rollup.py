@@ -2,14 +2,18 @@
 after every event the services write — a drawn trading, refusals passing the award on and
 exhausting the ranking, a failed round and the next one — the figures the pages read from the
 rollup equal those computed from the raw rows, for every office and every office together, and a
-rebuild from scratch writes the very rows the events left."""
+rebuild from scratch writes the very rows the events left; and any sequence of award draws,
+refreshed one by one, does too (hypothesis)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import clock
@@ -21,7 +25,8 @@ from contracts.models import EVERY_OFFICE, StatRollup
 from contracts.queries import figures as letter_queries
 from contracts.queries import stats
 from contracts.services import rollup
-from tests.factories import make_user, use_cheap_password_hashes
+from tests.factories import default_district, make_office, make_user, use_cheap_password_hashes
+from tests.integration.test_stats_queries import A, B, C, D, _draw
 from tests.pool_factories import at
 from tests.trading_factories import (
     active_pool,
@@ -123,3 +128,35 @@ def test_the_rebuild_command_writes_the_rows_and_says_how_many(app, now):
     assert result.exit_code == 0, result.output
     assert f"wrote {len(kept)} statistics rows" in result.output
     assert stored_rows() == kept
+
+
+_numbers = itertools.count(1)
+_moments = [at(2025, 12, 31, 23, 30), at(2026, 1, 1, 0, 30), at(2026, 5, 3, 10, 0)]
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(),
+            st.sampled_from(_moments),
+            st.lists(st.sampled_from([A, B, C, D]), min_size=1, max_size=4, unique=True),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_award_draws_in_any_offices_and_years_keep_the_rollup_in_step(app, events):
+    """Any sequence of award draws — two districts, either side of a local New Year — each
+    followed by its refresh, leaves the rows a rebuild writes and the live figures."""
+    other = db.session.scalar(select(Office).where(Office.code == "rollup-other"))
+    other = other or make_office("rollup-other", "另一区公管办", kind="district")
+    for elsewhere, when, candidates, k in events:
+        office = other if elsewhere else default_district()
+        _draw(next(_numbers), candidates, candidates[k % len(candidates)], when=when, office=office)
+        rollup.refresh(db.session, [(office.id, when)])
+        db.session.commit()
+    assert_in_step(years=(2025, 2026))
