@@ -5,8 +5,8 @@ demand (`flask stats rebuild`, and the migration that made the table).
 Each event recomputes the figures of the offices and years it touched from their raw rows — one
 office's year is at most a few hundred tradings — and writes only the difference, to that office's
 rows and to the every-office rows (EVERY_OFFICE) alike. Recomputing rather than adding what the
-event did keeps corrections honest: a refusal that fails a drawn trading, a failed round followed
-by a new one, a response withdrawn — whatever the rows now say is what the rollup says.
+event did keeps corrections honest: a refusal that passes the award on or fails the trading, a
+failed round followed by a new one — whatever the rows say after the event is what the rollup says.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ ZERO = (0, Decimal("0"), 0)
 
 
 def _dialect(conn) -> str:
+    """The database's name, for a session (the services) or a connection (the migration)."""
     return conn.get_bind().dialect.name if hasattr(conn, "get_bind") else conn.dialect.name
 
 
