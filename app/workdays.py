@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import zoneinfo
 from collections.abc import Iterable
@@ -44,6 +45,14 @@ def _builtin_years() -> frozenset[int]:
 
 #: Years chinese_calendar covers (2004–2026 in version 1.11.0).
 _BUILTIN_YEARS = _builtin_years()
+
+
+@functools.cache
+def _builtin_workday(d: date) -> bool:
+    """chinese_calendar's answer for `d`, kept per process: its table never changes while the
+    process runs, the answer costs ~50 µs, and the days asked are those of the years it covers
+    (a few thousand at most), while every request's calendar is new (issue 14)."""
+    return chinese_calendar.is_workday(d)
 
 
 class UnconfirmedYear(Exception):
@@ -176,7 +185,7 @@ class WorkCalendar:
             known = self._known[d] = arrangement.is_working_day(d)
             return known
         if self._use_builtin and d.year in _BUILTIN_YEARS:
-            known = self._known[d] = chinese_calendar.is_workday(d)
+            known = self._known[d] = _builtin_workday(d)
             return known
         # Never guess (DESIGN.md "Rules of time"): weekends-only would be wrong for every
         # year, by the holidays and the 调休 days alike.

@@ -330,3 +330,42 @@ class TradingSuspension(db.Model):
     @property
     def is_open(self) -> bool:
         return self.resumed_at is None
+
+
+#: `stat_rollups.office_id` of the rows that sum every office (no office has id 0).
+EVERY_OFFICE = 0
+
+
+class StatRollup(db.Model):
+    """The public statistics' figures of one office (or of every office) and one local year,
+    kept as they happen (issue 14): the pages read these few rows instead of a year's tradings
+    and draws. Written only by contracts.services.rollup, in the transaction of the event that
+    changes them (the award meeting, a refusal to sign); `flask stats rebuild` recomputes them
+    from the tradings and draws. Each row is one figure's key:
+
+    - ``month`` ``YYYY-MM``, ``category`` a pool category code, ``rate`` a discount rate
+      (``4.50``): drawn tradings by their meeting (`n`, `total` their contract value);
+    - ``letter`` ``YYYY-MM-DD YYYY-MM-DD``: drawn tradings by the local days of their trading
+      notice and their result letter (working days are counted when read, on the calendar then
+      in force, so a year confirmed later counts without a rebuild);
+    - ``entry`` ``USCC size winners``: award draws a company entered (`n`) and won (`wins`);
+    - ``response`` ``USCC``: its responses to the tradings decided that year.
+    """
+
+    __tablename__ = "stat_rollups"
+    __table_args__ = (
+        UniqueConstraint("year", "office_id", "figure", "key", name="uq_stat_rollups_key"),
+        # An office's page reads its notice-to-letter pairs of every year, in key order.
+        Index("ix_stat_rollups_figure_office", "figure", "office_id", "key", "n"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The local calendar year of the meeting (of the draw, for ``entry``).
+    year: Mapped[int] = mapped_column(Integer)
+    #: The project's office (the draw's, for ``entry``); EVERY_OFFICE for the platform's sum.
+    office_id: Mapped[int] = mapped_column(Integer)
+    figure: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
+    wins: Mapped[int] = mapped_column(Integer, default=0)

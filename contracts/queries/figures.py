@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import String, func, select
 from sqlalchemy.ext.compiler import compiles
@@ -14,7 +13,7 @@ from app.calendar.services import current_calendar
 from app.extensions import db
 from app.workdays import UnconfirmedYear, local_date
 from contracts import rules
-from contracts.models import Project, Trading
+from contracts.models import Project, StatRollup, Trading
 from notices.models import Notice
 
 
@@ -77,6 +76,13 @@ class local_day(_local_text):
     sqlite_format, pg_format = "%Y-%m-%d", "YYYY-MM-DD"
 
 
+class local_year(_local_text):
+    """`YYYY`: the year of the statistics' rollup (contracts.services.rollup)."""
+
+    inherit_cache = True
+    sqlite_format, pg_format = "%Y", "YYYY"
+
+
 class local_month(_local_text):
     """`YYYY-MM`: the month of the statistics (contracts.queries.stats)."""
 
@@ -136,32 +142,90 @@ def _letter_days(
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if held is not None:
         stmt = stmt.where(Trading.held_at >= held[0], Trading.held_at < held[1])
-    calendar = current_calendar()
-    counted: dict[tuple[str, str], int | None] = {}
-    out = []
-    for office_id, notice_on, letter_on, n in db.session.execute(stmt):
-        key = (notice_on, letter_on)
-        if key not in counted:
-            counted[key] = _days(
-                calendar, date.fromisoformat(notice_on), date.fromisoformat(letter_on)
-            )
-        out.append((office_id, counted[key], n))
+    return counted_days(db.session.execute(stmt))
+
+
+def working_days(calendar, pairs) -> dict[tuple[date, date], int | None]:
+    """`calendar.working_days_between(a, b)` for every pair, None where a day it counts is in a
+    year the calendar has not confirmed (as `_days`): the days from the first to the last are
+    walked once and each pair is a difference of running counts, so a thousand pairs cost one
+    walk of the span they cover instead of a walk each."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    first = min(a for a, _b in pairs)
+    last = max(b for _a, b in pairs)
+    working = unconfirmed = 0
+    #: For each day from `first`: working days and unconfirmed days in (first, day].
+    running = {first: (0, 0)}
+    day = first
+    while day < last:
+        day += timedelta(days=1)
+        try:
+            working += calendar.is_working_day(day)
+        except UnconfirmedYear:
+            unconfirmed += 1
+        running[day] = (working, unconfirmed)
+    out: dict[tuple[date, date], int | None] = {}
+    for a, b in pairs:
+        if b <= a:
+            out[a, b] = 0
+            continue
+        (wa, ua), (wb, ub) = running[a], running[b]
+        out[a, b] = wb - wa if ub == ua else None
     return out
 
 
+def counted_days(rows) -> list[tuple[int, int | None, int]]:
+    """Rows (office_id, notice day, letter day, how many) as (office_id, working days or None,
+    how many): each pair of days counted once, on the calendar in force."""
+    rows = [
+        (office_id, date.fromisoformat(notice_on), date.fromisoformat(letter_on), n)
+        for office_id, notice_on, letter_on, n in rows
+    ]
+    counted = working_days(current_calendar(), ((a, b) for _o, a, b, _n in rows))
+    return [(office_id, counted[a, b], n) for office_id, a, b, n in rows]
+
+
+def _median(counts: dict[int, int], total: int) -> float | int | None:
+    """statistics.median of the multiset `counts` (value → how many) without expanding it: the
+    middle value (odd total) or the mean of the two middle ones, as statistics.median gives."""
+    if not total:
+        return None
+    wanted = {(total - 1) // 2, total // 2}  # 0-based positions of the middle value(s)
+    found: dict[int, int] = {}
+    seen = 0
+    for value in sorted(counts):
+        for position in wanted - found.keys():
+            if seen <= position < seen + counts[value]:
+                found[position] = value
+        seen += counts[value]
+    low, high = found[(total - 1) // 2], found[total // 2]
+    return low if total % 2 else (low + high) / 2
+
+
 def _distribution(rows) -> LetterDistribution:
-    """The distribution of rows (…, days or None, how many)."""
-    days = [d for *_rest, d, n in rows for _ in range(n)]
-    counted = [d for d in days if d is not None]
+    """The distribution of rows (…, days or None, how many): counted per distinct number of
+    days, so its cost is that of the rows, not of the tradings they count."""
+    counts: dict[int, int] = {}
+    uncounted = 0
+    for *_rest, d, n in rows:
+        if d is None:
+            uncounted += n
+        else:
+            counts[d] = counts.get(d, 0) + n
     target = rules.LETTER_TARGET_WORKING_DAYS
-    buckets = [(str(n), sum(1 for d in counted if max(d, 1) == n)) for n in range(1, target + 1)]
-    buckets.append((f">{target}", sum(1 for d in counted if d > target)))
+    buckets = [
+        (str(k), sum(n for d, n in counts.items() if max(d, 1) == k)) for k in range(1, target + 1)
+    ]
+    buckets.append((f">{target}", sum(n for d, n in counts.items() if d > target)))
+    total = sum(counts.values())
     return LetterDistribution(
         buckets=tuple(buckets),
-        total=len(counted),
-        within_target=sum(1 for d in counted if d <= target),
-        median=statistics.median(counted) if counted else None,
-        uncounted=len(days) - len(counted),
+        total=total,
+        within_target=sum(n for d, n in counts.items() if d <= target),
+        median=_median(counts, total),
+        uncounted=uncounted,
     )
 
 
@@ -173,12 +237,28 @@ def letter_distribution(
     return _distribution(_letter_days(office_ids, held))
 
 
+def distribution(rows) -> LetterDistribution:
+    """The distribution of rows (office_id, notice day, letter day, how many): the statistics'
+    rollup (contracts.queries.stats) hands its pairs of days here."""
+    return _distribution(counted_days(rows))
+
+
 def letter_figures(
     office_ids: list[int],
 ) -> tuple[LetterDistribution, dict[int, LetterDistribution]]:
     """The distribution over all of `office_ids` and of each on its own (a district's page lists
-    its platforms' figures beside its whole): one statement for both."""
-    rows = _letter_days(office_ids)
+    its platforms' figures beside its whole): one statement for both, over the statistics'
+    rollup (contracts.models.StatRollup) — a few hundred pairs of days an office, however many
+    years of tradings."""
+    rows = counted_days(
+        (office_id, *key.split(" "), n)
+        for office_id, key, n in db.session.execute(
+            select(StatRollup.office_id, StatRollup.key, func.sum(StatRollup.n))
+            .where(StatRollup.figure == "letter", StatRollup.office_id.in_(office_ids))
+            .group_by(StatRollup.office_id, StatRollup.key)
+            .having(func.sum(StatRollup.n) > 0)
+        )
+    )
     return _distribution(rows), {
         i: _distribution([r for r in rows if r[0] == i]) for i in office_ids
     }

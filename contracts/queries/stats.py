@@ -18,9 +18,10 @@ from app.clock import TZ
 from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
-from contracts.models import Project, Trading, TradingResponse
+from contracts.models import EVERY_OFFICE, Project, StatRollup, Trading, TradingResponse
 from contracts.queries.figures import (
     LetterDistribution,
+    distribution,
     letter_distribution,
     local_month,
     outcome_in,
@@ -243,8 +244,9 @@ class Figures:
         return sum((m.value for m in self.months), Decimal("0"))
 
 
-def figures(year: int, office_ids: list[int] | None) -> Figures:
-    """The page's figures: six grouped statements and the notice-to-letter rows of the year."""
+def live_figures(year: int, office_ids: list[int] | None) -> Figures:
+    """The page's figures computed from the tradings and draws themselves (six grouped
+    statements over the year's rows): what the rollup must always equal (its tests)."""
     return Figures(
         year=year,
         months=monthly(year, office_ids),
@@ -252,4 +254,74 @@ def figures(year: int, office_ids: list[int] | None) -> Figures:
         rates=discount_rates(year, office_ids),
         letters=letter_distribution(office_ids, year_span(year)),
         fairness=fairness(year, office_ids),
+    )
+
+
+def figures(year: int, office_ids: list[int] | None) -> Figures:
+    """The page's figures from the statistics' rollup (contracts.models.StatRollup): one
+    statement for the year's rows of the offices (or the every-office rows), then the categories'
+    and the companies' names — the same figures as `live_figures`, at the cost of the rollup's
+    rows, not of the year's tradings."""
+    offices = [EVERY_OFFICE] if office_ids is None else office_ids
+    n = func.sum(StatRollup.n)
+    rows: dict[str, list[tuple[str, int, Decimal, int]]] = {}
+    for figure, key, count, total, wins in db.session.execute(
+        select(
+            StatRollup.figure,
+            StatRollup.key,
+            n,
+            func.sum(StatRollup.total),
+            func.sum(StatRollup.wins),
+        )
+        .where(StatRollup.year == year, StatRollup.office_id.in_(offices))
+        .group_by(StatRollup.figure, StatRollup.key)
+        .having(n > 0)
+    ):
+        rows.setdefault(figure, []).append((key, int(count), Decimal(total or 0), int(wins or 0)))
+    found = {key: (count, total) for key, count, total, _w in rows.get("month", [])}
+    months = []
+    for i in range(1, 13):
+        key = f"{year}-{i:02d}"
+        count, total = found.get(key, (0, Decimal("0")))
+        months.append(Volume(key, f"{i}月", f"{i:02d}", count, total))
+    volumes = {key: (count, total) for key, count, total, _w in rows.get("category", [])}
+    named = db.session.execute(
+        select(PoolCategory.code, PoolCategory.name, PoolCategory.name_en).where(
+            PoolCategory.code.in_(list(volumes))
+        )
+    ).all()
+    categories = sorted(
+        (Volume(c, name, en or name, *volumes[c]) for c, name, en in named),
+        key=lambda v: (-v.value, v.key),
+    )
+    rates = sorted((Decimal(key), count) for key, count, _t, _w in rows.get("rate", []))
+    letters = distribution(
+        (None, *key.split(" "), count) for key, count, _t, _w in rows.get("letter", [])
+    )
+    companies: dict[str, dict] = {}
+    for key, count, _t, wins in rows.get("entry", []):
+        uscc, size, winners = key.split(" ")
+        c = companies.setdefault(uscc, {"entries": [], "wins": 0})
+        c["entries"].append((int(size), int(winners), count))
+        c["wins"] += wins
+    responses = {key: count for key, count, _t, _w in rows.get("response", [])}
+    names = _names(list(companies))
+    entries = [
+        rules.DrawEntries(
+            uscc,
+            names.get(uscc, uscc),
+            tuple(sorted(c["entries"])),
+            c["wins"],
+            responses.get(uscc, 0),
+        )
+        for uscc, c in sorted(companies.items())
+    ]
+    return Figures(
+        year=year,
+        months=months,
+        categories=categories,
+        rates=rates,
+        letters=letters,
+        # Every award draw has exactly one winner, so the draws are the wins counted.
+        fairness=rules.company_fairness(entries, draws=sum(e.wins for e in entries)),
     )

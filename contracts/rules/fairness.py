@@ -10,6 +10,7 @@ least as often as it did is an exact tail probability, not a normal-curve guess.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -190,6 +191,14 @@ def _groups(entries: Sequence[tuple[int, int, int]]) -> list[tuple[float, int]]:
     return groups
 
 
+@functools.lru_cache(maxsize=65_536)
+def _tail(groups: tuple[tuple[float, int], ...], wins: int) -> float:
+    """P(wins or more) over `groups`: a pure function of its arguments, kept per process (issue
+    14) — a year's thousands of companies share far fewer (draw sizes, counts, wins), and the
+    page recomputed each one's distribution on every request."""
+    return upper_tail(grouped_pmf(groups), wins)
+
+
 def company_fairness(
     rows: Iterable[DrawEntries], draws: int, alpha: float = FAIRNESS_ALPHA
 ) -> Fairness:
@@ -204,7 +213,7 @@ def company_fairness(
         expected = math.fsum(p * count for p, count in groups)
         variance = math.fsum(p * (1.0 - p) * count for p, count in groups)
         z = (row.wins - expected) / math.sqrt(variance) if variance > 0 else None
-        tail = upper_tail(grouped_pmf(groups), row.wins)
+        tail = _tail(tuple(groups), row.wins)
         partial.append((row, draws_entered, expected, variance, z, tail))
     adjusted = holm([p for *_rest, p in partial])
     companies = [

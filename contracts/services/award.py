@@ -23,7 +23,7 @@ from notices import services as notices
 from notices.rules import legal_basis
 from notices.timeliness.services import publish_due
 
-from . import bodies, sms
+from . import bodies, rollup, sms
 from ._common import (
     SUBJECT_TYPE,
     checked,
@@ -123,6 +123,8 @@ def hold_meeting(
             actor=actor,
         )
         t.outcome, t.failed_reason, t.result_notice_id = rules.Outcome.FAILED, reason, notice.id
+        # A failed round's responses count in the statistics' decided tradings.
+        rollup.refresh_trading(t)
         sms.queue_failed(p, t, notice, minimum, actor=actor)
         audit.record(
             Action.TRADING_FAILED,
@@ -166,6 +168,7 @@ def hold_meeting(
     )
     # The result notification letter (交易结果通知书) is issued with the result notice.
     t.result_notice_id, t.letter_issued_at = notice.id, notice.published_at
+    rollup.refresh_trading(t, award)
     sms.queue_result(p, t, notice, award.result, actor=actor)
     audit.record(
         Action.TRADING_DRAWN,

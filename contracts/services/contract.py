@@ -23,7 +23,7 @@ from lottery import services as draws
 from notices import services as notices
 from notices.rules import legal_basis
 
-from . import bodies, sms
+from . import bodies, rollup, sms
 from ._common import (
     SUBJECT_TYPE,
     checked,
@@ -203,7 +203,8 @@ def record_refusal(code: str, reason: str, *, uscc: str, position: int | str, ac
         actor=actor,
     )
     r.passed_to_uscc, r.correction_notice_id = nxt, notice.id
-    db.session.flush()
+    # An exhausted ranking fails the trading: it leaves the year's awards.
+    rollup.refresh_trading(t)
     if nxt is not None:
         sms.queue_passed_on(p, t, notice, nxt, notice.published_at, actor=actor)
     # Art. 74: the refusal is misconduct; its case opens in this transaction (the company is told).

@@ -522,3 +522,12 @@ def test_the_demo_company_subscribes_to_one_category_and_its_page_shows_it(demo,
     browser = Browser(demo.app)
     assert browser.login("contractor", line.split()[1]).status_code == 302
     assert "建筑工程" in browser.html("/account/subscriptions/")
+
+
+def test_the_demos_statistics_rollup_equals_the_figures_of_its_tradings_and_draws(demo, now):
+    """The rollup the demo's meetings and refusals wrote (contracts.services.rollup) gives every
+    statistics page and office page the figures computed from the raw rows."""
+    from tests.integration.test_stat_rollup import assert_in_step
+
+    now(2026, 11, 27, 10, 0)
+    assert_in_step(years=range(2024, 2028))

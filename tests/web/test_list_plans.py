@@ -180,44 +180,81 @@ def test_each_offices_newest_records_are_a_range_of_its_office_index(app, world)
         assert reads and all("office" in line for line in reads), (statement, lines)
 
 
-#: The public statistics: each figure groups one year of decided tradings or award draws.
-STATS = ("/stats/", "/stats/?office={district}", "/api/v1/stats")
-#: Tables a year's figures must not read whole: every trading, response or draw ever made.
+#: The public statistics, and an office's page with its notice-to-letter figures.
+STATS = ("/stats/", "/stats/?office={district}", "/api/v1/stats", "/offices/{district}")
+#: Tables a year's figures must not read: every trading, response or draw ever made.
 YEAR_TABLES = r"(tradings|trading_responses|draws)"
 
 
-def test_the_statistics_read_one_year_of_tradings_and_draws_by_index(app, world):
-    """/stats/ and /api/v1/stats group a year (contracts.queries.stats): the year's decided
-    tradings are a range of (outcome, held_at) and its award draws of (kind, drawn_at), not a
-    scan of every trading, response or draw ever made. (Grouping sorts are expected: a figure is a handful
-    of groups, not a list.)"""
+def _sent(app, url: str, pattern: str) -> list[tuple[str, object]]:
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if re.search(pattern, statement.lower()):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert Browser(app).get(url).status_code == 200, url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_statistics_read_their_rollup_by_index_and_no_trading_or_draw(app, world):
+    """/stats/, /api/v1/stats and an office's notice-to-letter figures read the rollup (stat_rollups,
+    contracts.services.rollup) — a range of its (year, office_id, figure, key) index for the
+    year and offices asked — and none of the tradings, responses or draws themselves, whose
+    number grows with the platform's history."""
     explained = {}
     for path in STATS:
         url = path.format(**world)
-        seen: list[tuple[str, object]] = []
-
-        def record(_conn, _cursor, statement, parameters, *_args, seen=seen):
-            if re.search(rf"\b(from|join) {YEAR_TABLES}\b", statement.lower()):
-                seen.append((statement, parameters))
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            assert Browser(app).get(url).status_code == 200, url
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+        if url.startswith("/stats/") or url.startswith("/api/v1/stats"):  # (an office's page
+            # lists its projects too)
+            assert not _sent(app, url, rf"\b(from|join) {YEAR_TABLES}\b"), url
+        seen = _sent(app, url, r"\bfrom stat_rollups\b")
         assert seen, url
         for statement, parameters in seen:
             lines = plan(statement, parameters)
-            bad = [
-                line
+            if any(
+                re.search(r"\bSCAN stat_rollups\b(?! USING)|Seq Scan on stat_rollups", line)
                 for line in lines
-                if re.search(rf"\bSCAN {YEAR_TABLES}\b(?! USING)", line)
-                or re.search(rf"Seq Scan on {YEAR_TABLES}\b", line)
-            ]
-            if bad:
+            ):
                 explained.setdefault(url, []).append((statement, lines))
     assert not explained, "\n\n".join(
         f"{url}\n{stmt}\n  " + "\n  ".join(lines)
         for url, found in explained.items()
         for stmt, lines in found
     )
+
+
+def test_an_events_rollup_refresh_reads_one_offices_year_by_index(app, world):
+    """The award meeting recomputes its office's year (contracts.services.rollup.compute): the
+    year's tradings, responses and draws of one office through indexes, not a scan of every
+    trading, response or draw ever made."""
+    from app.offices.models import Office
+    from contracts.services import rollup
+
+    office = db.session.scalar(select(Office.id).where(Office.code == world["district"]))
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if re.search(rf"\b(from|join) {YEAR_TABLES}\b", statement.lower()):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        rollup.compute(db.session, office, 2026)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) == 4
+    bad = {}
+    for statement, parameters in seen:
+        lines = plan(statement, parameters)
+        if any(
+            re.search(rf"\bSCAN {YEAR_TABLES}\b(?! USING)", line)
+            or re.search(rf"Seq Scan on {YEAR_TABLES}\b", line)
+            for line in lines
+        ):
+            bad[statement] = lines
+    assert not bad, bad
