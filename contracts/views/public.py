@@ -121,7 +121,7 @@ def detail(code: str):
         complaint_decisions=complaint_queries.decision_notices_of([t.id for t in p.tradings]),
         complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
         # Performance evaluation (履约评价) of the latest contract, None before one exists.
-        evaluation=evaluation_queries.evaluation_of(page.latest_contract),
+        evaluation=evaluation_queries.evaluation_of(page.latest_contract, evidence=False),
     )
 
 
