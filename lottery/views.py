@@ -156,6 +156,16 @@ def _ranking_rows(d) -> list[dict]:
     return rows
 
 
+def _candidate_rows(d, record: dict) -> list[tuple[str, str, bool]]:
+    """The frozen candidates as the record page lists them: (id, name, whether the name says more
+    than the id: rules.label_adds), worked out here, not by two template calls per candidate."""
+    rows = []
+    for candidate in record["candidates"] or ():
+        name = d.label(candidate)
+        rows.append((candidate, name, rules.label_adds(candidate, name)))
+    return rows
+
+
 def _verdict_summary(d, verdict) -> str:
     """The verifier's conclusion in the page's language. The verifier (standard library only)
     speaks "中文 / English" with an English-only summary of the draw; the page says the same in
@@ -242,6 +252,7 @@ def detail(draw_id: str):
         "lottery/detail.html",
         draw=d,
         record=record,
+        candidates=_candidate_rows(d, record),
         verdict=verdict,
         verdict_summary=_verdict_summary(d, verdict),
         rows=_ranking_rows(d),
