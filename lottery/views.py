@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -82,6 +83,13 @@ def draw_links(codes) -> dict[str, str]:
     return {i: url_for("draws.detail", draw_id=i) for i in queries.existing_ids(codes)}
 
 
+#: How many hashes and URLs the two filters below keep: each is a pure function of its text (a
+#: draw's commitment, seed, record URL, a check's detail), and a draw page shows about ten.
+#: Typed: a Markup is kept apart from a str of the same characters (it is not escaped again).
+_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=_KEPT, typed=True)
 def hex_groups(value: str | None) -> Markup:
     """A hash in groups of eight with break opportunities: readable, wraps on a phone, copies whole."""
     if not value:
@@ -92,6 +100,7 @@ def hex_groups(value: str | None) -> Markup:
     )
 
 
+@functools.lru_cache(maxsize=_KEPT, typed=True)
 def breakable(value: str | None) -> Markup:
     """Long URLs and hashes with break opportunities (after / . =, and every 16 hex digits), so
     they wrap on a phone; copying the text gives it back unchanged."""
@@ -144,6 +153,16 @@ def _ranking_rows(d) -> list[dict]:
                 "alternate": 0 if selected else place - d.winners,
             }
         )
+    return rows
+
+
+def _candidate_rows(d, record: dict) -> list[tuple[str, str, bool]]:
+    """The frozen candidates as the record page lists them: (id, name, whether the name says more
+    than the id: rules.label_adds), worked out here, not by two template calls per candidate."""
+    rows = []
+    for candidate in record["candidates"] or ():
+        name = d.label(candidate)
+        rows.append((candidate, name, rules.label_adds(candidate, name)))
     return rows
 
 
@@ -233,6 +252,7 @@ def detail(draw_id: str):
         "lottery/detail.html",
         draw=d,
         record=record,
+        candidates=_candidate_rows(d, record),
         verdict=verdict,
         verdict_summary=_verdict_summary(d, verdict),
         rows=_ranking_rows(d),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.keyset import Cursor, window
@@ -106,10 +106,16 @@ def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
 
 
 def get_published(notice_id: int) -> Notice:
-    notice = db.session.scalar(
-        select(Notice)
-        .where(Notice.id == notice_id, Notice.status == NoticeStatus.PUBLISHED)
-        .options(selectinload(Notice.attachments), selectinload(Notice.corrections))
+    """A published notice with its attachments (joined: one statement for the notice and its
+    few files) and its corrections (a second: a self-join would repeat the notice's body)."""
+    notice = (
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.id == notice_id, Notice.status == NoticeStatus.PUBLISHED)
+            .options(joinedload(Notice.attachments), selectinload(Notice.corrections))
+        )
+        .unique()
+        .one_or_none()
     )
     if notice is None:
         raise NoticeNotFound("公告不存在", "No such notice")

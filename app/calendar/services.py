@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from blinker import Namespace
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from app import audit, clock
@@ -40,8 +41,25 @@ def office_years() -> list[CalendarYear]:
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar every deadline is computed with: chinese-calendar plus the office's years."""
+    """The calendar every deadline is computed with: chinese-calendar plus the office's years.
+    Read once per request (a project's page counts three deadlines with it): `confirm_year`, the
+    one change of the years, forgets it, so what follows in the request reads the years anew."""
+    if not has_request_context():
+        return _read_calendar()
+    # On the request, not on `g`: the tests keep one app context across their requests.
+    cached = getattr(request, "_smallworks_calendar", None)
+    if cached is None:
+        cached = request._smallworks_calendar = _read_calendar()
+    return cached
+
+
+def _read_calendar() -> WorkCalendar:
     return WorkCalendar(arrangement_of(row) for row in office_years())
+
+
+def _forget_calendar() -> None:
+    if has_request_context():
+        request._smallworks_calendar = None
 
 
 def build_arrangement(
@@ -143,6 +161,19 @@ def confirm_year(
     _require_confirmer(actor)
     if not is_demo:
         check_official(arrangement, override_reason=override_reason)
+    # The request's calendar is read anew after the change (committed, or rolled back).
+    _forget_calendar()
+    try:
+        return _store_year(
+            arrangement, actor=actor, is_demo=is_demo, override_reason=override_reason
+        )
+    finally:
+        _forget_calendar()
+
+
+def _store_year(
+    arrangement: YearArrangement, *, actor, is_demo: bool, override_reason: str
+) -> CalendarYear:
     row = db.session.get(CalendarYear, arrangement.year)
     before = None
     if row is not None:
@@ -170,7 +201,7 @@ def confirm_year(
         | {"is_demo": is_demo}
         | ({"override_reason": override_reason.strip()} if override_reason.strip() else {}),
     )
-    calendar_changed.send(current_calendar(), actor=actor)
+    calendar_changed.send(_read_calendar(), actor=actor)
     return row
 
 

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import loc
-from contractors.models import PoolCall
+from contractors.models import PoolCall, PoolCallCategory
 from lottery import queries as draw_queries
 from notices.related import RelatedLink
+
+#: The call's categories with their names, loaded with the call (the links name each category's
+#: draw): two statements, not one more per category.
+_WITH_CATEGORIES = selectinload(PoolCall.categories).joinedload(PoolCallCategory.category)
 
 
 def _call(subject_id: str) -> PoolCall | None:
     # The call's code; a reserve's entry names the call by its id (contractors.sanctions.effects).
     if subject_id.isdigit():
-        return db.session.get(PoolCall, int(subject_id))
-    return db.session.scalar(select(PoolCall).where(PoolCall.code == subject_id))
+        return db.session.get(PoolCall, int(subject_id), options=[_WITH_CATEGORIES])
+    return db.session.scalar(
+        select(PoolCall).where(PoolCall.code == subject_id).options(_WITH_CATEGORIES)
+    )
 
 
 def notice_links(notice, viewer) -> list[RelatedLink]:

@@ -26,14 +26,15 @@ def contract_of_project(p: Project) -> Contract | None:
     )
 
 
-def evaluation_of(contract: Contract | None) -> Evaluation | None:
+def evaluation_of(contract: Contract | None, *, evidence: bool = True) -> Evaluation | None:
+    """The contract's evaluation, with its evidence files unless `evidence` is False (the public
+    page shows the verdicts, not the files: one statement fewer)."""
     if contract is None:
         return None
-    return db.session.scalar(
-        select(Evaluation)
-        .where(Evaluation.contract_id == contract.id)
-        .options(selectinload(Evaluation.evidence))
-    )
+    stmt = select(Evaluation).where(Evaluation.contract_id == contract.id)
+    if evidence:
+        stmt = stmt.options(selectinload(Evaluation.evidence))
+    return db.session.scalar(stmt)
 
 
 def state_of(p: Project) -> tuple[rules.EvaluationState, Contract | None, Evaluation | None]:

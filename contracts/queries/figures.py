@@ -24,13 +24,20 @@ def _days(calendar, notice_on: date, letter_on: date) -> int | None:
         return None
 
 
-def notice_to_letter_days(p: Project, calendar=None) -> int | None:
+def notice_to_letter_days(p: Project, calendar=None, notices=None) -> int | None:
     """Working days from the trading notice of the round that was drawn to its result letter
-    (DESIGN.md B.5, target 5); None while no round was drawn."""
+    (DESIGN.md B.5, target 5); None while no round was drawn. `notices`: the project's published
+    notices by id when the caller has read them already (only a published notice has a date)."""
     drawn = next((t for t in reversed(p.tradings) if t.is_drawn), None)
     if drawn is None or drawn.letter_issued_at is None:
         return None
-    published = db.session.scalar(select(Notice.published_at).where(Notice.id == drawn.notice_id))
+    if notices is not None:
+        notice = notices.get(drawn.notice_id)
+        published = notice.published_at if notice is not None else None
+    else:
+        published = db.session.scalar(
+            select(Notice.published_at).where(Notice.id == drawn.notice_id)
+        )
     if published is None:
         return None
     return _days(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -156,10 +157,13 @@ def trading_candidates(code: str) -> draws.CandidateList | None:
 
 
 def trading_by_code(code: str) -> Trading | None:
-    """A trading by its code (the subject of its draws: PRJ-2026-0007, PRJ-2026-0007-2)."""
+    """A trading by its code (the subject of its draws: PRJ-2026-0007, PRJ-2026-0007-2), with its
+    project in the same statement (every caller asks for it next)."""
     if not plausible_code(code):
         return None
-    return db.session.scalar(select(Trading).where(Trading.code == code))
+    return db.session.scalar(
+        select(Trading).where(Trading.code == code).options(joinedload(Trading.project))
+    )
 
 
 def trading_codes_of_category(category_code: str):

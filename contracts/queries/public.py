@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -189,11 +189,16 @@ def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
 
 
 def get_public_project(code: str) -> Project | None:
-    """A project the public may see: filed (submitted and sent-back projects are not public)."""
+    """A project the public may see: filed (submitted and sent-back projects are not public).
+    Its tradings (a round or a few) are joined: one statement for the project and its rounds."""
     if not plausible_code(code):
         return None
-    return db.session.scalar(
-        select(Project)
-        .where(Project.code == code, Project.filing == rules.Filing.FILED)
-        .options(selectinload(Project.tradings))
+    return (
+        db.session.scalars(
+            select(Project)
+            .where(Project.code == code, Project.filing == rules.Filing.FILED)
+            .options(joinedload(Project.tradings))
+        )
+        .unique()
+        .one_or_none()
     )

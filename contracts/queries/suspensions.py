@@ -10,6 +10,9 @@ from contracts.models import Trading, TradingSuspension
 
 from .projects import plausible_code
 
+#: Newest first: the open period, if any, first.
+_NEWEST_FIRST = (TradingSuspension.suspended_at.desc(), TradingSuspension.id.desc())
+
 
 def suspensions_of(trading: Trading | None) -> list[TradingSuspension]:
     """Every suspension period of `trading`, newest first (the open one, if any, first)."""
@@ -19,14 +22,21 @@ def suspensions_of(trading: Trading | None) -> list[TradingSuspension]:
         db.session.scalars(
             select(TradingSuspension)
             .where(TradingSuspension.trading_id == trading.id)
-            .order_by(TradingSuspension.suspended_at.desc(), TradingSuspension.id.desc())
+            .order_by(*_NEWEST_FIRST)
         )
     )
 
 
 def suspensions_of_code(trading_code: str | None) -> list[TradingSuspension]:
-    """The same, by the trading's code (a notice names its trading so: subject "trading")."""
+    """The same, by the trading's code (a notice names its trading so: subject "trading"): one
+    statement, joined to the trading by its code (an unknown code has none)."""
     if not trading_code or not plausible_code(trading_code):
         return []
-    t = db.session.scalar(select(Trading).where(Trading.code == trading_code))
-    return suspensions_of(t)
+    return list(
+        db.session.scalars(
+            select(TradingSuspension)
+            .join(Trading, Trading.id == TradingSuspension.trading_id)
+            .where(Trading.code == trading_code)
+            .order_by(*_NEWEST_FIRST)
+        )
+    )

@@ -18,7 +18,6 @@ from notices.rules import NoticeStatus
 
 from .figures import notice_to_letter_days
 from .projects import attachments_of, project_state
-from .public import category_names
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,6 @@ class RoundView:
 class ProjectPage:
     project: Project
     state: rules.ProjectState
-    category_name: str
     rounds: list[RoundView]
     events: list[Event]
     letter_days: int | None
@@ -83,20 +81,105 @@ class ProjectPage:
         return self.rounds[-1] if self.rounds else None
 
     @property
+    def latest_contract(self) -> Contract | None:
+        """The contract of the latest round that has one: the one its evaluation is of (the
+        same as contracts.evaluations.queries.contract_of_project, without reading it again)."""
+        return next((r.contract for r in reversed(self.rounds) if r.contract is not None), None)
+
+    @property
     def target(self) -> int:
         return rules.LETTER_TARGET_WORKING_DAYS
 
 
-def _count_responses(t: Trading) -> int:
-    return db.session.scalar(
-        select(func.count(TradingResponse.id)).where(
-            TradingResponse.trading_id == t.id, TradingResponse.withdrawn_at.is_(None)
+@dataclass(frozen=True)
+class _Records:
+    """What the rounds show besides the tradings, read for every round at once: a fixed number of
+    statements whatever the number of rounds (a re-announced project has several)."""
+
+    notices: dict[int, Notice]
+    draws: dict[str, Draw]
+    #: Trading id → its refusals, in the order they were recorded.
+    refusals: dict[int, list[Refusal]]
+    #: Trading id → its contract (one at most: contracts.trading_id is unique).
+    contracts: dict[int, Contract]
+    #: Contractor id → name, and → USCC, of the refusing and the contracting companies.
+    company: dict[int, str]
+    uscc: dict[int, str]
+    #: Trading id → its responses not withdrawn, for the rounds past their deadline (0 if none).
+    responses: dict[int, int]
+
+
+def _records(tradings: list[Trading], now) -> _Records:
+    ids = [t.id for t in tradings]
+    refusals: dict[int, list[Refusal]] = {}
+    for r in db.session.scalars(
+        select(Refusal).where(Refusal.trading_id.in_(ids)).order_by(Refusal.id)
+    ):
+        refusals.setdefault(r.trading_id, []).append(r)
+    contracts = {
+        c.trading_id: c
+        for c in db.session.scalars(select(Contract).where(Contract.trading_id.in_(ids)))
+    }
+    contractor_ids = {r.contractor_id for rs in refusals.values() for r in rs}
+    contractor_ids |= {c.contractor_id for c in contracts.values()}
+    rows = (
+        db.session.execute(
+            select(Contractor.id, Contractor.uscc, Contractor.name).where(
+                Contractor.id.in_(contractor_ids)
+            )
+        ).all()
+        if contractor_ids
+        else []
+    )
+    notice_ids = {i for t in tradings for i in (t.notice_id, t.result_notice_id) if i is not None}
+    notice_ids |= {
+        r.correction_notice_id
+        for rs in refusals.values()
+        for r in rs
+        if r.correction_notice_id is not None
+    }
+    notices = (
+        {
+            n.id: n
+            for n in db.session.scalars(
+                select(Notice).where(
+                    Notice.id.in_(notice_ids), Notice.status == NoticeStatus.PUBLISHED
+                )
+            )
+        }
+        if notice_ids
+        else {}
+    )
+    draw_ids = [i for t in tradings for i in (t.award_draw_id, t.rate_draw_id)]
+    draws = {
+        d.draw_id: d for d in db.session.scalars(select(Draw).where(Draw.draw_id.in_(draw_ids)))
+    }
+    closed = [t.id for t in tradings if now >= t.responses_close_at]
+    responses = dict.fromkeys(closed, 0)
+    if closed:
+        responses.update(
+            db.session.execute(
+                select(TradingResponse.trading_id, func.count(TradingResponse.id))
+                .where(
+                    TradingResponse.trading_id.in_(closed), TradingResponse.withdrawn_at.is_(None)
+                )
+                .group_by(TradingResponse.trading_id)
+            ).all()
         )
+    return _Records(
+        notices=notices,
+        draws=draws,
+        refusals=refusals,
+        contracts=contracts,
+        company={r.id: r.name for r in rows},
+        uscc={r.id: r.uscc for r in rows},
+        responses=responses,
     )
 
 
-def _round(t: Trading, notices: dict[int, Notice], draws_by_id: dict[str, Draw], now) -> RoundView:
-    award, rate = draws_by_id.get(t.award_draw_id), draws_by_id.get(t.rate_draw_id)
+def _round(t: Trading, loaded: _Records, now) -> RoundView:
+    notices = loaded.notices
+    award, rate = loaded.draws.get(t.award_draw_id), loaded.draws.get(t.rate_draw_id)
     closed = now >= t.responses_close_at
     names: list[tuple[str, str]] | None = None
     if t.held_at is not None and award is not None and award.candidates:
@@ -105,27 +188,16 @@ def _round(t: Trading, notices: dict[int, Notice], draws_by_id: dict[str, Draw],
     winner = None
     if t.is_drawn and t.winner_uscc:
         winner = (t.winner_uscc, award.label(t.winner_uscc) if award else "")
-    refusals = list(
-        db.session.scalars(select(Refusal).where(Refusal.trading_id == t.id).order_by(Refusal.id))
-    )
-    contract = db.session.scalar(select(Contract).where(Contract.trading_id == t.id))
-    ids = {r.contractor_id for r in refusals} | ({contract.contractor_id} if contract else set())
-    rows = (
-        db.session.execute(
-            select(Contractor.id, Contractor.uscc, Contractor.name).where(Contractor.id.in_(ids))
-        ).all()
-        if ids
-        else []
-    )
-    company = {r.id: r.name for r in rows}
-    uscc = {r.id: r.uscc for r in rows}
+    refusals = loaded.refusals.get(t.id, [])
+    contract = loaded.contracts.get(t.id)
+    company, uscc = loaded.company, loaded.uscc
     label = award.label if award is not None else (lambda _u: "")
     return RoundView(
         trading=t,
         notice=notices.get(t.notice_id),
         result_notice=notices.get(t.result_notice_id) if t.result_notice_id else None,
         closed=closed,
-        respondent_count=_count_responses(t) if closed else None,
+        respondent_count=loaded.responses[t.id] if closed else None,
         respondents=names,
         award_draw=award,
         rate_draw=rate,
@@ -216,47 +288,16 @@ def project_page(p: Project) -> ProjectPage:
     """Everything the public page of a filed project shows, as of now."""
     now = clock.now()
     tradings = list(p.tradings)
-    notice_ids = {i for t in tradings for i in (t.notice_id, t.result_notice_id) if i is not None}
-    notice_ids |= (
-        set(
-            db.session.scalars(
-                select(Refusal.correction_notice_id).where(
-                    Refusal.trading_id.in_([t.id for t in tradings]),
-                    Refusal.correction_notice_id.is_not(None),
-                )
-            )
-        )
-        if tradings
-        else set()
-    )
-    notices = (
-        {
-            n.id: n
-            for n in db.session.scalars(
-                select(Notice).where(
-                    Notice.id.in_(notice_ids), Notice.status == NoticeStatus.PUBLISHED
-                )
-            )
-        }
-        if notice_ids
-        else {}
-    )
-    draw_ids = [i for t in tradings for i in (t.award_draw_id, t.rate_draw_id)]
-    draws_by_id = (
-        {d.draw_id: d for d in db.session.scalars(select(Draw).where(Draw.draw_id.in_(draw_ids)))}
-        if draw_ids
-        else {}
-    )
-    rounds = [_round(t, notices, draws_by_id, now) for t in tradings]
+    loaded = _records(tradings, now) if tradings else None
+    rounds = [_round(t, loaded, now) for t in tradings]
     latest = rounds[-1] if rounds else None
     return ProjectPage(
         project=p,
         state=project_state(
             p, latest.trading if latest else None, bool(latest and latest.contract)
         ),
-        category_name=category_names().get(p.category_code, p.category_code),
         rounds=rounds,
         events=_events(p, rounds),
-        letter_days=notice_to_letter_days(p),
+        letter_days=notice_to_letter_days(p, notices=loaded.notices if loaded else None),
         attachments=attachments_of(p),
     )

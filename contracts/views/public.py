@@ -12,6 +12,7 @@ from app.offices.views import register_office_section
 from app.storage import send_stored
 from contracts import queries, rules
 from contracts.complaints import queries as complaint_queries
+from contracts.evaluations import queries as evaluation_queries
 from contracts.queries import figures
 from contracts.queries import public as public_queries
 
@@ -119,6 +120,8 @@ def detail(code: str):
         # a complaint may still be filed.
         complaint_decisions=complaint_queries.decision_notices_of([t.id for t in p.tradings]),
         complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
+        # Performance evaluation (履约评价) of the latest contract, None before one exists.
+        evaluation=evaluation_queries.evaluation_of(page.latest_contract, evidence=False),
     )
 
 

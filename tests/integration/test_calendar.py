@@ -44,6 +44,24 @@ def test_confirming_a_year_stores_its_days_and_is_audited(app):
     assert entry.after["makeup_workdays"] == ["2027-02-13", "2027-02-21"]
 
 
+def test_a_request_reads_the_years_once_and_anew_after_confirming_one(app):
+    # Issue 14: a project's page counts three deadlines; the years are read for the first only.
+    # A year confirmed during the request is what the rest of the request counts with.
+    staff = make_user("staff")
+    arrangement = build_arrangement(
+        2027, "国办发明电 [2026] 12号", HOLIDAYS_2027, "2027-02-13, 2027-02-21"
+    )
+    with app.test_request_context("/"):
+        before = current_calendar()
+        assert current_calendar() is before and not before.is_confirmed(2027)
+        confirm_year(arrangement, actor=staff)
+        after = current_calendar()
+        assert after is not before and after.is_confirmed(2027)
+        assert after.is_working_day(date(2027, 2, 13))
+    with app.test_request_context("/"):
+        assert current_calendar().is_confirmed(2027)
+
+
 @pytest.mark.parametrize(
     ("holidays", "makeup", "message"),
     [

@@ -309,3 +309,30 @@ def test_the_public_list_takes_the_same_number_of_queries_for_one_project_or_man
     )
     assert len(queries.public_projects_page(1, 20).items) == 5
     assert many == one
+
+
+def test_a_projects_page_reads_the_same_number_of_statements_for_one_round_or_two():
+    # Issue 14: each round's refusals, contract, companies and response count are read with the
+    # other rounds', not once per round (a re-announced project has several).
+    phase, owner, members = _pool(), make_user("owner"), _members()
+    project, _t = _announced(phase, owner)
+    _respond(project, members[:2])
+    clock.set_now(at(2026, 12, 3, 9, 30))
+    hold_meeting(project.code, ["5"], actor=phase.staff)  # 2 < 3 responses: the round fails
+
+    def read() -> queries.ProjectPage:
+        return queries.project_page(queries.get_public_project(project.code))
+
+    one = _statements(read)
+    services.announce(
+        project.code,
+        services.TradingInput(at(2026, 12, 9, 9, 30), "二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
+        actor=phase.staff,
+    )
+    clock.set_now(at(2026, 12, 9, 9, 30))  # the second round past its deadline too
+    two = _statements(read)
+    page = _page(project.code)
+    assert [r.closed for r in page.rounds] == [True, True]
+    assert [r.respondent_count for r in page.rounds] == [2, 0]
+    assert two == one
