@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -77,8 +79,32 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
+    state.app.jinja_env.globals["notice_list_repeated"] = notice_list_repeated
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRepeats:
+    """What every line of a notice list (templates/_macros/notices.html) repeats."""
+
+    running: str
+    ended: str
+    corrected: str
+    #: A notice's link without its id (`/notices/`): the route is `/notices/<int:notice_id>`,
+    #: whose id is written as the number, so the line appends it rather than build each link.
+    detail: str
+
+
+def notice_list_repeated() -> ListRepeats:
+    """The words and the link prefix of `ListRepeats` in the request's language: looked up once
+    for a page rather than once for each of its lines (issue 14)."""
+    return ListRepeats(
+        running=_("公示中"),
+        ended=_("已结束"),
+        corrected=_("已更正"),
+        detail=url_for("notices.detail", notice_id=0).removesuffix("0"),
+    )
 
 
 #: Notices on an office's page; the rest are on the list filtered by the office.
@@ -89,7 +115,7 @@ def office_section(office, office_ids: list[int], platforms: list) -> tuple[str,
     """The latest notices of an office (a district: with its platforms')."""
     return (
         "notices/_office.html",
-        {"notices": queries.published_page((), 1, OFFICE_PAGE_NOTICES, office_ids)},
+        {"notices": queries.published_lines((), 1, OFFICE_PAGE_NOTICES, office_ids)},
     )
 
 
@@ -116,7 +142,7 @@ def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
     category = _category_arg()
-    pagination = queries.published_page(
+    pagination = queries.published_lines(
         types,
         cursor_arg(),
         current_app.config["NOTICES_PER_PAGE"],
