@@ -85,11 +85,11 @@ def _narrowed(stmt, types, office_ids, category, since):
 
 @cache
 def line_columns() -> tuple:
-    """Built once per process (an aliased class costs more to build than the page to read).
-    What a line of a public notice list shows (templates/_macros/notices.html `notice_list`):
+    """What a line of a public notice list shows (templates/_macros/notices.html `notice_list`):
     its link, title, type, office, publicity and date, and `corrected` — whether a published
     correction exists (the 已更正 badge), an EXISTS that seeks the corrects_id index for the
-    page's rows only, where loading every correction was a second statement and an object each."""
+    page's rows only, where loading every correction was a second statement and an object each.
+    Built once per process: an aliased class costs more to build than the page to read."""
     correction = aliased(Notice)
     corrected = (
         select(correction.id)
@@ -133,7 +133,7 @@ def last_changed(n: NoticeRecord) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class NoticeRecord:
-    """A published notice as API v1 gives it (notices.api.serialize), read as columns: the
+    """A published notice as API v1 gives it (notices.api.serializer), read as columns: the
     notice's (`columns`), its published corrections' (id, published_at), oldest first, and its
     attachments' columns, in the order they were added."""
 
@@ -190,6 +190,7 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
 
 @cache
 def _record_columns() -> tuple:
+    """The columns of a notice that API v1 shows (notices.api.serializer)."""
     return (
         Notice.id,
         Notice.type,
