@@ -101,7 +101,12 @@ def window(stmt, cursor: Cursor | int, per_page: int, *key_cols) -> Window:
 
 
 def _rows(stmt, per_page: int) -> list:
-    return list(db.session.scalars(stmt.limit(per_page + 1)).unique())
+    """The page and one row more: the records of a statement of one entity (`select(Notice)`),
+    else its rows as they are (`select(Notice.id, Notice.title, …)`, read by attribute)."""
+    result = db.session.execute(stmt.limit(per_page + 1))
+    if len(result.keys()) == 1:
+        return list(result.scalars().unique())
+    return result.all()
 
 
 def _window(rows: list, per_page: int, *, has_prev: bool, has_next: bool | None = None) -> Window:

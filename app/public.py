@@ -14,22 +14,26 @@ bp = Blueprint("public", __name__)
 
 #: Notices and projects on each office's card of the home page.
 HOME_PER_OFFICE = 3
+#: The newest projects of every office, above the cards.
+HOME_LATEST_PROJECTS = 5
 
 
 @bp.route("/")
 def home():
     from app.offices.queries import grouped
-    from contracts.queries.public import latest_by_office
+    from contracts.queries.public import home_project_lines
     from notices import queries
 
+    latest_projects, projects_by_office = home_project_lines(HOME_LATEST_PROJECTS, HOME_PER_OFFICE)
     return render_template(
         "public/home.html",
         columns=queries.home_columns(),
+        latest_projects=latest_projects,
         # Each district with a card for itself and one per platform: their latest notices and
-        # projects, two windowed queries for all offices (no query per office).
+        # projects, a fixed number of statements for all offices (no query per office).
         office_groups=grouped(),
         notices_by_office=queries.latest_by_office(HOME_PER_OFFICE),
-        projects_by_office=latest_by_office(HOME_PER_OFFICE),
+        projects_by_office=projects_by_office,
     )
 
 

@@ -8,40 +8,51 @@ from app.api import last_modified, office_arg, office_field, paginated, since_ar
 from app.keyset import cursor_arg
 from notices import queries
 from notices.errors import NoticeNotFound
-from notices.models import Notice
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1/notices")
 
 PER_PAGE = 50
 
 
-def serialize(n: Notice) -> dict:
-    return {
-        "id": n.id,
-        "type": n.type,
-        "title": n.title,
-        "published_at": time_iso(n.published_at),
-        "publicity_ends_at": time_iso(n.publicity_ends_at),
-        "min_working_days": n.min_working_days,
-        "corrects": n.corrects_id,
-        "corrected_by": [c.id for c in n.published_corrections],
-        "issuing_body": n.issuing_body,
-        "office": office_field(n),
-        "legal_basis": n.legal_basis,
-        "url": url_for("notices.detail", notice_id=n.id, _external=True),
-        "attachments": [
-            {
-                "name": a.original_name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "url": url_for(
-                    "notices.attachment", notice_id=n.id, attachment_id=a.id, _external=True
-                ),
-            }
-            for a in n.attachments
-        ],
-    }
+def serializer():
+    """`serialize` for the request, with what every record repeats built once (issue 14): a
+    notice's URL without its id (the route is `/notices/<int:notice_id>`, the id written as the
+    number, so it is appended rather than each link built) and each office's `office` field."""
+    detail = url_for("notices.detail", notice_id=0, _external=True).removesuffix("0")
+    offices: dict[int, dict | None] = {}
+
+    def serialize(record: queries.NoticeRecord) -> dict:
+        n = record.columns
+        if n.office_id not in offices:
+            offices[n.office_id] = office_field(n)
+        return {
+            "id": n.id,
+            "type": n.type,
+            "title": n.title,
+            "published_at": time_iso(n.published_at),
+            "publicity_ends_at": time_iso(n.publicity_ends_at),
+            "min_working_days": n.min_working_days,
+            "corrects": n.corrects_id,
+            "corrected_by": [c_id for c_id, _at in record.corrections],
+            "issuing_body": n.issuing_body,
+            "office": offices[n.office_id],
+            "legal_basis": n.legal_basis,
+            "url": f"{detail}{n.id}",
+            "attachments": [
+                {
+                    "name": a.original_name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "sha256": a.sha256,
+                    "url": url_for(
+                        "notices.attachment", notice_id=n.id, attachment_id=a.id, _external=True
+                    ),
+                }
+                for a in record.attachments
+            ],
+        }
+
+    return serialize
 
 
 @bp.route("")
@@ -49,8 +60,8 @@ def list_notices():
     types = queries.parse_types(request.args.get("type"))
     office_ids, office = office_arg()
     return paginated(
-        queries.published_page(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
-        serialize,
+        queries.published_records(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
+        serializer(),
         "notices_api.list_notices",
         changed=queries.last_changed,
         type=request.args.get("type") or None,
@@ -61,7 +72,7 @@ def list_notices():
 @bp.route("/<int:notice_id>")
 def get_notice(notice_id: int):
     try:
-        notice = queries.get_published(notice_id)
+        notice = queries.published_record(notice_id)
     except NoticeNotFound:
         abort(404)
-    return last_modified(serialize(notice), queries.last_changed(notice))
+    return last_modified(serializer()(notice), queries.last_changed(notice))

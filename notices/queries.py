@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.keyset import Cursor, window
-from app.offices.queries import newest_per_office
+from app.offices.queries import newest_ids, newest_per_office
 from app.offices.scope import scope_clause
 from notices import categories, rules
 from notices.errors import NoticeNotFound
-from notices.models import Notice
+from notices.models import Notice, NoticeAttachment
 from notices.rules import NoticeStatus
 
 PER_PAGE_HOME = 6
@@ -45,9 +47,31 @@ def published_page(
     """Published notices, newest first, of some types and offices (`office_ids`,
     app.offices.queries.ids_for_filter: None for every office) and of a pool category (its code,
     notices.categories; None for all); corrections and attachments loaded with the page (the
-    list and the API show them: no query per notice). A keyset page (app.keyset): served by
-    the (status, published_at, id) and (status, type, published_at, id) indexes, no count."""
+    feed shows them: no query per notice). A keyset page (app.keyset): served by the
+    (status, published_at, id) and (status, type, published_at, id) indexes, no count. The
+    lists and the API read columns instead (`published_lines`, `published_records`)."""
     stmt = _filtered().options(selectinload(Notice.corrections), selectinload(Notice.attachments))
+    stmt = _narrowed(stmt, types, office_ids, category, since)
+    return window(stmt, page, per_page, Notice.published_at, Notice.id)
+
+
+def published_lines(
+    types: tuple[str, ...],
+    page: Cursor | int,
+    per_page: int,
+    office_ids: list[int] | None = None,
+    category: str | None = None,
+):
+    """`published_page` as the lines of a list (`line_columns`): one statement, and the rows
+    are plain rows, not notices for the session to build and track (issue 14: building them
+    was most of a list's time)."""
+    stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = _narrowed(stmt, types, office_ids, category, None)
+    return window(stmt, page, per_page, Notice.published_at, Notice.id)
+
+
+def _narrowed(stmt, types, office_ids, category, since):
+    """`stmt` on Notice kept to the types, offices, pool category and `?since=` asked for."""
     if types:
         stmt = stmt.where(Notice.type.in_(types))
     if office_ids is not None:
@@ -56,7 +80,31 @@ def published_page(
         stmt = stmt.where(categories.clause(category))
     if since is not None:
         stmt = stmt.where(changed_since(since))
-    return window(stmt, page, per_page, Notice.published_at, Notice.id)
+    return stmt
+
+
+@cache
+def line_columns() -> tuple:
+    """What a line of a public notice list shows (templates/_macros/notices.html `notice_list`):
+    its link, title, type, office, publicity and date, and `corrected` — whether a published
+    correction exists (the 已更正 badge), an EXISTS that seeks the corrects_id index for the
+    page's rows only, where loading every correction was a second statement and an object each.
+    Built once per process: an aliased class costs more to build than the page to read."""
+    correction = aliased(Notice)
+    corrected = (
+        select(correction.id)
+        .where(correction.corrects_id == Notice.id, correction.status == NoticeStatus.PUBLISHED)
+        .exists()
+    )
+    return (
+        Notice.id,
+        Notice.type,
+        Notice.title,
+        Notice.office_id,
+        Notice.published_at,
+        Notice.publicity_ends_at,
+        corrected.label("corrected"),
+    )
 
 
 def changed_since(since: datetime):
@@ -78,31 +126,140 @@ def changed_since(since: datetime):
     )
 
 
-def last_changed(n: Notice) -> datetime | None:
-    """When a published notice last changed: its publication or its newest published correction
-    (the list loads the corrections with the page)."""
-    return max([n.published_at, *(c.published_at for c in n.published_corrections)])
+def last_changed(n: NoticeRecord) -> datetime | None:
+    """When a published notice last changed: its publication or its newest published correction."""
+    return max([n.published_at, *(at for _id, at in n.corrections)])
 
 
-def latest_by_office(limit: int = 3) -> dict[int, list[Notice]]:
-    """The newest `limit` published notices of every office, for the home page's office cards:
-    one statement for all offices (app.offices.queries.newest_per_office), whatever their number."""
-    newest = newest_per_office(
+@dataclass(frozen=True, slots=True)
+class NoticeRecord:
+    """A published notice as API v1 gives it (notices.api.serializer), read as columns: the
+    notice's (`columns`), its published corrections' (id, published_at), oldest first, and its
+    attachments' columns, in the order they were added."""
+
+    columns: Row
+    corrections: list[tuple[int, datetime]]
+    attachments: list[Row]
+
+    @property
+    def published_at(self) -> datetime:
+        return self.columns.published_at
+
+
+def published_records(
+    types: tuple[str, ...],
+    page: Cursor | int,
+    per_page: int,
+    office_ids: list[int] | None = None,
+    since: datetime | None = None,
+):
+    """`published_page` as NoticeRecords (the API): three statements whatever the page's size —
+    the page, its corrections, its attachments — and plain rows, not notices for the session
+    to build and track."""
+    stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = _narrowed(stmt, types, office_ids, None, since)
+    pagination = window(stmt, page, per_page, Notice.published_at, Notice.id)
+    pagination.items = _records(pagination.items)
+    return pagination
+
+
+def published_record(notice_id: int) -> NoticeRecord:
+    """One published notice as a NoticeRecord (`GET /api/v1/notices/<id>`)."""
+    rows = db.session.execute(
+        select(*_record_columns()).where(
+            Notice.id == notice_id, Notice.status == NoticeStatus.PUBLISHED
+        )
+    ).all()
+    if not rows:
+        raise NoticeNotFound("公告不存在", "No such notice")
+    return _records(rows)[0]
+
+
+def _records(rows: list[Row]) -> list[NoticeRecord]:
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    corrections: dict[int, list[tuple[int, datetime]]] = {}
+    for c in db.session.execute(_corrections_statement(), {"ids": ids}):
+        corrections.setdefault(c.corrects_id, []).append((c.id, c.published_at))
+    attachments: dict[int, list[Row]] = {}
+    for a in db.session.execute(_attachments_statement(), {"ids": ids}):
+        attachments.setdefault(a.notice_id, []).append(a)
+    return [NoticeRecord(r, corrections.get(r.id, []), attachments.get(r.id, [])) for r in rows]
+
+
+@cache
+def _record_columns() -> tuple:
+    """The columns of a notice that API v1 shows (notices.api.serializer)."""
+    return (
+        Notice.id,
+        Notice.type,
+        Notice.title,
+        Notice.published_at,
+        Notice.publicity_ends_at,
+        Notice.min_working_days,
+        Notice.corrects_id,
+        Notice.issuing_body,
+        Notice.office_id,
+        Notice.legal_basis,
+    )
+
+
+@cache
+def _corrections_statement():
+    # Notice.corrections' order (published_at), then the id: the order the relationship gave.
+    return (
+        select(Notice.corrects_id, Notice.id, Notice.published_at)
+        .where(
+            Notice.corrects_id.in_(bindparam("ids", expanding=True)),
+            Notice.status == NoticeStatus.PUBLISHED,
+        )
+        .order_by(Notice.published_at, Notice.id)
+    )
+
+
+@cache
+def _attachments_statement():
+    a = NoticeAttachment
+    return (
+        select(a.notice_id, a.id, a.original_name, a.content_type, a.size, a.sha256)
+        .where(a.notice_id.in_(bindparam("ids", expanding=True)))
+        .order_by(a.id)
+    )
+
+
+def latest_by_office(limit: int = 3) -> dict[int, list]:
+    """The newest `limit` published notices of every office as list lines (`line_columns`), for
+    the home page's office cards: one statement for all offices
+    (app.offices.queries.newest_per_office), whatever their number, and one for their lines."""
+    newest = newest_ids(_newest_by_office_statement(limit))
+    # Fetched by id and ordered here: ORDER BY published_at made SQLite walk every published
+    # notice by (status, published_at, id) to avoid sorting the few hundred it was given.
+    lines = db.session.execute(_lines_by_id_statement(), {"ids": newest}).all()
+    out: dict[int, list] = {}
+    for n in sorted(lines, key=_newest_first, reverse=True):
+        out.setdefault(n.office_id, []).append(n)
+    return out
+
+
+@cache
+def _newest_by_office_statement(limit: int):
+    return newest_per_office(
         Notice.id,
         Notice.office_id,
         (Notice.published_at.desc(), Notice.id.desc()),
         (Notice.status == NoticeStatus.PUBLISHED,),
         limit,
     )
-    # Fetched by id and ordered here: ORDER BY published_at made SQLite walk every published
-    # notice by (status, published_at, id) to avoid sorting the few hundred it was given.
-    notices = db.session.scalars(
-        select(Notice).where(Notice.id.in_(newest)).options(selectinload(Notice.corrections))
-    ).all()
-    out: dict[int, list[Notice]] = {}
-    for n in sorted(notices, key=lambda n: (n.published_at, n.id), reverse=True):
-        out.setdefault(n.office_id, []).append(n)
-    return out
+
+
+@cache
+def _lines_by_id_statement():
+    return select(*line_columns()).where(Notice.id.in_(bindparam("ids", expanding=True)))
+
+
+def _newest_first(n) -> tuple:
+    return (n.published_at, n.id)
 
 
 def get_published(notice_id: int) -> Notice:
@@ -123,16 +280,38 @@ def get_published(notice_id: int) -> Notice:
 
 
 def home_columns() -> list[dict]:
-    columns = []
-    for key, label, types in rules.COLUMNS:
-        items = db.session.scalars(
-            _published()
-            .where(Notice.type.in_(types))
-            .limit(PER_PAGE_HOME)
-            .options(selectinload(Notice.corrections))  # the 已更正 badge: no query per notice
-        ).all()
-        columns.append({"key": key, "label": label, "types": types, "items": items})
-    return columns
+    """The home page's columns (rules.COLUMNS), each with its newest `PER_PAGE_HOME` lines
+    (`line_columns`): one statement for all of them, a UNION ALL of one index range read per
+    column, where a statement per column (and one more for its corrections) was twelve."""
+    found: dict[int, list] = {}
+    for row in db.session.execute(_home_columns_statement()):
+        found.setdefault(row.column, []).append(row)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "types": types,
+            # UNION ALL promises no order across or within its branches: sorted here (36 rows).
+            "items": sorted(found.get(i, []), key=_newest_first, reverse=True),
+        }
+        for i, (key, label, types) in enumerate(rules.COLUMNS)
+    ]
+
+
+@cache
+def _home_columns_statement():
+    """Built once per process: the columns and the page size are constants (building the six
+    branches cost more than running them)."""
+    branches = [
+        select(*line_columns(), literal(i).label("column"))
+        .where(Notice.status == NoticeStatus.PUBLISHED, Notice.type.in_(types))
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .limit(PER_PAGE_HOME)
+        .subquery()
+        .select()
+        for i, (_key, _label, types) in enumerate(rules.COLUMNS)
+    ]
+    return union_all(*branches)
 
 
 def search(q: str, page: Cursor | int, per_page: int = 20):

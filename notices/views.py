@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -13,8 +15,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import clock, once
@@ -51,8 +55,6 @@ staff_bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
 @bp.app_template_filter("notice_html")
 def notice_html(source: str) -> str:
     """A body as safe HTML, each draw id (any registered code, app.links) a link to its page."""
-    from markupsafe import Markup
-
     # Sanitised by nh3 in markup.render; link_codes adds only links of escaped codes.
     return Markup(link_codes(markup.render(source)))  # noqa: S704
 
@@ -77,8 +79,56 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
+    words: dict = {}  # ListWords by language, for this app
+    state.app.jinja_env.globals["notice_list_repeated"] = lambda: notice_list_repeated(words)
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
+
+
+@dataclass(frozen=True, slots=True)
+class ListWords:
+    """The words every line of a notice list (templates/_macros/notices.html) may repeat, in
+    one language: the publicity and correction badges and each type's label."""
+
+    running: Markup
+    ended: Markup
+    corrected: Markup
+    types: dict[str, Markup]
+
+
+@dataclass(frozen=True, slots=True)
+class ListRepeats:
+    """What every line of a notice list repeats: its words, and a notice's link without its
+    id (`/notices/`: the route is `/notices/<int:notice_id>`, whose id is written as the
+    number, so a line appends it rather than build each link)."""
+
+    words: ListWords
+    detail: str
+
+
+def _safe(message: str) -> Markup:
+    """A translation as the templates' `_` gives it: the catalogue's text, not escaped again."""
+    return Markup(_(message))  # noqa: S704 (the catalogue's, as in every template)
+
+
+def notice_list_repeated(kept: dict) -> ListRepeats:
+    """`ListRepeats` for the request: once for a page rather than once for each of its lines
+    (issue 14). The words are kept per language in `kept` (one dictionary per app): they are
+    the catalogue's, which never changes while the process runs (app.i18n keeps catalogues
+    the same way); the language is still read on every call."""
+    locale = get_locale()
+    words = kept.get(locale)
+    if words is None:
+        words = kept.setdefault(
+            locale,
+            ListWords(
+                running=_safe("公示中"),
+                ended=_safe("已结束"),
+                corrected=_safe("已更正"),
+                types={code: _safe(t.label) for code, t in rules.NOTICE_TYPES.items()},
+            ),
+        )
+    return ListRepeats(words, url_for("notices.detail", notice_id=0).removesuffix("0"))
 
 
 #: Notices on an office's page; the rest are on the list filtered by the office.
@@ -89,7 +139,7 @@ def office_section(office, office_ids: list[int], platforms: list) -> tuple[str,
     """The latest notices of an office (a district: with its platforms')."""
     return (
         "notices/_office.html",
-        {"notices": queries.published_page((), 1, OFFICE_PAGE_NOTICES, office_ids)},
+        {"notices": queries.published_lines((), 1, OFFICE_PAGE_NOTICES, office_ids)},
     )
 
 
@@ -116,7 +166,7 @@ def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
     category = _category_arg()
-    pagination = queries.published_page(
+    pagination = queries.published_lines(
         types,
         cursor_arg(),
         current_app.config["NOTICES_PER_PAGE"],

@@ -154,13 +154,14 @@ def ids_for_filter(code: str | None) -> list[int] | None:
     return office_filter(code).ids
 
 
-def newest_per_office(id_column, office_column, order_by, where, limit: int) -> list[int]:
-    """The ids of the newest `limit` rows of every office, in one statement whatever the number
-    of offices: per office row, `limit` correlated subqueries — the k-th newest, `WHERE office_id
-    = offices.id … ORDER BY … LIMIT 1 OFFSET k` — each a seek into the range of (office_id, time,
-    id). The statement's size does not grow with the offices: a UNION ALL of one branch per
-    office was four hundred branches for SQLAlchemy to build and key on every request (half of
-    the home page's time), and a window function over every row sorted them all."""
+def newest_per_office(id_column, office_column, order_by, where, limit: int):
+    """The statement of the ids of the newest `limit` rows of every office (`newest_ids` reads
+    it), one statement whatever the number of offices: per office row, `limit` correlated
+    subqueries — the k-th newest, `WHERE office_id = offices.id … ORDER BY … LIMIT 1 OFFSET k` —
+    each a seek into the range of (office_id, time, id). The statement's size does not grow with
+    the offices: a UNION ALL of one branch per office was four hundred branches for SQLAlchemy
+    to build and key on every request (half of the home page's time), and a window function
+    over every row sorted them all. Its parts are constants: callers build it once and keep it."""
     newest = [
         select(id_column)
         .where(office_column == Office.id, *where)
@@ -170,7 +171,12 @@ def newest_per_office(id_column, office_column, order_by, where, limit: int) -> 
         .scalar_subquery()
         for k in range(limit)
     ]
-    rows = db.session.execute(select(*newest).select_from(Office)).all()
+    return select(*newest).select_from(Office)
+
+
+def newest_ids(statement) -> list[int]:
+    """The ids a `newest_per_office` statement finds (an office with fewer rows has NULLs)."""
+    rows = db.session.execute(statement).all()
     return [i for row in rows for i in row if i is not None]
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
 from app.keyset import Cursor, window
-from app.offices.queries import newest_per_office
+from app.offices.queries import newest_ids, newest_per_office
 from contractors.models import PoolCategory
 from contracts import rules
 from contracts.models import Contract, Project, Trading, TradingSuspension
@@ -159,14 +160,62 @@ def project_rows(projects: list[Project]) -> list[ProjectRow]:
 
 
 def latest_public_projects(limit: int = 5) -> list[ProjectRow]:
-    """The newest filed projects for the home page."""
+    """The newest filed projects (the home page reads `home_project_lines` instead)."""
     return list(public_projects_page(1, limit).items)
 
 
-def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
-    """The newest `limit` filed projects of every office, for the home page's office cards: one
-    statement for all offices (app.offices.queries.newest_per_office), then the rows' few."""
-    newest = newest_per_office(
+@dataclass(frozen=True, slots=True)
+class ProjectLine:
+    """A project as the home page lists it: its link and name, filing time and state."""
+
+    code: str
+    name: str
+    filed_at: datetime
+    office_id: int
+    state: rules.ProjectState
+
+
+def home_project_lines(
+    latest: int, per_office: int
+) -> tuple[list[ProjectLine], dict[int, list[ProjectLine]]]:
+    """The home page's projects: the newest `latest` filed projects, and the newest `per_office`
+    of every office (its cards). Three statements whatever the number of offices — the ids of
+    each, then their lines: each project's name, time and the facts of its state
+    (contracts.rules.state_of) read with its latest trading as columns, not as records."""
+    newest = newest_ids(_newest_by_office_statement(per_office))
+    first = db.session.scalars(_latest_statement(), {"n": latest}).all()
+    now = clock.now()
+    rows = db.session.execute(_lines_statement(), {"ids": [*newest, *first]}).all()
+    lines = {
+        r.id: ProjectLine(
+            code=r.code,
+            name=r.name,
+            filed_at=r.filed_at,
+            office_id=r.office_id,
+            state=rules.state_of(
+                rules.Facts(
+                    filing=r.filing,
+                    responses_close_at=r.responses_close_at,
+                    outcome=r.outcome,
+                    signed=r.signed,
+                    suspended=r.suspended_at is not None,
+                ),
+                now,
+            ),
+        )
+        for r in sorted(rows, key=lambda r: (r.filed_at, r.id), reverse=True)
+    }
+    by_office: dict[int, list[ProjectLine]] = {}
+    kept = set(newest)
+    for pid, line in lines.items():  # newest filing first
+        if pid in kept:
+            by_office.setdefault(line.office_id, []).append(line)
+    return [lines[pid] for pid in first], by_office
+
+
+@cache
+def _newest_by_office_statement(limit: int):
+    return newest_per_office(
         Project.id,
         Project.office_id,
         (Project.filed_at.desc(), Project.id.desc()),
@@ -176,6 +225,45 @@ def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
         (Project.filed_at.is_not(None),),
         limit,
     )
+
+
+@cache
+def _latest_statement():
+    """The newest filed projects (the public list's first page): the (filing, filed_at, id)
+    index read newest first."""
+    return (
+        select(Project.id)
+        .where(Project.filing == rules.Filing.FILED)
+        .order_by(Project.filed_at.desc(), Project.id.desc())
+        .limit(bindparam("n"))
+    )
+
+
+@cache
+def _lines_statement():
+    signed = select(Contract.id).where(Contract.trading_id == Trading.id).exists()
+    return (
+        select(
+            Project.id,
+            Project.code,
+            Project.name,
+            Project.filed_at,
+            Project.office_id,
+            Project.filing,
+            Trading.responses_close_at,
+            Trading.outcome,
+            Trading.suspended_at,
+            signed.label("signed"),
+        )
+        .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
+        .where(Project.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def latest_by_office(limit: int = 3) -> dict[int, list[ProjectRow]]:
+    """The newest `limit` filed projects of every office as ProjectRows (the template global
+    `latest_projects_by_office`; the home page reads `home_project_lines`)."""
+    newest = newest_ids(_newest_by_office_statement(limit))
     projects = db.session.scalars(
         select(Project)
         .where(Project.id.in_(newest))

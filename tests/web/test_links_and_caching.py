@@ -80,14 +80,9 @@ def world(app, monkeypatch):
         contracts.complaints.api,
         contracts.ocds.api,
         sanctions_api,
+        notices.api,
     ):
         monkeypatch.setattr(module, "PER_PAGE", 1)
-    one_a_page = notices.api.queries.published_page
-    monkeypatch.setattr(
-        notices.api.queries,
-        "published_page",
-        lambda t, p, _n, *o, **k: one_a_page(t, p, 1, *o, **k),
-    )
     # Two offices, one a page ([Offices]: GET /api/v1/offices).
     from app.offices import api as offices_api
 

@@ -1,0 +1,130 @@
+"""Issue 14: the public lists, the home page and the notices API read columns, not records
+(notices.queries line_columns / NoticeRecord, contracts.queries.public home_project_lines). Each
+must show what the records showed: the same notices in the same order, the 已更正 badge only for
+a published correction, a project's state by the one rule, the API's corrections and attachments
+in the order the relationships gave."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.extensions import db
+from contracts.queries import public as projects
+from notices import queries, rules, services
+from notices.models import Notice
+from notices.rules import NoticeStatus
+from tests.factories import PDF, make_notice, make_user, two_platforms
+
+
+def _records_newest(where, limit: int) -> list[tuple[int, bool]]:
+    """The old reading: published Notice records newest first, each with its 已更正 badge."""
+    found = db.session.scalars(
+        select(Notice)
+        .where(Notice.status == NoticeStatus.PUBLISHED, *where)
+        .order_by(Notice.published_at.desc(), Notice.id.desc())
+        .limit(limit)
+        .options(selectinload(Notice.corrections))
+    )
+    return [(n.id, bool(n.published_corrections)) for n in found]
+
+
+def _notices_of_every_column(staff, offices=None) -> None:
+    """Two notices of every type of every column (a correction corrects the first notice)."""
+    first = None
+    for i, (_key, _label, types) in enumerate(rules.COLUMNS * 2):
+        for type_ in types:
+            extra = {"corrects_id": first.id} if type_ == "correction" else {}
+            if offices:
+                extra["office_id"] = offices[i % len(offices)].id
+            notice = make_notice(staff, type=type_, title=f"{type_} {i}", **extra)
+            first = first or notice
+            clock.set_now(clock.now() + timedelta(minutes=1))
+
+
+def test_the_home_columns_are_each_columns_newest_lines_badged_only_by_published_corrections(
+    app, now
+):
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    _notices_of_every_column(staff)
+    target = make_notice(staff, title="更正过的交易公告")
+    drafted = make_notice(staff, title="只有草稿更正的交易公告")
+    make_notice(staff, type="correction", corrects_id=target.id, title="更正")
+    make_notice(staff, publish=False, type="correction", corrects_id=drafted.id, title="草稿")
+
+    columns = queries.home_columns()
+
+    assert [c["key"] for c in columns] == [key for key, _label, _types in rules.COLUMNS]
+    for column in columns:
+        shown = [(n.id, n.corrected) for n in column["items"]]
+        where = (Notice.type.in_(column["types"]),)
+        assert shown == _records_newest(where, queries.PER_PAGE_HOME), column["key"]
+    trading = next(c for c in columns if c["key"] == "trading")["items"]
+    badges = {n.id: n.corrected for n in trading}
+    assert badges[target.id] is True and badges[drafted.id] is False
+
+
+def test_the_office_cards_lines_are_each_offices_newest(app, now):
+    now(2026, 11, 25, 10, 0)
+    offices = two_platforms()
+    staff = make_user("staff")
+    _notices_of_every_column(staff, [offices.district, offices.a, offices.b])
+
+    cards = queries.latest_by_office(3)
+
+    for office in (offices.district, offices.a, offices.b):
+        shown = [(n.id, n.corrected) for n in cards[office.id]]
+        assert shown == _records_newest((Notice.office_id == office.id,), 3)
+
+
+def test_the_api_record_keeps_the_relationships_order_and_leaves_draft_corrections_out(app, now):
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    draft = make_notice(staff, publish=False, title="带附件的政策")
+    for name in ("第一.pdf", "第二.pdf", "第三.pdf"):
+        services.add_attachment(draft.id, name, PDF, actor=staff)
+    notice = services.publish(draft.id, actor=staff)
+    for minutes in (5, 1):  # published out of id order: the list is by publication time
+        now(2026, 11, 26, 10, minutes)
+        make_notice(staff, type="correction", corrects_id=notice.id, title=f"更正{minutes}")
+    make_notice(staff, publish=False, type="correction", corrects_id=notice.id, title="草稿")
+    db.session.expire_all()
+    old = db.session.get(Notice, notice.id)
+
+    record = queries.published_record(notice.id)
+    page = queries.published_records((), 1, 50)
+
+    assert [c_id for c_id, _at in record.corrections] == [c.id for c in old.published_corrections]
+    assert [a.original_name for a in record.attachments] == ["第一.pdf", "第二.pdf", "第三.pdf"]
+    assert [a.id for a in record.attachments] == [a.id for a in old.attachments]
+    assert queries.last_changed(record) == max(c.published_at for c in old.published_corrections)
+    listed = next(r for r in page.items if r.columns.id == notice.id)
+    assert listed == record
+
+
+def test_the_home_projects_are_the_lists_newest_in_the_states_of_the_list(app):
+    from tests.trading_factories import active_pool, announced, drawn
+
+    phase = active_pool()
+    owner = make_user("owner")
+    drawn(phase, owner, name="已摇号的工程")
+    announced(phase, owner, name="公告中的工程")
+    announced(phase, owner, name="第三个工程")
+
+    latest, by_office = projects.home_project_lines(2, 3)
+
+    rows = projects.latest_public_projects(2)
+    assert [(p.code, p.state) for p in latest] == [(r.project.code, r.state) for r in rows]
+    old = projects.latest_by_office(3)
+    assert {
+        office: [(p.code, p.name, p.filed_at, p.state) for p in lines]
+        for office, lines in by_office.items()
+    } == {
+        office: [(r.project.code, r.project.name, r.project.filed_at, r.state) for r in rows]
+        for office, rows in old.items()
+    }
+    assert len({p.state for lines in by_office.values() for p in lines}) > 1
