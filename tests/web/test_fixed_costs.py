@@ -1,0 +1,86 @@
+"""The per-request costs every page pays, cut without changing a byte (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+import app as app_module
+
+
+@pytest.fixture
+def served(app):
+    """The app after its first request: routes are final, URLs may be kept."""
+    app.test_client().get("/healthz")
+    return app
+
+
+CASES = [
+    ("public.home", {}),
+    ("static", {"filename": "css/site.css"}),
+    ("notices.index", {"type": "trading_notice", "page": 2}),
+    ("notices.index", {"page": True}),
+    ("notices.index", {"page": 1.0}),
+    ("notices.index", {"page": 1, "type": None}),
+    ("notices_api.list_notices", {"_anchor": "x y"}),
+    ("public.set_language", {"code": "en", "next": "/notices/?type=a,b"}),
+    ("notices.index", {"type": ["a", "b"]}),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "values"), CASES)
+@pytest.mark.parametrize("external", [None, False, True])
+def test_a_kept_url_is_the_one_flask_builds(served, endpoint, values, external):
+    with served.test_request_context("/notices/", method="GET"):
+        built = Flask.url_for(served, endpoint, _external=False, **values)
+        if external:
+            built = app_module.public_base_url() + built
+        first = served.url_for(endpoint, _external=external, **values)
+        again = served.url_for(endpoint, _external=external, **values)
+    assert first == again == built
+
+
+def test_equal_values_of_other_types_keep_their_own_urls(served):
+    with served.test_request_context("/"):
+        urls = [served.url_for("notices.index", page=v) for v in (1, True, 1.0, 1, True)]
+    assert urls == [
+        "/notices/?page=1",
+        "/notices/?page=True",
+        "/notices/?page=1.0",
+        "/notices/?page=1",
+        "/notices/?page=True",
+    ]
+
+
+def test_urls_follow_the_script_root_of_each_request(served):
+    client = served.test_client()
+    plain = client.get("/notices/").get_data(as_text=True)
+    prefixed = client.get("/notices/", base_url="http://localhost/sw/").get_data(as_text=True)
+    plain_again = client.get("/notices/").get_data(as_text=True)
+    assert 'href="/sw/notices/"' in prefixed and 'href="/notices/"' not in prefixed
+    assert 'href="/notices/"' in plain and "/sw/" not in plain
+    assert plain_again == plain
+
+
+def test_a_relative_endpoint_is_kept_per_blueprint(served):
+    with served.test_request_context("/notices/"):
+        served.preprocess_request()
+        in_notices = served.url_for(".index")
+    with served.test_request_context("/draws/"):
+        served.preprocess_request()
+        in_draws = served.url_for(".index")
+    assert (in_notices, in_draws) == ("/notices/", "/draws/")
+
+
+def test_the_kept_urls_are_bounded(served, monkeypatch):
+    monkeypatch.setattr(app_module, "URL_MEMO_SIZE", 10)
+    with served.test_request_context("/"):
+        urls = [served.url_for("notices.index", page=n) for n in range(1, 26)]
+    assert urls == [f"/notices/?page={n}" for n in range(1, 26)]
+    assert 0 < len(served._url_memo) <= 10
+
+
+def test_no_url_is_kept_before_the_first_request(app):
+    with app.test_request_context("/"):
+        app.url_for("public.home")
+    assert app._url_memo == {}
