@@ -27,6 +27,9 @@ def english() -> bool:
 
 #: The template context's name for the catalogue of the render's locale (`install_template_gettext`).
 CATALOGUE_VAR = "_i18n_catalogue"
+#: Escaped texts kept per locale: a template's fixed texts are a few thousand at most; a text
+#: made at run time (`_(variable)`) beyond them is translated each time, not kept.
+MARKED_MAX = 4096
 
 
 def install_template_gettext(app: Flask) -> None:
@@ -43,21 +46,23 @@ def install_template_gettext(app: Flask) -> None:
     without context, a template rendered outside Flask) reads the locale on each call, as before.
     Same newstyle semantics as Jinja's (always a format string, Markup under autoescape); they
     replace Flask-Babel's, and `_` is `gettext` itself rather than Jinja's alias that looks it up.
+    A text without variables in an HTML template is escaped and formatted once per locale and
+    kept (immutable Markup, the same every time).
     """
-    catalogues: dict = {}
+    kept: dict = {}  # locale → (its catalogue, its escaped texts without variables)
 
-    def catalogue():
+    def current():
         locale = get_locale()
         try:
-            return catalogues[locale]
+            return kept[locale]
         except KeyError:
             if locale is None:  # outside a request: Flask-Babel's null catalogue, not kept
-                return get_translations()
-            return catalogues.setdefault(locale, get_translations())
+                return get_translations(), None
+            return kept.setdefault(locale, (get_translations(), {}))
 
     def of(context):
         found = context.get(CATALOGUE_VAR)
-        return found if found is not None else catalogue()
+        return found if found is not None else current()
 
     def formatted(context, text, variables):
         if context.eval_ctx.autoescape:
@@ -66,31 +71,42 @@ def install_template_gettext(app: Flask) -> None:
 
     @pass_context
     def gettext(__context, __string, **variables):
-        return formatted(__context, of(__context).ugettext(__string), variables)
+        catalogue, marked = of(__context)
+        plain = variables or marked is None or type(__string) is not str
+        if plain or not __context.eval_ctx.autoescape:
+            return formatted(__context, catalogue.ugettext(__string), variables)
+        # Most calls: a fixed text in an HTML template, the same Markup every time.
+        try:
+            return marked[__string]
+        except KeyError:
+            text = formatted(__context, catalogue.ugettext(__string), variables)
+            if len(marked) < MARKED_MAX:
+                marked[__string] = text
+            return text
 
     @pass_context
     def ngettext(__context, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
-        text = of(__context).ungettext(__singular, __plural, __num)
+        text = of(__context)[0].ungettext(__singular, __plural, __num)
         return formatted(__context, text, variables)
 
     @pass_context
     def pgettext(__context, __string_ctx, __string, **variables):
         variables.setdefault("context", __string_ctx)
-        return formatted(__context, of(__context).upgettext(__string_ctx, __string), variables)
+        return formatted(__context, of(__context)[0].upgettext(__string_ctx, __string), variables)
 
     @pass_context
     def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("context", __string_ctx)
         variables.setdefault("num", __num)
-        text = of(__context).unpgettext(__string_ctx, __singular, __plural, __num)
+        text = of(__context)[0].unpgettext(__string_ctx, __singular, __plural, __num)
         return formatted(__context, text, variables)
 
     app.jinja_env.newstyle_gettext = True  # {% trans %} passes its variables to gettext
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
-    app.context_processor(lambda: {CATALOGUE_VAR: catalogue()})
+    app.context_processor(lambda: {CATALOGUE_VAR: current()})
 
 
 def loc(zh: str, en: str) -> str:

@@ -108,3 +108,18 @@ def test_a_macro_imported_without_context_still_translates(app):
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         refresh()
         assert render_template_string(source) == "Home"
+
+
+def test_a_kept_translation_is_formatted_and_escaped_as_before(app):
+    source = "{{ _('100%%') }}|{{ _('<b>%(n)s', n='<i>') }}|{{ _('首页') }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        renders = [render_template_string(source) for _ in range(3)]
+    assert renders == ["100%|<b>&lt;i&gt;|Home"] * 3
+
+
+def test_an_unescaped_block_gets_plain_translations(app):
+    source = "{{ _('a&b') }} {% autoescape false %}{{ _('a&b') }}{% endautoescape %}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        assert render_template_string(source) == "a&b a&b"
