@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, render_template, request
 from flask.globals import _cv_request
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from app import i18n
@@ -452,7 +451,7 @@ def _register_template_helpers(app: Flask) -> None:
             if english
             else app.config["OFFICE_NAME"],
             "site_domain": urlsplit(public_base_url()).netloc,
-            "current_locale": str(get_locale() or "zh_CN"),
+            "current_locale": str(i18n.request_locale() or "zh_CN"),
             # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
             "large_mode": display.mode() == display.LARGE,
             "now": clock.now(),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask, render_template_string
-from flask_babel import refresh
+from flask_babel import get_locale, refresh
 from jinja2 import ChoiceLoader, DictLoader
 
 import app as app_module
+from app import i18n
 
 
 @pytest.fixture
@@ -123,3 +124,16 @@ def test_an_unescaped_block_gets_plain_translations(app):
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         refresh()
         assert render_template_string(source) == "a&b a&b"
+
+
+@pytest.mark.parametrize(("lang", "english"), [("zh", False), ("en", True)])
+def test_a_request_reads_its_locale_once_and_keeps_it(app, lang, english):
+    with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+        refresh()
+        assert [i18n.english() for _ in range(3)] == [english] * 3
+        assert i18n.request_locale() is get_locale()
+
+
+def test_outside_a_request_the_locale_is_read_each_time(app):
+    assert i18n.english() is False
+    assert i18n.request_locale() is get_locale()
