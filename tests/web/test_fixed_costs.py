@@ -3,6 +3,9 @@ per process, the templates' gettext reading the render's catalogue."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from flask import Flask, render_template_string
 from flask_babel import get_locale, refresh
@@ -10,6 +13,7 @@ from jinja2 import ChoiceLoader, DictLoader
 
 import app as app_module
 from app import i18n
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -137,3 +141,16 @@ def test_a_request_reads_its_locale_once_and_keeps_it(app, lang, english):
 def test_outside_a_request_the_locale_is_read_each_time(app):
     assert i18n.english() is False
     assert i18n.request_locale() is get_locale()
+
+
+def test_a_web_process_does_not_load_the_sms_client(tmp_path):
+    """twilio and requests (~5 MB a process) are loaded by the backend that sends, not at start."""
+    code = (
+        "import sys; from app import create_app; from config import TestingConfig; "
+        f"create_app(TestingConfig, SQLALCHEMY_DATABASE_URI='sqlite://', UPLOAD_FOLDER={str(tmp_path)!r}); "
+        "print(sorted(m for m in ('twilio', 'requests') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
