@@ -154,3 +154,13 @@ def test_a_web_process_does_not_load_the_sms_client(tmp_path):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("path", "cors"), [("/healthz", None), ("/api/v1/notices", "*")])
+def test_every_answer_carries_the_security_headers_once(app, path, cors):
+    headers = app.test_client().get(path).headers
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
+    assert len(headers.getlist("Content-Security-Policy")) == 1
+    assert headers.get("Access-Control-Allow-Origin") == cors
