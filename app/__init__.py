@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, render_template, request
 from flask.globals import _cv_request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 
 from app import i18n
@@ -107,6 +109,32 @@ URL_MEMO_VALUE_MAX = 200
 _MEMO_TYPES = frozenset({str, int, bool, type(None)})
 
 
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, their serializer built once per set of keys (issue 14).
+
+    Flask builds a new serializer on every request, a visitor without a cookie included, and
+    itsdangerous test-serialises `{}` each time to tell a text serializer from a bytes one:
+    20–30 µs. The serializer is a pure function of SECRET_KEY and SECRET_KEY_FALLBACKS (and of
+    this class's constant salt, digest and JSON), so it is kept by those keys: a rotation made in
+    the config takes effect at the next request, as before. Per app (each app has its own
+    interface); a race builds it twice.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        try:
+            return self._serializers[keys]
+        except KeyError:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) >= 8:  # keys change by hand, rarely: never many
+                self._serializers.clear()
+            self._serializers[keys] = serializer
+            return serializer
+
+
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     if config is None or isinstance(config, str):
         config = get_config(config)
@@ -121,6 +149,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     check_sms(app.config)
     check_storage(app.config)
     app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
+    app.session_interface = KeptSerializerSessions()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")

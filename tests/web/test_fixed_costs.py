@@ -164,3 +164,16 @@ def test_every_answer_carries_the_security_headers_once(app, path, cors):
     assert headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
     assert len(headers.getlist("Content-Security-Policy")) == 1
     assert headers.get("Access-Control-Allow-Origin") == cors
+
+
+def test_the_session_serializer_is_kept_until_the_keys_change(app):
+    sessions = app.session_interface
+    first = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is first
+    app.config["SECRET_KEY_FALLBACKS"] = ["an-older-key-of-at-least-thirty-two-chars"]
+    rotated = sessions.get_signing_serializer(app)
+    assert rotated is not first
+    assert rotated.loads(first.dumps({"a": 1})) == {"a": 1}  # the old key still verifies
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    app.secret_key = "a-new-key-of-at-least-thirty-two-characters"
+    assert sessions.get_signing_serializer(app).secret_key != first.secret_key
