@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import Flask, has_request_context, render_template, request
 from flask.globals import _cv_request
 from flask.sessions import SecureCookieSessionInterface
@@ -215,9 +216,14 @@ def _instance_secret(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def _select_locale() -> str:
+#: The site's two locales, parsed once: Flask-Babel parses what the selector answers on every
+#: request (Locale.parse, ~35 µs), unless it is a Locale already.
+ENGLISH, CHINESE = Locale.parse("en"), Locale.parse("zh_CN")
+
+
+def _select_locale() -> Locale:
     chosen = request.cookies.get(LOCALE_COOKIE) if request else None
-    return "en" if chosen == "en" else "zh_CN"
+    return ENGLISH if chosen == "en" else CHINESE
 
 
 def _init_extensions(app: Flask) -> None:

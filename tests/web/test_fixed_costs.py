@@ -136,6 +136,8 @@ def test_a_request_reads_its_locale_once_and_keeps_it(app, lang, english):
         refresh()
         assert [i18n.english() for _ in range(3)] == [english] * 3
         assert i18n.request_locale() is get_locale()
+        # Locale.parse reads zh_CN as zh_Hans_CN (as before the selector answered Locales).
+        assert str(get_locale()) == ("en" if english else "zh_Hans_CN")
 
 
 def test_outside_a_request_the_locale_is_read_each_time(app):
