@@ -7,8 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import Flask, has_request_context, render_template, request
-from flask_babel import get_locale
+from flask.globals import _cv_request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 
 from app import i18n
@@ -27,11 +30,110 @@ class SmallworksFlask(Flask):
     relative URLs are unchanged.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Relative URLs already built, by everything their building reads (`_url_key`).
+        self._url_memo: dict[tuple, str] = {}
+
     def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
-        if not (_external or values.get("_scheme")) or not has_request_context():
+        if not has_request_context():
             return super().url_for(endpoint, _external=_external, **values)
+        if not (_external or values.get("_scheme")):
+            return self._relative_url(endpoint, _external, values)
         values.pop("_scheme", None)  # the public address says http or https
-        return public_base_url() + super().url_for(endpoint, _external=False, **values)
+        return public_base_url() + self._relative_url(endpoint, False, values)
+
+    def _relative_url(self, endpoint: str, external: bool | None, values: dict) -> str:
+        """`url_for` of a request, built once per process for the same inputs (issue 14).
+
+        Building walks Werkzeug's rules and converters (~20 µs), and a page builds the same
+        links (its nav, its footer) on every request. The relative URL is a pure function of
+        the endpoint, the values and the request's URL adapter (script root, host, scheme,
+        method); `_url_key` names all of them, or None when the result might depend on
+        anything else, and then it is built as usual. The memo is per app, bounded
+        (URL_MEMO_SIZE, emptied when full) and safe under threads (a race builds twice).
+        """
+        key = self._url_key(endpoint, external, values)
+        if key is None:
+            return super().url_for(endpoint, _external=external, **values)
+        try:
+            return self._url_memo[key]
+        except KeyError:
+            url = super().url_for(endpoint, _external=external, **values)
+            if len(self._url_memo) >= URL_MEMO_SIZE:
+                self._url_memo.clear()
+            self._url_memo[key] = url
+            return url
+
+    def _url_key(self, endpoint: str, external: bool | None, values: dict) -> tuple | None:
+        """Everything a relative URL of the current request is built from, or None.
+
+        None: before the first request (routes may still be added), when `url_defaults` or
+        build-error handlers could add to or replace the result, or when a value is not a
+        plain str/int/bool/None (a list, an object whose text may change) or is long (a
+        client-given `next` would fill the memo). Types are part of the key: 1, 1.0 and
+        True are equal but read "1", "1.0" and "True".
+        """
+        if not self._got_first_request or self.url_default_functions:
+            return None
+        if self.url_build_error_handlers:
+            return None
+        ctx = _cv_request.get(None)
+        adapter = ctx.url_adapter if ctx is not None else None
+        if adapter is None:
+            return None
+        items = []
+        for name, value in values.items():
+            kind = type(value)
+            if kind not in _MEMO_TYPES or (kind is str and len(value) > URL_MEMO_VALUE_MAX):
+                return None
+            items.append((name, kind, value))
+        blueprint = ctx.request.blueprint if endpoint[:1] == "." else None
+        return (
+            endpoint,
+            blueprint,
+            external,
+            adapter.script_name,
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+            adapter.default_method,
+            tuple(items),
+        )
+
+
+#: Relative URLs a process keeps (per app); a page of links is ~100 of them.
+URL_MEMO_SIZE = 4096
+#: A longer text value (a `next=` path and query) is built, not kept.
+URL_MEMO_VALUE_MAX = 200
+#: The types of values whose URL text is a function of their value and type alone.
+_MEMO_TYPES = frozenset({str, int, bool, type(None)})
+
+
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, their serializer built once per set of keys (issue 14).
+
+    Flask builds a new serializer on every request, a visitor without a cookie included, and
+    itsdangerous test-serialises `{}` each time to tell a text serializer from a bytes one:
+    20–30 µs. The serializer is a pure function of SECRET_KEY and SECRET_KEY_FALLBACKS (and of
+    this class's constant salt, digest and JSON), so it is kept by those keys: a rotation made in
+    the config takes effect at the next request, as before. Per app (each app has its own
+    interface); a race builds it twice.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        try:
+            return self._serializers[keys]
+        except KeyError:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) >= 8:  # keys change by hand, rarely: never many
+                self._serializers.clear()
+            self._serializers[keys] = serializer
+            return serializer
 
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
@@ -48,6 +150,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     check_sms(app.config)
     check_storage(app.config)
     app.json.ensure_ascii = False  # the API speaks UTF-8; Chinese stays readable
+    app.session_interface = KeptSerializerSessions()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
@@ -113,9 +216,14 @@ def _instance_secret(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def _select_locale() -> str:
+#: The site's two locales, parsed once: Flask-Babel parses what the selector answers on every
+#: request (Locale.parse, ~35 µs), unless it is a Locale already.
+ENGLISH, CHINESE = Locale.parse("en"), Locale.parse("zh_CN")
+
+
+def _select_locale() -> Locale:
     chosen = request.cookies.get(LOCALE_COOKIE) if request else None
-    return "en" if chosen == "en" else "zh_CN"
+    return ENGLISH if chosen == "en" else CHINESE
 
 
 def _init_extensions(app: Flask) -> None:
@@ -259,15 +367,23 @@ def _register_security_headers(app: Flask) -> None:
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 
+    defaults = (
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    )
+    api_defaults = (*defaults, ("Access-Control-Allow-Origin", "*"))
+
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        # Each header unless the view set its own. One pass over the few headers present:
+        # Werkzeug's setdefault raises and catches a KeyError for each absent one (~2.5 µs).
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in api_defaults if request.path.startswith("/api/") else defaults:
+            if name.lower() not in present:
+                response.headers[name] = value
         return response
 
 
@@ -378,7 +494,7 @@ def _register_template_helpers(app: Flask) -> None:
             if english
             else app.config["OFFICE_NAME"],
             "site_domain": urlsplit(public_base_url()).netloc,
-            "current_locale": str(get_locale() or "zh_CN"),
+            "current_locale": str(i18n.request_locale() or "zh_CN"),
             # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
             "large_mode": display.mode() == display.LARGE,
             "now": clock.now(),

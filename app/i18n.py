@@ -9,49 +9,129 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from flask.globals import _cv_request
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.refusal import Refusal
+
+#: Where a request keeps its locale once read (`request_locale`).
+_LOCALE_KEY = "smallworks.locale"
+
+
+def request_locale():
+    """Flask-Babel's `get_locale()`, read once per request (issue 14).
+
+    Each read costs 5–10 µs (the `g` proxy, Flask-Babel's namespace on it) and a list page reads
+    it 50–120 times (every `loc`, `named`, `citation`, and `_` in a macro imported without
+    context). The request's locale is fixed by its cookie when first read, so the request keeps
+    it: Flask-Babel's `refresh()` and `force_locale` inside a request that has read it do not
+    change it (nothing does that; a job that renders in a given language runs outside a
+    request, where the locale is read each time, as before).
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return get_locale()
+    environ = ctx.request.environ
+    try:
+        return environ[_LOCALE_KEY]
+    except KeyError:
+        locale = environ[_LOCALE_KEY] = get_locale()
+        return locale
 
 
 def english() -> bool:
     """Whether the request reads English (Chinese outside a request)."""
     try:
-        locale = get_locale()
+        locale = request_locale()
     except RuntimeError:  # no application or request context: a CLI command, a job
         return False
     return locale is not None and locale.language == "en"
 
 
+#: The template context's name for the catalogue of the render's locale (`install_template_gettext`).
+CATALOGUE_VAR = "_i18n_catalogue"
+#: Escaped texts kept per locale: a template's fixed texts are a few thousand at most; a text
+#: made at run time (`_(variable)`) beyond them is translated each time, not kept.
+MARKED_MAX = 4096
+
+
 def install_template_gettext(app: Flask) -> None:
     """The templates' `_`/`gettext`/`ngettext`/`pgettext`/`npgettext`, each a dictionary read of
-    the request's locale's catalogue (issue 14).
+    the catalogue of the request's locale, looked up once per render (issue 14).
 
     Flask-Babel's own callables look up the request's domain, locale and catalogue again on every
-    call (five context-local reads and a locale formatted to a string): 17–27 µs, and a public
-    page calls them 40–130 times. A catalogue never changes while the process runs (Flask-Babel
-    keeps each one for good too), so each app keeps its catalogues by locale; the locale is still
-    read on every call, so `flask_babel.refresh()` and a changed cookie take effect at once.
-    Installed after Flask-Babel's, whose callables these replace; same newstyle semantics.
+    call (five context-local reads and a locale formatted to a string), and Jinja's newstyle
+    wrappers add two more dispatches through the template context: 25–30 µs a call, and a public
+    page makes 40–130 of them. A catalogue never changes while the process runs (Flask-Babel
+    keeps each one for good too), so each app keeps its catalogues by locale, and a context
+    processor puts the one of the request's locale into each render's context. A template
+    context without it (a macro imported without context, a template rendered outside Flask)
+    looks it up by `request_locale` on each call.
+    Same newstyle semantics as Jinja's (always a format string, Markup under autoescape); they
+    replace Flask-Babel's, and `_` is `gettext` itself rather than Jinja's alias that looks it up.
+    A text without variables in an HTML template is escaped and formatted once per locale and
+    kept (immutable Markup, the same every time).
     """
-    catalogues: dict = {}
+    kept: dict = {}  # locale → (its catalogue, its escaped texts without variables)
 
-    def catalogue():
-        locale = get_locale()
+    def current():
+        locale = request_locale()
         try:
-            return catalogues[locale]
+            return kept[locale]
         except KeyError:
             if locale is None:  # outside a request: Flask-Babel's null catalogue, not kept
-                return get_translations()
-            return catalogues.setdefault(locale, get_translations())
+                return get_translations(), None
+            return kept.setdefault(locale, (get_translations(), {}))
 
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalogue().ugettext(s),
-        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        pgettext=lambda c, s: catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
-        newstyle=True,
+    def of(context):
+        found = context.get(CATALOGUE_VAR)
+        return found if found is not None else current()
+
+    def formatted(context, text, variables):
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - our own catalogue's text, as Jinja's wrapper
+        return text % variables  # always a format string, as Jinja's newstyle gettext
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        catalogue, marked = of(__context)
+        plain = variables or marked is None or type(__string) is not str
+        if plain or not __context.eval_ctx.autoescape:
+            return formatted(__context, catalogue.ugettext(__string), variables)
+        # Most calls: a fixed text in an HTML template, the same Markup every time.
+        try:
+            return marked[__string]
+        except KeyError:
+            text = formatted(__context, catalogue.ugettext(__string), variables)
+            if len(marked) < MARKED_MAX:
+                marked[__string] = text
+            return text
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        text = of(__context)[0].ungettext(__singular, __plural, __num)
+        return formatted(__context, text, variables)
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        return formatted(__context, of(__context)[0].upgettext(__string_ctx, __string), variables)
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        text = of(__context)[0].unpgettext(__string_ctx, __singular, __plural, __num)
+        return formatted(__context, text, variables)
+
+    app.jinja_env.newstyle_gettext = True  # {% trans %} passes its variables to gettext
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
+    app.context_processor(lambda: {CATALOGUE_VAR: current()})
 
 
 def loc(zh: str, en: str) -> str:

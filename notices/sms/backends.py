@@ -1,5 +1,9 @@
 """SMS backends behind one small interface: `console` (logs; the embedded default) and `twilio`
-(the real `twilio` client, pointed at TWILIO_API_BASE through its http_client)."""
+(the real `twilio` client, pointed at TWILIO_API_BASE through its http_client).
+
+The twilio client and `requests` are imported when a twilio backend is built (issue 14): they
+weigh ~5 MB in every process, and only the process that sends (the scheduler's) uses them.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
-
-import requests
-from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
 
 from notices.sms import rules
 
@@ -65,18 +64,20 @@ class ConsoleBackend:
         return []  # nothing leaves the process, so nothing can be half-sent
 
 
-class RebasedHttpClient(TwilioHttpClient):
+def rebased_http_client(base_url: str, timeout: float):
     """Twilio's own HTTP client, with https://api.twilio.com rewritten to another base (a staging
     gateway, or the tests' fake server). Everything else — auth, encoding, errors — stays real."""
+    from twilio.http.http_client import TwilioHttpClient
 
-    def __init__(self, base_url: str, timeout: float):
-        super().__init__(timeout=timeout)
-        self.base_url = base_url.rstrip("/")
+    class RebasedHttpClient(TwilioHttpClient):
+        def request(self, method, url, *args, **kwargs):
+            if url.startswith(TWILIO_BASE) and self.base_url != TWILIO_BASE:
+                url = self.base_url + url[len(TWILIO_BASE) :]
+            return super().request(method, url, *args, **kwargs)
 
-    def request(self, method, url, *args, **kwargs):
-        if url.startswith(TWILIO_BASE) and self.base_url != TWILIO_BASE:
-            url = self.base_url + url[len(TWILIO_BASE) :]
-        return super().request(method, url, *args, **kwargs)
+    client = RebasedHttpClient(timeout=timeout)
+    client.base_url = base_url.rstrip("/")
+    return client
 
 
 class TwilioBackend:
@@ -97,11 +98,16 @@ class TwilioBackend:
     ):
         self.messaging_service_sid = messaging_service_sid or None
         self.from_number = from_number or None
+        from twilio.rest import Client
+
         self.client = Client(
-            account_sid, auth_token, http_client=RebasedHttpClient(api_base, timeout)
+            account_sid, auth_token, http_client=rebased_http_client(api_base, timeout)
         )
 
     def send(self, to: str, body: str, *, callback_url: str | None) -> str:
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
         kwargs: dict = {"to": to, "body": body}
         if self.messaging_service_sid:
             kwargs["messaging_service_sid"] = self.messaging_service_sid
@@ -121,6 +127,9 @@ class TwilioBackend:
 
     def find(self, to: str, body: str, since: datetime) -> list[Found]:
         """Twilio has no idempotency key: look the message up by recipient and time window."""
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
         try:
             found = self.client.messages.list(to=to, date_sent_after=since, limit=50)
         except TwilioRestException as e:

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from twilio.request_validator import RequestValidator
 
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
@@ -66,6 +65,8 @@ def status():
     params = request.form.to_dict()
     if not token or not signature:
         abort(403)
+    from twilio.request_validator import RequestValidator  # only here: ~5 MB a process
+
     validator = RequestValidator(token)
     if not any(validator.validate(u, params, signature) for u in _signed_url_candidates()):
         log.warning("sms status callback with a bad signature from %s", request.remote_addr)

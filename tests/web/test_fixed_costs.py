@@ -1,0 +1,181 @@
+"""The per-request costs every page pays, cut without changing a byte (issue 14): URLs built once
+per process, the templates' gettext reading the render's catalogue."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from flask import Flask, render_template_string
+from flask_babel import get_locale, refresh
+from jinja2 import ChoiceLoader, DictLoader
+
+import app as app_module
+from app import i18n
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def served(app):
+    """The app after its first request: routes are final, URLs may be kept."""
+    app.test_client().get("/healthz")
+    return app
+
+
+CASES = [
+    ("public.home", {}),
+    ("static", {"filename": "css/site.css"}),
+    ("notices.index", {"type": "trading_notice", "page": 2}),
+    ("notices.index", {"page": True}),
+    ("notices.index", {"page": 1.0}),
+    ("notices.index", {"page": 1, "type": None}),
+    ("notices_api.list_notices", {"_anchor": "x y"}),
+    ("public.set_language", {"code": "en", "next": "/notices/?type=a,b"}),
+    ("notices.index", {"type": ["a", "b"]}),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "values"), CASES)
+@pytest.mark.parametrize("external", [None, False, True])
+def test_a_kept_url_is_the_one_flask_builds(served, endpoint, values, external):
+    with served.test_request_context("/notices/", method="GET"):
+        built = Flask.url_for(served, endpoint, _external=False, **values)
+        if external:
+            built = app_module.public_base_url() + built
+        first = served.url_for(endpoint, _external=external, **values)
+        again = served.url_for(endpoint, _external=external, **values)
+    assert first == again == built
+
+
+def test_equal_values_of_other_types_keep_their_own_urls(served):
+    with served.test_request_context("/"):
+        urls = [served.url_for("notices.index", page=v) for v in (1, True, 1.0, 1, True)]
+    assert urls == [
+        "/notices/?page=1",
+        "/notices/?page=True",
+        "/notices/?page=1.0",
+        "/notices/?page=1",
+        "/notices/?page=True",
+    ]
+
+
+def test_urls_follow_the_script_root_of_each_request(served):
+    client = served.test_client()
+    plain = client.get("/notices/").get_data(as_text=True)
+    prefixed = client.get("/notices/", base_url="http://localhost/sw/").get_data(as_text=True)
+    plain_again = client.get("/notices/").get_data(as_text=True)
+    assert 'href="/sw/notices/"' in prefixed and 'href="/notices/"' not in prefixed
+    assert 'href="/notices/"' in plain and "/sw/" not in plain
+    assert plain_again == plain
+
+
+def test_a_relative_endpoint_is_kept_per_blueprint(served):
+    with served.test_request_context("/notices/"):
+        served.preprocess_request()
+        in_notices = served.url_for(".index")
+    with served.test_request_context("/draws/"):
+        served.preprocess_request()
+        in_draws = served.url_for(".index")
+    assert (in_notices, in_draws) == ("/notices/", "/draws/")
+
+
+def test_the_kept_urls_are_bounded(served, monkeypatch):
+    monkeypatch.setattr(app_module, "URL_MEMO_SIZE", 10)
+    with served.test_request_context("/"):
+        urls = [served.url_for("notices.index", page=n) for n in range(1, 26)]
+    assert urls == [f"/notices/?page={n}" for n in range(1, 26)]
+    assert 0 < len(served._url_memo) <= 10
+
+
+def test_no_url_is_kept_before_the_first_request(app):
+    with app.test_request_context("/"):
+        app.url_for("public.home")
+    assert app._url_memo == {}
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("zh", "首页|全部公告|3"), ("en", "Home|All notices|3")]
+)
+def test_the_templates_gettext_follows_the_render_locale(app, lang, expected):
+    source = "{{ _('首页') }}|{{ gettext('全部公告') }}|{% trans n=3 %}{{ n }}{% endtrans %}"
+    with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+        refresh()
+        assert render_template_string(source) == expected
+
+
+def test_a_macro_imported_without_context_still_translates(app):
+    probe = "{% macro home() %}{{ _('首页') }}{% endmacro %}"
+    app.jinja_env.loader = ChoiceLoader(
+        [DictLoader({"_gettext_probe.html": probe}), app.jinja_env.loader]
+    )
+    source = "{% import '_gettext_probe.html' as probe %}{{ probe.home() }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        assert render_template_string(source) == "Home"
+
+
+def test_a_kept_translation_is_formatted_and_escaped_as_before(app):
+    source = "{{ _('100%%') }}|{{ _('<b>%(n)s', n='<i>') }}|{{ _('首页') }}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        renders = [render_template_string(source) for _ in range(3)]
+    assert renders == ["100%|<b>&lt;i&gt;|Home"] * 3
+
+
+def test_an_unescaped_block_gets_plain_translations(app):
+    source = "{{ _('a&b') }} {% autoescape false %}{{ _('a&b') }}{% endautoescape %}"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        assert render_template_string(source) == "a&b a&b"
+
+
+@pytest.mark.parametrize(("lang", "english"), [("zh", False), ("en", True)])
+def test_a_request_reads_its_locale_once_and_keeps_it(app, lang, english):
+    with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+        refresh()
+        assert [i18n.english() for _ in range(3)] == [english] * 3
+        assert i18n.request_locale() is get_locale()
+        # Locale.parse reads zh_CN as zh_Hans_CN (as before the selector answered Locales).
+        assert str(get_locale()) == ("en" if english else "zh_Hans_CN")
+
+
+def test_outside_a_request_the_locale_is_read_each_time(app):
+    assert i18n.english() is False
+    assert i18n.request_locale() is get_locale()
+
+
+def test_a_web_process_does_not_load_the_sms_client(tmp_path):
+    """twilio and requests (~5 MB a process) are loaded by the backend that sends, not at start."""
+    code = (
+        "import sys; from app import create_app; from config import TestingConfig; "
+        f"create_app(TestingConfig, SQLALCHEMY_DATABASE_URI='sqlite://', UPLOAD_FOLDER={str(tmp_path)!r}); "
+        "print(sorted(m for m in ('twilio', 'requests') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("path", "cors"), [("/healthz", None), ("/api/v1/notices", "*")])
+def test_every_answer_carries_the_security_headers_once(app, path, cors):
+    headers = app.test_client().get(path).headers
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
+    assert len(headers.getlist("Content-Security-Policy")) == 1
+    assert headers.get("Access-Control-Allow-Origin") == cors
+
+
+def test_the_session_serializer_is_kept_until_the_keys_change(app):
+    sessions = app.session_interface
+    first = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is first
+    app.config["SECRET_KEY_FALLBACKS"] = ["an-older-key-of-at-least-thirty-two-chars"]
+    rotated = sessions.get_signing_serializer(app)
+    assert rotated is not first
+    assert rotated.loads(first.dumps({"a": 1})) == {"a": 1}  # the old key still verifies
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    app.secret_key = "a-new-key-of-at-least-thirty-two-characters"
+    assert sessions.get_signing_serializer(app).secret_key != first.secret_key
