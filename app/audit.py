@@ -209,8 +209,7 @@ def record(
     read the same chain head; on SQLite the database write lock and the unique `prev_hash` do it.
     """
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    hold_chain(session)
     head = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
@@ -232,6 +231,16 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def hold_chain(session) -> None:
+    """Hold the chain's lock until the transaction ends (PostgreSQL; a no-op on SQLite, whose
+    one writer holds everything). `record` takes it; a use case that locks rows of its own and
+    also writes the chain takes it first, so that every transaction takes the two in one order
+    (contracts.services.rollup)."""
+    bind = session.get_bind() if hasattr(session, "get_bind") else session  # or a Connection
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
 
 
 def _label(actor: Any) -> str:

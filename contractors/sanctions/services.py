@@ -127,9 +127,12 @@ def open_case(
     company = (
         db.session.scalar(
             # Locked: the same case opened twice at once (a form sent again) queues here.
+            # FOR NO KEY UPDATE, which another opening waits for but a row merely naming the
+            # company does not: a refusal's own row (inserted first, with its KEY SHARE lock on
+            # the company) made two refusals of one company at once deadlock under FOR UPDATE.
             select(Contractor)
             .where(Contractor.id == contractor_id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
         if isinstance(contractor_id, int)

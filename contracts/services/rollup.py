@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import case, delete, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app import audit
 from app.clock import local
 from app.extensions import db
 from app.offices.models import Office
@@ -199,8 +200,17 @@ def refresh(conn, touched: Iterable[tuple[int, datetime | None]]) -> None:
     # (in id order, so that two events cannot deadlock) before its rows are read, so that a
     # difference is never taken between rows read before and after another event's commit.
     # SQLite has one writer at a time anyway, and the event has written already.
+    # The audit chain's lock comes first: every event that refreshes writes the chain too, some
+    # before the refresh and some after, and a refusal holding the chain waited for an office
+    # whose holder waited for the chain — a deadlock (tests/integration/test_stat_rollup.py).
+    audit.hold_chain(conn)
     for office_id in sorted({o for o, _y in pairs}):
-        conn.execute(select(Office.id).where(Office.id == office_id).with_for_update())
+        # FOR NO KEY UPDATE: it excludes another refresh, not the KEY SHARE lock that every
+        # insert of a row naming the office takes (a notice, an audit entry) — FOR UPDATE
+        # waited for those, while their holders waited for it.
+        conn.execute(
+            select(Office.id).where(Office.id == office_id).with_for_update(key_share=True)
+        )
     for office_id, year in pairs:
         fresh, stored = compute(conn, office_id, year), _stored(conn, office_id, year)
         # In key order: two offices' events add to the same every-office rows in one order.

@@ -20,7 +20,7 @@ from app import clock
 from app.extensions import db
 from app.offices.models import Office
 from contractors.queries import active_members
-from contracts import services
+from contracts import queries, services
 from contracts.models import EVERY_OFFICE, StatRollup
 from contracts.queries import figures as letter_queries
 from contracts.queries import stats
@@ -160,3 +160,47 @@ def test_award_draws_in_any_offices_and_years_keep_the_rollup_in_step(app, event
         rollup.refresh(db.session, [(office.id, when)])
         db.session.commit()
     assert_in_step(years=(2025, 2026))
+
+
+def test_refusals_of_four_tradings_at_once_keep_the_rollup_in_step(app, now, database_url):
+    """Four transactions refresh the same office's year and the same every-office rows at once:
+    none waits forever, none loses its difference (PostgreSQL; SQLite has one writer)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL")
+    import threading
+    from types import SimpleNamespace
+
+    phase = active_pool()
+    owner = make_user("owner")
+    codes = [drawn(phase, owner)[0].code for _ in range(4)]
+    clock.set_now(at(2026, 12, 4, 10, 0))
+    assert_in_step()
+    actor = SimpleNamespace(
+        id=owner.id, role="owner", username=owner.username, office_id=owner.office_id
+    )
+    holders = {}
+    for code in codes:
+        holders[code] = queries.award_holder(queries.latest_trading(queries.get_project(code)))
+    db.session.commit()
+    barrier = threading.Barrier(len(codes))
+    errors: list[str] = []
+
+    def attempt(code: str) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                uscc, position = holders[code]
+                services.record_refusal(code, "拒签", uscc=uscc, position=position, actor=actor)
+            except Exception as e:  # a deadlock or a lost update is a failure
+                errors.append(repr(e))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in codes]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert errors == []
+    db.session.expire_all()
+    assert_in_step()
