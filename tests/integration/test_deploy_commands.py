@@ -129,9 +129,22 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _interruptible() -> None:
+    """In the child: SIGINT as a terminal would deliver it. A test run started in the background
+    (`cmd &` in a script, nohup) ignores SIGINT, its children inherit that, and Python then
+    installs no KeyboardInterrupt handler: `flask scheduler` ignored the test's SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(command: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_interruptible,
     )
 
 
