@@ -169,7 +169,7 @@ def dashboard():
     return render_template(
         "public/dashboard.html",
         user=current_user,
-        letters=trading.letter_distribution(scope_ids(current_user)),
+        letters=trading.scope_letters(scope_ids(current_user)),
         todo=todo_of(current_user),
         years_to_enter=calendar_rules.years_to_enter(
             clock.today(), calendar.current_calendar().confirmed_years()

@@ -3,7 +3,7 @@
 5-working-day figures (figures), a contractor's tradings (members), a trading's suspensions (suspensions). Callers use
 `from contracts import queries; queries.x`."""
 
-from .figures import LetterDistribution, letter_distribution, notice_to_letter_days
+from .figures import LetterDistribution, letter_distribution, notice_to_letter_days, scope_letters
 from .members import (
     is_member_for,
     member_categories,
@@ -87,6 +87,7 @@ __all__ = [
     "respondents",
     "response_of",
     "responses_of",
+    "scope_letters",
     "state_filter",
     "state_of",
     "suspensions_of",

@@ -13,7 +13,7 @@ from app.calendar.services import current_calendar
 from app.extensions import db
 from app.workdays import UnconfirmedYear, local_date
 from contracts import rules
-from contracts.models import Project, StatRollup, Trading
+from contracts.models import EVERY_OFFICE, Project, StatRollup, Trading
 from notices.models import Notice
 
 
@@ -248,6 +248,13 @@ def distribution(rows) -> LetterDistribution:
     """The distribution of rows (office_id, notice day, letter day, how many): the statistics'
     rollup (contracts.queries.stats) hands its pairs of days here."""
     return _distribution(counted_days(rows))
+
+
+def scope_letters(office_ids: list[int] | None) -> LetterDistribution:
+    """The distribution over every year of `office_ids` (None: every office) from the statistics'
+    rollup, as `letter_distribution(office_ids)` counts it from the tradings: the staff
+    dashboard's figure, at the cost of the rollup's pairs of days."""
+    return letter_figures([EVERY_OFFICE] if office_ids is None else office_ids)[0]
 
 
 def letter_figures(

@@ -66,6 +66,9 @@ def assert_in_step(years=(2025, 2026, 2027)) -> None:
         whole, each = letter_queries.letter_figures(ids)
         assert whole == letter_queries.letter_distribution(ids)
         assert each == {i: letter_queries.letter_distribution([i]) for i in ids}
+    # The staff dashboard's figure: every year of an account's offices, or of every office.
+    for ids in groups:
+        assert letter_queries.scope_letters(ids) == letter_queries.letter_distribution(ids), ids
     kept = stored_rows()
     rollup.rebuild(db.session)
     assert stored_rows() == kept

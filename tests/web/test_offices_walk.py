@@ -79,13 +79,13 @@ def test_the_dashboards_letter_figures_are_the_accounts_offices(app, monkeypatch
     from contracts import queries as trading
 
     asked = []
-    real = trading.letter_distribution
+    real = trading.scope_letters
 
-    def spy(office_ids=None):
+    def spy(office_ids):
         asked.append(office_ids)
         return real(office_ids)
 
-    monkeypatch.setattr(trading, "letter_distribution", spy)
+    monkeypatch.setattr(trading, "scope_letters", spy)
     street = make_office("zh-jia", "甲街道", parent=default_district())
     assert browser_of(app, make_user("staff", office=street)).get("/dashboard").status_code == 200
     assert asked == [[street.id]]
