@@ -115,6 +115,50 @@ def breakable(value: str | None) -> Markup:
     return Markup(re.sub(r"(?<=[/.=])(?!$)", "<wbr>", html))  # noqa: S704 — escaped above
 
 
+#: How many drawn or abandoned draws' record pages each process keeps worked out (a few KB each;
+#: a pool's ranking of a few hundred companies, some tens of KB).
+_PAGES_KEPT = 256
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecordPage:
+    """What a draw's record page shows that its row alone decides: the draw (queries.draw_of,
+    read-only), its published record, the verifier's verdict (None before the draw), the frozen
+    candidates (`_candidate_rows`) and the ranking (`_ranking_rows`)."""
+
+    draw: object
+    record: dict
+    verdict: verify.Verdict | None
+    candidates: list
+    rows: list
+
+
+def record_page(row) -> RecordPage:
+    """The record page of a draw read by queries.page_row. A drawn or abandoned draw never
+    changes again (lottery.models: its trigger refuses any change and every DELETE), so its page
+    is worked out once per process and kept under the whole row, every column's value: another
+    row — another database, a restored backup — is another key, never a stale page. A committed
+    draw changes at its draw and is worked out on each request."""
+    if row.status == "committed":
+        return _worked_out(tuple(row), row._fields)
+    return _kept(tuple(row), row._fields)
+
+
+def _worked_out(values: tuple, names: tuple) -> RecordPage:
+    d = queries.draw_of(dict(zip(names, values, strict=True)))
+    record = _record(d)
+    return RecordPage(
+        draw=d,
+        record=record,
+        verdict=verify.verify_record(record) if not d.is_committed else None,
+        candidates=_candidate_rows(d, record),
+        rows=_ranking_rows(d),
+    )
+
+
+_kept = functools.lru_cache(maxsize=_PAGES_KEPT)(_worked_out)
+
+
 @bp.record_once
 def _template_globals(state) -> None:
     env = state.app.jinja_env
@@ -245,17 +289,19 @@ def verifier():
 
 @bp.route("/<draw_id>")
 def detail(draw_id: str):
-    d = _get_or_404(draw_id)
-    record = _record(d)
-    verdict = verify.verify_record(record) if not d.is_committed else None
+    row = queries.page_row(draw_id)
+    if row is None:
+        abort(404)
+    page = record_page(row)
+    d = page.draw
     return render_template(
         "lottery/detail.html",
         draw=d,
-        record=record,
-        candidates=_candidate_rows(d, record),
-        verdict=verdict,
-        verdict_summary=_verdict_summary(d, verdict),
-        rows=_ranking_rows(d),
+        record=page.record,
+        candidates=page.candidates,
+        verdict=page.verdict,
+        verdict_summary=_verdict_summary(d, page.verdict),
+        rows=page.rows,
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )
 
