@@ -4,8 +4,9 @@ SQL mirror), the respondents and the draws' candidate source."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -177,12 +178,16 @@ def trading_codes_of_category(category_code: str):
 
 
 def attachments_of(p: Project) -> list[ProjectAttachment]:
-    return list(
-        db.session.scalars(
-            select(ProjectAttachment)
-            .where(ProjectAttachment.project_id == p.id)
-            .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
-        )
+    return list(db.session.scalars(_attachments_statement(), {"project_id": p.id}))
+
+
+@cache
+def _attachments_statement():
+    """Built once per process (every project page reads its attachments)."""
+    return (
+        select(ProjectAttachment)
+        .where(ProjectAttachment.project_id == bindparam("project_id"))
+        .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
     )
 
 
