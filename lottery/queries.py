@@ -56,7 +56,13 @@ def existing_ids(draw_ids: Collection[str]) -> set[str]:
     """The draw ids among `draw_ids` that name a draw (one query)."""
     if not draw_ids:
         return set()
-    return set(db.session.scalars(select(Draw.draw_id).where(Draw.draw_id.in_(list(draw_ids)))))
+    return set(db.session.scalars(_existing_statement(), {"ids": list(draw_ids)}))
+
+
+@cache
+def _existing_statement():
+    """Built once per process: every notice's page asks (app.links, the draw ids of its body)."""
+    return select(Draw.draw_id).where(Draw.draw_id.in_(bindparam("ids", expanding=True)))
 
 
 def get(draw_id: str) -> Draw:

@@ -162,8 +162,16 @@ def trading_by_code(code: str) -> Trading | None:
     project in the same statement (every caller asks for it next)."""
     if not plausible_code(code):
         return None
-    return db.session.scalar(
-        select(Trading).where(Trading.code == code).options(joinedload(Trading.project))
+    return db.session.scalar(_trading_by_code_statement(), {"code": code})
+
+
+@cache
+def _trading_by_code_statement():
+    """Built once per process (a trading notice's page and its project's redirect ask for it)."""
+    return (
+        select(Trading)
+        .where(Trading.code == bindparam("code"))
+        .options(joinedload(Trading.project))
     )
 
 
