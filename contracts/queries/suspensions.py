@@ -20,12 +20,16 @@ def suspensions_of(trading: Trading | None) -> list[TradingSuspension]:
     """Every suspension period of `trading`, newest first (the open one, if any, first)."""
     if trading is None:
         return []
-    return list(
-        db.session.scalars(
-            select(TradingSuspension)
-            .where(TradingSuspension.trading_id == trading.id)
-            .order_by(*_NEWEST_FIRST)
-        )
+    return list(db.session.scalars(_of_trading_statement(), {"trading_id": trading.id}))
+
+
+@cache
+def _of_trading_statement():
+    """Built once per process: every announced project's page asks (its suspension banner)."""
+    return (
+        select(TradingSuspension)
+        .where(TradingSuspension.trading_id == bindparam("trading_id"))
+        .order_by(*_NEWEST_FIRST)
     )
 
 
