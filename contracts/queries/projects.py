@@ -159,19 +159,23 @@ def trading_candidates(code: str) -> draws.CandidateList | None:
 
 def trading_by_code(code: str) -> Trading | None:
     """A trading by its code (the subject of its draws: PRJ-2026-0007, PRJ-2026-0007-2), with its
-    project in the same statement (every caller asks for it next)."""
+    project and the project's rounds in the same statement (every caller asks for the project
+    next, and a trading notice's links whether it is the latest round: `latest_trading`)."""
     if not plausible_code(code):
         return None
-    return db.session.scalar(_trading_by_code_statement(), {"code": code})
+    found = db.session.scalars(_trading_by_code_statement(), {"code": code})
+    return found.unique().one_or_none()
 
 
 @cache
 def _trading_by_code_statement():
-    """Built once per process (a trading notice's page and its project's redirect ask for it)."""
+    """Built once per process (a trading notice's page and its project's redirect ask for it).
+    A project has a round or a few: the join repeats the trading for each, where loading the
+    rounds on their own was a statement more on every trading notice's page (issue 14)."""
     return (
         select(Trading)
         .where(Trading.code == bindparam("code"))
-        .options(joinedload(Trading.project))
+        .options(joinedload(Trading.project).joinedload(Project.tradings))
     )
 
 
