@@ -96,7 +96,7 @@ _NOT_ON_THE_PAGE = frozenset({"sealed_seed"})
 def _page_statement():
     """Built once per process. Every column of the draw but the sealed seed, as Core values (no
     record object to build), the JSON ones as their stored text: the row is then plain values,
-    whole, which the page keeps its worked-out record under (lottery.views.record_page)."""
+    whole, which the page keeps its worked-out record under (lottery.pages.record_page)."""
     table = Draw.__table__
     columns = [
         cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c

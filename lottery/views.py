@@ -33,7 +33,7 @@ from app.keyset import cursor_arg
 from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
 from app.wiring import registry
-from lottery import documents, meeting, queries, rules, services, verify
+from lottery import documents, meeting, pages, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
 
@@ -115,50 +115,6 @@ def breakable(value: str | None) -> Markup:
     return Markup(re.sub(r"(?<=[/.=])(?!$)", "<wbr>", html))  # noqa: S704 — escaped above
 
 
-#: How many drawn or abandoned draws' record pages each process keeps worked out (a few KB each;
-#: a pool's ranking of a few hundred companies, some tens of KB).
-_PAGES_KEPT = 256
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RecordPage:
-    """What a draw's record page shows that its row alone decides: the draw (queries.draw_of,
-    read-only), its published record, the verifier's verdict (None before the draw), the frozen
-    candidates (`_candidate_rows`) and the ranking (`_ranking_rows`)."""
-
-    draw: object
-    record: dict
-    verdict: verify.Verdict | None
-    candidates: list
-    rows: list
-
-
-def record_page(row) -> RecordPage:
-    """The record page of a draw read by queries.page_row. A drawn or abandoned draw never
-    changes again (lottery.models: its trigger refuses any change and every DELETE), so its page
-    is worked out once per process and kept under the whole row, every column's value: another
-    row — another database, a restored backup — is another key, never a stale page. A committed
-    draw changes at its draw and is worked out on each request."""
-    if row.status == "committed":
-        return _worked_out(tuple(row), row._fields)
-    return _kept(tuple(row), row._fields)
-
-
-def _worked_out(values: tuple, names: tuple) -> RecordPage:
-    d = queries.draw_of(dict(zip(names, values, strict=True)))
-    record = _record(d)
-    return RecordPage(
-        draw=d,
-        record=record,
-        verdict=verify.verify_record(record) if not d.is_committed else None,
-        candidates=_candidate_rows(d, record),
-        rows=_ranking_rows(d),
-    )
-
-
-_kept = functools.lru_cache(maxsize=_PAGES_KEPT)(_worked_out)
-
-
 @bp.record_once
 def _template_globals(state) -> None:
     env = state.app.jinja_env
@@ -182,32 +138,6 @@ def _get_or_404(draw_id: str):
 def _public_url(endpoint: str, **values) -> str:
     """An absolute URL on the public address, for printed documents (DESIGN.md: PUBLIC_BASE_URL)."""
     return url_for(endpoint, _external=True, **values)  # on PUBLIC_BASE_URL (SmallworksFlask)
-
-
-def _ranking_rows(d) -> list[dict]:
-    rows = []
-    for place, candidate in enumerate(d.result or [], start=1):
-        selected = d.kind == "pick" or place <= d.winners
-        rows.append(
-            {
-                "place": place,
-                "id": candidate,
-                "label": d.label(candidate),
-                "selected": selected,
-                "alternate": 0 if selected else place - d.winners,
-            }
-        )
-    return rows
-
-
-def _candidate_rows(d, record: dict) -> list[tuple[str, str, bool]]:
-    """The frozen candidates as the record page lists them: (id, name, whether the name says more
-    than the id: rules.label_adds), worked out here, not by two template calls per candidate."""
-    rows = []
-    for candidate in record["candidates"] or ():
-        name = d.label(candidate)
-        rows.append((candidate, name, rules.label_adds(candidate, name)))
-    return rows
 
 
 def _verdict_summary(d, verdict) -> str:
@@ -292,7 +222,7 @@ def detail(draw_id: str):
     row = queries.page_row(draw_id)
     if row is None:
         abort(404)
-    page = record_page(row)
+    page = pages.record_page(row)
     d = page.draw
     return render_template(
         "lottery/detail.html",
@@ -315,7 +245,7 @@ def screen(draw_id: str):
         "lottery/screen.html",
         draw=d,
         proposed=proposed,
-        rows=_ranking_rows(d),
+        rows=pages.ranking_rows(d),
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )
 
