@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import JSON, Row, Text, bindparam, cast, func, or_, select
 
 from app.extensions import db
 from app.keyset import Cursor, window
@@ -54,7 +56,13 @@ def existing_ids(draw_ids: Collection[str]) -> set[str]:
     """The draw ids among `draw_ids` that name a draw (one query)."""
     if not draw_ids:
         return set()
-    return set(db.session.scalars(select(Draw.draw_id).where(Draw.draw_id.in_(list(draw_ids)))))
+    return set(db.session.scalars(_existing_statement(), {"ids": list(draw_ids)}))
+
+
+@cache
+def _existing_statement():
+    """Built once per process: every notice's page asks (app.links, the draw ids of its body)."""
+    return select(Draw.draw_id).where(Draw.draw_id.in_(bindparam("ids", expanding=True)))
 
 
 def get(draw_id: str) -> Draw:
@@ -62,6 +70,43 @@ def get(draw_id: str) -> Draw:
     if d is None:
         raise DrawNotFound(f"抽签记录不存在：{draw_id}", f"No such draw: {draw_id}")
     return d
+
+
+def page_row(draw_id: str) -> Row | None:
+    """The draw `draw_id` as its record page reads it (`_page_statement`), or None."""
+    return db.session.execute(_page_statement(), {"draw_id": draw_id}).one_or_none()
+
+
+def draw_of(values: dict) -> Draw:
+    """A detached, read-only Draw of a page row's values (`_page_statement`: its JSON columns
+    parsed here), for the pages and rules that read a draw's fields; never added to a session."""
+    return Draw(
+        **{
+            k: json.loads(v) if k in _JSON_COLUMNS and v is not None else v
+            for k, v in values.items()
+        }
+    )
+
+
+#: The columns a record page has no use for: the sealed seed is opened by the draw alone.
+_NOT_ON_THE_PAGE = frozenset({"sealed_seed"})
+
+
+@cache
+def _page_statement():
+    """Built once per process. Every column of the draw but the sealed seed, as Core values (no
+    record object to build), the JSON ones as their stored text: the row is then plain values,
+    whole, which the page keeps its worked-out record under (lottery.pages.record_page)."""
+    table = Draw.__table__
+    columns = [
+        cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c
+        for c in table.c
+        if c.name not in _NOT_ON_THE_PAGE
+    ]
+    return select(*columns).where(table.c.draw_id == bindparam("draw_id"))
+
+
+_JSON_COLUMNS = frozenset(c.name for c in Draw.__table__.c if isinstance(c.type, JSON))
 
 
 def draw_metrics(_now):

@@ -33,7 +33,7 @@ from app.keyset import cursor_arg
 from app.offices.queries import office_filter
 from app.pdf import cjk_fonts
 from app.wiring import registry
-from lottery import documents, meeting, queries, rules, services, verify
+from lottery import documents, meeting, pages, queries, rules, services, verify
 from lottery.errors import DrawClosed, DrawError, DrawForbidden, DrawNotFound
 from lottery.forms import AbandonForm, ConfirmDrawForm, EntropyForm
 
@@ -140,32 +140,6 @@ def _public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)  # on PUBLIC_BASE_URL (SmallworksFlask)
 
 
-def _ranking_rows(d) -> list[dict]:
-    rows = []
-    for place, candidate in enumerate(d.result or [], start=1):
-        selected = d.kind == "pick" or place <= d.winners
-        rows.append(
-            {
-                "place": place,
-                "id": candidate,
-                "label": d.label(candidate),
-                "selected": selected,
-                "alternate": 0 if selected else place - d.winners,
-            }
-        )
-    return rows
-
-
-def _candidate_rows(d, record: dict) -> list[tuple[str, str, bool]]:
-    """The frozen candidates as the record page lists them: (id, name, whether the name says more
-    than the id: rules.label_adds), worked out here, not by two template calls per candidate."""
-    rows = []
-    for candidate in record["candidates"] or ():
-        name = d.label(candidate)
-        rows.append((candidate, name, rules.label_adds(candidate, name)))
-    return rows
-
-
 def _verdict_summary(d, verdict) -> str:
     """The verifier's conclusion in the page's language. The verifier (standard library only)
     speaks "中文 / English" with an English-only summary of the draw; the page says the same in
@@ -245,17 +219,19 @@ def verifier():
 
 @bp.route("/<draw_id>")
 def detail(draw_id: str):
-    d = _get_or_404(draw_id)
-    record = _record(d)
-    verdict = verify.verify_record(record) if not d.is_committed else None
+    row = queries.page_row(draw_id)
+    if row is None:
+        abort(404)
+    page = pages.record_page(row)
+    d = page.draw
     return render_template(
         "lottery/detail.html",
         draw=d,
-        record=record,
-        candidates=_candidate_rows(d, record),
-        verdict=verdict,
-        verdict_summary=_verdict_summary(d, verdict),
-        rows=_ranking_rows(d),
+        record=page.record,
+        candidates=page.candidates,
+        verdict=page.verdict,
+        verdict_summary=_verdict_summary(d, page.verdict),
+        rows=page.rows,
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )
 
@@ -269,7 +245,7 @@ def screen(draw_id: str):
         "lottery/screen.html",
         draw=d,
         proposed=proposed,
-        rows=_ranking_rows(d),
+        rows=pages.ranking_rows(d),
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
     )
 

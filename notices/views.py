@@ -30,7 +30,7 @@ from app.keyset import cursor_arg
 from app.links import link_codes
 from app.offices import queries as offices
 from app.offices.queries import office_filter
-from app.offices.scope import covers, district_of
+from app.offices.scope import covers
 from app.offices.views import register_office_section
 from app.storage import send_stored
 from app.urls import page_arg, record_id
@@ -67,8 +67,17 @@ def notice_objections(notice, planned_end=None) -> str | None:
         return None
     end = notice.publicity_ends_at or planned_end
     last_day = rules.last_day(clock.local(end)) if end else None
-    district = district_of(notice.office_id).name
+    district = _district_name(notice.office_id)
     return label(rules.objections_text(notice.type, notice.issuing_body, last_day, district))
+
+
+def _district_name(office_id: int) -> str:
+    """The name of the district an office is or belongs to, from the offices the page already
+    read (app.offices.queries.office_index, which the page's 发布机构 reads too): scope.district_of
+    keeps its own copy and would read every office a second time."""
+    by_id = offices.office_index()
+    office = by_id[office_id]
+    return (office if office.is_district else by_id[office.parent_id]).name
 
 
 @bp.record_once

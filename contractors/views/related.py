@@ -1,5 +1,5 @@
 """Where a pool call's notices lead (notices.related): the call's page and, once committed, the
-draws of its categories (`<call code>-<category code>`)."""
+draws of its categories (`<call code>-<category code>`, recorded on each category)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.i18n import loc
 from contractors.models import PoolCall, PoolCallCategory
-from lottery import queries as draw_queries
 from notices.related import RelatedLink
 
 #: The call's categories with their names, loaded with the call (the links name each category's
@@ -37,15 +36,18 @@ def notice_links(notice, viewer) -> list[RelatedLink]:
             loc("征集页面", "Pool call page"), url_for("pool.call", call_id=call.id), call.code
         )
     ]
-    draws = {f"{call.code}-{cc.category.code}": cc.category.name for cc in call.categories}
-    existing = draw_queries.existing_ids(draws)
+    # A category's draw is recorded on it in the transaction that commits the draw
+    # (contractors.services.review): no statement to ask which draws exist.
     links += [
         RelatedLink(
-            loc(f"入围企业摇号（{name}）", f"Draw of the pool members ({name})"),
-            url_for("draws.detail", draw_id=draw_id),
-            draw_id,
+            loc(
+                f"入围企业摇号（{cc.category.name}）",
+                f"Draw of the pool members ({cc.category.name})",
+            ),
+            url_for("draws.detail", draw_id=cc.draw_id),
+            cc.draw_id,
         )
-        for draw_id, name in draws.items()
-        if draw_id in existing
+        for cc in call.categories
+        if cc.draw_id is not None
     ]
     return links

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -229,13 +230,20 @@ def decision_notices_of(trading_ids: list[int]) -> list[Notice]:
     """The published complaint decisions (and refusals) of a project's tradings."""
     if not trading_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Notice)
-            .join(Complaint, Complaint.decision_notice_id == Notice.id)
-            .where(Complaint.trading_id.in_(trading_ids), Notice.published_at.is_not(None))
-            .order_by(Notice.published_at)
+    return list(db.session.scalars(_decision_notices_statement(), {"ids": trading_ids}))
+
+
+@cache
+def _decision_notices_statement():
+    """Built once per process: every project page with a round asks (issue 14)."""
+    return (
+        select(Notice)
+        .join(Complaint, Complaint.decision_notice_id == Notice.id)
+        .where(
+            Complaint.trading_id.in_(bindparam("ids", expanding=True)),
+            Notice.published_at.is_not(None),
         )
+        .order_by(Notice.published_at)
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app import clock
 from app.calendar.services import current_calendar
@@ -115,13 +116,20 @@ def of_trading(trading_id: int) -> list[TradingObjection]:
 
 def answered_of_project(project_id: int) -> list[TradingObjection]:
     """The answered objections to every trading of a project: what its public page shows."""
-    return list(
-        db.session.scalars(
-            select(TradingObjection)
-            .join(Trading, Trading.id == TradingObjection.trading_id)
-            .where(Trading.project_id == project_id, TradingObjection.answered_at.is_not(None))
-            .order_by(TradingObjection.answered_at, TradingObjection.id)
+    return list(db.session.scalars(_answered_statement(), {"project_id": project_id}))
+
+
+@cache
+def _answered_statement():
+    """Built once per process: every announced project's page asks (issue 14)."""
+    return (
+        select(TradingObjection)
+        .join(Trading, Trading.id == TradingObjection.trading_id)
+        .where(
+            Trading.project_id == bindparam("project_id"),
+            TradingObjection.answered_at.is_not(None),
         )
+        .order_by(TradingObjection.answered_at, TradingObjection.id)
     )
 
 

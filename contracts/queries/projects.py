@@ -4,8 +4,9 @@ SQL mirror), the respondents and the draws' candidate source."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -158,11 +159,23 @@ def trading_candidates(code: str) -> draws.CandidateList | None:
 
 def trading_by_code(code: str) -> Trading | None:
     """A trading by its code (the subject of its draws: PRJ-2026-0007, PRJ-2026-0007-2), with its
-    project in the same statement (every caller asks for it next)."""
+    project and the project's rounds in the same statement (every caller asks for the project
+    next, and a trading notice's links whether it is the latest round: `latest_trading`)."""
     if not plausible_code(code):
         return None
-    return db.session.scalar(
-        select(Trading).where(Trading.code == code).options(joinedload(Trading.project))
+    found = db.session.scalars(_trading_by_code_statement(), {"code": code})
+    return found.unique().one_or_none()
+
+
+@cache
+def _trading_by_code_statement():
+    """Built once per process (a trading notice's page and its project's redirect ask for it).
+    A project has a round or a few: the join repeats the trading for each, where loading the
+    rounds on their own was a statement more on every trading notice's page (issue 14)."""
+    return (
+        select(Trading)
+        .where(Trading.code == bindparam("code"))
+        .options(joinedload(Trading.project).joinedload(Project.tradings))
     )
 
 
@@ -177,12 +190,16 @@ def trading_codes_of_category(category_code: str):
 
 
 def attachments_of(p: Project) -> list[ProjectAttachment]:
-    return list(
-        db.session.scalars(
-            select(ProjectAttachment)
-            .where(ProjectAttachment.project_id == p.id)
-            .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
-        )
+    return list(db.session.scalars(_attachments_statement(), {"project_id": p.id}))
+
+
+@cache
+def _attachments_statement():
+    """Built once per process (every project page reads its attachments)."""
+    return (
+        select(ProjectAttachment)
+        .where(ProjectAttachment.project_id == bindparam("project_id"))
+        .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
     )
 
 

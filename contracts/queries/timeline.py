@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app import clock
 from app.extensions import db
@@ -109,25 +110,41 @@ class _Records:
     responses: dict[int, int]
 
 
+@cache
+def _statements() -> dict:
+    """`_records`' statements, each of a list of `ids`, built once per process: building them
+    cost about as much as running them (issue 14)."""
+
+    def ids():
+        return bindparam("ids", expanding=True)
+
+    return {
+        "refusals": select(Refusal).where(Refusal.trading_id.in_(ids())).order_by(Refusal.id),
+        "contracts": select(Contract).where(Contract.trading_id.in_(ids())),
+        "companies": select(Contractor.id, Contractor.uscc, Contractor.name).where(
+            Contractor.id.in_(ids())
+        ),
+        "notices": select(Notice).where(
+            Notice.id.in_(ids()), Notice.status == NoticeStatus.PUBLISHED
+        ),
+        "draws": select(Draw).where(Draw.draw_id.in_(ids())),
+        "responses": select(TradingResponse.trading_id, func.count(TradingResponse.id))
+        .where(TradingResponse.trading_id.in_(ids()), TradingResponse.withdrawn_at.is_(None))
+        .group_by(TradingResponse.trading_id),
+    }
+
+
 def _records(tradings: list[Trading], now) -> _Records:
     ids = [t.id for t in tradings]
+    statements = _statements()
     refusals: dict[int, list[Refusal]] = {}
-    for r in db.session.scalars(
-        select(Refusal).where(Refusal.trading_id.in_(ids)).order_by(Refusal.id)
-    ):
+    for r in db.session.scalars(statements["refusals"], {"ids": ids}):
         refusals.setdefault(r.trading_id, []).append(r)
-    contracts = {
-        c.trading_id: c
-        for c in db.session.scalars(select(Contract).where(Contract.trading_id.in_(ids)))
-    }
+    contracts = {c.trading_id: c for c in db.session.scalars(statements["contracts"], {"ids": ids})}
     contractor_ids = {r.contractor_id for rs in refusals.values() for r in rs}
     contractor_ids |= {c.contractor_id for c in contracts.values()}
     rows = (
-        db.session.execute(
-            select(Contractor.id, Contractor.uscc, Contractor.name).where(
-                Contractor.id.in_(contractor_ids)
-            )
-        ).all()
+        db.session.execute(statements["companies"], {"ids": list(contractor_ids)}).all()
         if contractor_ids
         else []
     )
@@ -139,33 +156,16 @@ def _records(tradings: list[Trading], now) -> _Records:
         if r.correction_notice_id is not None
     }
     notices = (
-        {
-            n.id: n
-            for n in db.session.scalars(
-                select(Notice).where(
-                    Notice.id.in_(notice_ids), Notice.status == NoticeStatus.PUBLISHED
-                )
-            )
-        }
+        {n.id: n for n in db.session.scalars(statements["notices"], {"ids": list(notice_ids)})}
         if notice_ids
         else {}
     )
     draw_ids = [i for t in tradings for i in (t.award_draw_id, t.rate_draw_id)]
-    draws = {
-        d.draw_id: d for d in db.session.scalars(select(Draw).where(Draw.draw_id.in_(draw_ids)))
-    }
+    draws = {d.draw_id: d for d in db.session.scalars(statements["draws"], {"ids": draw_ids})}
     closed = [t.id for t in tradings if now >= t.responses_close_at]
     responses = dict.fromkeys(closed, 0)
     if closed:
-        responses.update(
-            db.session.execute(
-                select(TradingResponse.trading_id, func.count(TradingResponse.id))
-                .where(
-                    TradingResponse.trading_id.in_(closed), TradingResponse.withdrawn_at.is_(None)
-                )
-                .group_by(TradingResponse.trading_id)
-            ).all()
-        )
+        responses.update(db.session.execute(statements["responses"], {"ids": closed}).all())
     return _Records(
         notices=notices,
         draws=draws,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.offices.scope import scope_clause
@@ -43,12 +44,18 @@ class Totals:
 
 
 def totals(notice_id: int) -> Totals:
-    rows = db.session.execute(
+    rows = db.session.execute(_totals_statement(), {"notice_id": notice_id})
+    return Totals({status: n for status, n in rows})
+
+
+@cache
+def _totals_statement():
+    """Built once per process: every notice's page asks (its line of SMS proof)."""
+    return (
         select(SmsMessage.status, func.count(SmsMessage.id))
-        .where(SmsMessage.notice_id == notice_id)
+        .where(SmsMessage.notice_id == bindparam("notice_id"))
         .group_by(SmsMessage.status)
     )
-    return Totals({status: n for status, n in rows})
 
 
 def messages_of(notice_id: int) -> list[tuple[SmsMessage, str]]:

@@ -131,3 +131,37 @@ def test_the_complaints_list_costs_the_same_statements_for_one_and_for_more_comp
         file(t, i)
     more = statements(app, "/api/v1/complaints")
     assert one == more, f"statements for 1 and for 4 complaints: {one}, {more}"
+
+
+def notice_with(staff, files: int, corrections: int):
+    """A published policy notice with `files` attachments and `corrections` published
+    corrections, and its corrections."""
+    notice = make_notice(staff, publish=False, type="policy", title=f"政策{files}")
+    for i in range(files):
+        services.add_attachment(notice.id, f"附件{i}.pdf", PDF, actor=staff)
+    services.publish(notice.id, actor=staff)
+    fixes = [
+        make_notice(staff, publish=True, type="correction", corrects_id=notice.id, title=f"更正{i}")
+        for i in range(corrections)
+    ]
+    return notice, fixes
+
+
+def test_a_notice_page_costs_the_same_statements_whatever_its_files_and_corrections(app, frozen):
+    """The notice, its files, its corrections and the notice a correction corrects are read
+    together (notices.queries.get_published)."""
+    staff = make_user("staff")
+    few, _ = notice_with(staff, 1, 1)
+    more, more_fixes = notice_with(staff, 3, 3)
+    plain, _ = notice_with(staff, 0, 0)
+    counts = {
+        "one file, one correction": statements(app, f"/notices/{few.id}"),
+        "three files, three corrections": statements(app, f"/notices/{more.id}"),
+        "a correction": statements(app, f"/notices/{more_fixes[0].id}"),
+        "neither": statements(app, f"/notices/{plain.id}"),
+    }
+    assert len(set(counts.values())) == 1, counts
+    html = Browser(app).html(f"/notices/{more.id}")
+    assert all(f"附件{i}.pdf" in html for i in range(3))
+    assert all(f"更正{i}" in html for i in range(3))
+    assert "政策3" in Browser(app).html(f"/notices/{more_fixes[2].id}")
