@@ -77,9 +77,27 @@ def get_project(code: str):
 stats_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 
 
+def _company(c) -> dict:
+    """A company's row of the test, without its name (names are read on each request)."""
+    return {
+        "uscc": c.uscc,
+        "responses": c.responses,
+        "draws": c.draws,
+        "wins": c.wins,
+        "expected": round(c.expected, 6),
+        "variance": round(c.variance, 6),
+        "z": None if c.z is None else round(c.z, 6),
+        "p_value": c.p_value,
+        "p_adjusted": c.p_adjusted,
+        "flagged": c.flagged,
+    }
+
+
 def _fairness(f) -> dict:
-    """Every company (the contract of v1), named as registered now: a statement per 5,000."""
-    names = stats_memo.names([c.uscc for c in f.companies])
+    """Every company (the contract of v1), named as registered now (one statement). Their
+    rows are built once per kept test (stats_memo), the names added on each request."""
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    names = stats_memo.names([r["uscc"] for r in rows])
     return {
         "draws": f.draws,
         "alpha": f.alpha,
@@ -87,22 +105,7 @@ def _fairness(f) -> dict:
         "statistic": round(f.statistic, 6),
         "df": f.df,
         "p_value": f.p_value,
-        "companies": [
-            {
-                "uscc": c.uscc,
-                "name": names.get(c.uscc, c.uscc),
-                "responses": c.responses,
-                "draws": c.draws,
-                "wins": c.wins,
-                "expected": round(c.expected, 6),
-                "variance": round(c.variance, 6),
-                "z": None if c.z is None else round(c.z, 6),
-                "p_value": c.p_value,
-                "p_adjusted": c.p_adjusted,
-                "flagged": c.flagged,
-            }
-            for c in f.companies
-        ],
+        "companies": [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in rows],
     }
 
 

@@ -15,13 +15,16 @@ draw: a page reads the names of the rows it shows (`named`), the API those of ev
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.extensions import db
 from contractors.models import Contractor
@@ -32,18 +35,29 @@ from contracts.models import EVERY_OFFICE, StatRollup, StatVersion
 #: notices, an office's far less.
 MEMO_SCOPES = 16
 
-#: Codes per name lookup (SQLite allows 32,766 parameters a statement).
-_NAMES_CHUNK = 5_000
-
 Scope = tuple[int, tuple[int, ...] | None]
+T = TypeVar("T")
+
+
+def _names_statement(dialect: str):
+    """Names by credit code, the codes one parameter whatever their number (no chunks, and no
+    thousands of placeholders to render): a PostgreSQL array, a JSON array for SQLite. Either
+    way each code is a lookup in the unique index of `uscc`."""
+    if dialect == "postgresql":
+        wanted = Contractor.uscc == any_(bindparam("codes", type_=ARRAY(String)))
+    else:
+        codes = func.json_each(bindparam("codes", type_=String)).table_valued("value")
+        wanted = Contractor.uscc.in_(select(codes.c.value))
+    return select(Contractor.uscc, Contractor.name).where(wanted)
 
 
 class FairnessMemo:
-    """The last few scopes' tests, each with the data version it was computed at (thread-safe)."""
+    """The last few scopes' tests, each with the data version it was computed at and what was
+    derived from it (`derived`), thread-safe."""
 
     def __init__(self, size: int = MEMO_SCOPES) -> None:
         self.size = size
-        self._kept: OrderedDict[Scope, tuple[int, rules.Fairness]] = OrderedDict()
+        self._kept: OrderedDict[Scope, tuple[int, rules.Fairness, dict]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, scope: Scope, version: int) -> rules.Fairness | None:
@@ -60,10 +74,24 @@ class FairnessMemo:
             # A slower request that read an older version must not replace a newer result.
             if kept is not None and kept[0] > version:
                 return
-            self._kept[scope] = (version, fairness)
+            self._kept[scope] = (version, fairness, {})
             self._kept.move_to_end(scope)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
+
+    def derived(self, fairness: rules.Fairness, name: str, build: Callable[[], T]) -> T:
+        """`build()`, kept with `fairness` while it is kept (the API's rows of its companies):
+        a function of the test alone, so it is as fresh as the test. Built each time for a
+        test that is not kept."""
+        with self._lock:
+            extras = next((e for _v, f, e in self._kept.values() if f is fairness), None)
+            if extras is not None and name in extras:
+                return extras[name]
+        value = build()
+        if extras is not None:
+            with self._lock:
+                extras.setdefault(name, value)
+        return value
 
 
 def memo() -> FairnessMemo:
@@ -131,17 +159,13 @@ def fairness(year: int, office_ids: list[int] | None) -> rules.Fairness:
 
 
 def names(codes: Sequence[str]) -> dict[str, str]:
-    """Company names by credit code, a statement per 5,000 codes (a unique-index lookup each)."""
-    found: dict[str, str] = {}
+    """Company names by credit code: one statement."""
     codes = list(codes)
-    for i in range(0, len(codes), _NAMES_CHUNK):
-        chunk = codes[i : i + _NAMES_CHUNK]
-        found.update(
-            db.session.execute(
-                select(Contractor.uscc, Contractor.name).where(Contractor.uscc.in_(chunk))
-            ).all()
-        )
-    return found
+    if not codes:
+        return {}
+    dialect = db.session.get_bind().dialect.name
+    value = codes if dialect == "postgresql" else json.dumps(codes)
+    return dict(db.session.execute(_names_statement(dialect), {"codes": value}).all())
 
 
 def named(companies: Sequence[rules.CompanyFairness]) -> list[rules.CompanyFairness]:

@@ -212,3 +212,19 @@ def test_any_draws_and_reads_by_two_workers_give_the_live_figures(app, worker, s
         ids = scopes[scope]
         with (worker if second else app).app_context():
             assert stats.figures(year, ids) == stats.live_figures(year, ids), (year, scope)
+
+
+def test_what_is_derived_from_a_kept_test_is_built_once_and_only_while_it_is_kept():
+    memo = stats_memo.FairnessMemo(size=1)
+    kept, other = _fair(1), _fair(1)
+    memo.put((2026, None), 1, kept)
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert memo.derived(kept, "api", build) == memo.derived(kept, "api", build) == 1
+    assert memo.derived(other, "api", build) == 2, "an equal test that is not the kept one"
+    memo.put((2025, None), 1, _fair(2))  # the first scope dropped
+    assert memo.derived(kept, "api", build) == 3
