@@ -285,8 +285,11 @@ def rebuild(conn) -> int:
 def rebuild_all() -> int:
     """`rebuild` as one use case (`flask stats rebuild`), moving every data version: rows
     changed by hand are why it runs, and no process may keep the figures it computed from them."""
+    # The years and offices that had rows before, and those that have them after: a figure may
+    # vanish (a draw deleted by hand) as well as appear.
+    pairs = select(StatRollup.office_id, StatRollup.year).distinct()
+    before = db.session.execute(pairs).all()
     written = rebuild(db.session)
-    pairs = db.session.execute(select(StatRollup.office_id, StatRollup.year).distinct()).all()
     known = db.session.execute(select(StatVersion.office_id, StatVersion.year)).all()
-    bump(db.session, {*pairs, *known})
+    bump(db.session, {*before, *db.session.execute(pairs).all(), *known})
     return written
