@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, request
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, request
 
 from app import clock
-from app.api import last_modified, office_arg, office_field, paginated, since_arg, time_iso
+from app.api import (
+    bad_request,
+    last_modified,
+    office_arg,
+    office_field,
+    paginated,
+    since_arg,
+    time_iso,
+)
 from app.keyset import cursor_arg
 from contracts import queries, rules
 from contracts.models import Project
@@ -113,21 +123,19 @@ def _volume(v) -> dict:
     return {"key": v.key, "name": v.label, "projects": v.projects, "value": _money(v.value)}
 
 
+def _year_arg() -> int:
+    """`?year=` of the statistics: this year when blank; else four digits in range, or a 400."""
+    year = stats.parse_year(request.args.get("year"), clock.today().year)
+    if year is None:
+        bad_request(f"year must be four digits, {stats.FIRST_YEAR}–{stats.LAST_YEAR}")
+    return year
+
+
 @stats_bp.route("")
 def get_stats():
     """The figures of the statistics page (公开数据) for `?year=` (default: this year) and
     `?office=` (default: every office), amounts as strings (docs/api.md)."""
-    year = stats.parse_year(request.args.get("year"), clock.today().year)
-    if year is None:
-        abort(
-            make_response(
-                {
-                    "error": 400,
-                    "message": f"year must be four digits, {stats.FIRST_YEAR}–{stats.LAST_YEAR}",
-                },
-                400,
-            )
-        )
+    year = _year_arg()
     office_ids, office = office_arg()
     f = stats.figures(year, office_ids, named=False)
     letters = f.letters
@@ -149,3 +157,43 @@ def get_stats():
         },
         "fairness": _fairness(f.fairness),
     }
+
+
+@dataclass
+class _Companies:
+    """A page of the test's companies, in its order; the next starts after the last one's code."""
+
+    items: list[dict]
+    has_next: bool
+
+    def next_args(self) -> dict | None:
+        return {"after": self.items[-1]["uscc"]} if self.has_next else None
+
+
+@stats_bp.route("/companies")
+def list_companies():
+    """The fairness test's companies of `?year=` and `?office=`, most surprising first, fifty a
+    page (`?after=<uscc>`): the `companies` of /api/v1/stats as a list (docs/api.md)."""
+    year = _year_arg()
+    office_ids, office = office_arg()
+    f = stats_memo.fairness(year, office_ids)
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    after = (request.args.get("after") or "").strip()
+    if after:
+        at = stats_memo.memo().derived(
+            f, "positions", lambda: {r["uscc"]: i for i, r in enumerate(rows)}
+        )
+        # A code that is not one of the year's companies: an empty page, as any unknown cursor.
+        start = at[after] + 1 if after in at else len(rows)
+    else:
+        start = 0
+    page = rows[start : start + PER_PAGE]
+    names = stats_memo.names([r["uscc"] for r in page])
+    items = [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in page]
+    return paginated(
+        _Companies(items, start + PER_PAGE < len(rows)),
+        lambda item: item,
+        "stats_api.list_companies",
+        year=year,
+        office=office,
+    )

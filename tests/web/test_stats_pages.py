@@ -191,3 +191,26 @@ def test_the_api_still_lists_every_company(client):
     body = client.get("/api/v1/stats?year=2026").get_json()
     assert [c["uscc"] for c in body["fairness"]["companies"]] == order
     assert body["fairness"]["companies"][0]["name"] == order[0]
+
+
+def test_the_companies_list_pages_the_same_companies_fifty_at_a_time(client):
+    order, office = _many_companies(130)
+    whole = client.get("/api/v1/stats?year=2026").get_json()["fairness"]["companies"]
+    listed, url, pages = [], f"/api/v1/stats/companies?year=2026&office={office}", 0
+    while url:
+        body = client.get(url).get_json()
+        listed += body["items"]
+        url, pages = body["next"], pages + 1
+        if url:
+            assert "year=2026" in url and f"office={office}" in url
+    assert pages == 3 and listed == whole
+    assert [c["uscc"] for c in listed] == order
+
+
+def test_the_companies_list_refuses_what_get_stats_refuses_and_an_unknown_cursor_is_empty(client):
+    _many_companies(3)
+    assert client.get("/api/v1/stats/companies?year=1999").status_code == 400
+    assert client.get("/api/v1/stats/companies?office=nowhere").status_code == 400
+    body = client.get("/api/v1/stats/companies?year=2026&after=nobody").get_json()
+    assert body == {"items": [], "next": None}
+    assert len(client.get("/api/v1/stats/companies?year=2026").get_json()["items"]) == 3
