@@ -62,6 +62,7 @@ from contractors.models import (  # noqa: E402
 )
 from contracts.complaints.models import Complaint  # noqa: E402
 from contracts.models import Contract, Project, Trading, TradingResponse  # noqa: E402
+from contracts.services.rollup import rebuild  # noqa: E402
 from lottery import engine, seeds  # noqa: E402
 from lottery.models import Draw  # noqa: E402
 from notices.models import Notice, NoticeAttachment  # noqa: E402
@@ -792,6 +793,9 @@ def build(plan: Plan) -> None:
                     "SELECT setval(pg_get_serial_sequence('pool_call_categories', 'id'), "
                     "(SELECT max(id) FROM pool_call_categories))"
                 )
+            # The rows went in around the services that keep the statistics' rollup: it is
+            # rebuilt as `flask stats rebuild` does (an empty rollup timed the pages of nothing).
+            rebuild(conn)
         if sqlite:
             conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
             conn.exec_driver_sql("PRAGMA synchronous=FULL")

@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, request
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, request
 
 from app import clock
-from app.api import last_modified, office_arg, office_field, paginated, since_arg, time_iso
+from app.api import (
+    bad_request,
+    last_modified,
+    office_arg,
+    office_field,
+    paginated,
+    since_arg,
+    time_iso,
+)
 from app.keyset import cursor_arg
 from contracts import queries, rules
 from contracts.models import Project
 from contracts.queries import public as public_queries
-from contracts.queries import stats
+from contracts.queries import stats, stats_memo
 
 bp = Blueprint("projects_api", __name__, url_prefix="/api/v1/projects")
 
@@ -77,7 +87,27 @@ def get_project(code: str):
 stats_bp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats")
 
 
+def _company(c) -> dict:
+    """A company's row of the test, without its name (names are read on each request)."""
+    return {
+        "uscc": c.uscc,
+        "responses": c.responses,
+        "draws": c.draws,
+        "wins": c.wins,
+        "expected": round(c.expected, 6),
+        "variance": round(c.variance, 6),
+        "z": None if c.z is None else round(c.z, 6),
+        "p_value": c.p_value,
+        "p_adjusted": c.p_adjusted,
+        "flagged": c.flagged,
+    }
+
+
 def _fairness(f) -> dict:
+    """Every company (the contract of v1), named as registered now (one statement). Their
+    rows are built once per kept test (stats_memo), the names added on each request."""
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    names = stats_memo.names([r["uscc"] for r in rows])
     return {
         "draws": f.draws,
         "alpha": f.alpha,
@@ -85,22 +115,7 @@ def _fairness(f) -> dict:
         "statistic": round(f.statistic, 6),
         "df": f.df,
         "p_value": f.p_value,
-        "companies": [
-            {
-                "uscc": c.uscc,
-                "name": c.name,
-                "responses": c.responses,
-                "draws": c.draws,
-                "wins": c.wins,
-                "expected": round(c.expected, 6),
-                "variance": round(c.variance, 6),
-                "z": None if c.z is None else round(c.z, 6),
-                "p_value": c.p_value,
-                "p_adjusted": c.p_adjusted,
-                "flagged": c.flagged,
-            }
-            for c in f.companies
-        ],
+        "companies": [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in rows],
     }
 
 
@@ -108,23 +123,21 @@ def _volume(v) -> dict:
     return {"key": v.key, "name": v.label, "projects": v.projects, "value": _money(v.value)}
 
 
+def _year_arg() -> int:
+    """`?year=` of the statistics: this year when blank; else four digits in range, or a 400."""
+    year = stats.parse_year(request.args.get("year"), clock.today().year)
+    if year is None:
+        bad_request(f"year must be four digits, {stats.FIRST_YEAR}–{stats.LAST_YEAR}")
+    return year
+
+
 @stats_bp.route("")
 def get_stats():
     """The figures of the statistics page (公开数据) for `?year=` (default: this year) and
     `?office=` (default: every office), amounts as strings (docs/api.md)."""
-    year = stats.parse_year(request.args.get("year"), clock.today().year)
-    if year is None:
-        abort(
-            make_response(
-                {
-                    "error": 400,
-                    "message": f"year must be four digits, {stats.FIRST_YEAR}–{stats.LAST_YEAR}",
-                },
-                400,
-            )
-        )
+    year = _year_arg()
     office_ids, office = office_arg()
-    f = stats.figures(year, office_ids)
+    f = stats.figures(year, office_ids, named=False)
     letters = f.letters
     return {
         "year": year,
@@ -144,3 +157,43 @@ def get_stats():
         },
         "fairness": _fairness(f.fairness),
     }
+
+
+@dataclass
+class _Companies:
+    """A page of the test's companies, in its order; the next starts after the last one's code."""
+
+    items: list[dict]
+    has_next: bool
+
+    def next_args(self) -> dict | None:
+        return {"after": self.items[-1]["uscc"]} if self.has_next else None
+
+
+@stats_bp.route("/companies")
+def list_companies():
+    """The fairness test's companies of `?year=` and `?office=`, most surprising first, fifty a
+    page (`?after=<uscc>`): the `companies` of /api/v1/stats as a list (docs/api.md)."""
+    year = _year_arg()
+    office_ids, office = office_arg()
+    f = stats_memo.fairness(year, office_ids)
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    after = (request.args.get("after") or "").strip()
+    if after:
+        at = stats_memo.memo().derived(
+            f, "positions", lambda: {r["uscc"]: i for i, r in enumerate(rows)}
+        )
+        # A code that is not one of the year's companies: an empty page, as any unknown cursor.
+        start = at[after] + 1 if after in at else len(rows)
+    else:
+        start = 0
+    page = rows[start : start + PER_PAGE]
+    names = stats_memo.names([r["uscc"] for r in page])
+    items = [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in page]
+    return paginated(
+        _Companies(items, start + PER_PAGE < len(rows)),
+        lambda item: item,
+        "stats_api.list_companies",
+        year=year,
+        office=office,
+    )

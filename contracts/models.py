@@ -369,3 +369,18 @@ class StatRollup(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"))
     wins: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatVersion(db.Model):
+    """How many times the rollup's rows of one office (or of every office) and one local year have
+    changed: the data version of the figures kept per process (contracts.queries.stats_memo). Bumped
+    by contracts.services.rollup in the transaction that changes the rows, so a request that reads
+    the version and finds it unchanged knows the figures computed at that version are still the
+    figures; a scope of several offices reads the sum of theirs (each only grows)."""
+
+    __tablename__ = "stat_versions"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: An office's id, or EVERY_OFFICE (bumped with every office's change).
+    office_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -71,6 +71,21 @@ def drawn(phase: Phase, owner, **overrides):
     return project, hold_meeting(project.code, ["37", "8812"], actor=phase.staff)
 
 
+def next_round(phase: Phase, project, responding: int | None = None) -> Trading:
+    """A failed trading's next round: announced again on Monday 12-07 (meeting 12-14 09:30, rate
+    4.00%), the first `responding` active members (all: None) responding, the meeting held."""
+    clock.set_now(at(2026, 12, 7, 10, 0))
+    services.announce(
+        project.code,
+        services.TradingInput(at(2026, 12, 14, 9, 30), "区公共资源交易中心二楼", ["4.00"]),
+        reviewed=services.fingerprint(project),
+        actor=phase.staff,
+    )
+    respond_all(project, active_members("JZ", date(2026, 11, 27))[:responding])
+    clock.set_now(at(2026, 12, 14, 9, 30))
+    return hold_meeting(project.code, ["5"], actor=phase.staff)
+
+
 def member_user(contractor_id: int):
     """The account of a pool member (active_members gives contractor ids)."""
     return user_of(db.session.get(Contractor, contractor_id))

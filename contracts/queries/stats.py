@@ -8,6 +8,8 @@ the ranking drawn — not the trading's current winner, which a refusal to sign 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +21,7 @@ from app.extensions import db
 from contractors.models import Contractor, PoolCategory
 from contracts import rules
 from contracts.models import EVERY_OFFICE, Project, StatRollup, Trading, TradingResponse
+from contracts.queries import stats_memo
 from contracts.queries.figures import (
     LetterDistribution,
     distribution,
@@ -120,23 +123,6 @@ def _candidates_of_each_draw():
     return func.json_each(Draw.candidates).table_valued("value")
 
 
-#: Codes per name lookup (SQLite allows 32,766 parameters a statement).
-_NAMES_CHUNK = 5_000
-
-
-def _names(codes: list[str]) -> dict[str, str]:
-    """Company names by credit code, a statement per 5,000 codes (a unique-index lookup each)."""
-    names: dict[str, str] = {}
-    for i in range(0, len(codes), _NAMES_CHUNK):
-        chunk = codes[i : i + _NAMES_CHUNK]
-        names.update(
-            db.session.execute(
-                select(Contractor.uscc, Contractor.name).where(Contractor.uscc.in_(chunk))
-            ).all()
-        )
-    return names
-
-
 def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntries]:
     """For every company that was a candidate of an award draw drawn in `year`: how many draws of
     each size it entered and how many it won (ranked first) — one statement, grouped by company
@@ -169,7 +155,7 @@ def draw_entries(year: int, office_ids: list[int] | None) -> list[rules.DrawEntr
         c = companies.setdefault(uscc, {"entries": [], "wins": 0})
         c["entries"].append((int(n), int(winners), int(count)))
         c["wins"] += int(wins or 0)
-    names = _names(list(companies))
+    names = stats_memo.names(list(companies))
     responses = dict(
         db.session.execute(
             _scoped(
@@ -257,71 +243,86 @@ def live_figures(year: int, office_ids: list[int] | None) -> Figures:
     )
 
 
-def figures(year: int, office_ids: list[int] | None) -> Figures:
+def figures(year: int, office_ids: list[int] | None, *, named: bool = True) -> Figures:
     """The page's figures from the statistics' rollup (contracts.models.StatRollup): one
     statement for the year's rows of the offices (or the every-office rows), then the categories'
-    and the companies' names — the same figures as `live_figures`, at the cost of the rollup's
-    rows, not of the year's tradings."""
+    names, and the fairness test as kept for the rollup's data version (stats_memo) — the same
+    figures as `live_figures`, at the cost of the rollup's rows, not of the year's tradings.
+    With `named` False the companies carry their codes as names: the caller names the rows
+    it shows (stats_memo.named)."""
+    fair = stats_memo.fairness(year, office_ids)
     offices = [EVERY_OFFICE] if office_ids is None else office_ids
     n = func.sum(StatRollup.n)
-    rows: dict[str, list[tuple[str, int, Decimal, int]]] = {}
-    for figure, key, count, total, wins in db.session.execute(
-        select(
-            StatRollup.figure,
-            StatRollup.key,
-            n,
-            func.sum(StatRollup.total),
-            func.sum(StatRollup.wins),
+    rows: dict[str, list[tuple[str, int, Decimal]]] = {}
+    for figure, key, count, total in db.session.execute(
+        select(StatRollup.figure, StatRollup.key, n, func.sum(StatRollup.total))
+        .where(
+            StatRollup.year == year,
+            StatRollup.office_id.in_(offices),
+            StatRollup.figure.in_(["month", "category", "rate", "letter"]),
         )
-        .where(StatRollup.year == year, StatRollup.office_id.in_(offices))
         .group_by(StatRollup.figure, StatRollup.key)
         .having(n > 0)
     ):
-        rows.setdefault(figure, []).append((key, int(count), Decimal(total or 0), int(wins or 0)))
-    found = {key: (count, total) for key, count, total, _w in rows.get("month", [])}
+        rows.setdefault(figure, []).append((key, int(count), Decimal(total or 0)))
+    found = {key: (count, total) for key, count, total in rows.get("month", [])}
     months = []
     for i in range(1, 13):
         key = f"{year}-{i:02d}"
         count, total = found.get(key, (0, Decimal("0")))
         months.append(Volume(key, f"{i}月", f"{i:02d}", count, total))
-    volumes = {key: (count, total) for key, count, total, _w in rows.get("category", [])}
-    named = db.session.execute(
+    volumes = {key: (count, total) for key, count, total in rows.get("category", [])}
+    named_categories = db.session.execute(
         select(PoolCategory.code, PoolCategory.name, PoolCategory.name_en).where(
             PoolCategory.code.in_(list(volumes))
         )
     ).all()
     categories = sorted(
-        (Volume(c, name, en or name, *volumes[c]) for c, name, en in named),
+        (Volume(c, name, en or name, *volumes[c]) for c, name, en in named_categories),
         key=lambda v: (-v.value, v.key),
     )
-    rates = sorted((Decimal(key), count) for key, count, _t, _w in rows.get("rate", []))
+    rates = sorted((Decimal(key), count) for key, count, _t in rows.get("rate", []))
     letters = distribution(
-        (None, *key.split(" "), count) for key, count, _t, _w in rows.get("letter", [])
+        (None, *key.split(" "), count) for key, count, _t in rows.get("letter", [])
     )
-    companies: dict[str, dict] = {}
-    for key, count, _t, wins in rows.get("entry", []):
-        uscc, size, winners = key.split(" ")
-        c = companies.setdefault(uscc, {"entries": [], "wins": 0})
-        c["entries"].append((int(size), int(winners), count))
-        c["wins"] += wins
-    responses = {key: count for key, count, _t, _w in rows.get("response", [])}
-    names = _names(list(companies))
-    entries = [
-        rules.DrawEntries(
-            uscc,
-            names.get(uscc, uscc),
-            tuple(sorted(c["entries"])),
-            c["wins"],
-            responses.get(uscc, 0),
-        )
-        for uscc, c in sorted(companies.items())
-    ]
+    if named:
+        fair = dataclasses.replace(fair, companies=tuple(stats_memo.named(fair.companies)))
     return Figures(
-        year=year,
-        months=months,
-        categories=categories,
-        rates=rates,
-        letters=letters,
-        # Every award draw has exactly one winner, so the draws are the wins counted.
-        fairness=rules.company_fairness(entries, draws=sum(e.wins for e in entries)),
+        year=year, months=months, categories=categories, rates=rates, letters=letters, fairness=fair
     )
+
+
+@dataclass
+class Numbered:
+    """One page of a list held in memory, numbered like `?page=` (the pager of
+    templates/_macros/notices.html): a page beyond the last shows the last."""
+
+    items: list
+    page: int
+    pages: int
+    #: How many items come before this page's first.
+    start: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def numbered(items: Sequence, page: int, per_page: int) -> Numbered:
+    """Page `page` (from 1, as `app.urls.page_arg` bounds it) of `items`, `per_page` a page."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    return Numbered(list(items[start : start + per_page]), page, pages, start)

@@ -177,8 +177,10 @@ class Fairness:
     p_value: float | None
     alpha: float = FAIRNESS_ALPHA
 
-    @property
+    @functools.cached_property
     def flagged(self) -> tuple[CompanyFairness, ...]:
+        # Kept on the instance: a kept test (contracts.queries.stats_memo) is asked on every
+        # request, and thousands of companies are a walk each time.
         return tuple(c for c in self.companies if c.flagged)
 
 

@@ -25,7 +25,14 @@ from app.offices.models import Office
 from app.transactions import transactional
 from contractors.models import Contractor
 from contracts import rules
-from contracts.models import EVERY_OFFICE, Project, StatRollup, Trading, TradingResponse
+from contracts.models import (
+    EVERY_OFFICE,
+    Project,
+    StatRollup,
+    StatVersion,
+    Trading,
+    TradingResponse,
+)
 from contracts.queries.figures import local_day, local_month, local_year, outcome_in
 from contracts.queries.stats import year_span
 from lottery.models import Draw
@@ -170,14 +177,17 @@ def _stored(conn, office_id: int, year: int) -> dict[Key, Counts]:
     return {(o, y, f, k): (n, Decimal(t or 0), w) for o, y, f, k, n, t, w in rows}
 
 
+def _insert(conn):
+    return (postgresql if _dialect(conn) == "postgresql" else sqlite).insert
+
+
 def _add(conn, key: Key, delta: Counts) -> None:
     """Add `delta` to a row, creating it at zero first: one upsert, so two transactions adding
     to the same every-office row each add theirs (the row lock orders them on PostgreSQL)."""
     office, year, figure, name = key
     n, total, wins = delta
-    dialect = postgresql if _dialect(conn) == "postgresql" else sqlite
     table = StatRollup.__table__
-    stmt = dialect.insert(table).values(
+    stmt = _insert(conn)(table).values(
         office_id=office, year=year, figure=figure, key=name, n=n, total=total, wins=wins
     )
     conn.execute(
@@ -211,6 +221,7 @@ def refresh(conn, touched: Iterable[tuple[int, datetime | None]]) -> None:
         conn.execute(
             select(Office.id).where(Office.id == office_id).with_for_update(key_share=True)
         )
+    changed = set()
     for office_id, year in pairs:
         fresh, stored = compute(conn, office_id, year), _stored(conn, office_id, year)
         # In key order: two offices' events add to the same every-office rows in one order.
@@ -220,6 +231,24 @@ def refresh(conn, touched: Iterable[tuple[int, datetime | None]]) -> None:
             if delta != ZERO:
                 _add(conn, key, delta)
                 _add(conn, (EVERY_OFFICE, *key[1:]), delta)
+                changed.add((office_id, year))
+    bump(conn, changed)
+
+
+def bump(conn, pairs: Iterable[tuple[int, int]]) -> None:
+    """Move the data version (contracts.models.StatVersion) of each (office, year) whose rows
+    changed, and of its year's every-office rows, in the caller's transaction: a process that
+    kept the figures of an older version recomputes them (contracts.queries.stats_memo)."""
+    keys = sorted({k for o, y in pairs for k in ((y, o), (y, EVERY_OFFICE))})
+    table = StatVersion.__table__
+    for year, office_id in keys:
+        stmt = _insert(conn)(table).values(year=year, office_id=office_id, version=1)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[table.c.year, table.c.office_id],
+                set_={"version": table.c.version + 1},
+            )
+        )
 
 
 def refresh_trading(t: Trading, *draws: Draw | None) -> None:
@@ -254,5 +283,13 @@ def rebuild(conn) -> int:
 
 @transactional
 def rebuild_all() -> int:
-    """`rebuild` as one use case (`flask stats rebuild`)."""
-    return rebuild(db.session)
+    """`rebuild` as one use case (`flask stats rebuild`), moving every data version: rows
+    changed by hand are why it runs, and no process may keep the figures it computed from them."""
+    # The years and offices that had rows before, and those that have them after: a figure may
+    # vanish (a draw deleted by hand) as well as appear.
+    pairs = select(StatRollup.office_id, StatRollup.year).distinct()
+    before = db.session.execute(pairs).all()
+    written = rebuild(db.session)
+    known = db.session.execute(select(StatVersion.office_id, StatVersion.year)).all()
+    bump(db.session, {*before, *db.session.execute(pairs).all(), *known})
+    return written

@@ -9,12 +9,15 @@ from werkzeug.exceptions import BadRequest
 from app import charts, clock
 from app.i18n import loc
 from app.offices import queries as offices
-from contracts.queries import stats
+from app.urls import page_arg
+from contracts.queries import stats, stats_memo
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
-#: Companies shown openly in the fairness table; the rest fold under a <details>.
+#: Companies shown openly in the fairness table; the rest fold under a <details>, a page of
+#: OTHERS_PER_PAGE at a time (`?page=`): at a million notices they are thousands.
 FAIRNESS_SHOWN = 20
+OTHERS_PER_PAGE = 50
 
 BAD_YEAR = _l("年份无效：请填写%(first)d至%(last)d之间的四位年份。")
 
@@ -41,7 +44,11 @@ def index():
         raise BadYear()
     if flt.unknown:
         abort(404)
-    f = stats.figures(year, flt.ids)
+    f = stats.figures(year, flt.ids, named=False)
+    others = stats.numbered(f.fairness.companies[FAIRNESS_SHOWN:], page_arg(), OTHERS_PER_PAGE)
+    # The names of the rows shown, and only those: one statement.
+    listed = stats_memo.named([*f.fairness.companies[:FAIRNESS_SHOWN], *others.items])
+    top, others.items = listed[:FAIRNESS_SHOWN], listed[FAIRNESS_SHOWN:]
     ten_thousand = 10_000
     return render_template(
         "contracts/stats/index.html",
@@ -66,4 +73,8 @@ def index():
             whole=True,
         ),
         shown=FAIRNESS_SHOWN,
+        top=top,
+        others=others,
+        # A link of the others' pager opens them; the page itself opens them closed, as before.
+        others_open="page" in request.args,
     )

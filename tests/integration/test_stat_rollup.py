@@ -33,6 +33,7 @@ from tests.trading_factories import (
     announced,
     drawn,
     hold_meeting,
+    next_round,
     refuse,
     respond_all,
 )
@@ -92,16 +93,7 @@ def test_the_rollup_follows_a_drawn_trading_its_refusals_and_a_failed_round(app,
     assert_in_step()
     assert not [k for k in stored_rows() if k[2] == "month"], "a failed trading is no award"
     # The next round: announced again, too few respond, the meeting fails it.
-    clock.set_now(at(2026, 12, 7, 10, 0))
-    services.announce(
-        project.code,
-        services.TradingInput(at(2026, 12, 14, 9, 30), "区公共资源交易中心二楼", ["4.00"]),
-        reviewed=services.fingerprint(project),
-        actor=phase.staff,
-    )
-    respond_all(project, active_members("JZ", date(2026, 11, 27))[:1])
-    clock.set_now(at(2026, 12, 14, 9, 30))
-    services.hold_meeting(project.code, ["5"], actor=phase.staff)
+    next_round(phase, project, responding=1)
     assert_in_step()
 
 

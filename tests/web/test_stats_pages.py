@@ -125,3 +125,92 @@ def test_the_english_page_explains_the_test_in_english(client, traded):
     client.get("/lang/en")
     html = client.get("/stats/").get_data(as_text=True)
     assert "Fairness of the draws" in html and "Holm" in html
+
+
+def _many_companies(n: int) -> tuple[list[str], str]:
+    """`n` companies in the district's 2026 rollup, each in four draws of four, the i-th winning
+    i % 5 of them (most surprising first: the most wins); their codes in the page's order (by
+    p-value, then code) and the district's code. Unregistered: each is named by its code."""
+    from app.extensions import db
+    from contracts.services import rollup
+    from tests.factories import default_district
+
+    office = default_district()
+    codes = [f"91330200TEST{i:06d}" for i in range(n)]
+    for i, code in enumerate(codes):
+        for o in (office.id, 0):
+            rollup._add(db.session, (o, 2026, "entry", f"{code} 4 1"), (4, 0, i % 5))
+    rollup.bump(db.session, [(office.id, 2026)])
+    db.session.commit()
+    return sorted(codes, key=lambda c: (-(codes.index(c) % 5), c)), office.code
+
+
+def _rows(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="/contractors/(91330200TEST\d{6})"', html)
+
+
+def test_the_other_companies_are_paged_fifty_at_a_time_keeping_year_and_office(client):
+    import re
+    from html import unescape
+
+    order, office = _many_companies(130)
+    html = client.get(f"/stats/?year=2026&office={office}").get_data(as_text=True)
+    assert "其余110家企业" in html
+    assert '<details id="other-companies">' in html, "closed until a page of it is asked for"
+    assert _rows(html) == order[:70], "the first 20, then the first 50 of the rest"
+    assert "第1页，共3页" in html and 'rel="prev"' not in html
+    (next_href,) = re.findall(r'href="([^"]*)" rel="next"', html)
+    next_href = unescape(next_href)
+    assert next_href.endswith("#other-companies")
+    assert "page=2" in next_href and "year=2026" in next_href and f"office={office}" in next_href
+    second = client.get(next_href.split("#")[0]).get_data(as_text=True)
+    assert '<details id="other-companies" open>' in second
+    assert _rows(second) == order[:20] + order[70:120]
+    assert 'rel="prev"' in second and 'rel="next"' in second and "第2页，共3页" in second
+    last = client.get(f"/stats/?year=2026&office={office}&page=3").get_data(as_text=True)
+    assert _rows(last) == order[:20] + order[120:]
+    assert 'rel="next"' not in last
+    # The row numbers run on across the pages.
+    assert '<td class="num" data-label="序号">71</td>' in second
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("abc", 1), ("0", 1), ("-3", 1), ("99", 3), ("9" * 40, 3)]
+)
+def test_a_page_that_is_not_one_gives_the_first_or_the_last_never_an_error(client, page, shown):
+    _many_companies(130)
+    response = client.get(f"/stats/?year=2026&page={page}")
+    assert response.status_code == 200
+    assert f"第{shown}页，共3页" in response.get_data(as_text=True)
+
+
+def test_the_api_still_lists_every_company(client):
+    order, _office = _many_companies(130)
+    body = client.get("/api/v1/stats?year=2026").get_json()
+    assert [c["uscc"] for c in body["fairness"]["companies"]] == order
+    assert body["fairness"]["companies"][0]["name"] == order[0]
+
+
+def test_the_companies_list_pages_the_same_companies_fifty_at_a_time(client):
+    order, office = _many_companies(130)
+    whole = client.get("/api/v1/stats?year=2026").get_json()["fairness"]["companies"]
+    listed, url, pages = [], f"/api/v1/stats/companies?year=2026&office={office}", 0
+    while url:
+        body = client.get(url).get_json()
+        listed += body["items"]
+        url, pages = body["next"], pages + 1
+        if url:
+            assert "year=2026" in url and f"office={office}" in url
+    assert pages == 3 and listed == whole
+    assert [c["uscc"] for c in listed] == order
+
+
+def test_the_companies_list_refuses_what_get_stats_refuses_and_an_unknown_cursor_is_empty(client):
+    _many_companies(3)
+    assert client.get("/api/v1/stats/companies?year=1999").status_code == 400
+    assert client.get("/api/v1/stats/companies?office=nowhere").status_code == 400
+    body = client.get("/api/v1/stats/companies?year=2026&after=nobody").get_json()
+    assert body == {"items": [], "next": None}
+    assert len(client.get("/api/v1/stats/companies?year=2026").get_json()["items"]) == 3

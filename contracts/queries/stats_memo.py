@@ -1,0 +1,175 @@
+"""The award draws' fairness test kept per process, computed once per change of the rollup.
+
+The test is a function of a year's `entry` and `response` rollup rows of a scope (one office, a
+district's offices, or every office): thousands of companies at a million notices, each with its
+exact tail probability, and Holm over all of them (issue 14). The rows change only when an award
+meeting or a refusal to sign changes them, and that transaction also moves the scope's data
+version (contracts.models.StatVersion). A request reads the version first — one primary-key
+statement — and reuses the test computed at that very version, else computes it and keeps it: a
+result is never served for rows it was not computed from, in this process or another (each
+process reads the same counter), and a few scopes are kept, the least recently used dropped.
+
+The test is kept without the companies' names, which are not part of it and may change without a
+draw: a page reads the names of the rows it shows (`named`), the API those of every company.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from app.extensions import db
+from contractors.models import Contractor
+from contracts import rules
+from contracts.models import EVERY_OFFICE, StatRollup, StatVersion
+
+#: Scopes (year, offices) kept per process: every office's test is a few MB at a million
+#: notices, an office's far less.
+MEMO_SCOPES = 16
+
+Scope = tuple[int, tuple[int, ...] | None]
+T = TypeVar("T")
+
+
+def _names_statement(dialect: str):
+    """Names by credit code, the codes one parameter whatever their number (no chunks, and no
+    thousands of placeholders to render): a PostgreSQL array, a JSON array for SQLite. Either
+    way each code is a lookup in the unique index of `uscc`."""
+    if dialect == "postgresql":
+        wanted = Contractor.uscc == any_(bindparam("codes", type_=ARRAY(String)))
+    else:
+        codes = func.json_each(bindparam("codes", type_=String)).table_valued("value")
+        wanted = Contractor.uscc.in_(select(codes.c.value))
+    return select(Contractor.uscc, Contractor.name).where(wanted)
+
+
+class FairnessMemo:
+    """The last few scopes' tests, each with the data version it was computed at and what was
+    derived from it (`derived`), thread-safe."""
+
+    def __init__(self, size: int = MEMO_SCOPES) -> None:
+        self.size = size
+        self._kept: OrderedDict[Scope, tuple[int, rules.Fairness, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, scope: Scope, version: int) -> rules.Fairness | None:
+        with self._lock:
+            kept = self._kept.get(scope)
+            if kept is None or kept[0] != version:
+                return None
+            self._kept.move_to_end(scope)
+            return kept[1]
+
+    def put(self, scope: Scope, version: int, fairness: rules.Fairness) -> None:
+        with self._lock:
+            kept = self._kept.get(scope)
+            # A slower request that read an older version must not replace a newer result.
+            if kept is not None and kept[0] > version:
+                return
+            self._kept[scope] = (version, fairness, {})
+            self._kept.move_to_end(scope)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def derived(self, fairness: rules.Fairness, name: str, build: Callable[[], T]) -> T:
+        """`build()`, kept with `fairness` while it is kept (the API's rows of its companies):
+        a function of the test alone, so it is as fresh as the test. Built each time for a
+        test that is not kept."""
+        with self._lock:
+            extras = next((e for _v, f, e in self._kept.values() if f is fairness), None)
+            if extras is not None and name in extras:
+                return extras[name]
+        value = build()
+        if extras is not None:
+            with self._lock:
+                extras.setdefault(name, value)
+        return value
+
+
+def memo() -> FairnessMemo:
+    """The application's memo (one per app, i.e. per worker process)."""
+    return current_app.extensions.setdefault("stats_fairness", FairnessMemo())
+
+
+def _offices(office_ids: list[int] | None) -> list[int]:
+    return [EVERY_OFFICE] if office_ids is None else office_ids
+
+
+def data_version(year: int, office_ids: list[int] | None) -> int:
+    """The scope's data version: the sum of its offices' counters (the every-office counter for
+    every office). Each counter only grows, so any change in the scope makes the sum grow."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(StatVersion.version), 0)).where(
+            StatVersion.year == year, StatVersion.office_id.in_(_offices(office_ids))
+        )
+    )
+
+
+def _computed(year: int, office_ids: list[int] | None) -> rules.Fairness:
+    """The test from the rollup's `entry` and `response` rows: one statement, then the pure
+    computation. Each company is named by its code here (`named` gives the name)."""
+    n = func.sum(StatRollup.n)
+    companies: dict[str, dict] = {}
+    responses: dict[str, int] = {}
+    for figure, key, count, wins in db.session.execute(
+        select(StatRollup.figure, StatRollup.key, n, func.sum(StatRollup.wins))
+        .where(
+            StatRollup.year == year,
+            StatRollup.office_id.in_(_offices(office_ids)),
+            StatRollup.figure.in_(["entry", "response"]),
+        )
+        .group_by(StatRollup.figure, StatRollup.key)
+        .having(n > 0)
+    ):
+        if figure == "response":
+            responses[key] = int(count)
+            continue
+        uscc, size, winners = key.split(" ")
+        c = companies.setdefault(uscc, {"entries": [], "wins": 0})
+        c["entries"].append((int(size), int(winners), int(count)))
+        c["wins"] += int(wins or 0)
+    entries = [
+        rules.DrawEntries(
+            uscc, uscc, tuple(sorted(c["entries"])), c["wins"], responses.get(uscc, 0)
+        )
+        for uscc, c in sorted(companies.items())
+    ]
+    # Every award draw has exactly one winner, so the draws are the wins counted.
+    return rules.company_fairness(entries, draws=sum(e.wins for e in entries))
+
+
+def fairness(year: int, office_ids: list[int] | None) -> rules.Fairness:
+    """The scope's test as of now: kept if its data version has not moved, else computed and kept
+    (its companies named by their codes — see `named`)."""
+    version = data_version(year, office_ids)
+    scope = (year, None if office_ids is None else tuple(sorted(set(office_ids))))
+    kept = memo().get(scope, version)
+    if kept is None:
+        kept = _computed(year, office_ids)
+        memo().put(scope, version, kept)
+    return kept
+
+
+def names(codes: Sequence[str]) -> dict[str, str]:
+    """Company names by credit code: one statement."""
+    codes = list(codes)
+    if not codes:
+        return {}
+    dialect = db.session.get_bind().dialect.name
+    value = codes if dialect == "postgresql" else json.dumps(codes)
+    return dict(db.session.execute(_names_statement(dialect), {"codes": value}).all())
+
+
+def named(companies: Sequence[rules.CompanyFairness]) -> list[rules.CompanyFairness]:
+    """`companies` with their names as registered now (one statement for a page's rows);
+    a company no longer registered keeps its code as its name."""
+    found = names([c.uscc for c in companies])
+    return [replace(c, name=found.get(c.uscc, c.uscc)) for c in companies]
