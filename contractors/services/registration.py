@@ -82,6 +82,12 @@ def _clean(data: ContractorInput) -> dict:
         uscc = normalize_uscc(data.uscc)
     with refused_as(RegistrationError, field="contact_mobile"):
         mobile = normalize_mobile(data.contact_mobile)
+    if len(data.qualifications) > rules.MAX_QUALIFICATIONS:
+        raise RegistrationError(
+            f"资质证书最多登记{rules.MAX_QUALIFICATIONS}项",
+            f"At most {rules.MAX_QUALIFICATIONS} qualification certificates can be registered",
+            field="qualifications",
+        )
     quals = []
     for q in data.qualifications:
         quals.append(

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from app.audit import AuditEntry
 from app.auth.models import User
 from app.extensions import db
-from contractors import queries
+from contractors import queries, services
+from contractors.errors import RegistrationError
 from contractors.models import Contractor, Objection, PoolApplication
 from tests.factories import PDF, Browser, signed_in, use_cheap_password_hashes
 from tests.pool_factories import Phase, company, counts, register
@@ -199,6 +200,52 @@ def test_a_contractor_account_without_a_company_registers_it_on_the_profile_page
     response = who.submit("/contractor/profile", signup_data())
     assert response.status_code == 302
     assert queries.contractor_of(who.user).uscc == NEW_CODE
+
+
+def ten_qualifications() -> dict:
+    rows = {}
+    for i in range(10):
+        rows |= {
+            f"qualifications-{i}-category": f"资质类别{i}",
+            f"qualifications-{i}-grade": "三级",
+            f"qualifications-{i}-number": f"D3330000{i:02}",
+        }
+    return rows
+
+
+def test_a_company_with_every_qualification_row_filled_still_sees_its_profile(app, now):
+    # Found in production: each save offers one more blank row; a company that filled the
+    # tenth row had a profile page that answered 500 ever after (FieldList's max_entries).
+    now(2026, 9, 22, 9, 0)
+    who = signed_in(app, "contractor")
+    assert who.submit("/contractor/profile", signup_data()).status_code == 302
+    response = who.submit("/contractor/profile", signup_data(**ten_qualifications()))
+    assert response.status_code == 302
+    assert len(queries.contractor_of(who.user).qualifications) == 10
+    page = who.html("/contractor/profile")
+    assert "资质类别9" in page
+    assert "qualifications-9-category" in page and "qualifications-10-" not in page
+
+
+def test_the_service_refuses_more_qualifications_than_the_record_holds(app, now):
+    now(2026, 9, 22, 9, 0)
+    who = contractor_browser(app, 0)
+    c = queries.contractor_of(who.user)
+    before = everything()
+    data = services.ContractorInput(
+        uscc=c.uscc,
+        name=c.name,
+        legal_representative=c.legal_representative,
+        contact_person=c.contact_person,
+        contact_mobile=c.contact_mobile,
+        address=c.address,
+        qualifications=tuple(
+            services.QualificationInput(f"类别{i}", "三级", f"D{i:08}") for i in range(11)
+        ),
+    )
+    with pytest.raises(RegistrationError, match="最多登记10项"):
+        services.update_contractor(c.id, data, actor=who.user)
+    assert everything() == before
 
 
 def test_documents_are_uploaded_by_content_type(app, now):
