@@ -15,7 +15,7 @@ from app.extensions import db
 from contractors import queries, services
 from contractors.errors import RegistrationError
 from contractors.models import Contractor, Objection, PoolApplication
-from tests.factories import PDF, Browser, signed_in, use_cheap_password_hashes
+from tests.factories import PDF, Browser, signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import Phase, company, counts, register
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
@@ -494,3 +494,47 @@ def test_a_contractor_opts_in_and_out_of_optional_messages_only_for_itself(app, 
     )
     assert a.post("/contractor/sms", {"optional_messages": "y"}, token=False).status_code == 400
     assert not wants_optional(mine.id)
+
+
+def _preference_entries() -> int:
+    return db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "sms:preference_changed")
+    )
+
+
+def test_a_company_s_first_sms_choice_posted_twenty_times_at_once_is_made_once(
+    app, now, database_url
+):
+    # Found against gunicorn: the first choices at once all found no row; the later inserts
+    # broke the primary key — 500s.
+    from notices.sms.services import wants_optional
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    a = contractor_browser(app, 0)
+    mine = queries.contractor_by_uscc(company(0))
+    statuses = simultaneously(
+        app,
+        a,
+        lambda tab: tab.submit(
+            "/contractor/sms", {"optional_messages": "y"}, form_page="/contractor/"
+        ),
+        20,
+    )
+    assert statuses == [302] * 20
+    db.session.expire_all()
+    assert wants_optional(mine.id)
+    assert _preference_entries() == 1
+
+
+def test_an_sms_choice_posted_again_records_nothing_more(app, now):
+    now(2026, 9, 22, 9, 0)
+    a = contractor_browser(app, 0)
+    for _ in range(2):
+        response = a.submit("/contractor/sms", {"optional_messages": "y"}, form_page="/contractor/")
+        assert response.status_code == 302
+    assert _preference_entries() == 1
+    assert a.submit("/contractor/sms", {}, form_page="/contractor/").status_code == 302
+    assert a.submit("/contractor/sms", {}, form_page="/contractor/").status_code == 302
+    assert _preference_entries() == 2
