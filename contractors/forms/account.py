@@ -117,6 +117,13 @@ class CompanyFields(FlaskForm):
         FormField(QualificationForm), min_entries=QUALIFICATION_ROWS, max_entries=MAX_QUALIFICATIONS
     )
 
+    def process(self, formdata=None, obj=None, data=None, **kwargs) -> None:
+        # A record saved with more rows than the form offers (before saves were serialised,
+        # two at once could double them) is still shown whole, not a 500.
+        stored = getattr(obj, "qualifications", None) or ()
+        self.qualifications.max_entries = max(MAX_QUALIFICATIONS, len(stored))
+        super().process(formdata, obj, data=data, **kwargs)
+
     def validate_qualifications(self, field):
         if all(row.form.is_blank() for row in field):
             raise ValidationError(str(_l("请至少填写一项资质证书")))

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.extensions import db
 from contractors import queries, services
 from contractors.errors import RegistrationError
-from contractors.models import Contractor, Objection, PoolApplication
+from contractors.models import Contractor, Objection, PoolApplication, Qualification
 from tests.factories import PDF, Browser, signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import Phase, company, counts, register
 
@@ -225,6 +225,35 @@ def test_a_company_with_every_qualification_row_filled_still_sees_its_profile(ap
     page = who.html("/contractor/profile")
     assert "资质类别9" in page
     assert "qualifications-9-category" in page and "qualifications-10-" not in page
+
+
+def test_the_profile_saved_twenty_times_at_once_keeps_its_ten_qualifications(
+    app, now, database_url
+):
+    # Found against gunicorn: each save deleted the stored rows and inserted its own; twenty at
+    # once left the company with twenty rows (and its profile page a 500).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    who = signed_in(app, "contractor")
+    assert who.submit("/contractor/profile", signup_data()).status_code == 302
+    data = signup_data(**ten_qualifications())
+    statuses = simultaneously(app, who, lambda tab: tab.submit("/contractor/profile", data), 20)
+    assert statuses == [302] * 20
+    db.session.expire_all()
+    assert len(queries.contractor_of(who.user).qualifications) == 10
+
+
+def test_a_record_holding_more_rows_than_the_form_offers_is_shown_whole(app, now):
+    now(2026, 9, 22, 9, 0)
+    who = contractor_browser(app, 0)
+    c = queries.contractor_of(who.user)
+    c.qualifications = [
+        Qualification(category=f"类别{i}", grade="三级", number=f"D{i}") for i in range(12)
+    ]
+    db.session.commit()
+    page = who.html("/contractor/profile")
+    assert "类别11" in page and "qualifications-12-" not in page
 
 
 def test_the_service_refuses_more_qualifications_than_the_record_holds(app, now):
