@@ -174,9 +174,15 @@ def confirm_year(
 def _store_year(
     arrangement: YearArrangement, *, actor, is_demo: bool, override_reason: str
 ) -> CalendarYear:
+    # One confirmation at a time: two at once both found no row (or both replaced its days)
+    # and the later insert broke pk_calendar_days — a 500. The chain's lock, which `record`
+    # below takes anyway, is taken first (audit.hold_chain: one lock order for every use case);
+    # the year is then read as the one before committed it.
+    audit.hold_chain(db.session)
     row = db.session.get(CalendarYear, arrangement.year)
     before = None
     if row is not None:
+        db.session.refresh(row)
         before = _snapshot(arrangement_of(row), row.notice_number)
         row.days.clear()
         db.session.flush()

@@ -34,7 +34,7 @@ from app.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME
 from app.forms import FlaskForm, Form, OnceField
 from app.i18n import loc, localized
 from contractors.identity import IdentityError, normalize_mobile, normalize_uscc
-from contractors.rules import DOCUMENT_KINDS
+from contractors.rules import DOCUMENT_KINDS, MAX_QUALIFICATIONS
 
 #: Rows of qualifications offered on the form (no JavaScript to add rows; blank rows are ignored).
 QUALIFICATION_ROWS = 3
@@ -114,15 +114,23 @@ class CompanyFields(FlaskForm):
     )
     safety_licence_valid_until = DateField(_l("安全生产许可证有效期至"), validators=[Optional()])
     qualifications = FieldList(
-        FormField(QualificationForm), min_entries=QUALIFICATION_ROWS, max_entries=10
+        FormField(QualificationForm), min_entries=QUALIFICATION_ROWS, max_entries=MAX_QUALIFICATIONS
     )
+
+    def process(self, formdata=None, obj=None, data=None, **kwargs) -> None:
+        # A record saved with more rows than the form offers (before saves were serialised,
+        # two at once could double them) is still shown whole, not a 500.
+        stored = getattr(obj, "qualifications", None) or ()
+        self.qualifications.max_entries = max(MAX_QUALIFICATIONS, len(stored))
+        super().process(formdata, obj, data=data, **kwargs)
 
     def validate_qualifications(self, field):
         if all(row.form.is_blank() for row in field):
             raise ValidationError(str(_l("请至少填写一项资质证书")))
 
     def fill_qualifications(self, rows) -> None:
-        """Show the stored qualifications, then blank rows up to the offered number."""
+        """Show the stored qualifications, then blank rows up to the offered number — a company
+        that filled every row gets none (FieldList refuses an entry beyond max_entries)."""
         while len(self.qualifications):
             self.qualifications.pop_entry()
         for q in rows:
@@ -134,7 +142,8 @@ class CompanyFields(FlaskForm):
                     "valid_until": q.valid_until,
                 }
             )
-        while len(self.qualifications) < max(QUALIFICATION_ROWS, len(rows) + 1):
+        wanted = min(max(QUALIFICATION_ROWS, len(rows) + 1), MAX_QUALIFICATIONS)
+        while len(self.qualifications) < wanted:
             self.qualifications.append_entry()
 
 

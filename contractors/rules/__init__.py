@@ -48,6 +48,7 @@ from .objections import (
 from .registration import (
     DOCUMENT_KINDS,
     LISTING_LABELS,
+    MAX_QUALIFICATIONS,
     OFFICE_ROLES,
     DocumentReader,
     Listing,
@@ -74,6 +75,7 @@ __all__ = [
     "DOCUMENT_KINDS",
     "FAIL",
     "LISTING_LABELS",
+    "MAX_QUALIFICATIONS",
     "OFFICE_ROLES",
     "PASS",
     "REVIEW_DAYS",

@@ -18,6 +18,10 @@ DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
     "other": ("其他材料", "Other document"),
 }
 
+#: The most qualification certificates (资质证书) a company's record holds: the profile form offers
+#: one blank row below those stored, and never more rows than this.
+MAX_QUALIFICATIONS = 10
+
 # ---- a company's public presence --------------------------------------------------------------
 
 

@@ -284,8 +284,11 @@ def schedule_meeting(call_id: int, at: datetime, place: str, *, actor) -> PoolCa
         raise PoolError(
             "摇号会议时间须晚于现在", "The meeting must be in the future", field="meeting_at"
         )
+    at, text = at.replace(microsecond=0), text[:200]
+    if (call.meeting_at, call.meeting_place) == (at, text):
+        return call  # set again as it is (the form posted twice): nothing to record
     before = {"meeting_at": call.meeting_at, "meeting_place": call.meeting_place}
-    call.meeting_at, call.meeting_place = at.replace(microsecond=0), text[:200]
+    call.meeting_at, call.meeting_place = at, text
     db.session.flush()
     audit.record(
         Action.POOL_MEETING_SCHEDULED,

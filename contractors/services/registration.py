@@ -82,6 +82,12 @@ def _clean(data: ContractorInput) -> dict:
         uscc = normalize_uscc(data.uscc)
     with refused_as(RegistrationError, field="contact_mobile"):
         mobile = normalize_mobile(data.contact_mobile)
+    if len(data.qualifications) > rules.MAX_QUALIFICATIONS:
+        raise RegistrationError(
+            f"资质证书最多登记{rules.MAX_QUALIFICATIONS}项",
+            f"At most {rules.MAX_QUALIFICATIONS} qualification certificates can be registered",
+            field="qualifications",
+        )
     quals = []
     for q in data.qualifications:
         quals.append(
@@ -181,7 +187,15 @@ def check_registration(contractor_id: int, *, actor) -> Contractor:
 
 
 def _editable(contractor_id: int, actor) -> Contractor:
-    c = db.session.get(Contractor, contractor_id)
+    # Locked (FOR NO KEY UPDATE, which rows merely naming the company do not wait for): two
+    # saves of the details at once each deleted the stored qualifications and inserted their
+    # own — twenty posts of a ten-row form left the company with twenty rows.
+    c = db.session.get(
+        Contractor,
+        contractor_id,
+        with_for_update={"key_share": True},
+        populate_existing=True,
+    )
     if c is None:
         raise PoolNotFound("企业不存在", "No such company")
     if role_of(actor) in OFFICE_ROLES:

@@ -11,7 +11,7 @@ from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, OnceField
 from app.i18n import localized
 from app.workdays import TZ
 from contracts import rules
@@ -133,6 +133,7 @@ class ConfirmAnnounceForm(FlaskForm):
 class PostingForm(FlaskForm):
     """A bulletin-board posting: who, when, where, and optionally a photo."""
 
+    once = OnceField("bulletin-posting")
     posted_by = StringField(
         _l("张贴人"), validators=[DataRequired(_l("请填写张贴人")), Length(max=100)]
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit
+from app import audit, once
 from app.audit import Action
 from app.extensions import db
 from app.storage import Upload, UploadRejected, check_upload, store_upload
@@ -144,11 +144,16 @@ def record_posting(
     photo_name: str | None,
     *,
     actor,
+    token: str | None = None,
 ) -> BulletinPosting:
     """Record that the current trading's notice was posted on a board: staff only, after the
     notice was published and not in the future. The photo (PNG, JPEG or WebP, type read from the
-    content) is stored under a generated key; if the record is refused the file is removed."""
-    return _record(code, posted_by, posted_at, place, photo, photo_name, actor)
+    content) is stored under a generated key; if the record is refused the file is removed.
+    `token`: the form's once-only token (app.once) — posted twice, the posting is recorded once."""
+    submission = once.claim(token, "bulletin-posting", actor)
+    posting = _record(code, posted_by, posted_at, place, photo, photo_name, actor)
+    once.fulfil(submission, posting.id)
+    return posting
 
 
 # ---- reads ----------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import clock, once
 from app.auth.guards import roles_required
 from app.auth.roles import OFFICE_ROLES
 from app.errors import DomainError
@@ -61,7 +61,10 @@ def posting(code: str):
             upload.stream if has_file else None,
             upload.filename if has_file else None,
             actor=current_user,
+            token=form.once.data,
         )
+    except once.AlreadySubmitted as e:
+        return once.already(e, url_for(".posting", code=code))
     except DomainError as e:
         error_onto(form, e, summary=True)
         return _posting_page(p, t, form, 400)

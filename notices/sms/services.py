@@ -150,16 +150,21 @@ def _write(
         }
         for r, body in texts
     ]
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _insert()
     before = _count(subject_type, subject_id, purpose)
     table = SmsMessage.__table__
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(table).on_conflict_do_nothing(), rows[start : start + 1000])
     return _count(subject_type, subject_id, purpose) - before
+
+
+def _insert():
+    """The database's own INSERT, which can skip a row that exists (ON CONFLICT DO NOTHING)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _count(subject_type: str, subject_id: str, purpose: str) -> int:
@@ -216,12 +221,25 @@ def queue_optional(
 
 @transactional
 def set_optional_messages(contractor_id: int, enabled: bool, *, actor=None) -> SmsPreference:
-    """A contractor chooses whether to receive optional messages (reminders) too."""
-    pref = db.session.get(SmsPreference, contractor_id)
-    before = {"optional_messages": bool(pref and pref.optional_messages)}
-    if pref is None:
-        pref = SmsPreference(contractor_id=contractor_id)
-        db.session.add(pref)
+    """A contractor chooses whether to receive optional messages (reminders) too. A choice that
+    changes nothing (the form posted again) is not recorded again."""
+    # The company's row, made once: two first choices at once both found none and the later
+    # insert broke the primary key — a 500. Insert-if-absent, then the row under lock, so
+    # concurrent choices follow one another.
+    db.session.execute(
+        _insert()(SmsPreference)
+        .values(contractor_id=contractor_id, optional_messages=False, updated_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["contractor_id"])
+    )
+    pref = db.session.scalars(
+        select(SmsPreference)
+        .where(SmsPreference.contractor_id == contractor_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    before = {"optional_messages": bool(pref.optional_messages)}
+    if pref.optional_messages == bool(enabled):
+        return pref
     pref.optional_messages = bool(enabled)
     pref.updated_at = clock.now()
     db.session.flush()

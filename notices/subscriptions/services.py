@@ -79,7 +79,11 @@ def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription
     published from now on."""
     with refused_as(SubscriptionError):
         choice = rules.check_choice(choice, [c.code for c in categories.categories()], NOTICE_TYPES)
-    user = db.session.get(User, user_id)
+    # The account's row locked (FOR NO KEY UPDATE, which rows merely naming the account do not
+    # wait for): a first subscription saved twice at once found no row in either transaction,
+    # and the later insert broke uq_notice_subscriptions_user_id — a 500. Now the second reads
+    # the first one's row, and saving the same choice again writes nothing.
+    user = db.session.scalar(select(User).where(User.id == user_id).with_for_update(key_share=True))
     company = company_of(user_id) if user is not None else None
     if company is None:
         raise NoMobile(

@@ -4,9 +4,11 @@ nothing changed — no row, no notice, no draw, no audit entry, and the audit ch
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from app import clock
-from app.audit import verify_chain
+from app.audit import AuditEntry, verify_chain
+from app.extensions import db
 from contractors import queries, services
 from contractors.errors import (
     NotAReviewer,
@@ -249,6 +251,26 @@ def test_the_review_result_waits_for_every_decision_and_a_meeting_after_its_publ
     # 10-13 + 3 working days: the meeting can be 10-17 at the earliest; 10-16 is refused.
     services.schedule_meeting(closed.call.id, at(2026, 10, 16, 9, 0), "开标室", actor=closed.staff)
     refused(PoolError, lambda: publish(closed.call.id, actor=closed.staff), match="最早2026-10-17")
+
+
+def test_the_meeting_set_again_as_it_is_is_recorded_once(closed):
+    # Found against gunicorn: the form posted twenty times wrote twenty "meeting scheduled"
+    # entries, each "moving" the meeting from 02:00 UTC to 10:00+08:00 — the same moment.
+    def entries() -> int:
+        return db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.action == "pool_call:meeting_scheduled"
+            )
+        )
+
+    before = entries()
+    for _ in range(3):
+        services.schedule_meeting(
+            closed.call.id, at(2026, 10, 19, 9, 30), "开标室", actor=closed.staff
+        )
+    assert entries() == before + 1
+    services.schedule_meeting(closed.call.id, at(2026, 10, 19, 9, 30), "二楼", actor=closed.staff)
+    assert entries() == before + 2
 
 
 @pytest.fixture

@@ -7,10 +7,17 @@ import chinese_calendar
 import pytest
 from sqlalchemy import select
 
+from app import audit
 from app.audit import AuditEntry
 from app.calendar.models import CalendarYear
 from app.extensions import db
-from tests.factories import HOLIDAYS_2027, NOTICE_2027, signed_in, use_cheap_password_hashes
+from tests.factories import (
+    HOLIDAYS_2027,
+    NOTICE_2027,
+    signed_in,
+    simultaneously,
+    use_cheap_password_hashes,
+)
 
 PAGE = "/staff/calendar/"
 
@@ -61,6 +68,27 @@ def test_a_new_year_is_previewed_then_confirmed(app):
     assert db.session.get(CalendarYear, 2027) is None  # a preview stores nothing
     assert staff.submit(PAGE, entry(confirm="1")).status_code == 302
     assert db.session.get(CalendarYear, 2027).notice_number == NOTICE_2027
+
+
+@pytest.mark.parametrize("stored_before", [False, True])
+def test_a_year_confirmed_twenty_times_at_once_is_stored_once_never_a_500(
+    app, database_url, stored_before
+):
+    # Found against gunicorn: the confirmations that lost the race to insert the year (or its
+    # days, replacing a stored year) answered 500 on pk_calendar_days.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    staff = signed_in(app, "staff")
+    if stored_before:
+        assert staff.submit(PAGE, entry(confirm="1")).status_code == 302
+    statuses = simultaneously(
+        app, staff, lambda tab: tab.submit(PAGE, entry(confirm="1", makeup="2027-02-20")), 20
+    )
+    assert statuses == [302] * 20
+    db.session.expire_all()
+    row = db.session.get(CalendarYear, 2027)
+    assert [d.day.isoformat() for d in row.days if d.kind == "makeup_workday"] == ["2027-02-20"]
+    assert audit.verify_chain().ok
 
 
 def _builtin_2026() -> dict:

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from app.audit import AuditEntry
 from app.auth.models import User
 from app.extensions import db
-from contractors import queries
-from contractors.models import Contractor, Objection, PoolApplication
-from tests.factories import PDF, Browser, signed_in, use_cheap_password_hashes
+from contractors import queries, services
+from contractors.errors import RegistrationError
+from contractors.models import Contractor, Objection, PoolApplication, Qualification
+from tests.factories import PDF, Browser, signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import Phase, company, counts, register
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
@@ -199,6 +200,81 @@ def test_a_contractor_account_without_a_company_registers_it_on_the_profile_page
     response = who.submit("/contractor/profile", signup_data())
     assert response.status_code == 302
     assert queries.contractor_of(who.user).uscc == NEW_CODE
+
+
+def ten_qualifications() -> dict:
+    rows = {}
+    for i in range(10):
+        rows |= {
+            f"qualifications-{i}-category": f"资质类别{i}",
+            f"qualifications-{i}-grade": "三级",
+            f"qualifications-{i}-number": f"D3330000{i:02}",
+        }
+    return rows
+
+
+def test_a_company_with_every_qualification_row_filled_still_sees_its_profile(app, now):
+    # Found in production: each save offers one more blank row; a company that filled the
+    # tenth row had a profile page that answered 500 ever after (FieldList's max_entries).
+    now(2026, 9, 22, 9, 0)
+    who = signed_in(app, "contractor")
+    assert who.submit("/contractor/profile", signup_data()).status_code == 302
+    response = who.submit("/contractor/profile", signup_data(**ten_qualifications()))
+    assert response.status_code == 302
+    assert len(queries.contractor_of(who.user).qualifications) == 10
+    page = who.html("/contractor/profile")
+    assert "资质类别9" in page
+    assert "qualifications-9-category" in page and "qualifications-10-" not in page
+
+
+def test_the_profile_saved_twenty_times_at_once_keeps_its_ten_qualifications(
+    app, now, database_url
+):
+    # Found against gunicorn: each save deleted the stored rows and inserted its own; twenty at
+    # once left the company with twenty rows (and its profile page a 500).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    who = signed_in(app, "contractor")
+    assert who.submit("/contractor/profile", signup_data()).status_code == 302
+    data = signup_data(**ten_qualifications())
+    statuses = simultaneously(app, who, lambda tab: tab.submit("/contractor/profile", data), 20)
+    assert statuses == [302] * 20
+    db.session.expire_all()
+    assert len(queries.contractor_of(who.user).qualifications) == 10
+
+
+def test_a_record_holding_more_rows_than_the_form_offers_is_shown_whole(app, now):
+    now(2026, 9, 22, 9, 0)
+    who = contractor_browser(app, 0)
+    c = queries.contractor_of(who.user)
+    c.qualifications = [
+        Qualification(category=f"类别{i}", grade="三级", number=f"D{i}") for i in range(12)
+    ]
+    db.session.commit()
+    page = who.html("/contractor/profile")
+    assert "类别11" in page and "qualifications-12-" not in page
+
+
+def test_the_service_refuses_more_qualifications_than_the_record_holds(app, now):
+    now(2026, 9, 22, 9, 0)
+    who = contractor_browser(app, 0)
+    c = queries.contractor_of(who.user)
+    before = everything()
+    data = services.ContractorInput(
+        uscc=c.uscc,
+        name=c.name,
+        legal_representative=c.legal_representative,
+        contact_person=c.contact_person,
+        contact_mobile=c.contact_mobile,
+        address=c.address,
+        qualifications=tuple(
+            services.QualificationInput(f"类别{i}", "三级", f"D{i:08}") for i in range(11)
+        ),
+    )
+    with pytest.raises(RegistrationError, match="最多登记10项"):
+        services.update_contractor(c.id, data, actor=who.user)
+    assert everything() == before
 
 
 def test_documents_are_uploaded_by_content_type(app, now):
@@ -447,3 +523,47 @@ def test_a_contractor_opts_in_and_out_of_optional_messages_only_for_itself(app, 
     )
     assert a.post("/contractor/sms", {"optional_messages": "y"}, token=False).status_code == 400
     assert not wants_optional(mine.id)
+
+
+def _preference_entries() -> int:
+    return db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "sms:preference_changed")
+    )
+
+
+def test_a_company_s_first_sms_choice_posted_twenty_times_at_once_is_made_once(
+    app, now, database_url
+):
+    # Found against gunicorn: the first choices at once all found no row; the later inserts
+    # broke the primary key — 500s.
+    from notices.sms.services import wants_optional
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    a = contractor_browser(app, 0)
+    mine = queries.contractor_by_uscc(company(0))
+    statuses = simultaneously(
+        app,
+        a,
+        lambda tab: tab.submit(
+            "/contractor/sms", {"optional_messages": "y"}, form_page="/contractor/"
+        ),
+        20,
+    )
+    assert statuses == [302] * 20
+    db.session.expire_all()
+    assert wants_optional(mine.id)
+    assert _preference_entries() == 1
+
+
+def test_an_sms_choice_posted_again_records_nothing_more(app, now):
+    now(2026, 9, 22, 9, 0)
+    a = contractor_browser(app, 0)
+    for _ in range(2):
+        response = a.submit("/contractor/sms", {"optional_messages": "y"}, form_page="/contractor/")
+        assert response.status_code == 302
+    assert _preference_entries() == 1
+    assert a.submit("/contractor/sms", {}, form_page="/contractor/").status_code == 302
+    assert a.submit("/contractor/sms", {}, form_page="/contractor/").status_code == 302
+    assert _preference_entries() == 2

@@ -20,7 +20,7 @@ from app.once import FormSubmission
 from contractors.models import ContractorDocument, PoolCall
 from contractors.queries import active_members
 from contracts.complaints.models import Complaint
-from contracts.models import Project, ProjectAttachment
+from contracts.models import BulletinPosting, Project, ProjectAttachment
 from notices.guides import services as guides
 from notices.guides.models import Guide, GuideAttachment
 from notices.models import Notice, NoticeAttachment
@@ -140,7 +140,20 @@ def _complaint(app) -> Case:
     return Case(who, page, page, complaint_form, Complaint, multipart=True)
 
 
+def _bulletin_posting(app) -> Case:
+    # Found against gunicorn: the posting form had no token, and twenty posts at once recorded
+    # twenty postings of one board.
+    phase = active_pool()
+    project, _t = announced(phase, make_user("owner"))
+    clock.set_now(at(2026, 11, 27, 16, 0))
+    staff = signed_in(app, "staff")
+    page = f"/staff/projects/{project.code}/posting"
+    data = {"posted_by": "赵六", "posted_at": "2026-11-27T15:30", "place": "某村村务公开栏"}
+    return Case(staff, page, page, lambda: dict(data), BulletinPosting, multipart=True)
+
+
 CASES = {
+    "bulletin posting": _bulletin_posting,
     "complaint": _complaint,
     "notice draft": _notice,
     "guide draft": _guide,
@@ -222,6 +235,7 @@ def test_an_absent_or_forged_token_is_refused_with_400_and_nothing_is_written(ca
 
 
 ONCE_KIND = {
+    BulletinPosting: "bulletin-posting",
     Complaint: "complaint",
     Notice: "notice",
     Guide: "guide",

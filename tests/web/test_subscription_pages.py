@@ -9,11 +9,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.audit import AuditEntry
 from app.extensions import db
 from notices.subscriptions import queries
 from notices.subscriptions.models import Subscription
 from notices.subscriptions.rules import Choice, SubscriptionState
-from tests.factories import signed_in, use_cheap_password_hashes
+from tests.factories import signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import register
 
 PAGE = "/account/subscriptions/"
@@ -54,6 +55,21 @@ def test_a_company_subscribes_sees_its_choice_and_stops_in_one_step(company):
     assert response.status_code == 302
     assert queries.state_of(subscription(company)) is SubscriptionState.STOPPED
     assert "已退订" in company.html(PAGE)
+
+
+def test_a_first_subscription_saved_twenty_times_at_once_is_made_once(company, app, database_url):
+    # Found against gunicorn: the first saves at once all found no row; the later inserts broke
+    # uq_notice_subscriptions_user_id — 500s.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    data = [("categories", "JZ"), ("types", "trading_notice")]
+    statuses = simultaneously(app, company, lambda tab: tab.submit(PAGE, data), 20)
+    assert statuses == [302] * 20
+    assert queries.choice_of(subscription(company)) == Choice(
+        False, ("JZ",), False, ("trading_notice",)
+    )
+    changes = select(func.count(AuditEntry.id)).where(AuditEntry.action == "subscription:changed")
+    assert db.session.scalar(changes) == 1
 
 
 def test_stopping_without_the_csrf_token_changes_nothing(company):

@@ -450,16 +450,16 @@ def test_a_posting_is_recorded_with_its_photo_and_bad_ones_are_refused(app):
         ({"posted_at": "2026-11-27T09:00"}, "张贴时间不能早于交易公告发布时间"),
         ({"place": ""}, "请填写张贴地点"),
     ):
-        r = staff.post(f"/staff/projects/{project.code}/posting", {**form, **bad})
+        r = staff.submit(f"/staff/projects/{project.code}/posting", {**form, **bad})
         assert r.status_code == 400 and message in text_of(r.get_data(as_text=True)), bad
     assert counts() == before
 
-    r = staff.post(
+    r = staff.submit(
         f"/staff/projects/{project.code}/posting",
         {**form, "photo": (io.BytesIO(png()), "村务公开栏.png")},
     )
     assert "张贴情况已记录" in followed(staff, r)
-    r = staff.post(
+    r = staff.submit(
         f"/staff/projects/{project.code}/posting",
         {**form, "place": "甬江街道便民服务中心公告栏", "photo": (io.BytesIO(b""), "")},
     )
