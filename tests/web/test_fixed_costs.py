@@ -11,7 +11,7 @@ from flask import Flask, render_template_string
 from flask_babel import get_locale, refresh
 from jinja2 import ChoiceLoader, DictLoader
 
-import app as app_module
+import app.urls as app_urls
 from app import i18n
 from tests.conftest import ROOT
 
@@ -42,7 +42,7 @@ def test_a_kept_url_is_the_one_flask_builds(served, endpoint, values, external):
     with served.test_request_context("/notices/", method="GET"):
         built = Flask.url_for(served, endpoint, _external=False, **values)
         if external:
-            built = app_module.public_base_url() + built
+            built = app_urls.public_base_url() + built
         first = served.url_for(endpoint, _external=external, **values)
         again = served.url_for(endpoint, _external=external, **values)
     assert first == again == built
@@ -81,7 +81,7 @@ def test_a_relative_endpoint_is_kept_per_blueprint(served):
 
 
 def test_the_kept_urls_are_bounded(served, monkeypatch):
-    monkeypatch.setattr(app_module, "URL_MEMO_SIZE", 10)
+    monkeypatch.setattr(app_urls, "URL_MEMO_SIZE", 10)
     with served.test_request_context("/"):
         urls = [served.url_for("notices.index", page=n) for n in range(1, 26)]
     assert urls == [f"/notices/?page={n}" for n in range(1, 26)]
