@@ -38,25 +38,28 @@ class OfficeRow(Placed):
     created_at: datetime
 
 
-#: Every column of the offices, in `OfficeRow`'s order: a plain read, no ORM objects.
-_COLUMNS = select(
-    Office.id,
-    Office.code,
-    Office.name,
-    Office.name_en,
-    Office.kind,
-    Office.parent_id,
-    Office.sort_order,
-    Office.created_at,
-)
+#: Every column of the offices, in `OfficeRow`'s order.
+_COLUMNS = ("id", "code", "name", "name_en", "kind", "parent_id", "sort_order", "created_at")
+#: Read on the DBAPI cursor (issue 14): SQLAlchemy's statement execution and result rows cost
+#: more than the read itself, and the values are compared as the driver gives them.
+_READ = "SELECT id, code, name, name_en, kind, parent_id, sort_order, created_at FROM offices"
 
 
 class _Offices:
-    """Every office by id and in page order, built from one read of the table's columns."""
+    """Every office by id and in page order, built from one read of the table's columns: `raw`
+    as the driver gave them, turned into Python values by the columns' own types."""
 
-    def __init__(self, rows: tuple) -> None:
-        self.rows = rows
-        self.by_id = {row[0]: OfficeRow(*row) for row in rows}
+    def __init__(self, raw: tuple, dialect) -> None:
+        self.raw = raw
+        table = Office.__table__
+        convert = [
+            table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+            for name in _COLUMNS
+        ]
+        self.by_id = {}
+        for values in raw:
+            row = OfficeRow(*(f(v) if f else v for f, v in zip(convert, values, strict=True)))
+            self.by_id[row.id] = row
         offices = sorted(self.by_id.values(), key=lambda o: (o.sort_order, o.code))
         platforms: dict[int, list[OfficeRow]] = {}
         for o in offices:
@@ -67,19 +70,28 @@ class _Offices:
 
 #: The offices last read by this process (issue 14). Each request still reads every column of
 #: the table — a few dozen short rows, one statement — and this is used only when what it read
-#: is equal, so it can never be stale: a rename, an office created, a change made in SQL by hand
-#: all show on the next request. What it saves is building the objects and the order again.
-_last: _Offices | None = None
+#: is equal (on the same kind of database), so it can never be stale: a rename, an office
+#: created, a change made in SQL by hand all show on the next request. What it saves is
+#: building the objects and the order again.
+_last: tuple[str, _Offices] | None = None
 
 
 def _read() -> _Offices:
     global _last
-    rows = tuple(tuple(row) for row in db.session.connection().execute(_COLUMNS))
+    connection = db.session.connection()  # the session's transaction, as any other read
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_READ)
+        raw = tuple(map(tuple, cursor.fetchall()))
+    finally:
+        cursor.close()
+    dialect = connection.dialect
     last = _last
-    if last is not None and last.rows == rows:
-        return last
-    _last = last = _Offices(rows)
-    return last
+    if last is not None and last[0] == dialect.name and last[1].raw == raw:
+        return last[1]
+    offices = _Offices(raw, dialect)
+    _last = (dialect.name, offices)
+    return offices
 
 
 def _offices() -> _Offices:

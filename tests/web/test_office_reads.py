@@ -4,7 +4,9 @@ a row changed by hand, shows on the very next request."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from dataclasses import fields
+
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.offices import queries
@@ -69,3 +71,23 @@ def test_an_unchanged_table_is_not_built_again(app):
 def _grouped(app):
     with app.test_request_context("/"):
         return queries.grouped()
+
+
+def test_a_read_row_holds_the_models_values(app):
+    """Read on the driver's cursor, each value is the one the model gives (an aware created_at
+    on SQLite too, where the driver gives text)."""
+    make_office("zh-a", "甲街道")
+    db.session.expire_all()
+    with app.test_request_context("/"):
+        rows = queries.office_index()
+    for office in db.session.scalars(select(Office)):
+        row = rows[office.id]
+        assert row.created_at.tzinfo is not None
+        assert [getattr(row, f.name) for f in fields(row)] == [
+            getattr(office, f.name) for f in fields(row)
+        ]
+        assert (row.is_district, row.district_id, row.place) == (
+            office.is_district,
+            office.district_id,
+            office.place,
+        )
