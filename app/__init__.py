@@ -378,6 +378,8 @@ def _register_template_helpers(app: Flask) -> None:
             return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
         return local.strftime("%Y-%m-%d %H:%M")
 
+    # The layout's parts that are the same on every page of a language (app.urls).
+    app.jinja_env.globals["kept_fragment"] = app.kept_fragment
     # A category's or an office's name in the request's language (its English name, if it has one).
     app.jinja_env.filters["named"] = i18n.named
     # A legal basis (《…》第N条) in the request's language.

@@ -10,11 +10,16 @@ raise, i.e. a 500; here it is simply not a record (404) or not a page (the last 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 from flask.globals import _cv_request
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
+
+from app import i18n
 
 #: PostgreSQL's INTEGER: an id above it cannot exist, so it is a 404, not a database error.
 MAX_ID = 2**31 - 1
@@ -112,14 +117,18 @@ class SmallworksFlask(Flask):
         key = self._url_key(endpoint, external, values)
         if key is None:
             return super().url_for(endpoint, _external=external, **values)
+        return self._kept(key, partial(Flask.url_for, self, endpoint, _external=external, **values))
+
+    def _kept(self, key: tuple, build: Callable[[], str]) -> str:
+        """The memo's value for `key`, built and kept the first time (the memo emptied when full)."""
         try:
             return self._url_memo[key]
         except KeyError:
-            url = super().url_for(endpoint, _external=external, **values)
+            value = build()
             if len(self._url_memo) >= URL_MEMO_SIZE:
                 self._url_memo.clear()
-            self._url_memo[key] = url
-            return url
+            self._url_memo[key] = value
+            return value
 
     def _url_key(self, endpoint: str, external: bool | None, values: dict) -> tuple | None:
         """Everything a relative URL of the current request is built from, or None.
@@ -130,13 +139,8 @@ class SmallworksFlask(Flask):
         client-given `next` would fill the memo). Types are part of the key: 1, 1.0 and
         True are equal but read "1", "1.0" and "True".
         """
-        if not self._got_first_request or self.url_default_functions:
-            return None
-        if self.url_build_error_handlers:
-            return None
-        ctx = _cv_request.get(None)
-        adapter = ctx.url_adapter if ctx is not None else None
-        if adapter is None:
+        address = self._address_key()
+        if address is None or self.url_build_error_handlers:
             return None
         items = []
         for name, value in values.items():
@@ -144,18 +148,44 @@ class SmallworksFlask(Flask):
             if kind not in _MEMO_TYPES or (kind is str and len(value) > URL_MEMO_VALUE_MAX):
                 return None
             items.append((name, kind, value))
-        blueprint = ctx.request.blueprint if endpoint[:1] == "." else None
+        blueprint = _cv_request.get().request.blueprint if endpoint[:1] == "." else None
+        return (endpoint, blueprint, external, address, tuple(items))
+
+    def _address_key(self) -> tuple | None:
+        """What a relative URL of the current request depends on besides its endpoint and values
+        (the URL adapter's script root, host, scheme and method), or None when it may depend on
+        more: before the first request (routes may still be added), when `url_defaults` could
+        add values, outside a request."""
+        if not self._got_first_request or self.url_default_functions:
+            return None
+        ctx = _cv_request.get(None)
+        adapter = ctx.url_adapter if ctx is not None else None
+        if adapter is None:
+            return None
         return (
-            endpoint,
-            blueprint,
-            external,
             adapter.script_name,
             adapter.server_name,
             adapter.subdomain,
             adapter.url_scheme,
             adapter.default_method,
-            tuple(items),
         )
+
+    def kept_fragment(self, name: str, *values, caller) -> Markup:
+        """`{% call kept_fragment("mainnav") %}…{% endcall %}` in a template: the block rendered
+        once per process for each language and address (issue 14), e.g. the layout's navigation:
+        twelve links and their words, the same on every page.
+
+        The block may use only `url_for` of absolute endpoints (".x" depends on the page),
+        `_()` and the `values` passed after the name, which are part of the key (e.g. a name
+        from the config); never the visitor, the request's path or the page's own variables.
+        Kept per app, by the name, the values, the request's locale and `_address_key` (the
+        same rules as the URL memo, whose bound it shares); rendered every time when that is
+        None.
+        """
+        address = self._address_key()
+        if address is None or self.url_build_error_handlers:
+            return caller()
+        return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
 
 
 #: Relative URLs a process keeps (per app); a page of links is ~100 of them.

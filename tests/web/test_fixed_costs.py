@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, DictLoader
 import app.urls as app_urls
 from app import i18n
 from tests.conftest import ROOT
+from tests.factories import Browser
 
 
 @pytest.fixture
@@ -179,3 +180,35 @@ def test_the_session_serializer_is_kept_until_the_keys_change(app):
     app.config["SECRET_KEY_FALLBACKS"] = []
     app.secret_key = "a-new-key-of-at-least-thirty-two-characters"
     assert sessions.get_signing_serializer(app).secret_key != first.secret_key
+
+
+def _nav_and_footer(page: str) -> str:
+    start = page.index('<nav class="mainnav"')
+    return page[start : page.index("</nav>", start)] + page[page.index('<footer class="footer">') :]
+
+
+def test_the_kept_navigation_follows_the_language_and_the_script_root(served):
+    client = Browser(served)
+    chinese = _nav_and_footer(client.html("/notices/"))
+    client.client.set_cookie("lang", "en")
+    english = _nav_and_footer(client.html("/notices/"))
+    prefixed = client.get("/notices/", base_url="http://localhost/sw/").get_data(as_text=True)
+    client.client.delete_cookie("lang")
+    assert "全部公告" in chinese and "All notices" not in chinese
+    assert "All notices" in english and "全部公告" not in english
+    assert 'href="/sw/notices/"' in _nav_and_footer(prefixed)
+    assert _nav_and_footer(client.html("/notices/")) == chinese
+
+
+def test_the_kept_footer_follows_the_office_name(served):
+    client = Browser(served)
+    assert "区公共资源交易管理办公室" in _nav_and_footer(client.html("/"))
+    served.config["OFFICE_NAME"] = "某县公共资源交易中心"
+    assert "某县公共资源交易中心" in _nav_and_footer(client.html("/"))
+
+
+def test_no_fragment_is_kept_before_the_first_request(app):
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        render_template_string('{% call kept_fragment("x") %}x{% endcall %}')
+    assert app._url_memo == {}
