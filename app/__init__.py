@@ -13,7 +13,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 
-from app import i18n
+from app import i18n, templating
 from app.urls import SmallworksFlask, public_base_url
 from config import BASE_DIR, Config, check_sms, check_storage, get_config
 
@@ -55,6 +55,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         static_folder=str(BASE_DIR / "app" / "static"),
         instance_path=str(Path(config.UPLOAD_FOLDER).parent),
     )
+    app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)

@@ -212,3 +212,30 @@ def test_no_fragment_is_kept_before_the_first_request(app):
         app.preprocess_request()
         render_template_string('{% call kept_fragment("x") %}x{% endcall %}')
     assert app._url_memo == {}
+
+
+def test_template_globals_read_as_jinjas_chain_of_the_templates_over_the_environments(app):
+    env = app.jinja_env
+    plain = env.from_string("{{ a_global }}")
+    own = env.from_string("{{ a_global }}|{{ mine }}", globals={"a_global": "own", "mine": 1})
+    env.globals["a_global"] = "added later"  # seen by a template loaded before, as before
+    assert plain.render() == "added later"
+    assert own.render() == "own|1"
+    assert "a_global" not in env.from_string("").globals.maps[0]
+    assert (
+        set(plain.globals.keys()) == set(env.globals) and plain.globals["a_global"] == "added later"
+    )
+    assert set(own.globals.keys()) == set(env.globals) | {"mine"}
+    with pytest.raises(KeyError):
+        plain.globals["no_such_global"]
+    del env.globals["a_global"]
+    assert "a_global" not in plain.globals
+
+
+def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
+    probe = "{% macro m() %}{{ g_x }}/{{ v or 'none' }}{% endmacro %}"
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"_probe.html": probe}), app.jinja_env.loader])
+    app.jinja_env.globals["g_x"] = "global"
+    with app.test_request_context("/"):
+        page = render_template_string('{% from "_probe.html" import m %}{{ m() }}', v="context")
+    assert page == "global/none"
