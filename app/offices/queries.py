@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 from flask import has_request_context, request
 from sqlalchemy import select
@@ -56,11 +58,13 @@ class _Offices:
             table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
             for name in _COLUMNS
         ]
-        self.by_id = {}
+        by_id = {}
         for values in raw:
             row = OfficeRow(*(f(v) if f else v for f, v in zip(convert, values, strict=True)))
-            self.by_id[row.id] = row
-        offices = sorted(self.by_id.values(), key=lambda o: (o.sort_order, o.code))
+            by_id[row.id] = row
+        #: Shared by the requests while the table is unchanged: read-only.
+        self.by_id = MappingProxyType(by_id)
+        offices = sorted(by_id.values(), key=lambda o: (o.sort_order, o.code))
         platforms: dict[int, list[OfficeRow]] = {}
         for o in offices:
             if not o.is_district:
@@ -105,7 +109,7 @@ def _offices() -> _Offices:
     return cached
 
 
-def office_index() -> dict[int, OfficeRow]:
+def office_index() -> Mapping[int, OfficeRow]:
     """Every office by id, read in one statement once per request: pages and the API look up
     the office of each record here (`office_of`), never with a query per record."""
     return _offices().by_id
@@ -134,7 +138,7 @@ def all_offices() -> list[OfficeRow]:
 def grouped() -> list[tuple[OfficeRow, list[OfficeRow]]]:
     """Every district with its platforms, in page order (from the offices of the request): one
     pass over the offices, not one per district (a province has hundreds of offices, and every
-    public list asks for them)."""
+    public list asks for them). Shared while the offices are unchanged: never change the lists."""
     return _offices().grouped
 
 
