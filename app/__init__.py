@@ -8,106 +8,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Flask, has_request_context, render_template, request
-from flask.globals import _cv_request
+from flask import Flask, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
 
-from app import i18n
-from app.urls import public_base_url
+from app import i18n, templating
+from app.urls import SmallworksFlask, public_base_url
 from config import BASE_DIR, Config, check_sms, check_storage, get_config
 
 LOCALE_COOKIE = "lang"
-
-
-class SmallworksFlask(Flask):
-    """Flask whose absolute URLs are on the public address, never on the request's Host.
-
-    `url_for(..., _external=True)` — in views, the API and templates alike — would otherwise
-    follow the Host header a client sends (`Host: evil.example` → links to it, and into any
-    cache that stores the answer). PUBLIC_BASE_URL is the origin the platform is served from;
-    relative URLs are unchanged.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        #: Relative URLs already built, by everything their building reads (`_url_key`).
-        self._url_memo: dict[tuple, str] = {}
-
-    def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
-        if not has_request_context():
-            return super().url_for(endpoint, _external=_external, **values)
-        if not (_external or values.get("_scheme")):
-            return self._relative_url(endpoint, _external, values)
-        values.pop("_scheme", None)  # the public address says http or https
-        return public_base_url() + self._relative_url(endpoint, False, values)
-
-    def _relative_url(self, endpoint: str, external: bool | None, values: dict) -> str:
-        """`url_for` of a request, built once per process for the same inputs (issue 14).
-
-        Building walks Werkzeug's rules and converters (~20 µs), and a page builds the same
-        links (its nav, its footer) on every request. The relative URL is a pure function of
-        the endpoint, the values and the request's URL adapter (script root, host, scheme,
-        method); `_url_key` names all of them, or None when the result might depend on
-        anything else, and then it is built as usual. The memo is per app, bounded
-        (URL_MEMO_SIZE, emptied when full) and safe under threads (a race builds twice).
-        """
-        key = self._url_key(endpoint, external, values)
-        if key is None:
-            return super().url_for(endpoint, _external=external, **values)
-        try:
-            return self._url_memo[key]
-        except KeyError:
-            url = super().url_for(endpoint, _external=external, **values)
-            if len(self._url_memo) >= URL_MEMO_SIZE:
-                self._url_memo.clear()
-            self._url_memo[key] = url
-            return url
-
-    def _url_key(self, endpoint: str, external: bool | None, values: dict) -> tuple | None:
-        """Everything a relative URL of the current request is built from, or None.
-
-        None: before the first request (routes may still be added), when `url_defaults` or
-        build-error handlers could add to or replace the result, or when a value is not a
-        plain str/int/bool/None (a list, an object whose text may change) or is long (a
-        client-given `next` would fill the memo). Types are part of the key: 1, 1.0 and
-        True are equal but read "1", "1.0" and "True".
-        """
-        if not self._got_first_request or self.url_default_functions:
-            return None
-        if self.url_build_error_handlers:
-            return None
-        ctx = _cv_request.get(None)
-        adapter = ctx.url_adapter if ctx is not None else None
-        if adapter is None:
-            return None
-        items = []
-        for name, value in values.items():
-            kind = type(value)
-            if kind not in _MEMO_TYPES or (kind is str and len(value) > URL_MEMO_VALUE_MAX):
-                return None
-            items.append((name, kind, value))
-        blueprint = ctx.request.blueprint if endpoint[:1] == "." else None
-        return (
-            endpoint,
-            blueprint,
-            external,
-            adapter.script_name,
-            adapter.server_name,
-            adapter.subdomain,
-            adapter.url_scheme,
-            adapter.default_method,
-            tuple(items),
-        )
-
-
-#: Relative URLs a process keeps (per app); a page of links is ~100 of them.
-URL_MEMO_SIZE = 4096
-#: A longer text value (a `next=` path and query) is built, not kept.
-URL_MEMO_VALUE_MAX = 200
-#: The types of values whose URL text is a function of their value and type alone.
-_MEMO_TYPES = frozenset({str, int, bool, type(None)})
 
 
 class KeptSerializerSessions(SecureCookieSessionInterface):
@@ -145,6 +55,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         static_folder=str(BASE_DIR / "app" / "static"),
         instance_path=str(Path(config.UPLOAD_FOLDER).parent),
     )
+    app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)
@@ -468,6 +379,8 @@ def _register_template_helpers(app: Flask) -> None:
             return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
         return local.strftime("%Y-%m-%d %H:%M")
 
+    # The layout's parts that are the same on every page of a language (app.urls).
+    app.jinja_env.globals["kept_fragment"] = app.kept_fragment
     # A category's or an office's name in the request's language (its English name, if it has one).
     app.jinja_env.filters["named"] = i18n.named
     # A legal basis (《…》第N条) in the request's language.

@@ -1,4 +1,5 @@
-"""URL helpers shared by the views: bounded integer ids, page numbers, safe redirect targets.
+"""URL helpers shared by the views: the app's `url_for` (public address, memo), bounded integer
+ids, page numbers, safe redirect targets.
 
 Every integer taken from a request is bounded here, once: `<int:…>` in a route (the converter
 below, installed by `create_app` in place of Werkzeug's), `record_id` for an id in a query string
@@ -9,10 +10,16 @@ raise, i.e. a 500; here it is simply not a record (404) or not a page (the last 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
+from flask.globals import _cv_request
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
+
+from app import i18n
 
 #: PostgreSQL's INTEGER: an id above it cannot exist, so it is a 404, not a database error.
 MAX_ID = 2**31 - 1
@@ -73,3 +80,117 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None
     return target
+
+
+class SmallworksFlask(Flask):
+    """Flask whose absolute URLs are on the public address, never on the request's Host.
+
+    `url_for(..., _external=True)` — in views, the API and templates alike — would otherwise
+    follow the Host header a client sends (`Host: evil.example` → links to it, and into any
+    cache that stores the answer). PUBLIC_BASE_URL is the origin the platform is served from;
+    relative URLs are unchanged.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Relative URLs already built, by everything their building reads (`_url_key`).
+        self._url_memo: dict[tuple, str] = {}
+
+    def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
+        if not has_request_context():
+            return super().url_for(endpoint, _external=_external, **values)
+        if not (_external or values.get("_scheme")):
+            return self._relative_url(endpoint, _external, values)
+        values.pop("_scheme", None)  # the public address says http or https
+        return public_base_url() + self._relative_url(endpoint, False, values)
+
+    def _relative_url(self, endpoint: str, external: bool | None, values: dict) -> str:
+        """`url_for` of a request, built once per process for the same inputs (issue 14).
+
+        Building walks Werkzeug's rules and converters (~20 µs), and a page builds the same
+        links (its nav, its footer) on every request. The relative URL is a pure function of
+        the endpoint, the values and the request's URL adapter (script root, host, scheme,
+        method); `_url_key` names all of them, or None when the result might depend on
+        anything else, and then it is built as usual. The memo is per app, bounded
+        (URL_MEMO_SIZE, emptied when full) and safe under threads (a race builds twice).
+        """
+        key = self._url_key(endpoint, external, values)
+        if key is None:
+            return super().url_for(endpoint, _external=external, **values)
+        return self._kept(key, partial(Flask.url_for, self, endpoint, _external=external, **values))
+
+    def _kept(self, key: tuple, build: Callable[[], str]) -> str:
+        """The memo's value for `key`, built and kept the first time (the memo emptied when full)."""
+        try:
+            return self._url_memo[key]
+        except KeyError:
+            value = build()
+            if len(self._url_memo) >= URL_MEMO_SIZE:
+                self._url_memo.clear()
+            self._url_memo[key] = value
+            return value
+
+    def _url_key(self, endpoint: str, external: bool | None, values: dict) -> tuple | None:
+        """Everything a relative URL of the current request is built from, or None.
+
+        None: before the first request (routes may still be added), when `url_defaults` or
+        build-error handlers could add to or replace the result, or when a value is not a
+        plain str/int/bool/None (a list, an object whose text may change) or is long (a
+        client-given `next` would fill the memo). Types are part of the key: 1, 1.0 and
+        True are equal but read "1", "1.0" and "True".
+        """
+        address = self._address_key()
+        if address is None or self.url_build_error_handlers:
+            return None
+        items = []
+        for name, value in values.items():
+            kind = type(value)
+            if kind not in _MEMO_TYPES or (kind is str and len(value) > URL_MEMO_VALUE_MAX):
+                return None
+            items.append((name, kind, value))
+        blueprint = _cv_request.get().request.blueprint if endpoint[:1] == "." else None
+        return (endpoint, blueprint, external, address, tuple(items))
+
+    def _address_key(self) -> tuple | None:
+        """What a relative URL of the current request depends on besides its endpoint and values
+        (the URL adapter's script root, host, scheme and method), or None when it may depend on
+        more: before the first request (routes may still be added), when `url_defaults` could
+        add values, outside a request."""
+        if not self._got_first_request or self.url_default_functions:
+            return None
+        ctx = _cv_request.get(None)
+        adapter = ctx.url_adapter if ctx is not None else None
+        if adapter is None:
+            return None
+        return (
+            adapter.script_name,
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+            adapter.default_method,
+        )
+
+    def kept_fragment(self, name: str, *values, caller) -> Markup:
+        """`{% call kept_fragment("mainnav") %}…{% endcall %}` in a template: the block rendered
+        once per process for each language and address (issue 14), e.g. the layout's navigation:
+        twelve links and their words, the same on every page.
+
+        The block may use only `url_for` of absolute endpoints (".x" depends on the page),
+        `_()` and the `values` passed after the name, which are part of the key (e.g. a name
+        from the config); never the visitor, the request's path or the page's own variables.
+        Kept per app, by the name, the values, the request's locale and `_address_key` (the
+        same rules as the URL memo, whose bound it shares); rendered every time when that is
+        None.
+        """
+        address = self._address_key()
+        if address is None or self.url_build_error_handlers:
+            return caller()
+        return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
+
+
+#: Relative URLs a process keeps (per app); a page of links is ~100 of them.
+URL_MEMO_SIZE = 4096
+#: A longer text value (a `next=` path and query) is built, not kept.
+URL_MEMO_VALUE_MAX = 200
+#: The types of values whose URL text is a function of their value and type alone.
+_MEMO_TYPES = frozenset({str, int, bool, type(None)})

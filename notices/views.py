@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     Response,
@@ -15,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -45,6 +42,7 @@ from notices.forms import (
     NoticeForm,
     PublishForm,
 )
+from notices.lines import notice_lines, notice_list_repeated
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -90,54 +88,9 @@ def _template_globals(state) -> None:
     )
     words: dict = {}  # ListWords by language, for this app
     state.app.jinja_env.globals["notice_list_repeated"] = lambda: notice_list_repeated(words)
+    state.app.jinja_env.globals["notice_lines"] = notice_lines
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
-
-
-@dataclass(frozen=True, slots=True)
-class ListWords:
-    """The words every line of a notice list (templates/_macros/notices.html) may repeat, in
-    one language: the publicity and correction badges and each type's label."""
-
-    running: Markup
-    ended: Markup
-    corrected: Markup
-    types: dict[str, Markup]
-
-
-@dataclass(frozen=True, slots=True)
-class ListRepeats:
-    """What every line of a notice list repeats: its words, and a notice's link without its
-    id (`/notices/`: the route is `/notices/<int:notice_id>`, whose id is written as the
-    number, so a line appends it rather than build each link)."""
-
-    words: ListWords
-    detail: str
-
-
-def _safe(message: str) -> Markup:
-    """A translation as the templates' `_` gives it: the catalogue's text, not escaped again."""
-    return Markup(_(message))  # noqa: S704 (the catalogue's, as in every template)
-
-
-def notice_list_repeated(kept: dict) -> ListRepeats:
-    """`ListRepeats` for the request: once for a page rather than once for each of its lines
-    (issue 14). The words are kept per language in `kept` (one dictionary per app): they are
-    the catalogue's, which never changes while the process runs (app.i18n keeps catalogues
-    the same way); the language is still read on every call."""
-    locale = get_locale()
-    words = kept.get(locale)
-    if words is None:
-        words = kept.setdefault(
-            locale,
-            ListWords(
-                running=_safe("公示中"),
-                ended=_safe("已结束"),
-                corrected=_safe("已更正"),
-                types={code: _safe(t.label) for code, t in rules.NOTICE_TYPES.items()},
-            ),
-        )
-    return ListRepeats(words, url_for("notices.detail", notice_id=0).removesuffix("0"))
 
 
 #: Notices on an office's page; the rest are on the list filtered by the office.

@@ -13,7 +13,24 @@ from app.types import UTCDateTime
 from .rules import OfficeKind, Place
 
 
-class Office(db.Model):
+class Placed:
+    """What an office's kind and parent make of it, for the model and its read rows alike
+    (`app.offices.queries.OfficeRow`): both have `id`, `kind` and `parent_id`."""
+
+    @property
+    def is_district(self) -> bool:
+        return self.kind == OfficeKind.DISTRICT
+
+    @property
+    def district_id(self) -> int:
+        return self.id if self.parent_id is None else self.parent_id
+
+    @property
+    def place(self) -> Place:
+        return Place(self.id, self.kind, self.district_id)
+
+
+class Office(Placed, db.Model):
     """A district office (区公管办) or one of its street/town platforms (街道/镇)."""
 
     __tablename__ = "offices"
@@ -42,15 +59,3 @@ class Office(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     parent: Mapped[Office | None] = relationship(remote_side="Office.id")
-
-    @property
-    def is_district(self) -> bool:
-        return self.kind == OfficeKind.DISTRICT
-
-    @property
-    def district_id(self) -> int:
-        return self.id if self.parent_id is None else self.parent_id
-
-    @property
-    def place(self) -> Place:
-        return Place(self.id, self.kind, self.district_id)

@@ -2,37 +2,120 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
 
 from flask import has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
 
-from .models import Office
+from .models import Office, Placed
 from .rules import OfficeKind
 from .scope import scope_ids
 
 
-def ref(office: Office | None) -> dict | None:
+def ref(office: Office | OfficeRow | None) -> dict | None:
     """An office as API v1 names it on a record: `{"code": …, "name": …}`."""
     return None if office is None else {"code": office.code, "name": office.name}
 
 
-def office_index() -> dict[int, Office]:
-    """Every office by id, loaded in one query once per request: pages and the API look up the
-    office of each record here (`office_of`), never with a query per record."""
+@dataclass(frozen=True)
+class OfficeRow(Placed):
+    """An office as pages and the API read it: its columns, held by no session (`office_index`).
+
+    The same names as `Office` (and its properties); a service that changes an office loads the
+    model itself.
+    """
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent_id: int | None
+    sort_order: int
+    created_at: datetime
+
+
+#: Every column of the offices, in `OfficeRow`'s order.
+_COLUMNS = ("id", "code", "name", "name_en", "kind", "parent_id", "sort_order", "created_at")
+#: Read on the DBAPI cursor (issue 14): SQLAlchemy's statement execution and result rows cost
+#: more than the read itself, and the values are compared as the driver gives them.
+_READ = "SELECT id, code, name, name_en, kind, parent_id, sort_order, created_at FROM offices"
+
+
+class _Offices:
+    """Every office by id and in page order, built from one read of the table's columns: `raw`
+    as the driver gave them, turned into Python values by the columns' own types."""
+
+    def __init__(self, raw: tuple, dialect) -> None:
+        self.raw = raw
+        table = Office.__table__
+        convert = [
+            table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+            for name in _COLUMNS
+        ]
+        by_id = {}
+        for values in raw:
+            row = OfficeRow(*(f(v) if f else v for f, v in zip(convert, values, strict=True)))
+            by_id[row.id] = row
+        #: Shared by the requests while the table is unchanged: read-only.
+        self.by_id = MappingProxyType(by_id)
+        offices = sorted(by_id.values(), key=lambda o: (o.sort_order, o.code))
+        platforms: dict[int, list[OfficeRow]] = {}
+        for o in offices:
+            if not o.is_district:
+                platforms.setdefault(o.parent_id, []).append(o)
+        self.grouped = [(d, platforms.get(d.id, [])) for d in offices if d.is_district]
+
+
+#: The offices last read by this process (issue 14). Each request still reads every column of
+#: the table — a few dozen short rows, one statement — and this is used only when what it read
+#: is equal (on the same kind of database), so it can never be stale: a rename, an office
+#: created, a change made in SQL by hand all show on the next request. What it saves is
+#: building the objects and the order again.
+_last: tuple[str, _Offices] | None = None
+
+
+def _read() -> _Offices:
+    global _last
+    connection = db.session.connection()  # the session's transaction, as any other read
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_READ)
+        raw = tuple(map(tuple, cursor.fetchall()))
+    finally:
+        cursor.close()
+    dialect = connection.dialect
+    last = _last
+    if last is not None and last[0] == dialect.name and last[1].raw == raw:
+        return last[1]
+    offices = _Offices(raw, dialect)
+    _last = (dialect.name, offices)
+    return offices
+
+
+def _offices() -> _Offices:
+    """The offices of the current request, read once per request (or per call outside one)."""
     if not has_request_context():
-        return {o.id: o for o in db.session.scalars(select(Office))}
+        return _read()
     # On the request, not on `g`: the tests keep one app context across their requests.
     cached = getattr(request, "_smallworks_offices", None)
     if cached is None:
-        cached = {o.id: o for o in db.session.scalars(select(Office))}
-        request._smallworks_offices = cached
+        cached = request._smallworks_offices = _read()
     return cached
 
 
-def office_of(record) -> Office | None:
+def office_index() -> Mapping[int, OfficeRow]:
+    """Every office by id, read in one statement once per request: pages and the API look up
+    the office of each record here (`office_of`), never with a query per record."""
+    return _offices().by_id
+
+
+def office_of(record) -> OfficeRow | None:
     """The office of a record with an `office_id` (a notice, a project, a draw…), or None."""
     office_id = getattr(record, "office_id", None)
     return None if office_id is None else office_index().get(office_id)
@@ -47,31 +130,26 @@ def by_code(code: str) -> Office | None:
     return db.session.scalar(select(Office).where(Office.code == code))
 
 
-def all_offices() -> list[Office]:
+def all_offices() -> list[OfficeRow]:
     """Every office, each district followed by its platforms."""
     return [o for d, platforms in grouped() for o in (d, *platforms)]
 
 
-def grouped() -> list[tuple[Office, list[Office]]]:
+def grouped() -> list[tuple[OfficeRow, list[OfficeRow]]]:
     """Every district with its platforms, in page order (from the offices of the request): one
     pass over the offices, not one per district (a province has hundreds of offices, and every
-    public list asks for them)."""
-    offices = sorted(office_index().values(), key=lambda o: (o.sort_order, o.code))
-    platforms: dict[int, list[Office]] = {}
-    for o in offices:
-        if not o.is_district:
-            platforms.setdefault(o.parent_id, []).append(o)
-    return [(d, platforms.get(d.id, [])) for d in offices if d.is_district]
+    public list asks for them). Shared while the offices are unchanged: never change the lists."""
+    return _offices().grouped
 
 
-def by_code_cached(code: str) -> Office | None:
+def by_code_cached(code: str) -> OfficeRow | None:
     """An office by its code among the offices of the request (no query beyond the one)."""
     if len(code) > _MAX_FILTER_CODE:
         return None
     return next((o for o in office_index().values() if o.code == code), None)
 
 
-def platforms_cached(office: Office) -> list[Office]:
+def platforms_cached(office: OfficeRow) -> list[OfficeRow]:
     """A district's platforms in page order (none for a platform), from the request's offices."""
     if not office.is_district:
         return []
@@ -116,9 +194,9 @@ class OfficeFilter:
     """
 
     code: str
-    office: Office | None
+    office: OfficeRow | None
     ids: list[int] | None
-    offices: list[Office] = field(default_factory=list)
+    offices: list[OfficeRow] = field(default_factory=list)
 
     @property
     def unknown(self) -> bool:
@@ -185,7 +263,7 @@ def filter_clause(column, flt: OfficeFilter):
     return None if flt.ids is None else column.in_(flt.ids)
 
 
-def in_scope(actor) -> list[Office]:
+def in_scope(actor) -> list[OfficeRow]:
     """The offices `actor` covers (app.offices.scope.covers), each district followed by its
     platforms: the choices of an office select on a staff or administrator form."""
     ids = scope_ids(actor)

@@ -11,8 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
-from app.offices.models import Office
-from app.offices.queries import all_offices
+from app.offices.queries import OfficeRow, all_offices
 from app.offices.scope import scope_ids
 from contractors.models import Contractor
 from contracts import rules
@@ -40,7 +39,7 @@ def get_project(code: str) -> Project | None:
     return db.session.scalar(select(Project).where(Project.code == code))
 
 
-def entry_offices(actor) -> list[Office]:
+def entry_offices(actor) -> list[OfficeRow]:
     """The offices an account may enter a project for (its scope): a platform's account its
     platform; a district's the district and its platforms; the deployment's administrator every
     office. Districts first, each followed by its platforms."""

@@ -11,9 +11,10 @@ from flask import Flask, render_template_string
 from flask_babel import get_locale, refresh
 from jinja2 import ChoiceLoader, DictLoader
 
-import app as app_module
+import app.urls as app_urls
 from app import i18n
 from tests.conftest import ROOT
+from tests.factories import Browser
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_a_kept_url_is_the_one_flask_builds(served, endpoint, values, external):
     with served.test_request_context("/notices/", method="GET"):
         built = Flask.url_for(served, endpoint, _external=False, **values)
         if external:
-            built = app_module.public_base_url() + built
+            built = app_urls.public_base_url() + built
         first = served.url_for(endpoint, _external=external, **values)
         again = served.url_for(endpoint, _external=external, **values)
     assert first == again == built
@@ -81,7 +82,7 @@ def test_a_relative_endpoint_is_kept_per_blueprint(served):
 
 
 def test_the_kept_urls_are_bounded(served, monkeypatch):
-    monkeypatch.setattr(app_module, "URL_MEMO_SIZE", 10)
+    monkeypatch.setattr(app_urls, "URL_MEMO_SIZE", 10)
     with served.test_request_context("/"):
         urls = [served.url_for("notices.index", page=n) for n in range(1, 26)]
     assert urls == [f"/notices/?page={n}" for n in range(1, 26)]
@@ -179,3 +180,62 @@ def test_the_session_serializer_is_kept_until_the_keys_change(app):
     app.config["SECRET_KEY_FALLBACKS"] = []
     app.secret_key = "a-new-key-of-at-least-thirty-two-characters"
     assert sessions.get_signing_serializer(app).secret_key != first.secret_key
+
+
+def _nav_and_footer(page: str) -> str:
+    start = page.index('<nav class="mainnav"')
+    return page[start : page.index("</nav>", start)] + page[page.index('<footer class="footer">') :]
+
+
+def test_the_kept_navigation_follows_the_language_and_the_script_root(served):
+    client = Browser(served)
+    chinese = _nav_and_footer(client.html("/notices/"))
+    client.client.set_cookie("lang", "en")
+    english = _nav_and_footer(client.html("/notices/"))
+    prefixed = client.get("/notices/", base_url="http://localhost/sw/").get_data(as_text=True)
+    client.client.delete_cookie("lang")
+    assert "全部公告" in chinese and "All notices" not in chinese
+    assert "All notices" in english and "全部公告" not in english
+    assert 'href="/sw/notices/"' in _nav_and_footer(prefixed)
+    assert _nav_and_footer(client.html("/notices/")) == chinese
+
+
+def test_the_kept_footer_follows_the_office_name(served):
+    client = Browser(served)
+    assert "区公共资源交易管理办公室" in _nav_and_footer(client.html("/"))
+    served.config["OFFICE_NAME"] = "某县公共资源交易中心"
+    assert "某县公共资源交易中心" in _nav_and_footer(client.html("/"))
+
+
+def test_no_fragment_is_kept_before_the_first_request(app):
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        render_template_string('{% call kept_fragment("x") %}x{% endcall %}')
+    assert app._url_memo == {}
+
+
+def test_template_globals_read_as_jinjas_chain_of_the_templates_over_the_environments(app):
+    env = app.jinja_env
+    plain = env.from_string("{{ a_global }}")
+    own = env.from_string("{{ a_global }}|{{ mine }}", globals={"a_global": "own", "mine": 1})
+    env.globals["a_global"] = "added later"  # seen by a template loaded before, as before
+    assert plain.render() == "added later"
+    assert own.render() == "own|1"
+    assert "a_global" not in env.from_string("").globals.maps[0]
+    assert (
+        set(plain.globals.keys()) == set(env.globals) and plain.globals["a_global"] == "added later"
+    )
+    assert set(own.globals.keys()) == set(env.globals) | {"mine"}
+    with pytest.raises(KeyError):
+        plain.globals["no_such_global"]
+    del env.globals["a_global"]
+    assert "a_global" not in plain.globals
+
+
+def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
+    probe = "{% macro m() %}{{ g_x }}/{{ v or 'none' }}{% endmacro %}"
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"_probe.html": probe}), app.jinja_env.loader])
+    app.jinja_env.globals["g_x"] = "global"
+    with app.test_request_context("/"):
+        page = render_template_string('{% from "_probe.html" import m %}{{ m() }}', v="context")
+    assert page == "global/none"
