@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.workdays import TZ, WorkCalendar
@@ -41,6 +41,7 @@ def test_a_longer_limit_is_never_due_sooner(event, n):
 
 
 @given(events, lengths, units, st.integers(-72, 24 * 40))
+@example(date(2026, 10, 30), 30, rules.Unit.WORKING_DAYS, 24 * 40)  # published in 2027
 def test_late_exactly_when_published_after_the_due_moment(event, n, unit, hours):
     due = rules.due_at(limit(n, unit), event, CAL).astimezone(TZ)
     published = due + timedelta(hours=hours)
@@ -48,10 +49,25 @@ def test_late_exactly_when_published_after_the_due_moment(event, n, unit, hours)
     assert (late is None) == (published <= due)
     if late is not None:
         assert late.hours >= 1 and late.hours >= hours
-        assert late.days is not None and late.days >= 0
-        # A later publication is never less late.
-        later = rules.lateness(published + timedelta(days=1), due, unit, CAL)
-        assert later.days >= late.days
+        # Working days are counted only on confirmed years: a publication in a year the calendar
+        # does not know leaves the days unsaid, never guessed (a due date late in 2026 and a
+        # publication weeks later reach 2027).
+        counted = unit is rules.Unit.DAYS or published.year in CAL.confirmed_years()
+        assert (late.days is not None) == counted
+        if counted:
+            assert late.days >= 0
+            # A later publication is never less late.
+            later = rules.lateness(published + timedelta(days=1), due, unit, CAL)
+            assert later.days is None or later.days >= late.days
+
+
+def test_lateness_into_an_unconfirmed_year_has_its_hours_and_no_days():
+    # Due 2026-12-31 24:00 on the built-in calendar (2004–2026); published 2027-01-04 09:00.
+    due = datetime(2027, 1, 1, tzinfo=TZ)
+    published = datetime(2027, 1, 4, 9, 0, tzinfo=TZ)
+    late = rules.lateness(published, due, rules.Unit.WORKING_DAYS, CAL)
+    assert (late.hours, late.days) == (81, None)
+    assert rules.lateness(published, due, rules.Unit.DAYS, CAL).days == 4
 
 
 def test_published_on_the_next_working_day_is_one_working_day_late():
