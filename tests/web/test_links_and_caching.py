@@ -13,7 +13,7 @@ from app import PUBLIC_MAX_AGE, PUBLIC_PAGE_CACHE
 from contractors.queries import active_members
 from notices import services as notice_services
 from tests.factories import PDF, Browser, make_notice, make_office, make_user, signed_in
-from tests.trading_factories import active_pool, announced, respond_all
+from tests.trading_factories import active_pool, announced, drawn, respond_all
 from tests.web.test_routes_roles import ROUTES
 
 EVIL = "evil.example"
@@ -92,6 +92,9 @@ def world(app, monkeypatch):
     from app.history import queries as history_queries
 
     monkeypatch.setattr(history_queries, "PER_PAGE", 1)
+    # An award meeting held (its candidates are the fairness test's companies, one a page:
+    # GET /api/v1/stats/companies). Last: it moves the clock to the meeting.
+    drawn(phase, owner, name="某村道路硬化工程")
     return {
         "kind": "project",
         "ident": project.code,
