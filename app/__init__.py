@@ -317,7 +317,7 @@ def _deliberately_public(response) -> bool:
 def _register_cache_policy(app: Flask) -> None:
     """One Cache-Control rule for every response (issue 10, finding 19).
 
-    - Anything that may be personal (`app.pagecache.personal`: a signed-in visitor's page, any
+    - Anything that may be personal (`app.pagecache.serving.personal`: a signed-in visitor's page, any
       POST, any answer that sets or changes a cookie) is `private, no-store`, so no proxy keeps
       it and the browser's back button does not show it after logout; unless the view declared
       its content public.
@@ -329,7 +329,7 @@ def _register_cache_policy(app: Flask) -> None:
     Pages that depend on the session or the language cookie carry `Vary: Cookie` (Flask adds it
     whenever the session is read), so a cache never gives one visitor another's page.
     """
-    from app.pagecache import personal
+    from app.pagecache.serving import personal
 
     @app.after_request
     def cache_control(response):

@@ -179,7 +179,8 @@ def test_what_a_list_page_reads_beside_its_rows_is_a_search_by_those_rows(app, w
 def test_the_page_caches_time_edges_are_index_seeks(app, world):
     """app.pagecache asks each domain, once per change, for the next moment its pages change by
     the clock (MIN(...) WHERE col >= now): a seek on an index, not a scan of a million notices."""
-    from app import clock, pagecache
+    from app import clock
+    from app.pagecache.edges import next_edge
 
     seen: list[tuple[str, object]] = []
 
@@ -188,7 +189,7 @@ def test_the_page_caches_time_edges_are_index_seeks(app, world):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        pagecache.next_edge(clock.now())
+        next_edge(clock.now())
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(seen) >= 3, "each domain's edge is one statement"

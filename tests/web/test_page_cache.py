@@ -12,9 +12,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, update
 
-from app import clock, pagecache
+from app import clock
 from app.extensions import db
 from app.offices.models import Office
+from app.pagecache.edges import TIME_EDGES
+from app.pagecache.serving import CACHED_ENDPOINTS
 from app.wiring import registry
 from config import TestingConfig
 from notices.models import Notice
@@ -257,13 +259,13 @@ def test_errors_redirects_and_personal_pages_are_not_stored(app, frozen):
 
 def test_every_cached_endpoint_is_a_public_get_of_the_app(app):
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}
-    for endpoint in pagecache.CACHED_ENDPOINTS:
+    for endpoint in CACHED_ENDPOINTS:
         assert endpoint in rules, endpoint
         assert rules[endpoint].methods <= {"GET", "HEAD", "OPTIONS"}, endpoint
         assert not rules[endpoint].rule.startswith(
             ("/staff", "/admin", "/account", "/owner", "/contractor/", "/supervision")
         ), endpoint
-    assert sorted(registry(pagecache.TIME_EDGES)) == ["notices", "pool", "trading"]
+    assert sorted(registry(TIME_EDGES)) == ["notices", "pool", "trading"]
 
 
 def test_the_page_cache_can_be_turned_off(database_url, tmp_path):

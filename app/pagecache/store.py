@@ -1,0 +1,161 @@
+"""One app's page cache: the store of kept entries, and the generation counter that keys them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
+
+from cachelib import SimpleCache as InProcessCache
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_caching import Cache
+
+from app import clock, display
+from app.pagecache.edges import next_edge
+
+log = logging.getLogger("smallworks.pagecache")
+
+cache = Cache()
+
+#: Where an app keeps its PageCache (`app.extensions`).
+_STATE = "smallworks.pagecache"
+#: The shared store's key of the generation counter (`_SharedGeneration`).
+_GENERATION = "pagecache:generation"
+
+
+# ---- the generation ---------------------------------------------------------------------------
+
+
+class _LocalGeneration:
+    """The embedded default's counter: one process, so a number in memory (never evicted, unlike
+    an entry of the in-process store)."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def read(self) -> int:
+        return self._value
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value += 1
+
+
+class _SharedGeneration:
+    """Production's counter: a key of the shared store, bumped with Redis INCR by every worker
+    and the scheduler process. A missing key (a new or flushed Redis) starts at a random number,
+    so a generation used before is not used again while its entries may still be kept."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+
+    def read(self) -> int:
+        value = self._backend.get(_GENERATION)
+        if value is None:
+            self._backend.add(_GENERATION, secrets.randbelow(2**52) + 2**20, timeout=0)
+            value = self._backend.get(_GENERATION)
+        return int(value)
+
+    def bump(self) -> None:
+        self._backend.inc(_GENERATION)
+
+
+# ---- one app's cache --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A kept answer: its body and headers, and the app-clock interval in which it is true."""
+
+    body: bytes
+    headers: list[tuple[str, str]]
+    rendered_at: datetime
+    valid_until: datetime
+
+    def true_at(self, now: datetime) -> bool:
+        # Before rendered_at too: a test (or the demo) that moves the clock back.
+        return self.rendered_at <= now < self.valid_until
+
+
+class PageCache:
+    """The store, the generation and the edges of one app (`app.extensions`)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.backend = app.extensions["cache"][cache]
+        local = isinstance(self.backend, InProcessCache)
+        self.generation = _LocalGeneration() if local else _SharedGeneration(self.backend)
+        self.max_age = int(app.config["PAGE_CACHE_MAX_AGE"])
+        self.retry_seconds = float(app.config.get("PAGE_CACHE_RETRY_SECONDS", 5))
+        self._retry_at = 0.0  # monotonic: while ahead of it, the store is not asked
+        self._owed_bump = False  # the store failed: writes may have gone unannounced
+
+    def usable(self) -> bool:
+        return monotonic() >= self._retry_at
+
+    def failed(self, error: Exception) -> None:
+        """The store did not answer: serve uncached for PAGE_CACHE_RETRY_SECONDS, then ask again;
+        and bump once it answers, since the commits in between could not."""
+        if not self._owed_bump:
+            log.warning("page cache: the store does not answer (%s); serving uncached", error)
+        self._owed_bump = True
+        self._retry_at = monotonic() + self.retry_seconds
+
+    def bump(self) -> None:
+        self.generation.bump()
+        if self._owed_bump:
+            self._owed_bump = False
+            log.warning("page cache: the store answers again; its generation moved on")
+
+    def current_generation(self) -> int:
+        if self._owed_bump:
+            self.bump()
+        return self.generation.read()
+
+    def key(self, generation: int) -> str:
+        """Generation, path, query string exactly as asked (the page embeds it: the language
+        links' `next`), locale, reading mode (app.display: large text is another rendering) and
+        the public address (absolute links; in development it follows the request's Host). The
+        method is not in it: HEAD is served what GET rendered."""
+        parts = (
+            request.path,
+            request.query_string.decode("latin-1"),
+            str(get_locale()),
+            display.mode(),
+        )
+        digest = hashlib.sha256("\0".join((*parts, self.address())).encode()).hexdigest()
+        return f"page:{generation}:{digest}"
+
+    def address(self) -> str:
+        """What decides `public_base_url()` for this request, cheaply (every hit asks): the
+        configured address, or in development the scheme and Host the request came on."""
+        if current_app.config.get("BASE_URL_FROM_REQUEST"):
+            return f"{request.scheme}://{request.host}"
+        return current_app.config["PUBLIC_BASE_URL"]
+
+    def valid_until(self, generation: int, since: datetime) -> datetime:
+        """The next time edge at or after `since`, computed once per generation: kept as the
+        interval [from, edge) it holds for, and computed again outside it."""
+        key = f"edge:{generation}"
+        known = self.backend.get(key)
+        if known is not None and known[0] <= since < known[1]:
+            return known[1]
+        edge = next_edge(since)
+        self.backend.set(key, (since, edge), timeout=self.max_age)
+        return edge
+
+    def timeout(self, until: datetime) -> int:
+        """Seconds the store keeps an entry: at most PAGE_CACHE_MAX_AGE, less when its edge is
+        sooner (on a frozen clock that says little: the edge is checked on every hit anyway)."""
+        left = (until - clock.now()).total_seconds()
+        return max(1, min(self.max_age, math.ceil(left)))
+
+
+def _state(app: Flask | None = None) -> PageCache | None:
+    return (app or current_app).extensions.get(_STATE)
