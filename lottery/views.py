@@ -279,7 +279,7 @@ def minutes(draw_id: str):
     return serve_built(
         "draw-minutes",
         identity,
-        lambda: documents.minutes_pdf(
+        lambda: documents.minutes.minutes_pdf(
             d,
             record,
             fonts=fonts,
@@ -292,7 +292,7 @@ def minutes(draw_id: str):
         ),
         download_name=f"{d.draw_id}-摇号记录.pdf",
         final=not d.is_committed,
-        sources=(documents,),
+        sources=documents.SOURCES,
     )
 
 

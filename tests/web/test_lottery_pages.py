@@ -4,6 +4,7 @@ the staff console (enter entropy → review → confirm), its roles and CSRF."""
 from __future__ import annotations
 
 import io
+import pkgutil
 import re
 from html import unescape
 from urllib.parse import urlsplit
@@ -11,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
+from app import built
 from app.extensions import db
-from lottery import services, verify
+from lottery import documents, services, verify
 from lottery.models import Draw
 from tests.factories import Browser, make_user, placed, signed_in, use_cheap_password_hashes
 from tests.integration.test_lottery_services import (
@@ -375,16 +377,14 @@ def test_long_minutes_keep_the_verification_with_the_closing_lines(app, award, m
 @pytest.fixture
 def minutes_builds(monkeypatch):
     """How many times the minutes were built (not served): counts calls of the builder."""
-    from lottery import documents
-
     calls: list[str] = []
-    real = documents.minutes_pdf
+    real = documents.minutes.minutes_pdf
 
     def counting(d, *args, **kw):
         calls.append(d.status)
         return real(d, *args, **kw)
 
-    monkeypatch.setattr(documents, "minutes_pdf", counting)
+    monkeypatch.setattr(documents.minutes, "minutes_pdf", counting)
     return calls
 
 
@@ -424,6 +424,26 @@ def test_a_committed_draw_s_minutes_are_revalidated_and_built_again_once_drawn(
     assert minutes_builds == ["committed", "drawn"]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(after.data)).pages)
     assert "尚未开奖" not in text and "验证通过" in re.sub(r"\s", "", text)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "module", [f"lottery.documents.{m.name}" for m in pkgutil.iter_modules(documents.__path__)]
+)
+def test_stored_minutes_are_built_again_when_any_module_that_lays_them_out_changes(
+    app, award, minutes_builds, monkeypatch, module
+):
+    # The minutes are laid out by several modules (lottery.documents): a new layout in any of
+    # them is another document (app.built), never the old file served on.
+    draw_as_shown(award.draw_id, ["37"], actor=make_user("staff"))
+    path = f"/draws/{award.draw_id}/minutes.pdf"
+    Browser(app).get(path)
+    real = built._source_digest
+    monkeypatch.setattr(
+        built, "_source_digest", lambda name: name if name == module else real(name)
+    )
+    Browser(app).get(path)
+    assert minutes_builds == ["drawn", "drawn"]
 
 
 # ---- the staff console -------------------------------------------------------------------------
