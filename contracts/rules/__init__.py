@@ -101,6 +101,7 @@ from .suspension import REASON_MAX, SUSPENSION_BASIS, check_reason, resume_times
 from .texts import (
     PROJECT_TEXTS,
     REVIEWED_FIELDS,
+    REVISED_FIELDS,
     TEXT_LIMITS,
     TextRule,
     check_project_texts,
@@ -108,6 +109,7 @@ from .texts import (
     notice_title,
     project_fingerprint,
     require_reviewed,
+    revision_changes,
     round_words,
 )
 
@@ -133,6 +135,7 @@ __all__ = [
     "PUBLIC_STATES",
     "REASON_MAX",
     "REVIEWED_FIELDS",
+    "REVISED_FIELDS",
     "STATES",
     "STATE_LABELS",
     "STATE_RULE",
@@ -198,6 +201,7 @@ __all__ = [
     "require_unsigned_award",
     "responses_open",
     "resume_times",
+    "revision_changes",
     "round_words",
     "send_back_step",
     "signing_ends_at",

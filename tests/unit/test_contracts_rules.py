@@ -443,6 +443,23 @@ def test_a_step_on_another_version_is_refused():
             rules.require_reviewed(stale, current, ("备案", "file it"))
 
 
+@given(st.sets(st.sampled_from(rules.REVISED_FIELDS)))
+def test_a_revision_changes_exactly_the_facts_that_differ(fields):
+    before = {**FACTS, "office_id": 1, "sent_back_reasons": ""}
+    after = {**before, **{field: "changed" for field in fields}}
+    assert set(rules.revision_changes(before, after)) == fields
+
+
+def test_a_revision_saved_as_it_was_changes_nothing():
+    before = {**FACTS, "office_id": 1, "sent_back_reasons": ""}
+    # The amounts as read back (SQLite and PostgreSQL give other exponents) are the same amounts.
+    same = {**before, "estimate": Decimal("1300000"), "filing": "submitted"}
+    assert rules.revision_changes(before, same) == ()
+    # A sent-back project saved as it was goes back to staff: its filing and reasons change.
+    sent_back = {**before, "filing": "sent_back", "sent_back_reasons": "补充预算书"}
+    assert rules.revision_changes(sent_back, before) == ("filing", "sent_back_reasons")
+
+
 # ---- the filing steps (finding 7) ---------------------------------------------------------------
 
 F = rules.FilingStep
