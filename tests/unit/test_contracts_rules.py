@@ -540,6 +540,27 @@ def test_the_meeting_is_held_once_after_the_publicity_and_not_before_its_time():
         hold(S.FILED, meeting)
 
 
+def test_a_credit_check_is_recorded_only_between_the_responses_close_and_the_freeze():
+    close = datetime(2026, 12, 3, 0, 0, tzinfo=SHANGHAI)
+
+    def screen(state):
+        rules.require_screen(state, responses_close_at=close, tz=SHANGHAI)
+
+    screen(S.AWAITING_MEETING)
+    assert rules.Allowed(S.AWAITING_MEETING).screen
+    with pytest.raises(rules.TooEarlyError, match="2026-12-03 00:00"):
+        screen(S.ANNOUNCED)
+    for state in (S.DRAWN, S.FAILED, S.SIGNED):
+        with pytest.raises(rules.RuleError, match="候选名单已冻结"):
+            screen(state)
+    with pytest.raises(rules.RuleError, match="该项目尚未发布交易公告"):
+        screen(S.FILED)
+    # Suspended (art. 62): neither the screen nor the meeting, said as the suspension's reason.
+    assert not rules.Allowed(S.SUSPENDED).screen and not rules.Allowed(S.SUSPENDED).hold_meeting
+    with pytest.raises(rules.RuleError, match="交易已暂停"):
+        screen(S.SUSPENDED)
+
+
 def test_responses_and_the_contract_each_have_their_one_state():
     close = datetime(2026, 12, 3, 0, 0, tzinfo=SHANGHAI)
     rules.require_responses_open(S.ANNOUNCED, responses_close_at=close, tz=SHANGHAI)
