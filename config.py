@@ -79,7 +79,8 @@ class Config:
     #: keeps it in instance/secret_key (never a key written in the code).
     SECRET_KEY = os.environ.get("SECRET_KEY")
     #: Earlier SECRET_KEYs, comma-separated, during a rotation (Flask 3.1): sessions signed with
-    #: one stay valid until it is removed; new ones are signed with SECRET_KEY (docs/deploy.md).
+    #: one stay valid until it is removed — CSRF and once-only tokens and remember-me cookies too
+    #: (app.keys); new ones are signed with SECRET_KEY (docs/deploy.md).
     SECRET_KEY_FALLBACKS = _key_list(os.environ.get("SECRET_KEY_FALLBACKS"))
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'smallworks.sqlite3'}")

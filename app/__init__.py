@@ -163,6 +163,9 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.services import load_session_user
 
     login_manager.user_loader(load_session_user)
+    from app import keys
+
+    keys.init_app(app)  # the CSRF token and the remember-me cookie across a key rotation
 
     # Import every model so that metadata (and Alembic) sees all tables.
     import app.audit

@@ -25,7 +25,7 @@ from flask import request
 from sqlalchemy import literal, select, tuple_
 
 from app.extensions import db
-from app.urls import record_id
+from app.urls import page_arg, record_id
 
 #: `?page=N` of older links is honoured up to this page; the cursor links take over from there.
 MAX_OFFSET_PAGE = 50
@@ -48,8 +48,7 @@ def cursor_arg() -> Cursor:
     before = request.args.get("before", type=record_id)
     if before is not None:
         return Cursor(before=before)
-    page = request.args.get("page", 1, type=int)
-    return Cursor(page=max(page, 1))
+    return Cursor(page=page_arg())
 
 
 @dataclass
@@ -149,7 +148,6 @@ def list_window(items: list, per_page: int, *, key, token, parse) -> ListWindow:
     if start is not None:
         rest = [item for item in items if key(item) > start]
     else:
-        page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-        rest = items[(page - 1) * per_page :]
+        rest = items[(page_arg() - 1) * per_page :]
     shown = rest[:per_page]
     return ListWindow(shown, len(rest) > per_page, token(shown[-1]) if shown else None)

@@ -39,6 +39,7 @@ from werkzeug.exceptions import BadRequest
 from app import clock
 from app.errors import DomainError
 from app.extensions import db
+from app.keys import signing_keys
 from app.types import UTCDateTime
 
 _SALT = "smallworks.once-only-form"
@@ -100,7 +101,8 @@ def _expired() -> SubmissionRefused:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    # Signed with SECRET_KEY; one signed with a fallback key still verifies (app.keys).
+    return URLSafeSerializer(signing_keys(current_app.config), salt=_SALT)
 
 
 def _actor_id(actor) -> int | None:

@@ -6,6 +6,10 @@ below, installed by `create_app` in place of Werkzeug's), `record_id` for an id 
 or a form (`request.args.get("m", type=record_id)`), `page_arg` for `?page=`, and the house forms
 (`app.forms`) for an `IntegerField`. An integer beyond PostgreSQL's INTEGER made the database
 raise, i.e. a 500; here it is simply not a record (404) or not a page (the last one).
+
+A number in a URL is written in ASCII digits (`whole_number`): Python's `int()` and the regular
+expression digit class also read "２" (fullwidth) and the digits of other scripts, so `?page=２`
+was page 2 and `/notices/２` notice 2; here they are not numbers, like any other bad one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ MAX_PAGE = 100_000
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` that matches only ids a database column can hold (others fall through to 404)."""
+    """`<int:…>` that matches only ids a database column can hold, in ASCII digits (others fall
+    through to 404; Werkzeug's digit class matches "２" too)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):  # werkzeug names it `map`
         kwargs.setdefault("max", MAX_ID)
@@ -48,10 +55,19 @@ def public_base_url() -> str:
     return config["PUBLIC_BASE_URL"].rstrip("/")
 
 
+def whole_number(value: str) -> int:
+    """A number as a link or a form writes it, ASCII digits only, as `type=` of
+    `request.args.get`: a ValueError otherwise (which `get` turns into its default). `int()`
+    alone also reads "２", " 2", "+2" and "1_0"."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(value)
+
+
 def record_id(value: str) -> int:
     """An id given as text, as `type=` of `request.args.get` / `request.form.get`: a ValueError
     (which those turn into their default) unless it is a whole number a database id can be."""
-    number = int(value)
+    number = whole_number(value)
     if not 0 < number <= MAX_ID:
         raise ValueError(f"not a record id: {value!r}")
     return number
@@ -62,8 +78,9 @@ def clamp_page(page: int | None) -> int:
 
 
 def page_arg() -> int:
-    """`?page=` of the current request, 1 when absent or not a number, within 1…MAX_PAGE."""
-    return clamp_page(request.args.get("page", 1, type=int))
+    """`?page=` of the current request, 1 when absent or not a number (`whole_number`), within
+    1…MAX_PAGE: the one reading of a page number, for every list."""
+    return clamp_page(request.args.get("page", 1, type=whole_number))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -17,6 +17,7 @@ from app.keyset import ListWindow, list_window
 from app.offices import queries as offices
 from app.offices.models import Office
 from app.offices.scope import find_office
+from app.urls import page_arg
 from app.wiring import registry
 from contractors import rules
 from contractors.models import (
@@ -170,7 +171,7 @@ def pool_page(
     the page and one more member are found. `?page=N` of older links reads the whole list."""
     raw = request.args.get("after")
     start = _parse_pool_token(raw) if raw else None
-    if start is None and (request.args.get("page", 1, type=int) or 1) > 1:
+    if start is None and page_arg() > 1:
         members = _since(public_members(category_code, district_id), since)
         return list_window(
             members, per_page, key=_pool_key, token=_pool_token, parse=_parse_pool_token
@@ -214,7 +215,7 @@ def _pool_token(m: Member) -> str:
     return ".".join(str(part) for part in _pool_key(m))
 
 
-_POOL_TOKEN = re.compile(r"^(\d{1,9})\.([A-Za-z0-9_-]{1,20})\.([0-9A-Za-z]{1,18})$")
+_POOL_TOKEN = re.compile(r"^(\d{1,9})\.([A-Za-z0-9_-]{1,20})\.([0-9A-Za-z]{1,18})$", re.ASCII)
 
 
 def _parse_pool_token(text: str) -> tuple[int, str, str] | None:

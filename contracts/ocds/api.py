@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.api import time_iso
-from app.urls import public_base_url
+from app.urls import public_base_url, whole_number
 from contracts.ocds import mapping, queries
 
 bp = Blueprint("ocds_api", __name__, url_prefix="/api/v1/ocds")
@@ -104,9 +104,13 @@ def _after_arg() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) > MAX_ID or request.args.get("since") is None:
+    try:
+        after = whole_number(raw)  # "²" passed str.isdigit() and then failed int(): a 500
+    except ValueError:
+        after = None
+    if after is None or after > MAX_ID or request.args.get("since") is None:
         _bad_request(_("after 参数无效：请按响应中的 next 链接翻页。"))
-    return int(raw)
+    return after
 
 
 @bp.route("/")

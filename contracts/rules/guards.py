@@ -74,6 +74,23 @@ def require_meeting(
         )
 
 
+def require_screen(state: ProjectState, *, responses_close_at: datetime, tz: tzinfo) -> None:
+    """A respondent's credit check (信用审查) is recorded once the responses closed, until the
+    award meeting freezes the candidates — and not while the trading is suspended (art. 62)."""
+    _require_announced(state)
+    if _require(state, TradingAction.SCREEN):
+        return
+    if state is S.ANNOUNCED:
+        raise TooEarlyError(
+            f"响应截止时间（{_local(responses_close_at, tz)}）前不能记录信用核查",
+            "No credit check is recorded before the responses close",
+        )
+    raise RuleError(
+        "定标会议已经举行，候选名单已冻结，不能再记录信用核查",
+        "The award meeting was held and the candidates frozen; no more credit checks",
+    )
+
+
 def require_responses_open(state: ProjectState, *, responses_close_at: datetime, tz) -> None:
     """Responses are confirmed or withdrawn only while the trading notice is in publicity."""
     _require_announced(state)

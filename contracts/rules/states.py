@@ -128,6 +128,9 @@ class TradingAction(enum.StrEnum):
     ANNOUNCE = "announce"  # publish the (next round's) trading notice
     POST = "post"  # post the printed notice on the bulletin boards (the step to do now)
     RESPOND = "respond"  # a member confirms or withdraws its response commitment
+    #: 信用审查: a respondent's credit check, from the responses' close (at any hour before the
+    #: meeting's) until the meeting freezes the candidates.
+    SCREEN = "screen"
     HOLD_MEETING = "hold_meeting"  # 定标会议: draw, or fail the trading
     RECORD_CONTRACT = "record_contract"  # the signed contract
     RECORD_REFUSAL = "record_refusal"  # the contract unit refused to sign: the award passes on
@@ -227,7 +230,7 @@ STATES: dict[ProjectState, StateRule] = {
     ),
     S.AWAITING_MEETING: StateRule(
         ("响应已截止，待定标", "Responses closed, awaiting the meeting"),
-        actions=frozenset({_A.POST, _A.HOLD_MEETING, _A.SUSPEND}),
+        actions=frozenset({_A.POST, _A.SCREEN, _A.HOLD_MEETING, _A.SUSPEND}),
         next=("meeting", ("召开定标会议", "Hold the award meeting"), ("定标会议", "Award meeting")),
         due="meeting_at",
         appointed=True,

@@ -122,6 +122,18 @@ def project_fingerprint(facts: Mapping[str, object], attachments: Iterable[tuple
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: What a revision writes: the reviewed facts (the documents and the filing among them), the office
+#: that trades the project and the reasons it was sent back for.
+REVISED_FIELDS = (*REVIEWED_FIELDS, "office_id", "sent_back_reasons")
+
+
+def revision_changes(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[str, ...]:
+    """The facts (REVISED_FIELDS) a revision changes. None: the form was saved as it was — no
+    revision, so no audit entry and no step in the project's history (a sent-back project saved as
+    it was is still resubmitted: its filing changes)."""
+    return tuple(k for k in REVISED_FIELDS if before[k] != after[k])
+
+
 def require_reviewed(reviewed: object, current: str, step: tuple[str, str]) -> None:
     """Refuse a step taken on a page that showed another version of the project."""
     if not isinstance(reviewed, str) or reviewed != current:

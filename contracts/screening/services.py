@@ -65,8 +65,9 @@ def require_screened(t) -> list[queries.ScreenRow]:
 @transactional
 def record_check(code: str, given: CheckInput, *, actor) -> CreditCheck:
     """Record (or, before the freeze, record again) a respondent's check: staff only, once the
-    responses closed and before the meeting froze the candidates; dated between the trading
-    notice and today; a screenshot or PDF of the list's answer required."""
+    responses closed and before the meeting froze the candidates, not while the trading is
+    suspended (contracts.rules.require_screen); dated between the trading notice and today; a
+    screenshot or PDF of the list's answer required."""
     require_staff(actor, "记录信用核查", "record a credit check")
     p = get_project(code, lock=True)
     require_project_scope(actor, p, "记录信用核查", "record a credit check")
@@ -77,13 +78,9 @@ def record_check(code: str, given: CheckInput, *, actor) -> CreditCheck:
             "The award meeting was held and the candidates frozen; no more credit checks",
         )
     checked(
-        trading_rules.require_meeting,
+        trading_rules.require_screen,
         state_of(p, t),
-        clock.now(),
-        code=t.code,
         responses_close_at=t.responses_close_at,
-        # Screening may happen before the meeting's hour: only the responses must be closed.
-        meeting_at=t.responses_close_at,
         tz=clock.TZ,
     )
     row = next((r for r in queries.screen_of(t) if r.uscc == (given.uscc or "").strip()), None)

@@ -3,7 +3,7 @@ file it (备案) or send it back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from flask import current_app
@@ -86,24 +86,16 @@ def model_documents(p: Project, category_name: str) -> str:
     )
 
 
+#: What an audit entry keeps of a project (its category under "category", below).
+_SNAPSHOT = (
+    *("code", "name", "owner_name", "town", "village", "funding", "duration_days", "kind"),
+    *("estimate", "control_price", "non_competitive_part"),
+    *("filing", "sent_back_reasons", "office_id"),
+)
+
+
 def _snapshot(p: Project) -> dict:
-    return {
-        "code": p.code,
-        "name": p.name,
-        "owner_name": p.owner_name,
-        "town": p.town,
-        "village": p.village,
-        "category": p.category_code,
-        "funding": p.funding,
-        "duration_days": p.duration_days,
-        "kind": p.kind,
-        "estimate": p.estimate,
-        "control_price": p.control_price,
-        "non_competitive_part": p.non_competitive_part,
-        "filing": p.filing,
-        "sent_back_reasons": p.sent_back_reasons,
-        "office_id": p.office_id,
-    }
+    return {"category": p.category_code} | {name: getattr(p, name) for name in _SNAPSHOT}
 
 
 #: PostgreSQL advisory-lock key serialising project numbering (two owners submitting at once).
@@ -211,23 +203,7 @@ def _with_town(data: ProjectInput, office: Office) -> ProjectInput:
 
 
 def _input_of(p: Project) -> ProjectInput:
-    return ProjectInput(
-        name=p.name,
-        owner_name=p.owner_name,
-        town=p.town,
-        village=p.village,
-        category_code=p.category_code,
-        funding=p.funding,
-        estimate=p.estimate,
-        control_price=p.control_price,
-        duration_days=p.duration_days,
-        contact_person=p.contact_person,
-        contact_phone=p.contact_phone,
-        kind=p.kind,
-        non_competitive_part=p.non_competitive_part,
-        scope=p.scope,
-        office_id=p.office_id,
-    )
+    return ProjectInput(**{f.name: getattr(p, f.name) for f in fields(ProjectInput)})
 
 
 def check_stored(p: Project, step: tuple[str, str]) -> None:
@@ -336,20 +312,27 @@ def _editable(code: str, actor, step: rules.FilingStep) -> tuple[Project, str | 
     return p, _step(p, step)
 
 
+def _revised_facts(p: Project) -> dict:
+    return {name: getattr(p, name) for name in rules.REVISED_FIELDS}
+
+
 @transactional
-def revise_project(code: str, data: ProjectInput, *, actor) -> Project:
+def revise_project(code: str, data: ProjectInput, *, actor) -> Project | None:
     """The owner (its own project) or staff revise a project not yet filed — typically one sent
     back — with the same checks as entering it; it goes back to staff as submitted. The reasons
-    it was sent back for stay in the audit entry's `before`."""
+    it was sent back for stay in the audit entry's `before`. None: nothing changed
+    (contracts.rules.revision_changes), nothing recorded."""
     p, filing = _editable(code, actor, rules.FilingStep.REVISE)
     _check_role(actor)
     office = _office(data, actor, current=p.office_id)
     data = _with_town(data, office)
     ok = _check_facts(data)
-    before = _snapshot(p)
+    before, facts = _snapshot(p), _revised_facts(p)
     _fill(p, data, ok)
     p.office_id = office.id
     p.filing, p.sent_back_reasons = filing, ""
+    if not rules.revision_changes(facts, _revised_facts(p)):
+        return None  # saved as it was: the same values written back, nothing to record
     audit.record(
         Action.PROJECT_REVISED,
         "project",

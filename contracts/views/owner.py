@@ -136,11 +136,14 @@ def revise(p, detail_endpoint: str):
     form = project_form(obj=p) if request.method == "GET" else project_form()
     if form.validate_on_submit():
         try:
-            revise_project(p.code, project_input(form), actor=current_user)
+            revised = revise_project(p.code, project_input(form), actor=current_user)
         except DomainError as e:
             error_onto(form, e)
         else:
-            flash(_("项目已修改并重新提交，等待区公管办备案"), "success")
+            if revised is None:
+                flash(_("未作修改"), "info")
+            else:
+                flash(_("项目已修改并重新提交，等待区公管办备案"), "success")
             return redirect(url_for(detail_endpoint, code=p.code))
     return render_form(form, p, 400 if request.method == "POST" else 200)
 

@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.forms import error_onto
 from app.i18n import label
 from app.storage import send_stored
-from contracts import queries, services
+from contracts import queries, rules, services
 from contracts.forms.trading import ConfirmMeetingForm, MeetingEntropyForm
 from contracts.models import Trading
 from contracts.screening import queries as screen_queries
@@ -76,8 +76,11 @@ def _check_form(t: Trading, screen, formdata=None) -> CreditCheckForm:
 
 
 def _meeting_page(p, t, status=200, form=None, check_form=None):
+    """The page offers the credit check and the meeting's entries only while the state allows
+    them (not while the trading is suspended); a posted form comes back with its refusal."""
     ctx = {"trading": t, "form": form}
     if t is not None:
+        may = rules.Allowed(queries.state_of(p))
         ctx["award"] = draws.get(t.award_draw_id)
         ctx["rate"] = draws.get(t.rate_draw_id)
         ctx["early"] = _early(t)
@@ -85,9 +88,9 @@ def _meeting_page(p, t, status=200, form=None, check_form=None):
             ctx.update(_meeting_facts(t))
         if t.outcome == "drawn":
             ctx.update(_outcome(t))
-        if form is None and t.outcome is None and not ctx["early"]:
+        if form is None and may.hold_meeting:
             ctx["form"] = MeetingEntropyForm(formdata=None)
-        if t.outcome is None and not ctx["early"]:
+        if check_form is not None or may.screen:
             ctx["check_form"] = check_form or _check_form(t, ctx["screen"])
     return _render("contracts/staff/trading_meeting.html", p, status, **ctx)
 

@@ -221,7 +221,8 @@ def lateness(
 def parse_month(text: str) -> date:
     """`2026-11` → date(2026, 11, 1); ValueError otherwise."""
     year, sep, month = (text or "").strip().partition("-")
-    if not (sep and len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
+    digits = (year + month).isascii() and year.isdigit() and month.isdigit()
+    if not (sep and len(year) == 4 and len(month) == 2 and digits):
         raise ValueError(text)
     if not 2000 <= int(year) <= 2999:
         raise ValueError(text)

@@ -199,6 +199,19 @@ def test_a_check_is_refused_to_others_before_the_close_and_after_the_freeze(app)
         screening.record_check(project.code, check(codes[0], result="listed"), actor=phase.staff)
 
 
+def test_a_check_is_refused_while_the_trading_is_suspended_and_accepted_once_resumed(app):
+    phase = active_pool()
+    project, _t, codes = at_meeting(phase)
+    clock.set_now(at(2026, 12, 3, 8, 0))  # responses closed, the meeting at 09:30
+    services.suspend_trading(project.code, "收到投诉，依法暂停交易", actor=phase.staff)
+    before = _state()
+    with pytest.raises(TradingError, match="交易已暂停"):
+        screening.record_check(project.code, check(codes[0]), actor=phase.staff)
+    assert _state() == before
+    services.resume_trading(project.code, "投诉不成立", actor=phase.staff)
+    assert screening.record_check(project.code, check(codes[0]), actor=phase.staff).id
+
+
 def test_a_check_recorded_again_before_the_freeze_replaces_the_first(app):
     phase = active_pool()
     project, t, codes = at_meeting(phase)

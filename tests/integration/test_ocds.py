@@ -204,6 +204,9 @@ def test_the_bulk_download_of_a_day_is_a_valid_package_of_that_days_releases(app
         ("/api/v1/ocds/?since=2026-01-01&after=1;DROP", 400, "after 参数无效"),
         ("/api/v1/ocds/?after=3", 400, "after 参数无效"),
         ("/api/v1/ocds/?since=2026-01-01&after=99999999999999999999", 400, "after 参数无效"),
+        # Digits only in ASCII: "²" passed str.isdigit() and then failed int() (a 500).
+        ("/api/v1/ocds/?since=2026-01-01&after=%C2%B2", 400, "after 参数无效"),
+        ("/api/v1/ocds/?since=2026-01-01&after=%EF%BC%92", 400, "after 参数无效"),
         ("/api/v1/ocds/?since=0001-01-01T00:00:00%2B14:00", 200, None),
         ("/api/v1/ocds/bulk/0001-01-01.json", 404, "该日没有发布任何数据"),
         ("/api/v1/ocds/bulk/2999-01-01.json", 400, "该日期尚未到来"),

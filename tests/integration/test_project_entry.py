@@ -111,6 +111,30 @@ def test_staff_may_revise_a_project_still_waiting_for_filing(app):
     assert revised.name.endswith("（一期）") and revised.owner_user_id == owner.id
 
 
+def test_a_revision_that_changes_nothing_records_nothing(app):
+    # The form saved as it was (the amount written otherwise, the name padded) is no revision:
+    # no audit entry, so no step in the project's history; the project is left as it was.
+    owner, staff = make_user("owner"), make_user("staff")
+    p = services.submit_project(_input(), actor=owner)
+    before = _state(app)
+    assert revise_project(p.code, _input(), actor=owner) is None
+    same = _input(estimate="1300000.00", name=" 甬江街道某村道路硬化工程 ")
+    assert revise_project(p.code, same, actor=staff) is None
+    assert _state(app) == before
+    # A change to a fact the audit entry does not keep is still a revision.
+    assert revise_project(p.code, _input(contact_phone="0574-87654322"), actor=owner) is not None
+    assert _last_entry().action == Action.PROJECT_REVISED
+    assert _state(app)[2] == before[2] + 1
+
+
+def test_a_sent_back_project_saved_as_it_was_is_resubmitted_and_recorded(app):
+    owner, staff = make_user("owner"), make_user("staff")
+    p = _sent_back(owner, staff)
+    assert revise_project(p.code, _input(), actor=owner).filing == "submitted"
+    entry = _last_entry()
+    assert entry.action == Action.PROJECT_REVISED and entry.before["filing"] == "sent_back"
+
+
 def test_a_revision_is_checked_as_an_entry_is_and_a_refused_one_changes_nothing(app):
     owner, staff = make_user("owner"), make_user("staff")
     p = _sent_back(owner, staff)

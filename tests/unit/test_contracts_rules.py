@@ -443,6 +443,23 @@ def test_a_step_on_another_version_is_refused():
             rules.require_reviewed(stale, current, ("备案", "file it"))
 
 
+@given(st.sets(st.sampled_from(rules.REVISED_FIELDS)))
+def test_a_revision_changes_exactly_the_facts_that_differ(fields):
+    before = {**FACTS, "office_id": 1, "sent_back_reasons": ""}
+    after = {**before, **{field: "changed" for field in fields}}
+    assert set(rules.revision_changes(before, after)) == fields
+
+
+def test_a_revision_saved_as_it_was_changes_nothing():
+    before = {**FACTS, "office_id": 1, "sent_back_reasons": ""}
+    # The amounts as read back (SQLite and PostgreSQL give other exponents) are the same amounts.
+    same = {**before, "estimate": Decimal("1300000"), "filing": "submitted"}
+    assert rules.revision_changes(before, same) == ()
+    # A sent-back project saved as it was goes back to staff: its filing and reasons change.
+    sent_back = {**before, "filing": "sent_back", "sent_back_reasons": "补充预算书"}
+    assert rules.revision_changes(sent_back, before) == ("filing", "sent_back_reasons")
+
+
 # ---- the filing steps (finding 7) ---------------------------------------------------------------
 
 F = rules.FilingStep
@@ -521,6 +538,27 @@ def test_the_meeting_is_held_once_after_the_publicity_and_not_before_its_time():
             hold(state, meeting)
     with pytest.raises(rules.RuleError, match="该项目尚未发布交易公告"):
         hold(S.FILED, meeting)
+
+
+def test_a_credit_check_is_recorded_only_between_the_responses_close_and_the_freeze():
+    close = datetime(2026, 12, 3, 0, 0, tzinfo=SHANGHAI)
+
+    def screen(state):
+        rules.require_screen(state, responses_close_at=close, tz=SHANGHAI)
+
+    screen(S.AWAITING_MEETING)
+    assert rules.Allowed(S.AWAITING_MEETING).screen
+    with pytest.raises(rules.TooEarlyError, match="2026-12-03 00:00"):
+        screen(S.ANNOUNCED)
+    for state in (S.DRAWN, S.FAILED, S.SIGNED):
+        with pytest.raises(rules.RuleError, match="候选名单已冻结"):
+            screen(state)
+    with pytest.raises(rules.RuleError, match="该项目尚未发布交易公告"):
+        screen(S.FILED)
+    # Suspended (art. 62): neither the screen nor the meeting, said as the suspension's reason.
+    assert not rules.Allowed(S.SUSPENDED).screen and not rules.Allowed(S.SUSPENDED).hold_meeting
+    with pytest.raises(rules.RuleError, match="交易已暂停"):
+        screen(S.SUSPENDED)
 
 
 def test_responses_and_the_contract_each_have_their_one_state():

@@ -123,7 +123,9 @@ def test_a_bad_override_is_refused_with_the_reason(overrides, message):
 
 def test_the_month_argument_and_the_last_twelve_months():
     assert rules.parse_month("2026-11") == date(2026, 11, 1)
-    for bad in ("2026-13", "2026-00", "26-11", "2026-1", "2026/11", "", "abcd-ef", "9999-12"):
+    bad_months = ("2026-13", "2026-00", "26-11", "2026-1", "2026/11", "", "abcd-ef", "9999-12")
+    # Digits only in ASCII: "２０２６-１１" (fullwidth) is not November 2026.
+    for bad in (*bad_months, "２０２６-１１", "2026-１１", "٢٠٢٦-11"):
         with pytest.raises(ValueError):
             rules.parse_month(bad)
     got = rules.months(date(2026, 11, 25))

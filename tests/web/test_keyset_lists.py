@@ -6,6 +6,7 @@ first — rows published in the same second included, which only the id tells ap
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import event, select
@@ -106,16 +107,56 @@ def test_a_junk_cursor_is_the_first_page_and_an_unknown_row_an_empty_one(app, fr
     }
 
 
-def test_old_page_numbers_still_work_and_far_ones_lead_back_to_the_newest(app, frozen):
+def five_notices_two_a_page(app) -> Browser:
     staff = make_user("staff")
     for i in range(5):
         make_notice(staff, title=f"公告{i}")
     app.config["NOTICES_PER_PAGE"] = 2
-    browser = Browser(app)
+    return Browser(app)
+
+
+def test_old_page_numbers_still_work_and_far_ones_lead_back_to_the_newest(app, frozen):
+    browser = five_notices_two_a_page(app)
     assert notice_ids(browser.html("/notices/?page=2")) == newest_first_ids()[2:4]
     far = browser.html(f"/notices/?page={keyset.MAX_OFFSET_PAGE + 1}")
     assert notice_ids(far) == []
     assert 'href="/notices/" rel="first"' in far
+
+
+def fullwidth(n: int) -> str:
+    return str(n).translate({ord(c): ord(c) - ord("0") + ord("０") for c in "0123456789"})
+
+
+@pytest.mark.parametrize("page", ["２", "٢", "²", " 2", "+2", "2.0"])
+def test_a_page_number_not_in_ascii_digits_is_a_bad_one_the_first_page(app, frozen, page):
+    # int() read "２" (fullwidth) as 2: ?page=２ was page 2.
+    browser = five_notices_two_a_page(app)
+    first = newest_first_ids()[:2]
+    assert notice_ids(browser.html("/notices/?page=2")) == newest_first_ids()[2:4]
+    assert notice_ids(browser.html("/notices/?page=abc")) == first  # any bad page number
+    assert notice_ids(browser.html(f"/notices/?page={quote(page)}")) == first
+    api = {q: browser.get(f"/api/v1/notices?page={q}").get_json()["items"] for q in ("2", "abc")}
+    assert api["2"] == []  # fifty a page
+    assert browser.get(f"/api/v1/notices?page={quote(page)}").get_json()["items"] == api["abc"]
+
+
+def test_an_id_not_in_ascii_digits_names_no_record(app, frozen):
+    staff = make_user("staff")
+    notices = [make_notice(staff, title=f"公告{i}") for i in range(3)]
+    browser = Browser(app)
+    first = notice_ids(browser.html("/notices/"))
+    after = f"/notices/?after={first[0]}"
+    assert notice_ids(browser.html(after)) == first[1:]
+    assert notice_ids(browser.html(f"/notices/?after={quote(fullwidth(first[0]))}")) == first
+    assert browser.get(f"/notices/{notices[0].id}").status_code == 200
+    assert browser.get(f"/notices/{quote(fullwidth(notices[0].id))}").status_code == 404
+
+
+def test_an_in_memory_list_reads_page_numbers_the_same_way(app):
+    from app.keyset import list_window
+
+    with app.test_request_context("/?page=%EF%BC%92"):  # ?page=２
+        assert list_window(list("abcde"), 2, key=str, token=str, parse=str).items == ["a", "b"]
 
 
 def api_walk(browser, first: str) -> list[dict]:

@@ -212,6 +212,21 @@ def test_staff_send_a_project_back_and_the_owner_revises_it_before_it_is_filed(a
     assert response.status_code == 302 and stored() == before
 
 
+def test_staff_saving_a_project_as_it_was_are_told_nothing_changed_and_nothing_is_recorded(
+    app, now
+):
+    now(2026, 11, 26, 9, 0)
+    owner, staff = signed_in(app, "owner"), signed_in(app, "staff")
+    p = enter(owner)
+    before = stored()
+    response = staff.submit(f"/staff/projects/{p.code}/edit", project_data())
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/projects/{p.code}")
+    assert stored() == before  # no audit entry: no "修改项目" step in the history
+    page = staff.html(f"/staff/projects/{p.code}")
+    assert "未作修改" in page and "已修改并重新提交" not in page
+
+
 def test_sending_back_without_reasons_is_refused_on_the_form(app, now):
     now(2026, 11, 26, 9, 0)
     owner, staff = signed_in(app, "owner"), signed_in(app, "staff")

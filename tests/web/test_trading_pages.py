@@ -20,6 +20,7 @@ from contractors.models import Contractor
 from contractors.queries import active_members
 from contracts import services
 from contracts.models import BulletinPosting, Project, Trading
+from contracts.screening.models import CreditCheck
 from lottery import rules as draw_rules
 from lottery import services as draws
 from lottery.models import Draw
@@ -273,6 +274,39 @@ def test_the_meeting_is_refused_before_the_publicity_ends(app):
     )
     assert "公示期结束前不能召开定标会议" in followed(staff, r)
     assert counts() == before and fresh_trading(project.code).outcome is None
+
+
+def test_a_suspended_trading_s_meeting_page_offers_neither_the_credit_check_nor_the_entries(app):
+    phase = _pool()
+    project, _t = _announced(phase, make_user("owner"))
+    _respond(project, _members())
+    clock.set_now(at(2026, 12, 3, 8, 0))  # responses closed, the meeting at 09:30
+    services.suspend_trading(project.code, "收到投诉，依法暂停交易", actor=phase.staff)
+    staff = signed_in(app, "staff")
+    meeting = f"/staff/projects/{project.code}/meeting"
+    html = staff.html(meeting)
+    assert f'action="{meeting}/screen"' not in html and 'name="entries"' not in html
+    assert "本项目交易已暂停" in text_of(html)  # why nothing is offered
+    assert "请先完成每家响应企业的信用审查" not in text_of(html)
+    # Posted anyway (a page opened before the suspension): refused with the reason, on the form.
+    uscc = min(db.session.get(Contractor, m.contractor_id).uscc for m in _members())
+    before = (counts(), db.session.scalar(select(func.count(CreditCheck.id))))
+    r = staff.post(
+        f"{meeting}/screen",
+        {
+            "uscc": uscc,
+            "checked_on": "2026-12-03",
+            "source": "creditchina",
+            "result": "not_listed",
+            "evidence": (io.BytesIO(PDF), "信用中国.pdf"),
+        },
+    )
+    assert r.status_code == 400 and "交易已暂停" in text_of(r.get_data(as_text=True))
+    assert (counts(), db.session.scalar(select(func.count(CreditCheck.id)))) == before
+    # Resumed: the screen is offered again.
+    services.resume_trading(project.code, "投诉不成立", actor=phase.staff)
+    html = staff.html(meeting)
+    assert f'action="{meeting}/screen"' in html and "本项目交易已暂停" not in text_of(html)
 
 
 def test_a_meeting_with_three_respondents_draws_and_both_draws_verify(app):
