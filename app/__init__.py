@@ -163,6 +163,9 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.services import load_session_user
 
     login_manager.user_loader(load_session_user)
+    from app.auth import sessions
+
+    sessions.init_app(app)  # a session begun from the remember-me cookie outlives its first page
     from app import keys
 
     keys.init_app(app)  # the CSRF token and the remember-me cookie across a key rotation

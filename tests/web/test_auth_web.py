@@ -336,6 +336,34 @@ def test_a_password_change_ends_every_other_session_and_keeps_the_changing_one(a
     assert Browser(app).login(user.username, NEW_PASSWORD).status_code == 302
 
 
+def test_a_browser_that_kept_only_its_remember_me_cookie_stays_signed_in_page_after_page(app):
+    # "在本机保持登录": the browser is closed (its session cookie is gone) and opened again. The
+    # remember-me cookie signs it in, and it must stay signed in for the pages after the first:
+    # with strong session protection Flask-Login wiped such a session on the second request and
+    # cleared the cookie (Flask-Login issue #685), so "remember me" lasted one page.
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD, remember="y")
+    reopened = copy_of(v, REMEMBER)
+    assert reopened.signed_in()
+    assert reopened.signed_in()
+    assert reopened.signed_in()
+    assert reopened.client.get_cookie(REMEMBER) is not None
+
+
+def test_a_remember_me_cookie_from_another_address_or_browser_still_signs_in_once_moved(app):
+    # Strong protection still guards a live session: a session cookie taken to another address
+    # is wiped (tested above through logout), while a remembered browser that moves (a phone on
+    # another network) signs in again from its remember-me cookie.
+    user = make_user("staff")
+    v = Browser(app)
+    v.login(user.username, PASSWORD, remember="y")
+    moved = Browser(app, "198.51.100.44")
+    moved.client.set_cookie(REMEMBER, v.client.get_cookie(REMEMBER).value)
+    assert moved.signed_in()
+    assert moved.signed_in()
+
+
 def test_a_wrong_current_password_changes_nothing(app):
     user = make_user("staff")
     v = Browser(app)
