@@ -94,7 +94,8 @@ def links(endpoint: str, name: str) -> Callable[[str], str]:
     """`url_for(endpoint, **{name: value})` for the many values of one page (the home page's
     400 offices, issue 14): the URL is built once with a mark in the value's place, and each
     value that is written as it is (`_AS_IS`, e.g. an office's or a project's code) is put in
-    the mark's place; any other value is built by `url_for` (tests/unit… test_links)."""
+    the mark's place; any other value is built by `url_for` (tests/web/test_office_cards.py
+    compares the two for any value)."""
     head, mark, tail = url_for(endpoint, **{name: _MARK}).rpartition(_MARK)
 
     def link(value: str) -> str:
