@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from blinker import Namespace
 from flask import has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import audit, clock
 from app.audit import Action
@@ -37,7 +39,14 @@ def arrangement_of(row: CalendarYear) -> YearArrangement:
 
 
 def office_years() -> list[CalendarYear]:
-    return list(db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)))
+    """The confirmed years with their days, in one statement: a project's page reads them (its
+    deadlines), and the days loaded year by year were a statement more per confirmed year."""
+    return list(db.session.scalars(_years_statement()).unique())
+
+
+@cache
+def _years_statement():
+    return select(CalendarYear).options(joinedload(CalendarYear.days)).order_by(CalendarYear.year)
 
 
 def current_calendar() -> WorkCalendar:

@@ -17,7 +17,14 @@ from contractors.models import PoolCategory
 from contracts import rules
 from contracts.models import Contract, Project, Trading, TradingSuspension
 
-from .projects import latest_round, latest_trading, plausible_code, project_state, state_filter
+from .projects import (
+    latest_round,
+    latest_trading,
+    plausible_code,
+    project_state,
+    state_filter,
+    state_value,
+)
 
 # ---- the public list ----------------------------------------------------------------------------
 
@@ -180,28 +187,21 @@ def home_project_lines(
 ) -> tuple[list[ProjectLine], dict[int, list[ProjectLine]]]:
     """The home page's projects: the newest `latest` filed projects, and the newest `per_office`
     of every office (its cards). Three statements whatever the number of offices — the ids of
-    each, then their lines: each project's name, time and the facts of its state
-    (contracts.rules.state_of) read with its latest trading as columns, not as records."""
+    each, then their lines: each project's name, time and state, the state computed by the
+    statement (`state_value`, THE rule's SQL mirror) rather than in Python for each of a
+    province's 1,200 lines (issue 14)."""
     newest = newest_ids(_newest_by_office_statement(per_office))
     first = db.session.scalars(_latest_statement(), {"n": latest}).all()
-    now = clock.now()
-    rows = db.session.execute(_lines_statement(), {"ids": [*newest, *first]}).all()
+    rows = db.session.execute(
+        _lines_statement(), {"ids": [*newest, *first], "now": clock.now()}
+    ).all()
     lines = {
         r.id: ProjectLine(
             code=r.code,
             name=r.name,
             filed_at=r.filed_at,
             office_id=r.office_id,
-            state=rules.state_of(
-                rules.Facts(
-                    filing=r.filing,
-                    responses_close_at=r.responses_close_at,
-                    outcome=r.outcome,
-                    signed=r.signed,
-                    suspended=r.suspended_at is not None,
-                ),
-                now,
-            ),
+            state=rules.ProjectState(r.state),
         )
         for r in sorted(rows, key=lambda r: (r.filed_at, r.id), reverse=True)
     }
@@ -241,7 +241,6 @@ def _latest_statement():
 
 @cache
 def _lines_statement():
-    signed = select(Contract.id).where(Contract.trading_id == Trading.id).exists()
     return (
         select(
             Project.id,
@@ -249,11 +248,7 @@ def _lines_statement():
             Project.name,
             Project.filed_at,
             Project.office_id,
-            Project.filing,
-            Trading.responses_close_at,
-            Trading.outcome,
-            Trading.suspended_at,
-            signed.label("signed"),
+            state_value(bindparam("now", type_=Trading.responses_close_at.type)).label("state"),
         )
         .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
         .where(Project.id.in_(bindparam("ids", expanding=True)))

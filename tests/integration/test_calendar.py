@@ -62,6 +62,26 @@ def test_a_request_reads_the_years_once_and_anew_after_confirming_one(app):
         assert current_calendar().is_confirmed(2027)
 
 
+def test_the_years_and_their_days_are_read_in_one_statement_however_many_years(app):
+    from sqlalchemy import event
+
+    for year in (2027, 2028, 2029):
+        confirm_year(demo_arrangement(year), is_demo=True)
+    db.session.expunge_all()  # nothing of them left in the session: read as a request reads
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        cal = current_calendar()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(sent) == 1, sent
+    assert not cal.is_working_day(date(2029, 10, 2)) and cal.is_working_day(date(2029, 10, 8))
+
+
 @pytest.mark.parametrize(
     ("holidays", "makeup", "message"),
     [

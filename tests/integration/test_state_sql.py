@@ -1,13 +1,14 @@
 """The one SQL mirror of the project state rule (contracts.queries.state_filter) selects, for
-every state, exactly the projects whose Python state (contracts.rules.state_of) it is — a
-project built in each state, checked at two moments of the clock."""
+every state, exactly the projects whose Python state (contracts.rules.state_of) it is, and its
+value (contracts.queries.state_value, the home page's lines) is that state — a project built in
+each state, checked at two moments of the clock."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from app import clock
 from app.extensions import db
@@ -44,6 +45,21 @@ def _selected(state: ProjectState) -> set[str]:
     )
 
 
+def _values() -> dict[str, str]:
+    """Each project's state as the statement computes it, the moment a bound parameter (as the
+    home page's lines bind it)."""
+    now = bindparam("now", type_=Trading.responses_close_at.type)
+    return dict(
+        db.session.execute(
+            select(Project.code, queries.state_value(now)).outerjoin(
+                Trading,
+                and_(Trading.project_id == Project.id, Trading.round == queries.latest_round()),
+            ),
+            {"now": clock.now()},
+        ).all()
+    )
+
+
 def _python_states() -> dict[str, ProjectState]:
     db.session.expire_all()
     return {p.code: queries.state_of(p) for p in db.session.scalars(select(Project))}
@@ -54,6 +70,7 @@ def _assert_mirror() -> dict[str, ProjectState]:
     for state in ProjectState:
         expected = {code for code, s in states.items() if s is state}
         assert _selected(state) == expected, state
+    assert _values() == {code: str(s) for code, s in states.items()}
     return states
 
 

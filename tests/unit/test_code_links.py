@@ -10,9 +10,9 @@ from app.links import link_codes, register_code_links
 KNOWN = {"PRJ-2026-0001-award", "POOL-2026-01-JZ"}
 
 
-def _linked(html: str) -> str:
+def _linked(html: str, asked: list | None = None) -> str:
     app = Flask("links")
-    asked: list = []
+    asked = [] if asked is None else asked
 
     def resolve(codes):
         asked.append(sorted(codes))
@@ -60,3 +60,14 @@ def test_escaped_markup_around_a_code_stays_escaped():
 def test_without_a_resolver_the_html_is_returned_as_it_is():
     with Flask("bare").app_context():
         assert link_codes("<p>PRJ-2026-0001-award</p>") == "<p>PRJ-2026-0001-award</p>"
+
+
+def test_dates_and_telephone_numbers_are_not_looked_up():
+    """Every platform-made id holds a letter: a notice's dates and telephone numbers are no
+    candidates, and a text with nothing else asks the resolvers nothing (no statement)."""
+    asked: list = []
+    html = "<p>2026-01-31 至 2026-02-06，电话 0574-87321234、87321234-8001。</p>"
+    assert _linked(html, asked) == html
+    assert asked == []
+    _linked("<p>2026-01-31 抽签 PRJ-2026-0001-award POOL-2026-01-JZ</p>", asked)
+    assert asked == [["POOL-2026-01-JZ", "PRJ-2026-0001-award"]]
