@@ -22,19 +22,24 @@ HOME_LATEST_PROJECTS = 5
 
 @bp.route("/")
 def home():
-    from app.offices.queries import grouped
+    from app.offices.queries import grouped, office_index
+    from app.offices.rules import home_shows_cards
     from contracts.queries.public import home_project_lines
     from notices import queries
 
-    latest_projects, projects_by_office = home_project_lines(HOME_LATEST_PROJECTS, HOME_PER_OFFICE)
+    # Up to a few offices, each district with a card for itself and one per platform: their
+    # latest notices and projects, a fixed number of statements for all offices (no query per
+    # office). Beyond them a directory of the offices, which reads nothing but the offices.
+    cards = home_shows_cards(len(office_index()))
+    per_office = HOME_PER_OFFICE if cards else 0
+    latest_projects, projects_by_office = home_project_lines(HOME_LATEST_PROJECTS, per_office)
     return render_template(
         "public/home.html",
         columns=queries.home_columns(),
         latest_projects=latest_projects,
-        # Each district with a card for itself and one per platform: their latest notices and
-        # projects, a fixed number of statements for all offices (no query per office).
         office_groups=grouped(),
-        notices_by_office=queries.latest_by_office(HOME_PER_OFFICE),
+        cards=cards,
+        notices_by_office=queries.latest_by_office(HOME_PER_OFFICE) if cards else {},
         projects_by_office=projects_by_office,
         office_cards=office_cards,
     )

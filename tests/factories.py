@@ -65,6 +65,43 @@ def make_office(code: str, name: str, *, kind: str = "street", parent=None):
     )
 
 
+def many_offices(districts: int, platforms: int = 3, start: int = 1) -> list:
+    """`districts` more districts (`d01`, 第1区公管办 …, numbered from `start`), each with
+    `platforms` platforms (`d01-p0`, 第1区第0街道 …), in one transaction: a province's offices for
+    the pages that list them. Inserted as rows rather than through `create_office`, which commits
+    and audits each office (the pages read the offices, not their audit). The districts, in order."""
+    from app import clock
+    from app.extensions import db
+    from app.offices.models import Office
+
+    made, rows = [], []
+    for i in range(start, start + districts):
+        district = Office(
+            code=f"d{i:02d}",
+            name=f"第{i}区公管办",
+            name_en=f"District {i}",
+            kind="district",
+            sort_order=i,
+            created_at=clock.now(),
+        )
+        made.append(district)
+        rows.append(district)
+        rows.extend(
+            Office(
+                code=f"d{i:02d}-p{j}",
+                name=f"第{i}区第{j}街道",
+                kind="street",
+                parent=district,
+                sort_order=j,
+                created_at=clock.now(),
+            )
+            for j in range(platforms)
+        )
+    db.session.add_all(rows)
+    db.session.commit()
+    return made
+
+
 def two_platforms():
     """The default district and two platforms under it: a = 甲街道 (zh-jia), b = 乙镇 (zh-yi)."""
     from types import SimpleNamespace

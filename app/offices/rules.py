@@ -33,6 +33,20 @@ KIND_LABELS = {
     OfficeKind.STREET: N_("街道/镇平台"),
 }
 
+#: The home page shows a card for each office — its newest notices and projects and its links —
+#: up to this many offices: one district with its street and town platforms (the usual deployment;
+#: 江北区 has eight), or two small ones, read in four rows of three cards on a desktop. Beyond it
+#: (a city or a province on one deployment: 400 offices were 400 cards, half a megabyte, issue 14)
+#: a visitor looks for their own district, and the page gives a directory of every district with
+#: its platforms' names instead, each a link to the office's page where its notices are.
+HOME_CARDS_UP_TO = 12
+
+
+def home_shows_cards(offices: int) -> bool:
+    """Whether the home page has a card per office (`HOME_CARDS_UP_TO`) rather than a directory."""
+    return offices <= HOME_CARDS_UP_TO
+
+
 #: A code names an office in URLs, the API and project lists: lower-case ASCII, e.g. `zh-zhuangqiao`.
 CODE_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 MAX_NAME = 100

@@ -186,11 +186,11 @@ def home_project_lines(
     latest: int, per_office: int
 ) -> tuple[list[ProjectLine], dict[int, list[ProjectLine]]]:
     """The home page's projects: the newest `latest` filed projects, and the newest `per_office`
-    of every office (its cards). Three statements whatever the number of offices — the ids of
-    each, then their lines: each project's name, time and state, the state computed by the
-    statement (`state_value`, THE rule's SQL mirror) rather than in Python for each of a
-    province's 1,200 lines (issue 14)."""
-    newest = newest_ids(_newest_by_office_statement(per_office))
+    of every office (its cards; 0: none, and no statement for them, when the page has no cards).
+    Three statements whatever the number of offices — the ids of each, then their lines: each
+    project's name, time and state, the state computed by the statement (`state_value`, THE
+    rule's SQL mirror) rather than in Python for each of a province's 1,200 lines (issue 14)."""
+    newest = newest_ids(_newest_by_office_statement(per_office)) if per_office > 0 else []
     first = db.session.scalars(_latest_statement(), {"n": latest}).all()
     rows = db.session.execute(
         _lines_statement(), {"ids": [*newest, *first], "now": clock.now()}

@@ -96,3 +96,11 @@ def test_an_unknown_kind_is_refused_without_repeating_what_was_posted():
         rules.check_parent(posted, None)
     e = refused.value
     assert "xxxx" not in e.message + e.message_en and e.field == "kind"
+
+
+def test_the_home_page_has_cards_for_a_district_and_its_platforms_and_a_directory_beyond():
+    # A district with its eight streets and towns (江北区) keeps its cards; a province does not.
+    assert rules.home_shows_cards(1) and rules.home_shows_cards(1 + 8)
+    assert rules.home_shows_cards(rules.HOME_CARDS_UP_TO)
+    assert not rules.home_shows_cards(rules.HOME_CARDS_UP_TO + 1)
+    assert not rules.home_shows_cards(100 * (1 + 3))

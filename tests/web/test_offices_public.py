@@ -5,16 +5,26 @@ page with its projects, notices and figures, and API v1's `office` fields and /a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event, update
 
 from app.extensions import db
+from app.offices.rules import HOME_CARDS_UP_TO
 from contracts import services
 from contracts.models import Project
 from contracts.services import rollup
 from lottery import services as draws
 from notices.models import Notice
-from tests.factories import default_district, make_notice, make_office, make_user
+from tests.factories import (
+    Browser,
+    default_district,
+    make_notice,
+    make_office,
+    make_user,
+    many_offices,
+)
 from tests.pool_factories import Phase
 from tests.trading_factories import announced, drawn, project_input
 from tests.unit.test_lottery_rules import LOTTERY_MD_KEYS
@@ -109,11 +119,81 @@ def test_the_home_cards_cost_the_same_queries_for_many_offices(app, client, noti
 
     few = count("/")
     staff = make_user("staff")
-    for n in range(12):
+    for n in range(HOME_CARDS_UP_TO - 5):  # as many offices as still have cards
         office = make_office(f"more-{n}", f"新增街道{n}")
         make_notice(staff, office_id=office.id, issuing_body=office.name, title=f"新增公告{n}")
     assert count("/") <= few
     assert count("/offices/district") <= count("/offices/zh-a") + 2
+
+
+#: The offices of the `offices` fixture (two districts, three platforms).
+FIXTURE_OFFICES = 5
+
+
+def _office_codes() -> set[str]:
+    from app.offices.models import Office
+
+    return set(db.session.scalars(db.select(Office.code)))
+
+
+def test_the_home_page_has_a_card_per_office_up_to_the_limit(client, offices):
+    many_offices(1, HOME_CARDS_UP_TO - FIXTURE_OFFICES - 1)
+    assert len(_office_codes()) == HOME_CARDS_UP_TO
+    html = client.html("/")
+    assert html.count('class="column panel office-card"') == HOME_CARDS_UP_TO
+    assert "office-directory" not in html
+
+
+def test_past_the_limit_the_home_page_links_every_district_and_platform_instead_of_cards(
+    client, notices
+):
+    many_offices(2, 3)  # 5 + 8 offices: one past the limit
+    assert len(_office_codes()) == HOME_CARDS_UP_TO + 1
+    html = client.html("/")
+    assert "office-card" not in html and "home-office-" not in html
+    directory = _text_between(html, 'class="panel column office-directory"', "</section>")
+    linked = re.findall(r'href="/offices/([^"]*)"', directory)
+    # Every office once, and the list of all offices (`/offices/`: the empty code) twice.
+    assert sorted(linked) == sorted([*_office_codes(), "", ""])
+    assert "区公管办4个，街道/镇平台9个。" in directory
+    # Each district with its own platforms under it, in page order.
+    other = _text_between(directory, 'href="/offices/other"', "</ul></li>")
+    assert '/offices/ot-c"' in other and "zh-a" not in other
+    d02 = _text_between(directory, 'href="/offices/d02"', "</ul></li>")
+    assert re.findall(r'/offices/([^"]+)"', d02) == ["d02", "d02-p0", "d02-p1", "d02-p2"]
+    assert 'href="/offices/d02">第2区公管办</a>' in directory
+
+
+def test_the_office_directory_reads_english(app, offices):
+    many_offices(2, 3)
+    browser = Browser(app)
+    browser.get("/lang/en")
+    directory = _text_between(browser.html("/"), "office-directory", "</section>")
+    assert "District offices: 4; subdistrict / town platforms: 9." in directory
+    assert 'href="/offices/d01">District 1</a>' in directory
+    assert ">All offices »</a>" in directory
+
+
+def test_the_office_directory_reads_no_office_s_records_and_costs_the_same_for_60_offices(
+    app, notices, projects
+):
+    def statements() -> list[str]:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert "office-directory" in Browser(app).html("/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen
+
+    many_offices(2, 3)  # one past the limit
+    past = statements()
+    # No statement reads each office's newest notices or projects (newest_per_office).
+    assert not [s for s in past if "office_id = offices.id" in s]
+    districts = many_offices(12, 3, start=3)  # 61 offices
+    make_notice(make_user("staff"), office_id=districts[-1].id, title="第14区交易公告")
+    assert len(statements()) == len(past)
 
 
 # ---- the office filter on the lists -------------------------------------------------------------

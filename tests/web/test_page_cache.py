@@ -133,6 +133,28 @@ def test_a_statement_through_the_session_counts_as_a_write(app, frozen):
     assert source(fresh) == "miss" and "新名称管理办公室" in fresh.get_data(as_text=True)
 
 
+def test_the_home_pages_office_directory_shows_an_office_added_or_renamed_since_it_was_kept(
+    app, frozen
+):
+    from tests.factories import make_office, many_offices
+
+    default_district()
+    first = many_offices(4, 3)[0]  # past HOME_CARDS_UP_TO: a directory, not cards
+    kept = read("/")
+    assert "office-directory" in kept.get_data(as_text=True)
+    assert source(read("/")) == "hit"
+    make_office("d01-new", "新设街道", parent=first)
+    added = read("/", headers={"If-None-Match": kept.headers["ETag"]})
+    assert added.status_code == 200 and source(added) == "miss"
+    assert 'href="/offices/d01-new">新设街道</a>' in added.get_data(as_text=True)
+    assert source(read("/")) == "hit"
+    db.session.execute(update(Office).where(Office.id == first.id).values(name="改名区公管办"))
+    db.session.commit()
+    renamed = read("/", headers={"If-None-Match": added.headers["ETag"]})
+    assert renamed.status_code == 200 and source(renamed) == "miss"
+    assert 'href="/offices/d01">改名区公管办</a>' in renamed.get_data(as_text=True)
+
+
 def test_a_rolled_back_write_and_a_sign_in_keep_the_cached_pages(app, frozen):
     make_notice(make_user("staff"))
     read("/")
