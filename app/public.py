@@ -42,6 +42,8 @@ def home():
         notices_by_office=queries.latest_by_office(HOME_PER_OFFICE) if cards else {},
         projects_by_office=projects_by_office,
         office_cards=office_cards,
+        # The directory's links, hundreds for a province: built as the cards' are (app.urls.links).
+        office_link=None if cards else links("offices.detail", "code"),
     )
 
 
