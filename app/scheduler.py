@@ -151,6 +151,15 @@ class LeaderLock:
         if held is None or held is True:
             return
         try:
+            if self._is_postgresql():
+                # Unlocked before the connection goes: its end frees the lock too, but only once
+                # the server has noticed it, so another process asking at once could still be
+                # refused (a flaky test under load showed it).
+                held.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                held.commit()
+        except Exception:  # a broken connection holds nothing any more
+            log.debug("scheduler leader lock: unlocking a broken holder", exc_info=True)
+        try:
             held.close()  # the connection ends the advisory lock; closing the file, the flock
         except Exception:  # already broken: nothing more to release
             log.debug("scheduler leader lock: closing a broken holder", exc_info=True)
