@@ -108,3 +108,24 @@ def test_the_pool_roster_looks_up_its_words_once_whatever_its_members(app, looku
     grown = {path: (few[path], many[path]) for path in POOL_PAGES if many[path] != few[path]}
     assert not grown, f"translation lookups (20 members, 200) that grow with the rows: {grown}"
     assert many_statements == few_statements
+
+
+#: Project lists: every project, and an office's.
+PROJECT_PAGES = ("/projects/", f"/offices/{DEFAULT_DISTRICT[0]}")
+
+
+def test_the_project_lists_look_up_their_words_once_for_few_and_more_projects(app, lookups):
+    from tests.factories import make_user
+    from tests.trading_factories import active_pool, announced
+
+    phase = active_pool()
+    owner = make_user("owner")
+    # Past the office page's ten notices (its "更多" link) already: only the rows differ.
+    for i in range(8):
+        announced(phase, owner, name=f"甬江街道某村道路硬化工程{i}")
+    few = {path: lookups(path, "zh") for path in PROJECT_PAGES}
+    for i in range(8, 14):
+        announced(phase, owner, name=f"甬江街道某村道路硬化工程{i}")
+    many = {path: lookups(path, "zh") for path in PROJECT_PAGES}
+    grown = {path: (few[path], many[path]) for path in PROJECT_PAGES if many[path] != few[path]}
+    assert not grown, f"translation lookups (8 projects, 14) that grow with the rows: {grown}"
