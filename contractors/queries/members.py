@@ -62,14 +62,19 @@ class Member:
 
 
 def active_members(
-    category_code: str | None, on: date | None = None, *, district_id: int | None = None
+    category_code: str | None,
+    on: date | None = None,
+    *,
+    district_id: int | None = None,
+    contractor_id: int | None = None,
 ) -> list[Member]:
     """The pool members active on `on` (today by default) in a category (all when None), by
     category then USCC. Every consumer uses this — and so follows `rules.is_active_member`.
 
     `district_id`: the district whose pool it is (its calls' rosters) — a project passes its
     district's (THE rule: a platform's project draws from its district's pool); None reads every
-    district's pool (the deployment-wide roster)."""
+    district's pool (the deployment-wide roster). `contractor_id`: one company's memberships
+    only (its record reads its own, not a province's fifty thousand)."""
     on = on or clock.today()
     # Columns, not entities: a district's roster is 500 rows, and building and identity-mapping
     # a PoolSelection, a Contractor and a PoolCategory per row was half of the page (issue 14).
@@ -101,6 +106,8 @@ def active_members(
         stmt = stmt.where(PoolCategory.code == category_code)
     if district_id is not None:
         stmt = stmt.where(PoolCall.office_id == district_id)
+    if contractor_id is not None:
+        stmt = stmt.where(PoolSelection.contractor_id == contractor_id)
     rows = db.session.execute(stmt).all()
     # A sanction acts on the pool of the district that decided it: suspensions are asked per
     # district and apply to that district's memberships only.
