@@ -3,8 +3,8 @@
 A district's roster is 500 rows: as a Jinja loop each row cost ~40 µs of template calls, escapes
 and lookups, most of `/pool/?office=` at province scale (issue 14); here it is one format of the
 row's values, with what the rows share (the words, each district's cell, each category's label,
-the company link's prefix) made once for the page. The markup is the loop's, byte for byte
-(tests/web/test_roster_rows.py renders both and compares them).
+the company links' model URL: `app.urls.links`) made once for the page. The markup is the loop's,
+byte for byte (tests/web/test_roster_rows.py renders both and compares them).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import named
+from app.urls import links
 
 _DAY = timedelta(days=1)
 
@@ -28,9 +29,7 @@ def roster_rows(members, districts: dict, words: dict, show_category: bool) -> M
     from contractors.views.public import category_label
 
     w = {key: escape(value) for key, value in words.items()}
-    # `/contractors/<uscc>`: a code of ASCII letters and digits needs no quoting and is appended
-    # to the prefix; the URL of any other is built.
-    company = url_for("pool.contractor", uscc="0").removesuffix("0")
+    company = links("pool.contractor", "uscc")
     cells: dict = {}
     labels: dict = {}
     parts = []
@@ -51,14 +50,9 @@ def roster_rows(members, districts: dict, words: dict, show_category: bool) -> M
                 else ""
             )
         uscc = m.uscc
-        link = (
-            company + uscc
-            if uscc.isascii() and uscc.isalnum()
-            else url_for("pool.contractor", uscc=uscc)
-        )
         parts.append(
             f'\n      <tr>\n        <td data-label="{w["no"]}">{i}</td>\n        {category}'
-            f'\n        <td data-label="{w["name"]}"><a href="{escape(link)}">{escape(m.name)}</a></td>'
+            f'\n        <td data-label="{w["name"]}"><a href="{escape(company(uscc))}">{escape(m.name)}</a></td>'
             f'\n        <td data-label="{w["district"]}">{cell}</td>'
             f'\n        <td data-label="{w["uscc"]}"><code>{escape(uscc)}</code></td>'
             f'\n        <td data-label="{w["since"]}">{escape(m.since.isoformat())}</td>'
