@@ -62,17 +62,34 @@ class Member:
 
 
 def active_members(
-    category_code: str | None, on: date | None = None, *, district_id: int | None = None
+    category_code: str | None,
+    on: date | None = None,
+    *,
+    district_id: int | None = None,
+    contractor_id: int | None = None,
 ) -> list[Member]:
     """The pool members active on `on` (today by default) in a category (all when None), by
     category then USCC. Every consumer uses this — and so follows `rules.is_active_member`.
 
     `district_id`: the district whose pool it is (its calls' rosters) — a project passes its
     district's (THE rule: a platform's project draws from its district's pool); None reads every
-    district's pool (the deployment-wide roster)."""
+    district's pool (the deployment-wide roster). `contractor_id`: one company's memberships
+    only (its record reads its own, not a province's fifty thousand)."""
     on = on or clock.today()
+    # Columns, not entities: a district's roster is 500 rows, and building and identity-mapping
+    # a PoolSelection, a Contractor and a PoolCategory per row was half of the page (issue 14).
     stmt = (
-        select(PoolSelection, Contractor, PoolCategory, PoolCall.office_id)
+        select(
+            PoolSelection.since,
+            PoolSelection.until,
+            Contractor.id,
+            Contractor.uscc,
+            Contractor.name,
+            Contractor.contact_mobile,
+            PoolCategory.code,
+            PoolCategory.name,
+            PoolCall.office_id,
+        )
         .join(Contractor, PoolSelection.contractor_id == Contractor.id)
         .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
         .join(PoolCategory, PoolCallCategory.category_id == PoolCategory.id)
@@ -89,39 +106,29 @@ def active_members(
         stmt = stmt.where(PoolCategory.code == category_code)
     if district_id is not None:
         stmt = stmt.where(PoolCall.office_id == district_id)
+    if contractor_id is not None:
+        stmt = stmt.where(PoolSelection.contractor_id == contractor_id)
     rows = db.session.execute(stmt).all()
     # A sanction acts on the pool of the district that decided it: suspensions are asked per
     # district and apply to that district's memberships only.
     ids_by_district: dict[int | None, set[int]] = {}
-    for _s, c, _k, district in rows:
-        ids_by_district.setdefault(district, set()).add(c.id)
+    for row in rows:
+        ids_by_district.setdefault(row.office_id, set()).add(row.id)
     suspended: dict[tuple[int | None, int], list[rules.Period]] = {}
     for source in registry(SUSPENSION_SOURCES).values():
         for district, ids in ids_by_district.items():
             for cid, periods in source(sorted(ids), on, district).items():
                 suspended.setdefault((district, cid), []).extend(periods)
     members, seen = [], set()
-    for sel, c, cat, district in rows:
-        period = rules.Period(sel.since, sel.until)
-        if not rules.is_active_member(period, on, suspended.get((district, c.id), ())):
+    for since, until, cid, uscc, name, mobile, code, category_name, district in rows:
+        period = rules.Period(since, until)
+        if not rules.is_active_member(period, on, suspended.get((district, cid), ())):
             continue
         # Two calls' rosters of one district overlapping: one membership shown.
-        if (district, cat.code, c.id) in seen:
+        if (district, code, cid) in seen:
             continue
-        seen.add((district, cat.code, c.id))
-        members.append(
-            Member(
-                c.id,
-                c.uscc,
-                c.name,
-                c.contact_mobile,
-                cat.code,
-                cat.name,
-                sel.since,
-                sel.until,
-                district,
-            )
-        )
+        seen.add((district, code, cid))
+        members.append(Member(cid, uscc, name, mobile, code, category_name, since, until, district))
     return members
 
 

@@ -35,7 +35,10 @@ def standings_of(contractor_id: int) -> list[Membership]:
     per district (a membership of district A's pool follows A's sanctions only)."""
     from contractors.sanctions import queries as sanction_queries
 
-    active = {(m.district_id, m.category, m.contractor_id) for m in active_members(None)}
+    active = {
+        (m.district_id, m.category, m.contractor_id)
+        for m in active_members(None, contractor_id=contractor_id)
+    }
     today = clock.today()
     restrictions: dict = {}
     found = []

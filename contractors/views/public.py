@@ -25,6 +25,7 @@ from contractors.errors import PoolNotFound
 from contractors.forms.account import ObjectionForm, RosterObjectionForm
 from contractors.sanctions import queries as sanction_queries
 from contractors.sanctions import rules as sanction_rules
+from contractors.views.roster_rows import roster_rows
 
 bp = Blueprint("pool", __name__)
 
@@ -69,6 +70,7 @@ def _template_globals(state) -> None:
     env.globals["category_label"] = category_label
     env.globals["pool_state_label"] = state_label
     env.globals["pool_decision_label"] = decision_label
+    env.globals["roster_rows"] = roster_rows
     # A company's standing on one of its selections: THE words (rules.standing_label), on its
     # public record, its account page and its projects page alike.
     env.globals["pool_standing_label"] = lambda m: loc(*m.label)

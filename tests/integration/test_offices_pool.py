@@ -274,6 +274,25 @@ def test_a_suspension_by_district_a_keeps_the_company_active_in_district_b(offic
     assert sanction_queries.restriction_on(c.id, day, b.id) is None
 
 
+def test_one_companys_memberships_read_alone_are_its_rows_of_the_whole_roster(offices):
+    """A company's record reads its own memberships (`contractor_id`), not every district's
+    pool: the same rows, suspended in district A's pool and active in B's alike."""
+    _a, _street, b = offices
+    pa, _pb = two_pools(b)
+    suspended = queries.contractor_by_uscc(company(0))
+    _sanction_in(pa.staff, suspended)
+    day = date(2026, 11, 20)
+    everyone = queries.active_members(None, day)
+    companies = {m.contractor_id for m in everyone} | {suspended.id}
+    assert len(companies) > 2
+    for cid in companies:
+        alone = queries.active_members(None, day, contractor_id=cid)
+        assert alone == [m for m in everyone if m.contractor_id == cid]
+    assert {
+        m.district_id for m in queries.active_members(None, day, contractor_id=suspended.id)
+    } == {b.id}
+
+
 def test_a_removal_by_district_a_brings_in_a_reserve_of_a_only(offices):
     a, _street, b = offices
     pa, _pb = two_pools(b)
