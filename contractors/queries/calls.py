@@ -110,6 +110,36 @@ def qualified(call_category: PoolCallCategory) -> dict[str, str]:
     return {r.uscc: r.name for r in rows}
 
 
+#: A call whose review result is published: what a company's public record may show of it.
+REVIEW_PUBLISHED = (PoolCall.call_notice_id.is_not(None), PoolCall.review_notice_id.is_not(None))
+#: A company's record, call by call: the newest call first, its categories in their order.
+NEWEST_CALL_FIRST = (
+    PoolCall.created_at.desc(),
+    PoolCall.id.desc(),
+    PoolCallCategory.sort_order,
+    PoolCallCategory.id,
+)
+
+
+def published_entries_of(contractor_id: int) -> list[tuple[PoolCall, ApplicationEntry]]:
+    """The company's entries (live applications) in calls whose review result is published,
+    each with its call (`NEWEST_CALL_FIRST`). One statement, not a read of every call's whole
+    list of entries (a company's public record)."""
+    rows = db.session.execute(
+        select(PoolCall, ApplicationEntry)
+        .join(PoolApplication, ApplicationEntry.application_id == PoolApplication.id)
+        .join(PoolCall, PoolApplication.call_id == PoolCall.id)
+        .join(PoolCallCategory, ApplicationEntry.call_category_id == PoolCallCategory.id)
+        .where(
+            PoolApplication.contractor_id == contractor_id,
+            PoolApplication.withdrawn_at.is_(None),
+            *REVIEW_PUBLISHED,
+        )
+        .order_by(*NEWEST_CALL_FIRST)
+    )
+    return [(c, e) for c, e in rows]
+
+
 def selections(call_category_id: int) -> list[PoolSelection]:
     """Selected first then reserves, each in their published order."""
     return list(

@@ -5,12 +5,17 @@ The company's public record, its account page and its projects page all read thi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.extensions import db
 from contractors import rules
 from contractors.models import PoolCall, PoolCallCategory, PoolSelection
 
-from .calls import calls, selections
+from .calls import NEWEST_CALL_FIRST, REVIEW_PUBLISHED
 from .members import active_members
 
 
@@ -32,7 +37,13 @@ class Membership:
 def standings_of(contractor_id: int) -> list[Membership]:
     """The company's selections in every district's pool (calls with published review results),
     each with its standing today: active, a reserve, pending, expired, suspended or removed —
-    per district (a membership of district A's pool follows A's sanctions only)."""
+    per district (a membership of district A's pool follows A's sanctions only). Newest call
+    first, its categories in their order, selected before reserves.
+
+    The company's selections are read in one statement with their calls and categories (not
+    every call's every category's whole list: at province scale that was a statement per
+    category of every published call on each company page), then one sanction read per
+    district it is in."""
     from contractors.sanctions import queries as sanction_queries
 
     active = {
@@ -42,24 +53,30 @@ def standings_of(contractor_id: int) -> list[Membership]:
     today = clock.today()
     restrictions: dict = {}
     found = []
-    for c in calls():
-        if c.call_notice_id is None or c.review_notice_id is None:
-            continue
+    for s, cc, c in db.session.execute(_statement(), {"contractor_id": contractor_id}):
         if c.office_id not in restrictions:
             restrictions[c.office_id] = sanction_queries.restriction_on(
                 contractor_id, today, c.office_id
             )
-        for cc in c.categories:
-            for s in selections(cc.id):
-                if s.contractor_id != contractor_id:
-                    continue
-                status = rules.standing(
-                    selected=s.is_selected,
-                    active=(c.office_id, cc.category.code, contractor_id) in active,
-                    since=s.since,
-                    until=s.until,
-                    today=today,
-                    restriction=restrictions[c.office_id],
-                )
-                found.append(Membership(c, cc, s, status))
+        status = rules.standing(
+            selected=s.is_selected,
+            active=(c.office_id, cc.category.code, contractor_id) in active,
+            since=s.since,
+            until=s.until,
+            today=today,
+            restriction=restrictions[c.office_id],
+        )
+        found.append(Membership(c, cc, s, status))
     return found
+
+
+@cache
+def _statement():
+    return (
+        select(PoolSelection, PoolCallCategory, PoolCall)
+        .join(PoolCallCategory, PoolSelection.call_category_id == PoolCallCategory.id)
+        .join(PoolCall, PoolCallCategory.call_id == PoolCall.id)
+        .options(joinedload(PoolCallCategory.category))
+        .where(PoolSelection.contractor_id == bindparam("contractor_id"), *REVIEW_PUBLISHED)
+        .order_by(*NEWEST_CALL_FIRST, PoolSelection.status.desc(), PoolSelection.position)
+    )

@@ -247,13 +247,7 @@ def public_history(contractor) -> tuple[list, list[dict]]:
     """The contractor's memberships (selections of published calls, `queries.standings_of`) and
     its applications' published results. Only what the pool's notices already made public: no
     mobile, no documents, no decision before its review result was published."""
-    results = []
-    for c in queries.calls():
-        if c.call_notice_id is None or c.review_notice_id is None:
-            continue
-        for e in queries.entries_of(c.id):
-            if e.application.contractor_id == contractor.id:
-                results.append({"call": c, "entry": e})
+    results = [{"call": c, "entry": e} for c, e in queries.published_entries_of(contractor.id)]
     return queries.standings_of(contractor.id), results
 
 

@@ -168,6 +168,58 @@ def test_a_reserve_is_shown_as_reserve_on_its_record(client, phase):
     assert "第1候补，未入围" in html
 
 
+def test_a_contractor_record_reads_its_own_selections_however_many_calls_are_published(
+    client, phase
+):
+    # Issue 14 (no N+1): the record read every category's whole list of every published call to
+    # find the company's rows, a statement per category of each call in the province. Other
+    # calls, published with categories of their own, must cost the record nothing more.
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from contractors.models import PoolCall, PoolCallCategory
+
+    full_phase(phase)
+    reserve_of = {s.contractor.uscc for s in queries.selections(phase.call.categories[0].id)}
+    uscc = sorted(reserve_of)[0]
+
+    def statements_and_page() -> tuple[int, str]:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            html = client.html(f"/contractors/{uscc}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen), html
+
+    before, page = statements_and_page()
+    call = phase.call
+    for n in range(3):
+        other = PoolCall(
+            code=f"POOL-2026-9{n}",
+            title=f"另一次征集{n}",
+            office_id=call.office_id,
+            valid_from=call.valid_from,
+            valid_until=call.valid_until,
+            created_at=call.created_at,
+            call_notice_id=call.call_notice_id,
+            review_notice_id=call.review_notice_id,
+        )
+        other.categories = [
+            PoolCallCategory(category_id=cc.category_id, quota=cc.quota, sort_order=cc.sort_order)
+            for cc in call.categories
+        ]
+        db.session.add(other)
+    db.session.commit()
+    after, page_after = statements_and_page()
+    assert after == before, f"{before} statements with one call, {after} with four"
+    assert page_after == page
+
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
