@@ -128,7 +128,7 @@ REVISED_FIELDS = (*REVIEWED_FIELDS, "office_id", "sent_back_reasons")
 
 
 def revision_changes(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[str, ...]:
-    """The facts (REVISED_FIELDS) a revision changes. None: the form was saved as it was — no
+    """The facts (REVISED_FIELDS) a revision changes. Empty: the form was saved as it was — no
     revision, so no audit entry and no step in the project's history (a sent-back project saved as
     it was is still resubmitted: its filing changes)."""
     return tuple(k for k in REVISED_FIELDS if before[k] != after[k])
