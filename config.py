@@ -172,8 +172,9 @@ class Config:
     #: SMALLWORKS_PAGE_CACHE=0 turns it off (the benchmarks measure both).
     PAGE_CACHE = _page_cache_on()
     PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 300))
-    #: Flask-Caching's store: in this process in the embedded default; Redis in production.
-    CACHE_TYPE = "SimpleCache"
+    #: Flask-Caching's store: in this process in the embedded default (its SimpleCache, keeping
+    #: objects unpickled); Redis in production.
+    CACHE_TYPE = "app.pagecache.store.InProcessStore"
     CACHE_THRESHOLD = 2000
     CACHE_KEY_PREFIX = "smallworks:"
     #: After the shared store failed to answer, a process serves pages uncached for this many

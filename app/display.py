@@ -18,7 +18,11 @@ MODES = (STANDARD, LARGE)
 
 
 def mode() -> str:
-    """The current request's mode: LARGE only when the cookie says exactly so."""
-    if has_request_context() and request.cookies.get(DISPLAY_COOKIE) == LARGE:
-        return LARGE
-    return STANDARD
+    """The current request's mode (STANDARD outside a request)."""
+    return mode_of(request.cookies) if has_request_context() else STANDARD
+
+
+def mode_of(cookies) -> str:
+    """The mode a request's cookies choose: LARGE only when the cookie says exactly so (also read
+    by the page cache's key before any request context exists, `app.pagecache`)."""
+    return LARGE if cookies.get(DISPLAY_COOKIE) == LARGE else STANDARD

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale
 from flask import Flask
 from flask.globals import _cv_request
 from flask_babel import get_locale, get_translations
@@ -15,6 +16,20 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app.refusal import Refusal
+
+#: The cookie that holds the visitor's choice of language (`public.set_language`).
+LOCALE_COOKIE = "lang"
+#: The site's two locales, parsed once: Flask-Babel parses what the selector answers on every
+#: request (Locale.parse, ~35 µs), unless it is a Locale already.
+ENGLISH, CHINESE = Locale.parse("en"), Locale.parse("zh_CN")
+
+
+def locale_of(cookies) -> Locale:
+    """The locale a request's cookies choose: English only when the cookie says exactly so. The
+    one rule, for Flask-Babel's selector and for the page cache's key (`app.pagecache`), which
+    reads it before any request context exists."""
+    return ENGLISH if cookies.get(LOCALE_COOKIE) == "en" else CHINESE
+
 
 #: Where a request keeps its locale once read (`request_locale`).
 _LOCALE_KEY = "smallworks.locale"

@@ -75,11 +75,18 @@ def request_id() -> str | None:
         return None
     # On the request, not on `g`: `g` belongs to the app context, which a request shares with
     # whoever pushed one before it (a CLI command, a test).
-    rid = request.environ.get(_ID_KEY)
+    return request_id_of(request.environ)
+
+
+def request_id_of(environ: dict) -> str:
+    """The id of the request a WSGI environ carries, made once: the proxy's `X-Request-ID` when
+    it is a plain token, a new one otherwise (also read by the page cache's front, which answers
+    before Flask has made a request context)."""
+    rid = environ.get(_ID_KEY)
     if rid is None:
-        offered = request.headers.get("X-Request-ID", "")
+        offered = environ.get("HTTP_X_REQUEST_ID", "")
         rid = offered if _REQUEST_ID.match(offered) else secrets.token_hex(8)
-        request.environ[_ID_KEY] = rid
+        environ[_ID_KEY] = rid
     return rid
 
 
@@ -105,7 +112,7 @@ class JsonFormatter(logging.Formatter):
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        rid = request_id()
+        rid = request_id() or getattr(record, "fields", {}).get("request_id")
         text_line = super().format(record)
         return f"{text_line} [{rid}]" if rid else text_line
 
@@ -139,28 +146,54 @@ def _answered(response):
     started = request.environ.get(_STARTED_KEY)
     if started is None:
         return response
-    seconds = time.perf_counter() - started
-    endpoint = request.endpoint or "unmatched"
-    REQUEST_SECONDS.labels(endpoint, request.method).observe(seconds)
-    REQUESTS.labels(endpoint, f"{response.status_code // 100}xx").inc()
-    if current_app.config["LOG_REQUESTS"]:
+    answered(
+        request.endpoint or "unmatched",
+        request.method,
+        request.path,
+        response.status_code,
+        time.perf_counter() - started,
+        response.headers.get("X-Page-Cache"),
+        rid,
+        log_line=current_app.config["LOG_REQUESTS"],
+    )
+    return response
+
+
+def answered(
+    endpoint: str,
+    method: str,
+    path: str,
+    status: int,
+    seconds: float,
+    cache: str | None,
+    rid: str,
+    *,
+    log_line: bool,
+) -> None:
+    """Count and log one answered request: the latency histogram, the requests counter and (with
+    `log_line`, LOG_REQUESTS) a log line. The request hooks call it, and the page cache's front
+    for the hits it answers before Flask (no request context then: the line carries its request
+    id in its fields)."""
+    REQUEST_SECONDS.labels(endpoint, method).observe(seconds)
+    REQUESTS.labels(endpoint, f"{status // 100}xx").inc()
+    if log_line:
         log.info(
             "%s %s %s",
-            request.method,
-            request.path,
-            response.status_code,
+            method,
+            path,
+            status,
             extra={
                 "fields": {
-                    "method": request.method,
-                    "path": request.path,
+                    "method": method,
+                    "path": path,
                     "endpoint": endpoint,
-                    "status": response.status_code,
+                    "status": status,
                     "ms": round(seconds * 1000, 1),
-                    "cache": response.headers.get("X-Page-Cache"),
+                    "cache": cache,
+                    "request_id": rid,
                 }
             },
         )
-    return response
 
 
 # ---- health and readiness ---------------------------------------------------------------------

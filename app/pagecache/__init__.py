@@ -37,7 +37,8 @@ store that does not answer is no error: pages are served uncached meanwhile (doc
 One module a part: `edges` (when a page changes by the clock), `store` (one app's store, its
 generation and the kept entries), `serving` (which requests are answered from it and which answers
 are kept: the request hooks and `CACHED_ENDPOINTS`), `writes` (which commits move the generation
-on). Domains register their time edges with `register_time_edge`, from here.
+on), `front` (the hits answered before Flask makes a request context, for visitors with no
+session). Domains register their time edges with `register_time_edge`, from here.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.pagecache.edges import register_time_edge
+from app.pagecache.front import Front
 from app.pagecache.serving import _lookup, _store
 from app.pagecache.store import _STATE, PageCache, cache
 from app.pagecache.writes import _listen_to_sessions
@@ -68,3 +70,6 @@ def init_app(app: Flask) -> None:
     # limiting them protects nothing.
     app.before_request_funcs.setdefault(None, []).insert(0, _lookup)
     app.after_request(_store)
+    # And before Flask: the hits of visitors with no session (create_app wraps the proxy fix
+    # around it afterwards, so it sees the client's scheme and address as the app does).
+    app.wsgi_app = Front(app, app.wsgi_app)

@@ -13,6 +13,10 @@ from app.pagecache.store import Entry, _state
 
 log = logging.getLogger("smallworks.pagecache")
 
+#: Where a miss in the front (`app.pagecache.front`) leaves (generation, key, started) for the
+#: request hooks.
+LOOKED_UP = "smallworks.pagecache.looked_up"
+
 #: The pages and API reads kept as rendered: the public side, opted in one by one, so that a new
 #: endpoint is cached only once someone has checked what it shows (and registered its time edge).
 #: Not here: files (attachments, minutes, photos, the verifier), the meeting screen (it shows the
@@ -74,8 +78,8 @@ CACHED_ENDPOINTS = frozenset(
 
 #: Headers not kept with an entry: the cookie rule keeps Set-Cookie out anyway; Content-Length is
 #: set again from the body; X-Page-Cache says what happened to this request, X-Request-ID which
-#: request it was (app.observability).
-_UNKEPT = frozenset({"set-cookie", "content-length", "x-page-cache", "x-request-id"})
+#: request it was (app.observability); Date when it was answered (the server sends its own).
+_UNKEPT = frozenset({"set-cookie", "content-length", "x-page-cache", "x-request-id", "date"})
 
 
 def personal(response) -> bool:
@@ -100,13 +104,17 @@ def _lookup():
         or session.get("_flashes")
     ):
         return None
+    looked_up = request.environ.pop(LOOKED_UP, None)
+    if looked_up is not None:  # the front asked the store already, and found nothing true
+        g.page_cache = looked_up
+        return None
     pages = _state()
     if not pages.usable():
         return None
     started = clock.now()
     try:
         generation = pages.current_generation()  # before the view reads anything
-        key = pages.key(generation)
+        key = pages.key(generation, request)
         entry = pages.backend.get(key)
     except RedisError as e:
         pages.failed(e)
@@ -143,8 +151,10 @@ def _store(response):
         try:
             until = pages.valid_until(generation, started)
             if clock.now() < until:
-                headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _UNKEPT]
-                entry = Entry(response.get_data(), headers, started, until)
+                headers = tuple(
+                    (k, v) for k, v in response.headers.items() if k.lower() not in _UNKEPT
+                )
+                entry = Entry(response.get_data(), headers, started, until, request.endpoint)
                 pages.backend.set(key, entry, timeout=pages.timeout(until))
         except RedisError as e:
             pages.failed(e)

@@ -12,11 +12,12 @@ from datetime import datetime
 from time import monotonic
 
 from cachelib import SimpleCache as InProcessCache
-from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask import Flask, current_app
 from flask_caching import Cache
+from flask_caching.backends.simplecache import SimpleCache as FlaskCachingSimpleCache
+from werkzeug.wrappers import Request
 
-from app import clock, display
+from app import clock, display, i18n
 from app.pagecache.edges import next_edge
 
 log = logging.getLogger("smallworks.pagecache")
@@ -72,22 +73,52 @@ class _SharedGeneration:
 
 @dataclass(frozen=True)
 class Entry:
-    """A kept answer: its body and headers, and the app-clock interval in which it is true."""
+    """A kept answer: its body and headers, the app-clock interval in which it is true, and the
+    endpoint that rendered it (the front counts its hits by it)."""
 
     body: bytes
-    headers: list[tuple[str, str]]
+    headers: tuple[tuple[str, str], ...]
     rendered_at: datetime
     valid_until: datetime
+    endpoint: str = "unmatched"
 
     def true_at(self, now: datetime) -> bool:
         # Before rendered_at too: a test (or the demo) that moves the clock back.
         return self.rendered_at <= now < self.valid_until
+
+    @property
+    def etag(self) -> str | None:
+        for name, value in self.headers:
+            if name.lower() == "etag":
+                return value
+        return None
+
+
+class _Kept:
+    """The in-process store's serializer: none. Flask-Caching's SimpleCache pickles each value
+    it keeps and unpickles it on every read (~15 µs a hit); what the page cache keeps is
+    immutable (an Entry, a pair of moments), so the object itself is kept."""
+
+    @staticmethod
+    def dumps(value, protocol=None):
+        return value
+
+    @staticmethod
+    def loads(value):
+        return value
+
+
+class InProcessStore(FlaskCachingSimpleCache):
+    """The embedded default's store (CACHE_TYPE): Flask-Caching's SimpleCache, without pickling."""
+
+    serializer = _Kept()
 
 
 class PageCache:
     """The store, the generation and the edges of one app (`app.extensions`)."""
 
     def __init__(self, app: Flask) -> None:
+        self.config = app.config
         self.backend = app.extensions["cache"][cache]
         local = isinstance(self.backend, InProcessCache)
         self.generation = _LocalGeneration() if local else _SharedGeneration(self.backend)
@@ -118,26 +149,30 @@ class PageCache:
             self.bump()
         return self.generation.read()
 
-    def key(self, generation: int) -> str:
+    def key(self, generation: int, req: Request) -> str:
         """Generation, path, query string exactly as asked (the page embeds it: the language
         links' `next`), locale, reading mode (app.display: large text is another rendering) and
         the public address (absolute links; in development it follows the request's Host). The
-        method is not in it: HEAD is served what GET rendered."""
+        method is not in it: HEAD is served what GET rendered. A pure function of the request
+        (its path, query, cookies and Host), so that the front (`app.pagecache.front`) computes
+        it before Flask has made a request context, and the request hooks after, alike."""
+        cookies = req.cookies
         parts = (
-            request.path,
-            request.query_string.decode("latin-1"),
-            str(get_locale()),
-            display.mode(),
+            req.path,
+            req.query_string.decode("latin-1"),
+            str(i18n.locale_of(cookies)),
+            display.mode_of(cookies),
+            self.address(req),
         )
-        digest = hashlib.sha256("\0".join((*parts, self.address())).encode()).hexdigest()
+        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return f"page:{generation}:{digest}"
 
-    def address(self) -> str:
+    def address(self, req: Request) -> str:
         """What decides `public_base_url()` for this request, cheaply (every hit asks): the
         configured address, or in development the scheme and Host the request came on."""
-        if current_app.config.get("BASE_URL_FROM_REQUEST"):
-            return f"{request.scheme}://{request.host}"
-        return current_app.config["PUBLIC_BASE_URL"]
+        if self.config.get("BASE_URL_FROM_REQUEST"):
+            return f"{req.scheme}://{req.host}"
+        return self.config["PUBLIC_BASE_URL"]
 
     def valid_until(self, generation: int, since: datetime) -> datetime:
         """The next time edge at or after `since`, computed once per generation: kept as the
