@@ -86,13 +86,6 @@ class Entry:
         # Before rendered_at too: a test (or the demo) that moves the clock back.
         return self.rendered_at <= now < self.valid_until
 
-    @property
-    def etag(self) -> str | None:
-        for name, value in self.headers:
-            if name.lower() == "etag":
-                return value
-        return None
-
 
 class _Kept:
     """The in-process store's serializer: none. Flask-Caching's SimpleCache pickles each value
