@@ -29,7 +29,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, has_request_context, request
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -152,7 +152,8 @@ def _answered(response):
         request.path,
         response.status_code,
         time.perf_counter() - started,
-        response.headers.get("X-Page-Cache"),
+        # A miss is marked by the page cache's after_request function, which runs after this one.
+        response.headers.get("X-Page-Cache") or ("miss" if g.get("page_cache") else None),
         rid,
         log_line=current_app.config["LOG_REQUESTS"],
     )

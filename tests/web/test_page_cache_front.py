@@ -4,11 +4,15 @@ request hooks would give, and never to anyone whose page may be their own."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 from flask import request_started
 
 from app import observability
 from app.extensions import db
+from app.observability import JsonFormatter
 from app.pagecache import store
 from config import TestingConfig
 from tests.conftest import build_app
@@ -156,3 +160,21 @@ def test_behind_the_proxy_the_front_keys_by_the_clients_scheme(database_url, tmp
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_log_lines_say_miss_then_hit_with_the_request_id(app, frozen, caplog):
+    app.config["LOG_REQUESTS"] = True
+    with caplog.at_level(logging.INFO, logger="smallworks.requests"):
+        for rid in ("probe-miss-0001", "probe-hit-00001"):
+            Browser(app).get("/notices/?q=13800138000", headers={"X-Request-ID": rid})
+    lines = [
+        json.loads(JsonFormatter().format(r))  # outside any request, as the front logs
+        for r in caplog.records
+        if r.name == "smallworks.requests"
+    ]
+    assert [(line["cache"], line["request_id"]) for line in lines] == [
+        ("miss", "probe-miss-0001"),
+        ("hit", "probe-hit-00001"),
+    ]
+    assert all(line["endpoint"] == "notices.index" and line["status"] == 200 for line in lines)
+    assert not any("13800138000" in json.dumps(line) for line in lines)
