@@ -56,7 +56,15 @@ class Front:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            answer = self.kept_answer(environ)
+            try:
+                answer = self.kept_answer(environ)
+            except Exception:
+                # Outside Flask an error would reach the server as a bare 500: the front only
+                # saves time, so whatever fails in it (an entry that does not load, say) leaves
+                # the request to Flask, which answers it as if the front were not there.
+                log.exception("page cache: the front could not answer %s", environ.get("PATH_INFO"))
+                environ.pop(LOOKED_UP, None)
+                answer = None
             if answer is not None:
                 return answer(environ, start_response)
         return self.wsgi_app(environ, start_response)

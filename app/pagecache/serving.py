@@ -119,6 +119,11 @@ def _lookup():
     except RedisError as e:
         pages.failed(e)
         return None
+    except Exception:
+        # As in `_store`: the page can still be rendered; only the cache failed. Say so, and
+        # neither serve nor keep.
+        log.exception("page cache: could not look up %s", request.path)
+        return None
     if entry is None or not entry.true_at(started):
         g.page_cache = (generation, key, started)
         return None

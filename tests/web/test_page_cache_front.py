@@ -178,3 +178,22 @@ def test_the_log_lines_say_miss_then_hit_with_the_request_id(app, frozen, caplog
     ]
     assert all(line["endpoint"] == "notices.index" and line["status"] == 200 for line in lines)
     assert not any("13800138000" in json.dumps(line) for line in lines)
+
+
+def test_a_front_that_fails_leaves_the_request_to_flask(app, frozen, monkeypatch, caplog):
+    make_notice(make_user("staff"), title="某村道路硬化工程交易公告")
+    kept = Browser(app).get("/notices/")
+    pages = store._state(app)
+
+    def broken(key):
+        raise ValueError("an entry that does not load")
+
+    monkeypatch.setattr(pages.backend, "get", broken)
+    with caplog.at_level(logging.ERROR, logger="smallworks.pagecache"):
+        answered = Browser(app).get("/notices/")
+    # Flask's hooks asked the same broken store: they render the page and keep nothing.
+    assert answered.status_code == 200 and answered.get_data() == kept.get_data()
+    assert source(answered) is None
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("the front could not answer /notices/" in m for m in messages), messages
+    assert any("could not look up /notices/" in m for m in messages), messages
