@@ -143,7 +143,7 @@ class PageCache:
         return self.generation.read()
 
     def key(self, generation: int, req: Request) -> str:
-        """Generation, path, query string exactly as asked (the page embeds it: the language
+        """Generation, script root and path, query string exactly as asked (the page embeds it: the language
         links' `next`), locale, reading mode (app.display: large text is another rendering) and
         the public address (absolute links; in development it follows the request's Host). The
         method is not in it: HEAD is served what GET rendered. A pure function of the request
@@ -151,6 +151,7 @@ class PageCache:
         it before Flask has made a request context, and the request hooks after, alike."""
         cookies = req.cookies
         parts = (
+            req.script_root,  # mounted under a prefix, every link of the page carries it
             req.path,
             req.query_string.decode("latin-1"),
             str(i18n.locale_of(cookies)),

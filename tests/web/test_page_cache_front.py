@@ -197,3 +197,15 @@ def test_a_front_that_fails_leaves_the_request_to_flask(app, frozen, monkeypatch
     messages = [r.getMessage() for r in caplog.records]
     assert any("the front could not answer /notices/" in m for m in messages), messages
     assert any("could not look up /notices/" in m for m in messages), messages
+
+
+def test_a_page_served_under_a_prefix_is_kept_apart(app, frozen):
+    # The same process mounted under a script root (nginx's /sw/ → SCRIPT_NAME) writes every
+    # link with it: the page kept for / must not answer /sw/, nor the reverse.
+    plain = Browser(app).get("/notices/")
+    prefixed = Browser(app).get("/notices/", base_url="http://localhost/sw/")
+    assert source(plain) == source(prefixed) == "miss"
+    assert 'href="/sw/notices/"' in prefixed.get_data(as_text=True)
+    again = Browser(app).get("/notices/", base_url="http://localhost/sw/")
+    assert source(again) == "hit" and again.get_data() == prefixed.get_data()
+    assert Browser(app).get("/notices/").get_data() == plain.get_data()
