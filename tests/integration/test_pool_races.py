@@ -1,0 +1,96 @@
+"""The pool's state changes under twenty simultaneous requests on PostgreSQL (SQLite has one
+writer): calls drafted at once are numbered one after the other, and two removals of one
+category's members at once bring its reserve in once — never a 500, never a double effect."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app import clock
+from app.audit import Action, AuditEntry, verify_chain
+from app.extensions import db
+from contractors import queries as pool
+from contractors import services
+from contractors.models import PoolCall, PoolSelection
+from contractors.rules import SelectionStatus
+from contractors.sanctions import services as sanctions
+from contractors.sanctions.models import MisconductCase, ReserveEntry
+from tests.factories import at_once, plain_actor, use_cheap_password_hashes
+from tests.pool_factories import Phase, at, call_input
+from tests.sanction_factories import confirm_2027, decision
+from tests.trading_factories import active_pool
+
+THREADS = 20
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(app, database_url, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    use_cheap_password_hashes(monkeypatch)
+
+
+def _entries(action: Action, subject_id) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == action, AuditEntry.subject_id == str(subject_id))
+    )
+
+
+def test_twenty_calls_drafted_at_once_are_numbered_one_after_the_other(app):
+    # Each draft counted the year's calls and took the next number: twenty at once all took
+    # POOL-2026-01, and nineteen staff got a 500 from the unique index.
+    phase = Phase()
+    clock.set_now(at(2026, 9, 18, 10, 0))
+    staff = plain_actor(phase.staff)
+
+    outcomes = at_once(
+        app,
+        lambda i: services.create_call(call_input(title=f"第{i}批名录库征集"), actor=staff),
+        THREADS,
+    )
+
+    assert outcomes == [("done", "")] * THREADS
+    db.session.expire_all()
+    codes = db.session.scalars(select(PoolCall.code)).all()
+    assert sorted(codes) == [f"POOL-2026-{n:02d}" for n in range(1, THREADS + 1)]
+    assert verify_chain().ok
+
+
+def test_two_members_of_one_category_removed_at_once_bring_its_one_reserve_in_once(app):
+    # Each removal read the category's first reserve and its last position without a lock: two
+    # decided at once both chose the same reserve, and the second staff got a 500 from the
+    # unique key of the reserve's entry.
+    confirm_2027()
+    phase = active_pool()
+    jz = next(cc for cc in phase.call.categories if cc.category.code == "JZ")
+    members = [s.contractor for s in pool.selections(jz.id) if s.is_selected][:2]
+    (reserve,) = [s for s in pool.selections(jz.id) if not s.is_selected]
+    clock.set_now(at(2026, 11, 2, 10, 0))
+    cases = [
+        sanctions.open_case(m.id, "incident", "质量事故", actor=phase.staff).id for m in members
+    ]
+    clock.set_now(at(2026, 11, 10, 10, 0))
+    staff = plain_actor(phase.staff)
+    removal = decision(outcome="removal", starts_on=date(2026, 11, 10), months=None)
+
+    outcomes = at_once(app, lambda i: sanctions.decide(cases[i % 2], removal, actor=staff), THREADS)
+
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    assert outcomes.count(("done", "")) == 2
+    db.session.expire_all()
+    assert all(db.session.get(MisconductCase, c).decided_at for c in cases)
+    (entry,) = db.session.scalars(select(ReserveEntry)).all()
+    assert entry.selection_id == reserve.id
+    selected = db.session.scalars(
+        select(PoolSelection.position).where(
+            PoolSelection.call_category_id == jz.id,
+            PoolSelection.status == SelectionStatus.SELECTED,
+        )
+    ).all()
+    assert len(selected) == len(set(selected))
+    assert verify_chain().ok
