@@ -1,6 +1,7 @@
 """The pool's state changes under twenty simultaneous requests on PostgreSQL (SQLite has one
-writer): calls drafted at once are numbered one after the other, and two removals of one
-category's members at once bring its reserve in once — never a 500, never a double effect."""
+writer): calls drafted at once are numbered one after the other, an application withdrawn twenty
+times at once is withdrawn once, and two removals of one category's members at once bring its
+reserve in once — never a 500, never a double effect."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from app.audit import Action, AuditEntry, verify_chain
 from app.extensions import db
 from contractors import queries as pool
 from contractors import services
-from contractors.models import PoolCall, PoolSelection
+from contractors.models import PoolApplication, PoolCall, PoolSelection
 from contractors.rules import SelectionStatus
 from contractors.sanctions import services as sanctions
 from contractors.sanctions.models import MisconductCase, ReserveEntry
 from tests.factories import at_once, plain_actor, use_cheap_password_hashes
-from tests.pool_factories import Phase, at, call_input
+from tests.pool_factories import Phase, at, call_input, user_of
 from tests.sanction_factories import confirm_2027, decision
 from tests.trading_factories import active_pool
 
@@ -59,6 +60,74 @@ def test_twenty_calls_drafted_at_once_are_numbered_one_after_the_other(app):
     codes = db.session.scalars(select(PoolCall.code)).all()
     assert sorted(codes) == [f"POOL-2026-{n:02d}" for n in range(1, THREADS + 1)]
     assert verify_chain().ok
+
+
+def test_an_application_withdrawn_twenty_times_at_once_is_withdrawn_once(app):
+    # The application was read before the call's lock and checked as read: every post found it
+    # not withdrawn, and each wrote its own withdrawal to the audit log.
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    clock.set_now(at(2026, 9, 23, 9, 0))
+    company = phase.contractors[0]
+    application_id = db.session.scalar(
+        select(PoolApplication.id).where(
+            PoolApplication.call_id == phase.call.id,
+            PoolApplication.contractor_id == company.id,
+        )
+    )
+    actor = plain_actor(user_of(company))
+
+    outcomes = at_once(
+        app, lambda i: services.withdraw_application(application_id, actor=actor), THREADS
+    )
+
+    assert sorted(outcomes) == [("done", "")] + [("refused", "申请已撤回")] * (THREADS - 1)
+    assert _entries(Action.POOL_APPLICATION_WITHDRAWN, application_id) == 1
+
+
+def test_an_application_amended_and_withdrawn_at_once_is_never_amended_once_withdrawn(app):
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    clock.set_now(at(2026, 9, 23, 9, 0))
+    company = phase.contractors[0]
+    application_id = db.session.scalar(
+        select(PoolApplication.id).where(
+            PoolApplication.call_id == phase.call.id,
+            PoolApplication.contractor_id == company.id,
+        )
+    )
+    actor = plain_actor(user_of(company))
+
+    def step(i: int) -> None:
+        if i == 0:
+            services.withdraw_application(application_id, actor=actor)
+        else:
+            services.amend_application(application_id, ["JZ"], actor=actor)
+
+    outcomes = at_once(app, step, THREADS)
+
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    assert {o for o in outcomes if o[0] == "refused"} <= {("refused", "申请已撤回")}
+    db.session.expire_all()
+    assert db.session.get(PoolApplication, application_id).withdrawn_at is not None
+    withdrawal = db.session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.action == Action.POOL_APPLICATION_WITHDRAWN,
+            AuditEntry.subject_id == str(application_id),
+        )
+    )
+    amended_after = db.session.scalar(
+        select(func.count()).where(
+            AuditEntry.action == Action.POOL_APPLICATION_AMENDED,
+            AuditEntry.subject_id == str(application_id),
+            AuditEntry.id > withdrawal,
+        )
+    )
+    assert amended_after == 0
 
 
 def test_two_members_of_one_category_removed_at_once_bring_its_one_reserve_in_once(app):
