@@ -1,7 +1,8 @@
 """The pool's state changes under twenty simultaneous requests on PostgreSQL (SQLite has one
 writer): calls drafted at once are numbered one after the other, an application withdrawn twenty
-times at once is withdrawn once, and two removals of one category's members at once bring its
-reserve in once — never a 500, never a double effect."""
+times at once is withdrawn once, two removals of one category's members at once bring its
+reserve in once, and one credit code registered by twenty accounts at once is registered once —
+never a 500, never a double effect."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from app.audit import Action, AuditEntry, verify_chain
 from app.extensions import db
 from contractors import queries as pool
 from contractors import services
-from contractors.models import PoolApplication, PoolCall, PoolSelection
+from contractors.models import Contractor, PoolApplication, PoolCall, PoolSelection
 from contractors.rules import SelectionStatus
 from contractors.sanctions import services as sanctions
 from contractors.sanctions.models import MisconductCase, ReserveEntry
-from tests.factories import at_once, plain_actor, use_cheap_password_hashes
-from tests.pool_factories import Phase, at, call_input, user_of
+from tests.factories import at_once, make_user, plain_actor, use_cheap_password_hashes
+from tests.pool_factories import Phase, at, call_input, company, registration, user_of
 from tests.sanction_factories import confirm_2027, decision
 from tests.trading_factories import active_pool
 
@@ -163,3 +164,20 @@ def test_two_members_of_one_category_removed_at_once_bring_its_one_reserve_in_on
     ).all()
     assert len(selected) == len(set(selected))
     assert verify_chain().ok
+
+
+def test_one_credit_code_registered_by_twenty_accounts_at_once_is_registered_once(app):
+    # Each account found the code free and inserted its company: the unique index kept one,
+    # and nineteen were answered with a 500 instead of the duplicate's refusal.
+    clock.set_now(at(2026, 9, 22, 9, 0))
+    accounts = [plain_actor(make_user("contractor")) for _ in range(THREADS)]
+
+    outcomes = at_once(
+        app, lambda i: services.register_contractor(registration(0), actor=accounts[i]), THREADS
+    )
+
+    assert outcomes.count(("done", "")) == 1, outcomes
+    duplicate = f"统一社会信用代码{company(0)}已登记，不能重复登记；如需找回账户请联系区公管办"
+    assert outcomes.count(("refused", duplicate)) == THREADS - 1, outcomes
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Contractor.id))) == 1
