@@ -190,16 +190,28 @@ def file_objection(entry_id: int, text: str, *, actor) -> Objection:
             f"The review publicity ended on {rules.last_day(notice.publicity_ends_at)}; "
             "objections are no longer accepted",
         )
-    body = (text or "").strip()
+    body = (text or "").strip()[:5000]
     if not body:
         raise PoolError(
             "请填写异议的内容和理由", "State the objection and its grounds", field="text"
         )
+    # The same text by the same company about the same decision is the first objection (a form
+    # posted twice is one, as a roster objection): the call's lock above queues twins here.
+    same = db.session.scalar(
+        select(Objection).where(
+            Objection.stage == str(rules.ObjectionStage.REVIEW),
+            Objection.entry_id == e.id,
+            Objection.contractor_id == contractor.id,
+            Objection.text == body,
+        )
+    )
+    if same is not None:
+        return same
     o = Objection(
         call_id=call.id,
         contractor_id=contractor.id,
         entry_id=e.id,
-        text=body[:5000],
+        text=body,
         filed_at=now(),
     )
     db.session.add(o)
@@ -240,6 +252,9 @@ def answer_objection(
         raise PoolNotFound("异议不存在", "No such objection")
     call = get_call(o.call_id, lock=True)
     require_pool(actor, call.office_id, "答复异议", "answer an objection")
+    # Read again under the lock: twenty answers at once each found it unanswered as first read,
+    # and each upheld it again, turning the decision over and back with a correction each time.
+    db.session.refresh(o)
     if o.answered_at is not None:
         raise PoolError("该异议已答复", "The objection was already answered")
     text = (answer or "").strip()

@@ -16,12 +16,20 @@ from app.audit import Action, AuditEntry, verify_chain
 from app.extensions import db
 from contractors import queries as pool
 from contractors import services
-from contractors.models import Contractor, PoolApplication, PoolCall, PoolSelection
+from contractors.models import (
+    ApplicationEntry,
+    Contractor,
+    Objection,
+    PoolApplication,
+    PoolCall,
+    PoolSelection,
+)
 from contractors.rules import SelectionStatus
 from contractors.sanctions import services as sanctions
 from contractors.sanctions.models import MisconductCase, ReserveEntry
+from notices.models import Notice
 from tests.factories import at_once, make_user, plain_actor, use_cheap_password_hashes
-from tests.pool_factories import Phase, at, call_input, company, registration, user_of
+from tests.pool_factories import Phase, at, call_input, company, register, registration, user_of
 from tests.sanction_factories import confirm_2027, decision
 from tests.trading_factories import active_pool
 
@@ -181,3 +189,52 @@ def test_one_credit_code_registered_by_twenty_accounts_at_once_is_registered_onc
     assert outcomes.count(("refused", duplicate)) == THREADS - 1, outcomes
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Contractor.id))) == 1
+
+
+def _in_review_publicity() -> Phase:
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    phase.review()
+    phase.publish_review()
+    return phase
+
+
+def test_an_objection_upheld_twenty_times_at_once_turns_the_decision_over_once(app):
+    # The objection was read before the call's lock and its answer checked as read: every post
+    # found it unanswered, and each upheld it again — turning the decision over and back, with a
+    # correction notice each time.
+    phase = _in_review_publicity()
+    failed = phase.failed_entry()
+    entry_id = failed.id
+    o = services.file_objection(entry_id, "资质证书有效。", actor=user_of(register(6)))
+    objection_id, staff = o.id, plain_actor(phase.staff)
+    corrections = select(func.count()).where(Notice.type == "correction")
+    before = db.session.scalar(corrections)
+
+    outcomes = at_once(
+        app,
+        lambda i: services.answer_objection(objection_id, "异议成立。", True, actor=staff),
+        THREADS,
+    )
+
+    assert sorted(outcomes) == [("done", "")] + [("refused", "该异议已答复")] * (THREADS - 1)
+    db.session.expire_all()
+    assert db.session.get(ApplicationEntry, entry_id).decision == "pass"
+    assert db.session.scalar(corrections) == before + 1
+    assert _entries(Action.POOL_OBJECTION_ANSWERED, objection_id) == 1
+
+
+def test_a_review_objection_posted_twenty_times_at_once_is_one_objection(app):
+    phase = _in_review_publicity()
+    entry_id = phase.failed_entry().id
+    objector = plain_actor(user_of(register(6)))
+
+    outcomes = at_once(
+        app, lambda i: services.file_objection(entry_id, "资质证书有效。", actor=objector), THREADS
+    )
+
+    assert outcomes == [("done", "")] * THREADS  # each sent to the one objection
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Objection.id))) == 1

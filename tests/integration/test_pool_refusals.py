@@ -303,6 +303,16 @@ def test_the_draw_waits_for_every_objection_to_be_answered(in_review_publicity):
     )
 
 
+def test_a_review_objection_posted_twice_is_one_objection(in_review_publicity):
+    p = in_review_publicity
+    objector = user_of(register(6))
+    first = services.file_objection(p.failed_entry().id, "资质证书有效。", actor=objector)
+    again = services.file_objection(p.failed_entry().id, " 资质证书有效。 ", actor=objector)
+    assert again.id == first.id
+    other = services.file_objection(p.failed_entry().id, "另一理由。", actor=objector)
+    assert other.id != first.id  # another text is another objection
+
+
 def test_an_upheld_objection_against_a_pass_needs_a_reason_for_the_fail(in_review_publicity):
     p = in_review_publicity
     passed = next(e for e in queries.entries_of(p.call.id) if e.decision == "pass")
