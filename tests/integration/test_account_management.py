@@ -18,6 +18,7 @@ from app.errors import NotFound
 from app.extensions import db
 from tests.factories import (
     PASSWORD,
+    at_once,
     default_district,
     make_office,
     make_user,
@@ -272,3 +273,27 @@ def test_twenty_simultaneous_creations_of_one_username_make_one_account(app):
     ).all()
     assert len(created) == 2  # the admin's and the one account's
     assert verify_chain().ok
+
+
+def test_two_deployment_admins_disabling_each_other_twenty_times_at_once_leave_one_active(app):
+    # "Never the last active deployment admin" counts the others under their row locks: A
+    # disabling B and B disabling A at once must not leave none (nor end in a 500).
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the race of concurrent writers is PostgreSQL's (SQLite has one writer)")
+    first = make_user("admin", "root", office=None)
+    second = make_user("admin", "root2", office=None)
+    pairs = [(first.id, second.id), (second.id, first.id)]
+
+    def disable(i: int) -> None:
+        actor, target = pairs[i % 2]
+        accounts.disable_account(target, actor=db.session.get(User, actor))
+
+    outcomes = at_once(app, disable, 20)
+
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    assert outcomes.count(("done", "")) == 1, outcomes
+    db.session.rollback()
+    active = db.session.scalars(
+        select(User.username).where(User.role == "admin", User.is_active_account.is_(True))
+    ).all()
+    assert len(active) == 1
