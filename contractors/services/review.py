@@ -11,7 +11,7 @@ from app.extensions import db
 from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
-from contractors.models import ApplicationEntry, FailReason, Objection
+from contractors.models import ApplicationEntry, FailReason, Objection, PoolApplication, PoolCall
 from lottery import services as draws
 from notices.rules import legal_basis
 from notices.services import NoticeInput, issuer, publish_new
@@ -34,11 +34,19 @@ def _reasons() -> dict[str, bool]:
     return {r.code: r.needs_text for r in db.session.scalars(select(FailReason))}
 
 
-def _entry(entry_id: int) -> ApplicationEntry:
-    e = db.session.get(ApplicationEntry, entry_id)
-    if e is None:
+def _entry(entry_id: int) -> tuple[ApplicationEntry, PoolCall]:
+    """The entry and its call, the call locked first (every step of a call queues there) and
+    the entry read after it: read before, twenty decisions at once each audited as "before" the
+    entry as first read, not the decision it replaced."""
+    call_id = db.session.scalar(
+        select(PoolApplication.call_id)
+        .join(ApplicationEntry, ApplicationEntry.application_id == PoolApplication.id)
+        .where(ApplicationEntry.id == entry_id)
+    )
+    if call_id is None:
         raise PoolNotFound("申请类别不存在", "No such application category")
-    return e
+    call = get_call(call_id, lock=True)
+    return db.session.get(ApplicationEntry, entry_id, populate_existing=True), call
 
 
 def _decision(e: ApplicationEntry) -> dict:
@@ -59,8 +67,7 @@ def record_decision(
     list plus free text, for one application and category. Allowed after the application window
     closed and until the review result is published; later changes go through objections."""
     require_panel(actor)
-    e = _entry(entry_id)
-    call = get_call(e.application.call_id, lock=True)
+    e, call = _entry(entry_id)
     require_call_panel(actor, call.office_id)
     facts = queries.facts_of(call)
     checked(
@@ -176,8 +183,7 @@ def publish_review_results(call_id: int, *, actor):
 def file_objection(entry_id: int, text: str, *, actor) -> Objection:
     """Any registered contractor objects to a decision while the review publicity runs."""
     contractor = own_contractor(actor)
-    e = _entry(entry_id)
-    call = get_call(e.application.call_id, lock=True)
+    e, call = _entry(entry_id)
     notice = call.review_notice
     moment = clock.now()
     if notice is None:

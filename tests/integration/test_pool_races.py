@@ -7,6 +7,7 @@ never a 500, never a double effect."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -238,3 +239,45 @@ def test_a_review_objection_posted_twenty_times_at_once_is_one_objection(app):
     assert outcomes == [("done", "")] * THREADS  # each sent to the one objection
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Objection.id))) == 1
+
+
+def test_decisions_recorded_at_once_are_audited_each_with_the_one_it_replaced(app):
+    # The entry was read before the call's lock: twenty decisions at once each recorded as
+    # "before" the entry as first read (undecided), not the decision it replaced — the audit log
+    # lost which decision each one overturned.
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    clock.set_now(at(2026, 10, 13, 9, 0))
+    entry_id = next(
+        e.id for e in pool.entries_of(phase.call.id) if e.call_category.category.code == "JZ"
+    )
+    panel = [plain_actor(phase.staff), plain_actor(phase.reviewer)]
+
+    def record(i: int) -> None:
+        if i % 2:
+            services.record_decision(entry_id, "pass", actor=panel[i % 2])
+        else:
+            services.record_decision(
+                entry_id, "fail", "grade_insufficient", f"第{i}次", actor=panel[i % 2]
+            )
+
+    outcomes = at_once(app, record, THREADS)
+
+    assert outcomes == [("done", "")] * THREADS
+    db.session.expire_all()
+    application_id = db.session.get(ApplicationEntry, entry_id).application_id
+    trail = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == Action.POOL_REVIEW_RECORDED,
+            AuditEntry.subject_id == str(application_id),
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    assert len(trail) == THREADS
+    decided = [(e.before["decision"], e.after["decision"], e.after["reason_text"]) for e in trail]
+    for earlier, later in pairwise(trail):
+        assert later.before["reason_text"] == earlier.after["reason_text"], decided
+        assert later.before["decision"] == earlier.after["decision"], decided
