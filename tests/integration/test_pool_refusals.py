@@ -19,7 +19,8 @@ from contractors.errors import (
     TooEarly,
     WindowClosed,
 )
-from tests.factories import make_user, use_cheap_password_hashes
+from contractors.models import PoolCall
+from tests.factories import at_once, make_user, plain_actor, use_cheap_password_hashes
 from tests.pool_factories import (
     Phase,
     at,
@@ -405,3 +406,22 @@ def test_the_district_publishes_the_call_under_its_own_name(app):
     notice = p.publish_call()
     assert notice.issuing_body == default_district().name
     assert notice.office_id == p.call.office_id == default_district().id
+
+
+def test_a_draft_page_loaded_before_the_call_was_published_cannot_edit_it(app):
+    # The edit page loads the call, then the service locks it — and the lock did not refresh
+    # the page's copy: a call published by another staff member in between read as a draft, and
+    # the edit changed the call after its notice was out.
+    phase = Phase()
+    phase.draft_and_consult()
+    clock.set_now(at(2026, 9, 21, 10, 0))
+    call_id, staff = phase.call.id, plain_actor(phase.staff)
+    held = queries.get_call(call_id)  # the edit page's copy, a draft
+    assert held.call_notice_id is None
+    assert at_once(app, lambda i: services.publish_call(call_id, actor=staff), 1) == [("done", "")]
+    # Not `refused`: it expires the session first, which would refresh the page's copy.
+    with pytest.raises(PoolError, match="征集公告已发布，不能再修改"):
+        services.update_call(call_id, call_input(title="发布后修改"), actor=phase.staff)
+    db.session.expire_all()
+    call = db.session.get(PoolCall, call_id)
+    assert (call.title, call.revision) == (call.call_notice.title, 1)
