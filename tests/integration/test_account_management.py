@@ -297,3 +297,25 @@ def test_two_deployment_admins_disabling_each_other_twenty_times_at_once_leave_o
         select(User.username).where(User.role == "admin", User.is_active_account.is_(True))
     ).all()
     assert len(active) == 1
+
+
+def test_a_password_change_begun_before_a_reset_cannot_undo_the_reset(world, app):
+    # The change-password form checks the current password against the account as the request
+    # loaded it (the signed-in user): an administrator's reset committed in between — the old
+    # password known to someone else — was overwritten by that someone's new password, and the
+    # one-time password no longer worked.
+    clerk, admin_id = world["staff"], world["admin"].id
+    held = db.session.get(User, clerk.id)  # the request's signed-in account, before the reset
+    assert not held.must_change_password
+
+    def reset(i: int) -> None:
+        accounts.reset_password(clerk.id, actor=db.session.get(User, admin_id))
+
+    assert at_once(app, reset, 1) == [("done", "")]
+    with pytest.raises(AccountError, match="当前密码不正确"):
+        change_password(clerk.id, PASSWORD, "someone else's passphrase")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(User, clerk.id).must_change_password
+    with pytest.raises(LoginRefused):
+        authenticate("clerk", "someone else's passphrase")
