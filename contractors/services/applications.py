@@ -94,10 +94,13 @@ def apply(
     _require_open(call)
     wanted = _entries(call, category_codes)
     docs = _documents(contractor, document_ids)
+    # Read after the call's lock, replacing a copy the page loaded before (populate_existing):
+    # an application reopened from another tab meanwhile read as withdrawn and was reopened
+    # again, with a second audit entry.
     a = db.session.scalar(
-        select(PoolApplication).where(
-            PoolApplication.call_id == call.id, PoolApplication.contractor_id == contractor.id
-        )
+        select(PoolApplication)
+        .where(PoolApplication.call_id == call.id, PoolApplication.contractor_id == contractor.id)
+        .execution_options(populate_existing=True)
     )
     moment = now()
     before = None

@@ -425,3 +425,35 @@ def test_a_draft_page_loaded_before_the_call_was_published_cannot_edit_it(app):
     db.session.expire_all()
     call = db.session.get(PoolCall, call_id)
     assert (call.title, call.revision) == (call.call_notice.title, 1)
+
+
+def test_an_apply_page_loaded_while_the_application_was_withdrawn_does_not_reopen_it_twice(app):
+    # The apply page loads the company's applications, then the service locks the call and reads
+    # the application — without refreshing the page's copy: reopened from another tab in
+    # between, it still read as withdrawn and was reopened (and audited) a second time.
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    clock.set_now(at(2026, 9, 23, 9, 0))
+    company = phase.contractors[2]
+    user = user_of(company)
+    a = queries.applications_of(user)[0]
+    services.withdraw_application(a.id, actor=user)
+    call_id, actor = phase.call.id, plain_actor(user)
+    held = queries.applications_of(user)[0]  # the apply page's copy, withdrawn
+    assert held.withdrawn_at is not None
+    reopen = lambda i: services.apply(call_id, ["JZ"], actor=actor)  # noqa: E731
+    assert at_once(app, reopen, 1) == [("done", "")]
+    with pytest.raises(PoolError, match="本企业已提交申请"):
+        services.apply(call_id, ["JZ"], actor=user)
+    db.session.rollback()
+    submitted = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == "pool_application:submitted",
+            AuditEntry.subject_id == str(held.id),
+        )
+    )
+    assert submitted == 2  # the first application and its one reopening
