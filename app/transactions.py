@@ -58,6 +58,16 @@ def after_rollback(callback: Callable[[], None]) -> None:
         db.session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
 
 
+def serialised(key: int) -> None:
+    """Make the rest of this transaction wait for any other that took `key`, up to its end: a
+    PostgreSQL transaction-level advisory lock, for a check-then-insert with no row to lock (the
+    next number of a year's codes). SQLite needs none: its one writer does it."""
+    from sqlalchemy import text
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
 def _run(callbacks: list[Callable[[], None]], when: str) -> None:
     # The transaction's outcome is settled: a failing clean-up is logged, not raised, so it can
     # neither turn a commit into an error nor hide the error that caused a rollback.

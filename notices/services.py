@@ -163,7 +163,10 @@ def _require_office(actor, office_id: int | None) -> None:
 def _get_draft(notice_id: int, *, lock: bool = False, actor=None) -> Notice:
     stmt = select(Notice).where(Notice.id == notice_id)
     if lock:
-        stmt = stmt.with_for_update()
+        # populate_existing: the locked row's values replace a copy the page loaded before —
+        # without it an edit page's copy read a notice published meanwhile as a draft, and the
+        # edit ran into the database's immutability trigger (a 500) instead of the refusal.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     notice = db.session.scalar(stmt)
     if notice is None:
         raise NoticeNotFound("公告不存在", "No such notice")

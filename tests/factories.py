@@ -279,6 +279,55 @@ def simultaneously(app, browser: Browser, post, threads: int) -> list:
     return statuses
 
 
+def plain_actor(user):
+    """An account's fields as a plain object, for threads: loading the user in each thread would
+    hold a pooled connection at the barrier."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        id=user.id,
+        role=user.role,
+        username=user.username,
+        office_id=user.office_id,
+        organisation=user.organisation,
+        display_name=user.display_name,
+    )
+
+
+def at_once(app, call, threads: int) -> list[tuple[str, str]]:
+    """`call(i)` from `threads` threads at once, each in its own app context (hence its own
+    session and connection): ("done", ""), ("refused", the Chinese message) for a DomainError,
+    or ("error", its repr) for anything else — a failure of the guard."""
+    from app.errors import DomainError
+    from app.extensions import db
+
+    barrier = threading.Barrier(threads)
+    outcomes: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                call(i)
+                outcome = ("done", "")
+            except DomainError as e:
+                outcome = ("refused", e.message)
+            except Exception as e:
+                outcome = ("error", repr(e))
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    running = [threading.Thread(target=attempt, args=(i,)) for i in range(threads)]
+    for t in running:
+        t.start()
+    for t in running:
+        t.join(timeout=120)
+    return outcomes
+
+
 def signed_in(app, role: str = "staff") -> Browser:
     """A Browser signed in through the login form as a new account of `role` (as `.user`)."""
     user = make_user(role)

@@ -46,7 +46,12 @@ def at(*args) -> datetime:
 
 def register(n: int, *, name: str | None = None, user=None, **overrides) -> Contractor:
     user = user or make_user("contractor")
-    data = services.ContractorInput(
+    return services.register_contractor(registration(n, name=name, **overrides), actor=user)
+
+
+def registration(n: int, *, name: str | None = None, **overrides) -> services.ContractorInput:
+    """Company n's details as its account registers them."""
+    return services.ContractorInput(
         uscc=overrides.pop("uscc", company(n)),
         name=name or f"宁波测试建设有限公司{n}",
         legal_representative="张三",
@@ -59,7 +64,6 @@ def register(n: int, *, name: str | None = None, user=None, **overrides) -> Cont
         ),
         **overrides,
     )
-    return services.register_contractor(data, actor=user)
 
 
 def call_input(**overrides) -> services.CallInput:

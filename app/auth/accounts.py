@@ -64,8 +64,10 @@ def _judge(rule, *args) -> None:
 
 def _target(user_id: int, actor, *, lock: bool = False) -> User:
     """The account, locked for the change (two administrators acting on it at once: the second
-    reads the first one's result), refused unless `actor` manages it."""
-    user = db.session.get(User, user_id, with_for_update=lock)
+    reads the first one's result), refused unless `actor` manages it. Locked, the row's values
+    replace the copy the page loaded before: without it twenty posts of "disable" at once each
+    found the page's copy active, and each disabled it again with its own audit entry."""
+    user = db.session.get(User, user_id, with_for_update=lock, populate_existing=lock)
     if user is None:
         raise NotFound("账户不存在", "No such account")
     _judge(rules.require_manages, _actor_facts(actor), _facts(user))

@@ -210,7 +210,13 @@ def set_password(user_id: int, password: str, *, actor=None) -> None:
 def change_password(user_id: int, current: str, new: str) -> User:
     """The account holder changes their own password: the current one must be right. Every
     session of the account ends; the caller signs the changing session in again (new version)."""
-    user = db.session.get(User, user_id)
+    # Locked (FOR NO KEY UPDATE, which rows merely naming the account do not wait for) and read
+    # again: the request loaded the signed-in account before, and an administrator's reset
+    # committed in between was overwritten by a change checked against the old password (by
+    # whoever knew it).
+    user = db.session.get(
+        User, user_id, with_for_update={"key_share": True}, populate_existing=True
+    )
     if user is None:
         raise AccountError("账户不存在", "No such account")
     if not _verify(user.password_hash, current):

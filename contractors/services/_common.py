@@ -92,8 +92,11 @@ def own_contractor(actor) -> Contractor:
 def get_call(call_id: int, *, lock: bool = False) -> PoolCall:
     stmt = select(PoolCall).where(PoolCall.id == call_id)
     if lock:
-        # Steps of one call queue here on PostgreSQL (two staff pressing "publish" at once).
-        stmt = stmt.with_for_update()
+        # Steps of one call queue here on PostgreSQL (two staff pressing "publish" at once), and
+        # the locked row's values replace a copy the page loaded before (populate_existing):
+        # without it an edit page's copy read a call published meanwhile as a draft, and twenty
+        # edits at once each raised the revision that copy held.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     call = db.session.scalar(stmt)
     if call is None:
         raise PoolNotFound("征集不存在", "No such pool call")

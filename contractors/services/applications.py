@@ -94,10 +94,13 @@ def apply(
     _require_open(call)
     wanted = _entries(call, category_codes)
     docs = _documents(contractor, document_ids)
+    # Read after the call's lock, replacing a copy the page loaded before (populate_existing):
+    # an application reopened from another tab meanwhile read as withdrawn and was reopened
+    # again, with a second audit entry.
     a = db.session.scalar(
-        select(PoolApplication).where(
-            PoolApplication.call_id == call.id, PoolApplication.contractor_id == contractor.id
-        )
+        select(PoolApplication)
+        .where(PoolApplication.call_id == call.id, PoolApplication.contractor_id == contractor.id)
+        .execution_options(populate_existing=True)
     )
     moment = now()
     before = None
@@ -128,14 +131,20 @@ def apply(
 
 
 def _own(application_id: int, actor) -> PoolApplication:
+    """The company's own application, read again once its call is locked (as `apply` locks it):
+    read before the lock, twenty withdrawals at once each found it not withdrawn and each
+    recorded one, and an amendment queued behind a withdrawal amended a withdrawn application."""
     contractor = own_contractor(actor)
-    a = db.session.get(PoolApplication, application_id)
-    if a is None:
+    call_id = db.session.scalar(
+        select(PoolApplication.call_id).where(PoolApplication.id == application_id)
+    )
+    if call_id is None:
         raise PoolNotFound("申请不存在", "No such application")
+    call = get_call(call_id, lock=True)
+    a = db.session.get(PoolApplication, application_id, populate_existing=True)
     if a.contractor_id != contractor.id:
         raise NotYours("只能修改本企业的申请", "You may only change your own application")
-    get_call(a.call_id, lock=True)
-    _require_open(a.call)
+    _require_open(call)
     if a.withdrawn_at is not None:
         raise PoolError("申请已撤回", "The application was withdrawn")
     return a

@@ -14,7 +14,7 @@ from app.calendar.services import current_calendar
 from app.extensions import db
 from app.offices.models import Office
 from app.offices.scope import require_district
-from app.transactions import transactional
+from app.transactions import serialised, transactional
 from app.workdays import UnconfirmedYear
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolForbidden, PoolNotFound
@@ -88,7 +88,15 @@ def _apply(call: PoolCall, data: CallInput) -> None:
         )
 
 
+#: PostgreSQL advisory-lock key serialising pool call numbering (two staff drafting at once).
+_CODE_LOCK_KEY = 0x504F4F4C434F4445  # "POOLCODE"
+
+
 def _next_code(year: int) -> str:
+    """The next code of the year, counted under an advisory lock held to the commit: twenty staff
+    drafting at once all counted the same calls and took the same code (the unique index then
+    answered nineteen with a 500)."""
+    serialised(_CODE_LOCK_KEY)
     prefix = f"POOL-{year}-"
     count = db.session.scalar(
         select(func.count(PoolCall.id)).where(PoolCall.code.like(prefix + "%"))

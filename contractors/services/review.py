@@ -11,7 +11,7 @@ from app.extensions import db
 from app.transactions import transactional
 from contractors import queries, rules
 from contractors.errors import PoolError, PoolNotFound, TooEarly
-from contractors.models import ApplicationEntry, FailReason, Objection
+from contractors.models import ApplicationEntry, FailReason, Objection, PoolApplication, PoolCall
 from lottery import services as draws
 from notices.rules import legal_basis
 from notices.services import NoticeInput, issuer, publish_new
@@ -34,11 +34,19 @@ def _reasons() -> dict[str, bool]:
     return {r.code: r.needs_text for r in db.session.scalars(select(FailReason))}
 
 
-def _entry(entry_id: int) -> ApplicationEntry:
-    e = db.session.get(ApplicationEntry, entry_id)
-    if e is None:
+def _entry(entry_id: int) -> tuple[ApplicationEntry, PoolCall]:
+    """The entry and its call, the call locked first (every step of a call queues there) and
+    the entry read after it: read before, twenty decisions at once each audited as "before" the
+    entry as first read, not the decision it replaced."""
+    call_id = db.session.scalar(
+        select(PoolApplication.call_id)
+        .join(ApplicationEntry, ApplicationEntry.application_id == PoolApplication.id)
+        .where(ApplicationEntry.id == entry_id)
+    )
+    if call_id is None:
         raise PoolNotFound("申请类别不存在", "No such application category")
-    return e
+    call = get_call(call_id, lock=True)
+    return db.session.get(ApplicationEntry, entry_id, populate_existing=True), call
 
 
 def _decision(e: ApplicationEntry) -> dict:
@@ -59,8 +67,7 @@ def record_decision(
     list plus free text, for one application and category. Allowed after the application window
     closed and until the review result is published; later changes go through objections."""
     require_panel(actor)
-    e = _entry(entry_id)
-    call = get_call(e.application.call_id, lock=True)
+    e, call = _entry(entry_id)
     require_call_panel(actor, call.office_id)
     facts = queries.facts_of(call)
     checked(
@@ -176,8 +183,7 @@ def publish_review_results(call_id: int, *, actor):
 def file_objection(entry_id: int, text: str, *, actor) -> Objection:
     """Any registered contractor objects to a decision while the review publicity runs."""
     contractor = own_contractor(actor)
-    e = _entry(entry_id)
-    call = get_call(e.application.call_id, lock=True)
+    e, call = _entry(entry_id)
     notice = call.review_notice
     moment = clock.now()
     if notice is None:
@@ -190,16 +196,28 @@ def file_objection(entry_id: int, text: str, *, actor) -> Objection:
             f"The review publicity ended on {rules.last_day(notice.publicity_ends_at)}; "
             "objections are no longer accepted",
         )
-    body = (text or "").strip()
+    body = (text or "").strip()[:5000]
     if not body:
         raise PoolError(
             "请填写异议的内容和理由", "State the objection and its grounds", field="text"
         )
+    # The same text by the same company about the same decision is the first objection (a form
+    # posted twice is one, as a roster objection): the call's lock above queues twins here.
+    same = db.session.scalar(
+        select(Objection).where(
+            Objection.stage == str(rules.ObjectionStage.REVIEW),
+            Objection.entry_id == e.id,
+            Objection.contractor_id == contractor.id,
+            Objection.text == body,
+        )
+    )
+    if same is not None:
+        return same
     o = Objection(
         call_id=call.id,
         contractor_id=contractor.id,
         entry_id=e.id,
-        text=body[:5000],
+        text=body,
         filed_at=now(),
     )
     db.session.add(o)
@@ -240,6 +258,9 @@ def answer_objection(
         raise PoolNotFound("异议不存在", "No such objection")
     call = get_call(o.call_id, lock=True)
     require_pool(actor, call.office_id, "答复异议", "answer an objection")
+    # Read again under the lock: twenty answers at once each found it unanswered as first read,
+    # and each upheld it again, turning the decision over and back with a correction each time.
+    db.session.refresh(o)
     if o.answered_at is not None:
         raise PoolError("该异议已答复", "The objection was already answered")
     text = (answer or "").strip()

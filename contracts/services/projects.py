@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app import audit, clock, money, once
 from app.audit import Action
@@ -17,7 +17,7 @@ from app.extensions import db
 from app.offices.models import Office
 from app.offices.scope import require_scope
 from app.storage import Upload, UploadRejected, store_upload
-from app.transactions import transactional
+from app.transactions import serialised, transactional
 from contractors.models import PoolCategory
 from contracts import queries, rules, search
 from contracts.errors import OutOfScope, TradingError, TradingForbidden
@@ -106,8 +106,7 @@ def _next_code(year: int) -> str:
     """The next public code of the year. On PostgreSQL a transaction-level advisory lock makes two
     simultaneous submissions number one after the other (held to the commit); on SQLite the
     database write lock does it."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CODE_LOCK_KEY})
+    serialised(_CODE_LOCK_KEY)
     prefix = f"PRJ-{year}-"
     count = db.session.scalar(select(func.count()).where(Project.code.like(prefix + "%")))
     return f"{prefix}{count + 1:04d}"

@@ -102,7 +102,15 @@ def _apply(g: Guide, data: GuideInput) -> None:
 
 
 def _get(guide_id: int, actor) -> Guide:
-    g = db.session.scalar(select(Guide).where(Guide.id == guide_id).with_for_update())
+    # populate_existing: the locked row's values replace a copy the page loaded before — without
+    # it an edit page's copy read a document withdrawn meanwhile as published, and the edit went
+    # through and put it back in the site search.
+    g = db.session.scalar(
+        select(Guide)
+        .where(Guide.id == guide_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if g is None:
         raise GuideNotFound("文件不存在", "No such document")
     _require_office(actor, g.office_id)

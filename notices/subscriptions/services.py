@@ -73,6 +73,18 @@ def _same(a: rules.Choice, b: rules.Choice) -> bool:
     )
 
 
+def _locked(user_id: int):
+    """The account's subscription, locked, its values replacing a copy the page loaded before:
+    without populate_existing a choice saved again after a stop from another tab read the page's
+    copy as active and unchanged, and wrote nothing over a stopped subscription."""
+    return (
+        select(Subscription)
+        .where(Subscription.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 @transactional
 def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription:
     """Start, change or restart the account's subscription. A restart texts only what is
@@ -92,9 +104,7 @@ def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription
             "A company account's texts go to its registered contact mobile.",
         )
     now = clock.now()
-    sub = db.session.scalar(
-        select(Subscription).where(Subscription.user_id == user_id).with_for_update()
-    )
+    sub = db.session.scalar(_locked(user_id))
     before = None
     if sub is None:
         sub = Subscription(user_id=user_id, created_at=now, since=now)
@@ -132,9 +142,7 @@ def subscribe(user_id: int, choice: rules.Choice, *, actor=None) -> Subscription
 @transactional
 def stop(user_id: int, *, actor=None) -> None:
     """The stop button: no more texts from this moment (the choice is kept for a restart)."""
-    sub = db.session.scalar(
-        select(Subscription).where(Subscription.user_id == user_id).with_for_update()
-    )
+    sub = db.session.scalar(_locked(user_id))
     with refused_as(SubscriptionError):
         rules.require_active(queries.state_of(sub))
     sub.stopped_at = sub.updated_at = clock.now()

@@ -18,6 +18,7 @@ from app.errors import NotFound
 from app.extensions import db
 from tests.factories import (
     PASSWORD,
+    at_once,
     default_district,
     make_office,
     make_user,
@@ -272,3 +273,49 @@ def test_twenty_simultaneous_creations_of_one_username_make_one_account(app):
     ).all()
     assert len(created) == 2  # the admin's and the one account's
     assert verify_chain().ok
+
+
+def test_two_deployment_admins_disabling_each_other_twenty_times_at_once_leave_one_active(app):
+    # "Never the last active deployment admin" counts the others under their row locks: A
+    # disabling B and B disabling A at once must not leave none (nor end in a 500).
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the race of concurrent writers is PostgreSQL's (SQLite has one writer)")
+    first = make_user("admin", "root", office=None)
+    second = make_user("admin", "root2", office=None)
+    pairs = [(first.id, second.id), (second.id, first.id)]
+
+    def disable(i: int) -> None:
+        actor, target = pairs[i % 2]
+        accounts.disable_account(target, actor=db.session.get(User, actor))
+
+    outcomes = at_once(app, disable, 20)
+
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    assert outcomes.count(("done", "")) == 1, outcomes
+    db.session.rollback()
+    active = db.session.scalars(
+        select(User.username).where(User.role == "admin", User.is_active_account.is_(True))
+    ).all()
+    assert len(active) == 1
+
+
+def test_a_password_change_begun_before_a_reset_cannot_undo_the_reset(world, app):
+    # The change-password form checks the current password against the account as the request
+    # loaded it (the signed-in user): an administrator's reset committed in between — the old
+    # password known to someone else — was overwritten by that someone's new password, and the
+    # one-time password no longer worked.
+    clerk, admin_id = world["staff"], world["admin"].id
+    held = db.session.get(User, clerk.id)  # the request's signed-in account, before the reset
+    assert not held.must_change_password
+
+    def reset(i: int) -> None:
+        accounts.reset_password(clerk.id, actor=db.session.get(User, admin_id))
+
+    assert at_once(app, reset, 1) == [("done", "")]
+    with pytest.raises(AccountError, match="当前密码不正确"):
+        change_password(clerk.id, PASSWORD, "someone else's passphrase")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(User, clerk.id).must_change_password
+    with pytest.raises(LoginRefused):
+        authenticate("clerk", "someone else's passphrase")

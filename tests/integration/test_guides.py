@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEntry, verify_chain
 from app.extensions import db
+from app.search.models import SearchEntry
 from notices.guides import queries, services
 from notices.guides.errors import GuideError, GuideForbidden, GuideNotFound
 from notices.guides.models import Guide, GuideAttachment
 from notices.guides.services import GuideInput
-from tests.factories import PDF, default_district, make_office, make_user
+from tests.factories import PDF, at_once, default_district, make_office, make_user, plain_actor
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
@@ -147,3 +148,25 @@ def test_deleting_a_draft_removes_its_files_once_committed(app):
     assert db.session.get(Guide, g.id) is None
     assert stored_files(app) == []
     assert actions(g.id)[-1] == "guide:draft_deleted"
+
+
+def test_a_page_loaded_before_the_document_was_withdrawn_cannot_edit_it_nor_list_it_again(app):
+    # The edit page loads the document, then the service locks it — and the lock did not
+    # refresh the page's copy: a document withdrawn in between read as published, the edit went
+    # through and put the withdrawn document back in the site search.
+    staff = make_user("staff")
+    g = services.create_draft(policy(), actor=staff)
+    services.publish(g.id, actor=staff)
+    guide_id, actor = g.id, plain_actor(staff)
+    held = db.session.get(Guide, guide_id)  # the edit page's copy, published
+    assert held.state == "published"
+    withdraw = lambda i: services.withdraw(guide_id, "已被新办法替代", actor=actor)  # noqa: E731
+    assert at_once(app, withdraw, 1) == [("done", "")]
+    with pytest.raises(GuideError):
+        services.update(guide_id, policy(title="撤回后修改"), actor=staff)
+    db.session.rollback()
+    assert actions(guide_id)[-1] == "guide:withdrawn"
+    listed = select(func.count()).where(
+        SearchEntry.key == str(guide_id), SearchEntry.kind == "guide"
+    )
+    assert db.session.scalar(listed) == 0

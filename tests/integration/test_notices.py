@@ -17,7 +17,15 @@ from app.offices.models import Office
 from notices import rules, services
 from notices.errors import NoticeError, UnconfirmedPublicity
 from notices.models import Notice
-from tests.factories import HOLIDAYS_2027, NOTICE_2027, default_district, make_notice, make_user
+from tests.factories import (
+    HOLIDAYS_2027,
+    NOTICE_2027,
+    at_once,
+    default_district,
+    make_notice,
+    make_user,
+    plain_actor,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -329,3 +337,25 @@ def test_the_status_check_admits_exactly_the_notice_statuses():
     checks = [str(c.sqltext) for c in Notice.__table__.constraints if hasattr(c, "sqltext")]
     listed = next(c for c in checks if c.startswith("status IN"))
     assert set(re.findall(r"'(\w+)'", listed)) == {s.value for s in rules.NoticeStatus}
+
+
+def test_a_draft_page_loaded_before_the_notice_was_published_cannot_edit_or_delete_it(app, now):
+    # The edit page loads the draft, then the service locks it — and the lock did not refresh
+    # the page's copy: a draft published by another staff member in between read as a draft,
+    # and the edit reached the database's trigger (a 500) instead of the refusal.
+    now(2026, 11, 2, 9, 0)
+    staff = make_user("staff")
+    draft = make_notice(staff, publish=False)
+    notice_id, actor = draft.id, plain_actor(staff)
+    held = db.session.get(Notice, notice_id)  # the edit page's copy, a draft
+    assert not held.is_published
+    assert at_once(app, lambda i: services.publish(notice_id, actor=actor), 1) == [("done", "")]
+    data = services.NoticeInput("policy", "改过的标题", "区公管办", "依据", body="正文")
+    with pytest.raises(NoticeError, match="已发布"):
+        services.update_draft(notice_id, data, actor=staff)
+    db.session.rollback()
+    with pytest.raises(NoticeError, match="已发布"):
+        services.delete_draft(notice_id, actor=staff)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Notice, notice_id).title == draft.title

@@ -19,7 +19,8 @@ from contractors.errors import (
     TooEarly,
     WindowClosed,
 )
-from tests.factories import make_user, use_cheap_password_hashes
+from contractors.models import PoolCall
+from tests.factories import at_once, make_user, plain_actor, use_cheap_password_hashes
 from tests.pool_factories import (
     Phase,
     at,
@@ -303,6 +304,16 @@ def test_the_draw_waits_for_every_objection_to_be_answered(in_review_publicity):
     )
 
 
+def test_a_review_objection_posted_twice_is_one_objection(in_review_publicity):
+    p = in_review_publicity
+    objector = user_of(register(6))
+    first = services.file_objection(p.failed_entry().id, "资质证书有效。", actor=objector)
+    again = services.file_objection(p.failed_entry().id, " 资质证书有效。 ", actor=objector)
+    assert again.id == first.id
+    other = services.file_objection(p.failed_entry().id, "另一理由。", actor=objector)
+    assert other.id != first.id  # another text is another objection
+
+
 def test_an_upheld_objection_against_a_pass_needs_a_reason_for_the_fail(in_review_publicity):
     p = in_review_publicity
     passed = next(e for e in queries.entries_of(p.call.id) if e.decision == "pass")
@@ -395,3 +406,54 @@ def test_the_district_publishes_the_call_under_its_own_name(app):
     notice = p.publish_call()
     assert notice.issuing_body == default_district().name
     assert notice.office_id == p.call.office_id == default_district().id
+
+
+def test_a_draft_page_loaded_before_the_call_was_published_cannot_edit_it(app):
+    # The edit page loads the call, then the service locks it — and the lock did not refresh
+    # the page's copy: a call published by another staff member in between read as a draft, and
+    # the edit changed the call after its notice was out.
+    phase = Phase()
+    phase.draft_and_consult()
+    clock.set_now(at(2026, 9, 21, 10, 0))
+    call_id, staff = phase.call.id, plain_actor(phase.staff)
+    held = queries.get_call(call_id)  # the edit page's copy, a draft
+    assert held.call_notice_id is None
+    assert at_once(app, lambda i: services.publish_call(call_id, actor=staff), 1) == [("done", "")]
+    # Not `refused`: it expires the session first, which would refresh the page's copy.
+    with pytest.raises(PoolError, match="征集公告已发布，不能再修改"):
+        services.update_call(call_id, call_input(title="发布后修改"), actor=phase.staff)
+    db.session.expire_all()
+    call = db.session.get(PoolCall, call_id)
+    assert (call.title, call.revision) == (call.call_notice.title, 1)
+
+
+def test_an_apply_page_loaded_while_the_application_was_withdrawn_does_not_reopen_it_twice(app):
+    # The apply page loads the company's applications, then the service locks the call and reads
+    # the application — without refreshing the page's copy: reopened from another tab in
+    # between, it still read as withdrawn and was reopened (and audited) a second time.
+    phase = Phase()
+    phase.draft_and_consult()
+    phase.publish_call()
+    phase.applicants()
+    clock.set_now(at(2026, 9, 23, 9, 0))
+    company = phase.contractors[2]
+    user = user_of(company)
+    a = queries.applications_of(user)[0]
+    services.withdraw_application(a.id, actor=user)
+    call_id, actor = phase.call.id, plain_actor(user)
+    held = queries.applications_of(user)[0]  # the apply page's copy, withdrawn
+    assert held.withdrawn_at is not None
+    reopen = lambda i: services.apply(call_id, ["JZ"], actor=actor)  # noqa: E731
+    assert at_once(app, reopen, 1) == [("done", "")]
+    with pytest.raises(PoolError, match="本企业已提交申请"):
+        services.apply(call_id, ["JZ"], actor=user)
+    db.session.rollback()
+    submitted = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == "pool_application:submitted",
+            AuditEntry.subject_id == str(held.id),
+        )
+    )
+    assert submitted == 2  # the first application and its one reopening

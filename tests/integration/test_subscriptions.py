@@ -25,7 +25,7 @@ from notices.subscriptions import queries, services
 from notices.subscriptions.errors import NoMobile, SubscriptionError
 from notices.subscriptions.models import Subscription, SubscriptionFanout
 from notices.subscriptions.rules import Choice, SubscriptionState
-from tests.factories import make_notice, make_user, use_cheap_password_hashes
+from tests.factories import at_once, make_notice, make_user, plain_actor, use_cheap_password_hashes
 from tests.pool_factories import at, register, user_of
 from tests.trading_factories import active_pool, announced
 
@@ -270,3 +270,17 @@ def test_twenty_concurrent_fan_outs_on_postgresql_queue_each_text_once(app, data
     assert errors == []
     assert sum(results) == len(companies)
     assert len(texts()) == len(companies)
+
+
+def test_a_choice_saved_from_a_page_loaded_before_a_stop_restarts_the_subscription(app):
+    # The page loads the subscription, then the service locks it — and the lock did not refresh
+    # the page's copy: saved again after a stop from another tab, the same choice read as active
+    # and unchanged, nothing was written, and the page said 订阅已保存 over a stopped subscription.
+    company = subscribed(5, JZ_TRADING)
+    user_id, actor = company.user_id, plain_actor(user_of(company))
+    held = queries.subscription_of(user_id)  # the subscription page's copy, active
+    assert held.stopped_at is None
+    assert at_once(app, lambda i: services.stop(user_id, actor=actor), 1) == [("done", "")]
+    services.subscribe(user_id, JZ_TRADING, actor=user_of(company))
+    db.session.expire_all()
+    assert queries.state_of(queries.subscription_of(user_id)) == SubscriptionState.ACTIVE

@@ -5,7 +5,9 @@ Other roles get 403; a disabled account cannot sign in; a one-time password work
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from app.audit import AuditEntry
 from app.auth.models import User
 from app.extensions import db
 from tests.factories import (
@@ -14,6 +16,7 @@ from tests.factories import (
     make_office,
     make_user,
     signed_in,
+    simultaneously,
     use_cheap_password_hashes,
 )
 
@@ -186,3 +189,23 @@ def test_the_pages_speak_english_too(app):
         form_page=f"/admin/accounts/{admin.user.id}/disable",
     )
     assert "You may not disable your own account" in self_disable.get_data(as_text=True)
+
+
+def test_an_account_disabled_twenty_times_at_once_is_disabled_once(app, database_url):
+    # The page loads the account, then the service locks it — and the lock did not refresh the
+    # page's copy: every post found the account active and disabled it again, each with its own
+    # entry in the audit log.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    admin = signed_in(app, "admin")
+    clerk = make_user("staff", "clerk")
+    page = f"/admin/accounts/{clerk.id}/disable"
+    statuses = simultaneously(app, admin, lambda tab: tab.submit(page, {}), 20)
+    assert set(statuses) <= {302, 400}, statuses  # the others told 该账户已停用 on the page
+    assert not _user(clerk.id).is_active_account
+    disabled = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "user:disabled", AuditEntry.subject_id == str(clerk.id))
+    )
+    assert disabled == 1

@@ -5,6 +5,7 @@ during the review publicity, and that nobody sees another company's private data
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -242,6 +243,53 @@ def test_the_profile_saved_twenty_times_at_once_keeps_its_ten_qualifications(
     assert statuses == [302] * 20
     db.session.expire_all()
     assert len(queries.contractor_of(who.user).qualifications) == 10
+
+
+def test_the_first_profile_saved_twenty_times_at_once_registers_the_company_once(
+    app, now, database_url
+):
+    # Each post found no company for the account and inserted one: the unique index kept one,
+    # and nineteen posts were answered with a 500.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    who = signed_in(app, "contractor")
+    data = signup_data()
+    statuses = simultaneously(app, who, lambda tab: tab.submit("/contractor/profile", data), 20)
+    # The winner goes home; the others are told on the form, or saved the same details.
+    assert set(statuses) <= {302, 400}, statuses
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Contractor.id))) == 1
+    registered = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "contractor:registered")
+    )
+    assert registered == 1
+
+
+def test_one_credit_code_signed_up_twenty_times_at_once_by_twenty_people_is_registered_once(
+    app, now, database_url
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 22, 9, 0)
+    visitor = Browser(app)
+    visitor.html("/contractor/register")
+    counter = iter(range(20))
+    lock = threading.Lock()
+
+    def sign_up(tab):
+        with lock:
+            n = next(counter)
+        return tab.submit("/contractor/register", signup_data(username=f"company{n}"))
+
+    statuses = simultaneously(app, visitor, sign_up, 20)
+    assert set(statuses) <= {302, 400}, statuses
+    assert statuses.count(302) == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Contractor.id))) == 1
+    assert db.session.scalar(select(func.count(User.id)).where(User.role == "contractor")) == 1
 
 
 def test_a_record_holding_more_rows_than_the_form_offers_is_shown_whole(app, now):

@@ -13,7 +13,7 @@ from app.extensions import db
 from contractors import queries, services
 from contractors.models import ApplicationEntry, PoolCall
 from lottery.models import Draw
-from tests.factories import signed_in, use_cheap_password_hashes
+from tests.factories import signed_in, simultaneously, use_cheap_password_hashes
 from tests.pool_factories import Phase, company, counts, register, user_of
 
 CALL = {
@@ -441,3 +441,18 @@ def test_a_forged_confirmation_of_the_pool_meeting_is_refused_and_draws_nothing(
     assert "摇号完成" in followed(staff, r)
     db.session.refresh(d)
     assert d.status == "drawn" and d.public_entropy == ["11", "22", "33"]
+
+
+def test_a_draft_edited_twenty_times_at_once_counts_twenty_revisions(app, now, database_url):
+    # The page loaded the call before the service locked it, and the lock did not refresh that
+    # copy: twenty edits at once all raised revision 1 to 2, so a consultation recorded for
+    # revision 2 covered texts the departments never saw.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL; SQLite has one writer")
+    now(2026, 9, 18, 10, 0)
+    call = Phase().draft_and_consult()
+    staff = signed_in(app, "staff")
+    page = f"/staff/pool/calls/{call.id}/edit"
+    statuses = simultaneously(app, staff, lambda tab: tab.submit(page, CALL), 20)
+    assert statuses == [302] * 20
+    assert fresh(PoolCall, call.id).revision == 21
