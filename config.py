@@ -366,6 +366,14 @@ class ProductionConfig(Config):
         if any(len(k) < 32 for k in cls.SECRET_KEY_FALLBACKS):
             raise ConfigError("Every SECRET_KEY_FALLBACKS key must be at least 32 characters.")
         cls.SQLALCHEMY_DATABASE_URI = _normalise_db_url(os.environ["DATABASE_URL"])
+        if not cls.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # The services' row locks (FOR UPDATE) and advisory locks keep a form posted twenty
+            # times at once by four workers to one effect; SQLite ignores both.
+            raise ConfigError(
+                "Production runs on PostgreSQL: DATABASE_URL must be a postgresql:// URL. "
+                "SQLite is the embedded default for trying the platform (make run), one process; "
+                "it ignores the row and advisory locks that serialise concurrent requests."
+            )
         cls.RATELIMIT_STORAGE_URI = limiter_store
         cls.DRAW_SEED_KEY = os.environ["DRAW_SEED_KEY"]
         cls.DRAW_SEED_OLD_KEYS = os.environ.get("DRAW_SEED_OLD_KEYS", "")

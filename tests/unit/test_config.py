@@ -37,6 +37,14 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
         get_config("production")
 
 
+@pytest.mark.parametrize("url", ["sqlite:////srv/smallworks.sqlite3", "sqlite://", "mysql://db/x"])
+def test_production_refuses_a_database_other_than_postgresql(monkeypatch, url):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError, match="Production runs on PostgreSQL"):
+        get_config("production")
+
+
 def test_production_refuses_a_short_secret_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/smallworks")
