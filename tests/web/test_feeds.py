@@ -6,7 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from sqlalchemy import update
 
+from app.extensions import db
 from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_office, make_user
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -121,3 +123,27 @@ def test_the_list_and_the_feed_of_a_category_keep_its_projects_notices(app):
     assert 'href="/notices/?category=SZ"' in listing  # …that keeps the category
     assert client.get("/notices/feed.atom?category=NOPE").status_code == 404
     assert client.get("/notices/?category=NOPE").status_code == 404
+
+
+def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one(app):
+    from contractors.models import PoolCategory
+    from contractors.queries import categories
+    from notices.categories import Category, find
+    from notices.categories import categories as offered
+
+    with app.app_context():
+        db.session.execute(
+            update(PoolCategory).where(PoolCategory.code == "SZ").values(is_active=False)
+        )
+        db.session.execute(
+            update(PoolCategory).where(PoolCategory.code == "JZ").values(sort_order=999)
+        )
+        db.session.commit()
+        expected = [Category(c.code, c.name, c.name_en) for c in categories()]
+        assert offered() == expected  # the active ones, in their sort order
+        assert [c.code for c in expected][-1] == "JZ" and "SZ" not in [c.code for c in expected]
+        assert find("SZ") is None
+    listing = Browser(app).html("/notices/")
+    assert 'href="/notices/?category=JZ"' in listing
+    assert 'href="/notices/?category=SZ"' not in listing
+    assert Browser(app).get("/notices/?category=SZ").status_code == 404
