@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from flask import Flask, render_template_string
+from flask import Flask, render_template, render_template_string
 from flask_babel import get_locale, refresh
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, pass_context
 
 import app.urls as app_urls
 from app import i18n
@@ -239,3 +239,64 @@ def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
     with app.test_request_context("/"):
         page = render_template_string('{% from "_probe.html" import m %}{{ m() }}', v="context")
     assert page == "global/none"
+
+
+@pytest.fixture
+def gettext_calls(app, monkeypatch):
+    """The texts the templates' `_` is called with (app.i18n), as a list that grows."""
+    calls = []
+    original = app.jinja_env.globals["_"]
+
+    @pass_context
+    def counted(context, text, **variables):
+        calls.append(text)
+        return original(context, text, **variables)
+
+    monkeypatch.setitem(app.jinja_env.globals, "_", counted)
+    return calls
+
+
+def test_a_fixed_text_is_read_without_calling_gettext_and_reads_the_same(app, gettext_calls):
+    source = (
+        "{{ _('首页') }}|{{ _('100%%') }}|{{ _('<b>%(n)s', n='<i>') }}|{{ _(word) }}"
+        "|{% set w = _('全部公告') %}{{ w ~ '<i>' }}|{% for i in [1] %}{{ _('首页') }}{% endfor %}"
+    )
+    for lang, expected in [
+        ("en", "Home|100%|<b>&lt;i&gt;|All notices|All notices&lt;i&gt;|Home"),
+        ("zh", "首页|100%|<b>&lt;i&gt;|全部公告|全部公告&lt;i&gt;|首页"),
+    ]:
+        gettext_calls.clear()
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            refresh()
+            assert render_template_string(source, word="全部公告") == expected
+        # Only the call with variables and the one of a variable went through `_`.
+        assert gettext_calls == ["<b>%(n)s", "全部公告"]
+
+
+def test_a_template_that_binds_underscore_or_is_not_escaped_keeps_its_calls(app, gettext_calls):
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "_binds.html": "{% set _ = 1 %}{{ 'x' }}{% macro m() %}{{ _('首页') }}{% endmacro %}",
+                    "plain.txt": "{{ _('首页') ~ '<i>' }}",
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        assert render_template("plain.txt") == "Home<i>"  # a str, not Markup: nothing escaped
+        assert gettext_calls == ["首页"]
+        app.jinja_env.get_template("_binds.html")  # compiles: `_` is its own there
+        source = "{% autoescape false %}{{ _('a&b') ~ '<i>' }}{% endautoescape %}"
+        assert render_template_string(source) == "a&b<i>"
+    assert gettext_calls == ["首页", "a&b"]
+
+
+def test_the_forms_macros_bind_underscore_and_still_render(app):
+    # templates/_macros/forms.html sets `_` (a throwaway): its texts keep their calls.
+    browser = Browser(app)
+    page = browser.html("/login")
+    assert 'name="username"' in page
