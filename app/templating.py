@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Callable
 
+import jinja2
 from flask.templating import Environment as FlaskEnvironment
 from jinja2 import nodes
+from jinja2.runtime import new_context
 from jinja2.visitor import NodeTransformer
 
 #: The template global through which a fixed text's `_('…')` is read (`FixedTexts`).
@@ -116,9 +118,27 @@ def _rewrites_fixed_texts(environment, template: nodes.Template, name: str | Non
     return True
 
 
+class Template(jinja2.Template):
+    """Jinja's template, whose render contexts copy the environment's globals as a dict.
+
+    A context starts as `dict(globals, **vars)`; the dict of a `TemplateGlobals` is built key by
+    key through its Python `__getitem__` (~80 globals, ~15 µs, on each render and each
+    `{% import %}`). With no globals of its own a template's are the environment's, so the
+    environment's dict is copied instead, at C speed: the same keys, values and order."""
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        globals = self.globals
+        if type(globals) is TemplateGlobals:
+            globals = globals._environment_only() or globals
+        return new_context(self.environment, self.name, self.blocks, vars, shared, globals, locals)
+
+
 class Environment(FlaskEnvironment):
-    """Flask's environment, its templates' globals a `TemplateGlobals`, fixed texts read from
-    `FixedTexts` once app.i18n has installed them."""
+    """Flask's environment, its templates' globals a `TemplateGlobals` (and their contexts made
+    from the environment's dict, `Template`), fixed texts read from `FixedTexts` once app.i18n
+    has installed them."""
+
+    template_class = Template
 
     def make_globals(self, d):
         return TemplateGlobals({} if d is None else d, self.globals)

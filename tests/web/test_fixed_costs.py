@@ -232,6 +232,25 @@ def test_template_globals_read_as_jinjas_chain_of_the_templates_over_the_environ
     assert "a_global" not in plain.globals
 
 
+def test_a_render_context_holds_the_globals_and_vars_as_jinja_makes_them(app):
+    env = app.jinja_env
+    plain = env.from_string("")
+    own = env.from_string("", globals={"url_for": "own", "mine": 1})
+    env.globals["a_global"] = "added later"
+    try:
+        context = plain.new_context({"url_for": "a var", "v": 2})
+        assert context.parent == dict(env.globals, url_for="a var", v=2)
+        assert list(context.parent) == [*env.globals, "v"]  # the same order as dict(ChainMap)
+        assert context.globals_keys == set(env.globals)
+        mixed = own.new_context({"v": 2})
+        assert mixed.parent == dict(env.globals, url_for="own", mine=1, v=2)
+        assert mixed.globals_keys == set(env.globals) | {"mine"}
+        shared = plain.new_context({"v": 2}, shared=True)
+        assert shared.parent == {"v": 2} and shared.globals_keys == set(env.globals)
+    finally:
+        del env.globals["a_global"]
+
+
 def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
     probe = "{% macro m() %}{{ g_x }}/{{ v or 'none' }}{% endmacro %}"
     app.jinja_env.loader = ChoiceLoader([DictLoader({"_probe.html": probe}), app.jinja_env.loader])
