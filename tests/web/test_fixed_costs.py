@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, DictLoader, pass_context
 
 import app.urls as app_urls
 from app import i18n
+from app.extensions import db
 from tests.conftest import ROOT
 from tests.factories import Browser
 
@@ -319,3 +320,49 @@ def test_the_forms_macros_bind_underscore_and_still_render(app):
     browser = Browser(app)
     page = browser.html("/login")
     assert 'name="username"' in page
+
+
+def test_the_limiter_still_limits_what_it_limits_and_skips_the_rest(app, client):
+    # app.extensions.Limiter skips the work for a request no limit can apply to (issue 14).
+    from flask import Blueprint
+
+    from app.extensions import limiter
+
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    probe = Blueprint("limited_probe", __name__)
+    probe.add_url_rule("/limited-probe", "page", lambda: "ok")
+    limiter.limit("1 per minute")(probe)
+    app.register_blueprint(probe)
+    for path, skipped in [
+        ("/notices/", True),
+        ("/", True),
+        ("/api/v1/notices", False),
+        ("/limited-probe", False),
+        ("/login", False),
+        ("/nowhere", False),
+    ]:
+        with app.test_request_context(path):
+            assert limiter._no_limit_applies() is skipped, path
+    answers = [client.get(p).status_code for p in ("/api/v1/offices",) * 2 + ("/api/v1/notices",)]
+    assert answers == [200, 200, 429]
+    assert [client.get("/limited-probe").status_code for _ in range(2)] == [200, 429]
+    form = {"username": "nobody", "password": "wrong"}
+    client.post("/login", form)
+    assert client.post("/login", form).status_code == 429  # the view's own limit
+    assert [client.get("/notices/").status_code for _ in range(5)] == [200] * 5
+
+
+def test_default_limits_set_app_wide_still_reach_every_page(database_url, tmp_path):
+    from app.extensions import limiter
+    from tests.conftest import build_app
+
+    limited = build_app(database_url, tmp_path, RATELIMIT_DEFAULT="2 per minute")
+    try:
+        with limited.app_context():
+            browser = limited.test_client()
+            assert [browser.get("/notices/").status_code for _ in range(3)] == [200, 200, 429]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        limiter.limit_manager.set_default_limits([])
