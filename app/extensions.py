@@ -1,10 +1,10 @@
 """Flask extensions, created unbound; `create_app` binds them to an app."""
 
 import flask_limiter
-from flask import current_app, request
+import flask_login
+from flask import current_app, request, session
 from flask_babel import Babel
 from flask_limiter.util import get_qualified_name, get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -73,6 +73,21 @@ class Limiter(flask_limiter.Limiter):
         except AttributeError:
             return False
         return True
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login's, which does not fingerprint a visitor whose session is empty (issue 14).
+
+    Session protection compares the session's `_id` with a SHA-512 of the visitor's address and
+    browser, made on every request before the session is looked at; with an empty session (an
+    anonymous visitor without a cookie, nearly every public page) the comparison is skipped and
+    the check passes whatever the hash. Here the hash is not made for it; any other session
+    takes Flask-Login's own check."""
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False
+        return super()._session_protection_failed()
 
 
 db = SQLAlchemy(model_class=Base)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from flask import Flask, render_template, render_template_string
+from flask import Flask, render_template, render_template_string, request
 from flask_babel import get_locale, refresh
 from jinja2 import ChoiceLoader, DictLoader, pass_context
 
@@ -366,3 +366,67 @@ def test_default_limits_set_app_wide_still_reach_every_page(database_url, tmp_pa
             db.engine.dispose()
     finally:
         limiter.limit_manager.set_default_limits([])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"If-None-Match": "ETAG"},
+        {"If-None-Match": '"other"'},
+        {"If-Match": '"other"'},
+        {"If-Modified-Since": "Thu, 01 Jan 2026 00:00:00 GMT"},
+        {"Range": "bytes=0-3"},
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_public_answer_is_made_conditional_as_werkzeug_makes_it(app, headers, method):
+    from flask import Response
+
+    from app import _conditional
+
+    etag = Response("<p>x</p>", mimetype="text/html")
+    etag.add_etag()
+    headers = {k: v.replace("ETAG", etag.headers["ETag"]) for k, v in headers.items()}
+    with app.test_request_context("/notices/", method=method, headers=headers):
+        ours, werkzeugs = (Response("<p>x</p>", mimetype="text/html") for _ in range(2))
+        _conditional(ours)
+        werkzeugs.add_etag()
+        werkzeugs.make_conditional(request)
+    assert ours.status_code == werkzeugs.status_code
+    assert "Date" in ours.headers and "Date" in werkzeugs.headers
+    assert [(k, v) for k, v in ours.headers if k != "Date"] == [
+        (k, v) for k, v in werkzeugs.headers if k != "Date"
+    ]
+
+
+def test_ensure_sync_is_kept_per_function_and_still_refuses_async_ones(app):
+    def plain():
+        return 1
+
+    async def waited():
+        return 2
+
+    assert app.ensure_sync(plain) is plain and app.ensure_sync(plain) is plain
+    # Without asgiref (Flask's async extra) an async view is refused, every time, as by Flask.
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="async"):
+            app.ensure_sync(waited)
+
+
+def test_session_protection_skips_only_an_empty_session(app, monkeypatch):
+    from flask import session
+
+    from app.extensions import login_manager
+
+    made = []
+    original = login_manager._session_identifier_generator
+    monkeypatch.setattr(
+        login_manager, "_session_identifier_generator", lambda: made.append(1) or original()
+    )
+    with app.test_request_context("/"):
+        assert login_manager._session_protection_failed() is False and made == []
+        session["_user_id"] = "1"
+        session["_id"] = "another browser"
+        assert login_manager._session_protection_failed() is True  # strong: signed out
+        assert made == [1] and "_user_id" not in session
