@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_office, make_user
@@ -147,3 +147,25 @@ def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one
     assert 'href="/notices/?category=JZ"' in listing
     assert 'href="/notices/?category=SZ"' not in listing
     assert Browser(app).get("/notices/?category=SZ").status_code == 404
+
+
+def test_the_lists_kept_filters_follow_the_type_office_category_language_and_names(app):
+    from contractors.models import PoolCategory
+
+    browser = Browser(app)
+    browser.get("/healthz")  # after the first request the filters are kept (app.urls)
+    for _ in range(2):
+        page = browser.html("/notices/?type=trading_notice&category=JZ")
+        assert 'href="/notices/?type=trading_notice&amp;category=JZ" aria-current="page"' in page
+        assert 'href="/notices/?type=trading_notice&amp;category=SZ">' in page
+    other = browser.html("/notices/?type=sanction")
+    assert 'href="/notices/?type=sanction" aria-current="page"' in other
+    assert 'href="/notices/?type=trading_notice">' in other
+    with app.app_context():
+        category = db.session.scalar(select(PoolCategory).where(PoolCategory.code == "JZ"))
+        category.name = "房屋建筑工程（改名）"
+        db.session.commit()
+    assert "房屋建筑工程（改名）" in browser.html("/notices/?type=trading_notice&category=JZ")
+    browser.client.set_cookie("lang", "en")
+    english = browser.html("/notices/?type=trading_notice&category=JZ")
+    assert ">Trading notices</a>" in english and "按类型筛选" not in english
