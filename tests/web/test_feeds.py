@@ -125,7 +125,33 @@ def test_the_list_and_the_feed_of_a_category_keep_its_projects_notices(app):
     assert client.get("/notices/?category=NOPE").status_code == 404
 
 
-def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one(app):
+@pytest.fixture
+def categories_restored(app):
+    """pool_categories is reference data the PostgreSQL tests keep between tests: put back."""
+    from contractors.models import PoolCategory
+
+    columns = (
+        PoolCategory.code,
+        PoolCategory.name,
+        PoolCategory.is_active,
+        PoolCategory.sort_order,
+    )
+    with app.app_context():
+        saved = db.session.execute(select(*columns)).all()
+    yield
+    with app.app_context():
+        for code, name, is_active, sort_order in saved:
+            db.session.execute(
+                update(PoolCategory)
+                .where(PoolCategory.code == code)
+                .values(name=name, is_active=is_active, sort_order=sort_order)
+            )
+        db.session.commit()
+
+
+def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one(
+    app, categories_restored
+):
     from contractors.models import PoolCategory
     from contractors.queries import categories
     from notices.categories import Category, find
@@ -149,7 +175,9 @@ def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one
     assert Browser(app).get("/notices/?category=SZ").status_code == 404
 
 
-def test_the_lists_kept_filters_follow_the_type_office_category_language_and_names(app):
+def test_the_lists_kept_filters_follow_the_type_office_category_language_and_names(
+    app, categories_restored
+):
     from contractors.models import PoolCategory
 
     browser = Browser(app)
