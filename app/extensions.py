@@ -1,9 +1,10 @@
 """Flask extensions, created unbound; `create_app` binds them to an app."""
 
+import flask_limiter
+import flask_login
+from flask import current_app, request, session
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -22,6 +23,71 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Limiter(flask_limiter.Limiter):
+    """Flask-Limiter's, which does not work out the limits of a request that none can apply to
+    (issue 14).
+
+    Its `before_request` resolves every request's limits — the view's, its blueprint's, the
+    app's defaults, exemptions — and evaluates them: ~35 µs for a page that has none, which is
+    nearly every page (the limits are the API's blueprints', the login's and the sign-up's).
+    When the app has no application, default, meta or in-memory fallback limits, and neither the
+    request's view (by its qualified name, as the library keys decorated limits and hints) nor
+    its blueprints carry one, the library's own check would find no limit to evaluate; it is
+    skipped. Anything else — a limited view or blueprint, limits configured app-wide, no
+    endpoint (a 404) — takes the library's way, and so does the decorated views' own check
+    (`in_middleware=False`). If the library's internals this reads are not there (another
+    version), it takes the library's way too."""
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
+        if in_middleware and callable_name is None and self._no_limit_applies():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    def _no_limit_applies(self) -> bool:
+        try:
+            manager = self.limit_manager
+            if (
+                manager._application_limits
+                or manager._default_limits
+                or self._meta_limits
+                or self._in_memory_fallback
+            ):
+                return False
+            endpoint = request.endpoint
+            if not endpoint or manager.has_hints(endpoint):
+                return False
+            view = current_app.view_functions.get(endpoint)
+            name = get_qualified_name(view) if view else ""
+            if name in self._marked_for_limiting or name in manager._decorated_limits:
+                return False
+            blueprint = request.blueprint
+            if blueprint:
+                names = set(blueprint.split("."))
+                instance = current_app.blueprints.get(blueprint)
+                if instance is not None:
+                    names.add(instance.name)
+                if not names.isdisjoint(manager._blueprint_limits):
+                    return False
+        except AttributeError:
+            return False
+        return True
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login's, which does not fingerprint a visitor whose session is empty (issue 14).
+
+    Session protection compares the session's `_id` with a SHA-512 of the visitor's address and
+    browser, made on every request before the session is looked at; with an empty session (an
+    anonymous visitor without a cookie, nearly every public page) the comparison is skipped and
+    the check passes whatever the hash. Here the hash is not made for it; any other session
+    takes Flask-Login's own check."""
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False
+        return super()._session_protection_failed()
 
 
 db = SQLAlchemy(model_class=Base)

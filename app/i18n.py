@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app.refusal import Refusal
+from app.templating import FIXED_TEXTS, FixedTexts
 
 #: The cookie that holds the visitor's choice of language (`public.set_language`).
 LOCALE_COOKIE = "lang"
@@ -142,10 +143,25 @@ def install_template_gettext(app: Flask) -> None:
         text = of(__context)[0].unpgettext(__string_ctx, __singular, __plural, __num)
         return formatted(__context, text, variables)
 
+    def fixed(text: str) -> Markup:
+        """What `gettext(text)` gives with no variables in an escaped template, without the
+        call (app.templating.FixedTexts: `_('…')` of a literal text compiles to this)."""
+        catalogue, marked = current()
+        if marked is None:
+            return Markup(catalogue.ugettext(text)) % {}  # noqa: S704 - as `formatted`
+        try:
+            return marked[text]
+        except KeyError:
+            escaped = Markup(catalogue.ugettext(text)) % {}  # noqa: S704 - as `formatted`
+            if len(marked) < MARKED_MAX:
+                marked[text] = escaped
+            return escaped
+
     app.jinja_env.newstyle_gettext = True  # {% trans %} passes its variables to gettext
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
+    app.jinja_env.globals[FIXED_TEXTS] = FixedTexts(fixed)
     app.context_processor(lambda: {CATALOGUE_VAR: current()})
 
 

@@ -136,6 +136,28 @@ class SmallworksFlask(Flask):
         super().__init__(*args, **kwargs)
         #: Relative URLs already built, by everything their building reads (`_url_key`).
         self._url_memo: dict[tuple, str] = {}
+        #: `ensure_sync` of each function it was given (`ensure_sync`).
+        self._sync_memo: dict = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        """Flask's `ensure_sync`, its answer kept per function (issue 14).
+
+        Flask asks it of every request hook, context processor and view on every request: ~20
+        `inspect.iscoroutinefunction` calls, ~1 µs each, whose answer is a property of the
+        function's code. The functions asked are the app's registered ones (a few dozen); the
+        memo is bounded all the same (emptied when full), and an async function's wrapper is
+        kept like any other answer."""
+        try:
+            return self._sync_memo[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+        answer = super().ensure_sync(func)
+        if len(self._sync_memo) >= SYNC_MEMO_SIZE:
+            self._sync_memo.clear()
+        self._sync_memo[func] = answer
+        return answer
 
     def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
         if not has_request_context():
@@ -229,6 +251,8 @@ class SmallworksFlask(Flask):
         return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
 
 
+#: Functions whose `ensure_sync` an app keeps: its hooks, processors, views and error handlers.
+SYNC_MEMO_SIZE = 1024
 #: Relative URLs a process keeps (per app); a page of links is ~100 of them.
 URL_MEMO_SIZE = 4096
 #: A longer text value (a `next=` path and query) is built, not kept.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Row, and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
-from app.keyset import Cursor, window
+from app.keyset import Cursor, Listing, listing, window
 from app.offices.queries import newest_ids, newest_per_office
 from app.offices.scope import scope_clause
 from notices import categories, rules
@@ -64,10 +64,25 @@ def published_lines(
 ):
     """`published_page` as the lines of a list (`line_columns`): one statement, and the rows
     are plain rows, not notices for the session to build and track (issue 14: building them
-    was most of a list's time)."""
-    stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
-    stmt = _narrowed(stmt, types, office_ids, category, None)
+    was most of a list's time). Without a category its statements are kept per process
+    (`_kept_lines`); a category's clause is asked of the app's registry on each request."""
+    if category is None:
+        offices = None if office_ids is None else tuple(office_ids)
+        stmt = _kept_lines(types, offices)
+    else:
+        stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+        stmt = _narrowed(stmt, types, office_ids, category, None)
     return window(stmt, page, per_page, Notice.published_at, Notice.id)
+
+
+@lru_cache(maxsize=256)
+def _kept_lines(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing:
+    """The statements of a list of `types` and offices, built once per process (app.keyset
+    Listing): the list's types are known types (`parse_types`) and its offices those of an
+    office filter (`office_filter`), a few hundred lists at most; an unusual one is built again."""
+    stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = _narrowed(stmt, types, None if office_ids is None else list(office_ids), None, None)
+    return listing(stmt, Notice.published_at, Notice.id)
 
 
 def _narrowed(stmt, types, office_ids, category, since):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
 
@@ -34,10 +35,22 @@ from .objections import open_objections
 
 
 def notice_categories() -> list:
-    """The categories as the notice list's and feed's filter offers them (notices.categories)."""
+    """The categories as the notice list's and feed's filter offers them (notices.categories):
+    the active ones in their order, as `categories()` gives them, read as three columns by a
+    statement built once per process (issue 14: loading them as records cost /notices/ about
+    200 µs of its 2 ms)."""
     from notices.categories import Category
 
-    return [Category(c.code, c.name, c.name_en) for c in categories()]
+    return [Category(*row) for row in db.session.execute(_notice_categories_statement())]
+
+
+@cache
+def _notice_categories_statement():
+    return (
+        select(PoolCategory.code, PoolCategory.name, PoolCategory.name_en)
+        .where(PoolCategory.is_active.is_(True))
+        .order_by(PoolCategory.sort_order, PoolCategory.id)
+    )
 
 
 def categories(*, active_only: bool = True) -> list[PoolCategory]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from sqlalchemy import select, update
 
+from app.extensions import db
 from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_office, make_user
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -121,3 +123,77 @@ def test_the_list_and_the_feed_of_a_category_keep_its_projects_notices(app):
     assert 'href="/notices/?category=SZ"' in listing  # …that keeps the category
     assert client.get("/notices/feed.atom?category=NOPE").status_code == 404
     assert client.get("/notices/?category=NOPE").status_code == 404
+
+
+@pytest.fixture
+def categories_restored(app):
+    """pool_categories is reference data the PostgreSQL tests keep between tests: put back."""
+    from contractors.models import PoolCategory
+
+    columns = (
+        PoolCategory.code,
+        PoolCategory.name,
+        PoolCategory.is_active,
+        PoolCategory.sort_order,
+    )
+    with app.app_context():
+        saved = db.session.execute(select(*columns)).all()
+    yield
+    with app.app_context():
+        for code, name, is_active, sort_order in saved:
+            db.session.execute(
+                update(PoolCategory)
+                .where(PoolCategory.code == code)
+                .values(name=name, is_active=is_active, sort_order=sort_order)
+            )
+        db.session.commit()
+
+
+def test_the_list_offers_the_active_categories_in_their_order_and_no_retired_one(
+    app, categories_restored
+):
+    from contractors.models import PoolCategory
+    from contractors.queries import categories
+    from notices.categories import Category, find
+    from notices.categories import categories as offered
+
+    with app.app_context():
+        db.session.execute(
+            update(PoolCategory).where(PoolCategory.code == "SZ").values(is_active=False)
+        )
+        db.session.execute(
+            update(PoolCategory).where(PoolCategory.code == "JZ").values(sort_order=999)
+        )
+        db.session.commit()
+        expected = [Category(c.code, c.name, c.name_en) for c in categories()]
+        assert offered() == expected  # the active ones, in their sort order
+        assert [c.code for c in expected][-1] == "JZ" and "SZ" not in [c.code for c in expected]
+        assert find("SZ") is None
+    listing = Browser(app).html("/notices/")
+    assert 'href="/notices/?category=JZ"' in listing
+    assert 'href="/notices/?category=SZ"' not in listing
+    assert Browser(app).get("/notices/?category=SZ").status_code == 404
+
+
+def test_the_lists_kept_filters_follow_the_type_office_category_language_and_names(
+    app, categories_restored
+):
+    from contractors.models import PoolCategory
+
+    browser = Browser(app)
+    browser.get("/healthz")  # after the first request the filters are kept (app.urls)
+    for _ in range(2):
+        page = browser.html("/notices/?type=trading_notice&category=JZ")
+        assert 'href="/notices/?type=trading_notice&amp;category=JZ" aria-current="page"' in page
+        assert 'href="/notices/?type=trading_notice&amp;category=SZ">' in page
+    other = browser.html("/notices/?type=sanction")
+    assert 'href="/notices/?type=sanction" aria-current="page"' in other
+    assert 'href="/notices/?type=trading_notice">' in other
+    with app.app_context():
+        category = db.session.scalar(select(PoolCategory).where(PoolCategory.code == "JZ"))
+        category.name = "房屋建筑工程（改名）"
+        db.session.commit()
+    assert "房屋建筑工程（改名）" in browser.html("/notices/?type=trading_notice&category=JZ")
+    browser.client.set_cookie("lang", "en")
+    english = browser.html("/notices/?type=trading_notice&category=JZ")
+    assert ">Trading notices</a>" in english and "按类型筛选" not in english

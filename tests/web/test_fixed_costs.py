@@ -7,12 +7,13 @@ import subprocess
 import sys
 
 import pytest
-from flask import Flask, render_template_string
+from flask import Flask, render_template, render_template_string, request
 from flask_babel import get_locale, refresh
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, pass_context
 
 import app.urls as app_urls
 from app import i18n
+from app.extensions import db
 from tests.conftest import ROOT
 from tests.factories import Browser
 
@@ -232,6 +233,25 @@ def test_template_globals_read_as_jinjas_chain_of_the_templates_over_the_environ
     assert "a_global" not in plain.globals
 
 
+def test_a_render_context_holds_the_globals_and_vars_as_jinja_makes_them(app):
+    env = app.jinja_env
+    plain = env.from_string("")
+    own = env.from_string("", globals={"url_for": "own", "mine": 1})
+    env.globals["a_global"] = "added later"
+    try:
+        context = plain.new_context({"url_for": "a var", "v": 2})
+        assert context.parent == dict(env.globals, url_for="a var", v=2)
+        assert list(context.parent) == [*env.globals, "v"]  # the same order as dict(ChainMap)
+        assert context.globals_keys == set(env.globals)
+        mixed = own.new_context({"v": 2})
+        assert mixed.parent == dict(env.globals, url_for="own", mine=1, v=2)
+        assert mixed.globals_keys == set(env.globals) | {"mine"}
+        shared = plain.new_context({"v": 2}, shared=True)
+        assert shared.parent == {"v": 2} and shared.globals_keys == set(env.globals)
+    finally:
+        del env.globals["a_global"]
+
+
 def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
     probe = "{% macro m() %}{{ g_x }}/{{ v or 'none' }}{% endmacro %}"
     app.jinja_env.loader = ChoiceLoader([DictLoader({"_probe.html": probe}), app.jinja_env.loader])
@@ -239,3 +259,174 @@ def test_a_macro_imported_without_context_sees_globals_but_not_the_context(app):
     with app.test_request_context("/"):
         page = render_template_string('{% from "_probe.html" import m %}{{ m() }}', v="context")
     assert page == "global/none"
+
+
+@pytest.fixture
+def gettext_calls(app, monkeypatch):
+    """The texts the templates' `_` is called with (app.i18n), as a list that grows."""
+    calls = []
+    original = app.jinja_env.globals["_"]
+
+    @pass_context
+    def counted(context, text, **variables):
+        calls.append(text)
+        return original(context, text, **variables)
+
+    monkeypatch.setitem(app.jinja_env.globals, "_", counted)
+    return calls
+
+
+def test_a_fixed_text_is_read_without_calling_gettext_and_reads_the_same(app, gettext_calls):
+    source = (
+        "{{ _('首页') }}|{{ _('100%%') }}|{{ _('<b>%(n)s', n='<i>') }}|{{ _(word) }}"
+        "|{% set w = _('全部公告') %}{{ w ~ '<i>' }}|{% for i in [1] %}{{ _('首页') }}{% endfor %}"
+    )
+    for lang, expected in [
+        ("en", "Home|100%|<b>&lt;i&gt;|All notices|All notices&lt;i&gt;|Home"),
+        ("zh", "首页|100%|<b>&lt;i&gt;|全部公告|全部公告&lt;i&gt;|首页"),
+    ]:
+        gettext_calls.clear()
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            refresh()
+            assert render_template_string(source, word="全部公告") == expected
+        # Only the call with variables and the one of a variable went through `_`.
+        assert gettext_calls == ["<b>%(n)s", "全部公告"]
+
+
+def test_a_template_that_binds_underscore_or_is_not_escaped_keeps_its_calls(app, gettext_calls):
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "_binds.html": "{% set _ = 1 %}{{ 'x' }}{% macro m() %}{{ _('首页') }}{% endmacro %}",
+                    "plain.txt": "{{ _('首页') ~ '<i>' }}",
+                }
+            ),
+            app.jinja_env.loader,
+        ]
+    )
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        refresh()
+        assert render_template("plain.txt") == "Home<i>"  # a str, not Markup: nothing escaped
+        assert gettext_calls == ["首页"]
+        app.jinja_env.get_template("_binds.html")  # compiles: `_` is its own there
+        source = "{% autoescape false %}{{ _('a&b') ~ '<i>' }}{% endautoescape %}"
+        assert render_template_string(source) == "a&b<i>"
+    assert gettext_calls == ["首页", "a&b"]
+
+
+def test_the_forms_macros_bind_underscore_and_still_render(app):
+    # templates/_macros/forms.html sets `_` (a throwaway): its texts keep their calls.
+    browser = Browser(app)
+    page = browser.html("/login")
+    assert 'name="username"' in page
+
+
+def test_the_limiter_still_limits_what_it_limits_and_skips_the_rest(app, client):
+    # app.extensions.Limiter skips the work for a request no limit can apply to (issue 14).
+    from flask import Blueprint
+
+    from app.extensions import limiter
+
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    probe = Blueprint("limited_probe", __name__)
+    probe.add_url_rule("/limited-probe", "page", lambda: "ok")
+    limiter.limit("1 per minute")(probe)
+    app.register_blueprint(probe)
+    for path, skipped in [
+        ("/notices/", True),
+        ("/", True),
+        ("/api/v1/notices", False),
+        ("/limited-probe", False),
+        ("/login", False),
+        ("/nowhere", False),
+    ]:
+        with app.test_request_context(path):
+            assert limiter._no_limit_applies() is skipped, path
+    answers = [client.get(p).status_code for p in ("/api/v1/offices",) * 2 + ("/api/v1/notices",)]
+    assert answers == [200, 200, 429]
+    assert [client.get("/limited-probe").status_code for _ in range(2)] == [200, 429]
+    form = {"username": "nobody", "password": "wrong"}
+    client.post("/login", form)
+    assert client.post("/login", form).status_code == 429  # the view's own limit
+    assert [client.get("/notices/").status_code for _ in range(5)] == [200] * 5
+
+
+def test_default_limits_set_app_wide_still_reach_every_page(database_url, tmp_path):
+    from app.extensions import limiter
+    from tests.conftest import build_app
+
+    limited = build_app(database_url, tmp_path, RATELIMIT_DEFAULT="2 per minute")
+    try:
+        with limited.app_context():
+            browser = limited.test_client()
+            assert [browser.get("/notices/").status_code for _ in range(3)] == [200, 200, 429]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        limiter.limit_manager.set_default_limits([])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"If-None-Match": "ETAG"},
+        {"If-None-Match": '"other"'},
+        {"If-Match": '"other"'},
+        {"If-Modified-Since": "Thu, 01 Jan 2026 00:00:00 GMT"},
+        {"Range": "bytes=0-3"},
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_public_answer_is_made_conditional_as_werkzeug_makes_it(app, headers, method):
+    from flask import Response
+
+    from app import _conditional
+
+    etag = Response("<p>x</p>", mimetype="text/html")
+    etag.add_etag()
+    headers = {k: v.replace("ETAG", etag.headers["ETag"]) for k, v in headers.items()}
+    with app.test_request_context("/notices/", method=method, headers=headers):
+        ours, werkzeugs = (Response("<p>x</p>", mimetype="text/html") for _ in range(2))
+        _conditional(ours)
+        werkzeugs.add_etag()
+        werkzeugs.make_conditional(request)
+    assert ours.status_code == werkzeugs.status_code
+    assert "Date" in ours.headers and "Date" in werkzeugs.headers
+    assert [(k, v) for k, v in ours.headers if k != "Date"] == [
+        (k, v) for k, v in werkzeugs.headers if k != "Date"
+    ]
+
+
+def test_ensure_sync_is_kept_per_function_and_still_refuses_async_ones(app):
+    def plain():
+        return 1
+
+    async def waited():
+        return 2
+
+    assert app.ensure_sync(plain) is plain and app.ensure_sync(plain) is plain
+    # Without asgiref (Flask's async extra) an async view is refused, every time, as by Flask.
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="async"):
+            app.ensure_sync(waited)
+
+
+def test_session_protection_skips_only_an_empty_session(app, monkeypatch):
+    from flask import session
+
+    from app.extensions import login_manager
+
+    made = []
+    original = login_manager._session_identifier_generator
+    monkeypatch.setattr(
+        login_manager, "_session_identifier_generator", lambda: made.append(1) or original()
+    )
+    with app.test_request_context("/"):
+        assert login_manager._session_protection_failed() is False and made == []
+        session["_user_id"] = "1"
+        session["_id"] = "another browser"
+        assert login_manager._session_protection_failed() is True  # strong: signed out
+        assert made == [1] and "_user_id" not in session

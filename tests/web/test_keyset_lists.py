@@ -240,3 +240,26 @@ def test_an_in_memory_list_continues_after_its_cursor_even_when_that_item_is_gon
     last = page(list("abcde"), "/?after=d")
     assert last.items == ["e"] and last.next_args() is None
     assert page(list("abcde"), "/?page=2").items == ["c", "d"]  # old links still work
+
+
+def test_a_kept_listing_reads_the_same_pages_as_its_statement_built_anew(app, frozen):
+    # notices.queries keeps a list's statements per process (keyset.Listing, issue 14): its
+    # numbered pages take their LIMIT and OFFSET as parameters, and must read what the same
+    # statement built on each request reads, at every page and cursor.
+    staff = make_user("staff")
+    for i in range(7):
+        make_notice(staff, title=f"公告{i}")
+    with app.test_request_context():
+        stmt = select(Notice.id, Notice.published_at).where(Notice.status == "published")
+        kept = keyset.listing(stmt, Notice.published_at, Notice.id)
+        ids = newest_first_ids()
+        for cursor in [
+            *(keyset.Cursor(page=p) for p in (1, 2, 3, 4, 51)),
+            keyset.Cursor(after=ids[2]),
+            keyset.Cursor(before=ids[5]),
+        ]:
+            built, reused = (
+                keyset.window(s, cursor, 3, Notice.published_at, Notice.id) for s in (stmt, kept)
+            )
+            assert reused == built
+            assert [r.id for r in reused.items] == [r.id for r in built.items]
