@@ -5,6 +5,7 @@ nothing answers 500. Against a real redis-server of the test's own, stopped mid-
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 
@@ -16,6 +17,10 @@ from config import ConfigError
 from tests.conftest import build_app
 from tests.factories import Browser
 from tests.own_redis import OwnRedis, free_port, own_redis_fixture  # noqa: F401 - a fixture
+
+PRODUCTION_DATABASE = os.environ.get("TEST_DATABASE_URL") or (
+    f"postgresql://postgres@127.0.0.1:{free_port()}/unused"
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server")
 
@@ -106,7 +111,9 @@ def production_without_redis(monkeypatch, tmp_path) -> str:
     """Production's environment with every Redis URL on a port nothing listens on (a password in
     them, which no message may show)."""
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    # Production runs on PostgreSQL only: the suite's database when it has one, else a port
+    # nothing listens on (these tests stop before any statement, but for `db current`).
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DATABASE)
     monkeypatch.setenv("DRAW_SEED_KEY", "dGVzdGluZy1vbmx5LWRyYXctc2VlZC1rZXktMzJieXQ=")
     dead = f"redis://:hunter2secret@127.0.0.1:{free_port()}/0"
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", dead)
@@ -135,4 +142,7 @@ def test_the_scheduler_refuses_to_start_without_redis_and_other_commands_do_not_
     # A migration, a backup, an account: no Redis needed (their commits' page-cache bumps are
     # logged and lost; the pages expire by themselves).
     current = CliRunner().invoke(cli, ["db", "current"])
-    assert current.exit_code == 0, current.output
+    if os.environ.get("TEST_DATABASE_URL"):
+        assert current.exit_code == 0, current.output
+    else:  # no PostgreSQL to read: the command got past start-up and failed to connect
+        assert not isinstance(current.exception, ConfigError), current.exception
