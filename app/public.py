@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app import LOCALE_COOKIE, display, i18n
+from app import LOCALE_COOKIE, clock, display, i18n
 from app.auth.roles import OFFICE_ROLES
 from app.keyset import cursor_arg
 from app.urls import links, safe_next
@@ -44,6 +44,7 @@ def home():
         projects_by_office=projects_by_office,
         office_cards=office_cards,
         notice_columns=notice_columns,
+        latest_project_lines=latest_project_lines,
         # The directory's links, hundreds for a province: built as the cards' are (app.urls.links).
         office_link=None if cards else links("offices.detail", "code"),
     )
@@ -80,6 +81,7 @@ _HOME_WORDS = (
     "全部项目",
     "更多",
     "各交易机构",
+    "项目交易",
 )
 
 
@@ -114,6 +116,44 @@ def notice_columns(columns, repeated, more) -> Markup:
             + f'<a href="{url}">{more} »</a></p>\n  </section>\n'
         )
     out.append("\n</div>")
+    return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
+
+
+#: `localtime` of a project's filing, as the `<time>` element gives it.
+_MOMENT = "%Y-%m-%dT%H:%M:%S+08:00"
+
+
+def latest_project_lines(rows, more) -> Markup:
+    """The home page's newest projects (`contracts.queries.public.ProjectLine`, at least one),
+    `<section class="panel" aria-labelledby="latest-projects">`: each project's link, name,
+    state and filing date, `more` the words of the link to every project.
+
+    Written here rather than as a Jinja loop (issue 14), as the columns are: each state's badge
+    and words looked up once, the links built by `app.urls.links`. The markup is the loop's,
+    byte for byte (tests/web/test_notice_columns.py renders both and compares them)."""
+    from contracts.views.public import state_badge, state_label
+
+    projects_url = escape(url_for("projects.index"))
+    project_link = links("projects.detail", "code")
+    states: dict = {}
+    out = [
+        '\n<section class="panel" aria-labelledby="latest-projects">'
+        f'\n  <h2 id="latest-projects"><a href="{projects_url}">{_words("项目交易")}</a></h2>'
+        '\n  <ul class="notice-list">\n  '
+    ]
+    for row in rows:
+        if row.state not in states:
+            states[row.state] = (escape(state_badge(row.state)), escape(state_label(row.state)))
+        badge, words = states[row.state]
+        at = clock.local(row.filed_at).strftime(_MOMENT) if row.filed_at else ""
+        out.append(
+            f'\n    <li><a href="{escape(project_link(row.code))}">{escape(row.name)}</a>'
+            f'\n      <span class="meta"><span class="badge {badge}">{words}</span>'
+            f'<time datetime="{at}">{at[:10]}</time></span></li>\n  '
+        )
+    out.append(
+        f'\n  </ul>\n  <p class="more"><a href="{projects_url}">{more} »</a></p>\n</section>\n'
+    )
     return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
 
 

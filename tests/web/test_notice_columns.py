@@ -1,5 +1,6 @@
-"""The home page's columns of notices written in Python (app.public.notice_columns) are the markup
-the template's Jinja loop wrote, byte for byte, whatever the columns hold (issue 14)."""
+"""The home page's columns of notices and its newest projects written in Python
+(app.public.notice_columns, latest_project_lines) are the markup the template's Jinja loops wrote,
+byte for byte, whatever they hold (issue 14)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import clock
-from app.public import notice_columns
+from app.public import latest_project_lines, notice_columns
+from contracts.rules import ProjectState
 from notices.rules import COLUMNS, NOTICE_TYPES
 
 #: templates/public/home.html's loop over the columns before it moved to Python (the reference).
@@ -29,6 +31,22 @@ LOOP = """{% from "_macros/notices.html" import notice_list %}{% set repeated, m
 NEW = """{% set repeated, more = notice_list_repeated(), _('更多') %}
 {{ notice_columns(columns, repeated, more) }}"""
 
+#: templates/public/home.html's loop over the newest projects before it moved to Python.
+PROJECTS_LOOP = """{% set more = _('更多') %}{% if latest %}{% set projects_url = url_for('projects.index') %}
+<section class="panel" aria-labelledby="latest-projects">
+  <h2 id="latest-projects"><a href="{{ projects_url }}">{{ _('项目交易') }}</a></h2>
+  <ul class="notice-list">
+  {% for row in latest %}
+    <li><a href="{{ url_for('projects.detail', code=row.code) }}">{{ row.name }}</a>
+      <span class="meta"><span class="badge {{ project_state_badge(row.state) }}">{{ project_state_label(row.state) }}</span><time datetime="{{ row.filed_at|localtime('%Y-%m-%dT%H:%M:%S+08:00') }}">{{ row.filed_at|localdate }}</time></span></li>
+  {% endfor %}
+  </ul>
+  <p class="more"><a href="{{ projects_url }}">{{ more }} »</a></p>
+</section>
+{% endif %}"""
+
+PROJECTS_NEW = """{% set more = _('更多') %}{% if latest %}{{ latest_project_lines(latest, more) }}{% endif %}"""
+
 NOW = datetime(2026, 12, 5, 2, 30, tzinfo=UTC)
 names = st.text(max_size=8) | st.just('<b>"甲&乙"</b>')
 notice_line = st.builds(
@@ -43,11 +61,17 @@ notice_line = st.builds(
 )
 
 
-def _render(app, source, lang, columns):
+def _render(app, source, lang, columns=(), latest=()):
     headers = {"Cookie": "lang=en"} if lang == "en" else {}
     with app.test_request_context("/", headers=headers):
         app.preprocess_request()
-        return render_template_string(source, notice_columns=notice_columns, columns=columns)
+        return render_template_string(
+            source,
+            notice_columns=notice_columns,
+            latest_project_lines=latest_project_lines,
+            columns=columns,
+            latest=latest,
+        )
 
 
 @settings(
@@ -67,3 +91,24 @@ def test_the_notice_columns_read_as_the_loop_wrote_them(app, lines, shown, lang)
     app.test_client().get("/healthz")  # after the first request, as a page is
     with clock.frozen_at(NOW):
         assert _render(app, NEW, lang, columns) == _render(app, LOOP, lang, columns)
+
+
+codes = st.text("abz09-_.", min_size=1, max_size=6) | st.sampled_from(["a b", "甲", 'q"<x>', "%41"])
+project_line = st.builds(
+    SimpleNamespace,
+    code=codes,
+    name=names,
+    filed_at=st.sampled_from([NOW, datetime(2026, 1, 1, 16, 0, tzinfo=UTC)]),
+    state=st.sampled_from(list(ProjectState)),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(latest=st.lists(project_line, max_size=5), lang=st.sampled_from(["zh", "en"]))
+def test_the_newest_projects_read_as_the_loop_wrote_them(app, latest, lang):
+    app.test_client().get("/healthz")  # after the first request, as a page is
+    new = _render(app, PROJECTS_NEW, lang, latest=latest)
+    assert new == _render(app, PROJECTS_LOOP, lang, latest=latest)
+    assert ("latest-projects" in new) == bool(latest)
