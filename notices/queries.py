@@ -198,7 +198,8 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
 
 @cache
 def _record_columns() -> tuple:
-    """The columns of a notice that API v1 shows (notices.api.serializer)."""
+    """The columns of a notice that API v1 shows, in the order notices.api.serializer reads
+    them by position."""
     return (
         Notice.id,
         Notice.type,
