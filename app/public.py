@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app import LOCALE_COOKIE, display, i18n
+from app import LOCALE_COOKIE, clock, display, i18n
 from app.auth.roles import OFFICE_ROLES
 from app.keyset import cursor_arg
 from app.urls import links, safe_next
+from notices import rules as notice_rules
 
 bp = Blueprint("public", __name__)
 
@@ -42,14 +43,118 @@ def home():
         notices_by_office=queries.latest_by_office(HOME_PER_OFFICE) if cards else {},
         projects_by_office=projects_by_office,
         office_cards=office_cards,
+        notice_columns=notice_columns,
+        latest_project_lines=latest_project_lines,
         # The directory's links, hundreds for a province: built as the cards' are (app.urls.links).
         office_link=None if cards else links("offices.detail", "code"),
     )
 
 
 def _words(message: str) -> Markup:
-    """A translation as the templates' `_` gives it: the catalogue's text, not escaped again."""
+    """A translation as the templates' `_` gives it: the catalogue's text, not escaped again.
+
+    The home page's words (`_HOME_WORDS`) are kept per app and language: Flask-Babel's
+    `gettext` looks the domain, locale and catalogue up again on every call, and the columns
+    and cards ask for sixteen (issue 14). A catalogue never changes while the process runs
+    (app.i18n keeps them the same way); the language is still read on every call."""
+    kept = current_app.extensions.setdefault("smallworks.home_words", {})
+    locale = i18n.request_locale()
+    words = kept.get(locale)
+    if words is None:
+        words = kept.setdefault(locale, {m: _translated(m) for m in _HOME_WORDS})
+    found = words.get(message)
+    return found if found is not None else _translated(message)
+
+
+def _translated(message: str) -> Markup:
     return Markup(gettext(message))  # noqa: S704 (the catalogue's, as in every template)
+
+
+#: The words of the home page's columns and office cards.
+_HOME_WORDS = (
+    *(label for _key, label, _types in notice_rules.COLUMNS),
+    "不良行为处理记录",
+    "政策制度、办事指南、示范文本和统一表式",
+    "区公管办",
+    "街道/镇平台",
+    "全部公告",
+    "全部项目",
+    "更多",
+    "各交易机构",
+    "项目交易",
+)
+
+
+def notice_columns(columns, repeated, more) -> Markup:
+    """The home page's columns of notices (`notices.queries.home_columns`), `<div
+    class="columns">`: each column's heading linked to its list, its newest lines (written by
+    `notice_lines` with `repeated`) and its links, `more` the words of the last one.
+
+    Written here rather than as a Jinja loop (issue 14): the loop's macro call, links and
+    lookups were half of the columns' time, ~0.3 ms of every home page. The markup is the
+    loop's, byte for byte, whitespace included (tests/web/test_notice_columns.py renders both
+    and compares them).
+    """
+    from notices.lines import notice_lines
+
+    extra = {
+        "oversight": (url_for("sanctions.index"), _words("不良行为处理记录")),
+        "policy": (url_for("guides.index"), _words("政策制度、办事指南、示范文本和统一表式")),
+    }
+    out = ['<div class="columns">\n']
+    for col in columns:
+        key, types = escape(col["key"]), col["types"]
+        url = escape(url_for("notices.index", type=",".join(types)))
+        link = extra.get(col["key"])
+        out.append(
+            f'\n  <section class="column panel" aria-labelledby="col-{key}">'
+            f'\n    <h2 id="col-{key}"><a href="{url}">{_words(col["label"])}</a></h2>'
+            '\n    \n\n\n<ul class="notice-list">\n'
+            f"{notice_lines(col['items'], repeated, len(types) > 1, True)}"
+            '\n</ul>\n\n    <p class="more">'
+            + ("" if link is None else f'<a href="{escape(link[0])}">{link[1]}</a> · ')
+            + f'<a href="{url}">{more} »</a></p>\n  </section>\n'
+        )
+    out.append("\n</div>")
+    return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
+
+
+#: `localtime` of a project's filing, as the `<time>` element gives it.
+_MOMENT = "%Y-%m-%dT%H:%M:%S+08:00"
+
+
+def latest_project_lines(rows, more) -> Markup:
+    """The home page's newest projects (`contracts.queries.public.ProjectLine`, at least one),
+    `<section class="panel" aria-labelledby="latest-projects">`: each project's link, name,
+    state and filing date, `more` the words of the link to every project.
+
+    Written here rather than as a Jinja loop (issue 14), as the columns are: each state's badge
+    and words looked up once, the links built by `app.urls.links`. The markup is the loop's,
+    byte for byte (tests/web/test_notice_columns.py renders both and compares them)."""
+    from contracts.views.public import state_badge, state_label
+
+    projects_url = escape(url_for("projects.index"))
+    project_link = links("projects.detail", "code")
+    states: dict = {}
+    out = [
+        '\n<section class="panel" aria-labelledby="latest-projects">'
+        f'\n  <h2 id="latest-projects"><a href="{projects_url}">{_words("项目交易")}</a></h2>'
+        '\n  <ul class="notice-list">\n  '
+    ]
+    for row in rows:
+        if row.state not in states:
+            states[row.state] = (escape(state_badge(row.state)), escape(state_label(row.state)))
+        badge, words = states[row.state]
+        at = clock.local(row.filed_at).strftime(_MOMENT) if row.filed_at else ""
+        out.append(
+            f'\n    <li><a href="{escape(project_link(row.code))}">{escape(row.name)}</a>'
+            f'\n      <span class="meta"><span class="badge {badge}">{words}</span>'
+            f'<time datetime="{at}">{at[:10]}</time></span></li>\n  '
+        )
+    out.append(
+        f'\n  </ul>\n  <p class="more"><a href="{projects_url}">{more} »</a></p>\n</section>\n'
+    )
+    return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
 
 
 def office_cards(groups, lines, projects, repeated) -> Markup:

@@ -23,21 +23,35 @@ def serializer():
 
     def serialize(record: queries.NoticeRecord) -> dict:
         n = record.columns
-        if n.office_id not in offices:
-            offices[n.office_id] = office_field(n)
+        # The row's values by position, in `queries._record_columns()`'s order: reading a Row's
+        # attribute costs ~0.3 µs, a dozen per record (issue 14).
+        (
+            notice_id,
+            notice_type,
+            title,
+            published_at,
+            publicity_ends_at,
+            min_working_days,
+            corrects_id,
+            issuing_body,
+            office_id,
+            legal_basis,
+        ) = n
+        if office_id not in offices:
+            offices[office_id] = office_field(n)
         return {
-            "id": n.id,
-            "type": n.type,
-            "title": n.title,
-            "published_at": time_iso(n.published_at),
-            "publicity_ends_at": time_iso(n.publicity_ends_at),
-            "min_working_days": n.min_working_days,
-            "corrects": n.corrects_id,
+            "id": notice_id,
+            "type": notice_type,
+            "title": title,
+            "published_at": time_iso(published_at),
+            "publicity_ends_at": time_iso(publicity_ends_at),
+            "min_working_days": min_working_days,
+            "corrects": corrects_id,
             "corrected_by": [c_id for c_id, _at in record.corrections],
-            "issuing_body": n.issuing_body,
-            "office": offices[n.office_id],
-            "legal_basis": n.legal_basis,
-            "url": f"{detail}{n.id}",
+            "issuing_body": issuing_body,
+            "office": offices[office_id],
+            "legal_basis": legal_basis,
+            "url": f"{detail}{notice_id}",
             "attachments": [
                 {
                     "name": a.original_name,
@@ -45,7 +59,10 @@ def serializer():
                     "size": a.size,
                     "sha256": a.sha256,
                     "url": url_for(
-                        "notices.attachment", notice_id=n.id, attachment_id=a.id, _external=True
+                        "notices.attachment",
+                        notice_id=notice_id,
+                        attachment_id=a.id,
+                        _external=True,
                     ),
                 }
                 for a in record.attachments

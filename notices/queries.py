@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from sqlalchemy import Row, and_, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from app import reads
 from app.extensions import db
 from app.keyset import Cursor, Listing, listing, window
 from app.offices.queries import newest_ids, newest_per_office
@@ -199,20 +200,21 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
     # the relationship gave. Both are done here (_corrections_statement says why).
     published = (
         c
-        for c in db.session.execute(_corrections_statement(), {"ids": ids})
+        for c in reads.rows(_corrections_statement(), {"ids": ids})
         if c.status == NoticeStatus.PUBLISHED
     )
     for c in sorted(published, key=lambda c: (c.published_at, c.id)):
         corrections.setdefault(c.corrects_id, []).append((c.id, c.published_at))
     attachments: dict[int, list[Row]] = {}
-    for a in db.session.execute(_attachments_statement(), {"ids": ids}):
+    for a in reads.rows(_attachments_statement(), {"ids": ids}):
         attachments.setdefault(a.notice_id, []).append(a)
     return [NoticeRecord(r, corrections.get(r.id, []), attachments.get(r.id, [])) for r in rows]
 
 
 @cache
 def _record_columns() -> tuple:
-    """The columns of a notice that API v1 shows (notices.api.serializer)."""
+    """The columns of a notice that API v1 shows, in the order notices.api.serializer reads
+    them by position."""
     return (
         Notice.id,
         Notice.type,
@@ -255,7 +257,7 @@ def latest_by_office(limit: int = 3) -> dict[int, list]:
     newest = newest_ids(_newest_by_office_statement(limit))
     # Fetched by id and ordered here: ORDER BY published_at made SQLite walk every published
     # notice by (status, published_at, id) to avoid sorting the few hundred it was given.
-    lines = db.session.execute(_lines_by_id_statement(), {"ids": newest}).all()
+    lines = reads.rows(_lines_by_id_statement(), {"ids": newest})
     out: dict[int, list] = {}
     for n in sorted(lines, key=_newest_first, reverse=True):
         out.setdefault(n.office_id, []).append(n)
@@ -320,7 +322,7 @@ def home_columns() -> list[dict]:
     (`line_columns`): one statement for all of them, a UNION ALL of one index range read per
     column, where a statement per column (and one more for its corrections) was twelve."""
     found: dict[int, list] = {}
-    for row in db.session.execute(_home_columns_statement()):
+    for row in reads.rows(_home_columns_statement()):
         found.setdefault(row.column, []).append(row)
     return [
         {

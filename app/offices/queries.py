@@ -10,6 +10,7 @@ from types import MappingProxyType
 from flask import has_request_context, request
 from sqlalchemy import select
 
+from app import reads
 from app.extensions import db
 
 from .models import Office, Placed
@@ -254,8 +255,7 @@ def newest_per_office(id_column, office_column, order_by, where, limit: int):
 
 def newest_ids(statement) -> list[int]:
     """The ids a `newest_per_office` statement finds (an office with fewer rows has NULLs)."""
-    rows = db.session.execute(statement).all()
-    return [i for row in rows for i in row if i is not None]
+    return [i for row in reads.rows(statement) for i in row if i is not None]
 
 
 def filter_clause(column, flt: OfficeFilter):

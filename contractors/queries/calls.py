@@ -10,7 +10,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, reads
 from app.calendar.services import current_calendar
 from app.extensions import db
 from app.i18n import loc
@@ -59,6 +59,18 @@ def categories(*, active_only: bool = True) -> list[PoolCategory]:
     if active_only:
         stmt = stmt.where(PoolCategory.is_active.is_(True))
     return list(db.session.scalars(stmt))
+
+
+def category_words() -> list:
+    """Every category's code, name and English name, in their sort order: the labels a page
+    writes (contractors.views.public.category_label), read as columns, not as PoolCategory
+    objects for the session to build (most of a project page's reading, issue 14)."""
+    return reads.rows(_CATEGORY_WORDS)
+
+
+_CATEGORY_WORDS = select(PoolCategory.code, PoolCategory.name, PoolCategory.name_en).order_by(
+    PoolCategory.sort_order, PoolCategory.id
+)
 
 
 def fail_reasons() -> list[FailReason]:

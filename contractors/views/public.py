@@ -56,7 +56,7 @@ def category_label(key: str | None) -> str:
     )
     if by_key is None:
         by_key = {}
-        for c in queries.categories(active_only=False):
+        for c in queries.category_words():
             by_key[c.code] = by_key[c.name] = (c.name, c.name_en or c.name)
         if has_request_context():
             request._smallworks_pool_categories = by_key

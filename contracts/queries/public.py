@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import clock
+from app import clock, reads
 from app.extensions import db
 from app.keyset import Cursor, window
 from app.offices.queries import newest_ids, newest_per_office
@@ -191,10 +191,8 @@ def home_project_lines(
     project's name, time and state, the state computed by the statement (`state_value`, THE
     rule's SQL mirror) rather than in Python for each of a province's 1,200 lines (issue 14)."""
     newest = newest_ids(_newest_by_office_statement(per_office)) if per_office > 0 else []
-    first = db.session.scalars(_latest_statement(), {"n": latest}).all()
-    rows = db.session.execute(
-        _lines_statement(), {"ids": [*newest, *first], "now": clock.now()}
-    ).all()
+    first = [r.id for r in reads.rows(_latest_statement(), {"n": latest})]
+    rows = reads.rows(_lines_statement(), {"ids": [*newest, *first], "now": clock.now()})
     lines = {
         r.id: ProjectLine(
             code=r.code,

@@ -21,7 +21,15 @@ from sqlalchemy import func, select
 from app.extensions import db
 from notices import rules, services
 from notices.models import Notice, NoticeAttachment
-from tests.factories import PDF, Browser, browser_host, make_notice, signed_in
+from tests.factories import (
+    DEFAULT_DISTRICT,
+    PDF,
+    Browser,
+    browser_host,
+    make_notice,
+    make_user,
+    signed_in,
+)
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 TITLE = "甬江街道孔浦村道路硬化工程交易公告"
@@ -324,6 +332,24 @@ def test_the_notices_api_has_the_design_envelope_fields_and_times_in_plus_eight(
 
     one = Browser(app).get(f"/api/v1/notices/{published.id}").get_json()
     assert {k: one[k] for k in API_FIELDS} == {k: trading[k] for k in API_FIELDS}
+
+
+def test_an_api_item_lists_its_attachments_with_their_links_and_its_office(app, frozen):
+    staff = make_user("staff")
+    draft = make_notice(staff, publish=False, title="政策文件")
+    attachment = services.add_attachment(draft.id, "交易文件.pdf", PDF, actor=staff)
+    services.publish(draft.id, actor=staff)
+    make_notice(title=TITLE)
+    items = Browser(app).get("/api/v1/notices").get_json()["items"]
+    policy = next(item for item in items if item["id"] == draft.id)
+    [listed] = policy["attachments"]
+    assert listed["name"] == "交易文件.pdf"
+    assert listed["content_type"] == "application/pdf" and listed["size"] == len(PDF)
+    assert urlsplit(listed["url"]).path == f"/notices/{draft.id}/attachments/{attachment.id}"
+    assert policy["office"] == {"code": DEFAULT_DISTRICT[0], "name": DEFAULT_DISTRICT[1]}
+    assert all(item["office"] == policy["office"] for item in items)
+    one = Browser(app).get(f"/api/v1/notices/{draft.id}").get_json()
+    assert one["attachments"] == policy["attachments"] and one["office"] == policy["office"]
 
 
 def test_the_api_pages_over_more_notices_than_fit_on_one_page_through_next(app, frozen):
