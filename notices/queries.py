@@ -171,12 +171,25 @@ def published_records(
 ):
     """`published_page` as NoticeRecords (the API): three statements whatever the page's size —
     the page, its corrections, its attachments — and plain rows, not notices for the session
-    to build and track."""
-    stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
-    stmt = _narrowed(stmt, types, office_ids, None, since)
+    to build and track. Without `since` its statements are kept per process (`_kept_records`),
+    as the list page's are."""
+    if since is None:
+        stmt = _kept_records(types, None if office_ids is None else tuple(office_ids))
+    else:
+        stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+        stmt = _narrowed(stmt, types, office_ids, None, since)
     pagination = window(stmt, page, per_page, Notice.published_at, Notice.id)
     pagination.items = _records(pagination.items)
     return pagination
+
+
+@lru_cache(maxsize=256)
+def _kept_records(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing:
+    """The API list's statements of `types` and offices, built once per process (`_kept_lines`
+    says why and how many)."""
+    stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = _narrowed(stmt, types, None if office_ids is None else list(office_ids), None, None)
+    return listing(stmt, Notice.published_at, Notice.id)
 
 
 def published_record(notice_id: int) -> NoticeRecord:

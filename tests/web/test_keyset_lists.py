@@ -15,7 +15,7 @@ from app import keyset
 from app.extensions import db
 from lottery.models import Draw
 from notices.models import Notice
-from tests.factories import Browser, make_notice, make_user
+from tests.factories import Browser, default_district, make_notice, make_office, make_user
 
 NEXT = re.compile(r'href="([^"]+)" rel="next"')
 PREV = re.compile(r'href="([^"]+)" rel="prev"')
@@ -263,3 +263,43 @@ def test_a_kept_listing_reads_the_same_pages_as_its_statement_built_anew(app, fr
             )
             assert reused == built
             assert [r.id for r in reused.items] == [r.id for r in built.items]
+
+
+def test_the_api_list_reads_the_same_pages_from_its_kept_statements(app, frozen, monkeypatch):
+    # notices.queries keeps the API list's statements per process too (`_kept_records`), and
+    # builds them anew for `?since=` (a moment: never kept). Every page of every filter,
+    # followed by its `next`, is what the statement built anew gives with a `since` before
+    # every notice, and what the kept statements give again.
+    from notices import api, queries
+
+    monkeypatch.setattr(api, "PER_PAGE", 3)
+    staff = make_user("staff")
+    other = make_office("qt", "另一区公管办", kind="district")
+    for i in range(7):
+        make_notice(staff, title=f"公告{i}", type="trading_notice" if i % 2 else "pool_call")
+    make_notice(staff, title="另一区的公告", office_id=other.id)
+    district = default_district().code
+
+    def walk(path: str) -> list[list[int]]:
+        pages = []
+        while path:
+            body = Browser(app).get(path).get_json()
+            assert "items" in body, (path, body)
+            pages.append([item["id"] for item in body["items"]])
+            path = body.get("next") and "/api/v1/notices?" + body["next"].split("?", 1)[1]
+        return pages
+
+    for query in (
+        "",
+        "type=trading_notice",
+        f"type=pool_call,trading_notice&office={district}",
+        "office=qt",
+    ):
+        built = walk(f"/api/v1/notices?{query}&since=2000-01-01T00:00:00%2B08:00")
+        queries._kept_records.cache_clear()
+        kept = walk(f"/api/v1/notices?{query}")
+        again = walk(f"/api/v1/notices?{query}")  # from the kept statements
+        assert queries._kept_records.cache_info().hits > 0
+        assert kept == again == built, query
+    assert len(walk("/api/v1/notices")) == 3  # 8 notices, 3 a page
+    assert walk("/api/v1/notices?page=2") == walk("/api/v1/notices")[1:]  # an old-style link
