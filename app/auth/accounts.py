@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from app import audit
 from app.audit import Action, AuditEntry
@@ -90,6 +90,29 @@ def history(user_id: int) -> list[AuditEntry]:
     )
 
 
+def _lock_with_deployment_admins(user_id: int) -> None:
+    """Lock the account's row and every active deployment administrator's, in the order of
+    their ids, in one statement, before anything else. Two administrators disabling (or
+    demoting) each other at once then take the same rows in the same order, and the second
+    waits for the first; each had locked its target first and then asked for the other's row,
+    and PostgreSQL ended one of the two in a deadlock (a 500)."""
+    db.session.execute(
+        select(User.id)
+        .where(
+            or_(
+                User.id == user_id,
+                and_(
+                    User.role == Role.ADMIN,
+                    User.office_id.is_(None),
+                    User.is_active_account.is_(True),
+                ),
+            )
+        )
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+
+
 def _other_deployment_admins(user_id: int) -> int:
     """The active deployment administrators besides `user_id`, their rows locked: two of them
     disabling each other at once — the second counts after the first has committed."""
@@ -123,6 +146,7 @@ def _record(action: Action, user: User, actor, **kw) -> None:
 @transactional
 def disable_account(user_id: int, *, actor) -> User:
     """Disable an account: it can no longer sign in, and every session of it ends now."""
+    _lock_with_deployment_admins(user_id)
     user = _target(user_id, actor, lock=True)
     others = _other_deployment_admins(user.id)
     _judge(rules.check_disable, _actor_facts(actor), _facts(user), others)
@@ -167,6 +191,7 @@ def change_account(change: AccountChange, *, actor) -> User:
     """Give an account another role or office: within the administrator's scope, an office that
     suits the role (app.offices.rules.check_account_office), never the last deployment
     administrator away. Its sessions end, so the new role holds from its next request."""
+    _lock_with_deployment_admins(change.user_id)
     user = _target(change.user_id, actor, lock=True)
     facts = _facts(user)
     _judge(rules.check_assignable, _actor_facts(actor), facts, change.role)

@@ -299,6 +299,32 @@ def test_two_deployment_admins_disabling_each_other_twenty_times_at_once_leave_o
     assert len(active) == 1
 
 
+def test_two_deployment_admins_demoting_each_other_twenty_times_at_once_leave_one(app):
+    # The same rule through a change of role: both admins' rows are locked in one order, so
+    # the second change waits for the first (it had deadlocked disabling, CI 5 December 2026).
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the race of concurrent writers is PostgreSQL's (SQLite has one writer)")
+    first = make_user("admin", "root", office=None)
+    second = make_user("admin", "root2", office=None)
+    district = default_district().id
+    db.session.commit()
+    pairs = [(first.id, second.id), (second.id, first.id)]
+
+    def demote(i: int) -> None:
+        actor, target = pairs[i % 2]
+        change = AccountChange(user_id=target, role="staff", office_id=district)
+        accounts.change_account(change, actor=db.session.get(User, actor))
+
+    outcomes = at_once(app, demote, 20)
+
+    assert not [o for o in outcomes if o[0] == "error"], outcomes
+    db.session.rollback()
+    admins = db.session.scalars(
+        select(User.username).where(User.role == "admin", User.office_id.is_(None))
+    ).all()
+    assert len(admins) == 1
+
+
 def test_a_password_change_begun_before_a_reset_cannot_undo_the_reset(world, app):
     # The change-password form checks the current password against the account as the request
     # loaded it (the signed-in user): an administrator's reset committed in between — the old
