@@ -148,11 +148,11 @@ class SmallworksFlask(Flask):
         memo is bounded all the same (emptied when full), and an async function's wrapper is
         kept like any other answer."""
         try:
-            return self._sync_memo[func]
-        except KeyError:
-            pass
+            answer = self._sync_memo.get(func)
         except TypeError:  # an unhashable callable
             return super().ensure_sync(func)
+        if answer is not None:
+            return answer
         answer = super().ensure_sync(func)
         if len(self._sync_memo) >= SYNC_MEMO_SIZE:
             self._sync_memo.clear()

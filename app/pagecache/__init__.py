@@ -26,7 +26,7 @@ An entry is served only while it is still true:
 
 Never cached: a signed-in visitor's page, any request that carries flashed messages, anything
 but GET/HEAD, anything but a 200, an answer that sets a cookie or changes the session (the same
-`personal` rule as the Cache-Control policy in create_app), a file (`direct_passthrough`), and
+`personal` rule as the Cache-Control policy in app.headers), a file (`direct_passthrough`), and
 any endpoint not listed in `CACHED_ENDPOINTS`.
 
 The store is Flask-Caching's: in-process (SimpleCache) in the embedded default, Redis in

@@ -33,7 +33,6 @@ from __future__ import annotations
 import logging
 import time
 
-from redis.exceptions import RedisError
 from werkzeug.wrappers import Response
 
 from app import clock, observability
@@ -83,13 +82,10 @@ class Front:
         ):
             return None
         now = clock.now()
-        try:
-            generation = pages.current_generation()  # before the view reads anything
-            key = pages.key(generation, req)
-            entry = pages.backend.get(key)
-        except RedisError as e:
-            pages.failed(e)
+        found = pages.look_up(req)
+        if found is None:
             return None
+        generation, key, entry = found
         if entry is None or not entry.true_at(now):
             # Whatever the path (only a cached endpoint's 200 was ever kept): the hooks decide.
             environ[LOOKED_UP] = (generation, key, now)

@@ -85,7 +85,7 @@ _UNKEPT = frozenset({"set-cookie", "content-length", "x-page-cache", "x-request-
 def personal(response) -> bool:
     """Whether an answer may be someone's own: any request but GET/HEAD, a signed-in visitor's,
     one that changed the session (a CSRF token made, a message flashed or shown) or sets a
-    cookie. The Cache-Control policy (create_app) makes such answers `private, no-store`, and the
+    cookie. The Cache-Control policy (app.headers) makes such answers `private, no-store`, and the
     page cache never keeps them: one rule for both."""
     return (
         request.method not in ("GET", "HEAD")
@@ -113,17 +113,15 @@ def _lookup():
         return None
     started = clock.now()
     try:
-        generation = pages.current_generation()  # before the view reads anything
-        key = pages.key(generation, request)
-        entry = pages.backend.get(key)
-    except RedisError as e:
-        pages.failed(e)
-        return None
+        found = pages.look_up(request)
     except Exception:
         # As in `_store`: the page can still be rendered; only the cache failed. Say so, and
         # neither serve nor keep.
         log.exception("page cache: could not look up %s", request.path)
         return None
+    if found is None:
+        return None
+    generation, key, entry = found
     if entry is None or not entry.true_at(started):
         g.page_cache = (generation, key, started)
         return None

@@ -15,6 +15,7 @@ from cachelib import SimpleCache as InProcessCache
 from flask import Flask, current_app
 from flask_caching import Cache
 from flask_caching.backends.simplecache import SimpleCache as FlaskCachingSimpleCache
+from redis.exceptions import RedisError
 from werkzeug.wrappers import Request
 
 from app import clock, display, i18n
@@ -141,6 +142,17 @@ class PageCache:
         if self._owed_bump:
             self.bump()
         return self.generation.read()
+
+    def look_up(self, req: Request) -> tuple[int, str, Entry | None] | None:
+        """(generation, key, the kept entry or None) of a request — the generation read first,
+        before the view reads anything — or None when the store does not answer (`failed`)."""
+        try:
+            generation = self.current_generation()
+            key = self.key(generation, req)
+            return generation, key, self.backend.get(key)
+        except RedisError as e:
+            self.failed(e)
+            return None
 
     def key(self, generation: int, req: Request) -> str:
         """Generation, script root and path, query string exactly as asked (the page embeds it: the language

@@ -383,7 +383,7 @@ def test_default_limits_set_app_wide_still_reach_every_page(database_url, tmp_pa
 def test_a_public_answer_is_made_conditional_as_werkzeug_makes_it(app, headers, method):
     from flask import Response
 
-    from app import _conditional
+    from app.headers import _conditional
 
     etag = Response("<p>x</p>", mimetype="text/html")
     etag.add_etag()

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from flask import url_for
 
-from app import PUBLIC_MAX_AGE, PUBLIC_PAGE_CACHE
+from app.headers import PUBLIC_MAX_AGE, PUBLIC_PAGE_CACHE
 from contractors.queries import active_members
 from notices import services as notice_services
 from tests.factories import PDF, Browser, make_notice, make_office, make_user, signed_in

@@ -1,0 +1,132 @@
+"""The headers of every answer: the security headers, and the one Cache-Control policy (with the
+ETag and 304 of public pages) — registered by `create_app` after the page cache, so that the
+cache keeps answers with their final headers."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.http import http_date
+
+
+def init_app(app: Flask) -> None:
+    _register_security_headers(app)
+    _register_cache_policy(app)
+
+
+def _register_security_headers(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    defaults = (
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    )
+    api_defaults = (*defaults, ("Access-Control-Allow-Origin", "*"))
+
+    @app.after_request
+    def headers(response):
+        # Each header unless the view set its own. One pass over the few headers present:
+        # Werkzeug's setdefault raises and catches a KeyError for each absent one (~2.5 µs).
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in api_defaults if request.path.startswith("/api/") else defaults:
+            if name.lower() not in present:
+                response.headers[name] = value
+        return response
+
+
+#: Seconds a shared cache may keep an answer of the public API seen by an anonymous client.
+PUBLIC_MAX_AGE = 60
+#: Public pages may be stored but are revalidated on every use (a 304 by their ETag when nothing
+#: changed): their state follows the clock, and the people at a meeting reload the project page
+#: to read the result the moment it is drawn, not a minute later.
+PUBLIC_PAGE_CACHE = "public, no-cache"
+
+
+def _deliberately_public(response) -> bool:
+    """The view said its content is the same for everyone (e.g. a drawn draw's minutes, served
+    with an ETag): `public` with a lifetime. send_file's defaults (`no-cache`, or `public,
+    max-age=0`) say nothing of the kind and are not taken as such."""
+    cc = response.cache_control
+    return bool(cc.public) and (cc.max_age or 0) > 0
+
+
+def _register_cache_policy(app: Flask) -> None:
+    """One Cache-Control rule for every response (issue 10, finding 19).
+
+    - Anything that may be personal (`app.pagecache.serving.personal`: a signed-in visitor's page, any
+      POST, any answer that sets or changes a cookie) is `private, no-store`, so no proxy keeps
+      it and the browser's back button does not show it after logout; unless the view declared
+      its content public.
+    - An anonymous GET of the API that succeeded may be kept a short while by shared caches
+      (`public, max-age=60`), with an ETag; a public page is `public, no-cache` with an ETag, so
+      a cache keeps it but asks each time (304 when unchanged). A Cache-Control the view set
+      itself is kept.
+    - Any other anonymous answer (redirects, errors) is not stored.
+    Pages that depend on the session or the language cookie carry `Vary: Cookie` (Flask adds it
+    whenever the session is read), so a cache never gives one visitor another's page.
+    """
+    from app.pagecache.serving import personal
+
+    @app.after_request
+    def cache_control(response):
+        if personal(response):
+            if not _deliberately_public(response):
+                response.headers["Cache-Control"] = "private, no-store"
+        elif "Cache-Control" not in response.headers:
+            if response.status_code != 200:
+                response.headers["Cache-Control"] = "no-store"
+            elif request.path.startswith("/api/"):
+                response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+                _conditional(response)
+            else:
+                response.headers["Cache-Control"] = PUBLIC_PAGE_CACHE
+                if response.mimetype in _REVALIDATED:
+                    _conditional(response)
+        return response
+
+
+#: What a public page answers with an ETag (files carry their own, or none).
+_REVALIDATED = frozenset({"text/html", "application/atom+xml"})
+
+
+#: The request headers Werkzeug's `make_conditional` reads (its range handling is off here).
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+
+
+def _conditional(response) -> None:
+    """An ETag of the body, and 304 to a client that already holds it (If-None-Match). The page
+    cache keeps the answer with its ETag, so a hit answers the same.
+
+    A request that asks nothing conditional (most: a first visit, a crawler) gets what Werkzeug's
+    `make_conditional` gives it — a Date and a Content-Length, the status unchanged — without its
+    parsing of every conditional header and its checks of the response's (~15 µs, issue 14);
+    the others take `make_conditional` itself."""
+    if response.direct_passthrough:
+        return
+    response.add_etag()
+    environ = request.environ
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or any(
+        name in environ for name in _CONDITIONAL_HEADERS
+    ):
+        response.make_conditional(request)
+        return
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
+    if "date" not in present:
+        headers["Date"] = http_date()
+    if response.automatically_set_content_length and "content-length" not in present:
+        length = response.calculate_content_length()
+        if length is not None:
+            headers["Content-Length"] = str(length)
