@@ -314,16 +314,33 @@ def _redis_or_skip():
         pytest.skip(f"Redis at {REDIS_URL} is unreachable (CI requires it)")
 
 
+def _shared_store() -> dict:
+    """Settings of a Redis store with a prefix of the test's own: no entry or generation is
+    shared with another test."""
+    return {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"smallworks-test-{secrets.token_hex(6)}:",
+    }
+
+
+def _forget(settings: dict, apps) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{settings['CACHE_KEY_PREFIX']}*"):
+        client.delete(key)
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_the_redis_store_is_shared_by_workers_and_bumped_by_any_of_them(
     database_url, tmp_path, now
 ):
     _redis_or_skip()
-    settings = {
-        "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": REDIS_URL,
-        # A prefix of this test's own: no entry or generation is shared with another test.
-        "CACHE_KEY_PREFIX": f"smallworks-test-{secrets.token_hex(6)}:",
-    }
+    settings = _shared_store()
     first = build_app(database_url, tmp_path / "a", **settings)
     second = build_app(database_url, tmp_path / "b", **settings)  # another worker
     now(2026, 11, 25, 10, 0)
@@ -340,12 +357,72 @@ def test_the_redis_store_is_shared_by_workers_and_bumped_by_any_of_them(
             fresh = Browser(first).get("/")
             assert source(fresh) == "miss" and "第二条交易公告" in fresh.get_data(as_text=True)
     finally:
-        import redis
+        _forget(settings, (first, second))
 
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{settings['CACHE_KEY_PREFIX']}*"):
-            client.delete(key)
-        for app in (first, second):
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+
+def test_pages_kept_by_one_build_are_never_served_by_another(
+    database_url, tmp_path, now, monkeypatch
+):
+    """Redis outlives a deploy: the workers of new code (other markup, other words) never serve
+    what the old code kept, nor the old ones the new's during a rolling deploy — though both read
+    one generation."""
+    _redis_or_skip()
+    from app.pagecache import store
+
+    settings = _shared_store()
+    old = build_app(database_url, tmp_path / "old", **settings)
+    monkeypatch.setattr(store, "rendering_fingerprint", lambda root: "another-build")
+    new = build_app(database_url, tmp_path / "new", **settings)
+    again = build_app(database_url, tmp_path / "again", **settings)  # the new build's 2nd worker
+    now(2026, 11, 25, 10, 0)
+    try:
+        with old.app_context():
+            assert source(Browser(old).get("/")) == "miss"
+            generation = store._state(old).current_generation()
+        with new.app_context():
+            assert store._state(new).current_generation() == generation  # one counter
+            assert source(Browser(new).get("/")) == "miss"
+        with again.app_context():
+            assert source(Browser(again).get("/")) == "hit"  # the new build shares its own
+        with old.app_context():
+            assert source(Browser(old).get("/")) == "hit"  # and the old keeps its own
+    finally:
+        _forget(settings, (old, new, again))
+
+
+def test_the_rendering_fingerprint_follows_templates_code_and_words_only(tmp_path):
+    from pathlib import Path
+
+    from app.pagecache.store import rendering_fingerprint
+
+    def tree(name: str, changes: dict[str, str]) -> Path:
+        root = tmp_path / name
+        files = {
+            "app/__init__.py": "x = 1\n",
+            "templates/base.html": "<p>{{ _('公告') }}</p>\n",
+            "app/translations/en/LC_MESSAGES/messages.mo": "catalogue",
+            "app/static/css/site.css": "p {}\n",
+            **changes,
+        }
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text)
+        return root
+
+    base = rendering_fingerprint(tree("base", {}))
+    assert rendering_fingerprint(tree("same", {})) == base  # a fresh checkout of the same code
+    for path, text in {
+        "templates/base.html": "<p>{{ _('公示') }}</p>\n",
+        "app/__init__.py": "x = 2\n",
+        "app/translations/en/LC_MESSAGES/messages.mo": "catalogue 2",
+        "app/static/css/site.css": "p { color: red }\n",
+        "contracts/views.py": "y = 1\n",  # a new module
+    }.items():
+        assert rendering_fingerprint(tree(f"t{len(path)}{len(text)}", {path: text})) != base, path
+    # What renders nothing: compiled bytecode, an editor's backup, the instance's files.
+    ignored = {
+        "app/__pycache__/x.cpython-311.pyc": "bytecode",
+        "templates/base.html~": "backup",
+        "instance/uploads/a.pdf": "upload",
+    }
+    assert rendering_fingerprint(tree("ignored", ignored)) == base
