@@ -11,15 +11,15 @@ requests through the Flask test client at each size, their ratio (large / small:
 1.2, else "over") and the SQL statements each request issues.
 
 Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes 10000,1000000]
-[--requests N] [--only sqlite|postgresql] [--keep] [--reuse PATH_OR_URL]``. SQLite runs on a
-fresh temp file, PostgreSQL on a fresh database beside BENCH_DATABASE_URL's (default
+[--requests N] [--only sqlite|postgresql] [--keep] [--reuse PATH_OR_URL] [--rounds N]``. SQLite
+runs on a fresh temp file, PostgreSQL on a fresh database beside BENCH_DATABASE_URL's (default
 postgresql://postgres@127.0.0.1:5432/test; skipped with a line when unreachable), dropped
 afterwards unless --keep (which prints where they are; --reuse measures them again without
-building, after applying the migrations added since: ``--reuse SMALL,LARGE`` reports the two
-side by side with their ratio). The data are inserted directly, in batches, in one
-transaction; what is measured goes through the pages. Lists are followed by their `rel="next"` / `next` links rather
-than by a guessed URL scheme. A page cache in the configuration is switched off: this measures
-the queries.
+building, after applying the migrations added since: ``--reuse SMALL,LARGE`` reports the two side
+by side with their ratio, ``--rounds N`` measuring them N times in alternating order). The data
+are inserted directly, in batches, in one transaction; what is measured goes through the pages.
+Lists are followed by their `rel="next"` / `next` links rather than by a guessed URL scheme. A
+page cache in the configuration is switched off: this measures the queries.
 """
 
 from __future__ import annotations
@@ -932,6 +932,17 @@ def measure(app, args) -> dict[str, Row]:
     return rows
 
 
+def pooled(kept: dict[str, Row], more: dict[str, Row]) -> dict[str, Row]:
+    """`kept`'s rows with `more`'s requests added: one median over every round."""
+    for name, row in more.items():
+        mine = kept.setdefault(name, Row(path=row.path, status=row.status))
+        mine.times += row.times
+        mine.statements += row.statements
+        mine.status = row.status if row.status != 200 else mine.status
+        mine.note = mine.note or row.note
+    return kept
+
+
 def cache_off() -> tuple[dict, str]:
     """Overrides that switch a page cache off, if the configuration has one by now."""
     names = [n for n in dir(TestingConfig) if "CACHE" in n and n.isupper()]
@@ -1063,6 +1074,13 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases; print where")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --reuse: measure the databases this many times in alternating order, every "
+        "round's requests pooled into one median",
+    )
+    parser.add_argument(
         "--reuse",
         help="time kept databases again (SQLite path or PostgreSQL URL; two, comma-separated)",
     )
@@ -1072,17 +1090,28 @@ def main() -> int:
     overrides, cache_note = cache_off()
     tmp = Path(tempfile.mkdtemp(prefix="scale-bench-"))
     print(
-        f"Sizes {', '.join(f'{s:,}' for s in sizes)} notices; {args.requests} requests a page "
+        (
+            "Reused databases"
+            if args.reuse
+            else f"Sizes {', '.join(f'{s:,}' for s in sizes)} notices"
+        )
+        + f"; {args.requests} requests a page "
         f"(median, after a warm-up; {'CPU' if args.cpu else 'wall'} time), anonymous, Flask test "
         f"client; {cache_note}; Python {sys.version.split()[0]}"
     )
     if args.reuse:
-        reused = {}
-        for one in args.reuse.split(","):
-            url = one if "://" in one else f"sqlite:///{Path(one).resolve()}"
-            count, built, rows = run_one(_normalise_db_url(url), None, args, tmp, overrides)
-            reused[count] = (count, built, rows)
-        report(f"{args.reuse} (reused)", sorted(reused), reused)
+        urls = [
+            _normalise_db_url(one if "://" in one else f"sqlite:///{Path(one).resolve()}")
+            for one in args.reuse.split(",")
+        ]
+        reused: dict[int, tuple] = {}
+        for n in range(args.rounds):
+            # Alternate the order round by round (A B, B A, …): the first database measured
+            # finds the server's and the OS's caches cold, and the second warm.
+            for url in urls if n % 2 == 0 else reversed(urls):
+                count, built, rows = run_one(url, None, args, tmp, overrides)
+                reused[count] = (count, built, pooled(reused.get(count, (0, 0, {}))[2], rows))
+        report(f"{args.reuse} (reused, {args.rounds} rounds)", sorted(reused), reused)
         return 0
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
     targets = []
