@@ -7,7 +7,9 @@ explained by the database itself:
   B-tree to order it;
 - PostgreSQL: with sequential scans and sorts priced out of the planner's reach (enable_seqscan
   and enable_sort off: it still picks them when nothing else can answer the query), the plan may
-  contain neither — there is an index that serves the filter and the order.
+  contain neither — there is an index that serves the filter and the order — nor a hashed
+  subplan, which reads every row of its table into a hash to answer a few (the 已更正 badge's
+  probe did, on 10,000 notices).
 
 A test database is small: without those settings PostgreSQL would rightly scan its few rows, and
 the test would tell nothing about a table of a million."""
@@ -21,6 +23,7 @@ from sqlalchemy import event, select
 
 from app.extensions import db
 from lottery.models import Draw
+from notices.models import Notice
 from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_user
 
 #: The lists, each with the filters a visitor can set.
@@ -76,7 +79,8 @@ def plan(statement: str, parameters) -> list[str]:
             return [row[3] for row in rows]
         conn.exec_driver_sql("SET enable_seqscan = off")
         conn.exec_driver_sql("SET enable_sort = off")
-        return [row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+        # VERBOSE: each node's output names a subplan it evaluates, and how ("hashed SubPlan").
+        return [row[0] for row in conn.exec_driver_sql("EXPLAIN VERBOSE " + statement, parameters)]
 
 
 TABLES = r"(notices|projects|draws|complaints|tradings|pool_calls)"
@@ -90,8 +94,8 @@ def faults(lines: list[str]) -> list[str]:
     for line in lines:
         if "TEMP B-TREE" in line or re.search(rf"\bSCAN {SQLITE_TABLES}\b(?! USING)", line):
             out.append(line)  # SQLite: a sort, or a scan of the table itself
-        if re.search(rf"\bSort\b|Seq Scan on {TABLES}\b", line):
-            out.append(line)  # PostgreSQL
+        if re.search(rf"\bSort\b|Seq Scan on {TABLES}\b|hashed SubPlan", line):
+            out.append(line)  # PostgreSQL: a sort, a scan, or a subplan read whole into a hash
     return out
 
 
@@ -315,3 +319,39 @@ def test_an_events_rollup_refresh_reads_one_offices_year_by_index(app, world):
         ):
             bad[statement] = lines
     assert not bad, bad
+
+
+#: The pages whose lines carry the 已更正 badge (`notices.queries.line_columns`).
+LINE_LISTS = ("/", "/notices/", "/notices/?type=trading_notice", "/offices/{district}")
+
+
+def test_a_line_s_correction_badge_is_probed_row_by_row_at_thousands_of_notices(app, world):
+    """PostgreSQL plans an EXISTS in a select list as a subplan it may *hash*: every published
+    notice's corrects_id read on every request, chosen by the rows the node would give without
+    the page's LIMIT. It did on 10,000 notices (9–12 ms a list page, 65–90 ms the home page) and
+    would more on 100,000, until the hash outgrew work_mem. On a test database of a few rows the
+    planner probes row by row anyway: so 6,000 more published notices, and its statistics, and
+    the planner's own settings — no hashed subplan for any list of lines."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite evaluates a correlated subquery row by row")
+    columns = ", ".join(c.name for c in Notice.__table__.columns if c.name != "id")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO notices ({columns}) SELECT {columns} FROM notices, "
+            "generate_series(1, 6000) WHERE notices.id = %(id)s",
+            {"id": world["notice"]},
+        )
+        conn.exec_driver_sql("ANALYZE notices")
+    hashed = {}
+    for path in LINE_LISTS:
+        url = path.format(**world)
+        for statement, parameters in page_statements(app, url):
+            with db.engine.connect() as conn:
+                lines = [
+                    r[0] for r in conn.exec_driver_sql("EXPLAIN VERBOSE " + statement, parameters)
+                ]
+            if any("hashed SubPlan" in line for line in lines):
+                hashed[url] = (statement, lines)
+    assert not hashed, "\n\n".join(
+        f"{url}\n{stmt}\n  " + "\n  ".join(lines) for url, (stmt, lines) in hashed.items()
+    )
