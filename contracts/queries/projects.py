@@ -89,10 +89,18 @@ def project_state(p: Project, t: Trading | None, signed: bool) -> rules.ProjectS
     return rules.state_of(facts_of(p, t, signed), clock.now())
 
 
-def _fact_sql(fact: rules.Fact, now: datetime):
+def _fact_sql(fact: rules.Fact, now: datetime, *, shown: bool = False):
     """One fact of the state rule in SQL, on Project outer-joined to its latest Trading. Never
-    NULL (the rule negates earlier rows' facts: NOT NULL would select nothing)."""
+    NULL (the rule negates earlier rows' facts: NOT NULL would select nothing).
+
+    `shown`: for a value in the select list (`state_value`), where PostgreSQL may plan an EXISTS
+    as a hashed subplan — every contract read into a hash on every request, as the notice
+    lines' 已更正 badge did (notices.queries.line_columns) — a scalar subquery, never hashed. In
+    a filter the EXISTS stays: there the planner makes it a semi- or anti-join."""
     F = rules.Fact
+    if fact is F.SIGNED and shown:
+        contract = select(literal(1)).where(Contract.trading_id == Trading.id).limit(1)
+        return contract.scalar_subquery().is_not(None)
     if fact is F.SIGNED:
         return exists(select(Contract.id).where(Contract.trading_id == Trading.id))
     if fact is F.SUSPENDED:
@@ -128,7 +136,7 @@ def state_value(now):
     checks it against the Python rule on every state). `now` may be a bound parameter."""
     return case(
         *(
-            (and_(*(_fact_sql(fact, now) for fact in needs)), literal(str(state)))
+            (and_(*(_fact_sql(fact, now, shown=True) for fact in needs)), literal(str(state)))
             for state, needs in rules.STATE_RULE
         )
     )
