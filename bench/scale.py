@@ -71,6 +71,8 @@ from notices.rules import NOTICE_TYPES  # noqa: E402
 from tests.factories import make_user  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The project states the data hold (`contracts.rules.ProjectState`), for the list's ?state=.
+PROJECT_STATES = ("filed", "awaiting_meeting", "failed", "drawn", "signed")
 START = datetime(2025, 6, 2, 9, 0, tzinfo=clock.TZ)
 SPAN = timedelta(days=364)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=clock.TZ)  # after every time in the data
@@ -886,6 +888,9 @@ def pages(client) -> list[tuple[str, str]]:
     out += [
         ("/api/v1/notices?type=trading_result", "/api/v1/notices?type=trading_result"),
         ("/projects/", "/projects/"),
+        # The list by state (its ?state= filter: THE state rule in SQL, on each project's latest
+        # trading), each state the data hold.
+        *((f"/projects/?state={s}", f"/projects/?state={s}") for s in PROJECT_STATES),
         ("/projects/<code>", f"/projects/{project}"),
         ("/api/v1/projects", "/api/v1/projects"),
         ("/draws/", "/draws/"),
