@@ -33,14 +33,15 @@ def home():
     # office). Beyond them a directory of the offices, which reads nothing but the offices.
     cards = home_shows_cards(len(office_index()))
     per_office = HOME_PER_OFFICE if cards else 0
+    columns, notices_by_office = queries.home_notices(per_office)
     latest_projects, projects_by_office = home_project_lines(HOME_LATEST_PROJECTS, per_office)
     return render_template(
         "public/home.html",
-        columns=queries.home_columns(),
+        columns=columns,
         latest_projects=latest_projects,
         office_groups=grouped(),
         cards=cards,
-        notices_by_office=queries.latest_by_office(HOME_PER_OFFICE) if cards else {},
+        notices_by_office=notices_by_office,
         projects_by_office=projects_by_office,
         office_cards=office_cards,
         notice_columns=notice_columns,
@@ -86,7 +87,7 @@ _HOME_WORDS = (
 
 
 def notice_columns(columns, repeated, more) -> Markup:
-    """The home page's columns of notices (`notices.queries.home_columns`), `<div
+    """The home page's columns of notices (`notices.queries.home_notices`), `<div
     class="columns">`: each column's heading linked to its list, its newest lines (written by
     `notice_lines` with `repeated`) and its links, `more` the words of the last one.
 

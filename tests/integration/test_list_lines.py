@@ -1,8 +1,8 @@
 """Issue 14: the public lists, the home page and the notices API read columns, not records
-(notices.queries line_columns / NoticeRecord, contracts.queries.public home_project_lines). Each
-must show what the records showed: the same notices in the same order, the 已更正 badge only for
-a published correction, a project's state by the one rule, the API's corrections and attachments
-in the order the relationships gave."""
+(notices.queries line_columns / NoticeRecord / home_notices, contracts.queries.public
+home_project_lines). Each must show what the records showed: the same notices in the same order,
+the 已更正 badge only for a published correction, a project's state by the one rule, the API's
+corrections and attachments in the order the relationships gave."""
 
 from __future__ import annotations
 
@@ -56,8 +56,9 @@ def test_the_home_columns_are_each_columns_newest_lines_badged_only_by_published
     make_notice(staff, type="correction", corrects_id=target.id, title="更正")
     make_notice(staff, publish=False, type="correction", corrects_id=drafted.id, title="草稿")
 
-    columns = queries.home_columns()
+    columns, _cards = queries.home_notices(3)
 
+    assert queries.home_notices(0) == (columns, {})  # the same columns without the cards
     assert [c["key"] for c in columns] == [key for key, _label, _types in rules.COLUMNS]
     for column in columns:
         shown = [(n.id, n.corrected) for n in column["items"]]
@@ -74,7 +75,7 @@ def test_the_office_cards_lines_are_each_offices_newest(app, now):
     staff = make_user("staff")
     _notices_of_every_column(staff, [offices.district, offices.a, offices.b])
 
-    cards = queries.latest_by_office(3)
+    _columns, cards = queries.home_notices(3)
 
     for office in (offices.district, offices.a, offices.b):
         shown = [(n.id, n.corrected) for n in cards[office.id]]
@@ -115,16 +116,20 @@ def test_the_home_projects_are_the_lists_newest_in_the_states_of_the_list(app):
     announced(phase, owner, name="公告中的工程")
     announced(phase, owner, name="第三个工程")
 
-    latest, by_office = projects.home_project_lines(2, 3)
+    # Fewer of the newest than an office's, and more: one statement reads the ids of both, and
+    # each is cut from its lines.
+    for latest_n, per_office in ((2, 3), (3, 1)):
+        latest, by_office = projects.home_project_lines(latest_n, per_office)
 
-    rows = projects.latest_public_projects(2)
-    assert [(p.code, p.state) for p in latest] == [(r.project.code, r.state) for r in rows]
-    old = projects.latest_by_office(3)
-    assert {
-        office: [(p.code, p.name, p.filed_at, p.state) for p in lines]
-        for office, lines in by_office.items()
-    } == {
-        office: [(r.project.code, r.project.name, r.project.filed_at, r.state) for r in rows]
-        for office, rows in old.items()
-    }
-    assert len({p.state for lines in by_office.values() for p in lines}) > 1
+        rows = projects.latest_public_projects(latest_n)
+        assert [(p.code, p.state) for p in latest] == [(r.project.code, r.state) for r in rows]
+        old = projects.latest_by_office(per_office)
+        assert {
+            office: [(p.code, p.name, p.filed_at, p.state) for p in lines]
+            for office, lines in by_office.items()
+        } == {
+            office: [(r.project.code, r.project.name, r.project.filed_at, r.state) for r in rows]
+            for office, rows in old.items()
+        }
+    assert projects.home_project_lines(3, 0) == (latest, {})
+    assert len({p.state for p in latest}) > 1
