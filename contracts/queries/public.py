@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 
 from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -196,15 +197,12 @@ def home_project_lines(
     is a filed project outside them, so older), and an office's first `per_office` its newest
     (its other lines, among the newest of all, are older than those)."""
     rows = reads.rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
+    # By position, in the statement's order (a Row's attribute costs ~0.5 µs).
     lines = [
-        ProjectLine(
-            code=r.code,
-            name=r.name,
-            filed_at=r.filed_at,
-            office_id=r.office_id,
-            state=rules.ProjectState(r.state),
+        ProjectLine(code, name, filed_at, office_id, rules.ProjectState(state))
+        for _id, code, name, filed_at, office_id, state in sorted(
+            rows, key=itemgetter(3, 0), reverse=True
         )
-        for r in sorted(rows, key=lambda r: (r.filed_at, r.id), reverse=True)
     ]
     by_office: dict[int, list[ProjectLine]] = {}
     if per_office > 0:
