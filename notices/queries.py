@@ -314,7 +314,7 @@ def home_notices(per_office: int) -> tuple[list[dict], dict[int, list]]:
     columns and the cards' ids and lines were three statements: each cost SQLAlchemy's
     execution and result more than SQLite's own work (issue 14)."""
     found: dict[int, list] = {}
-    for row in reads.rows(_home_statement(per_office)):
+    for row in reads.constant_rows(_home_statement(per_office)):
         found.setdefault(_column(row), []).append(row)
     # UNION ALL promises no order across or within its branches: sorted here (a few dozen rows).
     columns = [

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, reads
 from app.extensions import db
 from contracts.queries import public as projects
 from notices import queries, rules, services
@@ -67,6 +68,23 @@ def test_the_home_columns_are_each_columns_newest_lines_badged_only_by_published
     trading = next(c for c in columns if c["key"] == "trading")["items"]
     badges = {n.id: n.corrected for n in trading}
     assert badges[target.id] is True and badges[drafted.id] is False
+
+
+def test_a_statement_of_constants_read_as_its_sql_gives_the_rows_of_the_statement(app, now):
+    """reads.constant_rows writes the constants into the SQL and types the columns as the
+    statement's: the same rows, values and types (aware times, the badge's booleans) as rows()."""
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    _notices_of_every_column(staff)
+    statement = queries._home_statement(3)
+
+    written = reads.constant_rows(statement)
+
+    assert sorted(written, key=lambda r: r.id) == sorted(reads.rows(statement), key=lambda r: r.id)
+    assert [type(v) for v in written[0]] == [type(v) for v in reads.rows(statement)[0]]
+    assert written[0].published_at.tzinfo is not None
+    with pytest.raises(ValueError):
+        reads.constant_rows(select(Notice.id).where(Notice.title == "10:00"))
 
 
 def test_the_office_cards_lines_are_each_offices_newest(app, now):
