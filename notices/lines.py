@@ -109,10 +109,11 @@ def _values(items) -> list[tuple]:
 
 
 @lru_cache(maxsize=4096)
-def _moment(published_at: datetime) -> str:
-    """`localtime` of a line's publication: kept per process by the moment (issue 14), whose
-    pure function it is — 3–5 µs a line, and the home page shows most notices twice (in its
-    column and on its office's card), every page the same ones again."""
+def local_moment(published_at: datetime) -> str:
+    """`localtime` of a line's publication (or of a project's filing, `app.public`), as the
+    `<time>` element gives it: kept per process by the moment (issue 14), whose pure function
+    it is — 3–5 µs a line, and the home page shows most notices twice (in its column and on
+    its office's card), every page the same ones again."""
     return clock.local(published_at).strftime(_MOMENT)
 
 
@@ -135,7 +136,7 @@ def notice_lines(items, repeated: ListRepeats, show_type: bool, show_office: boo
             if office is None:
                 office = names[office_id] = escape(i18n.named(offices[office_id]))
         state = rules.publicity_state(ends_at, now)
-        at = _moment(published_at) if published_at else ""
+        at = local_moment(published_at) if published_at else ""
         parts.append(
             f'\n  <li>\n    <a href="{repeated.detail}'
             f'{notice_id if type(notice_id) is int else escape(notice_id)}">{escape(title)}</a>'
