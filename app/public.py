@@ -193,14 +193,9 @@ def office_cards(groups, lines, projects, repeated) -> Markup:
     from notices.lines import notice_lines
 
     office_link = links("offices.detail", "code")
-    notices_link, projects_link = (
-        links("notices.index", "office"),
-        links("projects.index", "office"),
-    )
     project_link = links("projects.detail", "code")
     kinds = {True: _words("区公管办"), False: _words("街道/镇平台")}
-    all_notices, all_projects, more = _words("全部公告"), _words("全部项目"), _words("更多")
-    states: dict = {}  # each project state's badge and words, looked up once per page
+    states: dict = {}  # each project state's badge and words, looked up and escaped once a page
     out = [
         '<section class="offices-home" aria-labelledby="offices-h">\n  '
         f'<h2 id="offices-h" class="visually-hidden">{_words("各交易机构")}</h2>\n  '
@@ -218,37 +213,57 @@ def office_cards(groups, lines, projects, repeated) -> Markup:
             f'{heading}\n    <div class="columns">\n    '
         )
         for o in (district, *platforms):
-            code, url = escape(o.code), escape(office_link(o.code))
-            out.append(
-                f'\n      <section class="column panel office-card" aria-labelledby="card-{code}">'
-                f'\n        <h3 id="card-{code}"><a href="{url}">{escape(i18n.named(o))}</a>'
-                f'\n          <span class="badge">{kinds[o.is_district]}</span></h3>\n        '
-                f'\n\n\n<ul class="notice-list">\n'
-                f"{notice_lines(lines.get(o.id, []), repeated, True, False)}"
-                "\n</ul>\n\n        \n        "
-            )
+            head, tail = _card_frame(o.code, i18n.named(o), o.is_district, kinds)
+            out.append(head)
+            out.append(notice_lines(lines.get(o.id, []), repeated, True, False))
+            out.append("\n</ul>\n\n        \n        ")
             rows = projects.get(o.id)
             if rows:
                 out.append('\n        <ul class="notice-list">\n        ')
                 for row in rows:
                     if row.state not in states:
-                        states[row.state] = (state_badge(row.state), state_label(row.state))
+                        states[row.state] = (
+                            escape(state_badge(row.state)),
+                            escape(state_label(row.state)),
+                        )
                     badge, words = states[row.state]
                     out.append(
                         f'\n          <li><a href="{escape(project_link(row.code))}">'
                         f'{escape(row.name)}</a>\n            <span class="meta">'
-                        f'<span class="badge {escape(badge)}">{escape(words)}</span></span></li>'
+                        f'<span class="badge {badge}">{words}</span></span></li>'
                         "\n        "
                     )
                 out.append("\n        </ul>\n        ")
-            out.append(
-                f'\n        <p class="more"><a href="{escape(notices_link(o.code))}">'
-                f'{all_notices}</a> · <a href="{escape(projects_link(o.code))}">{all_projects}'
-                f'</a> · <a href="{url}">{more} »</a></p>\n      </section>\n    '
-            )
+            out.append(tail)
         out.append("\n    </div>\n  </section>\n  ")
     out.append("\n</section>")
     return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
+
+
+def _card_frame(code: str, name: str, is_district: bool, kinds: dict) -> tuple[str, str]:
+    """What comes before an office card's notices (its heading, linked, and its kind) and after
+    its projects (its links), kept per process by what it shows — the office's code, its name
+    in the language, its kind — the language and the address (`kept_fragment`, as the columns'
+    `_column_frames`): five links and escapes a card were the same on every home page (issue
+    14). `kinds`: the kinds' words in the language."""
+
+    def frame() -> tuple[str, str]:
+        escaped, url = escape(code), escape(url_for("offices.detail", code=code))
+        head = (
+            f'\n      <section class="column panel office-card" aria-labelledby="card-{escaped}">'
+            f'\n        <h3 id="card-{escaped}"><a href="{url}">{escape(name)}</a>'
+            f'\n          <span class="badge">{kinds[is_district]}</span></h3>\n        '
+            '\n\n\n<ul class="notice-list">\n'
+        )
+        tail = (
+            f'\n        <p class="more"><a href="{escape(url_for("notices.index", office=code))}">'
+            f"{_words('全部公告')}</a> · "
+            f'<a href="{escape(url_for("projects.index", office=code))}">{_words("全部项目")}'
+            f'</a> · <a href="{url}">{_words("更多")} »</a></p>\n      </section>\n    '
+        )
+        return head, tail
+
+    return current_app.kept_fragment("home-card", code, name, is_district, caller=frame)
 
 
 @bp.route("/search")
