@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app import LOCALE_COOKIE, clock, display, i18n
+from app import LOCALE_COOKIE, display, i18n
 from app.auth.roles import OFFICE_ROLES
 from app.keyset import cursor_arg
 from app.urls import links, safe_next
@@ -33,14 +33,15 @@ def home():
     # office). Beyond them a directory of the offices, which reads nothing but the offices.
     cards = home_shows_cards(len(office_index()))
     per_office = HOME_PER_OFFICE if cards else 0
+    columns, notices_by_office = queries.home_notices(per_office)
     latest_projects, projects_by_office = home_project_lines(HOME_LATEST_PROJECTS, per_office)
     return render_template(
         "public/home.html",
-        columns=queries.home_columns(),
+        columns=columns,
         latest_projects=latest_projects,
         office_groups=grouped(),
         cards=cards,
-        notices_by_office=queries.latest_by_office(HOME_PER_OFFICE) if cards else {},
+        notices_by_office=notices_by_office,
         projects_by_office=projects_by_office,
         office_cards=office_cards,
         notice_columns=notice_columns,
@@ -86,41 +87,59 @@ _HOME_WORDS = (
 
 
 def notice_columns(columns, repeated, more) -> Markup:
-    """The home page's columns of notices (`notices.queries.home_columns`), `<div
+    """The home page's columns of notices (`notices.queries.home_notices`), `<div
     class="columns">`: each column's heading linked to its list, its newest lines (written by
     `notice_lines` with `repeated`) and its links, `more` the words of the last one.
 
     Written here rather than as a Jinja loop (issue 14): the loop's macro call, links and
     lookups were half of the columns' time, ~0.3 ms of every home page. The markup is the
     loop's, byte for byte, whitespace included (tests/web/test_notice_columns.py renders both
-    and compares them).
+    and compares them). What surrounds each column's lines is kept per process
+    (`_column_frames`).
     """
     from notices.lines import notice_lines
 
-    extra = {
-        "oversight": (url_for("sanctions.index"), _words("不良行为处理记录")),
-        "policy": (url_for("guides.index"), _words("政策制度、办事指南、示范文本和统一表式")),
-    }
+    frames = _column_frames(
+        tuple((col["key"], col["label"], tuple(col["types"])) for col in columns), more
+    )
     out = ['<div class="columns">\n']
-    for col in columns:
-        key, types = escape(col["key"]), col["types"]
-        url = escape(url_for("notices.index", type=",".join(types)))
-        link = extra.get(col["key"])
-        out.append(
-            f'\n  <section class="column panel" aria-labelledby="col-{key}">'
-            f'\n    <h2 id="col-{key}"><a href="{url}">{_words(col["label"])}</a></h2>'
-            '\n    \n\n\n<ul class="notice-list">\n'
-            f"{notice_lines(col['items'], repeated, len(types) > 1, True)}"
-            '\n</ul>\n\n    <p class="more">'
-            + ("" if link is None else f'<a href="{escape(link[0])}">{link[1]}</a> · ')
-            + f'<a href="{url}">{more} »</a></p>\n  </section>\n'
-        )
+    for col, (head, tail) in zip(columns, frames, strict=True):
+        out.append(head)
+        out.append(notice_lines(col["items"], repeated, len(col["types"]) > 1, True))
+        out.append(tail)
     out.append("\n</div>")
     return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
 
 
-#: `localtime` of a project's filing, as the `<time>` element gives it.
-_MOMENT = "%Y-%m-%dT%H:%M:%S+08:00"
+def _column_frames(columns: tuple, more: Markup) -> tuple[tuple[str, str], ...]:
+    """What comes before and after each column's lines: its heading, its links and their
+    words, the same on every home page. Kept per process by the columns, `more`, the language
+    and the address (`kept_fragment`: the links are relative to it), as the layout's
+    navigation is (issue 14): six links and their words were ~0.1 ms of every home page."""
+
+    def frames() -> tuple[tuple[str, str], ...]:
+        extra = {
+            "oversight": (url_for("sanctions.index"), _words("不良行为处理记录")),
+            "policy": (url_for("guides.index"), _words("政策制度、办事指南、示范文本和统一表式")),
+        }
+        out = []
+        for key, label, types in columns:
+            link = extra.get(key)
+            url = escape(url_for("notices.index", type=",".join(types)))
+            key = escape(key)
+            out.append(
+                (
+                    f'\n  <section class="column panel" aria-labelledby="col-{key}">'
+                    f'\n    <h2 id="col-{key}"><a href="{url}">{_words(label)}</a></h2>'
+                    '\n    \n\n\n<ul class="notice-list">\n',
+                    '\n</ul>\n\n    <p class="more">'
+                    + ("" if link is None else f'<a href="{escape(link[0])}">{link[1]}</a> · ')
+                    + f'<a href="{url}">{more} »</a></p>\n  </section>\n',
+                )
+            )
+        return tuple(out)
+
+    return current_app.kept_fragment("home-columns", columns, more, caller=frames)
 
 
 def latest_project_lines(rows, more) -> Markup:
@@ -132,6 +151,7 @@ def latest_project_lines(rows, more) -> Markup:
     and words looked up once, the links built by `app.urls.links`. The markup is the loop's,
     byte for byte (tests/web/test_notice_columns.py renders both and compares them)."""
     from contracts.views.public import state_badge, state_label
+    from notices.lines import local_moment
 
     projects_url = escape(url_for("projects.index"))
     project_link = links("projects.detail", "code")
@@ -145,7 +165,7 @@ def latest_project_lines(rows, more) -> Markup:
         if row.state not in states:
             states[row.state] = (escape(state_badge(row.state)), escape(state_label(row.state)))
         badge, words = states[row.state]
-        at = clock.local(row.filed_at).strftime(_MOMENT) if row.filed_at else ""
+        at = local_moment(row.filed_at) if row.filed_at else ""
         out.append(
             f'\n    <li><a href="{escape(project_link(row.code))}">{escape(row.name)}</a>'
             f'\n      <span class="meta"><span class="badge {badge}">{words}</span>'
@@ -173,14 +193,9 @@ def office_cards(groups, lines, projects, repeated) -> Markup:
     from notices.lines import notice_lines
 
     office_link = links("offices.detail", "code")
-    notices_link, projects_link = (
-        links("notices.index", "office"),
-        links("projects.index", "office"),
-    )
     project_link = links("projects.detail", "code")
     kinds = {True: _words("区公管办"), False: _words("街道/镇平台")}
-    all_notices, all_projects, more = _words("全部公告"), _words("全部项目"), _words("更多")
-    states: dict = {}  # each project state's badge and words, looked up once per page
+    states: dict = {}  # each project state's badge and words, looked up and escaped once a page
     out = [
         '<section class="offices-home" aria-labelledby="offices-h">\n  '
         f'<h2 id="offices-h" class="visually-hidden">{_words("各交易机构")}</h2>\n  '
@@ -198,37 +213,57 @@ def office_cards(groups, lines, projects, repeated) -> Markup:
             f'{heading}\n    <div class="columns">\n    '
         )
         for o in (district, *platforms):
-            code, url = escape(o.code), escape(office_link(o.code))
-            out.append(
-                f'\n      <section class="column panel office-card" aria-labelledby="card-{code}">'
-                f'\n        <h3 id="card-{code}"><a href="{url}">{escape(i18n.named(o))}</a>'
-                f'\n          <span class="badge">{kinds[o.is_district]}</span></h3>\n        '
-                f'\n\n\n<ul class="notice-list">\n'
-                f"{notice_lines(lines.get(o.id, []), repeated, True, False)}"
-                "\n</ul>\n\n        \n        "
-            )
+            head, tail = _card_frame(o.code, i18n.named(o), o.is_district, kinds)
+            out.append(head)
+            out.append(notice_lines(lines.get(o.id, []), repeated, True, False))
+            out.append("\n</ul>\n\n        \n        ")
             rows = projects.get(o.id)
             if rows:
                 out.append('\n        <ul class="notice-list">\n        ')
                 for row in rows:
                     if row.state not in states:
-                        states[row.state] = (state_badge(row.state), state_label(row.state))
+                        states[row.state] = (
+                            escape(state_badge(row.state)),
+                            escape(state_label(row.state)),
+                        )
                     badge, words = states[row.state]
                     out.append(
                         f'\n          <li><a href="{escape(project_link(row.code))}">'
                         f'{escape(row.name)}</a>\n            <span class="meta">'
-                        f'<span class="badge {escape(badge)}">{escape(words)}</span></span></li>'
+                        f'<span class="badge {badge}">{words}</span></span></li>'
                         "\n        "
                     )
                 out.append("\n        </ul>\n        ")
-            out.append(
-                f'\n        <p class="more"><a href="{escape(notices_link(o.code))}">'
-                f'{all_notices}</a> · <a href="{escape(projects_link(o.code))}">{all_projects}'
-                f'</a> · <a href="{url}">{more} »</a></p>\n      </section>\n    '
-            )
+            out.append(tail)
         out.append("\n    </div>\n  </section>\n  ")
     out.append("\n</section>")
     return Markup("".join(out))  # noqa: S704 (every value above escaped or the catalogue's)
+
+
+def _card_frame(code: str, name: str, is_district: bool, kinds: dict) -> tuple[str, str]:
+    """What comes before an office card's notices (its heading, linked, and its kind) and after
+    its projects (its links), kept per process by what it shows — the office's code, its name
+    in the language, its kind — the language and the address (`kept_fragment`, as the columns'
+    `_column_frames`): five links and escapes a card were the same on every home page (issue
+    14). `kinds`: the kinds' words in the language."""
+
+    def frame() -> tuple[str, str]:
+        escaped, url = escape(code), escape(url_for("offices.detail", code=code))
+        head = (
+            f'\n      <section class="column panel office-card" aria-labelledby="card-{escaped}">'
+            f'\n        <h3 id="card-{escaped}"><a href="{url}">{escape(name)}</a>'
+            f'\n          <span class="badge">{kinds[is_district]}</span></h3>\n        '
+            '\n\n\n<ul class="notice-list">\n'
+        )
+        tail = (
+            f'\n        <p class="more"><a href="{escape(url_for("notices.index", office=code))}">'
+            f"{_words('全部公告')}</a> · "
+            f'<a href="{escape(url_for("projects.index", office=code))}">{_words("全部项目")}'
+            f'</a> · <a href="{url}">{_words("更多")} »</a></p>\n      </section>\n    '
+        )
+        return head, tail
+
+    return current_app.kept_fragment("home-card", code, name, is_district, caller=frame)
 
 
 @bp.route("/search")

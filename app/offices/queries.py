@@ -8,7 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from app import reads
 from app.extensions import db
@@ -234,28 +234,34 @@ def ids_for_filter(code: str | None) -> list[int] | None:
 
 
 def newest_per_office(id_column, office_column, order_by, where, limit: int):
-    """The statement of the ids of the newest `limit` rows of every office (`newest_ids` reads
-    it), one statement whatever the number of offices: per office row, `limit` correlated
-    subqueries — the k-th newest, `WHERE office_id = offices.id … ORDER BY … LIMIT 1 OFFSET k` —
-    each a seek into the range of (office_id, time, id). The statement's size does not grow with
-    the offices: a UNION ALL of one branch per office was four hundred branches for SQLAlchemy
-    to build and key on every request (half of the home page's time), and a window function
-    over every row sorted them all. Its parts are constants: callers build it once and keep it."""
-    newest = [
-        select(id_column)
-        .where(office_column == Office.id, *where)
-        .order_by(*order_by)
-        .offset(k)
-        .limit(1)
-        .scalar_subquery()
-        for k in range(limit)
-    ]
-    return select(*newest).select_from(Office)
+    """The statement of the ids of the newest `limit` rows of every office, one statement
+    whatever the number of offices: a UNION ALL of `limit` reads of the offices, the k-th for
+    each office row its k-th newest, `WHERE office_id = offices.id … ORDER BY … LIMIT 1 OFFSET
+    k`, a seek into the range of (office_id, time, id) — NULL for an office with fewer rows.
+    The statement's size does not grow with the offices: a UNION ALL of one branch per office
+    was four hundred branches for SQLAlchemy to build and key on every request (half of the
+    home page's time), and a window function over every row sorted them all. One column of
+    ids, so that a statement of the rows' lines can read them as `IN (…)` rather than after
+    them (issue 14); `newest_ids` reads them alone. Its parts are constants: callers build it
+    once and keep it; where the lines' table is `id_column`'s own, pass an alias's columns."""
+    return union_all(
+        *(
+            select(
+                select(id_column)
+                .where(office_column == Office.id, *where)
+                .order_by(*order_by)
+                .offset(k)
+                .limit(1)
+                .scalar_subquery()
+            ).select_from(Office)
+            for k in range(limit)
+        )
+    )
 
 
 def newest_ids(statement) -> list[int]:
     """The ids a `newest_per_office` statement finds (an office with fewer rows has NULLs)."""
-    return [i for row in reads.rows(statement) for i in row if i is not None]
+    return [i for (i,) in reads.rows(statement) if i is not None]
 
 
 def filter_clause(column, flt: OfficeFilter):

@@ -1,17 +1,18 @@
 """Issue 14: the public lists, the home page and the notices API read columns, not records
-(notices.queries line_columns / NoticeRecord, contracts.queries.public home_project_lines). Each
-must show what the records showed: the same notices in the same order, the 已更正 badge only for
-a published correction, a project's state by the one rule, the API's corrections and attachments
-in the order the relationships gave."""
+(notices.queries line_columns / NoticeRecord / home_notices, contracts.queries.public
+home_project_lines). Each must show what the records showed: the same notices in the same order,
+the 已更正 badge only for a published correction, a project's state by the one rule, the API's
+corrections and attachments in the order the relationships gave."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, reads
 from app.extensions import db
 from contracts.queries import public as projects
 from notices import queries, rules, services
@@ -56,8 +57,9 @@ def test_the_home_columns_are_each_columns_newest_lines_badged_only_by_published
     make_notice(staff, type="correction", corrects_id=target.id, title="更正")
     make_notice(staff, publish=False, type="correction", corrects_id=drafted.id, title="草稿")
 
-    columns = queries.home_columns()
+    columns, _cards = queries.home_notices(3)
 
+    assert queries.home_notices(0) == (columns, {})  # the same columns without the cards
     assert [c["key"] for c in columns] == [key for key, _label, _types in rules.COLUMNS]
     for column in columns:
         shown = [(n.id, n.corrected) for n in column["items"]]
@@ -68,13 +70,30 @@ def test_the_home_columns_are_each_columns_newest_lines_badged_only_by_published
     assert badges[target.id] is True and badges[drafted.id] is False
 
 
+def test_a_statement_of_constants_read_as_its_sql_gives_the_rows_of_the_statement(app, now):
+    """reads.constant_rows writes the constants into the SQL and types the columns as the
+    statement's: the same rows, values and types (aware times, the badge's booleans) as rows()."""
+    now(2026, 11, 25, 10, 0)
+    staff = make_user("staff")
+    _notices_of_every_column(staff)
+    statement = queries._home_statement(3)
+
+    written = reads.constant_rows(statement)
+
+    assert sorted(written, key=lambda r: r.id) == sorted(reads.rows(statement), key=lambda r: r.id)
+    assert [type(v) for v in written[0]] == [type(v) for v in reads.rows(statement)[0]]
+    assert written[0].published_at.tzinfo is not None
+    with pytest.raises(ValueError):
+        reads.constant_rows(select(Notice.id).where(Notice.title == "10:00"))
+
+
 def test_the_office_cards_lines_are_each_offices_newest(app, now):
     now(2026, 11, 25, 10, 0)
     offices = two_platforms()
     staff = make_user("staff")
     _notices_of_every_column(staff, [offices.district, offices.a, offices.b])
 
-    cards = queries.latest_by_office(3)
+    _columns, cards = queries.home_notices(3)
 
     for office in (offices.district, offices.a, offices.b):
         shown = [(n.id, n.corrected) for n in cards[office.id]]
@@ -115,16 +134,20 @@ def test_the_home_projects_are_the_lists_newest_in_the_states_of_the_list(app):
     announced(phase, owner, name="公告中的工程")
     announced(phase, owner, name="第三个工程")
 
-    latest, by_office = projects.home_project_lines(2, 3)
+    # Fewer of the newest than an office's, and more: one statement reads the ids of both, and
+    # each is cut from its lines.
+    for latest_n, per_office in ((2, 3), (3, 1)):
+        latest, by_office = projects.home_project_lines(latest_n, per_office)
 
-    rows = projects.latest_public_projects(2)
-    assert [(p.code, p.state) for p in latest] == [(r.project.code, r.state) for r in rows]
-    old = projects.latest_by_office(3)
-    assert {
-        office: [(p.code, p.name, p.filed_at, p.state) for p in lines]
-        for office, lines in by_office.items()
-    } == {
-        office: [(r.project.code, r.project.name, r.project.filed_at, r.state) for r in rows]
-        for office, rows in old.items()
-    }
-    assert len({p.state for lines in by_office.values() for p in lines}) > 1
+        rows = projects.latest_public_projects(latest_n)
+        assert [(p.code, p.state) for p in latest] == [(r.project.code, r.state) for r in rows]
+        old = projects.latest_by_office(per_office)
+        assert {
+            office: [(p.code, p.name, p.filed_at, p.state) for p in lines]
+            for office, lines in by_office.items()
+        } == {
+            office: [(r.project.code, r.project.name, r.project.filed_at, r.state) for r in rows]
+            for office, rows in old.items()
+        }
+    assert projects.home_project_lines(3, 0) == (latest, {})
+    assert len({p.state for p in latest}) > 1
