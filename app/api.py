@@ -132,8 +132,12 @@ def last_modified(body: dict, moment: datetime | None):
 def office_arg() -> tuple[list[int] | None, str | None]:
     """`?office=<code>` of a list: the office ids it keeps (None: every office; a district: it and
     its platforms) and the code to carry in `next`. An unknown code answers 400 with a message
-    rather than an empty list a client could take for "nothing published"."""
-    flt = office_filter(request.args.get("office"))
+    rather than an empty list a client could take for "nothing published". Without a code
+    nothing is read (issue 14): the offices are read when a record's office is looked up."""
+    raw = request.args.get("office")
+    if raw is None or not raw.strip():
+        return None, None
+    flt = office_filter(raw)
     if flt.unknown:
         bad_request(f"unknown office code: {flt.code} (see /api/v1/offices)")
     return flt.ids, flt.arg

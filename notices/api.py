@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
 
-from app.api import last_modified, office_arg, office_field, paginated, since_arg, time_iso
+from app.api import last_modified, office_arg, paginated, since_arg, time_iso
 from app.keyset import cursor_arg
 from notices import queries
 from notices.errors import NoticeNotFound
@@ -17,9 +17,9 @@ PER_PAGE = 50
 def serializer():
     """`serialize` for the request, with what every record repeats built once (issue 14): a
     notice's URL without its id (the route is `/notices/<int:notice_id>`, the id written as the
-    number, so it is appended rather than each link built) and each office's `office` field."""
+    number, so it is appended rather than each link built). The `office` field is the code and
+    name read with the record (`queries._records_select`), as `app.api.office_field` gives them."""
     detail = url_for("notices.detail", notice_id=0, _external=True).removesuffix("0")
-    offices: dict[int, dict | None] = {}
 
     def serialize(record: queries.NoticeRecord) -> dict:
         n = record.columns
@@ -34,11 +34,11 @@ def serializer():
             min_working_days,
             corrects_id,
             issuing_body,
-            office_id,
+            _office_id,
             legal_basis,
+            office_code,
+            office_name,
         ) = n
-        if office_id not in offices:
-            offices[office_id] = office_field(n)
         return {
             "id": notice_id,
             "type": notice_type,
@@ -49,7 +49,7 @@ def serializer():
             "corrects": corrects_id,
             "corrected_by": [c_id for c_id, _at in record.corrections],
             "issuing_body": issuing_body,
-            "office": offices[office_id],
+            "office": None if office_code is None else {"code": office_code, "name": office_name},
             "legal_basis": legal_basis,
             "url": f"{detail}{notice_id}",
             "attachments": [

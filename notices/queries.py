@@ -7,12 +7,13 @@ from datetime import datetime
 from functools import cache, lru_cache
 from operator import itemgetter
 
-from sqlalchemy import Row, and_, bindparam, literal, or_, select, union_all
+from sqlalchemy import Integer, Row, String, and_, bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import reads
 from app.extensions import db
 from app.keyset import Cursor, Listing, listing, window
+from app.offices.models import Office
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
 from notices import categories, rules
@@ -180,15 +181,14 @@ def published_records(
     office_ids: list[int] | None = None,
     since: datetime | None = None,
 ):
-    """`published_page` as NoticeRecords (the API): three statements whatever the page's size —
-    the page, its corrections, its attachments — and plain rows, not notices for the session
-    to build and track. Without `since` its statements are kept per process (`_kept_records`),
-    as the list page's are."""
+    """`published_page` as NoticeRecords (the API): two statements whatever the page's size —
+    the page with its notices' offices, then its corrections and attachments — and plain rows,
+    not notices for the session to build and track. Without `since` its statements are kept per
+    process (`_kept_records`), as the list page's are."""
     if since is None:
         stmt = _kept_records(types, None if office_ids is None else tuple(office_ids))
     else:
-        stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
-        stmt = _narrowed(stmt, types, office_ids, None, since)
+        stmt = _narrowed(_records_select(), types, office_ids, None, since)
     pagination = window(stmt, page, per_page, Notice.published_at, Notice.id)
     pagination.items = _records(pagination.items)
     return pagination
@@ -198,18 +198,14 @@ def published_records(
 def _kept_records(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing:
     """The API list's statements of `types` and offices, built once per process (`_kept_lines`
     says why and how many)."""
-    stmt = select(*_record_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = _records_select()
     stmt = _narrowed(stmt, types, None if office_ids is None else list(office_ids), None, None)
     return listing(stmt, Notice.published_at, Notice.id)
 
 
 def published_record(notice_id: int) -> NoticeRecord:
     """One published notice as a NoticeRecord (`GET /api/v1/notices/<id>`)."""
-    rows = db.session.execute(
-        select(*_record_columns()).where(
-            Notice.id == notice_id, Notice.status == NoticeStatus.PUBLISHED
-        )
-    ).all()
+    rows = db.session.execute(_records_select().where(Notice.id == notice_id)).all()
     if not rows:
         raise NoticeNotFound("公告不存在", "No such notice")
     return _records(rows)[0]
@@ -219,18 +215,16 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
     if not rows:
         return []
     ids = [r.id for r in rows]
+    found = reads.rows(_extras_statement(), {"ids": ids})
     corrections: dict[int, list[tuple[int, datetime]]] = {}
     # The published ones, in Notice.corrections' order (published_at), then the id: the order
-    # the relationship gave. Both are done here (_corrections_statement says why).
-    published = (
-        c
-        for c in reads.rows(_corrections_statement(), {"ids": ids})
-        if c.status == NoticeStatus.PUBLISHED
-    )
+    # the relationship gave. Both are done here (_extras_statement says why).
+    published = (c for c in found if c.status == NoticeStatus.PUBLISHED)
     for c in sorted(published, key=lambda c: (c.published_at, c.id)):
-        corrections.setdefault(c.corrects_id, []).append((c.id, c.published_at))
+        corrections.setdefault(c.notice_id, []).append((c.id, c.published_at))
     attachments: dict[int, list[Row]] = {}
-    for a in reads.rows(_attachments_statement(), {"ids": ids}):
+    # An attachment's row has no status; in the order they were added (their ids).
+    for a in sorted((a for a in found if a.status is None), key=lambda a: a.id):
         attachments.setdefault(a.notice_id, []).append(a)
     return [NoticeRecord(r, corrections.get(r.id, []), attachments.get(r.id, [])) for r in rows]
 
@@ -238,7 +232,7 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
 @cache
 def _record_columns() -> tuple:
     """The columns of a notice that API v1 shows, in the order notices.api.serializer reads
-    them by position."""
+    them by position, its office's code and name last (`_records_select` joins them)."""
     return (
         Notice.id,
         Notice.type,
@@ -250,27 +244,19 @@ def _record_columns() -> tuple:
         Notice.issuing_body,
         Notice.office_id,
         Notice.legal_basis,
+        Office.code.label("office_code"),
+        Office.name.label("office_name"),
     )
 
 
-@cache
-def _corrections_statement():
-    # By the ids alone: given `status = 'published'` as well, SQLite (which keeps no statistics)
-    # searched the (status, …) index — every published notice — rather than the corrects_id
-    # one, 0.7–1.6 s a page at 1,000,000 notices. A notice has a few corrections, drafts
-    # included: the caller keeps the published ones and sorts them.
-    return select(Notice.corrects_id, Notice.id, Notice.published_at, Notice.status).where(
-        Notice.corrects_id.in_(bindparam("ids", expanding=True))
-    )
-
-
-@cache
-def _attachments_statement():
-    a = NoticeAttachment
+def _records_select():
+    """Published notices as `_record_columns`, each with its office joined by its primary key:
+    the API's `office` field without reading every office for it (issue 14). An outer join, as
+    the lookup in the offices it replaces: a notice is never left out for its office."""
     return (
-        select(a.notice_id, a.id, a.original_name, a.content_type, a.size, a.sha256)
-        .where(a.notice_id.in_(bindparam("ids", expanding=True)))
-        .order_by(a.id)
+        select(*_record_columns())
+        .outerjoin_from(Notice, Office, Office.id == Notice.office_id)
+        .where(Notice.status == NoticeStatus.PUBLISHED)
     )
 
 
@@ -278,6 +264,42 @@ def _attachments_statement():
 #: notices.lines.LINE_FIELDS, and the column after them): read by name, a Row's attribute costs
 #: ~0.5 µs (issue 14).
 _newest_first, _column = itemgetter(4, 0), itemgetter(7)
+
+
+@cache
+def _extras_statement():
+    """The corrections and the attachments of some notices (`ids`), one statement (a UNION ALL,
+    issue 14: a statement less per API page). A correction's row has its `status` and
+    `published_at` and no file's columns; an attachment's has no status.
+
+    By the ids alone, neither filtered nor ordered: given `status = 'published'` as well, SQLite
+    (which keeps no statistics) searched the (status, …) index — every published notice —
+    rather than the corrects_id one, 0.7–1.6 s a page at 1,000,000 notices. A notice has a few
+    corrections, drafts included, and a few files: the caller keeps the published corrections
+    and sorts both."""
+    ids = bindparam("ids", expanding=True)
+    a = NoticeAttachment
+    corrections = select(
+        Notice.corrects_id.label("notice_id"),
+        Notice.id,
+        Notice.published_at,
+        Notice.status,
+        null().cast(String).label("original_name"),
+        null().cast(String).label("content_type"),
+        null().cast(Integer).label("size"),
+        null().cast(String).label("sha256"),
+    ).where(Notice.corrects_id.in_(ids))
+    files = select(
+        a.notice_id,
+        a.id,
+        null().cast(Notice.published_at.type),
+        null().cast(String),
+        a.original_name,
+        a.content_type,
+        a.size,
+        a.sha256,
+    ).where(a.notice_id.in_(ids))
+    return union_all(corrections, files)
 
 
 def get_published(notice_id: int) -> Notice:

@@ -191,13 +191,16 @@ class OfficeFilter:
     `ids` is None when no office was asked for (no filter), the office's id, or a district's id
     with its platforms' ids; an unknown code gives `ids == []` (an empty list, never a 500) and
     `unknown` is true so the page can say so. `offices` are every office in page order (one
-    query), for the select of `templates/_macros/offices.html`.
+    query), for the select of `templates/_macros/offices.html`; `key` the table's rows they were
+    made of, as read: the same key, the same offices (a list keeps its office select per process
+    by it and the code, templates/notices/index.html, issue 14).
     """
 
     code: str
     office: OfficeRow | None
     ids: list[int] | None
     offices: list[OfficeRow] = field(default_factory=list)
+    key: tuple = ()
 
     @property
     def unknown(self) -> bool:
@@ -211,20 +214,21 @@ class OfficeFilter:
 
 def office_filter(raw: str | None) -> OfficeFilter:
     """Resolve `?office=` (None or blank: no filter) against every office, loaded in one query."""
-    offices = all_offices()
+    read = _offices()
+    offices = [o for d, platforms in read.grouped for o in (d, *platforms)]
     code = (raw or "").strip()
     if not code:
-        return OfficeFilter("", None, None, offices)
+        return OfficeFilter("", None, None, offices, read.raw)
     if len(code) > _MAX_FILTER_CODE:
         # Keep the echo short: the page shows what was asked for next to "unknown".
-        return OfficeFilter(code[:_MAX_FILTER_CODE] + "…", None, [], offices)
+        return OfficeFilter(code[:_MAX_FILTER_CODE] + "…", None, [], offices, read.raw)
     office = next((o for o in offices if o.code == code), None)
     if office is None:
-        return OfficeFilter(code, None, [], offices)
+        return OfficeFilter(code, None, [], offices, read.raw)
     ids = [office.id]
     if office.is_district:
         ids.extend(o.id for o in offices if o.parent_id == office.id)
-    return OfficeFilter(code, office, ids, offices)
+    return OfficeFilter(code, office, ids, offices, read.raw)
 
 
 def ids_for_filter(code: str | None) -> list[int] | None:

@@ -18,7 +18,7 @@ from contracts.queries import public as projects
 from notices import queries, rules, services
 from notices.models import Notice
 from notices.rules import NoticeStatus
-from tests.factories import PDF, make_notice, make_user, two_platforms
+from tests.factories import PDF, make_notice, make_office, make_user, two_platforms
 
 
 def _records_newest(where, limit: int) -> list[tuple[int, bool]]:
@@ -151,3 +151,85 @@ def test_the_home_projects_are_the_lists_newest_in_the_states_of_the_list(app):
         }
     assert projects.home_project_lines(3, 0) == (latest, {})
     assert len({p.state for p in latest}) > 1
+
+
+def _api_record(n: Notice) -> dict:
+    """The old reading of API v1's notice: the Notice record, its relationships and its office
+    looked up among the offices (app.api.office_field)."""
+    from flask import url_for
+
+    from app.api import office_field, time_iso
+
+    return {
+        "id": n.id,
+        "type": n.type,
+        "title": n.title,
+        "published_at": time_iso(n.published_at),
+        "publicity_ends_at": time_iso(n.publicity_ends_at),
+        "min_working_days": n.min_working_days,
+        "corrects": n.corrects_id,
+        "corrected_by": [c.id for c in n.published_corrections],
+        "issuing_body": n.issuing_body,
+        "office": office_field(n),
+        "legal_basis": n.legal_basis,
+        "url": url_for("notices.detail", notice_id=n.id, _external=True),
+        "attachments": [
+            {
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "url": url_for(
+                    "notices.attachment", notice_id=n.id, attachment_id=a.id, _external=True
+                ),
+            }
+            for a in n.attachments
+        ],
+    }
+
+
+def test_the_api_pages_show_each_notices_office_corrections_and_files_as_the_records_did(app, now):
+    # Issue 14: the API's page joins each notice's office (code, name) and reads the page's
+    # corrections and attachments in one statement (notices.queries._extras_statement).
+    from notices.api import serializer
+
+    now(2026, 11, 25, 10, 0)
+    offices = two_platforms()
+    odd = make_office("odd-name", "名称 & <b>\"引号\" '单引号'", parent=offices.district)
+    staff = make_user("staff")
+    made = []
+    for i in range(11):
+        office = (offices.district, offices.a, odd)[i % 3]
+        draft = make_notice(staff, publish=False, title=f"政策 {i} & <i>", office_id=office.id)
+        for k in range(i % 4):  # none to three files
+            services.add_attachment(draft.id, f'附件{k} "&".pdf', PDF, actor=staff)
+        made.append(services.publish(draft.id, actor=staff))
+        now(2026, 11, 25, 10, i + 1)
+    for i, target in enumerate(made[::2]):  # corrections, published out of id order, and drafts
+        for minutes in (30, 20)[: 1 + i % 2]:
+            now(2026, 11, 26, 10, minutes + i)
+            make_notice(staff, type="correction", corrects_id=target.id, title=f"更正{i}")
+        make_notice(staff, publish=False, type="correction", corrects_id=target.id, title="草稿")
+    db.session.expire_all()
+
+    with app.test_request_context("/api/v1/notices"):
+        old = db.session.scalars(
+            select(Notice)
+            .where(Notice.status == NoticeStatus.PUBLISHED)
+            .order_by(Notice.published_at.desc(), Notice.id.desc())
+        ).all()
+        expected = [_api_record(n) for n in old]
+        shown, page = [], 1
+        while True:
+            window = queries.published_records((), page, 4)
+            shown.extend(serializer()(r) for r in window.items)
+            if not window.has_next:
+                break
+            page += 1
+        one = serializer()(queries.published_record(made[2].id))
+
+    assert shown == expected
+    assert one == next(e for e in expected if e["id"] == made[2].id)
+    assert {e["office"]["code"] for e in shown} == {"district", offices.a.code, "odd-name"}
+    assert any(len(e["attachments"]) == 3 for e in shown)
+    assert any(len(e["corrected_by"]) == 2 for e in shown)

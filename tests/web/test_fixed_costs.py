@@ -353,6 +353,36 @@ def test_the_limiter_still_limits_what_it_limits_and_skips_the_rest(app, client)
     assert [client.get("/notices/").status_code for _ in range(5)] == [200] * 5
 
 
+def test_the_limiters_memory_counts_without_starting_a_thread_and_sweeps_what_expired(
+    app, client, monkeypatch
+):
+    # app.extensions.MemoryStorage (issue 14): limits' own started a threading.Timer every
+    # few API requests to sweep its counters.
+    import time
+
+    import limits.storage.memory
+
+    from app.extensions import MemoryStorage, limiter
+
+    storage = MemoryStorage()  # limits' constructor starts its one thread
+
+    def no_thread(*_args, **_kwargs):
+        raise AssertionError("a thread started by a hit")
+
+    monkeypatch.setattr(limits.storage.memory.threading, "Timer", no_thread)
+    assert type(limiter.storage) is MemoryStorage
+    assert limiter.limiter.storage is limiter.storage
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    answers = [client.get("/api/v1/notices").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+    monkeypatch.setattr(storage, "SWEEP_SECONDS", 0)
+    storage.incr("gone", 0.01)
+    time.sleep(0.02)
+    storage.incr("kept", 60)
+    assert "gone" not in storage.storage and storage.get("kept") == 1
+
+
 def test_default_limits_set_app_wide_still_reach_every_page(database_url, tmp_path):
     from app.extensions import limiter
     from tests.conftest import build_app

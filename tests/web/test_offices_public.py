@@ -379,3 +379,40 @@ def test_api_offices_lists_code_name_kind_and_parent_paginated(client, offices):
     assert client.get(first["next"]).get_json()["items"] == second["items"]
     assert len(client.get("/api/v1/offices?page=2").get_json()["items"]) == 6  # old links work
     assert db.session.query(Notice).count() == 0
+
+
+def test_the_notice_lists_kept_office_select_reads_as_rendered_afresh_and_follows_a_rename(
+    app, client, notices, offices
+):
+    # templates/notices/index.html keeps its office select per process (issue 14), by the
+    # offices' rows as read and the code asked for: each list below, asked for after all the
+    # others, reads as it does with nothing kept; a renamed office shows at once.
+    from app.offices.models import Office
+
+    make_office("odd-one", "甲&<b>\"乙\"</b>'丙'", parent=offices["other"])
+    asked = [
+        "",
+        "office=zh-a",
+        "office=district",
+        "office=odd-one",
+        "office=nowhere",
+        "office=" + "y" * 50,
+        "office=zh-a&type=policy",
+        "type=policy",
+        "office=other&type=trading_notice,correction",
+    ]
+    for lang in ("zh", "en"):
+        client.client.set_cookie("lang", lang)
+        afresh = {}
+        for query in asked:
+            app._url_memo.clear()
+            afresh[query] = client.html("/notices/?" + query)
+        app._url_memo.clear()
+        for query in asked + asked[::-1]:
+            assert client.html("/notices/?" + query) == afresh[query], (lang, query)
+    client.client.set_cookie("lang", "zh")
+    assert "&#39;丙&#39;" in client.html("/notices/?office=odd-one")  # kept
+    db.session.execute(update(Office).where(Office.code == "odd-one").values(name="改名街道"))
+    db.session.commit()
+    html = client.html("/notices/?office=odd-one")
+    assert "改名街道</option>" in html and "&#39;丙&#39;" not in html
