@@ -336,6 +336,21 @@ def test_a_fixed_text_is_read_without_calling_gettext_and_reads_the_same(app, ge
         assert gettext_calls == ["<b>%(n)s", "全部公告"]
 
 
+def test_a_requests_fixed_texts_are_those_of_its_locale_and_its_app(app):
+    from markupsafe import Markup
+
+    from app.templating import FixedTexts
+
+    texts = app.jinja_env.globals["_fixed_text"]
+    other = FixedTexts(lambda text: Markup("<b>other</b>"))
+    for lang, home in [("en", "Home"), ("zh", "首页"), ("en", "Home")]:
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            refresh()  # the test's app context keeps Flask-Babel's locale across requests
+            assert texts["首页"] == home and texts["首页"] == home
+            assert other["首页"] == Markup("<b>other</b>")  # another app's, in the same request
+            assert texts["首页"] == home
+
+
 def test_a_template_that_binds_underscore_or_is_not_escaped_keeps_its_calls(app, gettext_calls):
     app.jinja_env.loader = ChoiceLoader(
         [
