@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Flask, render_template, request
+from flask import Flask, Request, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask.templating import _default_template_ctx_processor
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
 
 from app import i18n, templating
+from app.headers import header
 from app.urls import SmallworksFlask, public_base_url
 from config import BASE_DIR, Config, check_sms, check_storage, get_config
 
@@ -45,6 +49,38 @@ class KeptSerializerSessions(SecureCookieSessionInterface):
             self._serializers[keys] = serializer
             return serializer
 
+    def save_session(self, app: Flask, session, response) -> None:
+        """Flask's, without its work for a session that is empty and unchanged (most anonymous
+        requests): Flask reads seven cookie settings and then only adds `Vary: Cookie` if the
+        session was read (issue 14). The same header is added here; anything else takes
+        Flask's way."""
+        if session or session.modified:
+            super().save_session(app, session, response)
+        elif session.accessed:
+            if header(response.headers, "vary") is not None:
+                response.vary.add("Cookie")
+            else:
+                response.headers["Vary"] = "Cookie"  # what `vary.add` writes when it was absent
+
+
+class _Values(ImmutableMultiDict):
+    """A request's query, form and cookies, whose `get` of an absent name costs no exception
+    (issue 14): Werkzeug's makes and catches a BadRequestKeyError (~2 µs), and every page asks
+    for cookies it mostly lacks (the language, the display mode, the session) and for query
+    parameters a first visit does not carry. The same value or default otherwise; a `type`
+    takes Werkzeug's way."""
+
+    def get(self, key, default=None, type=None):
+        if type is not None:
+            return super().get(key, default, type)
+        values = dict.get(self, key)
+        return values[0] if values else default
+
+
+class _Request(Request):
+    parameter_storage_class = _Values
+    dict_storage_class = _Values
+
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     if config is None or isinstance(config, str):
@@ -56,6 +92,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         instance_path=str(Path(config.UPLOAD_FOLDER).parent),
     )
     app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
+    app.request_class = _Request
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)
@@ -309,22 +346,12 @@ def _register_template_helpers(app: Flask) -> None:
         """An amount in the one format of app.money ("260,000.00"); nothing for None."""
         return "" if amount is None else money.yuan(amount)
 
-    @app.context_processor
-    def site():
-        english = i18n.english()  # once: each call reads the request's locale again
-        return {
-            # The English names on the English site (SITE_NAME_EN, OFFICE_NAME_EN), if set.
-            "site_name": (app.config.get("SITE_NAME_EN") or app.config["SITE_NAME"])
-            if english
-            else app.config["SITE_NAME"],
-            "office_name": (app.config.get("OFFICE_NAME_EN") or app.config["OFFICE_NAME"])
-            if english
-            else app.config["OFFICE_NAME"],
-            "site_domain": urlsplit(public_base_url()).netloc,
-            "current_locale": str(i18n.request_locale() or "zh_CN"),
-            # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
-            "large_mode": display.mode() == display.LARGE,
-            "now": clock.now(),
+    config = app.config
+    #: The words and separators of running text in each language (keyed by `i18n.english()`):
+    #: the same on every page, made once rather than by the context processor on every render
+    #: (issue 14).
+    words = {
+        english: {
             # A (Chinese, English) pair from the rules (states, steps) in the request's language.
             "loc": i18n.loc,
             # The separator after a label in running text: full-width in Chinese, ": " in English.
@@ -341,6 +368,41 @@ def _register_template_helpers(app: Flask) -> None:
             # days, basis)".
             "paren": _paren_en if english else _paren_zh,
         }
+        for english in (False, True)
+    }
+
+    @app.context_processor
+    def site():
+        english = i18n.english()  # once: each call reads the request's locale again
+        return {
+            # The English names on the English site (SITE_NAME_EN, OFFICE_NAME_EN), if set.
+            "site_name": (config.get("SITE_NAME_EN") or config["SITE_NAME"])
+            if english
+            else config["SITE_NAME"],
+            "office_name": (config.get("OFFICE_NAME_EN") or config["OFFICE_NAME"])
+            if english
+            else config["OFFICE_NAME"],
+            "site_domain": _netloc(public_base_url()),
+            "current_locale": str(i18n.request_locale() or "zh_CN"),
+            # 大字号/高对比 (app.display): a class on <html>, and the switch's state.
+            "large_mode": display.mode() == display.LARGE,
+            "now": clock.now(),
+            **words[english],
+        }
+
+    # Flask gives every blueprint its own copy of its default context processor (g, request,
+    # session), so a page of a blueprint ran it twice, the second time putting the same three
+    # objects in the context again (issue 14); the app's own runs for every page.
+    for name, processors in app.template_context_processors.items():
+        if name is not None:
+            processors[:] = [p for p in processors if p is not _default_template_ctx_processor]
+
+
+@lru_cache(maxsize=64)
+def _netloc(url: str) -> str:
+    """The host (and port) of the public address, for the pages' SiteDomain: one address in
+    production, the few a development server is asked on otherwise."""
+    return urlsplit(url).netloc
 
 
 def _paren_zh(*parts) -> Markup:

@@ -5,7 +5,20 @@ cache keeps answers with their final headers."""
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.http import http_date
+from flask.globals import _cv_request
+from werkzeug.http import generate_etag, http_date
+
+
+def header(headers, lowered: str) -> str | None:
+    """The first value of a header (`lowered`: its name in lower case), or None.
+
+    For the hooks every request runs (issue 14): Werkzeug's `Headers.get` and `in` make and
+    catch a BadRequestKeyError for an absent header (~2 µs), and the headers asked about
+    (Vary, Cache-Control, X-Page-Cache) are mostly absent."""
+    for name, value in headers:
+        if name.lower() == lowered:
+            return value
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -19,23 +32,30 @@ def _register_security_headers(app: Flask) -> None:
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 
-    defaults = (
-        ("Content-Security-Policy", csp),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
-        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    defaults = tuple(
+        (name, name.lower(), value)
+        for name, value in (
+            ("Content-Security-Policy", csp),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            # Never no-referrer: Flask-WTF's HTTPS referrer check needs the header (DESIGN.md).
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        )
     )
-    api_defaults = (*defaults, ("Access-Control-Allow-Origin", "*"))
+    api_defaults = (*defaults, ("Access-Control-Allow-Origin", "access-control-allow-origin", "*"))
 
     @app.after_request
     def headers(response):
         # Each header unless the view set its own. One pass over the few headers present:
         # Werkzeug's setdefault raises and catches a KeyError for each absent one (~2.5 µs).
-        present = {name.lower() for name, _value in response.headers}
-        for name, value in api_defaults if request.path.startswith("/api/") else defaults:
-            if name.lower() not in present:
-                response.headers[name] = value
+        # An absent one is added at the end, where `headers[name] = value` puts it, without
+        # that assignment's second pass looking for it.
+        headers = response.headers
+        present = {name.lower() for name, _value in headers}
+        api = _cv_request.get().request.path.startswith("/api/")
+        for name, lowered, value in api_defaults if api else defaults:
+            if lowered not in present:
+                headers.add(name, value)
         return response
 
 
@@ -77,10 +97,10 @@ def _register_cache_policy(app: Flask) -> None:
         if personal(response):
             if not _deliberately_public(response):
                 response.headers["Cache-Control"] = "private, no-store"
-        elif "Cache-Control" not in response.headers:
+        elif header(response.headers, "cache-control") is None:
             if response.status_code != 200:
                 response.headers["Cache-Control"] = "no-store"
-            elif request.path.startswith("/api/"):
+            elif _cv_request.get().request.path.startswith("/api/"):
                 response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
                 _conditional(response)
             else:
@@ -115,7 +135,8 @@ def _conditional(response) -> None:
     the others take `make_conditional` itself."""
     if response.direct_passthrough:
         return
-    response.add_etag()
+    if header(response.headers, "etag") is None:  # `add_etag`, without its KeyError when absent
+        response.set_etag(generate_etag(response.get_data()))
     environ = request.environ
     if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or any(
         name in environ for name in _CONDITIONAL_HEADERS

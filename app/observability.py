@@ -29,7 +29,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, abort, current_app, has_request_context, request
+from flask.globals import _cv_app, _cv_request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -42,6 +43,7 @@ from sqlalchemy import select, text
 
 from app import clock
 from app.extensions import db
+from app.headers import header
 from app.wiring import registry
 
 log = logging.getLogger("smallworks.requests")
@@ -136,26 +138,33 @@ def configure_logging(app: Flask) -> None:
 
 
 def _started() -> None:
-    request.environ[_STARTED_KEY] = time.perf_counter()
-    request_id()
+    environ = request.environ
+    environ[_STARTED_KEY] = time.perf_counter()
+    request_id_of(environ)
 
 
 def _answered(response):
-    rid = request_id()
-    response.headers["X-Request-ID"] = rid
-    started = request.environ.get(_STARTED_KEY)
+    # The request and app contexts read once: each of `request`, `g` and `current_app` is a
+    # proxy resolved again at every use, and this runs on every request (issue 14).
+    req = _cv_request.get().request
+    environ = req.environ
+    rid = request_id_of(environ)
+    headers = response.headers
+    headers["X-Request-ID"] = rid
+    started = environ.get(_STARTED_KEY)
     if started is None:
         return response
+    app_ctx = _cv_app.get()
     answered(
-        request.endpoint or "unmatched",
-        request.method,
-        request.path,
+        req.endpoint or "unmatched",
+        req.method,
+        req.path,
         response.status_code,
         time.perf_counter() - started,
         # A miss is marked by the page cache's after_request function, which runs after this one.
-        response.headers.get("X-Page-Cache") or ("miss" if g.get("page_cache") else None),
+        header(headers, "x-page-cache") or ("miss" if app_ctx.g.get("page_cache") else None),
         rid,
-        log_line=current_app.config["LOG_REQUESTS"],
+        log_line=app_ctx.app.config["LOG_REQUESTS"],
     )
     return response
 

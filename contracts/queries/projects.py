@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, literal, select
+from sqlalchemy import Row, and_, bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, reads
 from app.extensions import db
 from app.offices.queries import OfficeRow, all_offices
 from app.offices.scope import scope_ids
@@ -210,15 +210,24 @@ def trading_codes_of_category(category_code: str):
     )
 
 
-def attachments_of(p: Project) -> list[ProjectAttachment]:
-    return list(db.session.scalars(_attachments_statement(), {"project_id": p.id}))
+def attachments_of(p: Project) -> list[Row]:
+    """What the public page lists of a project's files (id, name, type, size, SHA-256), in
+    upload order: columns read on the connection (app.reads), no entities — the ORM's loading
+    of a statement cost several times SQLite's work on every project page (issue 14)."""
+    return reads.rows(_attachments_statement(), {"project_id": p.id})
 
 
 @cache
 def _attachments_statement():
     """Built once per process (every project page reads its attachments)."""
     return (
-        select(ProjectAttachment)
+        select(
+            ProjectAttachment.id,
+            ProjectAttachment.original_name,
+            ProjectAttachment.content_type,
+            ProjectAttachment.size,
+            ProjectAttachment.sha256,
+        )
         .where(ProjectAttachment.project_id == bindparam("project_id"))
         .order_by(ProjectAttachment.uploaded_at, ProjectAttachment.id)
     )

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 
 from app import clock
 from app.extensions import db
 from contractors.models import Contractor
 from contracts import rules
-from contracts.models import Contract, Project, ProjectAttachment, Refusal, Trading, TradingResponse
+from contracts.models import Contract, Project, Refusal, Trading, TradingResponse
 from lottery.models import Draw
 from notices.models import Notice
 from notices.rules import NoticeStatus
@@ -75,7 +75,8 @@ class ProjectPage:
     rounds: list[RoundView]
     events: list[Event]
     letter_days: int | None
-    attachments: list[ProjectAttachment]
+    #: The files' columns (`attachments_of`).
+    attachments: list[Row]
 
     @property
     def current(self) -> RoundView | None:

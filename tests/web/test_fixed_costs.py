@@ -183,6 +183,49 @@ def test_the_session_serializer_is_kept_until_the_keys_change(app):
     assert sessions.get_signing_serializer(app).secret_key != first.secret_key
 
 
+@pytest.mark.parametrize("contents", [{}, {"k": "v"}])
+@pytest.mark.parametrize("accessed", [False, True])
+@pytest.mark.parametrize("modified", [False, True])
+@pytest.mark.parametrize("vary", [None, "Accept-Language", "cookie"])
+def test_a_session_is_saved_with_the_headers_flasks_own_saving_gives(
+    app, contents, accessed, modified, vary
+):
+    from flask import Response
+    from flask.sessions import SecureCookieSessionInterface
+
+    answers = []
+    for interface in (app.session_interface, SecureCookieSessionInterface()):
+        with app.test_request_context("/notices/"):
+            session = interface.session_class(contents)
+            session.accessed, session.modified = accessed, modified
+            response = Response("<p>x</p>", mimetype="text/html")
+            if vary:
+                response.headers["Vary"] = vary
+            interface.save_session(app, session, response)
+            answers.append(list(response.headers))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("name", ["a", "b", "empty", "absent"])
+@pytest.mark.parametrize("kind", [None, int])
+def test_a_requests_query_form_and_cookies_read_as_werkzeugs(app, name, kind):
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    query = "a=1&a=2&b=x&empty="
+    with app.test_request_context(
+        f"/notices/?{query}",
+        method="POST",
+        data={"a": ["1", "2"], "b": "x", "empty": ""},
+        headers={"Cookie": "a=1; b=x; empty="},
+    ):
+        for ours in (request.args, request.form, request.cookies):
+            werkzeugs = ImmutableMultiDict(ours.items(multi=True))
+            assert type(ours) is not ImmutableMultiDict  # the app's own
+            assert ours.get(name, "d", type=kind) == werkzeugs.get(name, "d", type=kind)
+            assert ours.get(name) == werkzeugs.get(name)
+            assert ours.get(name, type=kind) == werkzeugs.get(name, type=kind)
+
+
 def _nav_and_footer(page: str) -> str:
     start = page.index('<nav class="mainnav"')
     return page[start : page.index("</nav>", start)] + page[page.index('<footer class="footer">') :]
@@ -291,6 +334,21 @@ def test_a_fixed_text_is_read_without_calling_gettext_and_reads_the_same(app, ge
             assert render_template_string(source, word="全部公告") == expected
         # Only the call with variables and the one of a variable went through `_`.
         assert gettext_calls == ["<b>%(n)s", "全部公告"]
+
+
+def test_a_requests_fixed_texts_are_those_of_its_locale_and_its_app(app):
+    from markupsafe import Markup
+
+    from app.templating import FixedTexts
+
+    texts = app.jinja_env.globals["_fixed_text"]
+    other = FixedTexts(lambda text: Markup("<b>other</b>"))
+    for lang, home in [("en", "Home"), ("zh", "首页"), ("en", "Home")]:
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            refresh()  # the test's app context keeps Flask-Babel's locale across requests
+            assert texts["首页"] == home and texts["首页"] == home
+            assert other["首页"] == Markup("<b>other</b>")  # another app's, in the same request
+            assert texts["首页"] == home
 
 
 def test_a_template_that_binds_underscore_or_is_not_escaped_keeps_its_calls(app, gettext_calls):
