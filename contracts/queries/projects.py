@@ -157,6 +157,8 @@ def state_bound(state: rules.ProjectState, now: datetime):
         return Trading.responses_close_at > now
     if state is rules.ProjectState.AWAITING_MEETING:  # no outcome yet
         return and_(Trading.id.is_not(None), Trading.outcome.is_(None))
+    if state is rules.ProjectState.SUSPENDED:  # the trading is suspended
+        return Trading.suspended_at.is_not(None)
     return None
 
 
