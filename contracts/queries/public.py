@@ -79,10 +79,10 @@ def public_projects_page(
     )
     if state is not None:
         now = clock.now()
-        stmt = stmt.where(in_state(state, now))
         bound = state_bound(state, now)
-        if bound is not None:
+        if bound is not None:  # first: SQLite tests it before the rule's value
             stmt = stmt.where(bound)
+        stmt = stmt.where(in_state(state, now))
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if since is not None:
