@@ -170,8 +170,9 @@ class Trading(db.Model):
     letter_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Set while the office has suspended the trading (暂停, art. 62; contracts.services
     #: suspend_trading), cleared when it resumes: the state rule's SUSPENDED fact. Each period
-    #: is kept in trading_suspensions.
-    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: is kept in trading_suspensions. Indexed: the public list's ?state=suspended reads its
+    #: few suspended tradings by it (contracts.queries.state_bound, issue 14).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     project: Mapped[Project] = relationship(back_populates="tradings")

@@ -15,6 +15,7 @@ from app.extensions import db
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.models import Project, Trading
+from contracts.queries.public import in_state
 from contracts.rules import STATES, ProjectState
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at
@@ -32,7 +33,9 @@ def _setup(app, monkeypatch):
     use_cheap_password_hashes(monkeypatch)
 
 
-def _selected(state: ProjectState) -> set[str]:
+def _codes(condition) -> set[str]:
+    """The codes of the projects meeting `condition` on Project outer-joined to its latest
+    Trading."""
     return set(
         db.session.scalars(
             select(Project.code)
@@ -40,9 +43,19 @@ def _selected(state: ProjectState) -> set[str]:
                 Trading,
                 and_(Trading.project_id == Project.id, Trading.round == queries.latest_round()),
             )
-            .where(queries.state_filter(state, clock.now()))
+            .where(condition)
         )
     )
+
+
+def _selected(state: ProjectState) -> set[str]:
+    return _codes(queries.state_filter(state, clock.now()))
+
+
+def _bounded(state: ProjectState) -> set[str] | None:
+    """The projects meeting the state's bound (queries.state_bound), None without one."""
+    bound = queries.state_bound(state, clock.now())
+    return None if bound is None else _codes(bound)
 
 
 def _values() -> dict[str, str]:
@@ -70,6 +83,9 @@ def _assert_mirror() -> dict[str, ProjectState]:
     for state in ProjectState:
         expected = {code for code, s in states.items() if s is state}
         assert _selected(state) == expected, state
+        assert _codes(in_state(state, clock.now())) == expected, state  # the list's ?state=
+        bounded = _bounded(state)
+        assert bounded is None or expected <= bounded, state
     assert _values() == {code: str(s) for code, s in states.items()}
     return states
 

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
+from contracts.rules import PUBLIC_STATES
 from lottery.models import Draw
 from notices.models import Notice
 from tests.factories import DEFAULT_DISTRICT, Browser, make_notice, make_user
@@ -39,6 +40,9 @@ LISTS = (
     "/api/v1/notices?after={notice}",
     "/projects/",
     "/projects/?after={project}",
+    *(f"/projects/?state={state}" for state in PUBLIC_STATES),
+    "/projects/?state=drawn&after={project}",
+    "/projects/?state=drawn&office={district}",
     "/api/v1/projects",
     "/draws/",
     "/draws/?status=drawn",
