@@ -109,10 +109,12 @@ def home_lists() -> Markup:
             office_link=None if cards else links("offices.detail", "code"),
         )
     )
-    if slot is not None:
-        lines = [n for col in columns for n in col["items"]]
-        lines += [n for found in notices_by_office.values() for n in found]
-        since, until = notice_rules.publicity_span((n.publicity_ends_at for n in lines), now)
+    lines = [n for col in columns for n in col["items"]]
+    lines += [n for found in notices_by_office.values() for n in found]
+    since, until = notice_rules.publicity_span((n.publicity_ends_at for n in lines), now)
+    # The lines read the clock as they were written, after `now`: kept only if no end came
+    # between.
+    if slot is not None and clock.now() < until:
         if len(kept) >= HOME_LISTS_KEPT:
             kept.clear()
         kept[slot] = _KeptLists(offices, notices, projects, since, until, markup)
