@@ -354,9 +354,10 @@ def home_notices(
     columns and the cards' ids and lines were three statements: each cost SQLAlchemy's
     execution and result more than SQLite's own work (issue 14). `read`: its
     `home_notice_rows`, already read."""
-    statement = _home_statement(per_office)
+    if read is None:
+        read = home_notice_rows(per_office)
     found: dict[int, list] = {}
-    for row in reads.typed_rows(statement, reads.driver_rows(statement) if read is None else read):
+    for row in reads.typed_rows(_home_statement(per_office), read):
         found.setdefault(_column(row), []).append(row)
     # UNION ALL promises no order across or within its branches: sorted here (a few dozen rows).
     columns = [
