@@ -201,8 +201,15 @@ class ProjectLine:
     state: rules.ProjectState
 
 
+def home_project_rows(latest: int, per_office: int) -> tuple[tuple, ...]:
+    """The rows of `home_project_lines`, as the driver gives them (`app.reads.driver_rows`):
+    what the home page compares to keep its lists (app.public), read into lines only when they
+    changed. Each project's state is in its row, as of now."""
+    return reads.driver_rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
+
+
 def home_project_lines(
-    latest: int, per_office: int
+    latest: int, per_office: int, read: tuple[tuple, ...] | None = None
 ) -> tuple[list[ProjectLine], dict[int, list[ProjectLine]]]:
     """The home page's projects: the newest `latest` filed projects, and the newest `per_office`
     of every office (its cards; 0: none, and no read for them, when the page has no cards).
@@ -213,8 +220,11 @@ def home_project_lines(
     (`IN (…)`), where reading them first made it three statements (issue 14). The lines, newest
     first, then give both: the newest `latest` of them are the newest of all (every other line
     is a filed project outside them, so older), and an office's first `per_office` its newest
-    (its other lines, among the newest of all, are older than those)."""
-    rows = reads.rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
+    (its other lines, among the newest of all, are older than those). `read`: its
+    `home_project_rows`, already read."""
+    if read is None:
+        read = home_project_rows(latest, per_office)
+    rows = reads.typed_rows(_home_lines_statement(per_office), read)
     # By position, in the statement's order (a Row's attribute costs ~0.5 µs).
     lines = [
         ProjectLine(code, name, filed_at, office_id, rules.ProjectState(state))
