@@ -75,11 +75,17 @@ def public_projects_page(
     stmt = (
         select(Project)
         .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
-        .where(Project.filing == rules.Filing.FILED)
         .options(selectinload(Project.tradings))
     )
-    if state is not None:
-        stmt = stmt.where(stage_filter(state, clock.now()))
+    if state is None:
+        stmt = stmt.where(Project.filing == rules.Filing.FILED)
+    else:
+        # Filed: `filed_at IS NOT NULL` is `filing = 'filed'` (the "filed" CHECK), said so that
+        # no index but the stage's is in the list's order. Of `filing = 'filed'` PostgreSQL
+        # walked the (filing, filed_at, id) index, taking the signed projects for spread evenly
+        # over it: 31,335 buffers at 1,000,000 notices for ?state=signed, where the newest are
+        # still in their trading.
+        stmt = stmt.where(Project.filed_at.is_not(None), stage_filter(state, clock.now()))
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if since is not None:
