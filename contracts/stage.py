@@ -65,7 +65,7 @@ def _facts_statement(ids: set[int]):
     )
 
 
-def stored_facts(session: Session, ids: set[int]) -> dict[int, tuple[tuple, tuple]]:
+def _stored_facts(session: Session, ids: set[int]) -> dict[int, tuple[tuple, tuple]]:
     """Project id → (what its row stores, what it should store: its stage by THE rule and its
     latest trading's responses close), from the facts now in the database."""
     rows = session.connection().execute(_facts_statement(ids))
@@ -89,7 +89,7 @@ def _keep_stages(session: Session, _flush_context) -> None:
         return
     changed = [
         {"pid": pid, "new_stage": stage, "new_close": close}
-        for pid, (stored, (stage, close)) in stored_facts(session, ids).items()
+        for pid, (stored, (stage, close)) in _stored_facts(session, ids).items()
         if stored != (stage, close)
     ]
     if not changed:
