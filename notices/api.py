@@ -6,7 +6,7 @@ from flask import Blueprint, abort, request, url_for
 
 from app.api import last_modified, office_arg, paginated, since_arg, time_iso
 from app.keyset import cursor_arg
-from notices import queries
+from notices import queries, records
 from notices.errors import NoticeNotFound
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1/notices")
@@ -18,12 +18,12 @@ def serializer():
     """`serialize` for the request, with what every record repeats built once (issue 14): a
     notice's URL without its id (the route is `/notices/<int:notice_id>`, the id written as the
     number, so it is appended rather than each link built). The `office` field is the code and
-    name read with the record (`queries._records_select`), as `app.api.office_field` gives them."""
+    name read with the record (`records._records_select`), as `app.api.office_field` gives them."""
     detail = url_for("notices.detail", notice_id=0, _external=True).removesuffix("0")
 
-    def serialize(record: queries.NoticeRecord) -> dict:
+    def serialize(record: records.NoticeRecord) -> dict:
         n = record.columns
-        # The row's values by position, in `queries._record_columns()`'s order: reading a Row's
+        # The row's values by position, in `records._record_columns()`'s order: reading a Row's
         # attribute costs ~0.3 µs, a dozen per record (issue 14).
         (
             notice_id,
@@ -77,10 +77,10 @@ def list_notices():
     types = queries.parse_types(request.args.get("type"))
     office_ids, office = office_arg()
     return paginated(
-        queries.published_records(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
+        records.published_records(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()),
         serializer(),
         "notices_api.list_notices",
-        changed=queries.last_changed,
+        changed=records.last_changed,
         type=request.args.get("type") or None,
         office=office,
     )
@@ -89,7 +89,7 @@ def list_notices():
 @bp.route("/<int:notice_id>")
 def get_notice(notice_id: int):
     try:
-        notice = queries.published_record(notice_id)
+        notice = records.published_record(notice_id)
     except NoticeNotFound:
         abort(404)
-    return last_modified(serializer()(notice), queries.last_changed(notice))
+    return last_modified(serializer()(notice), records.last_changed(notice))
