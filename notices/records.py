@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app import reads
 from app.extensions import db
-from app.keyset import Cursor, Listing, listing, window
+from app.keyset import Cursor, Listing, Merged, listing, window
 from app.offices.models import Office
 from notices.errors import NoticeNotFound
 from notices.models import Notice, NoticeAttachment
@@ -49,14 +49,14 @@ def published_records(
     if since is None:
         stmt = _kept_records(types, None if office_ids is None else tuple(office_ids))
     else:
-        stmt = narrowed(_records_select(), types, office_ids, None).where(changed_since(since))
+        stmt = narrowed(_records_select(), types, office_ids, None, changed_since(since))
     pagination = window(stmt, page, per_page, Notice.published_at, Notice.id)
     pagination.items = _records(pagination.items)
     return pagination
 
 
 @lru_cache(maxsize=256)
-def _kept_records(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing:
+def _kept_records(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing | Merged:
     """The API list's statements of `types` and offices, built once per process
     (notices.queries._kept_lines says why and how many)."""
     stmt = _records_select()
