@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from app.api import last_modified, office_arg, paginated, since_arg, time_iso
+from app.jsonout import InOrder
 from app.keyset import cursor_arg
 from notices import queries, records
 from notices.errors import NoticeNotFound
@@ -39,25 +40,15 @@ def serializer():
             office_code,
             office_name,
         ) = n
+        # The keys in sorted order, as the JSON provider would write them (app.jsonout.InOrder:
+        # the page is written without sorting them again).
         return {
-            "id": notice_id,
-            "type": notice_type,
-            "title": title,
-            "published_at": time_iso(published_at),
-            "publicity_ends_at": time_iso(publicity_ends_at),
-            "min_working_days": min_working_days,
-            "corrects": corrects_id,
-            "corrected_by": [c_id for c_id, _at in record.corrections],
-            "issuing_body": issuing_body,
-            "office": None if office_code is None else {"code": office_code, "name": office_name},
-            "legal_basis": legal_basis,
-            "url": f"{detail}{notice_id}",
             "attachments": [
                 {
-                    "name": a.original_name,
                     "content_type": a.content_type,
-                    "size": a.size,
+                    "name": a.original_name,
                     "sha256": a.sha256,
+                    "size": a.size,
                     "url": url_for(
                         "notices.attachment",
                         notice_id=notice_id,
@@ -67,6 +58,18 @@ def serializer():
                 }
                 for a in record.attachments
             ],
+            "corrected_by": [c_id for c_id, _at in record.corrections],
+            "corrects": corrects_id,
+            "id": notice_id,
+            "issuing_body": issuing_body,
+            "legal_basis": legal_basis,
+            "min_working_days": min_working_days,
+            "office": None if office_code is None else {"code": office_code, "name": office_name},
+            "publicity_ends_at": time_iso(publicity_ends_at),
+            "published_at": time_iso(published_at),
+            "title": title,
+            "type": notice_type,
+            "url": f"{detail}{notice_id}",
         }
 
     return serialize
@@ -81,6 +84,7 @@ def list_notices():
         serializer(),
         "notices_api.list_notices",
         changed=records.last_changed,
+        in_order=True,
         type=request.args.get("type") or None,
         office=office,
     )
@@ -92,4 +96,4 @@ def get_notice(notice_id: int):
         notice = records.published_record(notice_id)
     except NoticeNotFound:
         abort(404)
-    return last_modified(serializer()(notice), records.last_changed(notice))
+    return last_modified(InOrder(serializer()(notice)), records.last_changed(notice))

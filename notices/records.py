@@ -177,5 +177,8 @@ def changed_since(since: datetime):
 
 
 def last_changed(n: NoticeRecord) -> datetime | None:
-    """When a published notice last changed: its publication or its newest published correction."""
-    return max([n.published_at, *(at for _id, at in n.corrections)])
+    """When a published notice last changed: its publication or its newest published correction
+    (the last of `corrections`, oldest first)."""
+    if n.corrections:
+        return max(n.published_at, n.corrections[-1][1])
+    return n.published_at
