@@ -3,9 +3,9 @@ a page of them, or one — with their corrections and attachments, and the `?sin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Integer, Row, String, and_, bindparam, null, or_, select, union_all
 from sqlalchemy.orm import aliased
@@ -20,11 +20,11 @@ from notices.queries import narrowed
 from notices.rules import NoticeStatus
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeRecord:
+class NoticeRecord(NamedTuple):
     """A published notice as API v1 gives it (notices.api.serializer), read as columns: the
     notice's (`columns`), its published corrections' (id, published_at), oldest first, and its
-    attachments' columns, in the order they were added."""
+    attachments' columns, in the order they were added. A named tuple: a page builds fifty, and
+    a frozen dataclass's __init__ (object.__setattr__ per field) cost ~1 µs each (issue 14)."""
 
     columns: Row
     corrections: list[tuple[int, datetime]]
@@ -75,8 +75,8 @@ def published_record(notice_id: int) -> NoticeRecord:
 def _records(rows: list[Row]) -> list[NoticeRecord]:
     if not rows:
         return []
-    ids = [r.id for r in rows]
-    found = reads.rows(_extras_statement(), {"ids": ids})
+    ids = [r[0] for r in rows]  # `_record_columns`' first; by position (issue 14)
+    found = reads.rows(_extras_statement(len(ids)), {f"id{k}": i for k, i in enumerate(ids)})
     corrections: dict[int, list[tuple[int, datetime]]] = {}
     # The published ones, in Notice.corrections' order (published_at), then the id: the order
     # the relationship gave. Both are done here (_extras_statement says why).
@@ -87,7 +87,10 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
     # An attachment's row has no status; in the order they were added (their ids).
     for a in sorted((a for a in found if a.status is None), key=lambda a: a.id):
         attachments.setdefault(a.notice_id, []).append(a)
-    return [NoticeRecord(r, corrections.get(r.id, []), attachments.get(r.id, [])) for r in rows]
+    return [
+        NoticeRecord(r, corrections.get(i, []), attachments.get(i, []))
+        for r, i in zip(rows, ids, strict=True)
+    ]
 
 
 @cache
@@ -121,8 +124,8 @@ def _records_select():
     )
 
 
-@cache
-def _extras_statement():
+@lru_cache(maxsize=128)
+def _extras_statement(n: int):
     """The corrections and the attachments of some notices (`ids`), one statement (a UNION ALL,
     issue 14: a statement less per API page). A correction's row has its `status` and
     `published_at` and no file's columns; an attachment's has no status.
@@ -131,8 +134,12 @@ def _extras_statement():
     (which keeps no statistics) searched the (status, …) index — every published notice —
     rather than the corrects_id one, 0.7–1.6 s a page at 1,000,000 notices. A notice has a few
     corrections, drafts included, and a few files: the caller keeps the published corrections
-    and sorts both."""
-    ids = bindparam("ids", expanding=True)
+    and sorts both.
+
+    Of `n` ids, each its own parameter (`id0`…), the statement kept per size: an expanding
+    parameter (`IN` of a list) has its SQL written anew on every execution, ~40 µs of the API's
+    page (issue 14); a page has at most its size of ids, a few dozen statements in all."""
+    ids = [bindparam(f"id{k}") for k in range(n)]
     a = NoticeAttachment
     corrections = select(
         Notice.corrects_id.label("notice_id"),
