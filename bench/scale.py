@@ -885,6 +885,12 @@ def pages(client) -> list[tuple[str, str]]:
             f"/notices/?type={RESULTS}&after={middle}",
         ),
         (f"/notices/?type={POOL}", f"/notices/?type={POOL}"),
+        # A district's list (it and its platforms): a range per office, merged.
+        ("/notices/?office=<district>", f"/notices/?office={district}"),
+        (
+            "/notices/?office=<district>&after=<the middle>",
+            f"/notices/?office={district}&after={middle}",
+        ),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]

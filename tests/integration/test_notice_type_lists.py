@@ -1,5 +1,6 @@
-"""Issue 14: a list of several notice types (`?type=a,b` of the list, the feed and the API) reads
-a range per type and merges them (app.keyset.Merged). Every page — the first, each `?after=`,
+"""Issue 14: a list of several notice types (`?type=a,b` of the list, the feed and the API), or of
+an office and its platforms, reads a range per type or office and merges them (app.keyset.Merged,
+notices.queries.narrowed). Every page — the first, each `?after=`,
 each `?before=`, each numbered one — must be the old reading's: published notices of the types
 and offices, newest first by (published_at, id), ties across types and drafts included."""
 
@@ -86,6 +87,7 @@ def _pages(read) -> list[list[int]]:
 
 
 TYPES = (
+    (),  # every type: an office's list reads a range per office
     ("trading_result", "trading_failed"),
     ("pool_call", "trading_result", "sanction", "trading_notice"),
     ("correction", "trading_notice", "trading_notice"),  # a type twice: its notices once
@@ -93,7 +95,7 @@ TYPES = (
 
 
 @pytest.mark.parametrize("types", TYPES)
-def test_a_list_of_several_types_pages_as_the_old_reading(offices, types):
+def test_a_list_of_several_types_or_offices_pages_as_the_old_reading(offices, types):
     for office_ids in (None, [offices.district.id, offices.a.id], [offices.b.id]):
         expected = _old_reading(types, office_ids)
         assert len(expected) > PER_PAGE or office_ids == [offices.b.id]  # pages to walk
