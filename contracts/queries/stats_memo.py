@@ -30,11 +30,9 @@ from dataclasses import replace
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import String, any_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, select
 
 from app.extensions import db
-from contractors.models import Contractor
 from contracts import rules
 from contracts.models import EVERY_OFFICE, StatRollup, StatVersion
 
@@ -54,16 +52,15 @@ Scope = tuple
 T = TypeVar("T")
 
 
-def _names_statement(dialect: str):
-    """Names by credit code, the codes one parameter whatever their number (no chunks, and no
-    thousands of placeholders to render): a PostgreSQL array, a JSON array for SQLite. Either
-    way each code is a lookup in the unique index of `uscc`."""
-    if dialect == "postgresql":
-        wanted = Contractor.uscc == any_(bindparam("codes", type_=ARRAY(String)))
-    else:
-        codes = func.json_each(bindparam("codes", type_=String)).table_valued("value")
-        wanted = Contractor.uscc.in_(select(codes.c.value))
-    return select(Contractor.uscc, Contractor.name).where(wanted)
+#: Names by credit code, the codes one parameter whatever their number (no chunks, and no
+#: thousands of placeholders to render): a PostgreSQL array, a JSON array for SQLite. Either
+#: way each code is a lookup in the unique index of `uscc` (or, for thousands, one pass over
+#: the registered companies). Sent on the DBAPI cursor (issue 14): the API names every company
+#: of the year on each request, and SQLAlchemy's rows cost as much as the read itself.
+_NAMES = {
+    "postgresql": "SELECT uscc, name FROM contractors WHERE uscc = ANY(%s::varchar[])",
+    "sqlite": "SELECT uscc, name FROM contractors WHERE uscc IN (SELECT value FROM json_each(?))",
+}
 
 
 class VersionMemo:
@@ -201,9 +198,14 @@ def names(codes: Sequence[str]) -> dict[str, str]:
     codes = list(codes)
     if not codes:
         return {}
-    dialect = db.session.get_bind().dialect.name
-    value = codes if dialect == "postgresql" else json.dumps(codes)
-    return dict(db.session.execute(_names_statement(dialect), {"codes": value}).all())
+    connection = db.session.connection()  # the session's transaction, as any other read
+    dialect = connection.dialect.name
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_NAMES[dialect], (codes if dialect == "postgresql" else json.dumps(codes),))
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def named(companies: Sequence[rules.CompanyFairness]) -> list[rules.CompanyFairness]:
