@@ -163,6 +163,13 @@ class WorkCalendar:
         # notice-to-letter figures) asks chinese_calendar about each date once, not each time.
         self._known: dict[date, bool] = {}
 
+    @property
+    def key(self) -> tuple:
+        """What the calendar's answers depend on, hashable: calendars of equal keys count every
+        day alike, so a figure counted on one holds for the other (a figure kept per process,
+        contracts.queries.stats_memo)."""
+        return (self._use_builtin, tuple(self._office[y] for y in sorted(self._office)))
+
     def confirmed_years(self) -> frozenset[int]:
         """The years whose working days can be computed."""
         builtin = _BUILTIN_YEARS if self._use_builtin else frozenset()

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request
 
 from app import clock
 from app.api import (
@@ -103,11 +104,9 @@ def _company(c) -> dict:
     }
 
 
-def _fairness(f) -> dict:
-    """Every company (the contract of v1), named as registered now (one statement). Their
-    rows are built once per kept test (stats_memo), the names added on each request."""
-    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
-    names = stats_memo.names([r["uscc"] for r in rows])
+def _fairness(f, companies) -> dict:
+    """The test's figures with `companies`: every company (the contract of v1), as a list or
+    as the placeholder its encoding replaces (`_answer`)."""
     return {
         "draws": f.draws,
         "alpha": f.alpha,
@@ -115,8 +114,51 @@ def _fairness(f) -> dict:
         "statistic": round(f.statistic, 6),
         "df": f.df,
         "p_value": f.p_value,
-        "companies": [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in rows],
+        "companies": companies,
     }
+
+
+def _named_companies(f) -> tuple[list[dict], dict[str, str]]:
+    """Every company of the test, named as registered now (one statement), and those names.
+    Their rows are built once per kept test (stats_memo), the names added on each request."""
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    names = stats_memo.names([r["uscc"] for r in rows])
+    return [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in rows], names
+
+
+class _Encoded:
+    """The companies of a kept test encoded as the answer encodes them, with the names they were
+    encoded with: thousands of companies are most of a megabyte of JSON, the same until a
+    meeting or a rename."""
+
+    def __init__(self) -> None:
+        #: (names, JSON text); replaced whole, so a reader sees one pair or the other.
+        self.kept: tuple[dict[str, str], str] | None = None
+
+
+#: Stands for the companies in the encoded answer until their encoding replaces it: a quoted
+#: random string, which no figure nor name of the answer can be.
+_PLACEHOLDER = secrets.token_hex(16)
+
+
+def _answer(body: dict, f):
+    """`body` as Flask answers a dict, with the test's companies in it. Each request reads the
+    names; the companies' JSON is encoded again only when they differ from those it was encoded
+    with (a kept test's). A server that indents its JSON (debug) encodes it all each time."""
+    json = current_app.json
+    if json.compact is False or (json.compact is None and current_app.debug):
+        body["fairness"] = _fairness(f, _named_companies(f)[0])
+        return body
+    encoded = stats_memo.memo().derived(f, "api_json", _Encoded)
+    rows = stats_memo.memo().derived(f, "api", lambda: [_company(c) for c in f.companies])
+    names = stats_memo.names([r["uscc"] for r in rows])
+    kept = encoded.kept
+    if kept is None or kept[0] != names:
+        companies = [{**r, "name": names.get(r["uscc"], r["uscc"])} for r in rows]
+        kept = encoded.kept = (names, json.dumps(companies, separators=(",", ":")))
+    body["fairness"] = _fairness(f, _PLACEHOLDER)
+    text = json.dumps(body, separators=(",", ":")).replace(f'"{_PLACEHOLDER}"', kept[1], 1)
+    return current_app.response_class(f"{text}\n", mimetype=json.mimetype)
 
 
 def _volume(v) -> dict:
@@ -139,7 +181,7 @@ def get_stats():
     office_ids, office = office_arg()
     f = stats.figures(year, office_ids, named=False)
     letters = f.letters
-    return {
+    body = {
         "year": year,
         "office": office,
         "projects": f.projects,
@@ -155,8 +197,8 @@ def get_stats():
             "uncounted": letters.uncounted,
             "buckets": [{"working_days": k, "projects": n} for k, n in letters.buckets],
         },
-        "fairness": _fairness(f.fairness),
     }
+    return _answer(body, f.fairness)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.workdays import UnconfirmedYear, local_date
 from contracts import rules
 from contracts.models import EVERY_OFFICE, Project, StatRollup, Trading
+from contracts.queries import stats_memo
 from notices.models import Notice
 
 
@@ -261,9 +262,23 @@ def letter_figures(
     office_ids: list[int],
 ) -> tuple[LetterDistribution, dict[int, LetterDistribution]]:
     """The distribution over all of `office_ids` and of each on its own (a district's page lists
-    its platforms' figures beside its whole): one statement for both, over the statistics'
-    rollup (contracts.models.StatRollup) — a few hundred pairs of days an office, however many
-    years of tradings."""
+    its platforms' figures beside its whole), from the statistics' rollup
+    (contracts.models.StatRollup) — a few hundred pairs of days an office a year — as kept for
+    the offices' data version of every year and the calendar they are counted on
+    (contracts.queries.stats_memo): a statement for the version, and the rows read and counted
+    only when it moved. Shared while kept: never change the answer."""
+    return stats_memo.kept(
+        "office_letters",
+        (*stats_memo.scope_of(None, office_ids), current_calendar().key),
+        stats_memo.data_version(None, office_ids),
+        lambda: _letter_figures(office_ids),
+    )
+
+
+def _letter_figures(
+    office_ids: list[int],
+) -> tuple[LetterDistribution, dict[int, LetterDistribution]]:
+    """`letter_figures` read and counted: one statement for the whole and each office."""
     rows = counted_days(
         (office_id, *key.split(" "), n)
         for office_id, key, n in db.session.execute(

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select, true
 
+from app.calendar.services import current_calendar
 from app.clock import TZ
 from app.extensions import db
 from contractors.models import Contractor, PoolCategory
@@ -29,10 +30,8 @@ from contracts.queries.figures import (
     local_month,
     outcome_in,
 )
+from contracts.queries.stats_memo import FIRST_YEAR, LAST_YEAR
 from lottery.models import Draw
-
-#: The years a page may ask for: the platform's first and a generous last.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 def year_span(year: int) -> tuple[datetime, datetime]:
@@ -243,15 +242,8 @@ def live_figures(year: int, office_ids: list[int] | None) -> Figures:
     )
 
 
-def figures(year: int, office_ids: list[int] | None, *, named: bool = True) -> Figures:
-    """The page's figures from the statistics' rollup (contracts.models.StatRollup): one
-    statement for the year's rows of the offices (or the every-office rows), then the categories'
-    names, and the fairness test as kept for the rollup's data version (stats_memo) — the same
-    figures as `live_figures`, at the cost of the rollup's rows, not of the year's tradings.
-    With `named` False the companies carry their codes as names: the caller names the rows
-    it shows (stats_memo.named)."""
-    fair = stats_memo.fairness(year, office_ids)
-    offices = [EVERY_OFFICE] if office_ids is None else office_ids
+def _rollup_rows(year: int, offices: list[int]) -> dict[str, list[tuple[str, int, Decimal]]]:
+    """The rollup's rows of the page's figures but the test, by figure: (key, n, total)."""
     n = func.sum(StatRollup.n)
     rows: dict[str, list[tuple[str, int, Decimal]]] = {}
     for figure, key, count, total in db.session.execute(
@@ -265,6 +257,30 @@ def figures(year: int, office_ids: list[int] | None, *, named: bool = True) -> F
         .having(n > 0)
     ):
         rows.setdefault(figure, []).append((key, int(count), Decimal(total or 0)))
+    return rows
+
+
+def figures(year: int, office_ids: list[int] | None, *, named: bool = True) -> Figures:
+    """The page's figures from the statistics' rollup (contracts.models.StatRollup): its rows of
+    the year and offices (or the every-office rows), the notice-to-letter distribution counted
+    from them and the fairness test, each as kept for the rollup's data version (stats_memo) —
+    the same figures as `live_figures`, at the cost of one statement for the version and one
+    for the categories' names, not of the year's tradings nor of the rollup's rows. With `named`
+    False the companies carry their codes as names: the caller names the rows it shows
+    (stats_memo.named)."""
+    version = stats_memo.data_version(year, office_ids)
+    fair = stats_memo.fairness(year, office_ids, version)
+    scope = stats_memo.scope_of(year, office_ids)
+    offices = [EVERY_OFFICE] if office_ids is None else office_ids
+    rows = stats_memo.kept("figures", scope, version, lambda: _rollup_rows(year, offices))
+    letters = stats_memo.kept(
+        "letters",
+        (*scope, current_calendar().key),
+        version,
+        lambda: distribution(
+            (None, *key.split(" "), count) for key, count, _t in rows.get("letter", [])
+        ),
+    )
     found = {key: (count, total) for key, count, total in rows.get("month", [])}
     months = []
     for i in range(1, 13):
@@ -282,9 +298,6 @@ def figures(year: int, office_ids: list[int] | None, *, named: bool = True) -> F
         key=lambda v: (-v.value, v.key),
     )
     rates = sorted((Decimal(key), count) for key, count, _t in rows.get("rate", []))
-    letters = distribution(
-        (None, *key.split(" "), count) for key, count, _t in rows.get("letter", [])
-    )
     if named:
         fair = dataclasses.replace(fair, companies=tuple(stats_memo.named(fair.companies)))
     return Figures(

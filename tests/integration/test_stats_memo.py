@@ -9,15 +9,16 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app import clock
 from app.extensions import db
 from app.offices.models import Office
+from app.workdays import WorkCalendar
 from contractors.models import Contractor
 from contracts import rules
 from contracts.models import EVERY_OFFICE
-from contracts.queries import stats, stats_memo
+from contracts.queries import figures, stats, stats_memo
 from contracts.services import rollup
 from tests.conftest import build_app
 from tests.factories import default_district, make_office, make_user, use_cheap_password_hashes
@@ -158,7 +159,7 @@ def _fair(draws: int) -> rules.Fairness:
 
 
 def test_the_memo_keeps_a_few_scopes_and_never_an_older_result_over_a_newer():
-    memo = stats_memo.FairnessMemo(size=2)
+    memo = stats_memo.VersionMemo(size=2)
     memo.put((2026, None), 3, _fair(3))
     assert memo.get((2026, None), 3) == _fair(3)
     assert memo.get((2026, None), 4) is None, "another version is another result"
@@ -227,7 +228,7 @@ def test_any_draws_and_reads_by_two_workers_give_the_live_figures(app, worker, s
 
 
 def test_what_is_derived_from_a_kept_test_is_built_once_and_only_while_it_is_kept():
-    memo = stats_memo.FairnessMemo(size=1)
+    memo = stats_memo.VersionMemo(size=1)
     kept, other = _fair(1), _fair(1)
     memo.put((2026, None), 1, kept)
     built = []
@@ -240,3 +241,51 @@ def test_what_is_derived_from_a_kept_test_is_built_once_and_only_while_it_is_kep
     assert memo.derived(other, "api", build) == 2, "an equal test that is not the kept one"
     memo.put((2025, None), 1, _fair(2))  # the first scope dropped
     assert memo.derived(kept, "api", build) == 3
+
+
+def _rollup_reads(run) -> int:
+    """How many statements `run()` sends that read the rollup's rows."""
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM stat_rollups" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_figures_and_an_offices_letters_read_the_rollup_once_per_data_version(app):
+    district = default_district()
+    _draw(1, [A, B, C], A, when=at(2026, 3, 5, 9))
+    rollup.refresh(db.session, [(district.id, at(2026, 3, 5, 9))])
+    db.session.commit()
+
+    def both():
+        return stats.figures(2026, [district.id]), figures.letter_figures([district.id])
+
+    assert _rollup_reads(both) == 3, "the page's figures, its test, the office's letters"
+    assert _rollup_reads(both) == 0, "unchanged version: what the first request read is kept"
+    _draw(2, [A, B], B, when=at(2026, 4, 5, 9))
+    rollup.refresh(db.session, [(district.id, at(2026, 4, 5, 9))])
+    db.session.commit()
+    assert _rollup_reads(both) == 3, "a moved version: all read again"
+    assert stats.figures(2026, [district.id]) == stats.live_figures(2026, [district.id])
+
+
+def test_kept_letters_are_counted_again_on_another_calendar(app, monkeypatch):
+    district = default_district()
+    for office in (district.id, EVERY_OFFICE):
+        rollup._add(db.session, (office, 2026, "letter", "2026-03-02 2026-03-05"), (2, 0, 0))
+    db.session.commit()
+    assert figures.letter_figures([district.id])[0].uncounted == 0
+    assert stats.figures(2026, [district.id]).letters.uncounted == 0
+    # A calendar that knows no year (say, the built-in data gone): nothing can be counted.
+    for module in (figures, stats):
+        monkeypatch.setattr(module, "current_calendar", lambda: WorkCalendar(use_builtin=False))
+    assert figures.letter_figures([district.id])[0].uncounted == 2
+    assert stats.figures(2026, [district.id]).letters.uncounted == 2

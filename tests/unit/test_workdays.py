@@ -392,3 +392,16 @@ def test_an_arrangement_may_list_a_weekend_day_as_a_holiday():
 def test_an_inconsistent_arrangement_is_refused_in_chinese(holidays, makeup, message):
     with pytest.raises(ValueError, match=message):
         YearArrangement(2027, frozenset(holidays), frozenset(makeup))
+
+
+def test_calendars_of_equal_arrangements_have_one_key_and_another_year_another():
+    def year(notice: str) -> YearArrangement:
+        return YearArrangement(2031, {date(2031, 1, 1)}, set(), notice)
+
+    one, same = (
+        WorkCalendar([year("国办发明电〔2030〕1号")]),
+        WorkCalendar([year("国办发明电〔2030〕1号")]),
+    )
+    assert one.key == same.key and hash(one.key) == hash(same.key)
+    assert one.key != WorkCalendar([year("国办发明电〔2030〕2号")]).key != WorkCalendar().key
+    assert WorkCalendar().key != WorkCalendar(use_builtin=False).key

@@ -26,6 +26,10 @@ PAGES = (
 
 
 def statements(app, path: str) -> int:
+    """The statements of a request of `path` after a first one: what a process keeps per data
+    version (an office's notice-to-letter figures, contracts.queries.stats_memo) is read by the
+    first request after a change and only checked by the next, whatever the number of rows."""
+    Browser(app).get(path.format(district=DEFAULT_DISTRICT[0]))
     count = 0
 
     def seen(*_args):

@@ -214,3 +214,42 @@ def test_the_companies_list_refuses_what_get_stats_refuses_and_an_unknown_cursor
     body = client.get("/api/v1/stats/companies?year=2026&after=nobody").get_json()
     assert body == {"items": [], "next": None}
     assert len(client.get("/api/v1/stats/companies?year=2026").get_json()["items"]) == 3
+
+
+def test_the_api_is_flasks_own_encoding_and_a_renamed_company_is_encoded_anew(
+    app, client, traded, monkeypatch
+):
+    """/api/v1/stats encodes its companies once per kept test and their names: the answer is
+    what Flask makes of the same figures, byte for byte, before and after a rename."""
+    import json
+
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from contractors.models import Contractor
+
+    encoded = []
+    real = app.json.dumps
+    monkeypatch.setattr(app.json, "dumps", lambda obj, **kw: encoded.append(obj) or real(obj, **kw))
+
+    def answer() -> bytes:
+        encoded.clear()
+        body = client.get("/api/v1/stats?year=2026").get_data()
+        by_request = list(encoded)
+        assert body == app.json.response(json.loads(body)).get_data()
+        encoded[:] = by_request
+        return body
+
+    first = answer()
+    assert answer() == first
+    companies_encoded = [
+        o
+        for o in encoded
+        if isinstance(o, list) or isinstance(o.get("fairness", {}).get("companies"), list)
+    ]
+    assert not companies_encoded, "the companies are kept encoded"
+    uscc = json.loads(first)["fairness"]["companies"][1]["uscc"]
+    db.session.execute(update(Contractor).where(Contractor.uscc == uscc).values(name="新名"))
+    db.session.commit()
+    renamed = json.loads(answer())["fairness"]["companies"]
+    assert [c["name"] for c in renamed if c["uscc"] == uscc] == ["新名"]
