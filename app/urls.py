@@ -258,9 +258,8 @@ class SmallworksFlask(Flask):
         adapter = ctx.url_adapter if ctx is not None else None
         if adapter is None:
             return None
-        try:
-            return adapter._smallworks_address
-        except AttributeError:
+        address = getattr(adapter, "_smallworks_address", None)
+        if address is None:
             address = adapter._smallworks_address = (
                 adapter.script_name,
                 adapter.server_name,
@@ -268,7 +267,7 @@ class SmallworksFlask(Flask):
                 adapter.url_scheme,
                 adapter.default_method,
             )
-            return address
+        return address
 
     def kept_fragment(self, name: str, *values, caller) -> Markup:
         """`{% call kept_fragment("mainnav") %}…{% endcall %}` in a template: the block rendered
