@@ -176,18 +176,18 @@ class SmallworksFlask(Flask):
         ctx = _cv_request.get(None)
         if ctx is None:
             return super().url_for(endpoint, _external=_external, **values)
-        if not (_external or values.get("_scheme")):
-            # `_relative_url`, its memo read here: a page asks for 10–40 links, and each
-            # call and lookup on the way cost more than the read itself (issue 14).
-            key = self._url_key(endpoint, _external, values, ctx)
-            if key is not None:
-                try:
-                    return self._url_memo[key]
-                except KeyError:
-                    pass
-            return self._relative_url(endpoint, _external, values, key)
-        values.pop("_scheme", None)  # the public address says http or https
-        return public_base_url() + self._relative_url(endpoint, False, values)
+        absolute = _external or values.get("_scheme")
+        if absolute:
+            values.pop("_scheme", None)  # the public address says http or https
+            _external = False  # the relative URL, put after the public address
+        # `_relative_url`, its memo read here: a page asks for 10–40 links, and each call and
+        # lookup on the way cost more than the read itself (issue 14).
+        key = self._url_key(endpoint, _external, values, ctx)
+        try:
+            url = self._url_memo[key]  # no key (None) is never kept
+        except KeyError:
+            url = self._relative_url(endpoint, _external, values, key)
+        return public_base_url() + url if absolute else url
 
     def _relative_url(
         self, endpoint: str, external: bool | None, values: dict, key: tuple | None = _UNKNOWN
@@ -258,8 +258,9 @@ class SmallworksFlask(Flask):
         adapter = ctx.url_adapter if ctx is not None else None
         if adapter is None:
             return None
-        address = getattr(adapter, "_smallworks_address", None)
-        if address is None:
+        try:
+            return adapter._smallworks_address  # a call fewer than getattr, once it is kept
+        except AttributeError:
             address = adapter._smallworks_address = (
                 adapter.script_name,
                 adapter.server_name,
@@ -267,7 +268,7 @@ class SmallworksFlask(Flask):
                 adapter.url_scheme,
                 adapter.default_method,
             )
-        return address
+            return address
 
     def kept_fragment(self, name: str, *values, caller) -> Markup:
         """`{% call kept_fragment("mainnav") %}…{% endcall %}` in a template: the block rendered
