@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import keyword
 from collections import namedtuple
+from collections.abc import Callable
 from functools import lru_cache
 
-from sqlalchemy import Row, TextClause, text
+from sqlalchemy import Row
+from sqlalchemy.engine import Compiled
 
 from app.extensions import db
 
@@ -26,74 +27,96 @@ def rows(statement, params: dict | None = None) -> list[Row]:
     return session.connection().execute(statement, params).all()
 
 
-def constant_rows(statement) -> list[Row]:
+def constant_rows(statement) -> list[tuple]:
     """`rows` of a statement whose every parameter is a constant of it (no value is given when
-    it runs), kept per process and database as its SQL with the constants written in, its
-    columns typed as the statement's (`TextClause.columns`, matched by position).
+    it runs): `typed_rows` of its `driver_rows`.
 
     For the home page's notices (issue 14): SQLAlchemy expanded the statement's IN lists and
     built its parameters again on every execution, ~0.1 ms of the page. Only for statements
     kept per process whose constants are our own (codes, numbers), never a visitor's text."""
+    return typed_rows(statement, driver_rows(statement))
+
+
+def driver_rows(statement, params: dict | None = None) -> tuple[tuple, ...]:
+    """The rows of `statement`, a SELECT of columns, as the driver gives them: plain values that
+    no column type has read yet (SQLite's text of a time, say), in the session's transaction.
+
+    For a page kept while what it reads is unchanged (app.public, the home page; issue 14): the
+    values are compared as they come, and read (`typed_rows`) only when they changed — reading
+    a hundred times and flags cost more than the database's answer. The SQL is kept per process
+    and database, as are the columns' and parameters' types; without `params` every parameter
+    must be a constant of the statement, written into the SQL (`constant_rows`). Sent with
+    `exec_driver_sql`, so the engine's events see it like any other statement."""
     session = db.session()
     if session.autoflush:
         session.flush()
     connection = session.connection()
-    return connection.execute(_written(statement, connection.dialect)).all()
+    if params is None:
+        sql, arguments = _written(statement, connection.dialect), ()
+    else:
+        compiled, convert = _compiled(statement, connection.dialect)
+        values = compiled.construct_params(params)
+        for name, f in convert.items():
+            values[name] = f(values[name])
+        sql = compiled.string
+        arguments = (
+            tuple(values[n] for n in compiled.positiontup) if compiled.positional else values
+        )
+    return tuple(map(tuple, connection.exec_driver_sql(sql, arguments).all()))
+
+
+def typed_rows(statement, raw: tuple[tuple, ...]) -> list[tuple]:
+    """`raw`, `driver_rows` of `statement`, as `rows` gives them: each value read by its
+    column's type (an aware time, a bool), each row a named tuple of the statement's columns
+    (read by name or position, as a Row)."""
+    row, convert = _typing(statement, db.session().connection().dialect)
+    if not any(convert):
+        return [row._make(values) for values in raw]
+    return [
+        row._make([v if f is None else f(v) for f, v in zip(convert, values, strict=True)])
+        for values in raw
+    ]
+
+
+def plain_rows(statement, params: dict | None = None) -> list[tuple]:
+    """`rows` of a statement of columns, read as `driver_rows` then `typed_rows`: the same values
+    (each read by its column's type), named tuples read by name or position as Rows are.
+
+    For the few statements every page of a kind reads (a project's attachments, the pool's
+    category names, a notice's SMS totals — issue 14): SQLAlchemy's execution of a compiled
+    statement and its result cost ~60 Python calls a statement on top of the driver's. Not for
+    an expanding IN list (`driver_rows` refuses it)."""
+    return typed_rows(statement, driver_rows(statement, params))
 
 
 @lru_cache(maxsize=64)
-def _written(statement, dialect) -> TextClause:
+def _written(statement, dialect) -> str:
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    if ":" in sql or "%" in sql:  # text() would read a ":name" as a parameter, "%" as a format
+    if ":" in sql or "%" in sql:  # a driver would read a ":name" as a parameter, "%" as a format
         raise ValueError("constant_rows: a statement with ':' or '%' in its SQL; use rows()")
-    return text(sql).columns(*statement.selected_columns)
-
-
-def plain_rows(statement, params: dict | None = None) -> list:
-    """`rows` of a statement whose parameters and columns the driver reads as they are (ints and
-    texts: no type of theirs converts a value), run on the driver's cursor: named tuples with
-    the statement's column names, read by attribute or position as `rows`' are.
-
-    For the few such statements every page of a kind reads (a project's attachments, the pool's
-    category names — issue 14): SQLAlchemy's execution and result cost ~60 calls a statement on
-    top of the driver's. Its SQL is compiled once per process and database. Any statement this
-    cannot run as it is (a type that converts, an expanding IN, a name that must be escaped)
-    takes `rows`' way, and so does every statement while an engine event listens (the tests
-    that count statements, a tracer): they see it as before."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    connection = session.connection()
-    plan = _plan(statement, connection.dialect)
-    if plan is None or connection._has_events or connection.engine._has_events:
-        return connection.execute(statement, params).all()
-    compiled, row = plan
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:
-        values = tuple(values[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(compiled.string, values)
-        return [row(*r) for r in cursor.fetchall()]
-    finally:
-        cursor.close()
+    return sql
 
 
 @lru_cache(maxsize=64)
-def _plan(statement, dialect):
-    """`statement` compiled for `dialect` and the named tuple of its rows, or None when the driver
-    could not run it as it is (`plain_rows`)."""
+def _compiled(statement, dialect) -> tuple[Compiled, dict[str, Callable]]:
+    """The statement compiled for the dialect, and the parameters' own conversions for its
+    driver (an aware time to naive UTC, then to SQLite's text) by name."""
     compiled = statement.compile(dialect=dialect)
-    names = list(statement.selected_columns.keys())
-    if (
-        compiled.literal_execute_params
-        or compiled.post_compile_params
-        or compiled.escaped_bind_names
-        or any(compiled._bind_processors.values())
-        or len(compiled._result_columns) != len(names)
-        or any(c.type._cached_result_processor(dialect, None) for c in compiled._result_columns)
-        or len(set(names)) != len(names)
-        or not all(n.isidentifier() and not keyword.iskeyword(n) and n[0] != "_" for n in names)
-    ):
-        return None
-    return compiled, namedtuple("PlainRow", names)
+    if "POSTCOMPILE" in compiled.string:  # an IN list expanded at each execution
+        raise ValueError("driver_rows: a statement with an expanding IN list; use rows()")
+    convert = {}
+    for bind, name in compiled.bind_names.items():
+        f = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if f is not None:
+            convert[name] = f
+    return compiled, convert
+
+
+@lru_cache(maxsize=64)
+def _typing(statement, dialect) -> tuple[type, tuple[Callable | None, ...]]:
+    """A named tuple of the statement's columns, and each column's conversion of the driver's
+    value (None: taken as it is)."""
+    columns = statement.selected_columns
+    row = namedtuple("Row", columns.keys())
+    convert = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    return row, convert

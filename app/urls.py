@@ -231,8 +231,8 @@ class SmallworksFlask(Flask):
         True are equal but read "1", "1.0" and "True". `ctx`: the request context, if the
         caller has it.
         """
-        address = self._address_key(ctx)
-        if address is None or self.url_build_error_handlers:
+        address = self.address_key(ctx)
+        if address is None:
             return None
         items = []
         for name, value in values.items():
@@ -243,15 +243,21 @@ class SmallworksFlask(Flask):
         blueprint = _cv_request.get().request.blueprint if endpoint[:1] == "." else None
         return (endpoint, blueprint, external, address, tuple(items))
 
-    def _address_key(self, ctx=None) -> tuple | None:
+    def address_key(self, ctx=None) -> tuple | None:
         """What a relative URL of the current request depends on besides its endpoint and values
         (the URL adapter's script root, host, scheme and method), or None when it may depend on
         more: before the first request (routes may still be added), when `url_defaults` could
-        add values, outside a request. `ctx`: the request context, if the caller has it.
+        add values or build-error handlers replace the result, outside a request. What a page
+        keeps per address (`kept_fragment`, app.public's home lists) is keyed by it. `ctx`: the
+        request context, if the caller has it.
 
         Kept on the request's adapter once made (issue 14): a page asks for it with each of its
         links, and what it reads of the adapter is fixed when the adapter is made."""
-        if not self._got_first_request or self.url_default_functions:
+        if (
+            not self._got_first_request
+            or self.url_default_functions
+            or self.url_build_error_handlers
+        ):
             return None
         if ctx is None:
             ctx = _cv_request.get(None)
@@ -278,12 +284,12 @@ class SmallworksFlask(Flask):
         The block may use only `url_for` of absolute endpoints (".x" depends on the page),
         `_()` and the `values` passed after the name, which are part of the key (e.g. a name
         from the config); never the visitor, the request's path or the page's own variables.
-        Kept per app, by the name, the values, the request's locale and `_address_key` (the
+        Kept per app, by the name, the values, the request's locale and `address_key` (the
         same rules as the URL memo, whose bound it shares); rendered every time when that is
         None.
         """
-        address = self._address_key()
-        if address is None or self.url_build_error_handlers:
+        address = self.address_key()
+        if address is None:
             return caller()
         return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
 

@@ -63,6 +63,7 @@ from contractors.models import (  # noqa: E402
 )
 from contracts.complaints.models import Complaint  # noqa: E402
 from contracts.models import Contract, Project, Trading, TradingResponse  # noqa: E402
+from contracts.rules import Facts, stage_of  # noqa: E402
 from contracts.services.rollup import rebuild  # noqa: E402
 from lottery import engine, seeds  # noqa: E402
 from lottery.models import Draw  # noqa: E402
@@ -699,6 +700,12 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                     )
                 )
             out["tradings"].append(trading)
+            # Each project's stage, as contracts.stage keeps it on a flush: THE rule's, of the
+            # facts just built (the second project has no trading).
+            signed = bool(out["con"]) and out["con"][-1]["trading_id"] == trading["id"]
+            first = Facts("filed", close, trading["outcome"], signed, False)
+            out["projects"][-2].update(stage=str(stage_of(first)), responses_close_at=close)
+            out["projects"][-1].update(stage=str(stage_of(Facts("filed"))), responses_close_at=None)
             if decided and b % COMPLAINT_EVERY == COMPLAINT_EVERY // 2:
                 out["complaints"].append(
                     _complaint(b, code, name, office, people[0], labels, meeting, staff_id)

@@ -7,7 +7,7 @@ def init_app(app) -> None:
     draws (a trading's respondents are its candidates; its draws run only at its award meeting;
     their subject is the project page)."""
     from contractors.views.public import register_record_section
-    from contracts import queries, rules
+    from contracts import queries, rules, stage
     from contracts.api import bp as api_bp
     from contracts.api import stats_bp as stats_api_bp
     from contracts.evaluations import views as evaluations_views
@@ -26,6 +26,8 @@ def init_app(app) -> None:
     from notices.categories import register_category_subjects
     from notices.related import register_related_links
 
+    # Project.stage follows every flush that writes a project's facts (contracts.stage).
+    stage.listen()
     app.register_blueprint(api_bp)
     # Open data in OCDS 1.1 (docs/ocds.md).
     from contracts.ocds.api import bp as ocds_bp

@@ -23,13 +23,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.storage import STORED_FILE
 from app.types import UTCDateTime
-from contracts.rules import Filing, Outcome
+from contracts.rules import Facts, Filing, Outcome, stage_of
 
 Money = Numeric(14, 2)
 
 
 def _one_of(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+def _initial_stage(context) -> str:
+    """The stage of a project inserted without one: of its filing alone (no trading yet)."""
+    return str(stage_of(Facts(context.get_current_parameters()["filing"])))
 
 
 class Project(db.Model):
@@ -52,6 +57,9 @@ class Project(db.Model):
         Index("ix_projects_office_filed", "office_id", "filed_at", "id"),
         # The public list and the API, newest filing first (app.keyset).
         Index("ix_projects_filing_filed", "filing", "filed_at", "id"),
+        # The public list's ?state=, newest filing first (contracts.stage); the responses' close
+        # in the index answers an announced project's clock without reading its row or trading.
+        Index("ix_projects_stage_filed", "stage", "filed_at", "id", "responses_close_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,6 +95,15 @@ class Project(db.Model):
     documents: Mapped[str] = mapped_column(Text, default="")
     #: Filing, a staff decision: a contracts.rules.Filing (submitted / sent_back / filed).
     filing: Mapped[str] = mapped_column(String(20), default=Filing.SUBMITTED)
+    #: The clock-free part of its state, a stored copy of its facts (contracts.rules.stage_of:
+    #: the state but that an announced project awaits its meeting once its responses closed).
+    #: Kept by contracts.stage on every flush; the public list's ?state= reads it by the
+    #: (stage, filed_at, id) index (issue 14). The state itself is never stored.
+    stage: Mapped[str] = mapped_column(String(20), default=_initial_stage)
+    #: Its latest trading's responses close (None before any trading), copied with the stage by
+    #: contracts.stage: the one moment at which the clock changes its state (an announced
+    #: project then awaits its meeting), read from the list's index with the stage.
+    responses_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Why staff sent it back (shown to the owner).
     sent_back_reasons: Mapped[str] = mapped_column(Text, default="")
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -335,7 +335,15 @@ def _published_statement():
     )
 
 
-def home_notices(per_office: int) -> tuple[list[dict], dict[int, list]]:
+def home_notice_rows(per_office: int) -> tuple[tuple, ...]:
+    """The rows of `home_notices`, as the driver gives them (`app.reads.driver_rows`): what the
+    home page compares to keep its lists (app.public), read into lines only when they changed."""
+    return reads.driver_rows(_home_statement(per_office))
+
+
+def home_notices(
+    per_office: int, read: tuple[tuple, ...] | None = None
+) -> tuple[list[dict], dict[int, list]]:
     """The home page's notices, in one statement: its columns (rules.COLUMNS), each with its
     newest `PER_PAGE_HOME` lines (`line_columns`), and the newest `per_office` published
     notices of every office for its cards, by office id (0: no cards, and no read for them).
@@ -344,9 +352,12 @@ def home_notices(per_office: int) -> tuple[list[dict], dict[int, list]]:
     one more for its corrections) was twelve — and one branch of the offices' newest lines, their ids read
     inside it (app.offices.queries.newest_per_office) whatever the number of offices. The
     columns and the cards' ids and lines were three statements: each cost SQLAlchemy's
-    execution and result more than SQLite's own work (issue 14)."""
+    execution and result more than SQLite's own work (issue 14). `read`: its
+    `home_notice_rows`, already read."""
+    if read is None:
+        read = home_notice_rows(per_office)
     found: dict[int, list] = {}
-    for row in reads.constant_rows(_home_statement(per_office)):
+    for row in reads.typed_rows(_home_statement(per_office), read):
         found.setdefault(_column(row), []).append(row)
     # UNION ALL promises no order across or within its branches: sorted here (a few dozen rows).
     columns = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 
 def N_(message: str) -> str:
@@ -185,6 +185,22 @@ def publicity_state(publicity_ends_at: datetime | None, now: datetime) -> Public
     if publicity_ends_at is None:
         return Publicity.NONE
     return Publicity.RUNNING if now < publicity_ends_at else Publicity.ENDED
+
+
+def publicity_span(ends: Iterable[datetime | None], now: datetime) -> tuple[datetime, datetime]:
+    """The moments around `now`, [since, until), in which every one of these publicities reads
+    as it does at `now` (`publicity_state`): from the latest end at or before `now` to the
+    earliest after it. What shows their states may be kept for as long (app.public, the home
+    page's lists), and no longer — nor if the clock is set back before `since`."""
+    since, until = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    for end in ends:
+        if end is None:
+            continue
+        if end <= now:
+            since = max(since, end)
+        else:
+            until = min(until, end)
+    return since, until
 
 
 def required_days(type_code: str, requested: int | None) -> int | None:

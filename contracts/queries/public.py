@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from operator import itemgetter
 
-from sqlalchemy import and_, bindparam, case, false, func, or_, select, true, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,7 +24,7 @@ from .projects import (
     latest_trading,
     plausible_code,
     project_state,
-    state_bound,
+    stage_filter,
     state_value,
 )
 
@@ -70,20 +70,23 @@ def public_projects_page(
 ):
     """Filed projects, newest filing first, optionally of one state and of some offices
     (`office_ids`, app.offices.queries.ids_for_filter: None for all); `items` are ProjectRow.
-    A keyset page (app.keyset), newest filing first by the (filing, filed_at, id) index: three
-    queries whatever the page size — page, tradings, contracts (no N+1) — and no count."""
+    A keyset page (app.keyset), newest filing first by the (filing, filed_at, id) index — of
+    one state by the (stage, filed_at, id) index (`stage_filter`): three queries whatever the
+    page size — page, tradings, contracts (no N+1) — and no count."""
     stmt = (
         select(Project)
         .outerjoin(Trading, and_(Trading.project_id == Project.id, Trading.round == latest_round()))
-        .where(Project.filing == rules.Filing.FILED)
         .options(selectinload(Project.tradings))
     )
-    if state is not None:
-        now = clock.now()
-        bound = state_bound(state, now)
-        if bound is not None:  # first: SQLite tests it before the rule's value
-            stmt = stmt.where(bound)
-        stmt = stmt.where(in_state(state, now))
+    if state is None:
+        stmt = stmt.where(Project.filing == rules.Filing.FILED)
+    else:
+        # Filed: `filed_at IS NOT NULL` is `filing = 'filed'` (the "filed" CHECK), said so that
+        # no index but the stage's is in the list's order. Of `filing = 'filed'` PostgreSQL
+        # walked the (filing, filed_at, id) index, taking the signed projects for spread evenly
+        # over it: 31,335 buffers at 1,000,000 notices for ?state=signed, where the newest are
+        # still in their trading.
+        stmt = stmt.where(Project.filed_at.is_not(None), stage_filter(state, clock.now()))
     if office_ids is not None:
         stmt = stmt.where(Project.office_id.in_(office_ids))
     if since is not None:
@@ -91,20 +94,6 @@ def public_projects_page(
     pagination = window(stmt, page, per_page, Project.filed_at, Project.id)
     pagination.items = project_rows(list(pagination.items))
     return pagination
-
-
-def in_state(state: rules.ProjectState, now: datetime):
-    """THE rule's SQL mirror for the list's `?state=`: the state value (`state_value`) is
-    `state`, said so that PostgreSQL walks the (filing, filed_at, id) index newest first and
-    stops at the page's LIMIT, as SQLite does (issue 14).
-
-    Of `state_filter`'s conjunction (the state's facts, no earlier state's) it estimated one
-    row, so it joined every project with every trading and sorted what was left: 1.7 s for
-    ?state=filed at 1,000,000 notices. Of `state_value(now) = :state` it guesses 0.5 % of the
-    projects — fewer than a page at 2,000 projects, so it still read them all and sorted.
-    A CASE giving true or false is a condition it has no rule for and guesses at a half:
-    then a page's LIMIT is near, and the index walk is the cheaper plan at any size."""
-    return case((state_value(now) == str(state), true()), else_=false())
 
 
 def changed_since(since: datetime, now: datetime):
@@ -202,8 +191,15 @@ class ProjectLine:
     state: rules.ProjectState
 
 
+def home_project_rows(latest: int, per_office: int) -> tuple[tuple, ...]:
+    """The rows of `home_project_lines`, as the driver gives them (`app.reads.driver_rows`):
+    what the home page compares to keep its lists (app.public), read into lines only when they
+    changed. Each project's state is in its row, as of now."""
+    return reads.driver_rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
+
+
 def home_project_lines(
-    latest: int, per_office: int
+    latest: int, per_office: int, read: tuple[tuple, ...] | None = None
 ) -> tuple[list[ProjectLine], dict[int, list[ProjectLine]]]:
     """The home page's projects: the newest `latest` filed projects, and the newest `per_office`
     of every office (its cards; 0: none, and no read for them, when the page has no cards).
@@ -214,8 +210,11 @@ def home_project_lines(
     (`IN (…)`), where reading them first made it three statements (issue 14). The lines, newest
     first, then give both: the newest `latest` of them are the newest of all (every other line
     is a filed project outside them, so older), and an office's first `per_office` its newest
-    (its other lines, among the newest of all, are older than those)."""
-    rows = reads.rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
+    (its other lines, among the newest of all, are older than those). `read`: its
+    `home_project_rows`, already read."""
+    if read is None:
+        read = home_project_rows(latest, per_office)
+    rows = reads.typed_rows(_home_lines_statement(per_office), read)
     # By position, in the statement's order (a Row's attribute costs ~0.5 µs).
     lines = [
         ProjectLine(code, name, filed_at, office_id, rules.ProjectState(state))

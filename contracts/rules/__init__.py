@@ -69,6 +69,7 @@ from .prices import (
     rate_range,
 )
 from .states import (
+    BEFORE_ANY_MOMENT,
     DRAW_SUBJECT_TYPES,
     FILING_STEPS,
     LEGACY_DRAW_SUBJECT_TYPE,
@@ -93,6 +94,8 @@ from .states import (
     may,
     next_step,
     responses_open,
+    stage_of,
+    state_at,
     state_of,
     trading_code,
     trading_steps,
@@ -118,6 +121,7 @@ __all__ = [
     "AMOUNT_LIMIT",
     "AMOUNT_REASON",
     "AMOUNT_REASON_MAX",
+    "BEFORE_ANY_MOMENT",
     "DRAW_SUBJECT_TYPES",
     "FAIRNESS_ALPHA",
     "FEN",
@@ -207,6 +211,8 @@ __all__ = [
     "round_words",
     "send_back_step",
     "signing_ends_at",
+    "stage_of",
+    "state_at",
     "state_of",
     "trading_code",
     "trading_steps",

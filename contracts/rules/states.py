@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 #: The subject of one trading round — one contracting process — in its draws, its notices and its
 #: audit entries, each naming the round by its code (`trading_code`): one id per process, the one
@@ -42,8 +42,9 @@ class Outcome(enum.StrEnum):
 
 
 class ProjectState(enum.StrEnum):
-    """A project's state, derived from its facts and the clock (`state_of`), never stored. The
-    values are public: the API and the list's ?state= filter use them."""
+    """A project's state, derived from its facts and the clock (`state_of`), never stored (what is
+    stored is `Project.stage`, a copy of the facts without the clock: `stage_of`). The values
+    are public: the API and the list's ?state= filter use them."""
 
     SUBMITTED = "submitted"
     SENT_BACK = "sent_back"
@@ -120,6 +121,28 @@ def state_of(facts: Facts, now: datetime) -> ProjectState:
         if all(holds(fact, facts, now) for fact in needs):
             return state
     raise ValueError(f"no state for the filing {facts.filing!r}")
+
+
+#: A moment before any publicity ends: the rule read at it has every trading notice still open.
+BEFORE_ANY_MOMENT = datetime.min.replace(tzinfo=UTC)
+
+
+def stage_of(facts: Facts) -> ProjectState:
+    """The clock-free part of the state (`Project.stage`, a stored copy of the facts): THE rule
+    read as if every publicity were still open. It is the state but for the one fact the clock
+    changes (Fact.OPEN): an announced project is awaiting its meeting once its responses have
+    closed (`state_at`). Not the state, which is never stored."""
+    return state_of(facts, BEFORE_ANY_MOMENT)
+
+
+def state_at(
+    stage: ProjectState, responses_close_at: datetime | None, now: datetime
+) -> ProjectState:
+    """The state of a project of `stage` at `now` (`responses_close_at`: its latest trading's):
+    equal to `state_of(facts, now)` for the facts of that stage (tests/unit: every stage)."""
+    if stage is S.ANNOUNCED and not responses_open(responses_close_at, now):
+        return S.AWAITING_MEETING
+    return stage
 
 
 class TradingAction(enum.StrEnum):

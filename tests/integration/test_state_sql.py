@@ -1,22 +1,25 @@
 """The one SQL mirror of the project state rule (contracts.queries.state_filter) selects, for
 every state, exactly the projects whose Python state (contracts.rules.state_of) it is, and its
-value (contracts.queries.state_value, the home page's lines) is that state — a project built in
-each state, checked at two moments of the clock."""
+value (contracts.queries.state_value, the home page's lines) is that state; the stored stage
+(Project.stage, kept by contracts.stage on every flush, and the migration's backfill) is the
+rule's, and the list's ?state= read from it (contracts.queries.stage_filter) selects the same
+projects — a project built in each state, checked at two moments of the clock."""
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, text, update
 
 from app import clock
 from app.extensions import db
 from contractors.queries import active_members
 from contracts import queries, services
 from contracts.models import Project, Trading
-from contracts.queries.public import in_state
-from contracts.rules import STATES, ProjectState
+from contracts.rules import STATES, ProjectState, stage_of
 from tests.factories import make_user, use_cheap_password_hashes
 from tests.pool_factories import at
 from tests.trading_factories import (
@@ -52,12 +55,6 @@ def _selected(state: ProjectState) -> set[str]:
     return _codes(queries.state_filter(state, clock.now()))
 
 
-def _bounded(state: ProjectState) -> set[str] | None:
-    """The projects meeting the state's bound (queries.state_bound), None without one."""
-    bound = queries.state_bound(state, clock.now())
-    return None if bound is None else _codes(bound)
-
-
 def _values() -> dict[str, str]:
     """Each project's state as the statement computes it, the moment a bound parameter (as the
     home page's lines bind it)."""
@@ -78,16 +75,42 @@ def _python_states() -> dict[str, ProjectState]:
     return {p.code: queries.state_of(p) for p in db.session.scalars(select(Project))}
 
 
+def _python_stages() -> dict[str, tuple]:
+    """Each project's stage by THE rule (contracts.rules.stage_of) from its facts, and its latest
+    trading's responses close."""
+    db.session.expire_all()
+    out = {}
+    for p in db.session.scalars(select(Project)):
+        t = queries.latest_trading(p)
+        facts = queries.facts_of(p, t, queries.contract_of(t) is not None)
+        out[p.code] = (str(stage_of(facts)), facts.responses_close_at)
+    return out
+
+
+def _stored_stages() -> dict[str, tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(select(Project.code, Project.stage, Project.responses_close_at))
+    return {code: (stage, close) for code, stage, close in rows}
+
+
 def _assert_mirror() -> dict[str, ProjectState]:
     states = _python_states()
+    assert _stored_stages() == _python_stages()
     for state in ProjectState:
         expected = {code for code, s in states.items() if s is state}
         assert _selected(state) == expected, state
-        assert _codes(in_state(state, clock.now())) == expected, state  # the list's ?state=
-        bounded = _bounded(state)
-        assert bounded is None or expected <= bounded, state
+        assert _codes(queries.stage_filter(state, clock.now())) == expected, state  # ?state=
     assert _values() == {code: str(s) for code, s in states.items()}
     return states
+
+
+def _backfill() -> str:
+    """The migration's backfill of projects.stage (migrations/versions/0034_*)."""
+    (path,) = Path(__file__).parents[2].glob("migrations/versions/0034_*_project_stage.py")
+    spec = importlib.util.spec_from_file_location("project_stage_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BACKFILL
 
 
 def _announce_again(code: str, staff, meeting=(2026, 12, 10, 9, 30)) -> None:
@@ -141,6 +164,13 @@ def test_the_sql_state_filter_selects_exactly_the_projects_of_each_python_state(
     clock.set_now(at(2026, 12, 20, 10, 0))  # the second rounds' responses have closed
     later = _assert_mirror()
     assert later[again.code] is later[fresh.code] is ProjectState.AWAITING_MEETING
+
+    # The migration's backfill gives every project the stage the rule gives it.
+    stages = _python_stages()
+    assert len({stage for stage, _ in stages.values()}) == len(ProjectState) - 1  # not awaiting
+    db.session.execute(update(Project).values(stage="submitted", responses_close_at=None))
+    db.session.execute(text(_backfill()))
+    assert _stored_stages() == stages
 
 
 def test_the_public_list_offers_every_state_a_filed_project_can_be_in():

@@ -87,6 +87,23 @@ def test_the_state_follows_the_clock():
     assert rules.state_of(rules.Facts("filed"), close) is rules.ProjectState.FILED
 
 
+def test_the_stored_stage_and_the_clock_give_the_state_of_any_facts_at_any_moment():
+    """`Project.stage` keeps the facts without the clock; the clock then gives the state."""
+    close = datetime(2026, 12, 3, 16, tzinfo=UTC)
+    moments = (close - timedelta(seconds=1), close, close + timedelta(days=30))
+    for filing in rules.Filing:
+        for responses_close_at in (None, close):
+            for outcome in (None, *rules.Outcome):
+                for signed in (False, True):
+                    for suspended in (False, True):
+                        facts = rules.Facts(filing, responses_close_at, outcome, signed, suspended)
+                        stage = rules.stage_of(facts)
+                        assert stage is not rules.ProjectState.AWAITING_MEETING, facts
+                        for now in moments:
+                            state = rules.state_at(stage, responses_close_at, now)
+                            assert state is rules.state_of(facts, now), (facts, now)
+
+
 # ---- next step and deadline -------------------------------------------------------------------
 
 SHANGHAI = timezone(timedelta(hours=8))

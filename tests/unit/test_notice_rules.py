@@ -119,3 +119,23 @@ def test_a_body_with_its_own_objections_section_is_recognised():
 
     assert body_states_objections("正文\n\n## 异议与投诉\n\n对本公告有异议的……")
     assert not body_states_objections("对本公告有异议的，请提出；异议与投诉见下。")
+
+
+@given(
+    st.lists(st.none() | st.datetimes(timezones=st.just(UTC)), max_size=6),
+    st.datetimes(timezones=st.just(UTC)),
+    st.datetimes(timezones=st.just(UTC)),
+)
+def test_no_publicity_changes_state_within_its_span(ends, now, other):
+    """What the home page keeps (app.public.home_lists) holds for the span, and the span is
+    the widest that does: an end at each side, unless there is none."""
+    since, until = rules.publicity_span(ends, now)
+    assert since <= now < until
+    if since <= other < until:
+        assert [rules.publicity_state(e, other) for e in ends] == [
+            rules.publicity_state(e, now) for e in ends
+        ]
+    assert since == max((e for e in ends if e is not None and e <= now), default=since)
+    assert until == min((e for e in ends if e is not None and e > now), default=until)
+    assert since in ends or since.year == 1
+    assert until in ends or until.year == 9999

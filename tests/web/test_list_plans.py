@@ -136,6 +136,24 @@ def test_every_list_page_is_read_in_index_order_without_a_scan_or_a_sort(app, wo
     )
 
 
+def test_the_project_list_by_state_reads_the_stage_index(app, world):
+    """Every ?state= page, first and next, is a range of the (stage, filed_at, id) index
+    (contracts.queries.stage_filter), the clock's part read from it too: walking the filed
+    projects' index instead read tens of thousands of projects at 1,000,000 notices to find
+    the newest signed ones, or none awaiting a meeting (issue 14)."""
+    elsewhere = {}
+    for state in PUBLIC_STATES:
+        for path in (f"/projects/?state={state}", f"/projects/?state={state}&after={{project}}"):
+            url = path.format(**world)
+            for statement, parameters in page_statements(app, url):
+                lines = plan(statement, parameters)
+                if not any("ix_projects_stage_filed" in line for line in lines):
+                    elsewhere[url] = (statement, lines)
+    assert not elsewhere, "\n\n".join(
+        f"{url}\n{stmt}\n  " + "\n  ".join(lines) for url, (stmt, lines) in elsewhere.items()
+    )
+
+
 def batch_statements(app, path: str) -> list[tuple[str, object]]:
     """The statements of `path` that read rows for a page already chosen (its corrections, its
     attachments, …): an IN list over a list's table, without LIMIT."""
