@@ -52,3 +52,19 @@ def test_a_listening_engine_sees_each_statement(app):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(rows) == 1 and len(seen) == 1 and "FROM users" in seen[0]
+
+
+def test_with_nothing_watching_the_driver_reads_it_without_sqlalchemys_execution(app, monkeypatch):
+    """`exec_driver_sql` costs ~50 calls a statement: taken only while something watches."""
+    from sqlalchemy.engine import Connection
+
+    make_user("staff")
+    expected = [tuple(r) for r in reads.rows(BY_ROLE, {"role": "staff"})]
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("exec_driver_sql with nothing watching")
+
+    monkeypatch.setattr(Connection, "exec_driver_sql", refuse)
+    db.session.remove()
+    assert [tuple(r) for r in reads.plain_rows(BY_ROLE, {"role": "staff"})] == expected
+    assert reads.constant_rows(select(User.username).where(User.id == 0)) == []
