@@ -161,8 +161,8 @@ def install_template_gettext(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
-    app.jinja_env.globals[FIXED_TEXTS] = FixedTexts(fixed)
-    app.context_processor(lambda: {CATALOGUE_VAR: current()})
+    texts = app.jinja_env.globals[FIXED_TEXTS] = FixedTexts(fixed)
+    app.context_processor(lambda: {CATALOGUE_VAR: current(), FIXED_TEXTS: texts.of_request()})
 
 
 def loc(zh: str, en: str) -> str:

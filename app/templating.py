@@ -72,21 +72,48 @@ class FixedTexts:
         ctx = _cv_request.get(None)
         if ctx is None:
             return self.translate(text)
-        environ = ctx.request.environ
-        kept = environ.get(_REQUEST_TEXTS)
-        if kept is None or kept[0] is not self:
-            from app.i18n import request_locale  # app.i18n imports this module
+        kept = ctx.request.environ.get(_REQUEST_TEXTS)
+        texts = kept[1] if kept is not None and kept[0] is self else self._texts_of(ctx)
+        return self.translate(text) if texts is None else texts[text]
 
-            locale = request_locale()
-            if locale is None:
-                return self.translate(text)
-            kept = environ[_REQUEST_TEXTS] = (self, self._by_locale.setdefault(locale, {}))
-        texts = kept[1]
-        try:
-            return texts[text]
-        except KeyError:
-            value = texts[text] = self.translate(text)
-            return value
+    def of_request(self):
+        """What a render in the current request reads `_fixed_text` as (app.i18n's context
+        processor puts it in every render's context): the texts of the request's locale, a dict
+        read at C speed by Jinja's `getitem` (issue 14) — each `_fixed_text['…']` through this
+        object's `__getitem__` made three more calls to find the request's texts again. Outside
+        a request, or before its locale is known, this object itself."""
+        ctx = _cv_request.get(None)
+        texts = None if ctx is None else self._texts_of(ctx)
+        return self if texts is None else texts
+
+    def _texts_of(self, ctx) -> _LocaleTexts | None:
+        """The texts of the request's locale, kept on the request; None before its locale is
+        known."""
+        from app.i18n import request_locale  # app.i18n imports this module
+
+        locale = request_locale()
+        if locale is None:
+            return None
+        texts = self._by_locale.get(locale)
+        if texts is None:
+            texts = self._by_locale.setdefault(locale, _LocaleTexts(self.translate))
+        ctx.request.environ[_REQUEST_TEXTS] = (self, texts)
+        return texts
+
+
+class _LocaleTexts(dict):
+    """The fixed texts of one locale, each translated (`FixedTexts.translate`, in a request of that
+    locale) the first time it is read and kept."""
+
+    __slots__ = ("translate",)
+
+    def __init__(self, translate: Callable[[str], str]) -> None:
+        super().__init__()
+        self.translate = translate
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = self.translate(text)
+        return value
 
 
 #: Where a request keeps the fixed texts of its locale (`FixedTexts`).

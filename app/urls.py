@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask.globals import _cv_request
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import get_current_url
 
 from app import i18n
 from app.jsonout import JSONProvider
@@ -53,8 +54,16 @@ def public_base_url() -> str:
     5123 — and what is made outside a request falls back to the configured local server."""
     config = current_app.config
     if config.get("BASE_URL_FROM_REQUEST") and has_request_context():
-        return request.host_url.rstrip("/")
+        return _origin(request.scheme, request.host)
     return config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+@lru_cache(maxsize=64)
+def _origin(scheme: str, host: str) -> str:
+    """`request.host_url` without its slash, kept by what it is made of (issue 14): Werkzeug
+    builds it anew for each request (~115 calls: IRI decoding, IDNA, quoting), and every page
+    asks for it (its SiteDomain). The few addresses a development server is asked on."""
+    return get_current_url(scheme, host).rstrip("/")
 
 
 def whole_number(value: str) -> int:
@@ -124,6 +133,10 @@ def links(endpoint: str, name: str) -> Callable[[str], str]:
     return link
 
 
+#: `_relative_url` called without the caller's key: it makes it.
+_UNKNOWN: tuple = ("no key given",)
+
+
 class SmallworksFlask(Flask):
     """Flask whose absolute URLs are on the public address, never on the request's Host.
 
@@ -163,14 +176,25 @@ class SmallworksFlask(Flask):
         return answer
 
     def url_for(self, /, endpoint: str, *, _external: bool | None = None, **values) -> str:
-        if not has_request_context():
+        ctx = _cv_request.get(None)
+        if ctx is None:
             return super().url_for(endpoint, _external=_external, **values)
-        if not (_external or values.get("_scheme")):
-            return self._relative_url(endpoint, _external, values)
-        values.pop("_scheme", None)  # the public address says http or https
-        return public_base_url() + self._relative_url(endpoint, False, values)
+        absolute = _external or values.get("_scheme")
+        if absolute:
+            values.pop("_scheme", None)  # the public address says http or https
+            _external = False  # the relative URL, put after the public address
+        # `_relative_url`, its memo read here: a page asks for 10–40 links, and each call and
+        # lookup on the way cost more than the read itself (issue 14).
+        key = self._url_key(endpoint, _external, values, ctx)
+        try:
+            url = self._url_memo[key]  # no key (None) is never kept
+        except KeyError:
+            url = self._relative_url(endpoint, _external, values, key)
+        return public_base_url() + url if absolute else url
 
-    def _relative_url(self, endpoint: str, external: bool | None, values: dict) -> str:
+    def _relative_url(
+        self, endpoint: str, external: bool | None, values: dict, key: tuple | None = _UNKNOWN
+    ) -> str:
         """`url_for` of a request, built once per process for the same inputs (issue 14).
 
         Building walks Werkzeug's rules and converters (~20 µs), and a page builds the same
@@ -179,8 +203,10 @@ class SmallworksFlask(Flask):
         method); `_url_key` names all of them, or None when the result might depend on
         anything else, and then it is built as usual. The memo is per app, bounded
         (URL_MEMO_SIZE, emptied when full) and safe under threads (a race builds twice).
+        `key`: `_url_key`'s, when the caller has it already.
         """
-        key = self._url_key(endpoint, external, values)
+        if key is _UNKNOWN:
+            key = self._url_key(endpoint, external, values)
         if key is None:
             return super().url_for(endpoint, _external=external, **values)
         return self._kept(key, partial(Flask.url_for, self, endpoint, _external=external, **values))
@@ -196,16 +222,19 @@ class SmallworksFlask(Flask):
             self._url_memo[key] = value
             return value
 
-    def _url_key(self, endpoint: str, external: bool | None, values: dict) -> tuple | None:
+    def _url_key(
+        self, endpoint: str, external: bool | None, values: dict, ctx=None
+    ) -> tuple | None:
         """Everything a relative URL of the current request is built from, or None.
 
         None: before the first request (routes may still be added), when `url_defaults` or
         build-error handlers could add to or replace the result, or when a value is not a
         plain str/int/bool/None (a list, an object whose text may change) or is long (a
         client-given `next` would fill the memo). Types are part of the key: 1, 1.0 and
-        True are equal but read "1", "1.0" and "True".
+        True are equal but read "1", "1.0" and "True". `ctx`: the request context, if the
+        caller has it.
         """
-        address = self.address_key()
+        address = self.address_key(ctx)
         if address is None:
             return None
         items = []
@@ -217,29 +246,38 @@ class SmallworksFlask(Flask):
         blueprint = _cv_request.get().request.blueprint if endpoint[:1] == "." else None
         return (endpoint, blueprint, external, address, tuple(items))
 
-    def address_key(self) -> tuple | None:
+    def address_key(self, ctx=None) -> tuple | None:
         """What a relative URL of the current request depends on besides its endpoint and values
         (the URL adapter's script root, host, scheme and method), or None when it may depend on
         more: before the first request (routes may still be added), when `url_defaults` could
         add values or build-error handlers replace the result, outside a request. What a page
-        keeps per address (`kept_fragment`, app.public's home lists) is keyed by it."""
+        keeps per address (`kept_fragment`, app.public's home lists) is keyed by it. `ctx`: the
+        request context, if the caller has it.
+
+        Kept on the request's adapter once made (issue 14): a page asks for it with each of its
+        links, and what it reads of the adapter is fixed when the adapter is made."""
         if (
             not self._got_first_request
             or self.url_default_functions
             or self.url_build_error_handlers
         ):
             return None
-        ctx = _cv_request.get(None)
+        if ctx is None:
+            ctx = _cv_request.get(None)
         adapter = ctx.url_adapter if ctx is not None else None
         if adapter is None:
             return None
-        return (
-            adapter.script_name,
-            adapter.server_name,
-            adapter.subdomain,
-            adapter.url_scheme,
-            adapter.default_method,
-        )
+        try:
+            return adapter._smallworks_address  # a call fewer than getattr, once it is kept
+        except AttributeError:
+            address = adapter._smallworks_address = (
+                adapter.script_name,
+                adapter.server_name,
+                adapter.subdomain,
+                adapter.url_scheme,
+                adapter.default_method,
+            )
+            return address
 
     def kept_fragment(self, name: str, *values, caller) -> Markup:
         """`{% call kept_fragment("mainnav") %}…{% endcall %}` in a template: the block rendered

@@ -65,7 +65,7 @@ def category_words() -> list:
     """Every category's code, name and English name, in their sort order: the labels a page
     writes (contractors.views.public.category_label), read as columns, not as PoolCategory
     objects for the session to build (most of a project page's reading, issue 14)."""
-    return reads.rows(_CATEGORY_WORDS)
+    return reads.plain_rows(_CATEGORY_WORDS)
 
 
 _CATEGORY_WORDS = select(PoolCategory.code, PoolCategory.name, PoolCategory.name_en).order_by(

@@ -351,6 +351,23 @@ def test_a_requests_fixed_texts_are_those_of_its_locale_and_its_app(app):
             assert texts["首页"] == home
 
 
+def test_a_render_reads_its_requests_fixed_texts_as_a_dict_of_its_locale(app):
+    """A render's `_fixed_text` is the texts of its request's locale, read without a call per
+    text; a macro imported without context reads the app's FixedTexts, as before."""
+    from flask import render_template_string as render
+
+    app.jinja_env.loader = DictLoader({"_m.html": "{% macro m() %}{{ _('首页') }}{% endmacro %}"})
+    source = "{% from '_m.html' import m %}{{ _('首页') }}|{{ m() }}|{{ _fixed_text is mapping }}"
+    for lang, home in [("en", "Home"), ("zh", "首页"), ("en", "Home")]:
+        with app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            refresh()
+            assert render(source) == f"{home}|{home}|True"
+    with app.app_context():  # outside a request: the app's FixedTexts, translated each time
+        assert (
+            render_template_string("{{ _('首页') }}|{{ _fixed_text is mapping }}") == "首页|False"
+        )
+
+
 def test_a_template_that_binds_underscore_or_is_not_escaped_keeps_its_calls(app, gettext_calls):
     app.jinja_env.loader = ChoiceLoader(
         [
