@@ -20,9 +20,10 @@ the same "never an error" promise `?page=` always had.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from flask import request
-from sqlalchemy import bindparam, literal, select, tuple_
+from sqlalchemy import bindparam, literal, select, tuple_, union_all
 
 from app import reads
 from app.extensions import db
@@ -88,51 +89,120 @@ class Listing:
     numbered: object
 
 
-def listing(stmt, *key_cols) -> Listing:
-    """`stmt` as a Listing for `window` with the same `key_cols`."""
+def listing(stmt, *key_cols) -> Listing | Merged:
+    """`stmt` as a Listing for `window` with the same `key_cols` (a Merged list as it is: it is
+    kept as a Listing is)."""
+    if isinstance(stmt, Merged):
+        return stmt
     newest_first = [c.desc() for c in key_cols]
     numbered = stmt.order_by(*newest_first).offset(bindparam("offset")).limit(bindparam("limit"))
     return Listing(stmt, numbered)
 
 
+@dataclass(frozen=True, eq=False)
+class Merged:
+    """A list that is the rows of several disjoint statements (`branches`, filtered, not
+    ordered), newest first: a list of several notice types (`?type=a,b`), a branch per type.
+
+    Read as one statement (`type IN (a, b)`), the database walks every row in the list's
+    order and keeps the asked types' until it has a page: the rarer the types, the farther
+    (issue 14; notices.queries.narrowed has the figures). Each branch is read as its
+    own index range in the list's order, stopping at the page's LIMIT, all in one statement (a
+    UNION ALL); the page is cut from their rows here, sorted by the key: the UNION ALL promises
+    no order, and a sort in SQL is one the plan tests would rightly refuse. A list of one type
+    is one statement, as before.
+
+    The branches select the same columns, never an entity (as a `Listing`'s); `numbered` is
+    their union each newest first with the LIMIT `limit` (a parameter): a numbered page takes
+    its rows after the first pages' from it. Built by `merged`, kept per process by a caller
+    as a Listing is."""
+
+    branches: tuple
+    numbered: object
+    #: The key columns' names in a branch's rows, to sort them by.
+    key: object
+
+
+def merged(branches, *key_cols) -> Merged:
+    """`branches` as a Merged for `window` with the same `key_cols`."""
+    newest_first = [c.desc() for c in key_cols]
+    limit = bindparam("limit")
+    numbered = union_all(*(_ranged(b.order_by(*newest_first).limit(limit)) for b in branches))
+    return Merged(tuple(branches), numbered, attrgetter(*(c.key for c in key_cols)))
+
+
+def _ranged(stmt):
+    """A branch as a SELECT a UNION ALL may hold: its ORDER BY and LIMIT inside a subquery
+    (SQLite refuses them in a compound's branches)."""
+    return stmt.subquery().select()
+
+
 def window(stmt, cursor: Cursor | int, per_page: int, *key_cols) -> Window:
     """A page of `stmt` (filtered, not ordered) newest first by `key_cols` — a time and the id,
     `(Notice.published_at, Notice.id)`, or the id alone; the last is the id the cursors name.
-    `stmt` may be a `Listing` of them, kept by the caller. `cursor` is a Cursor, or a page
-    number. One statement, and one more to read the key of the row a cursor names."""
-    kept = stmt if isinstance(stmt, Listing) else None
-    read = _rows
-    if kept is not None:
-        stmt = kept.stmt
-        read = reads.rows
+    `stmt` may be a `Listing` of them, kept by the caller, or a `Merged` list. `cursor` is a
+    Cursor, or a page number. One statement, and one more to read the key of the row a cursor
+    names."""
     if not isinstance(cursor, Cursor):
         cursor = Cursor(page=max(cursor or 1, 1))
     if cursor.after is not None or cursor.before is not None:
-        id_col = key_cols[-1]
-        key = tuple_(*key_cols) if len(key_cols) > 1 else id_col
-        anchor = db.session.execute(
-            select(*key_cols).where(id_col == (cursor.after or cursor.before))
-        ).first()
-        if anchor is None or None in anchor:
+        bounds = _bounds(cursor, key_cols)
+        if bounds is None:
             return Window([], False, False, None, None)
-        values = [literal(v, c.type) for v, c in zip(anchor, key_cols, strict=True)]
-        bound = tuple_(*values) if len(values) > 1 else values[0]
+        key, bound = bounds
         if cursor.after is not None:
             newest_first = [c.desc() for c in key_cols]
-            rows = read(stmt.where(key < bound).order_by(*newest_first).limit(per_page + 1))
+            rows = _range(stmt, key < bound, newest_first, per_page + 1, newest_first=True)
             return _window(rows, per_page, has_prev=True)
-        rows = read(stmt.where(key > bound).order_by(*key_cols).limit(per_page + 1))
+        rows = _range(stmt, key > bound, key_cols, per_page + 1, newest_first=False)
         more = len(rows) > per_page
         return _window(list(reversed(rows[:per_page])), per_page, has_prev=more, has_next=True)
     if cursor.page > MAX_OFFSET_PAGE:
         return Window([], False, True, None, None)
     offset = (cursor.page - 1) * per_page
-    if kept is not None:
-        rows = read(kept.numbered, {"offset": offset, "limit": per_page + 1})
-    else:
-        newest_first = [c.desc() for c in key_cols]
-        rows = read(stmt.order_by(*newest_first).offset(offset).limit(per_page + 1))
-    return _window(rows, per_page, has_prev=cursor.page > 1)
+    return _window(
+        _numbered(stmt, key_cols, offset, per_page + 1), per_page, has_prev=cursor.page > 1
+    )
+
+
+def _bounds(cursor: Cursor, key_cols):
+    """The key and the key's value at the row a cursor names, or None for no such row."""
+    id_col = key_cols[-1]
+    key = tuple_(*key_cols) if len(key_cols) > 1 else id_col
+    anchor = db.session.execute(
+        select(*key_cols).where(id_col == (cursor.after or cursor.before))
+    ).first()
+    if anchor is None or None in anchor:
+        return None
+    values = [literal(v, c.type) for v, c in zip(anchor, key_cols, strict=True)]
+    return key, tuple_(*values) if len(values) > 1 else values[0]
+
+
+def _range(stmt, where, order, limit: int, *, newest_first: bool) -> list:
+    """The first `limit` rows of `stmt` in `order` (its key's, newest or oldest first) past the
+    cursor's bound `where`."""
+    if isinstance(stmt, Merged):
+        # Each branch's first `limit`, merged.
+        branches = (_ranged(b.where(where).order_by(*order).limit(limit)) for b in stmt.branches)
+        rows = reads.rows(union_all(*branches))
+        rows.sort(key=stmt.key, reverse=newest_first)
+        return rows[:limit]
+    if isinstance(stmt, Listing):
+        return reads.rows(stmt.stmt.where(where).order_by(*order).limit(limit))
+    return _rows(stmt.where(where).order_by(*order).limit(limit))
+
+
+def _numbered(stmt, key_cols, offset: int, limit: int) -> list:
+    """`limit` rows of `stmt` newest first from the `offset`-th (a numbered page)."""
+    if isinstance(stmt, Merged):
+        # Each branch's first offset + limit rows hold the list's (at most 50 pages deep).
+        rows = reads.rows(stmt.numbered, {"limit": offset + limit})
+        rows.sort(key=stmt.key, reverse=True)
+        return rows[offset : offset + limit]
+    if isinstance(stmt, Listing):
+        return reads.rows(stmt.numbered, {"offset": offset, "limit": limit})
+    newest_first = [c.desc() for c in key_cols]
+    return _rows(stmt.order_by(*newest_first).offset(offset).limit(limit))
 
 
 def _rows(stmt, params: dict | None = None) -> list:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from app import i18n
+from app.jsonout import JSONProvider
 
 #: PostgreSQL's INTEGER: an id above it cannot exist, so it is a 404, not a database error.
 MAX_ID = 2**31 - 1
@@ -131,6 +132,8 @@ class SmallworksFlask(Flask):
     cache that stores the answer). PUBLIC_BASE_URL is the origin the platform is served from;
     relative URLs are unchanged.
     """
+
+    json_provider_class = JSONProvider
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -90,6 +90,9 @@ COMPLAINT_EVERY = 20
 DISTRICT_SUFFIX = "公共资源交易管理办公室"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SEARCH = "修缮"
+#: The home page's columns of several types (notices.rules.COLUMNS): results, and the pool's.
+RESULTS = "trading_result,trading_failed"
+POOL = "pool_call,review_result,roster_publicity,roster"
 EVERY = "(every district's pool together: 500 members a district)"
 
 PLATFORMS = [("zhuangqiao", "庄桥街道"), ("hongtang", "洪塘街道"), ("yongjiang", "甬江街道")]
@@ -882,6 +885,13 @@ def pages(client) -> list[tuple[str, str]]:
         out.append((f"/notices/ rel=next ×{hops}", path))
     out += [
         ("/notices/?type=trading_result", "/notices/?type=trading_result"),
+        # A home column's list of several types: a range per type, merged (app.keyset.Merged).
+        (f"/notices/?type={RESULTS}", f"/notices/?type={RESULTS}"),
+        (
+            f"/notices/?type={RESULTS}&after=<the middle>",
+            f"/notices/?type={RESULTS}&after={middle}",
+        ),
+        (f"/notices/?type={POOL}", f"/notices/?type={POOL}"),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]
@@ -894,6 +904,7 @@ def pages(client) -> list[tuple[str, str]]:
         out.append((f"/api/v1/notices next ×{hop}", path))
     out += [
         ("/api/v1/notices?type=trading_result", "/api/v1/notices?type=trading_result"),
+        (f"/api/v1/notices?type={RESULTS}", f"/api/v1/notices?type={RESULTS}"),
         ("/projects/", "/projects/"),
         # The list by state (its ?state= filter: THE state rule in SQL, on each project's latest
         # trading), each state the data hold.

@@ -1,5 +1,5 @@
 """Issue 14: the public lists, the home page and the notices API read columns, not records
-(notices.queries line_columns / NoticeRecord / home_notices, contracts.queries.public
+(notices.queries line_columns / home_notices, notices.records NoticeRecord, contracts.queries.public
 home_project_lines). Each must show what the records showed: the same notices in the same order,
 the 已更正 badge only for a published correction, a project's state by the one rule, the API's
 corrections and attachments in the order the relationships gave."""
@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app import clock, reads
 from app.extensions import db
 from contracts.queries import public as projects
-from notices import queries, rules, services
+from notices import queries, records, rules, services
 from notices.models import Notice
 from notices.rules import NoticeStatus
 from tests.factories import PDF, make_notice, make_office, make_user, two_platforms
@@ -114,13 +114,13 @@ def test_the_api_record_keeps_the_relationships_order_and_leaves_draft_correctio
     db.session.expire_all()
     old = db.session.get(Notice, notice.id)
 
-    record = queries.published_record(notice.id)
-    page = queries.published_records((), 1, 50)
+    record = records.published_record(notice.id)
+    page = records.published_records((), 1, 50)
 
     assert [c_id for c_id, _at in record.corrections] == [c.id for c in old.published_corrections]
     assert [a.original_name for a in record.attachments] == ["第一.pdf", "第二.pdf", "第三.pdf"]
     assert [a.id for a in record.attachments] == [a.id for a in old.attachments]
-    assert queries.last_changed(record) == max(c.published_at for c in old.published_corrections)
+    assert records.last_changed(record) == max(c.published_at for c in old.published_corrections)
     listed = next(r for r in page.items if r.columns.id == notice.id)
     assert listed == record
 
@@ -190,7 +190,7 @@ def _api_record(n: Notice) -> dict:
 
 def test_the_api_pages_show_each_notices_office_corrections_and_files_as_the_records_did(app, now):
     # Issue 14: the API's page joins each notice's office (code, name) and reads the page's
-    # corrections and attachments in one statement (notices.queries._extras_statement).
+    # corrections and attachments in one statement (notices.records._extras_statement).
     from notices.api import serializer
 
     now(2026, 11, 25, 10, 0)
@@ -221,12 +221,12 @@ def test_the_api_pages_show_each_notices_office_corrections_and_files_as_the_rec
         expected = [_api_record(n) for n in old]
         shown, page = [], 1
         while True:
-            window = queries.published_records((), page, 4)
+            window = records.published_records((), page, 4)
             shown.extend(serializer()(r) for r in window.items)
             if not window.has_next:
                 break
             page += 1
-        one = serializer()(queries.published_record(made[2].id))
+        one = serializer()(records.published_record(made[2].id))
 
     assert shown == expected
     assert one == next(e for e in expected if e["id"] == made[2].id)
