@@ -131,6 +131,15 @@ def merged(branches, *key_cols) -> Merged:
     return Merged(tuple(branches), numbered, attrgetter(*(c.key for c in key_cols)))
 
 
+def split(branches, column, values) -> list:
+    """Each of `branches` cut into one per value of `column` (`column = v`): `column IN values`
+    as disjoint statements for `merged`, each its own index range in the list's order. An office
+    filter names a district — its office and its platforms — and `office_id IN (…)` has no index
+    in a list's order: the database walked the whole list filtering by office, or read every
+    row of the offices and sorted them (issue 14)."""
+    return [b.where(column == v) for b in branches for v in dict.fromkeys(values)]
+
+
 def _ranged(stmt):
     """A branch as a SELECT a UNION ALL may hold: its ORDER BY and LIMIT inside a subquery
     (SQLite refuses them in a compound's branches)."""

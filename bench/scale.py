@@ -840,6 +840,14 @@ def _relative(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def _office_next(client, district: str) -> str:
+    """The district's notice list three `rel="next"` links down (its `?after=` pages)."""
+    path = f"/notices/?office={district}"
+    for _ in range(3):
+        path = next_link(client.get(path).get_data(as_text=True)) or path
+    return path
+
+
 def pages(client) -> list[tuple[str, str]]:
     """(name, path) of every measured page, with the ids and links of this data set."""
     t = db.session.execute(
@@ -892,12 +900,6 @@ def pages(client) -> list[tuple[str, str]]:
             f"/notices/?type={RESULTS}&after={middle}",
         ),
         (f"/notices/?type={POOL}", f"/notices/?type={POOL}"),
-        # A district's list (it and its platforms): a range per office, merged.
-        ("/notices/?office=<district>", f"/notices/?office={district}"),
-        (
-            "/notices/?office=<district>&after=<the middle>",
-            f"/notices/?office={district}&after={middle}",
-        ),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]
@@ -920,6 +922,24 @@ def pages(client) -> list[tuple[str, str]]:
         ("/draws/", "/draws/"),
         ("/draws/<draw_id>", f"/draws/{draw_id}"),
         ("/api/v1/draws", "/api/v1/draws"),
+        # A district's lists (its office's and its platforms'): a range per office, merged.
+        *(
+            (f"{path}?{query}office=<district>", f"{path}?{query}office={district}")
+            for path, query in (
+                ("/notices/", ""),
+                ("/notices/", "page=3&"),
+                ("/notices/", "type=trading_result&"),
+                ("/notices/", f"type={RESULTS}&"),
+                ("/api/v1/notices", ""),
+                ("/projects/", ""),
+                ("/projects/", "state=drawn&"),
+                ("/projects/", "state=signed&"),
+                ("/api/v1/projects", ""),
+                ("/draws/", ""),
+                ("/api/v1/draws", ""),
+            )
+        ),
+        ("/notices/?office=<district> rel=next ×3", _office_next(client, district)),
         ("/pool/?office=<district>", f"/pool/?office={district}"),
         ("/api/v1/pool?office=<district>", f"/api/v1/pool?office={district}"),
         (f"/pool/ {EVERY}", "/pool/"),

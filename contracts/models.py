@@ -60,6 +60,15 @@ class Project(db.Model):
         # The public list's ?state=, newest filing first (contracts.stage); the responses' close
         # in the index answers an announced project's clock without reading its row or trading.
         Index("ix_projects_stage_filed", "stage", "filed_at", "id", "responses_close_at"),
+        # The same of a district (`?office=&state=`): a range per office (contracts.queries.public).
+        Index(
+            "ix_projects_office_stage_filed",
+            "office_id",
+            "stage",
+            "filed_at",
+            "id",
+            "responses_close_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

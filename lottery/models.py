@@ -59,6 +59,8 @@ class Draw(db.Model):
         # The public list and the API, newest commitment first, all or of one status (app.keyset).
         Index("ix_draws_committed", "committed_at", "id"),
         Index("ix_draws_status_committed", "status", "committed_at", "id"),
+        # The same of a district (`?office=`): a range per office and status (lottery.queries).
+        Index("ix_draws_office_status_committed", "office_id", "status", "committed_at", "id"),
         # The public statistics (contracts.queries.stats): the award draws drawn in a year.
         Index("ix_draws_kind_drawn", "kind", "drawn_at"),
         Index("ix_draws_office_kind_drawn", "office_id", "kind", "status", "drawn_at"),

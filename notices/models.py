@@ -32,6 +32,19 @@ class Notice(db.Model):
         # range read in the order of the page, never a sort of the table.
         Index("ix_notices_status_published", "status", "published_at", "id"),
         Index("ix_notices_status_type_published", "status", "type", "published_at", "id"),
+        # A district's lists (`?office=`, of a type or all): a range per office and type
+        # (notices.queries.narrowed). The status in them, where the list's is an equality: else
+        # SQLite, keeping no statistics, read an office's `?after=` page from the (status,
+        # published_at, id) range of every office (2.9 s at 1,000,000 notices).
+        Index("ix_notices_office_status_published", "office_id", "status", "published_at", "id"),
+        Index(
+            "ix_notices_office_status_type_published",
+            "office_id",
+            "status",
+            "type",
+            "published_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

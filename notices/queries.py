@@ -5,14 +5,12 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from operator import itemgetter
 
-from sqlalchemy import ColumnElement, bindparam, literal, or_, select, union_all
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import bindparam, false, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from app import reads
 from app.extensions import db
-from app.keyset import Cursor, Listing, Merged, listing, merged, window
+from app.keyset import Cursor, Listing, Merged, listing, merged, split, window
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
 from notices import categories, rules
@@ -52,12 +50,12 @@ def published_page(
     (status, published_at, id) and (status, type, published_at, id) indexes, no count. The
     lists and the API read columns instead (`published_lines`, notices.records)."""
     options = (selectinload(Notice.corrections), selectinload(Notice.attachments))
-    stmt = narrowed(select(Notice).options(*options), types, office_ids, category)
+    stmt = narrowed(_filtered().options(*options), types, office_ids, category)
     if not isinstance(stmt, Merged):
         return window(stmt, page, per_page, Notice.published_at, Notice.id)
-    # Several types or offices: their page's keys read a range each (`narrowed`), as columns
-    # (a Merged list's are), then its notices by id.
-    keys = select(Notice.id, Notice.published_at)
+    # Several types: their page's keys read a range per type (`narrowed`), as columns (a
+    # Merged list's are), then its notices by id.
+    keys = select(Notice.id, Notice.published_at).where(Notice.status == NoticeStatus.PUBLISHED)
     found = window(
         narrowed(keys, types, office_ids, category), page, per_page, Notice.published_at, Notice.id
     )
@@ -84,7 +82,8 @@ def published_lines(
         offices = None if office_ids is None else tuple(office_ids)
         stmt = _kept_lines(types, offices)
     else:
-        stmt = narrowed(select(*line_columns()), types, office_ids, category)
+        stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+        stmt = narrowed(stmt, types, office_ids, category)
     return window(stmt, page, per_page, Notice.published_at, Notice.id)
 
 
@@ -93,88 +92,45 @@ def _kept_lines(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> L
     """The statements of a list of `types` and offices, built once per process (app.keyset
     Listing): the list's types are known types (`parse_types`) and its offices those of an
     office filter (`office_filter`), a few hundred lists at most; an unusual one is built again."""
-    offices = None if office_ids is None else list(office_ids)
-    stmt = narrowed(select(*line_columns()), types, offices, None)
+    stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
+    stmt = narrowed(stmt, types, None if office_ids is None else list(office_ids), None)
     return listing(stmt, Notice.published_at, Notice.id)
 
 
 def narrowed(stmt, types, office_ids, category, *clauses):
-    """`stmt` on Notice (selecting its columns, not filtered) kept to the published notices of
-    the types, offices and pool category asked for (the lists', the feed's and the API's
-    filters) and to any other `clauses` (the API's `?since=`, notices.records.changed_since):
-    one statement, or one per type or per office (app.keyset.Merged), each read as a range of an
-    index in the list's order that stops at the page (issue 14).
+    """`stmt` on Notice kept to the types, offices and pool category asked for (the lists', the
+    feed's and the API's filters) and to any other `clauses` (the API's `?since=`,
+    notices.records.changed_since): one statement for one type or all of them of one office or
+    all of them; for several, a statement per type and office (app.keyset.split, Merged), each
+    a range of an index in the list's order — (status, type, published_at, id), (office_id,
+    status, published_at, id), (office_id, status, type, published_at, id) — read to the
+    page's LIMIT.
 
-    Several types: a statement per type. `type IN (a, b)` walked the published_at index and
-    filtered by type until it had a page, where each type's own (status, type, published_at,
-    id) range reads a page at most (the home page's columns read theirs so, `_home_statement`).
-    At 1,000,000 notices on PostgreSQL, ?type=trading_result,trading_failed: 755 → 174
-    buffers, 1.6 → 0.13 ms; its ?after= the middle 1,161 → 174, 3.8 → 0.12 ms; with
-    ?office=<a district> 6,483 → 2,393, 41 → 13 ms (the office is then a filter of each type's
-    range: no index has both).
-
-    Offices without a type or category (an office's list, its page's section, the API's
-    ?office=): a statement per office, each a range of its (office_id, published_at, id)
-    index. Read as `office_id IN (…)`, PostgreSQL walked the published_at index and SQLite
-    the (status, published_at, id) one, filtering by office: at 1,000,000 notices a platform's
-    ?after= the middle took SQLite 1.0 s (nothing of the platform's past it), and a district's
-    list read PostgreSQL's 661–1,357 buffers where its offices' ranges read 78–175. SQLite
-    (which keeps no statistics) takes either index for `status = ? AND office_id = ?`; the
-    status is compared there as `+status` (`_Unindexed`), which it cannot seek."""
-    distinct = tuple(dict.fromkeys(types))
-    published = Notice.status == NoticeStatus.PUBLISHED
-    if len(distinct) > 1:
-        return merged(
-            [
-                _filters(stmt.where(published, Notice.type == t), office_ids, category, clauses)
-                for t in distinct
-            ],
-            Notice.published_at,
-            Notice.id,
-        )
-    if not types and office_ids and category is None:
-        status = _Unindexed(Notice.status) == NoticeStatus.PUBLISHED
-        branches = [
-            stmt.where(status, Notice.office_id == office, *clauses)
-            for office in dict.fromkeys(office_ids)
-        ]
-        if len(branches) == 1:
-            return branches[0]
-        return merged(branches, Notice.published_at, Notice.id)
-    stmt = stmt.where(published)
-    if types:
-        stmt = stmt.where(Notice.type.in_(types))
-    return _filters(stmt, office_ids, category, clauses)
-
-
-class _Unindexed(ColumnElement):
-    """A column as SQLite cannot answer from an index (`+column`: the same value), and as it is
-    elsewhere: for a condition that must not choose SQLite's index (`narrowed`)."""
-
-    inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column):
-        self.column = column
-        self.type = column.type
-
-
-@compiles(_Unindexed)
-def _column_itself(element, compiler, **kw):
-    return compiler.process(element.column, **kw)
-
-
-@compiles(_Unindexed, "sqlite")
-def _column_unindexed(element, compiler, **kw):
-    return "+" + compiler.process(element.column, **kw)
-
-
-def _filters(stmt, office_ids, category, clauses):
-    if office_ids is not None:
-        stmt = stmt.where(Notice.office_id.in_(office_ids))
+    `type IN (a, b)` walked the published_at index and filtered by type until it had a page,
+    where each type's own range reads a page at most (the home page's columns read theirs so,
+    `_home_statement`). At 1,000,000 notices on PostgreSQL, ?type=trading_result,
+    trading_failed: 755 → 174 buffers, 1.6 → 0.13 ms; its ?after= the middle 1,161 → 174,
+    3.8 → 0.12 ms. A district's `office_id IN (d, p1, p2, p3)` walked the published_at index
+    filtering by office, or read the type's every notice of the four offices and sorted them:
+    ?office=<district> 592 → 84 buffers, its page 3 1,899 → 227, with ?type=trading_result,
+    trading_failed 2,351 → 192 (11.9 → 0.4 ms) as a range per office and type (issue 14)."""
+    kinds = tuple(dict.fromkeys(types))
+    offices = None if office_ids is None else tuple(dict.fromkeys(office_ids))
     if category is not None:
-        stmt = stmt.where(categories.clause(category))
-    return stmt.where(*clauses)
+        clauses = (categories.clause(category), *clauses)
+    stmt = stmt.where(*clauses)
+    if offices == ():  # an unknown office (app.offices.queries.office_filter): no notice
+        return stmt.where(false())
+    if len(kinds) <= 1 and (offices is None or len(offices) == 1):
+        if kinds:
+            stmt = stmt.where(Notice.type == kinds[0])
+        if offices is not None:
+            stmt = stmt.where(Notice.office_id == offices[0])
+        return stmt
+    branches = split([stmt], Notice.type, kinds) if kinds else [stmt]
+    if offices is not None:
+        branches = split(branches, Notice.office_id, offices)
+    return merged(branches, Notice.published_at, Notice.id)
 
 
 @cache

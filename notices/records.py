@@ -66,8 +66,7 @@ def _kept_records(types: tuple[str, ...], office_ids: tuple[int, ...] | None) ->
 
 def published_record(notice_id: int) -> NoticeRecord:
     """One published notice as a NoticeRecord (`GET /api/v1/notices/<id>`)."""
-    published = Notice.status == NoticeStatus.PUBLISHED
-    rows = db.session.execute(_records_select().where(published, Notice.id == notice_id)).all()
+    rows = db.session.execute(_records_select().where(Notice.id == notice_id)).all()
     if not rows:
         raise NoticeNotFound("公告不存在", "No such notice")
     return _records(rows)[0]
@@ -115,11 +114,14 @@ def _record_columns() -> tuple:
 
 
 def _records_select():
-    """Notices as `_record_columns`, each with its office joined by its primary key: the API's
-    `office` field without reading every office for it (issue 14). An outer join, as the lookup
-    in the offices it replaces: a notice is never left out for its office. Not filtered: the
-    published ones are kept by notices.queries.narrowed, or `published_record`."""
-    return select(*_record_columns()).outerjoin_from(Notice, Office, Office.id == Notice.office_id)
+    """Published notices as `_record_columns`, each with its office joined by its primary key:
+    the API's `office` field without reading every office for it (issue 14). An outer join, as
+    the lookup in the offices it replaces: a notice is never left out for its office."""
+    return (
+        select(*_record_columns())
+        .outerjoin_from(Notice, Office, Office.id == Notice.office_id)
+        .where(Notice.status == NoticeStatus.PUBLISHED)
+    )
 
 
 @lru_cache(maxsize=128)

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.keyset import Cursor
 from notices import queries, records
 from notices.models import Notice
 from notices.rules import NoticeStatus
 from tests.factories import make_notice, make_user, two_platforms
+from tests.keyset_pages import walked_pages
 
 PER_PAGE = 3
 
@@ -70,20 +70,7 @@ def _id(item) -> int:
 
 
 def _pages(read) -> list[list[int]]:
-    """The ids of the pages of `read(cursor)` walked forward by `after`; walked back by
-    `before` from the last, and by number, they must be the same pages."""
-    forward = [read(Cursor(page=1))]
-    while forward[-1].has_next:
-        forward.append(read(Cursor(after=forward[-1].after)))
-    back = [forward[-1]]
-    while back[-1].has_prev:
-        back.append(read(Cursor(before=back[-1].before)))
-    numbered = [read(Cursor(page=n)) for n in range(1, len(forward) + 2)]
-    ids = [[_id(n) for n in w.items] for w in forward]
-    assert [[_id(n) for n in w.items] for w in reversed(back)] == ids
-    assert [[_id(n) for n in w.items] for w in numbered] == [*ids, []]
-    assert not forward[-1].has_next and numbered[-1].has_prev
-    return ids
+    return walked_pages(read, _id)
 
 
 TYPES = (
