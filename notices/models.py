@@ -32,6 +32,10 @@ class Notice(db.Model):
         # range read in the order of the page, never a sort of the table.
         Index("ix_notices_status_published", "status", "published_at", "id"),
         Index("ix_notices_status_type_published", "status", "type", "published_at", "id"),
+        # A pool category's list (`?category=`), newest first (notices.categories).
+        Index(
+            "ix_notices_status_category_published", "status", "category_code", "published_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +64,9 @@ class Notice(db.Model):
     #: What kind of record this notice is about (pool_call, project…) and its key, for later issues.
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(80))
+    #: The pool category of its subject (a trading's project's), set with the subject
+    #: (notices.categories.of_subject); null for a notice of none. What `?category=` reads.
+    category_code: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

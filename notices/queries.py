@@ -120,7 +120,11 @@ def narrowed(stmt, types, office_ids, category, *clauses):
     ?after= the middle took SQLite 1.0 s (nothing of the platform's past it), and a district's
     list read PostgreSQL's 661–1,357 buffers where its offices' ranges read 78–175. SQLite
     (which keeps no statistics) takes either index for `status = ? AND office_id = ?`; the
-    status is compared there as `+status` (`_Unindexed`), which it cannot seek."""
+    status is compared there as `+status` (`_Unindexed`), which it cannot seek.
+
+    A pool category: its notices' own column (`category_code`, notices.categories), a range of
+    the (status, category_code, published_at, id) index,
+    its type or office a filter of it (the database may read a type's range instead)."""
     distinct = tuple(dict.fromkeys(types))
     published = Notice.status == NoticeStatus.PUBLISHED
     if len(distinct) > 1:
