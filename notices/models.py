@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -32,9 +32,16 @@ class Notice(db.Model):
         # range read in the order of the page, never a sort of the table.
         Index("ix_notices_status_published", "status", "published_at", "id"),
         Index("ix_notices_status_type_published", "status", "type", "published_at", "id"),
-        # A pool category's list (`?category=`), newest first (notices.categories).
+        # A pool category's list (`?category=`), newest first (notices.categories). Partial:
+        # only the notices of a category are in it, and nothing else reads it.
         Index(
-            "ix_notices_status_category_published", "status", "category_code", "published_at", "id"
+            "ix_notices_status_category_published",
+            "status",
+            "category_code",
+            "published_at",
+            "id",
+            postgresql_where=text("category_code IS NOT NULL"),
+            sqlite_where=text("category_code IS NOT NULL"),
         ),
     )
 

@@ -45,6 +45,9 @@ def upgrade():
         "notices",
         ["status", "category_code", "published_at", "id"],
         unique=False,
+        # Only the notices of a category (`category_code = ?` implies it, for both databases).
+        postgresql_where=sa.text("category_code IS NOT NULL"),
+        sqlite_where=sa.text("category_code IS NOT NULL"),
     )
     if op.get_bind().dialect.name != "sqlite":
         # Every trading notice was rewritten and the new column has no statistics until
