@@ -904,8 +904,10 @@ def pages(client) -> list[tuple[str, str]]:
             f"/notices/?office={district}&after={middle}",
         ),
         # A pool category's list: a range of its (status, category_code, published_at, id) index.
+        # JL has no trading here (an empty list: the farthest walk the old rule made), JZ many.
         ("/notices/?category=JL", "/notices/?category=JL"),
         ("/notices/?category=JL&after=<the middle>", f"/notices/?category=JL&after={middle}"),
+        ("/notices/?category=JZ&after=<the middle>", f"/notices/?category=JZ&after={middle}"),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]
