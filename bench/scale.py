@@ -908,6 +908,10 @@ def pages(client) -> list[tuple[str, str]]:
         ("/notices/?category=JL", "/notices/?category=JL"),
         ("/notices/?category=JL&after=<the middle>", f"/notices/?category=JL&after={middle}"),
         ("/notices/?category=JZ&after=<the middle>", f"/notices/?category=JZ&after={middle}"),
+        (
+            "/notices/?category=JZ&office=<district>&after=<the middle>",
+            f"/notices/?category=JZ&office={district}&after={middle}",
+        ),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]

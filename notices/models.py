@@ -43,6 +43,17 @@ class Notice(db.Model):
             postgresql_where=text("category_code IS NOT NULL"),
             sqlite_where=text("category_code IS NOT NULL"),
         ),
+        # …and of an office (`?category=&office=`, a range per office: notices.queries.narrowed).
+        Index(
+            "ix_notices_status_category_office_published",
+            "status",
+            "category_code",
+            "office_id",
+            "published_at",
+            "id",
+            postgresql_where=text("category_code IS NOT NULL"),
+            sqlite_where=text("category_code IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
