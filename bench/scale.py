@@ -379,6 +379,8 @@ def _notice(nid, type_, title, body, office, at, **extra) -> dict:
         "corrects_id": None,
         "subject_type": None,
         "subject_id": None,
+        # What notices.services writes with a trading subject (notices.categories.of_subject).
+        "category_code": None,
         "created_at": at - timedelta(minutes=30),
     }
     row.update(extra)
@@ -391,7 +393,7 @@ def _filler(type_: str, nid: int, b: int, j: int, at, district, previous) -> dic
     village = VILLAGES[n % 16] + "村"
     when = _local(at)
     if type_ == "correction" and previous is not None:
-        code, title, _id = previous
+        code, title, _id, category = previous
         return _notice(
             nid,
             type_,
@@ -404,6 +406,7 @@ def _filler(type_: str, nid: int, b: int, j: int, at, district, previous) -> dic
             corrects_id=previous[2],
             subject_type="trading",
             subject_id=code,
+            category_code=category,
         )
     if type_ == "correction":
         type_ = "policy"
@@ -544,6 +547,7 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                     at,
                     subject_type="trading",
                     subject_id=code,
+                    category_code=work[1],
                 )
             )
             if b % 10 == 0:
@@ -700,6 +704,7 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                         meeting + timedelta(hours=1),
                         subject_type="trading",
                         subject_id=code,
+                        category_code=work[1],
                     )
                 )
             out["tradings"].append(trading)
@@ -717,7 +722,7 @@ def _blocks(plan: Plan, offices, staff_id: int, keyring):
                 type_ = FILLERS[(b * 8 + j) % len(FILLERS)]
                 moment = at + plan.step * (j + 1) / (BLOCK + 2)
                 out["notices"].append(_filler(type_, nid, b, j, moment, district, previous))
-            previous = (code, f"{name}交易公告", notice_id)
+            previous = (code, f"{name}交易公告", notice_id, work[1])
         yield out
 
 
@@ -900,6 +905,15 @@ def pages(client) -> list[tuple[str, str]]:
             f"/notices/?type={RESULTS}&after={middle}",
         ),
         (f"/notices/?type={POOL}", f"/notices/?type={POOL}"),
+        # A pool category's list: a range of its (status, category_code, published_at, id) index.
+        # JL has no trading here (an empty list: the farthest walk the old rule made), JZ many.
+        ("/notices/?category=JL", "/notices/?category=JL"),
+        ("/notices/?category=JL&after=<the middle>", f"/notices/?category=JL&after={middle}"),
+        ("/notices/?category=JZ&after=<the middle>", f"/notices/?category=JZ&after={middle}"),
+        (
+            "/notices/?category=JZ&office=<district>&after=<the middle>",
+            f"/notices/?category=JZ&office={district}&after={middle}",
+        ),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
     ]

@@ -23,7 +23,7 @@ def init_app(app) -> None:
     from contracts.views.stats import bp as stats_bp
     from lottery import services as draws
     from lottery.views import register_meeting_page, register_subject_page
-    from notices.categories import register_category_subjects
+    from notices.categories import register_subject_category
     from notices.related import register_related_links
 
     # Project.stage follows every flush that writes a project's facts (contracts.stage).
@@ -62,7 +62,7 @@ def init_app(app) -> None:
     # A trading's notices lead to its project, its draws, the response page and the result.
     register_related_links(app, rules.SUBJECT_TYPE, notice_links)
     # A trading's notices are of its project's category (the notice list's ?category=).
-    register_category_subjects(app, rules.SUBJECT_TYPE, queries.trading_codes_of_category)
+    register_subject_category(app, rules.SUBJECT_TYPE, queries.category_of_trading)
     # Responses close and meetings begin by the clock (app.pagecache ends cached pages then).
     from app.pagecache import register_time_edge
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -45,6 +45,28 @@ class Notice(db.Model):
             "published_at",
             "id",
         ),
+        # A pool category's list (`?category=`), newest first (notices.categories). Partial:
+        # only the notices of a category are in it, and nothing else reads it.
+        Index(
+            "ix_notices_status_category_published",
+            "status",
+            "category_code",
+            "published_at",
+            "id",
+            postgresql_where=text("category_code IS NOT NULL"),
+            sqlite_where=text("category_code IS NOT NULL"),
+        ),
+        # …and of an office (`?category=&office=`, a range per office: notices.queries.narrowed).
+        Index(
+            "ix_notices_status_category_office_published",
+            "status",
+            "category_code",
+            "office_id",
+            "published_at",
+            "id",
+            postgresql_where=text("category_code IS NOT NULL"),
+            sqlite_where=text("category_code IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +95,9 @@ class Notice(db.Model):
     #: What kind of record this notice is about (pool_call, project…) and its key, for later issues.
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(80))
+    #: The pool category of its subject (a trading's project's), set with the subject
+    #: (notices.categories.of_subject); null for a notice of none. What `?category=` reads.
+    category_code: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

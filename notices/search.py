@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.search import services as search
 from app.search.rules import Kind, Stage
-from notices import categories, markup
+from notices import markup
 from notices.models import Notice
 from notices.rules import NoticeStatus
 
@@ -43,14 +43,8 @@ def plain_text(body: str) -> str:
 
 def _category(notice: Notice) -> str | None:
     """The pool category of the notice's subject (a trading's project…), if it has one: the
-    rule of the notice list's `?category=` (notices.categories.clause), asked per category."""
-    if not notice.subject_type or not notice.subject_id:
-        return None
-    for category in categories.categories():
-        found = select(Notice.id).where(Notice.id == notice.id, categories.clause(category.code))
-        if db.session.scalar(found) is not None:
-            return category.code
-    return None
+    notice list's `?category=` (notices.categories)."""
+    return notice.category_code
 
 
 def entry(notice: Notice) -> search.Entry:

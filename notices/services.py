@@ -18,7 +18,7 @@ from app.offices.scope import get_office, require_scope
 from app.storage import Upload, UploadRejected, delete_when_committed, store_upload, upload_name
 from app.transactions import transactional
 from app.workdays import UnconfirmedYear, WorkCalendar
-from notices import rules
+from notices import categories, rules
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound, UnconfirmedPublicity
 from notices.models import Notice, NoticeAttachment
 from notices.rules import NoticeStatus
@@ -191,6 +191,7 @@ def _apply(notice: Notice, data: NoticeInput, days: int | None) -> None:
     notice.corrects_id = data.corrects_id
     notice.subject_type = data.subject_type
     notice.subject_id = data.subject_id
+    notice.category_code = categories.of_subject(data.subject_type, data.subject_id)
     notice.office_id = data.office_id
 
 

@@ -21,6 +21,7 @@ from .projects import (
     attachment_of,
     attachments_of,
     award_holder,
+    category_of_trading,
     contract_of,
     facts_of,
     get_project,
@@ -36,7 +37,6 @@ from .projects import (
     state_value,
     trading_by_code,
     trading_candidates,
-    trading_codes_of_category,
 )
 from .public import (
     PUBLIC_STATES,
@@ -64,6 +64,7 @@ __all__ = [
     "attachments_of",
     "award_holder",
     "category_names",
+    "category_of_trading",
     "contract_of",
     "facts_of",
     "get_project",
@@ -98,5 +99,4 @@ __all__ = [
     "suspensions_of_code",
     "trading_by_code",
     "trading_candidates",
-    "trading_codes_of_category",
 ]

@@ -218,14 +218,29 @@ def _trading_by_code_statement():
     )
 
 
-def trading_codes_of_category(category_code: str):
-    """A select of the codes of the tradings of a category's projects: the subjects of their
-    notices (notices.categories, the notice list's `?category=`)."""
-    return (
-        select(Trading.code)
-        .join(Project, Project.id == Trading.project_id)
-        .where(Project.category_code == category_code)
+def category_of_trading(code: str) -> str | None:
+    """The category code of a trading's project: a trading's notices are of it (notices.categories,
+    the notice list's `?category=`); None for no such trading. Fixed once the project is filed,
+    before its first trading. Migration 0035's backfill is this in SQL.
+
+    A trading is written after its trading notice (it holds the notice's id): the notice of a
+    new round asks for a trading not yet written, found then by its project's code
+    (contracts.rules.project_codes_of)."""
+    if not plausible_code(code):
+        return None
+    found = db.session.scalar(
+        select(Project.category_code)
+        .join(Trading, Trading.project_id == Project.id)
+        .where(Trading.code == code)
     )
+    if found is not None:
+        return found
+    candidates = rules.project_codes_of(code)
+    rows = db.session.execute(
+        select(Project.code, Project.category_code).where(Project.code.in_(candidates))
+    )
+    by_code = dict(rows.all())
+    return next((by_code[c] for c in candidates if c in by_code), None)
 
 
 def attachments_of(p: Project) -> list[Row]:

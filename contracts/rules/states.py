@@ -23,6 +23,13 @@ def trading_code(project_code: str, round_: int) -> str:
     return project_code if round_ == 1 else f"{project_code}-{round_}"
 
 
+def project_codes_of(code: str) -> list[str]:
+    """The project codes a round's code can be built from (`trading_code`), the likelier first:
+    itself (a first round), and itself without a `-<n>` end (the n-th)."""
+    head, _, tail = code.rpartition("-")
+    return [code, head] if head and tail.isdigit() and int(tail) > 1 else [code]
+
+
 # ---- facts in, one state out; what each state allows and shows, from one table (STATES) -----
 
 

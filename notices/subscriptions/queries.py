@@ -9,7 +9,6 @@ from sqlalchemy import exists, select
 
 from app import clock
 from app.extensions import db
-from notices import categories
 from notices.models import Notice
 from notices.rules import NoticeStatus
 from notices.subscriptions import rules
@@ -36,14 +35,10 @@ def choice_of(sub: Subscription) -> rules.Choice:
 
 
 def notice_categories(notice_id: int) -> list[str]:
-    """The pool categories a notice belongs to (through its subject; none for a policy)."""
-    return [
-        c.code
-        for c in categories.categories()
-        if db.session.scalar(
-            select(exists().where(Notice.id == notice_id, categories.clause(c.code)))
-        )
-    ]
+    """The pool categories a notice belongs to (through its subject; none for a policy): its
+    subject's, kept on it (notices.categories)."""
+    code = db.session.scalar(select(Notice.category_code).where(Notice.id == notice_id))
+    return [code] if code else []
 
 
 def notices_to_fan_out(limit: int = 50) -> list[int]:

@@ -26,7 +26,7 @@ WIRED = {
     "sms.directory": ["directory"],
     "subscriptions.audience": ["company_of", "reachable"],
     "notices.related_links": ["pool_call", "trading"],
-    "notices.category_subjects": ["trading"],
+    "notices.subject_category": ["trading"],
     "notices.categories": ["all"],
     "app.code_links": ["draws"],
     "contractors.record_sections": ["evaluations"],
