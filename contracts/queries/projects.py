@@ -221,7 +221,7 @@ def _trading_by_code_statement():
 def category_of_trading(code: str) -> str | None:
     """The category code of a trading's project: a trading's notices are of it (notices.categories,
     the notice list's `?category=`); None for no such trading. Fixed once the project is filed,
-    before its first trading. Migration 0035's backfill is this in SQL.
+    before its first trading. Migration 0036's backfill is this in SQL.
 
     A trading is written after its trading notice (it holds the notice's id): the notice of a
     new round asks for a trading not yet written, found then by its project's code

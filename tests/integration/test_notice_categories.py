@@ -125,7 +125,7 @@ def test_a_notice_keeps_its_subjects_category(app, world):
 
 
 def test_the_migrations_backfill_is_the_registrys_rule(app, world):
-    spec = importlib.util.spec_from_file_location("m0035", MIGRATION)
+    spec = importlib.util.spec_from_file_location("m0036", MIGRATION)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     kept = dict(db.session.execute(select(Notice.id, Notice.category_code)).all())
