@@ -35,9 +35,10 @@ def init_app(app) -> None:
     app.register_blueprint(ocds_bp)
     app.register_blueprint(stats_api_bp)
     app.register_blueprint(stats_bp)
-    from contracts.cli import stats_cli
+    from contracts.cli import projects_cli, stats_cli
 
     app.cli.add_command(stats_cli)
+    app.cli.add_command(projects_cli)
     app.register_blueprint(public_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(owner_bp)

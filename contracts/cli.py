@@ -1,4 +1,4 @@
-"""Command-line tools of trading: `flask stats rebuild`."""
+"""Command-line tools of trading: `flask stats rebuild`, `flask projects restage`."""
 
 from __future__ import annotations
 
@@ -16,3 +16,16 @@ def rebuild_command():
     from contracts.services import rollup
 
     click.echo(f"wrote {rollup.rebuild_all()} statistics rows")
+
+
+projects_cli = AppGroup("projects", help="Projects: the copies of their facts the lists read.")
+
+
+@projects_cli.command("restage")
+def restage_command():
+    """Recompute every project's stored stage (`projects.stage`, `responses_close_at`: the
+    copies of its facts the public list's ?state= reads) from its filing, tradings and
+    contracts, in one transaction: after those were changed by hand in SQL. Safe to repeat."""
+    from contracts import stage
+
+    click.echo(f"corrected {stage.restage()} projects")

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from app.extensions import db
+from app.transactions import transactional
 from contracts.models import Contract, Project, Trading
 from contracts.queries.projects import facts_of, latest_round
 from contracts.rules import stage_of
@@ -87,11 +89,10 @@ def _keep_stages(session: Session, _flush_context) -> None:
     ids = _touched(session)
     if not ids:
         return
-    changed = [
-        {"pid": pid, "new_stage": stage, "new_close": close}
-        for pid, (stored, (stage, close)) in _stored_facts(session, ids).items()
-        if stored != (stage, close)
-    ]
+    _write(session, _changed(_stored_facts(session, ids)))
+
+
+def _write(session: Session, changed: list[dict]) -> None:
     if not changed:
         return
     table = Project.__table__
@@ -106,6 +107,35 @@ def _keep_stages(session: Session, _flush_context) -> None:
         if p is not None:
             set_committed_value(p, "stage", row["new_stage"])
             set_committed_value(p, "responses_close_at", row["new_close"])
+
+
+@transactional
+def restage(batch: int = 1000) -> int:
+    """Recompute every project's stored stage and responses close from its facts, in one
+    transaction (`flask projects restage`): after tradings, contracts or projects were changed by
+    hand in SQL, which no flush listener sees. Safe to repeat. Returns how many projects it
+    corrected."""
+    session = db.session()
+    last, fixed = 0, 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(Project.id).where(Project.id > last).order_by(Project.id).limit(batch)
+            )
+        )
+        if not ids:
+            return fixed
+        changed = _changed(_stored_facts(session, set(ids)))
+        _write(session, changed)
+        fixed, last = fixed + len(changed), ids[-1]
+
+
+def _changed(stored: dict[int, tuple[tuple, tuple]]) -> list[dict]:
+    return [
+        {"pid": pid, "new_stage": stage, "new_close": close}
+        for pid, (kept, (stage, close)) in stored.items()
+        if kept != (stage, close)
+    ]
 
 
 def listen() -> None:

@@ -133,3 +133,24 @@ def test_the_stored_stage_is_the_rules_after_any_sequence_of_writes(world, steps
     finally:
         savepoint.rollback()
         db.session.expire_all()
+
+
+def test_restage_corrects_the_copies_after_a_change_made_by_hand_in_sql(app, world):
+    """A change written in SQL (an operator's fix) goes past the flush listener: `flask projects
+    restage` recomputes every project's copies from its facts, and says how many it corrected."""
+    pid, tid, _contractor_id = world
+    db.session.execute(
+        Trading.__table__.update()
+        .where(Trading.__table__.c.id == tid)
+        .values(outcome=Outcome.FAILED, held_at=clock.now(), failed_reason="响应企业不足3家")
+    )
+    db.session.commit()
+    stored, ruled = _stored_and_ruled(pid)
+    assert stored != ruled and ruled[0] == "failed"  # the listener did not see it
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["projects", "restage"])
+    assert result.exit_code == 0, result.output
+    assert "corrected 1 projects" in result.output
+    stored, ruled = _stored_and_ruled(pid)
+    assert stored == ruled
+    assert "corrected 0 projects" in runner.invoke(args=["projects", "restage"]).output
