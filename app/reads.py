@@ -41,7 +41,7 @@ def driver_rows(statement, params: dict | None = None) -> tuple[tuple, ...]:
     """The rows of `statement`, a SELECT of columns, as the driver gives them: plain values that
     no column type has read yet (SQLite's text of a time, say), in the session's transaction.
 
-    For a page kept while what it reads is unchanged (app.public, the home page; issue 14): the
+    For a page kept while what it reads is unchanged (app.home, the home page; issue 14): the
     values are compared as they come, and read (`typed_rows`) only when they changed — reading
     a hundred times and flags cost more than the database's answer. The SQL is kept per process
     and database, as are the columns' and parameters' types; without `params` every parameter

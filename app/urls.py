@@ -251,7 +251,7 @@ class SmallworksFlask(Flask):
         (the URL adapter's script root, host, scheme and method), or None when it may depend on
         more: before the first request (routes may still be added), when `url_defaults` could
         add values or build-error handlers replace the result, outside a request. What a page
-        keeps per address (`kept_fragment`, app.public's home lists) is keyed by it. `ctx`: the
+        keeps per address (`kept_fragment`, app.home's home lists) is keyed by it. `ctx`: the
         request context, if the caller has it.
 
         Kept on the request's adapter once made (issue 14): a page asks for it with each of its

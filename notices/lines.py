@@ -110,7 +110,7 @@ def _values(items) -> list[tuple]:
 
 @lru_cache(maxsize=4096)
 def local_moment(published_at: datetime) -> str:
-    """`localtime` of a line's publication (or of a project's filing, `app.public`), as the
+    """`localtime` of a line's publication (or of a project's filing, `app.home`), as the
     `<time>` element gives it: kept per process by the moment (issue 14), whose pure function
     it is — 3–5 µs a line, and the home page shows most notices twice (in its column and on
     its office's card), every page the same ones again."""

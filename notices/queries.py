@@ -215,7 +215,7 @@ def _published_statement():
 
 def home_notice_rows(per_office: int) -> tuple[tuple, ...]:
     """The rows of `home_notices`, as the driver gives them (`app.reads.driver_rows`): what the
-    home page compares to keep its lists (app.public), read into lines only when they changed."""
+    home page compares to keep its lists (app.home), read into lines only when they changed."""
     return reads.driver_rows(_home_statement(per_office))
 
 

@@ -190,7 +190,7 @@ def publicity_state(publicity_ends_at: datetime | None, now: datetime) -> Public
 def publicity_span(ends: Iterable[datetime | None], now: datetime) -> tuple[datetime, datetime]:
     """The moments around `now`, [since, until), in which every one of these publicities reads
     as it does at `now` (`publicity_state`): from the latest end at or before `now` to the
-    earliest after it. What shows their states may be kept for as long (app.public, the home
+    earliest after it. What shows their states may be kept for as long (app.home, the home
     page's lists), and no longer — nor if the clock is set back before `since`."""
     since, until = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
     for end in ends:

@@ -224,7 +224,7 @@ class ProjectLine:
 
 def home_project_rows(latest: int, per_office: int) -> tuple[tuple, ...]:
     """The rows of `home_project_lines`, as the driver gives them (`app.reads.driver_rows`):
-    what the home page compares to keep its lists (app.public), read into lines only when they
+    what the home page compares to keep its lists (app.home), read into lines only when they
     changed. Each project's state is in its row, as of now."""
     return reads.driver_rows(_home_lines_statement(per_office), {"n": latest, "now": clock.now()})
 

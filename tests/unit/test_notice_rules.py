@@ -127,7 +127,7 @@ def test_a_body_with_its_own_objections_section_is_recognised():
     st.datetimes(timezones=st.just(UTC)),
 )
 def test_no_publicity_changes_state_within_its_span(ends, now, other):
-    """What the home page keeps (app.public.home_lists) holds for the span, and the span is
+    """What the home page keeps (app.home.home_lists) holds for the span, and the span is
     the widest that does: an end at each side, unless there is none."""
     since, until = rules.publicity_span(ends, now)
     assert since <= now < until

@@ -1,4 +1,4 @@
-"""The home page's lists (app.public.home_lists) are written once while what they show is
+"""The home page's lists (app.home.home_lists) are written once while what they show is
 unchanged — a request compares what it reads and renders no template for them (issue 14) — and
 show any change on the next request, however it was made: a notice published, a project or an
 office renamed in SQL by hand, a publicity or a project's responses ending by the clock, the

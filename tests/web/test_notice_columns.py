@@ -1,5 +1,5 @@
 """The home page's columns of notices and its newest projects written in Python
-(app.public.notice_columns, latest_project_lines) are the markup the template's Jinja loops wrote,
+(app.home.notice_columns, latest_project_lines) are the markup the template's Jinja loops wrote,
 byte for byte, whatever they hold (issue 14)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import clock
-from app.public import latest_project_lines, notice_columns
+from app.home import latest_project_lines, notice_columns
 from contracts.rules import ProjectState
 from notices.rules import COLUMNS, NOTICE_TYPES
 

@@ -1,4 +1,4 @@
-"""The home page's office cards written in Python (app.public.office_cards) are the markup the
+"""The home page's office cards written in Python (app.home.office_cards) are the markup the
 template's Jinja loop wrote, byte for byte, whatever the offices, notices and projects hold; and
 a link made by `app.urls.links` is the one `url_for` builds (issue 14)."""
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import clock
-from app.public import office_cards
+from app.home import office_cards
 from app.urls import links
 from contracts.rules import ProjectState
 from notices.rules import NOTICE_TYPES
