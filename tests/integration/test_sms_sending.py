@@ -15,7 +15,7 @@ from app.extensions import db
 from notices.sms import sender, services
 from notices.sms.models import SmsMessage
 from tests.factories import make_user, queue_notice_texts
-from tests.fake_twilio import MESSAGING_SERVICE_SID
+from tests.fake_twilio import MESSAGING_SERVICE_SID, SLOW
 from tests.pool_factories import at, register
 
 
@@ -63,7 +63,7 @@ def test_429_500_and_timeouts_are_retried_with_growing_backoff_and_sent_once(app
     m = queue_to(1)[0]
     fake.fail_next("status", status=429)
     fake.fail_next("status", status=500)
-    fake.fail_next("timeout", seconds=1.0)
+    fake.fail_next("timeout", seconds=SLOW)
 
     sender.drain()
     m = one()
@@ -94,7 +94,7 @@ def test_429_500_and_timeouts_are_retried_with_growing_backoff_and_sent_once(app
 
 def test_a_timeout_after_the_server_accepted_is_reconciled_and_never_sent_again(app, fake):
     m = queue_to(1)[0]
-    fake.fail_next("accept_then_timeout", seconds=1.0)
+    fake.fail_next("accept_then_timeout", seconds=SLOW)
     sender.drain()
     m = one()
     assert m.status == "sending" and m.provider_id is None
@@ -177,7 +177,7 @@ def test_attempts_are_capped(app, fake, failure):
 def test_a_message_accepted_under_the_cap_is_found_not_failed(app, fake):
     queue_to(1)
     fake.fail_next("status", status=503, times=3)
-    fake.fail_next("accept_then_timeout", seconds=1.0)
+    fake.fail_next("accept_then_timeout", seconds=SLOW)
     for _ in range(8):
         sender.drain()
         clock.advance(timedelta(minutes=15))

@@ -13,6 +13,7 @@ from app.extensions import db
 from notices.sms import sender, services
 from notices.sms.models import SmsMessage
 from tests.factories import Browser, make_notice, make_user, queue_notice_texts, signed_in
+from tests.fake_twilio import SLOW
 from tests.pool_factories import at, register
 
 
@@ -98,7 +99,7 @@ def test_a_receipt_that_outruns_the_senders_commit_is_matched_by_our_id(app, fak
         notice_id=notice.id,
     )
     db.session.commit()
-    fake.fail_next("accept_then_timeout", seconds=1.0)
+    fake.fail_next("accept_then_timeout", seconds=SLOW)
     sender.drain()
     assert rows()[0].status == "sending"
     fake.callback(fake.messages[0]["sid"], "delivered", poster(client))
