@@ -1290,6 +1290,7 @@ def main() -> int:
                 count, built, rows = run_one(url, None, args, tmp, overrides)
                 reused[count] = (count, built, pooled(reused.get(count, (0, 0, {}))[2], rows))
         report(f"{args.reuse} (reused, {args.rounds} rounds)", sorted(reused), reused)
+        shutil.rmtree(tmp, ignore_errors=True)  # its upload folders: the databases stay
         return 0
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
     targets = []
