@@ -8,7 +8,21 @@ meetings. Each block of notices is one district's
 (in turn), its projects that district's or its platforms', its respondents members of that
 district's pool. On SQLite and on PostgreSQL. For each page: the median of its anonymous
 requests through the Flask test client at each size, their ratio (large / small: "ok" up to
-1.2, else "over") and the SQL statements each request issues.
+1.2, else "over"), what the page holds at each size (`page_length`: an API page's items, a
+page's list items and table rows, the statistics' companies) and the SQL statements each
+request issues.
+
+Like with like: the target is about the tables' size, not about a longer page. The measured
+district (`<district>`, the middle one) holds at least MEASURED_BLOCKS blocks at every size, so
+that its lists' first pages are full at 10,000 notices as at 1,000,000 (its turn among 100
+districts would be 10 blocks at 10,000: one project drawn and not yet signed, 20 draws — pages
+of 1 and 20 items against 20 and 50); at 1,000,000 its turn is more and the data are the same as
+before. A ratio of pages that hold different numbers of items is still printed but judged only
+when it is within 1.2 although the large page holds more; otherwise "unlike", not judged (the
+district's statistics: at 10,000 its 400 blocks' tradings are of two pool categories, at
+1,000,000 its 1,000 are all of one — fewer companies in the larger data). For the same reason
+the district's category list names its own category at each size (the one it trades most in,
+JZ first), not JZ, which it has at 10,000 and not at 1,000,000.
 
 Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes 10000,1000000]
 [--requests N] [--only sqlite|postgresql] [--keep] [--reuse PATH_OR_URL] [--rounds N]``. SQLite
@@ -65,6 +79,7 @@ from contracts.complaints.models import Complaint  # noqa: E402
 from contracts.models import Contract, Project, Trading, TradingResponse  # noqa: E402
 from contracts.rules import Facts, stage_of  # noqa: E402
 from contracts.services.rollup import rebuild  # noqa: E402
+from contracts.views.stats import FAIRNESS_SHOWN  # noqa: E402
 from lottery import engine, seeds  # noqa: E402
 from lottery.models import Draw  # noqa: E402
 from notices.models import Notice, NoticeAttachment, NoticeStatus  # noqa: E402
@@ -85,6 +100,12 @@ BLOCK = 10
 MEMBERS_PER_CALL = 500
 #: Districts of the province (each with 3 platforms and its pool call of MEMBERS_PER_CALL).
 DISTRICTS = 100
+#: Blocks the measured district holds at least (`Plan.busy`): at 10,000 notices its turn among
+#: 100 districts is 10 blocks — 20 projects and draws, ONE project drawn and not yet signed —
+#: so its lists held shorter pages than at 1,000,000 (1,000 blocks) and the ratio compared a
+#: page of 20 items with one of 50. With 400 (40 % of the blocks at 10,000) its first pages are
+#: full at both sizes; at 1,000,000 its turn (1,000) is more and the data are as before.
+MEASURED_BLOCKS = 400
 #: A complaint about every this many blocks' trading (once its meeting is held).
 COMPLAINT_EVERY = 20
 DISTRICT_SUFFIX = "公共资源交易管理办公室"
@@ -178,6 +199,8 @@ class Row:
     status: int = 200
     path: str = ""
     note: str = ""
+    #: What the page holds (`page_length`): its items or rows, "63 co." for the statistics.
+    length: str = "—"
 
     @property
     def median(self) -> float | None:
@@ -225,10 +248,27 @@ class Plan:
         self.members = self.districts * MEMBERS_PER_CALL
         self.calls = math.ceil(self.members / MEMBERS_PER_CALL)
         self.step = SPAN / self.blocks
+        #: The measured district (the pages' `<district>`: the middle one, `pages`) and the blocks
+        #: it holds: its turn among the others, or MEASURED_BLOCKS spread evenly over the year
+        #: when its turn gives fewer (so its lists' pages are full at the small size too).
+        self.measured = self.districts // 2
+        self.busy = (
+            MEASURED_BLOCKS
+            if self.districts > 1 and self.blocks // self.districts < MEASURED_BLOCKS
+            else None
+        )
 
     def district(self, b: int) -> int:
-        """The district whose block b is (in turn, so every district's notices span the year)."""
-        return b % self.districts
+        """The district whose block b is: in turn, so every district's notices span the year —
+        the measured one's blocks, when `busy`, the b whose share of `busy` steps on (Bresenham's
+        rule: evenly over the year), the others in turn among the other districts."""
+        if self.busy is None:
+            return b % self.districts
+        mine_before = b * self.busy // self.blocks  # the measured district's blocks before b
+        if (b + 1) * self.busy // self.blocks > mine_before:
+            return self.measured
+        other = (b - mine_before) % (self.districts - 1)
+        return other if other < self.measured else other + 1
 
     def project(self, b: int):
         """Block b's two projects: (code, name, work, village, office index in its district)."""
@@ -882,6 +922,20 @@ def pages(client) -> list[tuple[str, str]]:
         select(Office.code).where(Office.kind == "district").order_by(Office.sort_order)
     ).all()
     district = districts[len(districts) // 2]
+    # The district's pool category with the most trading notices in it (JZ first, if it has
+    # any): its category list of the district after the middle is full at both sizes (d50's
+    # tradings are all SZ at 1,000,000, JZ and GL at 10,000 — `Plan.district`).
+    ids = select(Office.id).where(
+        (Office.code == district)
+        | (Office.parent_id == select(Office.id).where(Office.code == district).scalar_subquery())
+    )
+    category = db.session.scalar(
+        select(Notice.category_code)
+        .where(Notice.type == "trading_notice", Notice.office_id.in_(ids))
+        .group_by(Notice.category_code)
+        .order_by((Notice.category_code == "JZ").desc(), func.count().desc(), Notice.category_code)
+        .limit(1)
+    )
     out = [
         ("/", "/"),
         ("/notices/", "/notices/"),
@@ -911,8 +965,8 @@ def pages(client) -> list[tuple[str, str]]:
         ("/notices/?category=JL&after=<the middle>", f"/notices/?category=JL&after={middle}"),
         ("/notices/?category=JZ&after=<the middle>", f"/notices/?category=JZ&after={middle}"),
         (
-            "/notices/?category=JZ&office=<district>&after=<the middle>",
-            f"/notices/?category=JZ&office={district}&after={middle}",
+            "/notices/?category=<its category>&office=<district>&after=<the middle>",
+            f"/notices/?category={category}&office={district}&after={middle}",
         ),
         ("/notices/<id>", f"/notices/{notice_id}"),
         ("/api/v1/notices", "/api/v1/notices"),
@@ -969,6 +1023,37 @@ def pages(client) -> list[tuple[str, str]]:
     return out
 
 
+_TBODY = re.compile(r"<tbody\b.*?</tbody>", re.S)
+_NOTICE_LIST = re.compile(r'<ul class="notice-list">.*?</ul>', re.S)
+_OTHERS = re.compile(r"其余(\d+)家企业")
+
+
+def page_length(path: str, response) -> str:
+    """What a page holds, to compare like with like: an API page's `items` (for /api/v1/stats,
+    its fairness test's companies, "63 co."); a page's rows — the items of its notice lists and the rows
+    of its tables' bodies; the statistics page's companies in its fairness test ("63 co."), which
+    it computes whole whatever part it shows. "—" when it holds none of these."""
+    if response.status_code != 200:
+        return "—"
+    if response.is_json:
+        body = response.get_json()
+        if isinstance(body, dict) and isinstance(body.get("items"), list):
+            return str(len(body["items"]))
+        fairness = body.get("fairness") if isinstance(body, dict) else None
+        if isinstance(fairness, dict) and isinstance(fairness.get("companies"), list):
+            return f"{len(fairness['companies'])} co."
+        return "—"
+    text_ = response.get_data(as_text=True)
+    if urlsplit(path).path == "/stats/":
+        others = _OTHERS.search(text_)
+        shown = text_.count('data-label="序号"')
+        return f"{FAIRNESS_SHOWN + int(others.group(1)) if others else shown} co."
+    lists = "".join(_NOTICE_LIST.findall(text_))
+    rows = lists.count("<li") - lists.count('<li class="empty"')
+    rows += sum(body.count("<tr") for body in _TBODY.findall(text_))
+    return str(rows)
+
+
 def measure(app, args) -> dict[str, Row]:
     counter = Statements(db.engine)
     client = app.test_client()
@@ -984,6 +1069,7 @@ def measure(app, args) -> dict[str, Row]:
             budget=args.budget,
             timer=time.process_time if args.cpu else None,
         )
+        row.length = page_length(path, first)
         if row.status == 200 and not row.note:
             if len(row.times) < args.requests:
                 row.note = f"{len(row.times)} requests (budget)"
@@ -1003,6 +1089,7 @@ def pooled(kept: dict[str, Row], more: dict[str, Row]) -> dict[str, Row]:
         mine.statements += row.statements
         mine.status = row.status if row.status != 200 else mine.status
         mine.note = mine.note or row.note
+        mine.length = row.length if mine.length == "—" else mine.length
     return kept
 
 
@@ -1076,6 +1163,12 @@ def _reachable(base_url: str) -> str | None:
     return None
 
 
+def _count(length: str) -> int | None:
+    """The number in a page's length ("20", "63 co."), None for "—"."""
+    digits = re.match(r"\d+", length)
+    return int(digits.group()) if digits else None
+
+
 def report(label: str, sizes: list[int], results: dict[int, tuple]) -> None:
     names = list(dict.fromkeys(n for s in sizes for n in results[s][2]))
     small, large = sizes[0], sizes[-1]
@@ -1085,11 +1178,20 @@ def report(label: str, sizes: list[int], results: dict[int, tuple]) -> None:
         how = f"built in {built:.1f} s" if built is not None else "reused"
         district = rows.get("/offices/<district>")
         where = f"; <district> = {district.path.rsplit('/', 1)[1]}" if district else ""
+        mine = next((r for n, r in rows.items() if "<its category>" in n), None)
+        if mine:
+            code = re.search(r"category=(\w+)", mine.path)
+            where += f", <its category> = {code.group(1) if code else '—'}"
         print(f"  {s:>9,} asked: {count:,} notices, {how}{where}")
     head = "".join(f"{f'ms @{s:,}':>15}" for s in sizes)
     sql = "".join(f"{f'SQL @{s:,}':>16}" for s in sizes)
+    held = "".join(f"{f'len @{s:,}':>16}" for s in sizes)
     w = max(44, *(len(n) + 1 for n in names))
-    print(f"{'page':{w}}{head}{'ratio':>8}{sql}  note")
+    print(
+        "len: what the page holds (API: items; page: list items and table rows; statistics: "
+        "companies in the fairness test, computed whole)"
+    )
+    print(f"{'page':{w}}{head}{'ratio':>8}{held}{sql}  note")
     verdicts = []
     for name in names:
         cells, ratio = "", None
@@ -1107,11 +1209,24 @@ def report(label: str, sizes: list[int], results: dict[int, tuple]) -> None:
         notes = "; ".join(
             f"@{s:,}: {r.note}" for s, r in zip(sizes, got, strict=True) if r and r.note
         )
-        print(f"{name:{w}}{cells}{f'{ratio:.2f}' if ratio else '—':>8}{sqls}  {notes}")
-        verdicts.append((name, ratio))
+        lengths = [row.length if row else "—" for row in got]
+        cells += f"{f'{ratio:.2f}' if ratio else '—':>8}" + "".join(f"{n:>16}" for n in lengths)
+        print(f"{name:{w}}{cells}{sqls}  {notes}")
+        verdicts.append((name, ratio, lengths))
     print(f"\n{label}: {large:,} vs {small:,} notices")
-    for name, ratio in verdicts:
-        verdict = "—" if ratio is None else ("ok" if ratio <= 1.2 else "over")
+    for name, ratio, lengths in verdicts:
+        # The target is about the tables' size, not a longer page: a ratio of pages that hold
+        # different numbers of items is judged only when it is ok although the large page holds
+        # more; otherwise it measures the pages' lengths too (or flatters): shown, not judged.
+        held = [_count(n) for n in lengths]
+        if ratio is None:
+            verdict = "—"
+        elif lengths[0] == lengths[-1]:
+            verdict = "ok" if ratio <= 1.2 else "over"
+        elif ratio <= 1.2 and None not in held and held[-1] > held[0]:
+            verdict = f"ok (the large page holds more: {lengths[0]} vs {lengths[-1]})"
+        else:
+            verdict = f"unlike ({lengths[0]} vs {lengths[-1]}): not judged"
         print(f"  {name:{w}} ratio {f'{ratio:.2f}' if ratio else '—':>7}  {verdict}")
 
 
@@ -1175,6 +1290,7 @@ def main() -> int:
                 count, built, rows = run_one(url, None, args, tmp, overrides)
                 reused[count] = (count, built, pooled(reused.get(count, (0, 0, {}))[2], rows))
         report(f"{args.reuse} (reused, {args.rounds} rounds)", sorted(reused), reused)
+        shutil.rmtree(tmp, ignore_errors=True)  # its upload folders: the databases stay
         return 0
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
     targets = []
