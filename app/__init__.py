@@ -332,6 +332,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     # The layout's parts that are the same on every page of a language (app.urls).
     app.jinja_env.globals["kept_fragment"] = app.kept_fragment
+    # A part of a page that the view's key decides (a drawn draw's body; app.urls).
+    app.jinja_env.globals["kept_part"] = app.kept_part
     # A category's or an office's name in the request's language (its English name, if it has one).
     app.jinja_env.filters["named"] = i18n.named
     # A legal basis (《…》第N条) in the request's language.
