@@ -54,6 +54,15 @@ def _worked_out(values: tuple, names: tuple) -> RecordPage:
 _kept = functools.lru_cache(maxsize=_PAGES_KEPT)(_worked_out)
 
 
+def body_key(row) -> tuple | None:
+    """What the body of a draw's record page is kept under (app.urls.kept_part, with the
+    record's address, the office's name, the language and the address of the links): the
+    draw's whole row once it is drawn or abandoned, when nothing else it shows can change (its
+    staff link is a committed draw's); None for a committed draw, whose body is written on
+    each request (it changes at the draw, and shows its console to the staff)."""
+    return None if row.status == "committed" else tuple(row)
+
+
 def ranking_rows(d) -> list[dict]:
     """The result as the record page and the meeting screen list it: place, id, name, selected or
     which alternate."""
