@@ -93,6 +93,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     )
     app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
     app.request_class = _Request
+    from app.headers import Response
+
+    app.response_class = Response  # its headers handed to the server without a second check
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)
