@@ -291,10 +291,12 @@ class SmallworksFlask(Flask):
         from the config); never the visitor, the request's path or the page's own variables.
         Kept per app, by the name, the values, the request's locale and `address_key` (the
         same rules as the URL memo, whose bound it shares); rendered every time when that is
-        None.
+        None or a text value is long (a client-given path, as for the URL memo).
         """
         address = self.address_key()
-        if address is None:
+        if address is None or any(
+            type(value) is str and len(value) > URL_MEMO_VALUE_MAX for value in values
+        ):
             return caller()
         return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
 

@@ -114,3 +114,62 @@ def test_a_call_keeps_jinjas_loop_and_block_variables_for_a_context_function(app
         environment.globals["g"] = lambda **kwargs: sorted(kwargs)
         rendered.append(environment.from_string(source).render())
     assert rendered[0] == rendered[1] == "None[&#39;a&#39;]2[&#39;b&#39;]2[&#39;c&#39;]"
+
+
+# ---- the layout's masthead, kept per path, language, mode and names (base.html) -------------
+
+
+def _masthead(page: str) -> str:
+    return page[page.index("<body>") : page.index('<nav class="mainnav"')]
+
+
+def _anew(app, path: str, **cookies) -> str:
+    """The page with nothing kept, as the first request after a start renders it."""
+    from tests.factories import Browser
+
+    app._url_memo.clear()
+    who = Browser(app)
+    for name, value in cookies.items():
+        who.client.set_cookie(name, value)
+    return who.html(path)
+
+
+@pytest.mark.parametrize(
+    "path", ["/evaluations/criteria", "/notices/?type=trading_notice&page=2", "/draws/"]
+)
+def test_the_kept_masthead_follows_the_path_language_mode_and_names(app, path):
+    from tests.factories import Browser
+
+    app.test_client().get("/healthz")  # routes final: fragments may be kept
+    who = Browser(app)
+    seen = {}
+    for lang, mode in [
+        ("zh_CN", "standard"),
+        ("en", "standard"),
+        ("en", "large"),
+        ("zh_CN", "large"),
+    ]:
+        who.client.set_cookie("lang", lang)
+        who.client.set_cookie("display", mode)
+        kept = _masthead(who.html(path))
+        assert kept == _masthead(_anew(app, path, lang=lang, display=mode))
+        seen[lang, mode] = kept
+    assert len(set(seen.values())) == 4
+    assert "next=/evaluations/criteria" in _masthead(who.html("/evaluations/criteria"))
+    assert "next=/draws/" in _masthead(who.html("/draws/"))
+    app.config["SITE_NAME"] = "另一个平台"
+    assert "另一个平台" in _masthead(who.html(path))
+    app.config["OFFICE_NAME"] = "另一个办公室"
+    assert "另一个办公室" in _masthead(who.html(path))
+    prefixed = who.client.get(path, base_url="http://localhost/sw/").get_data(as_text=True)
+    assert 'href="/sw/"' in _masthead(prefixed)
+
+
+def test_a_long_path_s_masthead_is_not_kept(app):
+    from tests.factories import Browser
+
+    app.test_client().get("/healthz")
+    path = "/evaluations/criteria?q=" + "x" * 300
+    page = Browser(app).html(path)
+    assert "x" * 300 in _masthead(page)
+    assert not any("x" * 300 in repr(key) for key in app._url_memo)
