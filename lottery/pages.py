@@ -54,13 +54,14 @@ def _worked_out(values: tuple, names: tuple) -> RecordPage:
 _kept = functools.lru_cache(maxsize=_PAGES_KEPT)(_worked_out)
 
 
-def body_key(row) -> tuple | None:
+def body_key(row) -> tuple:
     """What the body of a draw's record page is kept under (app.urls.kept_part, with the
     record's address, the office's name, the language and the address of the links): the
-    draw's whole row once it is drawn or abandoned, when nothing else it shows can change (its
-    staff link is a committed draw's); None for a committed draw, whose body is written on
-    each request (it changes at the draw, and shows its console to the staff)."""
-    return None if row.status == "committed" else tuple(row)
+    draw's whole row, every column's value. The body shows nothing else: a step of the draw
+    (entropy entered, the draw, an abandonment) changes the row, and so the key; the staff's
+    link to a committed draw's console, the one part that depends on the visitor, follows the
+    body (templates/lottery/detail.html)."""
+    return tuple(row)
 
 
 def ranking_rows(d) -> list[dict]:
