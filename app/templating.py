@@ -214,17 +214,18 @@ class Context(JinjaContext):
     `Context.call`, which asks the callable and its `__call__` whether they want the context,
     the eval context or the environment (five Python calls) before calling it: ~20 calls a
     page, more on lists. A plain function or bound method that wants none of them (no
-    `jinja_pass_arg`), called without Jinja's loop or block variables, is called as Jinja would
-    call it; anything else (a macro, a `pass_context` function, a callable object) takes
-    Jinja's way."""
+    `jinja_pass_arg`) is called as Jinja would call it, without the loop's or block's variables
+    Jinja gives to every call in a loop or a block that sets one (only a function that takes
+    the context reads them); anything else (a macro, a `pass_context` function, a callable
+    object) takes Jinja's way."""
 
     def call(self, obj, /, *args, **kwargs):
-        if (
-            type(obj) in _PLAIN_CALLABLES
-            and not hasattr(obj, "jinja_pass_arg")
-            and "_block_vars" not in kwargs
-            and "_loop_vars" not in kwargs
-        ):
+        if type(obj) in _PLAIN_CALLABLES and not hasattr(obj, "jinja_pass_arg"):
+            if kwargs:
+                # Given to every call in a loop or a block that sets a variable; used by a
+                # function that takes the context only (Jinja's way pops them too).
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
             try:
                 return obj(*args, **kwargs)
             except StopIteration:  # as Jinja's
