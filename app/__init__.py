@@ -93,6 +93,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     )
     app.jinja_environment = templating.Environment  # before anything makes app.jinja_env
     app.request_class = _Request
+    from app.headers import Response
+
+    app.response_class = Response  # its headers handed to the server without a second check
     app.config.from_object(config)
     app.config.update(overrides)
     check_sms(app.config)
@@ -332,6 +335,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     # The layout's parts that are the same on every page of a language (app.urls).
     app.jinja_env.globals["kept_fragment"] = app.kept_fragment
+    # A part of a page that the view's key decides (a drawn draw's body; app.urls).
+    app.jinja_env.globals["kept_part"] = app.kept_part
     # A category's or an office's name in the request's language (its English name, if it has one).
     app.jinja_env.filters["named"] = i18n.named
     # A legal basis (《…》第N条) in the request's language.

@@ -5,7 +5,9 @@ cache keeps answers with their final headers."""
 from __future__ import annotations
 
 from flask import Flask, request
+from flask import Response as FlaskResponse
 from flask.globals import _cv_request
+from werkzeug.datastructures import Headers
 from werkzeug.http import generate_etag, http_date
 
 
@@ -19,6 +21,37 @@ def header(headers, lowered: str) -> str | None:
         if name.lower() == lowered:
             return value
     return None
+
+
+class Response(FlaskResponse):
+    """Flask's response, whose headers for the WSGI server are copied without Werkzeug's
+    checking them again, when it would change nothing (issue 14).
+
+    Werkzeug's `get_wsgi_headers` copies the headers through `Headers.add`, which converts and
+    checks each value again (~50 calls a page for its dozen headers), before it looks at the
+    few that it may change: Location and Content-Location (made absolute URIs), Content-Length
+    (dropped from a 1xx, 204 or 304, set when absent). A response whose headers include none
+    of the first two, has a Content-Length, and whose status is none of those gets a plain copy
+    of its list — what Werkzeug's copy holds then, every value a str already checked when it
+    was set; any other takes Werkzeug's way."""
+
+    def get_wsgi_headers(self, environ) -> Headers:
+        headers = self.headers
+        status = self.status_code
+        if type(headers) is Headers and status >= 200 and status not in (204, 304):
+            has_length = False
+            for name, _value in headers:
+                lowered = name.lower()
+                if lowered == "content-length":
+                    has_length = True
+                elif lowered in ("location", "content-location"):
+                    has_length = False
+                    break
+            if has_length:
+                copy = Headers()
+                copy._list.extend(headers._list)
+                return copy
+        return super().get_wsgi_headers(environ)
 
 
 def init_app(app: Flask) -> None:

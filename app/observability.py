@@ -184,8 +184,8 @@ def answered(
     `log_line`, LOG_REQUESTS) a log line. The request hooks call it, and the page cache's front
     for the hits it answers before Flask (no request context then: the line carries its request
     id in its fields)."""
-    REQUEST_SECONDS.labels(endpoint, method).observe(seconds)
-    REQUESTS.labels(endpoint, f"{status // 100}xx").inc()
+    _child(REQUEST_SECONDS, endpoint, method).observe(seconds)
+    _child(REQUESTS, endpoint, f"{status // 100}xx").inc()
     if log_line:
         log.info(
             "%s %s %s",
@@ -204,6 +204,26 @@ def answered(
                 }
             },
         )
+
+
+#: Each request metric's child per label values, as `labels` gave it (`_child`).
+_children: dict[tuple, object] = {}
+#: Label sets kept (endpoints × methods or status classes: a few hundred; emptied when full).
+_CHILDREN_KEPT = 4096
+
+
+def _child(metric, *values: str):
+    """`metric.labels(*values)`, kept (issue 14): prometheus_client checks the arguments, makes
+    their texts and takes a lock on each call (~12 calls, two a request) to find the child it
+    made the first time and keeps for good; nothing here removes one. A method is the
+    client's word, so the memo is bounded."""
+    key = (metric, values)
+    child = _children.get(key)
+    if child is None:
+        if len(_children) >= _CHILDREN_KEPT:
+            _children.clear()
+        child = _children[key] = metric.labels(*values)
+    return child
 
 
 # ---- health and readiness ---------------------------------------------------------------------

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Callable
+from types import BuiltinFunctionType, FunctionType, MethodType
 
 import jinja2
+import markupsafe
 from flask.globals import _cv_request
 from flask.templating import Environment as FlaskEnvironment
 from jinja2 import nodes
+from jinja2.runtime import Context as JinjaContext
 from jinja2.runtime import new_context
 from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 
 #: The template global through which a fixed text's `_('…')` is read (`FixedTexts`).
 FIXED_TEXTS = "_fixed_text"
@@ -175,13 +179,78 @@ def _rewrites_fixed_texts(environment, template: nodes.Template, name: str | Non
     return True
 
 
+#: markupsafe's escaping of a str (its C speedups), which `markupsafe.escape` wraps in Markup.
+_escape_text = getattr(markupsafe, "_escape_inner", None)
+
+
+def output_escape(value) -> str:
+    """What a compiled template writes for `{{ value }}` under autoescape: the text of
+    `markupsafe.escape(value)`, without making it a Markup (issue 14).
+
+    Jinja's compiled code calls `escape` only on what it outputs, and output is only joined into
+    the page (a macro's, a `{% set %}` block's, a `{% filter %}` block's and a `caller()`'s
+    output is made Markup whole after the join), so a plain str with the same text gives the same
+    page. `escape` costs three Python calls for a str (itself, `Markup.__new__`, its `hasattr`)
+    and six for a Markup (a translated text, a macro's output); a page outputs 50–400 values.
+    A str is escaped by markupsafe's own function, a Markup is its own text, anything else
+    takes `escape` itself."""
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is Markup:
+        return value
+    return markupsafe.escape(value)
+
+
+#: The callables whose Jinja-specific first argument, if any, is said by `jinja_pass_arg` on
+#: themselves (a bound method: on its function), never by their `__call__`.
+_PLAIN_CALLABLES = frozenset({FunctionType, MethodType, BuiltinFunctionType})
+
+
+class Context(JinjaContext):
+    """Jinja's render context, whose `call` of a plain function takes a short way (issue 14).
+
+    Every call in a template (`url_for(…)`, `csrf_token()`, a macro's helper) goes through
+    `Context.call`, which asks the callable and its `__call__` whether they want the context,
+    the eval context or the environment (five Python calls) before calling it: ~20 calls a
+    page, more on lists. A plain function or bound method that wants none of them (no
+    `jinja_pass_arg`) is called as Jinja would call it, without the loop's or block's variables
+    Jinja gives to every call in a loop or a block that sets one (only a function that takes
+    the context reads them); anything else (a macro, a `pass_context` function, a callable
+    object) takes Jinja's way."""
+
+    def call(self, obj, /, *args, **kwargs):
+        if type(obj) in _PLAIN_CALLABLES and not hasattr(obj, "jinja_pass_arg"):
+            if kwargs:
+                # Given to every call in a loop or a block that sets a variable; used by a
+                # function that takes the context only (Jinja's way pops them too).
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return obj(*args, **kwargs)
+            except StopIteration:  # as Jinja's
+                return self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(obj, *args, **kwargs)
+
+
 class Template(jinja2.Template):
-    """Jinja's template, whose render contexts copy the environment's globals as a dict.
+    """Jinja's template, whose render contexts copy the environment's globals as a dict, and whose
+    compiled code outputs values through `output_escape`.
 
     A context starts as `dict(globals, **vars)`; the dict of a `TemplateGlobals` is built key by
     key through its Python `__getitem__` (~80 globals, ~15 µs, on each render and each
     `{% import %}`). With no globals of its own a template's are the environment's, so the
     environment's dict is copied instead, at C speed: the same keys, values and order."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        # The compiled module's `escape` (imported from jinja2.runtime), read by its render
+        # functions as a global at each call: they use it on output only (`output_escape`).
+        if _escape_text is not None and namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = output_escape
+        return super()._from_namespace(environment, namespace, globals)
 
     def new_context(self, vars=None, shared=False, locals=None):
         globals = self.globals
@@ -193,9 +262,11 @@ class Template(jinja2.Template):
 class Environment(FlaskEnvironment):
     """Flask's environment, its templates' globals a `TemplateGlobals` (and their contexts made
     from the environment's dict, `Template`), fixed texts read from `FixedTexts` once app.i18n
-    has installed them."""
+    has installed them, output escaped by `output_escape` and plain functions called by
+    `Context.call`'s short way."""
 
     template_class = Template
+    context_class = Context
 
     def make_globals(self, d):
         return TemplateGlobals({} if d is None else d, self.globals)

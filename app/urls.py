@@ -154,6 +154,8 @@ class SmallworksFlask(Flask):
         self._url_memo: dict[tuple, str] = {}
         #: `ensure_sync` of each function it was given (`ensure_sync`).
         self._sync_memo: dict = {}
+        #: Parts of pages kept by what they show (`kept_part`).
+        self._part_memo: dict[tuple, Markup] = {}
 
     def ensure_sync(self, func: Callable) -> Callable:
         """Flask's `ensure_sync`, its answer kept per function (issue 14).
@@ -289,18 +291,47 @@ class SmallworksFlask(Flask):
         from the config); never the visitor, the request's path or the page's own variables.
         Kept per app, by the name, the values, the request's locale and `address_key` (the
         same rules as the URL memo, whose bound it shares); rendered every time when that is
-        None.
+        None or a text value is long (a client-given path, as for the URL memo).
         """
+        address = self.address_key()
+        if address is None or any(
+            type(value) is str and len(value) > URL_MEMO_VALUE_MAX for value in values
+        ):
+            return caller()
+        return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
+
+    def kept_part(self, name: str, key, *values, caller) -> Markup:
+        """`{% call kept_part("draw-body", key, …) %}…{% endcall %}` in a template: a part of a
+        page rendered once per process for each `key` the view gives, `values`, language and
+        address (issue 14) — e.g. the body of a drawn draw's page, which its row alone decides.
+
+        The view's `key` holds everything the block shows besides `values` (the template's own
+        names, e.g. the office's), the language and the address: a record's whole row, not its
+        id; None when the part may show anything else (the visitor, the clock), and then it is
+        rendered every time, as it is when `address_key` is None. Kept per app, apart from the
+        URL memo (parts are larger): at most PART_MEMO_SIZE, emptied when full."""
+        if key is None:
+            return caller()
         address = self.address_key()
         if address is None:
             return caller()
-        return self._kept(("fragment", name, values, str(i18n.request_locale()), address), caller)
+        whole = (name, key, values, str(i18n.request_locale()), address)
+        try:
+            return self._part_memo[whole]
+        except KeyError:
+            part = caller()
+            if len(self._part_memo) >= PART_MEMO_SIZE:
+                self._part_memo.clear()
+            self._part_memo[whole] = part
+            return part
 
 
 #: Functions whose `ensure_sync` an app keeps: its hooks, processors, views and error handlers.
 SYNC_MEMO_SIZE = 1024
 #: Relative URLs a process keeps (per app); a page of links is ~100 of them.
 URL_MEMO_SIZE = 4096
+#: Parts of pages a process keeps (per app, `kept_part`): a drawn draw's body is 5–40 KB.
+PART_MEMO_SIZE = 256
 #: A longer text value (a `next=` path and query) is built, not kept.
 URL_MEMO_VALUE_MAX = 200
 #: The types of values whose URL text is a function of their value and type alone.

@@ -54,6 +54,16 @@ def _worked_out(values: tuple, names: tuple) -> RecordPage:
 _kept = functools.lru_cache(maxsize=_PAGES_KEPT)(_worked_out)
 
 
+def body_key(row) -> tuple:
+    """What the body of a draw's record page is kept under (app.urls.kept_part, with the
+    record's address, the office's name, the language and the address of the links): the
+    draw's whole row, every column's value. The body shows nothing else: a step of the draw
+    (entropy entered, the draw, an abandonment) changes the row, and so the key; the staff's
+    link to a committed draw's console, the one part that depends on the visitor, follows the
+    body (templates/lottery/detail.html)."""
+    return tuple(row)
+
+
 def ranking_rows(d) -> list[dict]:
     """The result as the record page and the meeting screen list it: place, id, name, selected or
     which alternate."""

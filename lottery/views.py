@@ -230,9 +230,11 @@ def detail(draw_id: str):
         record=page.record,
         candidates=page.candidates,
         verdict=page.verdict,
-        verdict_summary=_verdict_summary(d, page.verdict),
+        # Worked out only when the body is written (not when it is kept: `body_key`).
+        verdict_summary=functools.partial(_verdict_summary, d, page.verdict),
         rows=page.rows,
         record_url=url_for("draws_api.get_draw", draw_id=d.draw_id, _external=True),
+        body_key=pages.body_key(row),
     )
 
 

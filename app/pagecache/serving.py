@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, g, request, session
+from flask.globals import _cv_request
 from flask_login import current_user
 from redis.exceptions import RedisError
 
 from app import clock
+from app.headers import header
 from app.pagecache.store import Entry, _state
 
 log = logging.getLogger("smallworks.pagecache")
@@ -87,11 +89,14 @@ def personal(response) -> bool:
     one that changed the session (a CSRF token made, a message flashed or shown) or sets a
     cookie. The Cache-Control policy (app.headers) makes such answers `private, no-store`, and the
     page cache never keeps them: one rule for both."""
+    # The request context read once, and Set-Cookie looked for without the KeyError that
+    # Werkzeug's `in` makes and catches when it is absent (issue 14).
+    ctx = _cv_request.get()
     return (
-        request.method not in ("GET", "HEAD")
+        ctx.request.method not in ("GET", "HEAD")
         or current_user.is_authenticated
-        or session.modified
-        or "Set-Cookie" in response.headers
+        or ctx.session.modified
+        or header(response.headers, "set-cookie") is not None
     )
 
 
