@@ -43,6 +43,7 @@ from notices.forms import (
     PublishForm,
 )
 from notices.lines import notice_lines, notice_list_repeated
+from notices.page import published_notice
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -194,7 +195,7 @@ def timeliness():
 
 @bp.route("/<int:notice_id>")
 def detail(notice_id: int):
-    notice = _get_or_404(queries.get_published, notice_id)
+    notice = _get_or_404(published_notice, notice_id)
     return render_template(
         "notices/detail.html",
         notice=notice,
