@@ -93,18 +93,20 @@ class PageNotice:
 _FIELDS = tuple(c.key for c in _NOTICE)
 
 
-def published_notice(notice_id: int) -> PageNotice:
+def published_notice(notice_id: int) -> tuple[PageNotice, tuple[tuple, ...]]:
     """The published notice `notice_id` for its page (NoticeNotFound if there is none), with its
-    attachments, its published corrections and the notice it corrects: the rows of one statement
+    attachments, its published corrections and the notice it corrects, and the rows it was read
+    from as the driver gives them (what `article` compares): the rows of one statement
     (`_statement`), a row per attachment and correction (seldom more than a few).
 
     notices.queries.get_published read the same with the ORM's joined loading: its execution,
     its row processors and the objects it built and tracked were ~0.15 ms of a page of 1.3
     (issue 14). A correction published later, a file, any change however made shows on the
-    next request: nothing is kept between requests."""
-    rows = reads.plain_rows(_statement(), {"notice_id": notice_id})
-    if not rows:
+    next request: the rows are read on every one."""
+    raw = reads.driver_rows(_statement(), {"notice_id": notice_id})
+    if not raw:
         raise NoticeNotFound("公告不存在", "No such notice")
+    rows = reads.typed_rows(_statement(), raw)
     attachments: dict[int, PageAttachment] = {}
     corrections: dict[int, LinkedNotice] = {}
     for row in rows:
@@ -114,12 +116,13 @@ def published_notice(notice_id: int) -> PageNotice:
             corrections[row[_C]] = LinkedNotice(*row[_C:_K])
     first = rows[0]
     corrects = None if first[_K] is None else LinkedNotice(*first[_K:])
-    return PageNotice(
+    notice = PageNotice(
         first[:_N],
         sorted(attachments.values(), key=_by_id),
         sorted(corrections.values(), key=_oldest_first),
         corrects,
     )
+    return notice, raw
 
 
 def _by_id(a: PageAttachment) -> int:

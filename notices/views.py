@@ -33,6 +33,7 @@ from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import categories, feeds, markup, queries, related, rules, services
+from notices.article import article
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import (
     AttachmentForm,
@@ -195,12 +196,10 @@ def timeliness():
 
 @bp.route("/<int:notice_id>")
 def detail(notice_id: int):
-    notice = _get_or_404(published_notice, notice_id)
+    notice, rows = _get_or_404(published_notice, notice_id)
+    links = related.related_links(notice, current_user)
     return render_template(
-        "notices/detail.html",
-        notice=notice,
-        preview=False,
-        related=related.related_links(notice, current_user),
+        "notices/detail.html", notice=notice, article=article(notice, rows, links)
     )
 
 
