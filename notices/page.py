@@ -137,7 +137,8 @@ def _oldest_first(c: LinkedNotice):
 def _statement():
     """Built once per process: the notice, outer-joined to its files, to its published
     corrections and to the notice it corrects — a row per file and correction, which cost less
-    than a statement for each (as get_published's joins did)."""
+    than a statement for each (as get_published's joins did). Its corrections are the published
+    ones: a draft correction announces nothing."""
     attachment, correction, corrected = NoticeAttachment, aliased(Notice), aliased(Notice)
     return (
         select(
@@ -166,4 +167,6 @@ def _statement():
         )
         .outerjoin(corrected, corrected.id == Notice.corrects_id)
         .where(Notice.id == bindparam("notice_id"), Notice.status == NoticeStatus.PUBLISHED)
+        # The same rows in the same order while nothing changed (what `article` compares).
+        .order_by(attachment.id, correction.published_at, correction.id)
     )
