@@ -33,6 +33,7 @@ from app.storage import send_stored
 from app.urls import page_arg, record_id
 from app.workdays import TZ
 from notices import categories, feeds, markup, queries, related, rules, services
+from notices.article import article
 from notices.errors import NoticeError, NoticeForbidden, NoticeNotFound
 from notices.forms import (
     AttachmentForm,
@@ -43,6 +44,7 @@ from notices.forms import (
     PublishForm,
 )
 from notices.lines import notice_lines, notice_list_repeated
+from notices.page import published_notice
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -194,12 +196,10 @@ def timeliness():
 
 @bp.route("/<int:notice_id>")
 def detail(notice_id: int):
-    notice = _get_or_404(queries.get_published, notice_id)
+    notice, rows = _get_or_404(published_notice, notice_id)
+    links = related.related_links(notice, current_user)
     return render_template(
-        "notices/detail.html",
-        notice=notice,
-        preview=False,
-        related=related.related_links(notice, current_user),
+        "notices/detail.html", notice=notice, article=article(notice, rows, links)
     )
 
 
