@@ -10,7 +10,7 @@ from app import jsonout
 from app.api import last_modified, office_arg, paginated, since_arg, time_iso, written_page
 from app.jsonout import InOrder
 from app.keyset import cursor_arg
-from notices import queries, records
+from notices import entries, queries, records
 from notices.errors import NoticeNotFound
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1/notices")
@@ -86,29 +86,25 @@ KEPT_RECORDS = 4096
 def list_notices():
     types = queries.parse_types(request.args.get("type"))
     office_ids, office = office_arg()
-    entries = records.published_entries(
-        types, cursor_arg(), PER_PAGE, office_ids, since=since_arg()
-    )
+    page = entries.published_entries(types, cursor_arg(), PER_PAGE, office_ids, since=since_arg())
     args = {"type": request.args.get("type") or None, "office": office}
     app = current_app._get_current_object()
     if not jsonout.compact(app):  # indented (debug): written whole, as it always was
-        entries.window.items = [records.record_of(key) for key in entries.keys]
+        page.window.items = [entries.record_of(key) for key in page.keys]
         return paginated(
-            entries.window,
+            page.window,
             serializer(),
             "notices_api.list_notices",
             changed=records.last_changed,
             in_order=True,
             **args,
         )
-    return written_page(
-        entries.window, _written(app, entries.keys), "notices_api.list_notices", **args
-    )
+    return written_page(page.window, _written(app, page.keys), "notices_api.list_notices", **args)
 
 
 def _written(app, keys: list[tuple]) -> list[tuple[str, datetime | None]]:
     """Each record's JSON as `serializer()` gives it, written alone (app.jsonout.in_order), and
-    when it last changed (`records.last_changed`), for the keys of `records.published_entries`.
+    when it last changed (`records.last_changed`), for the keys of `entries.published_entries`.
 
     Kept per process and app by the key — every value the record is made of, as read on this
     request — and by the address its links are written with (issue 14): writing a page's fifty
@@ -125,7 +121,7 @@ def _written(app, keys: list[tuple]) -> list[tuple[str, datetime | None]]:
         if found is None:
             if serialize is None:
                 serialize = serializer()
-            record = records.record_of(key)
+            record = entries.record_of(key)
             found = (jsonout.in_order(app, serialize(record)), records.last_changed(record))
             if len(kept) >= KEPT_RECORDS:
                 kept.clear()

@@ -3,7 +3,6 @@ a page of them, or one — with their corrections and attachments, and the `?sin
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -13,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app import reads
 from app.extensions import db
-from app.keyset import MAX_OFFSET_PAGE, Cursor, Listing, Merged, Window, listing, window
+from app.keyset import Cursor, Listing, Merged, listing, window
 from app.offices.models import Office
 from notices.errors import NoticeNotFound
 from notices.models import Notice, NoticeAttachment
@@ -107,116 +106,6 @@ def _correction_order(c) -> tuple:
 
 def _attachment_order(a) -> int:
     return a.id
-
-
-class Entries(NamedTuple):
-    """A page of the API's list as `published_entries` gives it: each notice's `key` —
-    everything its record is made of, as read — in the page's order, and the window."""
-
-    window: Window
-    keys: list[tuple]
-
-
-#: The first element of a key whose values are as the driver gave them (`published_entries`).
-RAW = "raw"
-#: The first element of a key whose values are read by their columns' types.
-TYPED = "typed"
-
-
-def published_entries(
-    types: tuple[str, ...],
-    page: Cursor | int,
-    per_page: int,
-    office_ids: list[int] | None = None,
-    since: datetime | None = None,
-) -> Entries:
-    """`published_records` as keys (issue 14): a key per notice of the page, `(kind, its row,
-    the rows of its corrections and attachments)` — every value its record is made of, which
-    `record_of(key)` makes into the NoticeRecord `published_records` gives. The API keeps each
-    record's JSON by its key (notices.api), and only a record not kept is built.
-
-    A numbered page of a list kept per process (`_kept_records`: no `since`, one type or
-    none, one office or every one) is read as the driver gives its rows (app.reads.driver_rows,
-    RAW keys): reading a page's times into aware datetimes, and SQLAlchemy's execution of its
-    two statements, cost more than the JSON kept saves; a record is typed only when not kept.
-    Every other page — a cursor, several types or offices, `?since=` — is read as
-    `published_records` reads it (TYPED keys)."""
-    if since is None:
-        stmt = _kept_records(types, None if office_ids is None else tuple(office_ids))
-        if not isinstance(page, Cursor):
-            page = Cursor(page=max(page or 1, 1))
-        numbered = page.after is None and page.before is None and page.page <= MAX_OFFSET_PAGE
-        if isinstance(stmt, Listing) and numbered:
-            return _raw_entries(stmt, page.page, per_page)
-    else:
-        stmt = narrowed(_records_select(), types, office_ids, None, changed_since(since))
-    pagination = window(stmt, page, per_page, Notice.published_at, Notice.id)
-    rows = pagination.items
-    ids = [r[0] for r in rows]
-    found = reads.rows(_extras_statement(len(ids)), _id_params(ids)) if ids else ()
-    extras = _by_notice(found)
-    keys = [(TYPED, r, _extras_key(extras.get(i))) for r, i in zip(rows, ids, strict=True)]
-    return Entries(pagination, keys)
-
-
-def _raw_entries(listing: Listing, page: int, per_page: int) -> Entries:
-    """A numbered page of `listing` as RAW keys, and its window as `keyset.window` gives it."""
-    offset = (page - 1) * per_page
-    rows = reads.driver_rows(listing.numbered, {"offset": offset, "limit": per_page + 1})
-    items = rows[:per_page]
-    ids = [r[0] for r in items]
-    found = reads.driver_rows(_extras_statement(len(ids)), _id_params(ids)) if ids else ()
-    extras = _by_notice(found)
-    keys = [(RAW, r, _extras_key(extras.get(i))) for r, i in zip(items, ids, strict=True)]
-    pagination = Window(
-        items=items,
-        has_next=bool(items) and len(rows) > per_page,
-        has_prev=page > 1,
-        after=ids[-1] if ids else None,
-        before=ids[0] if ids else None,
-    )
-    return Entries(pagination, keys)
-
-
-def _id_params(ids: list[int]) -> dict[str, int]:
-    return {f"id{k}": i for k, i in enumerate(ids)}
-
-
-def _extras_key(rows: list | None) -> tuple:
-    """A notice's extras in one order whatever order the database gave them in (the UNION ALL
-    promises none): attachments after corrections, each by its id (unique within its kind)."""
-    if not rows:
-        return ()
-    return tuple(tuple(r) for r in sorted(rows, key=_extras_order))
-
-
-def _extras_order(row) -> tuple:
-    return (row[3] is None, row[1])  # an attachment has no status; its id, or the correction's
-
-
-def record_of(key: tuple) -> NoticeRecord:
-    """The NoticeRecord of a key of `published_entries`: its values read by their columns'
-    types if they are the driver's."""
-    kind, row, extras = key
-    if kind == RAW:
-        row = reads.typed_rows(_typing_statement(), (row,))[0]
-        extras = reads.typed_rows(_extras_statement(1), extras)
-    else:
-        extras = [_extras_row()._make(values) for values in extras]
-    return _record(row, extras)
-
-
-@cache
-def _typing_statement():
-    """A statement of `_record_columns` kept per process, by which a RAW row is typed
-    (app.reads.typed_rows keeps its conversions per statement)."""
-    return _records_select()
-
-
-@cache
-def _extras_row() -> type:
-    """The named tuple of `_extras_statement`'s columns, for a TYPED key's extras."""
-    return namedtuple("Extra", _extras_statement(1).selected_columns.keys())
 
 
 @cache
