@@ -4,6 +4,8 @@ a limit or exemption declared, or a limit's string changed, applies on the next 
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import flask_limiter
 import pytest
 from flask import Blueprint
@@ -67,7 +69,8 @@ def test_a_changed_limit_string_applies_on_the_next_request(app, client):
 
 
 def test_a_limit_declared_after_requests_applies_on_the_next_request(app, client):
-    bp = Blueprint("kept_probe", __name__)
+    # A name of its own: the limiter is the module's, and keeps what a test declared.
+    bp = Blueprint(f"kept_probe_{uuid4().hex}", __name__)
     bp.add_url_rule("/kept-probe", "page", lambda: "ok")
     app.register_blueprint(bp)
     assert [client.get("/kept-probe").status_code for _ in range(3)] == [200] * 3
@@ -79,7 +82,7 @@ def test_a_limit_declared_after_requests_applies_on_the_next_request(app, client
 
 def test_an_exemption_declared_after_requests_applies_on_the_next_request(app, client):
     app.config["API_RATE_LIMIT"] = "2 per minute"
-    bp = Blueprint("kept_api_probe", __name__, url_prefix="/api/v1/kept-probe")
+    bp = Blueprint(f"kept_api_probe_{uuid4().hex}", __name__, url_prefix="/api/v1/kept-probe")
     bp.add_url_rule("", "page", lambda: "ok")
     app.register_blueprint(bp)
     from app.api import API_LIMIT
