@@ -79,7 +79,7 @@ def serializer():
 
 
 #: Records' JSON a process keeps per app (`_written`; emptied when full).
-KEPT_RECORDS = 4096
+KEPT_RECORDS = 2048
 
 
 @bp.route("")
