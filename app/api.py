@@ -12,6 +12,7 @@ from flask import abort, current_app, make_response, request, url_for
 from app import clock, i18n
 from app.extensions import limiter
 from app.jsonout import InOrder
+from app.jsonout import in_order as in_order_json
 from app.offices.queries import office_filter, record_ref
 from app.refusal import Refusal
 
@@ -117,6 +118,18 @@ def paginated(
     of the page is its Last-Modified (a client's If-Modified-Since then gets a 304 from the
     cache policy of create_app). `in_order`: `serialize` gives its dicts' keys in sorted order
     (app.jsonout.InOrder)."""
+    body = (InOrder if in_order else dict)(
+        items=[serialize(item) for item in pagination.items],
+        next=_next_url(pagination, endpoint, args),
+    )
+    if changed is None:
+        return body
+    return last_modified(body, newest(changed(item) for item in pagination.items))
+
+
+def _next_url(pagination, endpoint: str, args: dict) -> str | None:
+    """`next` of a page (`paginated`): the next page's URL with the request's `?since=` and
+    `args` (those not None), or None on the last page."""
     args = {k: v for k, v in args.items() if v is not None}
     since = (request.args.get("since") or "").strip()
     if since:
@@ -125,13 +138,28 @@ def paginated(
         more = pagination.next_args()
     else:
         more = {"page": pagination.next_num} if pagination.has_next else None
-    body = (InOrder if in_order else dict)(
-        items=[serialize(item) for item in pagination.items],
-        next=url_for(endpoint, _external=True, **more, **args) if more else None,
+    return url_for(endpoint, _external=True, **more, **args) if more else None
+
+
+def written_page(pagination, items: list[tuple[str, datetime | None]], endpoint: str, **args):
+    """`paginated(pagination, serialize, endpoint, changed, in_order=True, **args)`'s answer,
+    the same bytes and headers, from each item's JSON already written and the moment it last
+    changed (`items`, in the page's order; issue 14): an API that keeps its records' JSON
+    (notices.api) puts the page together without writing them again. Only when the app's
+    provider writes compactly (app.jsonout.compact)."""
+    app = current_app._get_current_object()
+    text = "".join(
+        (
+            '{"items":[',
+            ",".join(t for t, _changed in items),
+            '],"next":',
+            in_order_json(app, _next_url(pagination, endpoint, args)),
+            "}\n",
+        )
     )
-    if changed is None:
-        return body
-    return last_modified(body, newest(changed(item) for item in pagination.items))
+    response = app.response_class(text, mimetype=app.json.mimetype)
+    response.last_modified = newest(m for _t, m in items)
+    return response
 
 
 def last_modified(body: dict, moment: datetime | None):

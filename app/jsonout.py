@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 
@@ -22,3 +23,24 @@ class JSONProvider(DefaultJSONProvider):
         if type(obj) is InOrder:
             kwargs.setdefault("sort_keys", False)
         return super().dumps(obj, **kwargs)
+
+
+#: What `JSONProvider.response` passes to `dumps` for a compact answer.
+COMPACT = (",", ":")
+
+
+def compact(app: Flask) -> bool:
+    """Whether the app's provider writes an answer compactly (`response`: `separators` without
+    `indent`), as it does but in debug mode or with `compact = False`. Only then is a value
+    written alone (`in_order`) the same bytes as inside the answer."""
+    provider = app.json
+    return not ((provider.compact is None and app.debug) or provider.compact is False)
+
+
+def in_order(app: Flask, value) -> str:
+    """`value` — a dict whose keys, and every dict's inside it, are in sorted order (as an
+    `InOrder` body's), or a plain value — written as the provider writes it inside a compact
+    answer (`compact`): a part of a body put together from parts (issue 14)."""
+    if type(value) is dict:
+        value = InOrder(value)
+    return app.json.dumps(value, separators=COMPACT)

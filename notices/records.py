@@ -77,20 +77,35 @@ def _records(rows: list[Row]) -> list[NoticeRecord]:
         return []
     ids = [r[0] for r in rows]  # `_record_columns`' first; by position (issue 14)
     found = reads.rows(_extras_statement(len(ids)), {f"id{k}": i for k, i in enumerate(ids)})
-    corrections: dict[int, list[tuple[int, datetime]]] = {}
-    # The published ones, in Notice.corrections' order (published_at), then the id: the order
-    # the relationship gave. Both are done here (_extras_statement says why).
-    published = (c for c in found if c.status == NoticeStatus.PUBLISHED)
-    for c in sorted(published, key=lambda c: (c.published_at, c.id)):
-        corrections.setdefault(c.notice_id, []).append((c.id, c.published_at))
-    attachments: dict[int, list[Row]] = {}
+    extras = _by_notice(found)
+    return [_record(r, extras.get(i, ())) for r, i in zip(rows, ids, strict=True)]
+
+
+def _by_notice(found) -> dict[int, list]:
+    """The rows of `_extras_statement` by the notice they belong to (their first column)."""
+    extras: dict[int, list] = {}
+    for row in found:
+        extras.setdefault(row[0], []).append(row)
+    return extras
+
+
+def _record(row, extras) -> NoticeRecord:
+    """A NoticeRecord of a notice's row and the rows of its corrections and attachments."""
+    # The published corrections, in Notice.corrections' order (published_at), then the id: the
+    # order the relationship gave. Both are done here (_extras_statement says why).
+    published = (c for c in extras if c.status == NoticeStatus.PUBLISHED)
+    corrections = [(c.id, c.published_at) for c in sorted(published, key=_correction_order)]
     # An attachment's row has no status; in the order they were added (their ids).
-    for a in sorted((a for a in found if a.status is None), key=lambda a: a.id):
-        attachments.setdefault(a.notice_id, []).append(a)
-    return [
-        NoticeRecord(r, corrections.get(i, []), attachments.get(i, []))
-        for r, i in zip(rows, ids, strict=True)
-    ]
+    attachments = sorted((a for a in extras if a.status is None), key=_attachment_order)
+    return NoticeRecord(row, corrections, attachments)
+
+
+def _correction_order(c) -> tuple:
+    return (c.published_at, c.id)
+
+
+def _attachment_order(a) -> int:
+    return a.id
 
 
 @cache

@@ -18,6 +18,7 @@ from notices.models import Notice
 from notices.rules import NoticeStatus
 from tests.factories import make_notice, make_user, two_platforms
 from tests.keyset_pages import walked_pages
+from tests.notice_entries import entries_as_records
 
 PER_PAGE = 3
 
@@ -86,7 +87,12 @@ def test_a_list_of_several_types_or_offices_pages_as_the_old_reading(offices, ty
     for office_ids in (None, [offices.district.id, offices.a.id], [offices.b.id]):
         expected = _old_reading(types, office_ids)
         assert len(expected) > PER_PAGE or office_ids == [offices.b.id]  # pages to walk
-        for read in (queries.published_lines, queries.published_page, records.published_records):
+        for read in (
+            queries.published_lines,
+            queries.published_page,
+            records.published_records,
+            entries_as_records,
+        ):
             ids = _pages(lambda c, read=read, o=office_ids: read(types, c, PER_PAGE, o))
             assert [i for page in ids for i in page] == expected, (read, office_ids)
             assert all(len(page) == PER_PAGE for page in ids[:-1])
@@ -113,5 +119,6 @@ def test_the_api_of_several_types_since_a_moment_is_the_old_reading_since_it(off
     assert 0 < len(expected) < len(_old_reading(types, None))
 
     ids = _pages(lambda c: records.published_records(types, c, PER_PAGE, None, since=since))
+    assert _pages(lambda c: entries_as_records(types, c, PER_PAGE, None, since=since)) == ids
 
     assert [i for page in ids for i in page] == expected

@@ -26,6 +26,7 @@ from notices.models import Notice
 from notices.rules import NoticeStatus
 from tests.factories import make_notice, make_office, make_user, two_platforms
 from tests.keyset_pages import walked_pages
+from tests.notice_entries import entries_as_records
 
 PER_PAGE = 3
 #: A project's stages to spread the copies over (contracts.rules.stage_of's values).
@@ -136,7 +137,12 @@ def test_a_districts_notices_page_as_the_old_reading(district):
             where.append(Notice.type.in_(types))
         expected = _old(Notice.id, office_ids, (Notice.published_at, Notice.id), *where)
         assert len(expected) > PER_PAGE or office_ids != _filters(district)[1]  # pages to walk
-        for read in (queries.published_lines, queries.published_page, records.published_records):
+        for read in (
+            queries.published_lines,
+            queries.published_page,
+            records.published_records,
+            entries_as_records,
+        ):
             got = _walked(lambda c, r=read, t=types, o=office_ids: r(t, c, PER_PAGE, o))
             assert got == expected, (read, office_ids)
 
