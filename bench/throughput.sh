@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Requests per second of the platform against a hello-world Flask app ([Scale]), both served by
 # gunicorn with the same settings (-w 2 -k sync, loopback), measured by wrk (-t2 -c16, DURATION
-# seconds each, 10 by default): for each of /, /notices/, a notice, /api/v1/notices, a project
-# and a draw, a hello-world run then a platform run, with the ratio platform / hello, and then
+# seconds each, 10 by default): for each of /, /notices/, a notice (the newest, and the newest
+# trading notice), /api/v1/notices, a project (the newest, and the newest signed) and a draw, a
+# hello-world run then a platform run, with the ratio platform / hello, and then
 # the resident memory (VmRSS) of each platform worker. The platform runs the development
 # (default) configuration on the demo data in a fresh SQLite file in a temp instance folder,
 # console SMS, no in-process scheduler (production runs one `flask scheduler` beside the web).
@@ -135,8 +136,14 @@ base="http://127.0.0.1:$PORT_platform"
 notice="$(json "$base/api/v1/notices" 'd["items"][0]["id"]')"
 project="$(json "$base/api/v1/projects" 'd["items"][0]["code"]')"
 draw="$(json "$base/api/v1/draws" 'next(i["draw_id"] for i in d["items"] if i["status"] == "drawn")')"
+# The newest notice and project are whatever the demo made last (a sanction, a project not yet
+# announced): the two rows after them are the kinds most visitors open, a trading's notice and a
+# signed project with its rounds, draws and contract.
+trading="$(json "$base/api/v1/notices" 'next(i["id"] for i in d["items"] if i["type"] == "trading_notice")')"
+signed="$(json "$base/api/v1/projects" 'next(i["code"] for i in d["items"] if i["status"] == "signed")')"
 stop "$PID_platform"
-PATHS=("/" "/notices/" "/notices/$notice" "/api/v1/notices" "/projects/$project" "/draws/$draw")
+PATHS=("/" "/notices/" "/notices/$notice" "/notices/$trading" "/api/v1/notices" "/projects/$project"
+	"/projects/$signed" "/draws/$draw")
 
 # Runs of the platform: one, or cache on and off when config.py has a page cache.
 RUNS=("default")
