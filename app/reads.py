@@ -113,7 +113,12 @@ def _written(statement, dialect) -> str:
     return sql
 
 
-@lru_cache(maxsize=64)
+#: Statements whose compiled SQL a process keeps: the kept lists' pages read three each
+#: (app.rowpages), for a few hundred lists of notices (types × offices × categories).
+COMPILED_KEPT = 1024
+
+
+@lru_cache(maxsize=COMPILED_KEPT)
 def _compiled(statement, dialect) -> tuple[Compiled, dict[str, Callable]]:
     """The statement compiled for the dialect, and the parameters' own conversions for its
     driver (an aware time to naive UTC, then to SQLite's text) by name."""
