@@ -8,11 +8,12 @@ renders both and compares them).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -157,3 +158,54 @@ def notice_lines(items, repeated: ListRepeats, show_type: bool, show_office: boo
             + f'\n      <time datetime="{at}">{at[:10]}</time>\n    </span>\n  </li>\n'
         )
     return Markup("".join(parts))  # noqa: S704 (every value above escaped or the catalogue's)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptList:
+    """A list as last written from some rows in a language and at an address (`kept_list`):
+    the offices it named and the moments its publicity states hold (`since`, `until`)."""
+
+    offices: Mapping
+    since: datetime
+    until: datetime
+    markup: Markup
+
+
+#: Lists (rows × languages × addresses) a process keeps (emptied when full).
+LISTS_KEPT = 64
+
+
+def kept_list(raw: tuple, typed: Callable[[tuple], list], repeated: Callable[[], ListRepeats]):
+    """The notice list (`<ul class="notice-list">`, as the macro `notice_list` writes it with
+    its type and office) of the rows `raw` as the driver gave them (app.reads.driver_rows);
+    `typed` reads them into lines, `repeated` gives the page's `ListRepeats`.
+
+    Kept per process while what it is written from is unchanged (issue 14; app.home keeps the
+    home page's lists the same way): by the rows themselves — every value a line shows — the
+    language and the address (the links are relative to it), while the offices are the same
+    object (app.offices.queries.office_index: a renamed office is another) and the clock is
+    within the span in which none of the lines' publicities changes state
+    (`rules.publicity_span`). The rows are read on every request; only reading them into lines
+    and writing them are skipped. The display mode does not change the list (only the layout's
+    `<html>` class). Rows changed however (a service, SQL by hand, another process) are
+    another key at the next request."""
+    offices = office_index()
+    now = clock.now()
+    address = current_app.address_key()
+    key = None if address is None else (raw, str(i18n.request_locale()), address)
+    kept = current_app.extensions.setdefault("smallworks.notice_lists", {})
+    last = None if key is None else kept.get(key)
+    if last is not None and last.offices is offices and last.since <= now < last.until:
+        return last.markup
+    items = typed(raw) if raw else []
+    markup = Markup(  # noqa: S704 (notice_lines': every value escaped or the catalogue's)
+        f'\n\n\n<ul class="notice-list">\n{notice_lines(items, repeated(), True, True)}\n</ul>\n'
+    )
+    since, until = rules.publicity_span((n.publicity_ends_at for n in items), now)
+    # The lines read the clock as they were written, after `now`: kept only if no end came
+    # between.
+    if key is not None and clock.now() < until:
+        if len(kept) >= LISTS_KEPT:
+            kept.clear()
+        kept[key] = _KeptList(offices, since, until, markup)
+    return markup

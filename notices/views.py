@@ -42,7 +42,7 @@ from notices.forms import (
     NoticeForm,
     PublishForm,
 )
-from notices.lines import notice_lines, notice_list_repeated
+from notices.lines import kept_list, notice_lines, notice_list_repeated
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -78,6 +78,11 @@ def _district_name(office_id: int) -> str:
     return (office if office.is_district else by_id[office.parent_id]).name
 
 
+def _repeated_words():
+    """`notice_list_repeated` with the words kept by this app (per language)."""
+    return notice_list_repeated(current_app.extensions.setdefault("smallworks.list_words", {}))
+
+
 @bp.record_once
 def _template_globals(state) -> None:
     # Globals, not a context processor: imported macros see globals but not the context.
@@ -86,8 +91,7 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
-    words: dict = {}  # ListWords by language, for this app
-    state.app.jinja_env.globals["notice_list_repeated"] = lambda: notice_list_repeated(words)
+    state.app.jinja_env.globals["notice_list_repeated"] = _repeated_words
     state.app.jinja_env.globals["notice_lines"] = notice_lines
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
@@ -127,8 +131,9 @@ def _staff_notice_or_403(notice_id: int):
 def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
-    category = _category_arg()
-    pagination = queries.published_lines(
+    kinds = categories.categories()
+    category = _category_arg(kinds)
+    pagination = queries.published_line_rows(
         types,
         cursor_arg(),
         current_app.config["NOTICES_PER_PAGE"],
@@ -141,19 +146,21 @@ def index():
     return render_template(
         "notices/index.html",
         pagination=pagination,
+        lines=kept_list(pagination.items, queries.line_rows, _repeated_words),
         types=types,
         heading=heading,
         office_filter=office,
         category=category,
-        categories=categories.categories(),
+        categories=kinds,
     )
 
 
-def _category_arg():
+def _category_arg(kinds=None):
     """`?category=<code>` of the list and the feed: its category, None without one; an
-    unknown code is 404 (the codes come from the links of the list)."""
+    unknown code is 404 (the codes come from the links of the list). `kinds`: the categories,
+    if the caller has read them."""
     code = request.args.get("category", "").strip()
-    category = categories.find(code)
+    category = categories.find(code, kinds)
     if code and category is None:
         abort(404)
     return category
