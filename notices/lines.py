@@ -29,13 +29,16 @@ _MOMENT = "%Y-%m-%dT%H:%M:%S+08:00"
 @dataclass(frozen=True, slots=True)
 class ListWords:
     """The words every line of a notice list may repeat, in one language: the publicity and
-    correction badges, each type's label, and the empty list's line."""
+    correction badges, each type's label, and the empty list's line; and the list's heading
+    when it shows every type."""
 
     running: Markup
     ended: Markup
     corrected: Markup
     types: dict[str, Markup]
     empty: Markup
+    #: The heading of the list of every type (全部公告).
+    everything: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +59,10 @@ def _safe(message: str) -> Markup:
     return Markup(_(message))  # noqa: S704 (the catalogue's, as in every template)
 
 
-def notice_list_repeated(kept: dict) -> ListRepeats:
-    """`ListRepeats` for the request: once for a page rather than once for each of its lines
-    (issue 14). The words are kept per language in `kept` (one dictionary per app): they are
-    the catalogue's, which never changes while the process runs (app.i18n keeps catalogues
-    the same way); the language is still read on every call."""
+def list_words(kept: dict) -> ListWords:
+    """The `ListWords` of the request's language, kept per language in `kept` (one dictionary
+    per app): they are the catalogue's, which never changes while the process runs (app.i18n
+    keeps catalogues the same way); the language is still read on every call."""
     locale = get_locale()
     words = kept.get(locale)
     if words is None:
@@ -72,9 +74,16 @@ def notice_list_repeated(kept: dict) -> ListRepeats:
                 corrected=_safe("已更正"),
                 types={code: _safe(t.label) for code, t in rules.NOTICE_TYPES.items()},
                 empty=_safe("暂无公告"),
+                everything=_safe("全部公告"),
             ),
         )
-    return ListRepeats(words, url_for("notices.detail", notice_id=0).removesuffix("0"))
+    return words
+
+
+def notice_list_repeated(kept: dict) -> ListRepeats:
+    """`ListRepeats` for the request: once for a page rather than once for each of its lines
+    (issue 14). The words are kept per language in `kept` (`list_words`)."""
+    return ListRepeats(list_words(kept), url_for("notices.detail", notice_id=0).removesuffix("0"))
 
 
 #: The columns of `queries.line_columns`, in its order: a row that starts with them is read by
