@@ -42,7 +42,7 @@ from notices.forms import (
     NoticeForm,
     PublishForm,
 )
-from notices.lines import kept_list, list_words, notice_lines, notice_list_repeated
+from notices.lines import app_repeated, app_words, kept_list, notice_lines
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
 
@@ -78,11 +78,6 @@ def _district_name(office_id: int) -> str:
     return (office if office.is_district else by_id[office.parent_id]).name
 
 
-def _repeated_words():
-    """`notice_list_repeated` with the words kept by this app (per language)."""
-    return notice_list_repeated(current_app.extensions.setdefault("smallworks.list_words", {}))
-
-
 @bp.record_once
 def _template_globals(state) -> None:
     # Globals, not a context processor: imported macros see globals but not the context.
@@ -91,7 +86,7 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
-    state.app.jinja_env.globals["notice_list_repeated"] = _repeated_words
+    state.app.jinja_env.globals["notice_list_repeated"] = app_repeated
     state.app.jinja_env.globals["notice_lines"] = notice_lines
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
@@ -140,16 +135,14 @@ def index():
         office.ids,
         category.code if category else None,
     )
-    # The types' labels and 全部公告 as the catalogue gives them (plain text, escaped by the
-    # template): the list's words, kept per language (Flask-Babel's gettext was ~25 µs).
-    words = list_words(current_app.extensions.setdefault("smallworks.list_words", {}))
+    words = app_words()  # the catalogue's, kept per language (issue 14): plain text here
     heading = "、".join(str(words.types[t]) for t in types) if types else str(words.everything)
     if category:
         heading = f"{named(category)} · {heading}"
     return render_template(
         "notices/index.html",
         pagination=pagination,
-        lines=kept_list(pagination.items, queries.line_rows, _repeated_words),
+        lines=kept_list(pagination.items, queries.line_rows, app_repeated),
         types=types,
         heading=heading,
         office_filter=office,
