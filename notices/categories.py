@@ -50,9 +50,12 @@ def categories() -> list[Category]:
     return source() if source else []
 
 
-def find(code: str | None) -> Category | None:
-    """The category of `code`, or None (no code, or an unknown one)."""
-    return next((c for c in categories() if c.code == code), None) if code else None
+def find(code: str | None, among: list[Category] | None = None) -> Category | None:
+    """The category of `code`, or None (no code, or an unknown one); `among`: the categories,
+    if the caller has read them (`categories`)."""
+    if not code:
+        return None
+    return next((c for c in (categories() if among is None else among) if c.code == code), None)
 
 
 def of_subject(subject_type: str | None, subject_id: str | None) -> str | None:

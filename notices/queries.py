@@ -10,9 +10,10 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import reads
 from app.extensions import db
-from app.keyset import Cursor, Listing, Merged, listing, merged, split, window
+from app.keyset import Cursor, Merged, listing, merged, split, window
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
+from app.rowpages import PageStatements, page_statements, rows_window
 from notices import categories, rules
 from notices.errors import NoticeNotFound
 from notices.models import Notice
@@ -76,25 +77,57 @@ def published_lines(
 ):
     """`published_page` as the lines of a list (`line_columns`): one statement, and the rows
     are plain rows, not notices for the session to build and track (issue 14: building them
-    was most of a list's time). Without a category its statements are kept per process
-    (`_kept_lines`); a category's clause is asked of the app's registry on each request."""
-    if category is None:
-        offices = None if office_ids is None else tuple(office_ids)
-        stmt = _kept_lines(types, offices)
-    else:
-        stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
-        stmt = narrowed(stmt, types, office_ids, category)
-    return window(stmt, page, per_page, Notice.published_at, Notice.id)
+    was most of a list's time). `published_line_rows`, each row read by its columns' types."""
+    found = published_line_rows(types, page, per_page, office_ids, category)
+    found.items = line_rows(found.items)
+    return found
+
+
+def published_line_rows(
+    types: tuple[str, ...],
+    page: Cursor | int,
+    per_page: int,
+    office_ids: list[int] | None = None,
+    category: str | None = None,
+):
+    """`published_lines` with its rows as the driver gives them (app.rowpages): what the notice
+    list compares to keep its lines (notices.lines.kept_list), read into lines (`line_rows`)
+    only when they changed. Its statements are kept per process (`_kept_lines`)."""
+    if not isinstance(page, Cursor):
+        page = Cursor(page=max(page or 1, 1))
+    offices = None if office_ids is None else tuple(office_ids)
+    return rows_window(_kept_lines(types, offices, category), page, per_page)
+
+
+def line_rows(raw) -> list[tuple]:
+    """Rows of `line_columns` as the driver gave them, read by their columns' types: named
+    tuples, read by name or position as Rows are (app.reads.typed_rows)."""
+    return reads.typed_rows(_line_statement(), raw)
+
+
+@cache
+def _line_statement():
+    return select(*line_columns())
 
 
 @lru_cache(maxsize=256)
-def _kept_lines(types: tuple[str, ...], office_ids: tuple[int, ...] | None) -> Listing | Merged:
-    """The statements of a list of `types` and offices, built once per process (app.keyset
-    Listing): the list's types are known types (`parse_types`) and its offices those of an
-    office filter (`office_filter`), a few hundred lists at most; an unusual one is built again."""
+def _kept_lines(
+    types: tuple[str, ...], office_ids: tuple[int, ...] | None, category: str | None
+) -> PageStatements:
+    """The statements of a list of `types`, offices and category, built once per process
+    (app.rowpages): SQLAlchemy works out a new statement object's cache key each time, which
+    cost more than running it (issue 14). The list's types are known types (`parse_types`), its
+    offices those of an office filter (`office_filter`) and its category a known one
+    (notices.categories.find): a few hundred lists at most; an unusual one is built again."""
     stmt = select(*line_columns()).where(Notice.status == NoticeStatus.PUBLISHED)
-    stmt = narrowed(stmt, types, None if office_ids is None else list(office_ids), None)
-    return listing(stmt, Notice.published_at, Notice.id)
+    stmt = narrowed(stmt, types, None if office_ids is None else list(office_ids), category)
+    kept = listing(stmt, Notice.published_at, Notice.id)
+    return page_statements(
+        kept if isinstance(kept, Merged) else kept.stmt,
+        kept.numbered,
+        Notice.published_at,
+        Notice.id,
+    )
 
 
 def narrowed(stmt, types, office_ids, category, *clauses):

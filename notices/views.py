@@ -43,7 +43,7 @@ from notices.forms import (
     NoticeForm,
     PublishForm,
 )
-from notices.lines import notice_lines, notice_list_repeated
+from notices.lines import app_repeated, app_words, kept_list, notice_lines
 from notices.page import published_notice
 from notices.timeliness import queries as timely_queries
 from notices.timeliness import rules as timely
@@ -88,8 +88,7 @@ def _template_globals(state) -> None:
     state.app.jinja_env.globals["publicity_state"] = lambda n: rules.publicity_state(
         n.publicity_ends_at, clock.now()
     )
-    words: dict = {}  # ListWords by language, for this app
-    state.app.jinja_env.globals["notice_list_repeated"] = lambda: notice_list_repeated(words)
+    state.app.jinja_env.globals["notice_list_repeated"] = app_repeated
     state.app.jinja_env.globals["notice_lines"] = notice_lines
     # An office's page (app.offices) lists its latest notices.
     register_office_section(state.app, "notices", office_section)
@@ -129,33 +128,37 @@ def _staff_notice_or_403(notice_id: int):
 def index():
     types = queries.parse_types(request.args.get("type"))
     office = office_filter(request.args.get("office"))
-    category = _category_arg()
-    pagination = queries.published_lines(
+    kinds = categories.categories()
+    category = _category_arg(kinds)
+    pagination = queries.published_line_rows(
         types,
         cursor_arg(),
         current_app.config["NOTICES_PER_PAGE"],
         office.ids,
         category.code if category else None,
     )
-    heading = "、".join(_(rules.NOTICE_TYPES[t].label) for t in types) if types else _("全部公告")
+    words = app_words()  # the catalogue's, kept per language (issue 14): plain text here
+    heading = "、".join(str(words.types[t]) for t in types) if types else str(words.everything)
     if category:
         heading = f"{named(category)} · {heading}"
     return render_template(
         "notices/index.html",
         pagination=pagination,
+        lines=kept_list(pagination.items, queries.line_rows, app_repeated),
         types=types,
         heading=heading,
         office_filter=office,
         category=category,
-        categories=categories.categories(),
+        categories=kinds,
     )
 
 
-def _category_arg():
+def _category_arg(kinds=None):
     """`?category=<code>` of the list and the feed: its category, None without one; an
-    unknown code is 404 (the codes come from the links of the list)."""
+    unknown code is 404 (the codes come from the links of the list). `kinds`: the categories,
+    if the caller has read them."""
     code = request.args.get("category", "").strip()
-    category = categories.find(code)
+    category = categories.find(code, kinds)
     if code and category is None:
         abort(404)
     return category
