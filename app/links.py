@@ -84,7 +84,7 @@ def link_codes(html: str) -> str:
     resolvers = registry(CODE_LINKS).values()
     if not resolvers:
         return html
-    pieces, chosen = _scan(html)
+    chosen = _scan(html)[1]
     if not chosen:
         return html
     urls: dict[str, str] = {}
@@ -92,9 +92,18 @@ def link_codes(html: str) -> str:
         urls.update((code, url) for code, url in resolve(chosen).items() if code not in urls)
     if not urls:
         return html
+    return _linked(html, tuple(sorted(urls.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _linked(html: str, urls: tuple[tuple[str, str], ...]) -> str:
+    """`html` with each code of `urls` (code, URL pairs) a link to its URL, outside links. Kept
+    for the process (issue 14): a pure function of its arguments, which hold everything it
+    reads — a notice's page wrote the same links again on every request (~250 pieces)."""
+    by_code = dict(urls)
 
     def link(m: re.Match) -> str:
-        url = urls.get(m.group())
+        url = by_code.get(m.group())
         return f'<a href="{escape(url)}">{m.group()}</a>' if url else m.group()
 
-    return "".join(_CODE.sub(link, text) if ok else text for text, ok in pieces)
+    return "".join(_CODE.sub(link, text) if ok else text for text, ok in _scan(html)[0])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from app import clock, reads
 from app.calendar.services import current_calendar
@@ -267,4 +267,42 @@ def next_meeting(now: datetime) -> datetime | None:
     midnight); so do members' and sanctions' dates."""
     return db.session.scalar(
         select(func.min(PoolCall.meeting_at)).where(PoolCall.meeting_at >= now)
+    )
+
+
+def call_draws(subject_id: str) -> list[tuple]:
+    """A pool call named by a notice's subject (its code, or its id: a reserve's entry names the
+    call so, contractors.sanctions.effects) as its notice's links read it: rows of the call's
+    id, code and notice, then the draw id and category name of each category with a draw, in
+    the call's order of categories (one row of Nones after the call's for none); [] for no
+    such call.
+
+    One statement of columns read as driver rows (app.reads): every pool notice's page asks,
+    and loading the call with its categories as objects was two statements and ~0.2 ms of the
+    page (issue 14)."""
+    by_id = subject_id.isdigit()
+    params = {"id": int(subject_id)} if by_id else {"code": subject_id}
+    return reads.plain_rows(_call_draws_statement(by_id), params)
+
+
+@cache
+def _call_draws_statement(by_id: bool):
+    """Built once per process for each way of naming the call. A category's draw is recorded on
+    it in the transaction that commits the draw (contractors.services.review)."""
+    named = PoolCall.id == bindparam("id") if by_id else PoolCall.code == bindparam("code")
+    return (
+        select(
+            PoolCall.id,
+            PoolCall.code,
+            PoolCall.call_notice_id,
+            PoolCallCategory.draw_id,
+            PoolCategory.name,
+        )
+        .outerjoin(
+            PoolCallCategory,
+            and_(PoolCallCategory.call_id == PoolCall.id, PoolCallCategory.draw_id.is_not(None)),
+        )
+        .outerjoin(PoolCategory, PoolCategory.id == PoolCallCategory.category_id)
+        .where(named)
+        .order_by(PoolCallCategory.sort_order, PoolCallCategory.id)
     )

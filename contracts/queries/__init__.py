@@ -37,6 +37,7 @@ from .projects import (
     state_value,
     trading_by_code,
     trading_candidates,
+    trading_facts,
 )
 from .public import (
     PUBLIC_STATES,
@@ -99,4 +100,5 @@ __all__ = [
     "suspensions_of_code",
     "trading_by_code",
     "trading_candidates",
+    "trading_facts",
 ]

@@ -218,6 +218,41 @@ def _trading_by_code_statement():
     )
 
 
+def trading_facts(code: str):
+    """What the public links of a trading's notice read of it (contracts.views.related), in one
+    statement of columns read as driver rows (app.reads), or None for no such trading: its
+    project's code and filing, its round, when its meeting was held, its draws' ids and the
+    project's latest round (`latest_trading` is the round-ordered last; a round is unique per
+    project).
+
+    For an anonymous reader's trading notice (issue 14): `trading_by_code` loads the trading,
+    its project and the project's rounds as tracked objects, ~0.2 ms of the page."""
+    if not plausible_code(code):
+        return None
+    found = reads.plain_rows(_trading_facts_statement(), {"code": code})
+    return found[0] if found else None
+
+
+@cache
+def _trading_facts_statement():
+    """Built once per process."""
+    rounds = Trading.__table__.alias("rounds")
+    latest = select(func.max(rounds.c.round)).where(rounds.c.project_id == Trading.project_id)
+    return (
+        select(
+            Project.code.label("project_code"),
+            Project.filing,
+            Trading.round,
+            Trading.held_at,
+            Trading.award_draw_id,
+            Trading.rate_draw_id,
+            latest.scalar_subquery().label("latest_round"),
+        )
+        .join(Project, Project.id == Trading.project_id)
+        .where(Trading.code == bindparam("code"))
+    )
+
+
 def category_of_trading(code: str) -> str | None:
     """The category code of a trading's project: a trading's notices are of it (notices.categories,
     the notice list's `?category=`); None for no such trading. Fixed once the project is filed,

@@ -37,53 +37,79 @@ def _respond_link(p, t, viewer) -> list[RelatedLink]:
 
 
 def notice_links(notice, viewer) -> list[RelatedLink]:
-    """The links of a notice whose subject is a trading (its code in `subject_id`)."""
+    """The links of a notice whose subject is a trading (its code in `subject_id`).
+
+    An anonymous reader (most of them) has no response page nor letter to see: the links are
+    written from `queries.trading_facts`, a row of columns; a signed-in one's from the trading
+    and its project as objects, which the response page's and the letter's rules read (issue
+    14). The same links either way."""
+    if not getattr(viewer, "is_authenticated", False):
+        f = queries.trading_facts(notice.subject_id)
+        if f is None or f.filing != rules.Filing.FILED:
+            return []
+        return _links(
+            notice, f.project_code, f.round, f.held_at, (f.award_draw_id, f.rate_draw_id),
+            f.round == f.latest_round, list, bool,
+        )  # fmt: skip
     t = queries.trading_by_code(notice.subject_id)
     if t is None or not t.project.is_filed:
         return []
     p = t.project
+    return _links(
+        notice, p.code, t.round, t.held_at, (t.award_draw_id, t.rate_draw_id),
+        t is queries.latest_trading(p),
+        lambda: _respond_link(p, t, viewer), lambda: may_see_letter(p, t),
+    )  # fmt: skip
+
+
+def _links(notice, code, round_, held_at, draw_ids, latest, respond, letter) -> list[RelatedLink]:
+    """The links of a trading notice: its project `code`, the trading's `round_`, when its
+    meeting was `held_at`, its award and rate `draw_ids`, whether it is the project's `latest`
+    round; `respond()` the response page's links for the reader, `letter()` whether the reader
+    may see the result letter."""
     links = [
         RelatedLink(
-            loc("项目页面（第%d次交易）", "Project page (round %d)") % t.round,
-            url_for("projects.detail", code=p.code, _anchor=f"round-{t.round}"),
-            p.code,
+            loc("项目页面（第%d次交易）", "Project page (round %d)") % round_,
+            url_for("projects.detail", code=code, _anchor=f"round-{round_}"),
+            code,
         )
     ]
     if notice.type == "complaint_decision":
         return links  # the decision is about the trading, not its draws
     if notice.type == "trading_notice":
-        links += _respond_link(p, t, viewer)
-    if notice.type in RESULT_TYPES and t.held_at is not None:
+        links += respond()
+    if notice.type in RESULT_TYPES and held_at is not None:
         links.append(
             RelatedLink(
                 loc("交易结果（项目页面）", "Trading result (project page)"),
-                url_for("projects.detail", code=p.code, _anchor=f"round-{t.round}-result"),
+                url_for("projects.detail", code=code, _anchor=f"round-{round_}-result"),
             )
         )
-        if may_see_letter(p, t):
+        if letter():
             links.append(
                 RelatedLink(
                     loc("交易结果通知书（PDF）", "Result notification letter (PDF)"),
-                    url_for("project_documents.letter_pdf", code=p.code),
+                    url_for("project_documents.letter_pdf", code=code),
                 )
             )
+    award_draw_id, rate_draw_id = draw_ids
     links += [
         RelatedLink(
             loc("承包单位排序抽签", "Draw of the contract unit's ranking"),
-            url_for("draws.detail", draw_id=t.award_draw_id),
-            t.award_draw_id,
+            url_for("draws.detail", draw_id=award_draw_id),
+            award_draw_id,
         ),
         RelatedLink(
             loc("下浮率抽签", "Draw of the discount rate"),
-            url_for("draws.detail", draw_id=t.rate_draw_id),
-            t.rate_draw_id,
+            url_for("draws.detail", draw_id=rate_draw_id),
+            rate_draw_id,
         ),
     ]
-    if notice.type == "trading_notice" and t is queries.latest_trading(p):
+    if notice.type == "trading_notice" and latest:
         links.append(
             RelatedLink(
                 loc("信息公开栏打印版（PDF）", "Bulletin-board poster (PDF)"),
-                url_for("project_documents.bulletin_pdf", code=p.code),
+                url_for("project_documents.bulletin_pdf", code=code),
             )
         )
     return links

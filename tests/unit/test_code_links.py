@@ -71,3 +71,24 @@ def test_dates_and_telephone_numbers_are_not_looked_up():
     assert asked == []
     _linked("<p>2026-01-31 抽签 PRJ-2026-0001-award POOL-2026-01-JZ</p>", asked)
     assert asked == [["POOL-2026-01-JZ", "PRJ-2026-0001-award"]]
+
+
+def test_the_same_text_is_linked_anew_when_the_codes_found_or_their_pages_change():
+    """The linked text is kept per text and links found (issue 14): both are its key."""
+    app = Flask("links")
+    found: dict[str, str] = {}
+    register_code_links(app, "draws", lambda codes: {c: found[c] for c in codes if c in found})
+    html = "<p>PRJ-2026-0001-award PRJ-2026-0001-rate</p>"
+    with app.app_context():
+        assert link_codes(html) == html
+        found["PRJ-2026-0001-award"] = "/draws/a"
+        assert (
+            link_codes(html)
+            == '<p><a href="/draws/a">PRJ-2026-0001-award</a> PRJ-2026-0001-rate</p>'
+        )
+        found["PRJ-2026-0001-award"] = "/x/draws/a"
+        assert '<a href="/x/draws/a">' in link_codes(html)
+        found["PRJ-2026-0001-rate"] = "/draws/r"
+        assert link_codes(html).count("<a ") == 2
+        found.clear()
+        assert link_codes(html) == html
