@@ -214,7 +214,9 @@ def detail(code: str):
         trading=trading,
         # Complaints (投诉): the published decisions of every round, and the form's link while
         # a complaint may still be filed.
-        complaint_decisions=complaint_queries.decision_notices_of([t.id for t in p.tradings]),
+        complaint_decisions=complaint_queries.decision_notices_of_project(p.id)
+        if p.tradings
+        else [],
         complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
         # Performance evaluation (履约评价) of the latest contract, None before one exists.
         evaluation=evaluation_queries.evaluation_of(page.latest_contract, evidence=False),
