@@ -36,6 +36,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class AwardDraw:
+    """What a project's page shows of a round's award draw (lottery.models.Draw): its frozen
+    candidates, its ranking once drawn, and the names shown beside the candidates' ids."""
+
+    draw_id: str
+    candidates: list | None
+    result: list | None
+    candidate_labels: dict | None
+
+    def label(self, candidate: str) -> str:
+        """As Draw.label: the name shown beside a candidate id ("" when none was given)."""
+        return (self.candidate_labels or {}).get(candidate, "")
+
+
+@dataclass(frozen=True)
 class RefusalView:
     #: The refusal's columns that the page shows (`_statements`), read by name as its attributes.
     refusal: Row
@@ -59,8 +74,7 @@ class RoundView:
     #: (USCC, name) of the respondents, only once the meeting was held, from the award draw's
     #: frozen candidates ("names only at the meeting"); None before.
     respondents: list[tuple[str, str]] | None
-    award_draw: Draw | None
-    rate_draw: Draw | None
+    award_draw: AwardDraw | None
     #: The award draw's ranking, (USCC, name), once drawn.
     ranking: list[tuple[str, str]]
     winner: tuple[str, str] | None
@@ -102,7 +116,8 @@ class _Records:
     statements whatever the number of rounds (a re-announced project has several)."""
 
     notices: dict[int, Notice]
-    draws: dict[str, Draw]
+    #: Award draw id → what the page shows of it.
+    draws: dict[str, AwardDraw]
     #: Trading id → its refusals' columns, in the order they were recorded.
     refusals: dict[int, list[Row]]
     #: Trading id → its contract's columns (one at most: contracts.trading_id is unique).
@@ -161,7 +176,13 @@ def _statements() -> dict:
         "notices": select(Notice).where(
             Notice.id.in_(ids()), Notice.status == NoticeStatus.PUBLISHED
         ),
-        "draws": select(Draw).where(Draw.draw_id.in_(ids())),
+        # The award draws' columns the page shows (the rate draws': none, the trading has its
+        # rate): a draw's record has some twenty more, read and kept by the ORM for nothing.
+        "draws": select(Draw.draw_id, Draw.candidates, Draw.result, Draw.candidate_labels).where(
+            Draw.draw_id.in_(
+                select(Trading.award_draw_id).where(Trading.project_id == bindparam("project_id"))
+            )
+        ),
         "responses": select(TradingResponse.trading_id, func.count(TradingResponse.id))
         .where(TradingResponse.trading_id.in_(of_project), TradingResponse.withdrawn_at.is_(None))
         .group_by(TradingResponse.trading_id),
@@ -195,8 +216,7 @@ def _records(tradings: list[Trading], now) -> _Records:
         if notice_ids
         else {}
     )
-    draw_ids = [i for t in tradings for i in (t.award_draw_id, t.rate_draw_id)]
-    draws = {d.draw_id: d for d in db.session.scalars(statements["draws"], {"ids": draw_ids})}
+    draws = {d[0]: AwardDraw(*d) for d in reads.plain_rows(statements["draws"], of_project)}
     closed = [t.id for t in tradings if now >= t.responses_close_at]
     responses = dict.fromkeys(closed, 0)
     if closed:
@@ -217,7 +237,7 @@ def _records(tradings: list[Trading], now) -> _Records:
 
 def _round(t: Trading, loaded: _Records, now) -> RoundView:
     notices = loaded.notices
-    award, rate = loaded.draws.get(t.award_draw_id), loaded.draws.get(t.rate_draw_id)
+    award = loaded.draws.get(t.award_draw_id)
     closed = now >= t.responses_close_at
     names: list[tuple[str, str]] | None = None
     if t.held_at is not None and award is not None and award.candidates:
@@ -238,7 +258,6 @@ def _round(t: Trading, loaded: _Records, now) -> RoundView:
         respondent_count=loaded.responses[t.id] if closed else None,
         respondents=names,
         award_draw=award,
-        rate_draw=rate,
         ranking=ranking,
         winner=winner,
         refusals=[
