@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Row, bindparam, func, select
@@ -12,6 +12,8 @@ from app import clock, reads
 from app.extensions import db
 from contractors.models import Contractor
 from contracts import rules
+from contracts.evaluations.models import Evaluation
+from contracts.evaluations.rules import Aspect, Verdict
 from contracts.models import Contract, Project, Refusal, Trading, TradingResponse
 from lottery.models import Draw
 from notices.models import Notice
@@ -48,6 +50,24 @@ class AwardDraw:
     def label(self, candidate: str) -> str:
         """As Draw.label: the name shown beside a candidate id ("" when none was given)."""
         return (self.candidate_labels or {}).get(candidate, "")
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """What a project's page shows of its latest contract's evaluation (Evaluation, without its
+    evidence files): the completion date, the result, and each part's verdict and reason."""
+
+    completed_on: date
+    result: str
+    parts: dict[str, tuple[str, str]]
+
+    def verdict(self, aspect: Aspect) -> Verdict:
+        """As Evaluation.verdict."""
+        return Verdict(self.parts[aspect.value][0])
+
+    def reason(self, aspect: Aspect) -> str:
+        """As Evaluation.reason."""
+        return self.parts[aspect.value][1]
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,23 @@ class ProjectPage:
         return next((r.contract for r in reversed(self.rounds) if r.contract is not None), None)
 
     @property
+    def latest_evaluation(self) -> EvaluationView | None:
+        """The evaluation of `latest_contract`, None before one exists (what
+        contracts.evaluations.queries.evaluation_of gives without the files), read with the
+        contracts (issue 14)."""
+        c = self.latest_contract
+        if c is None or c.ev_result is None:
+            return None
+        return EvaluationView(
+            c.ev_completed_on,
+            c.ev_result,
+            {
+                a.value: (getattr(c, f"ev_{a.value}"), getattr(c, f"ev_{a.value}_reason"))
+                for a in Aspect
+            },
+        )
+
+    @property
     def target(self) -> int:
         return rules.LETTER_TARGET_WORKING_DAYS
 
@@ -160,6 +197,14 @@ def _statements() -> dict:
         Contract.amount_reason,
         Contract.recorded_at,
     )
+    # The contract's evaluation (one at most: evaluations.contract_id is unique), outer joined:
+    # the page shows the latest contract's (`ProjectPage.latest_evaluation`).
+    evaluation_columns = (
+        Evaluation.completed_on.label("ev_completed_on"),
+        Evaluation.result.label("ev_result"),
+        *(getattr(Evaluation, a.value).label(f"ev_{a.value}") for a in Aspect),
+        *(getattr(Evaluation, f"{a.value}_reason").label(f"ev_{a.value}_reason") for a in Aspect),
+    )
     company_columns = (
         Contractor.id.label("company_id"),
         Contractor.uscc.label("company_uscc"),
@@ -170,7 +215,8 @@ def _statements() -> dict:
         .outerjoin(Contractor, Contractor.id == Refusal.contractor_id)
         .where(Refusal.trading_id.in_(of_project))
         .order_by(Refusal.id),
-        "contracts": select(*contract_columns, *company_columns)
+        "contracts": select(*contract_columns, *evaluation_columns, *company_columns)
+        .outerjoin(Evaluation, Evaluation.contract_id == Contract.id)
         .outerjoin(Contractor, Contractor.id == Contract.contractor_id)
         .where(Contract.trading_id.in_(of_project)),
         "notices": select(Notice).where(
