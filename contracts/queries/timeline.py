@@ -246,7 +246,9 @@ def _records(tradings: list[Trading], now) -> _Records:
         if r.company_id is not None:
             company[r.company_id], uscc[r.company_id] = r.company_name, r.company_uscc
     contracts: dict[int, Row] = {}
-    for c in reads.plain_rows(statements["contracts"], of_project):
+    # reads.rows, not plain_rows: a contract's amount is a NUMERIC, whose conversion psycopg's
+    # dialect chooses by the column's type in the cursor's description (plain_rows has none).
+    for c in reads.rows(statements["contracts"], of_project):
         contracts[c.trading_id] = c
         if c.company_id is not None:
             company[c.company_id], uscc[c.company_id] = c.company_name, c.company_uscc
