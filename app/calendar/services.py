@@ -10,7 +10,7 @@ from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import audit, clock
+from app import audit, clock, reads
 from app.audit import Action
 from app.auth.roles import OFFICE_ROLES
 from app.calendar import rules
@@ -63,7 +63,36 @@ def current_calendar() -> WorkCalendar:
 
 
 def _read_calendar() -> WorkCalendar:
-    return WorkCalendar(arrangement_of(row) for row in office_years())
+    """The WorkCalendar of the confirmed years (`arrangement_of` each of `office_years`), read as
+    plain rows of the years and their days (app.reads.plain_rows): the ORM's entities and their
+    joined collection cost ~150 Python calls on every page that counts a deadline (issue 14)."""
+    years: dict[int, tuple[str, set[date], set[date]]] = {}
+    for year, notice_number, day, kind in reads.plain_rows(_year_days_statement()):
+        _number, holidays, makeup = years.setdefault(year, (notice_number, set(), set()))
+        if kind == "holiday":
+            holidays.add(day)
+        elif kind == "makeup_workday":
+            makeup.add(day)
+    return WorkCalendar(
+        YearArrangement(
+            year=year,
+            holidays=frozenset(holidays),
+            makeup_workdays=frozenset(makeup),
+            notice_number=number,
+        )
+        for year, (number, holidays, makeup) in years.items()
+    )
+
+
+@cache
+def _year_days_statement():
+    """Each confirmed year with each of its days (a year without days: one row, day None), by
+    year as `office_years`."""
+    return (
+        select(CalendarYear.year, CalendarYear.notice_number, CalendarDay.day, CalendarDay.kind)
+        .outerjoin(CalendarDay, CalendarDay.year == CalendarYear.year)
+        .order_by(CalendarYear.year, CalendarDay.day)
+    )
 
 
 def _forget_calendar() -> None:

@@ -10,7 +10,7 @@ from functools import cache
 from flask import url_for
 from sqlalchemy import bindparam, func, select
 
-from app import clock
+from app import clock, reads
 from app.calendar.services import current_calendar
 from app.deadlines import Deadline, Unit
 from app.extensions import db
@@ -114,16 +114,19 @@ def of_trading(trading_id: int) -> list[TradingObjection]:
     )
 
 
-def answered_of_project(project_id: int) -> list[TradingObjection]:
-    """The answered objections to every trading of a project: what its public page shows."""
-    return list(db.session.scalars(_answered_statement(), {"project_id": project_id}))
+def answered_of_project(project_id: int) -> list[tuple]:
+    """The answered objections to every trading of a project: what its public page shows — the
+    columns it shows (never who objected), read by name, as plain rows (app.reads.plain_rows:
+    the ORM's entities cost ~100 Python calls a page; issue 14)."""
+    return reads.plain_rows(_answered_statement(), {"project_id": project_id})
 
 
 @cache
 def _answered_statement():
     """Built once per process: every announced project's page asks (issue 14)."""
+    o = TradingObjection
     return (
-        select(TradingObjection)
+        select(o.id, o.matter, o.filed_at, o.answered_at, o.upheld, o.answer, o.answering_body)
         .join(Trading, Trading.id == TradingObjection.trading_id)
         .where(
             Trading.project_id == bindparam("project_id"),

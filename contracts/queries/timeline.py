@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Row, bindparam, func, select
 
-from app import clock
+from app import clock, reads
 from app.extensions import db
 from contractors.models import Contractor
 from contracts import rules
+from contracts.evaluations.models import Evaluation
+from contracts.evaluations.rules import Aspect, Verdict
 from contracts.models import Contract, Project, Refusal, Trading, TradingResponse
 from lottery.models import Draw
 from notices.models import Notice
@@ -36,8 +38,42 @@ class Event:
 
 
 @dataclass(frozen=True)
+class AwardDraw:
+    """What a project's page shows of a round's award draw (lottery.models.Draw): its frozen
+    candidates, its ranking once drawn, and the names shown beside the candidates' ids."""
+
+    draw_id: str
+    candidates: list | None
+    result: list | None
+    candidate_labels: dict | None
+
+    def label(self, candidate: str) -> str:
+        """As Draw.label: the name shown beside a candidate id ("" when none was given)."""
+        return (self.candidate_labels or {}).get(candidate, "")
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """What a project's page shows of its latest contract's evaluation (Evaluation, without its
+    evidence files): the completion date, the result, and each part's verdict and reason."""
+
+    completed_on: date
+    result: str
+    parts: dict[str, tuple[str, str]]
+
+    def verdict(self, aspect: Aspect) -> Verdict:
+        """As Evaluation.verdict."""
+        return Verdict(self.parts[aspect.value][0])
+
+    def reason(self, aspect: Aspect) -> str:
+        """As Evaluation.reason."""
+        return self.parts[aspect.value][1]
+
+
+@dataclass(frozen=True)
 class RefusalView:
-    refusal: Refusal
+    #: The refusal's columns that the page shows (`_statements`), read by name as its attributes.
+    refusal: Row
     uscc: str
     company: str
     passed_to: str | None
@@ -58,13 +94,14 @@ class RoundView:
     #: (USCC, name) of the respondents, only once the meeting was held, from the award draw's
     #: frozen candidates ("names only at the meeting"); None before.
     respondents: list[tuple[str, str]] | None
-    award_draw: Draw | None
-    rate_draw: Draw | None
+    award_draw: AwardDraw | None
     #: The award draw's ranking, (USCC, name), once drawn.
     ranking: list[tuple[str, str]]
     winner: tuple[str, str] | None
     refusals: list[RefusalView]
-    contract: Contract | None
+    #: The contract's columns that the page shows (`_statements`), read by name as its
+    #: attributes (`id` among them: its evaluation is read by it).
+    contract: Row | None
     contract_company: str | None
 
 
@@ -83,10 +120,27 @@ class ProjectPage:
         return self.rounds[-1] if self.rounds else None
 
     @property
-    def latest_contract(self) -> Contract | None:
+    def latest_contract(self) -> Row | None:
         """The contract of the latest round that has one: the one its evaluation is of (the
         same as contracts.evaluations.queries.contract_of_project, without reading it again)."""
         return next((r.contract for r in reversed(self.rounds) if r.contract is not None), None)
+
+    @property
+    def latest_evaluation(self) -> EvaluationView | None:
+        """The evaluation of `latest_contract`, None before one exists (what
+        contracts.evaluations.queries.evaluation_of gives without the files), read with the
+        contracts (issue 14)."""
+        c = self.latest_contract
+        if c is None or c.ev_result is None:
+            return None
+        return EvaluationView(
+            c.ev_completed_on,
+            c.ev_result,
+            {
+                a.value: (getattr(c, f"ev_{a.value}"), getattr(c, f"ev_{a.value}_reason"))
+                for a in Aspect
+            },
+        )
 
     @property
     def target(self) -> int:
@@ -99,11 +153,12 @@ class _Records:
     statements whatever the number of rounds (a re-announced project has several)."""
 
     notices: dict[int, Notice]
-    draws: dict[str, Draw]
-    #: Trading id → its refusals, in the order they were recorded.
-    refusals: dict[int, list[Refusal]]
-    #: Trading id → its contract (one at most: contracts.trading_id is unique).
-    contracts: dict[int, Contract]
+    #: Award draw id → what the page shows of it.
+    draws: dict[str, AwardDraw]
+    #: Trading id → its refusals' columns, in the order they were recorded.
+    refusals: dict[int, list[Row]]
+    #: Trading id → its contract's columns (one at most: contracts.trading_id is unique).
+    contracts: dict[int, Row]
     #: Contractor id → name, and → USCC, of the refusing and the contracting companies.
     company: dict[int, str]
     uscc: dict[int, str]
@@ -119,36 +174,84 @@ def _statements() -> dict:
     def ids():
         return bindparam("ids", expanding=True)
 
+    # A refusal's and a contract's columns that the page shows, with their company's USCC and
+    # name, and the response counts, as plain rows (app.reads.plain_rows) of the project's
+    # tradings: the ORM's entities, a third statement for the companies and SQLAlchemy's
+    # expanding of an IN list cost ~500 Python calls a page more (issue 14). Outer joins, as the
+    # companies were read apart: a row whose company is missing shows none.
+    of_project = select(Trading.id).where(Trading.project_id == bindparam("project_id"))
+    refusal_columns = (
+        Refusal.id,
+        Refusal.trading_id,
+        Refusal.contractor_id,
+        Refusal.passed_to_uscc,
+        Refusal.correction_notice_id,
+        Refusal.recorded_at,
+    )
+    contract_columns = (
+        Contract.id,
+        Contract.trading_id,
+        Contract.contractor_id,
+        Contract.signed_on,
+        Contract.amount,
+        Contract.amount_reason,
+        Contract.recorded_at,
+    )
+    # The contract's evaluation (one at most: evaluations.contract_id is unique), outer joined:
+    # the page shows the latest contract's (`ProjectPage.latest_evaluation`).
+    evaluation_columns = (
+        Evaluation.completed_on.label("ev_completed_on"),
+        Evaluation.result.label("ev_result"),
+        *(getattr(Evaluation, a.value).label(f"ev_{a.value}") for a in Aspect),
+        *(getattr(Evaluation, f"{a.value}_reason").label(f"ev_{a.value}_reason") for a in Aspect),
+    )
+    company_columns = (
+        Contractor.id.label("company_id"),
+        Contractor.uscc.label("company_uscc"),
+        Contractor.name.label("company_name"),
+    )
     return {
-        "refusals": select(Refusal).where(Refusal.trading_id.in_(ids())).order_by(Refusal.id),
-        "contracts": select(Contract).where(Contract.trading_id.in_(ids())),
-        "companies": select(Contractor.id, Contractor.uscc, Contractor.name).where(
-            Contractor.id.in_(ids())
-        ),
+        "refusals": select(*refusal_columns, *company_columns)
+        .outerjoin(Contractor, Contractor.id == Refusal.contractor_id)
+        .where(Refusal.trading_id.in_(of_project))
+        .order_by(Refusal.id),
+        "contracts": select(*contract_columns, *evaluation_columns, *company_columns)
+        .outerjoin(Evaluation, Evaluation.contract_id == Contract.id)
+        .outerjoin(Contractor, Contractor.id == Contract.contractor_id)
+        .where(Contract.trading_id.in_(of_project)),
         "notices": select(Notice).where(
             Notice.id.in_(ids()), Notice.status == NoticeStatus.PUBLISHED
         ),
-        "draws": select(Draw).where(Draw.draw_id.in_(ids())),
+        # The award draws' columns the page shows (the rate draws': none, the trading has its
+        # rate): a draw's record has some twenty more, read and kept by the ORM for nothing.
+        "draws": select(Draw.draw_id, Draw.candidates, Draw.result, Draw.candidate_labels).where(
+            Draw.draw_id.in_(
+                select(Trading.award_draw_id).where(Trading.project_id == bindparam("project_id"))
+            )
+        ),
         "responses": select(TradingResponse.trading_id, func.count(TradingResponse.id))
-        .where(TradingResponse.trading_id.in_(ids()), TradingResponse.withdrawn_at.is_(None))
+        .where(TradingResponse.trading_id.in_(of_project), TradingResponse.withdrawn_at.is_(None))
         .group_by(TradingResponse.trading_id),
     }
 
 
 def _records(tradings: list[Trading], now) -> _Records:
-    ids = [t.id for t in tradings]
+    of_project = {"project_id": tradings[0].project_id}
     statements = _statements()
-    refusals: dict[int, list[Refusal]] = {}
-    for r in db.session.scalars(statements["refusals"], {"ids": ids}):
+    refusals: dict[int, list[Row]] = {}
+    company: dict[int, str] = {}
+    uscc: dict[int, str] = {}
+    for r in reads.plain_rows(statements["refusals"], of_project):
         refusals.setdefault(r.trading_id, []).append(r)
-    contracts = {c.trading_id: c for c in db.session.scalars(statements["contracts"], {"ids": ids})}
-    contractor_ids = {r.contractor_id for rs in refusals.values() for r in rs}
-    contractor_ids |= {c.contractor_id for c in contracts.values()}
-    rows = (
-        db.session.execute(statements["companies"], {"ids": list(contractor_ids)}).all()
-        if contractor_ids
-        else []
-    )
+        if r.company_id is not None:
+            company[r.company_id], uscc[r.company_id] = r.company_name, r.company_uscc
+    contracts: dict[int, Row] = {}
+    # reads.rows, not plain_rows: a contract's amount is a NUMERIC, whose conversion psycopg's
+    # dialect chooses by the column's type in the cursor's description (plain_rows has none).
+    for c in reads.rows(statements["contracts"], of_project):
+        contracts[c.trading_id] = c
+        if c.company_id is not None:
+            company[c.company_id], uscc[c.company_id] = c.company_name, c.company_uscc
     notice_ids = {i for t in tradings for i in (t.notice_id, t.result_notice_id) if i is not None}
     notice_ids |= {
         r.correction_notice_id
@@ -161,26 +264,28 @@ def _records(tradings: list[Trading], now) -> _Records:
         if notice_ids
         else {}
     )
-    draw_ids = [i for t in tradings for i in (t.award_draw_id, t.rate_draw_id)]
-    draws = {d.draw_id: d for d in db.session.scalars(statements["draws"], {"ids": draw_ids})}
+    draws = {d[0]: AwardDraw(*d) for d in reads.plain_rows(statements["draws"], of_project)}
     closed = [t.id for t in tradings if now >= t.responses_close_at]
     responses = dict.fromkeys(closed, 0)
     if closed:
-        responses.update(db.session.execute(statements["responses"], {"ids": closed}).all())
+        # The counts of the rounds past their deadline only (the others' are not shown yet).
+        for trading_id, count in reads.plain_rows(statements["responses"], of_project):
+            if trading_id in responses:
+                responses[trading_id] = count
     return _Records(
         notices=notices,
         draws=draws,
         refusals=refusals,
         contracts=contracts,
-        company={r.id: r.name for r in rows},
-        uscc={r.id: r.uscc for r in rows},
+        company=company,
+        uscc=uscc,
         responses=responses,
     )
 
 
 def _round(t: Trading, loaded: _Records, now) -> RoundView:
     notices = loaded.notices
-    award, rate = loaded.draws.get(t.award_draw_id), loaded.draws.get(t.rate_draw_id)
+    award = loaded.draws.get(t.award_draw_id)
     closed = now >= t.responses_close_at
     names: list[tuple[str, str]] | None = None
     if t.held_at is not None and award is not None and award.candidates:
@@ -201,7 +306,6 @@ def _round(t: Trading, loaded: _Records, now) -> RoundView:
         respondent_count=loaded.responses[t.id] if closed else None,
         respondents=names,
         award_draw=award,
-        rate_draw=rate,
         ranking=ranking,
         winner=winner,
         refusals=[

@@ -15,7 +15,6 @@ from app.offices.views import register_office_section
 from app.storage import send_stored
 from contracts import queries, rules
 from contracts.complaints import queries as complaint_queries
-from contracts.evaluations import queries as evaluation_queries
 from contracts.queries import figures
 from contracts.queries import public as public_queries
 
@@ -214,10 +213,13 @@ def detail(code: str):
         trading=trading,
         # Complaints (投诉): the published decisions of every round, and the form's link while
         # a complaint may still be filed.
-        complaint_decisions=complaint_queries.decision_notices_of([t.id for t in p.tradings]),
+        complaint_decisions=complaint_queries.decision_notices_of_project(p.id)
+        if p.tradings
+        else [],
         complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
         # Performance evaluation (履约评价) of the latest contract, None before one exists.
-        evaluation=evaluation_queries.evaluation_of(page.latest_contract, evidence=False),
+        # (read with the contracts: ProjectPage.latest_evaluation).
+        evaluation=page.latest_evaluation,
     )
 
 

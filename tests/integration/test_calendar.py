@@ -82,6 +82,23 @@ def test_the_years_and_their_days_are_read_in_one_statement_however_many_years(a
     assert not cal.is_working_day(date(2029, 10, 2)) and cal.is_working_day(date(2029, 10, 8))
 
 
+def test_the_calendar_read_as_rows_is_the_years_entities_calendar(app):
+    # Issue 14: the request's calendar is read as plain rows of the years and their days; it
+    # counts as the one made of the stored years' entities — a year without exceptional days too.
+    from app.calendar.models import CalendarDay
+    from app.calendar.services import _read_calendar, arrangement_of, office_years
+    from app.workdays import WorkCalendar
+
+    for year in (2027, 2028):
+        confirm_year(demo_arrangement(year), is_demo=True)
+    db.session.execute(CalendarDay.__table__.delete().where(CalendarDay.year == 2028))
+    db.session.expunge_all()
+    expected = WorkCalendar(arrangement_of(row) for row in office_years())
+    assert [a.year for a in expected.key[1]][-2:] == [2027, 2028]
+    assert expected.key[1][-1].holidays == frozenset()
+    assert _read_calendar().key == expected.key
+
+
 @pytest.mark.parametrize(
     ("holidays", "makeup", "message"),
     [

@@ -241,3 +241,23 @@ def test_a_case_that_cannot_be_opened_leaves_no_evaluation(app, monkeypatch):
     with pytest.raises(sanctions.SanctionError):
         evaluations.evaluate(project.code, failed_input(), actor=owner)
     assert _state() == before
+
+
+def test_the_project_pages_evaluation_is_the_contracts_evaluation_read_with_the_contracts(app):
+    # Issue 14: the public page reads the latest contract's evaluation with the contracts.
+    from contracts import queries
+    from contracts.evaluations.queries import contract_of_project, evaluation_of
+    from contracts.evaluations.rules import Aspect
+
+    _phase, owner, project, _t = signed_project()
+    assert queries.project_page(queries.get_public_project(project.code)).latest_evaluation is None
+    evaluations.evaluate(project.code, failed_input(), actor=owner)
+    db.session.expire_all()
+    page = queries.project_page(queries.get_public_project(project.code))
+    ev = evaluation_of(contract_of_project(project), evidence=False)
+    shown = page.latest_evaluation
+    assert (shown.completed_on, shown.result) == (ev.completed_on, ev.result)
+    assert [(shown.verdict(a), shown.reason(a)) for a in Aspect] == [
+        (ev.verdict(a), ev.reason(a)) for a in Aspect
+    ]
+    assert "fail" in [shown.verdict(a) for a in Aspect]

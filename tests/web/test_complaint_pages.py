@@ -211,3 +211,26 @@ def test_the_api_lists_complaints_without_personal_data(app, world):
     one = Browser(app).get(f"/api/v1/complaints/{item['id']}").get_json()
     assert one == item
     assert Browser(app).get("/api/v1/complaints/987654").status_code == 404
+
+
+def test_the_project_page_lists_the_published_decisions_of_its_tradings_only(app, world):
+    # Issue 14: the decisions are read as rows by the project's id (its tradings' complaints).
+    from notices.models import Notice
+
+    phase, project, t, user = world
+    _received, _paused, refused, decided, _withdrawn = _complaints_in_every_state(phase, t, user)
+    other, other_t = announced(phase, make_user("owner"), name="另一村道路工程")
+    elsewhere = file_complaint(phase, other_t, "己")
+    services.refuse(elsewhere.id, "late", "超过期限", actor=phase.staff)
+    db.session.expire_all()
+    published = [
+        db.session.get(Notice, c.decision_notice_id)
+        for c in (db.session.get(Complaint, refused.id), db.session.get(Complaint, decided.id))
+    ]
+    section = Browser(app).html(f"/projects/{project.code}").split('id="complaints"')[1]
+    section = section.split("</section>")[0]
+    shown = re.findall(r'<a href="/notices/(\d+)">', section)
+    ordered = sorted(published, key=lambda n: n.published_at)
+    assert shown == [str(n.id) for n in ordered]
+    other_notice = db.session.get(Complaint, elsewhere.id).decision_notice_id
+    assert str(other_notice) in Browser(app).html(f"/projects/{other.code}")
