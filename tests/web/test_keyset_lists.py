@@ -266,11 +266,11 @@ def test_a_kept_listing_reads_the_same_pages_as_its_statement_built_anew(app, fr
 
 
 def test_the_api_list_reads_the_same_pages_from_its_kept_statements(app, frozen, monkeypatch):
-    # notices.records keeps the API list's statements per process too (`_kept_records`), and
+    # notices.entries keeps the API list's statements per process too (`_kept_pages`), and
     # builds them anew for `?since=` (a moment: never kept). Every page of every filter,
     # followed by its `next`, is what the statement built anew gives with a `since` before
     # every notice, and what the kept statements give again.
-    from notices import api, records
+    from notices import api, entries
 
     monkeypatch.setattr(api, "PER_PAGE", 3)
     staff = make_user("staff")
@@ -296,10 +296,10 @@ def test_the_api_list_reads_the_same_pages_from_its_kept_statements(app, frozen,
         "office=qt",
     ):
         built = walk(f"/api/v1/notices?{query}&since=2000-01-01T00:00:00%2B08:00")
-        records._kept_records.cache_clear()
+        entries._kept_pages.cache_clear()
         kept = walk(f"/api/v1/notices?{query}")
         again = walk(f"/api/v1/notices?{query}")  # from the kept statements
-        assert records._kept_records.cache_info().hits > 0
+        assert entries._kept_pages.cache_info().hits > 0
         assert kept == again == built, query
     assert len(walk("/api/v1/notices")) == 3  # 8 notices, 3 a page
     assert walk("/api/v1/notices?page=2") == walk("/api/v1/notices")[1:]  # an old-style link
