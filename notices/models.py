@@ -15,7 +15,22 @@ from notices.rules import NOTICE_TYPES, NoticeStatus
 _TYPES_SQL = ",".join(f"'{code}'" for code in NOTICE_TYPES)
 
 
-class Notice(db.Model):
+class NoticeReading:
+    """What a notice's type and status say, for the model and for the light records a page reads
+    instead (notices.page): one definition for both."""
+
+    __slots__ = ()
+
+    @property
+    def type_info(self):
+        return NOTICE_TYPES[self.type]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == NoticeStatus.PUBLISHED
+
+
+class Notice(NoticeReading, db.Model):
     __tablename__ = "notices"
     __table_args__ = (
         CheckConstraint(f"type IN ({_TYPES_SQL})", name="type"),
@@ -111,14 +126,6 @@ class Notice(db.Model):
     attachments: Mapped[list[NoticeAttachment]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeAttachment.id"
     )
-
-    @property
-    def type_info(self):
-        return NOTICE_TYPES[self.type]
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == NoticeStatus.PUBLISHED
 
     @property
     def published_corrections(self) -> list[Notice]:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 
 from app import reads
 from notices.errors import NoticeNotFound
-from notices.models import Notice, NoticeAttachment
-from notices.rules import NOTICE_TYPES, NoticeStatus
+from notices.models import Notice, NoticeAttachment, NoticeReading
+from notices.rules import NoticeStatus
 
 #: The notice's own columns, every one of the table but its audit columns (who wrote and
 #: published it, when it was created): what the page, its related links (notices.related) and
@@ -42,7 +42,7 @@ _N = len(_NOTICE)
 _A, _C, _K = _N, _N + 5, _N + 9
 
 
-class LinkedNotice:
+class LinkedNotice(NoticeReading):
     """A correction of the notice, or the notice it corrects: what the page shows of it (a link,
     a title, a date)."""
 
@@ -50,10 +50,6 @@ class LinkedNotice:
 
     def __init__(self, id, title, status, published_at) -> None:
         self.id, self.title, self.status, self.published_at = id, title, status, published_at
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == NoticeStatus.PUBLISHED
 
 
 class PageAttachment:
@@ -66,7 +62,7 @@ class PageAttachment:
         self.size, self.sha256 = size, sha256
 
 
-class PageNotice:
+class PageNotice(NoticeReading):
     """A published notice for its page: the attributes of a Notice that the page reads (its
     columns, `type_info`, `is_published`), its attachments in the order they were added, its
     published corrections, oldest first, and the notice it corrects (or None). Read-only: no
@@ -80,14 +76,6 @@ class PageNotice:
         self.attachments = attachments
         self.published_corrections = corrections
         self.corrects = corrects
-
-    @property
-    def type_info(self):
-        return NOTICE_TYPES[self.type]
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == NoticeStatus.PUBLISHED
 
 
 _FIELDS = tuple(c.key for c in _NOTICE)

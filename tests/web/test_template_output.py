@@ -22,7 +22,7 @@ class _Text:
 
 
 class _Mine(str):
-    pass
+    """A str subclass: output_escape gives it to markupsafe's escape, as Jinja would."""
 
 
 class _CallableObject:
