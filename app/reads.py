@@ -47,29 +47,41 @@ def driver_rows(statement, params: dict | None = None) -> tuple[tuple, ...]:
     must be a constant of the statement, written into the SQL (`constant_rows`). Sent with
     `exec_driver_sql` whenever an engine event or echo watches (`_driver_rows`), so they see it
     like any other statement."""
+    return driver_rows_of(((statement, params),))[0]
+
+
+def driver_rows_of(statements) -> tuple[tuple[tuple, ...], ...]:
+    """`driver_rows` of each (statement, params) of `statements`, in order, on the session's
+    connection asked for once (a page that compares a dozen statements' rows, the project's:
+    the session's flush and connection cost as much as SQLite's answer; issue 14)."""
     session = db.session()
     if session.autoflush:
         session.flush()
     connection = session.connection()
+    dialect = connection.dialect
+    return tuple(
+        tuple(map(tuple, _driver_rows(connection, *_sql(statement, params, dialect))))
+        for statement, params in statements
+    )
+
+
+def _sql(statement, params: dict | None, dialect) -> tuple[str, tuple | dict]:
+    """The SQL of `statement` for the dialect's driver and its arguments (`driver_rows`)."""
     if params is None:
-        sql, arguments = _written(statement, connection.dialect), ()
+        return _written(statement, dialect), ()
+    compiled, convert, fixed, by_key, required = _compiled(statement, dialect)
+    if fixed is not None and required <= params.keys() <= by_key.keys():
+        values = dict(fixed)
+        for key, value in params.items():
+            for name in by_key[key]:
+                f = convert.get(name)
+                values[name] = value if f is None else f(value)
     else:
-        compiled, convert, fixed, by_key, required = _compiled(statement, connection.dialect)
-        if fixed is not None and required <= params.keys() <= by_key.keys():
-            values = dict(fixed)
-            for key, value in params.items():
-                for name in by_key[key]:
-                    f = convert.get(name)
-                    values[name] = value if f is None else f(value)
-        else:
-            values = compiled.construct_params(params)
-            for name, f in convert.items():
-                values[name] = f(values[name])
-        sql = compiled.string
-        arguments = (
-            tuple(values[n] for n in compiled.positiontup) if compiled.positional else values
-        )
-    return tuple(map(tuple, _driver_rows(connection, sql, arguments)))
+        values = compiled.construct_params(params)
+        for name, f in convert.items():
+            values[name] = f(values[name])
+    arguments = tuple(values[n] for n in compiled.positiontup) if compiled.positional else values
+    return compiled.string, arguments
 
 
 def _driver_rows(connection, sql: str, arguments) -> list:

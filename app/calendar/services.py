@@ -67,7 +67,7 @@ def _read_calendar() -> WorkCalendar:
     plain rows of the years and their days (app.reads.plain_rows): the ORM's entities and their
     joined collection cost ~150 Python calls on every page that counts a deadline (issue 14)."""
     years: dict[int, tuple[str, set[date], set[date]]] = {}
-    for year, notice_number, day, kind in reads.plain_rows(_year_days_statement()):
+    for year, notice_number, day, kind in reads.plain_rows(year_days_statement()):
         _number, holidays, makeup = years.setdefault(year, (notice_number, set(), set()))
         if kind == "holiday":
             holidays.add(day)
@@ -85,7 +85,7 @@ def _read_calendar() -> WorkCalendar:
 
 
 @cache
-def _year_days_statement():
+def year_days_statement():
     """Each confirmed year with each of its days (a year without days: one row, day None), by
     year as `office_years`."""
     return (

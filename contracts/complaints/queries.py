@@ -230,11 +230,11 @@ def decision_notices_of_project(project_id: int) -> list[tuple]:
     """The published complaint decisions (and refusals) of a project's tradings: their id, title
     and publication, read by name, as plain rows (app.reads.plain_rows: the ORM's entities and
     an expanding IN list of the tradings cost ~150 Python calls a project page; issue 14)."""
-    return reads.plain_rows(_decision_notices_statement(), {"project_id": project_id})
+    return reads.plain_rows(decision_notices_statement(), {"project_id": project_id})
 
 
 @cache
-def _decision_notices_statement():
+def decision_notices_statement():
     """Built once per process: every project page with a round asks (issue 14)."""
     return (
         select(Notice.id, Notice.title, Notice.published_at)
@@ -365,15 +365,22 @@ def filing_open(t: Trading, contractor_id: int | None) -> bool:
     """Whether a complaint about `t` may still be filed by someone who learnt of its latest
     public step (notice, meeting, result) that day: the pages offer the form only then. The
     service checks the day the complainant states."""
+    ends = filing_ends(t, contractor_id)
+    return ends is None or clock.now() < ends
+
+
+def filing_ends(t: Trading, contractor_id: int | None) -> datetime | None:
+    """When `filing_open` turns false (exclusive), or None while the calendar cannot count it
+    (a year not confirmed: the form is offered). Without a company (the public's page) no
+    objection was waited for: an objection always has its company (no statement is run)."""
     moments = [t.created_at, t.held_at]
     if t.result_notice_id is not None:
         result = db.session.get(Notice, t.result_notice_id)
         moments.append(result.published_at if result else None)
     last = max(clock.local(m).date() for m in moments if m is not None)
     today = clock.today()
-    waits = waits_of(objection_waits(t.id, contractor_id))
+    waits = [] if contractor_id is None else waits_of(objection_waits(t.id, contractor_id))
     try:
-        ends = rules.filing_window_ends_at(current_calendar(), last, waits, today)
+        return rules.filing_window_ends_at(current_calendar(), last, waits, today)
     except UnconfirmedYear:
-        return True
-    return clock.now() < ends
+        return None

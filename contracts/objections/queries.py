@@ -55,18 +55,26 @@ def window(t: Trading, matter: rules.Matter) -> tuple[datetime | None, datetime 
 
 def open_matters(t: Trading | None) -> list[rules.Matter]:
     """The matters of `t` that may be objected to now."""
-    if t is None:
-        return []
     now = clock.now()
-    found = []
+    return [m for m, opens, ends in _windows(t) if opens is not None and opens <= now < ends]
+
+
+def window_moments(t: Trading | None) -> list[datetime]:
+    """The moments at which `open_matters(t)` may change: each matter's opening and end (a page
+    kept while the clock stays between two of them shows the same matters; contracts.article)."""
+    return [m for _matter, *span in _windows(t) for m in span if m is not None]
+
+
+def _windows(t: Trading | None):
+    """(matter, opens_at, ends_at) of each matter of `t` whose window the calendar can count."""
+    if t is None:
+        return
     for matter in rules.Matter:
         try:
             opens, ends = window(t, matter)
         except ObjectionError:
             continue
-        if opens is not None and opens <= now < ends:
-            found.append(matter)
-    return found
+        yield matter, opens, ends
 
 
 def objection_waits(
@@ -118,11 +126,11 @@ def answered_of_project(project_id: int) -> list[tuple]:
     """The answered objections to every trading of a project: what its public page shows — the
     columns it shows (never who objected), read by name, as plain rows (app.reads.plain_rows:
     the ORM's entities cost ~100 Python calls a page; issue 14)."""
-    return reads.plain_rows(_answered_statement(), {"project_id": project_id})
+    return reads.plain_rows(answered_statement(), {"project_id": project_id})
 
 
 @cache
-def _answered_statement():
+def answered_statement():
     """Built once per process: every announced project's page asks (issue 14)."""
     o = TradingObjection
     return (

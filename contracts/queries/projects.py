@@ -282,11 +282,11 @@ def attachments_of(p: Project) -> list[Row]:
     """What the public page lists of a project's files (id, name, type, size, SHA-256), in
     upload order: columns read on the connection (app.reads), no entities — the ORM's loading
     of a statement cost several times SQLite's work on every project page (issue 14)."""
-    return reads.plain_rows(_attachments_statement(), {"project_id": p.id})
+    return reads.plain_rows(attachments_statement(), {"project_id": p.id})
 
 
 @cache
-def _attachments_statement():
+def attachments_statement():
     """Built once per process (every project page reads its attachments)."""
     return (
         select(

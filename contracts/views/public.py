@@ -13,8 +13,7 @@ from app.keyset import cursor_arg
 from app.offices import queries as offices
 from app.offices.views import register_office_section
 from app.storage import send_stored
-from contracts import queries, rules
-from contracts.complaints import queries as complaint_queries
+from contracts import article, queries, rules
 from contracts.queries import figures
 from contracts.queries import public as public_queries
 
@@ -98,7 +97,7 @@ def _fact_words() -> dict[str, Markup]:
 
 def project_facts(project, state, paren) -> Markup:
     """The facts of a project's public page (`<dl class="facts">` of
-    templates/contracts/public/detail.html): its state, platform, owner, place, category and
+    templates/contracts/public/_project_article.html): its state, platform, owner, place, category and
     kind, funding, prices, duration, contact and filing time; `paren` the template's.
 
     Written here rather than in the template (issue 14): its sixteen translations, filters and
@@ -195,32 +194,16 @@ def index():
 
 @bp.route("/<code>")
 def detail(code: str):
-    p = queries.get_public_project(code)
-    if p is None:
+    found = article.article(code)
+    if found is None:
         # A draw's record links to its subject, the trading code (PRJ-2026-0007-2 for a second
         # round): that is the project's page at the round.
         t = queries.trading_by_code(code)
         if t is None or not t.project.is_filed:
             abort(404)
         return redirect(url_for(".detail", code=t.project.code, _anchor=f"round-{t.round}"))
-    page = queries.project_page(p)
-    current = page.current
-    trading = current.trading if current else None
-    return render_template(
-        "contracts/public/detail.html",
-        page=page,
-        project=p,
-        trading=trading,
-        # Complaints (投诉): the published decisions of every round, and the form's link while
-        # a complaint may still be filed.
-        complaint_decisions=complaint_queries.decision_notices_of_project(p.id)
-        if p.tradings
-        else [],
-        complaint_open=trading is not None and complaint_queries.filing_open(trading, None),
-        # Performance evaluation (履约评价) of the latest contract, None before one exists.
-        # (read with the contracts: ProjectPage.latest_evaluation).
-        evaluation=page.latest_evaluation,
-    )
+    head, markup = found
+    return render_template("contracts/public/detail.html", project=head, article=markup)
 
 
 @bp.route("/<code>/attachments/<int:attachment_id>")

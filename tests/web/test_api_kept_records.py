@@ -6,14 +6,13 @@ types, `?since=`), and the answer is the bytes written anew."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
 
 from app.extensions import db
 from notices import services
-from tests.factories import PDF, Browser, make_notice, make_user
+from tests.factories import PDF, Browser, make_notice, make_user, published_notices_unguarded
 
 PAGES = [
     "/api/v1/notices",
@@ -61,26 +60,6 @@ def _sql(statement: str, **params) -> None:
     db.session.commit()
 
 
-@contextmanager
-def _unguarded():
-    """The database's guard that a published notice is immutable (migration 0001) lifted: a
-    change by hand that no service could make must show as well."""
-    if db.engine.dialect.name == "postgresql":
-        _sql("ALTER TABLE notices DISABLE TRIGGER notices_published_immutable")
-        try:
-            yield
-        finally:
-            _sql("ALTER TABLE notices ENABLE TRIGGER notices_published_immutable")
-        return
-    name = "notices_published_immutable"
-    sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": name})
-    _sql(f"DROP TRIGGER {name}")
-    try:
-        yield
-    finally:
-        _sql(sql)
-
-
 CHANGES = [
     ("title", "UPDATE notices SET title = '改过的标题' WHERE id = :notice"),
     ("type", "UPDATE notices SET type = 'roster' WHERE id = :last"),
@@ -115,7 +94,7 @@ def test_every_change_shows_on_the_next_request_as_written_anew(app, world):
     ids = {k: v for k, v in world.items() if k != "staff"}
     for what, statement in CHANGES:
         _answers(app, world)  # every record kept as it is now
-        with _unguarded():
+        with published_notices_unguarded():
             _sql(statement, **{k: v for k, v in ids.items() if f":{k}" in statement})
         after = _answers(app, world)
         assert after == _anew(app, world), what

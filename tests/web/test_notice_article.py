@@ -7,10 +7,8 @@ address. Each is a part of what it is kept by: dropping one fails its step here.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime
 
-from flask import template_rendered
 from sqlalchemy import update
 
 from app import clock
@@ -21,25 +19,9 @@ from app.wiring import registry
 from notices.models import Notice
 from notices.related import RELATED_LINKS, RelatedLink
 from notices.sms.models import SmsMessage
-from tests.factories import Browser, make_notice, make_user
+from tests.factories import Browser, make_notice, make_user, templates_written
 
 _KEPT = "smallworks.notice_articles"
-
-
-@contextmanager
-def articles_written(app):
-    """The languages of the articles written while it is open."""
-    written = []
-
-    def record(_sender, template, context, **_extra):
-        if template.name == "notices/_article.html":
-            written.append(str(context["current_locale"])[:2])
-
-    template_rendered.connect(record, app)
-    try:
-        yield written
-    finally:
-        template_rendered.disconnect(record, app)
 
 
 def page(app, notice_id: int, lang: str = "zh", **kw) -> str:
@@ -63,7 +45,7 @@ def anew(app, notice_id: int, lang: str = "zh", **kw) -> str:
 def test_an_unchanged_notice_page_writes_its_article_once_for_each_language(app, now):
     now(2026, 11, 25, 10, 0)
     notice = make_notice(make_user("staff"), title="甬江街道<某村>道路硬化工程交易公告")
-    with articles_written(app) as written:
+    with templates_written(app, "notices/_article.html") as written:
         pages = [page(app, notice.id, lang) for lang in ("zh", "zh", "en", "en", "zh")]
     assert written == ["zh", "en"]
     assert pages[0] == pages[1] == pages[4] != pages[2] == pages[3]
