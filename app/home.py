@@ -4,15 +4,12 @@ per process while what they show is unchanged (issue 14). The route is app.publi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-
 from flask import current_app, render_template, url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app import clock, i18n
+from app.kept import KeptWhile
 from app.urls import links
 from notices import rules as notice_rules
 
@@ -22,21 +19,9 @@ HOME_PER_OFFICE = 3
 HOME_LATEST_PROJECTS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class _KeptLists:
-    """The home page's lists as last written for a language and address (`home_lists`), with
-    what they were written from and the moments their publicity states hold (`since`, `until`)."""
-
-    offices: Mapping
-    notices: tuple
-    projects: tuple
-    since: datetime
-    until: datetime
-    markup: Markup
-
-
 #: Languages × addresses whose lists a process keeps (emptied when full).
 HOME_LISTS_KEPT = 16
+_KEPT = KeptWhile("smallworks.home_lists", HOME_LISTS_KEPT)
 
 
 def home_lists() -> Markup:
@@ -69,16 +54,10 @@ def home_lists() -> Markup:
     now = clock.now()
     address = current_app.address_key()
     slot = None if address is None else (str(i18n.request_locale()), address)
-    kept = current_app.extensions.setdefault("smallworks.home_lists", {})
-    last = kept.get(slot)
-    if (
-        last is not None
-        and last.offices is offices
-        and last.since <= now < last.until
-        and last.notices == notices
-        and last.projects == projects
-    ):
-        return last.markup
+    inputs = (offices, notices, projects)
+    found = _KEPT.get(slot, inputs, now)
+    if found is not None:
+        return found
 
     columns, notices_by_office = queries.home_notices(per_office, notices)
     latest_projects, projects_by_office = home_project_lines(
@@ -104,12 +83,7 @@ def home_lists() -> Markup:
     lines = [n for col in columns for n in col["items"]]
     lines += [n for found in notices_by_office.values() for n in found]
     since, until = notice_rules.publicity_span((n.publicity_ends_at for n in lines), now)
-    # The lines read the clock as they were written, after `now`: kept only if no end came
-    # between.
-    if slot is not None and clock.now() < until:
-        if len(kept) >= HOME_LISTS_KEPT:
-            kept.clear()
-        kept[slot] = _KeptLists(offices, notices, projects, since, until, markup)
+    _KEPT.put(slot, inputs, since, until, markup)
     return markup
 
 

@@ -4,7 +4,6 @@ kept per process for the public while what it shows is unchanged (issue 14), as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -17,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app import clock, i18n, reads
 from app.calendar.services import year_days_statement
+from app.kept import KeptWhile
 from app.offices.queries import office_index
 from contractors.models import Contractor
 from contractors.views.public import category_label
@@ -38,7 +38,7 @@ from notices.models import Notice
 #: Projects × languages × addresses whose articles a process keeps (emptied when full).
 ARTICLES_KEPT = 256
 #: Where an app keeps them (its `extensions`).
-_KEPT = "smallworks.project_articles"
+_KEPT = KeptWhile("smallworks.project_articles", ARTICLES_KEPT)
 #: The clock's ends when nothing on a page changes by it.
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _LATEST = datetime.max.replace(tzinfo=UTC)
@@ -52,21 +52,6 @@ class Head:
     name: str
     filed_at: datetime | None
     office_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _KeptArticle:
-    """An article as last written for a project, language and address, with everything it was
-    written from (`rows`, `offices`, `category`) and the moments between which the clock changes
-    nothing on it (`since`, `until`)."""
-
-    rows: tuple
-    offices: Mapping
-    category: str
-    since: datetime
-    until: datetime
-    head: Head
-    markup: Markup
 
 
 def article(code: str) -> tuple[Head, Markup] | None:
@@ -88,23 +73,14 @@ def article(code: str) -> tuple[Head, Markup] | None:
         address = current_app.address_key()
         if address is not None:
             slot = (code, str(i18n.request_locale()), address)
-    kept = current_app.extensions.setdefault(_KEPT, {})
     if slot is not None:
         rows = _rows(code)
         if rows is None:
             return None
-        offices = office_index()
-        category = category_label(rows[0][0][_CATEGORY])
-        now = clock.now()
-        last = kept.get(slot)
-        if (
-            last is not None
-            and last.offices is offices
-            and last.since <= now < last.until
-            and last.rows == rows
-            and last.category == category
-        ):
-            return last.head, last.markup
+        inputs = (office_index(), rows, category_label(rows[0][0][_CATEGORY]))
+        found = _KEPT.get(slot, inputs, clock.now())
+        if found is not None:
+            return found
 
     p = queries.get_public_project(code)
     if p is None:
@@ -131,11 +107,7 @@ def article(code: str) -> tuple[Head, Markup] | None:
     head = Head(p.code, p.name, p.filed_at, p.office_id)
     if slot is not None:
         since, until = _span(_moments(p, trading), now)
-        # The page read the clock after `now`: kept only if no moment came between.
-        if clock.now() < until:
-            if len(kept) >= ARTICLES_KEPT:
-                kept.clear()
-            kept[slot] = _KeptArticle(rows, offices, category, since, until, head, markup)
+        _KEPT.put(slot, inputs, since, until, (head, markup))
     return head, markup
 
 

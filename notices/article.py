@@ -4,14 +4,11 @@ The route is notices.views' `detail`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-
 from flask import current_app, render_template
 from markupsafe import Markup
 
 from app import clock, i18n
+from app.kept import KeptWhile
 from app.offices.queries import office_index
 from notices import rules
 from notices.page import PageNotice
@@ -19,23 +16,7 @@ from notices.page import PageNotice
 #: Notices × languages × addresses whose articles a process keeps (emptied when full).
 ARTICLES_KEPT = 256
 #: Where an app keeps them (its `extensions`).
-_KEPT = "smallworks.notice_articles"
-
-
-@dataclass(frozen=True, slots=True)
-class _KeptArticle:
-    """An article as last written for a notice, language and address, with everything it was
-    written from (`article`) and the moments its publicity state holds (`since`, `until`)."""
-
-    rows: tuple
-    offices: Mapping
-    proof: object
-    receipts: bool
-    related: tuple
-    body: str
-    since: datetime
-    until: datetime
-    markup: Markup
+_KEPT = KeptWhile("smallworks.notice_articles", ARTICLES_KEPT)
 
 
 def article(notice: PageNotice, rows: tuple, related: list) -> Markup:
@@ -61,19 +42,10 @@ def article(notice: PageNotice, rows: tuple, related: list) -> Markup:
     now = clock.now()
     address = current_app.address_key()
     slot = None if address is None else (notice.id, str(i18n.request_locale()), address)
-    kept = current_app.extensions.setdefault(_KEPT, {})
-    last = kept.get(slot)
-    if (
-        last is not None
-        and last.offices is offices
-        and last.since <= now < last.until
-        and last.rows == rows
-        and last.proof == proof
-        and last.receipts == receipts
-        and last.related == related
-        and last.body == body
-    ):
-        return last.markup
+    inputs = (offices, rows, proof, receipts, related, body)
+    found = _KEPT.get(slot, inputs, now)
+    if found is not None:
+        return found
 
     markup = Markup(  # noqa: S704 (the template's, escaped as it writes)
         render_template(
@@ -86,11 +58,5 @@ def article(notice: PageNotice, rows: tuple, related: list) -> Markup:
         )
     )
     since, until = rules.publicity_span((notice.publicity_ends_at,), now)
-    # The badge read the clock as it was written, after `now`: kept only if no end came between.
-    if slot is not None and clock.now() < until:
-        if len(kept) >= ARTICLES_KEPT:
-            kept.clear()
-        kept[slot] = _KeptArticle(
-            rows, offices, proof, receipts, related, body, since, until, markup
-        )
+    _KEPT.put(slot, inputs, since, until, markup)
     return markup
