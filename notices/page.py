@@ -155,6 +155,10 @@ def _statement():
         )
         .outerjoin(corrected, corrected.id == Notice.corrects_id)
         .where(Notice.id == bindparam("notice_id"), Notice.status == NoticeStatus.PUBLISHED)
-        # The same rows in the same order while nothing changed (what `article` compares).
-        .order_by(attachment.id, correction.published_at, correction.id)
+        # The same rows in the same order while nothing changed (what `article` compares); the
+        # corrections are put in their order of publication in Python (`_oldest_first`). Not by
+        # their publication here: to spare a sort of a few rows, SQLite then read them through
+        # the (status, published_at) index — every published notice, 0.7 s at 1,000,000 —
+        # instead of by corrects_id (tests/web/test_list_plans.py).
+        .order_by(attachment.id, correction.id)
     )
