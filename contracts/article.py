@@ -132,10 +132,11 @@ def _span(moments: list[datetime], now: datetime) -> tuple[datetime, datetime]:
     return since, until
 
 
-#: The position of the project's category among the columns of `_rows`' first statement.
+#: The positions of the project's id and category among the columns of `_rows`' first
+#: statement, and of its round's id (None for a project not yet announced).
+_PROJECT_ID = list(Project.__table__.c.keys()).index("id")
 _CATEGORY = list(Project.__table__.c.keys()).index("category_code")
-#: The position of the first trading's id there (None for a project not yet announced).
-_TRADING = len(Project.__table__.c)
+_TRADING = len(Project.__table__.c) + list(Trading.__table__.c.keys()).index("id")
 
 
 def _rows(code: str) -> tuple | None:
@@ -150,7 +151,7 @@ def _rows(code: str) -> tuple | None:
     project = reads.driver_rows(statements["project"], {"code": code})
     if not project:
         return None
-    of_project = {"project_id": project[0][0]}
+    of_project = {"project_id": project[0][_PROJECT_ID]}
     names = _OF_ROUNDS if project[0][_TRADING] is not None else ("attachments",)
     return project, *reads.driver_rows_of(
         (statements[name], None if name == "calendar" else of_project) for name in names

@@ -97,8 +97,9 @@ def _fact_words() -> dict[str, Markup]:
 
 def project_facts(project, state, paren) -> Markup:
     """The facts of a project's public page (`<dl class="facts">` of
-    templates/contracts/public/_project_article.html): its state, platform, owner, place, category and
-    kind, funding, prices, duration, contact and filing time; `paren` the template's.
+    templates/contracts/public/_project_article.html): its state, platform, owner, place,
+    category and kind, funding, prices, duration, contact and filing time; `paren` the
+    template's.
 
     Written here rather than in the template (issue 14): its sixteen translations, filters and
     calls were a third of the page's own rendering. The markup is the template's, byte for

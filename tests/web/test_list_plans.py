@@ -89,13 +89,14 @@ LISTS = (
 LIST_TABLE = re.compile(r"\bfrom (notices|projects|draws|complaints)\b")
 
 
-def page_statements(app, path: str) -> list[tuple[str, object]]:
-    """The statements of `path` that read a page of a list: a LIMIT over a list's table."""
+def sent(app, path: str, wanted) -> list[tuple[str, object]]:
+    """The SELECT statements an anonymous visitor's request for `path` sends (SQL and
+    parameters), those whose lower-cased SQL `wanted` accepts."""
     seen: list[tuple[str, object]] = []
 
     def record(_conn, _cursor, statement, parameters, *_args):
         low = statement.lower()
-        if low.lstrip().startswith("select") and " limit " in low and LIST_TABLE.search(low):
+        if low.lstrip().startswith("select") and wanted(low):
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -105,6 +106,11 @@ def page_statements(app, path: str) -> list[tuple[str, object]]:
         event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200, path
     return seen
+
+
+def page_statements(app, path: str) -> list[tuple[str, object]]:
+    """The statements of `path` that read a page of a list: a LIMIT over a list's table."""
+    return sent(app, path, lambda low: " limit " in low and LIST_TABLE.search(low))
 
 
 def plan(statement: str, parameters) -> list[str]:
@@ -313,24 +319,11 @@ def test_a_districts_lists_read_a_range_of_each_office(app, world):
 def batch_statements(app, path: str) -> list[tuple[str, object]]:
     """The statements of `path` that read rows for a page already chosen (its corrections, its
     attachments, …): an IN list over a list's table, without LIMIT."""
-    seen: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_args):
-        low = statement.lower()
-        if (
-            low.lstrip().startswith("select")
-            and " limit " not in low
-            and " in (" in low
-            and LIST_TABLE.search(low)
-        ):
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert Browser(app).get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
+    return sent(
+        app,
+        path,
+        lambda low: " limit " not in low and " in (" in low and LIST_TABLE.search(low),
+    )
 
 
 def test_what_a_list_page_reads_beside_its_rows_is_a_search_by_those_rows(app, world):
@@ -571,17 +564,7 @@ def record_page_faults(app, path: str) -> dict[str, list[str]]:
     PostgreSQL's choice among indexes follows its statistics, which a test's few rows do not
     inform (with the scans priced out it may take the status index for a handful of rows, and
     not for a million); SQLite has none, and its choice is the one it makes at any size."""
-    seen: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_args):
-        if statement.lower().lstrip().startswith("select"):
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert Browser(app).get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    seen = sent(app, path, lambda _low: True)
     found = {}
     for statement, parameters in seen:
         bad = []

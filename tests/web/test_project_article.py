@@ -2,7 +2,7 @@
 while what it shows is unchanged — a request compares what it reads and renders no template for
 it (issue 14) — and shows any change on the next request, however it was made: a step of the
 trading, a column changed in SQL by hand (the project, its round, a notice, a company, a
-response, a contract, an evaluation, a suspension, an objection's answer, a complaint decision,
+response, a contract, a suspension, an objection's answer, a complaint decision,
 a file, the calendar, the office, the category), the clock reaching a deadline or a window's
 end (and set back), the language and the address. Each is a part of what it is kept by:
 dropping one fails its step here. A signed-in visitor's article is written every time."""
@@ -100,10 +100,10 @@ def test_an_unchanged_project_page_writes_its_article_once_for_each_language(app
 
 
 def test_a_signed_in_visitor_has_the_article_written_for_them_every_time(app, world):
-    phase, _owner, project, _t = world
+    _phase, _owner, project, _t = world
     clock.set_now(at(2026, 11, 28, 10, 0))
     company = Browser(app)
-    assert company.login(user_of_member(phase).username, PASSWORD).status_code == 302
+    assert company.login(user_of_member().username, PASSWORD).status_code == 302
     page(app, project.code)  # the public's, kept
     with templates_written(app, _ARTICLE) as written:
         shown = [page(app, project.code, browser=company) for _ in range(2)]
@@ -113,7 +113,7 @@ def test_a_signed_in_visitor_has_the_article_written_for_them_every_time(app, wo
     assert "在线响应" not in page(app, project.code)
 
 
-def user_of_member(phase):
+def user_of_member():
     from contractors.models import Contractor
     from contractors.queries import active_members
 
@@ -152,7 +152,8 @@ def test_the_project_page_shows_every_change_on_its_next_request(app, world, cat
         sql("UPDATE notices SET title = '改过的交易公告' WHERE id = :n", n=t.notice_id)
     assert "改过的交易公告" in step("notice retitled in SQL")
     sql(
-        "UPDATE offices SET name = '改名办' WHERE id = (SELECT office_id FROM projects WHERE id = :project)"
+        "UPDATE offices SET name = '改名办' "
+        "WHERE id = (SELECT office_id FROM projects WHERE id = :project)"
     )
     assert "改名办" in step("office renamed in SQL")
     sql("UPDATE pool_categories SET name = '房屋建筑' WHERE code = 'JZ'")
@@ -212,7 +213,7 @@ def test_the_project_page_shows_every_change_on_its_next_request(app, world, cat
 
     # An objection to the result, in its 3 日, answered: the answer is public.
     clock.set_now(at(2026, 12, 4, 11, 0))
-    objector = user_of_member(phase)
+    objector = user_of_member()
     o = objections.file_objection(t.code, "result", "排序有误", actor=objector)
     objections.answer_objection(o.id, False, "经核查<无误>", actor=phase.staff)
     assert "经核查&lt;无误&gt;" in step("an objection answered")

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from app.offices.queries import office_index
 from contracts import rules
 
-#: templates/contracts/public/detail.html's facts before they moved to Python (the reference).
+#: The project page's facts (now in templates/contracts/public/_project_article.html) before
+#: they moved to Python (the reference).
 TEMPLATE = """{% macro when(moment) -%}
 <time datetime="{{ moment|localtime('%Y-%m-%dT%H:%M:%S+08:00') }}">{{ moment|localtime }}</time>
 {%- endmacro %}
