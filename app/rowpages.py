@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import itemgetter
 
-from sqlalchemy import bindparam, select, tuple_, union_all
+from sqlalchemy import bindparam, select, tuple_
 
 from app import reads
-from app.keyset import MAX_OFFSET_PAGE, Cursor, Merged, Window
+from app.keyset import MAX_OFFSET_PAGE, Cursor, Merged, Window, ranges
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,15 +58,10 @@ def page_statements(stmt, numbered, *key_cols) -> PageStatements:
     def ranged(where, order):
         if not merged:
             return stmt.where(where).order_by(*order).limit(limit)
-        return union_all(
-            *(
-                b.where(where).order_by(*order).limit(limit).subquery().select()
-                for b in stmt.branches
-            )
-        )
+        return ranges(stmt, where, order, limit)
 
     return PageStatements(
-        numbered=numbered,
+        numbered=ranges(stmt, None, newest_first, limit) if merged else numbered,
         after=ranged(own < bound, newest_first),
         before=ranged(own > bound, key_cols),
         anchor=select(*key_cols).where(key_cols[-1] == bindparam("id")),

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Row, Text, bindparam, cast, false, func, or_, selec
 
 from app import reads
 from app.extensions import db
-from app.keyset import Cursor, merged, split, window
+from app.keyset import Cursor, merged, window
 from lottery import rules
 from lottery.errors import DrawNotFound
 from lottery.models import Draw
@@ -45,12 +45,13 @@ def page(
     # IN (…)` has no index in the list's order, and PostgreSQL walked every draw's, filtering
     # by office (1,335 buffers for a page at 1,000,000 notices; issue 14). Then the page's draws
     # by id.
-    keys = split([select(Draw.id, Draw.committed_at).where(*where)], Draw.office_id, office_ids)
+    cuts = [(Draw.office_id, office_ids)]
     if not status:
-        keys = split(keys, Draw.status, rules.STATUSES)
-    found = window(
-        merged(keys, Draw.committed_at, Draw.id), page, per_page, Draw.committed_at, Draw.id
+        cuts.append((Draw.status, rules.STATUSES))
+    keys = merged(
+        select(Draw.id, Draw.committed_at).where(*where), cuts, Draw.committed_at, Draw.id
     )
+    found = window(keys, page, per_page, Draw.committed_at, Draw.id)
     ids = [r.id for r in found.items]
     loaded = (
         {d.id: d for d in db.session.scalars(select(Draw).where(Draw.id.in_(ids)))} if ids else {}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import reads
 from app.extensions import db
-from app.keyset import Cursor, Merged, listing, merged, split, window
+from app.keyset import Cursor, Merged, listing, merged, window
 from app.offices.queries import newest_per_office
 from app.offices.scope import scope_clause
 from app.rowpages import PageStatements, page_statements, rows_window
@@ -134,7 +134,7 @@ def narrowed(stmt, types, office_ids, category, *clauses):
     """`stmt` on Notice kept to the types, offices and pool category asked for (the lists', the
     feed's and the API's filters) and to any other `clauses` (the API's `?since=`,
     notices.records.changed_since): one statement for one type or all of them of one office or
-    all of them; for several, a statement per type and office (app.keyset.split, Merged), each
+    all of them; for several, a statement per type and office (app.keyset.merged), each
     a range of an index in the list's order — (status, type, published_at, id), (office_id,
     status, published_at, id), (office_id, status, type, published_at, id) — read to the
     page's LIMIT.
@@ -167,10 +167,10 @@ def narrowed(stmt, types, office_ids, category, *clauses):
         if offices is not None:
             stmt = stmt.where(Notice.office_id == offices[0])
         return stmt
-    branches = split([stmt], Notice.type, kinds) if kinds else [stmt]
+    cuts = [(Notice.type, kinds)] if kinds else []
     if offices is not None:
-        branches = split(branches, Notice.office_id, offices)
-    return merged(branches, Notice.published_at, Notice.id)
+        cuts.append((Notice.office_id, offices))
+    return merged(stmt, cuts, Notice.published_at, Notice.id)
 
 
 @cache

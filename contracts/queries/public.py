@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock, reads
 from app.extensions import db
-from app.keyset import Cursor, merged, split, window
+from app.keyset import Cursor, merged, window
 from app.offices.queries import newest_ids, newest_per_office
 from contractors.models import PoolCategory
 from contracts import rules
@@ -113,7 +113,7 @@ def public_projects_page(
         )
     keys = keys.where(*where)
     found = window(
-        merged(split([keys], Project.office_id, offices), Project.filed_at, Project.id),
+        merged(keys, [(Project.office_id, offices)], Project.filed_at, Project.id),
         page,
         per_page,
         Project.filed_at,
