@@ -28,7 +28,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n auto --maxprocesses=4
+	$(BIN)/pytest -n auto --maxprocesses=4 --durations=15
 
 format: install
 	$(BIN)/ruff format .

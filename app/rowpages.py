@@ -9,9 +9,10 @@ the bound's key as parameters, and the cursor's own row's. Each is read on the d
 what it writes from them (notices.list_lines) and read by their column types only when it
 writes anew (`app.reads.typed_rows`).
 
-The statements are those `window` runs — the same SQL, parameters where it had constants —
-so the same index ranges are read (tests/web/test_list_plans.py), and a page holds the same
-rows (the integration tests of the lists walk every page both ways).
+The statements are those `window` runs — the same SQL, parameters where it had constants;
+a Merged list's union written as `app.keyset.Ranges`, one LATERAL range on PostgreSQL — so the
+same index ranges are read (tests/web/test_list_plans.py), and a page holds the same rows (the
+integration tests of the lists walk every page both ways).
 """
 
 from __future__ import annotations
