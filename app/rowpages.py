@@ -47,7 +47,8 @@ class PageStatements:
 def page_statements(stmt, numbered, *key_cols) -> PageStatements:
     """The statements of the pages of `stmt` (a statement of columns, filtered, not ordered, or
     a Merged list of them) newest first by `key_cols` (a time and the id, the id last, each
-    among its columns); `numbered` its numbered pages' (a Listing's or Merged's)."""
+    among its columns); `numbered` its numbered pages' (a Listing's; a Merged list's are
+    built here, as its cursor pages', `app.keyset.ranges`)."""
     merged = isinstance(stmt, Merged)
     names = list((stmt.branches[0] if merged else stmt).selected_columns.keys())
     key = itemgetter(*(names.index(c.key) for c in key_cols))
