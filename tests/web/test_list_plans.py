@@ -161,13 +161,13 @@ def world(now):
     }
 
 
-def refused(app, world, paths, fine, *, read=page_statements, each=True) -> str:
-    """The plans of the statements `read` sees for each of `paths` (with `world`'s ids; at least
-    one a path, if `each`) that `fine(url, lines)` refuses, with their SQL: '' if none."""
+def refused(app, world, paths, fine, *, each=True) -> str:
+    """The plans of the page statements of each of `paths` (with `world`'s ids; at least one a
+    path, if `each`) that `fine(url, lines)` refuses, with their SQL: '' if none."""
     out = []
     for path in paths:
         url = path.format(**world)
-        statements = read(app, url)
+        statements = page_statements(app, url)
         assert statements or not each, f"{url}: no page statement (is it still a LIMIT query?)"
         for statement, parameters in statements:
             lines = plan(statement, parameters)
