@@ -152,8 +152,7 @@ def merged(stmt, cuts, *key_cols) -> Merged:
         stmt.where(*(c == v for c, v in zip(columns, row, strict=True))) for row in rows
     )
     newest_first = [c.desc() for c in key_cols]
-    limit = bindparam("limit")
-    numbered = union_all(*(_ranged(b.order_by(*newest_first).limit(limit)) for b in branches))
+    numbered = _union(branches, None, newest_first, bindparam("limit"))
     return Merged(
         branches, numbered, attrgetter(*(c.key for c in key_cols)), Cuts(stmt, columns, rows)
     )
@@ -180,8 +179,8 @@ class Ranges(CompoundSelect):
 
     inherit_cache = False
 
-    def __init__(self, branches, lateral):
-        super().__init__(union_all(*branches).keyword, *branches)
+    def __init__(self, union, lateral):
+        super().__init__(union.keyword, *union.selects)
         self.lateral = lateral
 
 
@@ -193,28 +192,32 @@ def _lateral_ranges(element, compiler, **kw):
 def ranges(found: Merged, where, order, limit) -> Ranges:
     """The first `limit` rows in `order` of each branch of `found` (past a cursor's bound
     `where`, if any): one statement (`Ranges`), whose rows the caller sorts."""
-
-    def ranged(stmt):
-        stmt = stmt if where is None else stmt.where(where)
-        return stmt.order_by(*order).limit(limit)
-
     cuts = found.cuts
     listed = values(
         *(column(f"c{i}", c.type) for i, c in enumerate(cuts.columns)),
         name="cut",
         literal_binds=True,
     ).data(list(cuts.rows))
-    one = ranged(
-        cuts.base.where(*(c == v for c, v in zip(cuts.columns, listed.c, strict=True)))
+    one = _first(
+        cuts.base.where(*(c == v for c, v in zip(cuts.columns, listed.c, strict=True))),
+        where,
+        order,
+        limit,
     ).lateral("ranged")
     lateral = select(*one.c).select_from(listed.join(one, true()))
-    return Ranges([_ranged(ranged(b)) for b in found.branches], lateral)
+    return Ranges(_union(found.branches, where, order, limit), lateral)
 
 
-def _ranged(stmt):
-    """A branch as a SELECT a UNION ALL may hold: its ORDER BY and LIMIT inside a subquery
-    (SQLite refuses them in a compound's branches)."""
-    return stmt.subquery().select()
+def _first(stmt, where, order, limit):
+    """`stmt`'s first `limit` rows in `order`, past `where` (None: from the first)."""
+    stmt = stmt if where is None else stmt.where(where)
+    return stmt.order_by(*order).limit(limit)
+
+
+def _union(branches, where, order, limit):
+    """Each branch's first rows (`_first`), in one UNION ALL: each branch's ORDER BY and LIMIT
+    inside a subquery (SQLite refuses them in a compound's branches)."""
+    return union_all(*(_first(b, where, order, limit).subquery().select() for b in branches))
 
 
 def window(stmt, cursor: Cursor | int, per_page: int, *key_cols) -> Window:
@@ -263,8 +266,7 @@ def _range(stmt, where, order, limit: int, *, newest_first: bool) -> list:
     cursor's bound `where`."""
     if isinstance(stmt, Merged):
         # Each branch's first `limit`, merged.
-        branches = (_ranged(b.where(where).order_by(*order).limit(limit)) for b in stmt.branches)
-        rows = reads.rows(union_all(*branches))
+        rows = reads.rows(_union(stmt.branches, where, order, limit))
         rows.sort(key=stmt.key, reverse=newest_first)
         return rows[:limit]
     if isinstance(stmt, Listing):
