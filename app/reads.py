@@ -58,18 +58,18 @@ def driver_rows_of(statements) -> tuple[tuple[tuple, ...], ...]:
     if session.autoflush:
         session.flush()
     connection = session.connection()
-    dialect = connection.dialect
+    kind = _kind(connection.dialect)
     return tuple(
-        tuple(map(tuple, _driver_rows(connection, *_sql(statement, params, dialect))))
+        tuple(map(tuple, _driver_rows(connection, *_sql(statement, params, kind))))
         for statement, params in statements
     )
 
 
-def _sql(statement, params: dict | None, dialect) -> tuple[str, tuple | dict]:
+def _sql(statement, params: dict | None, kind: Kind) -> tuple[str, tuple | dict]:
     """The SQL of `statement` for the dialect's driver and its arguments (`driver_rows`)."""
     if params is None:
-        return _written(statement, dialect), ()
-    compiled, convert, fixed, by_key, required = _compiled(statement, dialect)
+        return _written(statement, kind), ()
+    compiled, convert, fixed, by_key, required = _compiled(statement, kind)
     if fixed is not None and required <= params.keys() <= by_key.keys():
         values = dict(fixed)
         for key, value in params.items():
@@ -103,7 +103,7 @@ def typed_rows(statement, raw: tuple[tuple, ...]) -> list[tuple]:
     """`raw`, `driver_rows` of `statement`, as `rows` gives them: each value read by its
     column's type (an aware time, a bool), each row a named tuple of the statement's columns
     (read by name or position, as a Row)."""
-    row, convert = _typing(statement, db.session().connection().dialect)
+    row, convert = _typing(statement, _kind(db.session().connection().dialect))
     if not any(convert):
         return [row._make(values) for values in raw]
     return [
@@ -123,9 +123,41 @@ def plain_rows(statement, params: dict | None = None) -> list[tuple]:
     return typed_rows(statement, driver_rows(statement, params))
 
 
+class Kind:
+    """A dialect as far as a statement's compiled SQL and its values' conversions depend on it:
+    equal to any other engine's dialect of the same class, parameter style and server. The
+    compiled SQL below is kept per process and kind, so a process with several engines of one
+    database (a test builds an app, and an engine, for each test; a command beside the app's)
+    compiles a kept statement once, not once per engine: ~0.1 s of every first page a new engine
+    shows, most of a test's time."""
+
+    __slots__ = ("_key", "dialect")
+
+    def __init__(self, dialect):
+        self.dialect = dialect
+        self._key = (
+            type(dialect),
+            dialect.paramstyle,
+            dialect.server_version_info,
+            dialect.max_identifier_length,
+            dialect.label_length,
+        )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Kind) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+
+@lru_cache(maxsize=8)
+def _kind(dialect) -> Kind:
+    return Kind(dialect)
+
+
 @lru_cache(maxsize=64)
-def _written(statement, dialect) -> str:
-    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+def _written(statement, kind: Kind) -> str:
+    sql = str(statement.compile(dialect=kind.dialect, compile_kwargs={"literal_binds": True}))
     if ":" in sql or "%" in sql:  # a driver would read a ":name" as a parameter, "%" as a format
         raise ValueError("constant_rows: a statement with ':' or '%' in its SQL; use rows()")
     return sql
@@ -137,7 +169,7 @@ COMPILED_KEPT = 1024
 
 
 @lru_cache(maxsize=COMPILED_KEPT)
-def _compiled(statement, dialect) -> tuple:
+def _compiled(statement, kind: Kind) -> tuple:
     """The statement compiled for the dialect, the parameters' own conversions for its driver
     (an aware time to naive UTC, then to SQLite's text) by name; and, to write its arguments
     without `construct_params` walking every parameter on each execution (~10 µs for a list's
@@ -146,6 +178,7 @@ def _compiled(statement, dialect) -> tuple:
     value is worked out at execution (a callable) or its name is escaped: then
     `construct_params` writes them, as it does whenever a caller gives a key it does not
     know or leaves out one it must give."""
+    dialect = kind.dialect
     compiled = statement.compile(dialect=dialect)
     if "POSTCOMPILE" in compiled.string:  # an IN list expanded at each execution
         raise ValueError("driver_rows: a statement with an expanding IN list; use rows()")
@@ -175,9 +208,10 @@ def _compiled(statement, dialect) -> tuple:
 
 
 @lru_cache(maxsize=64)
-def _typing(statement, dialect) -> tuple[type, tuple[Callable | None, ...]]:
+def _typing(statement, kind: Kind) -> tuple[type, tuple[Callable | None, ...]]:
     """A named tuple of the statement's columns, and each column's conversion of the driver's
     value (None: taken as it is)."""
+    dialect = kind.dialect
     columns = statement.selected_columns
     row = namedtuple("Row", columns.keys())
     convert = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)

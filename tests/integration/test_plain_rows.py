@@ -68,3 +68,33 @@ def test_with_nothing_watching_the_driver_reads_it_without_sqlalchemys_execution
     db.session.remove()
     assert [tuple(r) for r in reads.plain_rows(BY_ROLE, {"role": "staff"})] == expected
     assert reads.constant_rows(select(User.username).where(User.id == 0)) == []
+
+
+def test_a_second_engine_on_the_same_database_reads_the_sql_compiled_for_the_first(
+    app, database_url, tmp_path
+):
+    """The compiled SQL is kept per process and kind of database, not per engine: the tests
+    build an engine per app, and compiling the pages' kept statements again for each was most
+    of a test's first page. Another kind of database compiles its own."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from tests.conftest import build_app
+
+    make_user("staff", username="staff0")
+    query = select(User.id, User.username).where(User.role == bindparam("role"))
+    assert [r.username for r in reads.plain_rows(query, {"role": "staff"})] == ["staff0"]
+    first = db.engine.dialect
+    compiled = reads._compiled(query, reads._kind(first))[0]
+    db.session.remove()
+    other = build_app(database_url, tmp_path)
+    with other.app_context():
+        assert db.engine.dialect is not first
+        before = reads._compiled.cache_info()
+        assert [r.username for r in reads.plain_rows(query, {"role": "staff"})] == ["staff0"]
+        after = reads._compiled.cache_info()
+        assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
+        assert reads._compiled(query, reads._kind(db.engine.dialect))[0] is compiled
+        db.session.remove()
+        db.engine.dispose()
+    other_kind = postgresql.psycopg.dialect() if first.name == "sqlite" else sqlite.dialect()
+    assert reads.Kind(other_kind) != reads.Kind(first)
