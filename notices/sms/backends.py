@@ -41,6 +41,9 @@ class Backend(Protocol):
     #: Whether the provider reports delivery (a receipt per message): without receipts a sent
     #: message stays "sent", and pages say so instead of counting "0 confirmed".
     receipts: bool
+    #: Whether calls to it are paced at SMS_RATE_PER_SECOND: a provider's API limits its rate;
+    #: the console, which calls nobody, sends at once.
+    paced: bool
 
     def send(self, to: str, body: str, *, callback_url: str | None) -> str:
         """Hand one message to the provider; its id, or SendFailed."""
@@ -54,6 +57,7 @@ class ConsoleBackend:
 
     name = "console"
     receipts = False  # nothing reaches a phone, so nothing can be confirmed
+    paced = False  # no provider to spare: the demo's 54 messages took 5 s of sleeping
 
     def send(self, to: str, body: str, *, callback_url: str | None) -> str:
         provider_id = "console-" + uuid.uuid4().hex
@@ -85,6 +89,7 @@ class TwilioBackend:
 
     name = "twilio"
     receipts = True  # the signed status callback (notices.sms.views.status)
+    paced = True
 
     def __init__(
         self,

@@ -301,7 +301,7 @@ def drain(
     Safe to run in several processes on PostgreSQL; on SQLite run one."""
     s = _settings()
     backend = backend or backend_from_config(current_app.config)
-    pacer = Pacer(s["rate"])
+    pacer = Pacer(s["rate"] if backend.paced else 0)
     batch = batch or max(1, min(100, int(s["rate"] * 2) or 1))
     started = time.monotonic()
     report = DrainReport()

@@ -164,6 +164,18 @@ def test_the_console_backend_marks_the_fan_out_sent_and_the_public_page_shows_th
     assert delivered_cell.startswith("—"), delivered_cell  # the receipt column: no figure
 
 
+def test_the_console_backend_is_not_paced_it_calls_no_provider(app, monkeypatch):
+    """SMS_RATE_PER_SECOND spares a provider's API; the console calls none, so the demo's
+    messages go at once (tests/integration/test_sms_sending.py paces the Twilio client)."""
+    app.config["SMS_RATE_PER_SECOND"] = 1  # a second between calls, were they paced
+    p = pool()
+    publish_trading_notice("JZ", actor=p.staff)
+    slept = []
+    monkeypatch.setattr(sender.time, "sleep", slept.append)
+    report = sender.drain()
+    assert report.sent == 3 and slept == []
+
+
 def test_optional_messages_go_only_to_contractors_who_opted_in(app):
     clock.set_now(at(2026, 11, 2, 9, 0))
     a, b = register(0), register(1)
