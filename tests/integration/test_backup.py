@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,17 +17,66 @@ from sqlalchemy import create_engine, make_url, select, text
 from app.extensions import db
 from app.storage import get_storage, referenced_keys
 from config import _normalise_db_url
-from tests.conftest import PG_URL, build_app
+from tests.conftest import PG_URL, build_app, empty_database, own_pg_database
+from tests.factories import use_cheap_password_hashes
+
+#: One demo backup per database for the module: the tests restore it, damage a copy of it or
+#: refuse to write over it, and `flask demo` took ~12 s a test on PostgreSQL.
+pytestmark = pytest.mark.xdist_group("backup-demo")
+
+
+@dataclass(frozen=True)
+class DemoBackup:
+    folder: Path  # what `flask backup create` wrote of the demo; never written to by a test
+    before: dict  # the demo's rows and files (_snapshot) when it was backed up
+
+
+def _demo_backup(backend: str, tmp: Path, stack: ExitStack, request) -> DemoBackup:
+    """`flask demo`, then `flask backup create`, on a database of `backend` of its own."""
+    if backend == "sqlite":
+        url = empty_database(request, "sqlite", tmp)
+    else:
+        url = stack.enter_context(own_pg_database(tmp))
+    app = build_app(url, tmp)
+    app.config["SMS_RATE_PER_SECOND"] = 1000
+    with app.app_context():
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        folder = tmp / "backup"
+        result = runner.invoke(args=["backup", "create", str(folder)])
+        assert result.exit_code == 0, result.output
+        before = _snapshot()
+        db.session.remove()
+        db.engine.dispose()
+    return DemoBackup(folder, before)
+
+
+@pytest.fixture(scope="module")
+def demos(request, tmp_path_factory):
+    """backend → its DemoBackup, made when a test first asks for it, kept for the module."""
+    made: dict[str, DemoBackup] = {}
+    with ExitStack() as stack:
+        use_cheap_password_hashes(stack.enter_context(pytest.MonkeyPatch.context()))
+
+        def of(backend: str) -> DemoBackup:
+            if backend not in made:
+                tmp = tmp_path_factory.mktemp(f"backup-demo-{backend}")
+                made[backend] = _demo_backup(backend, tmp, stack, request)
+            return made[backend]
+
+        yield of
 
 
 @pytest.fixture
-def demo_backup(app, tmp_path) -> Path:
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    folder = tmp_path / "backup"
-    result = runner.invoke(args=["backup", "create", str(folder)])
-    assert result.exit_code == 0, result.output
-    return folder
+def demo(demos, database_url) -> DemoBackup:
+    """The demo's backup on the test's kind of database."""
+    return demos("sqlite" if database_url.startswith("sqlite") else "postgresql")
+
+
+@pytest.fixture
+def demo_backup(demo, tmp_path) -> Path:
+    """A copy of the demo's backup, the test's own to damage."""
+    return Path(shutil.copytree(demo.folder, tmp_path / "backup"))
 
 
 @pytest.fixture
@@ -64,9 +116,9 @@ def _snapshot() -> dict:
 
 
 def test_a_restored_backup_has_every_notice_draw_upload_and_an_intact_audit_chain(
-    app, demo_backup, empty_target, tmp_path
+    demo, demo_backup, empty_target, tmp_path
 ):
-    before = _snapshot()
+    before = demo.before
     assert before["files"], "the demo should hold uploads for this test to mean something"
     manifest = json.loads((demo_backup / "manifest.json").read_text())
     assert {f["key"] for f in manifest["files"]} == set(before["files"])
@@ -84,13 +136,14 @@ def test_a_restored_backup_has_every_notice_draw_upload_and_an_intact_audit_chai
 
 
 def test_a_backup_is_not_restored_over_a_database_that_has_tables(app, demo_backup):
+    """The test's database is migrated and empty: its tables are enough to refuse."""
     result = app.test_cli_runner().invoke(args=["backup", "restore", str(demo_backup)])
     assert result.exit_code != 0
     assert "not empty" in result.output
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_written(
-    app, demo_backup, empty_target, tmp_path
+    demo_backup, empty_target, tmp_path
 ):
     manifest = json.loads((demo_backup / "manifest.json").read_text())
     damaged = demo_backup / "uploads" / manifest["files"][0]["key"]
