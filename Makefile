@@ -24,12 +24,11 @@ run: install
 	$(BIN)/flask demo
 	PORT=$(PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## Lint and run every test (set TEST_DATABASE_URL to also run them on PostgreSQL). The tests
-## marked xdist_group (a module that builds its world once) stay on one worker each.
+## Lint and run every test (set TEST_DATABASE_URL to also run them on PostgreSQL).
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n auto --maxprocesses=4 --dist loadgroup --durations=15
+	$(BIN)/pytest -n auto --maxprocesses=4 --durations=15
 
 format: install
 	$(BIN)/ruff format .

@@ -88,6 +88,37 @@ def _sqlite_without_fsync(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
+#: Modules that build their world once (a module-scoped fixture: the demo, a crawled world):
+#: under xdist each runs on one worker, so its world is built once, not on every worker that
+#: happens to get one of its tests (~30 s a demo).
+ONE_WORKER_MODULES = frozenset(
+    {
+        "tests/e2e/test_accessibility.py",
+        "tests/e2e/test_public_journey.py",
+        "tests/integration/test_backup.py",
+        "tests/integration/test_demo.py",
+        "tests/web/test_fuzz_inputs.py",
+        "tests/web/test_office_matrix.py",
+    }
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's `load` distribution, but for the tests of ONE_WORKER_MODULES, which go to one
+    worker a module (xdist's `loadgroup` would read `xdist_group` marks, but it renames the
+    tests through an attribute pytest 9 no longer reads, and they spread as with `load`)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleWorlds(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return ModuleWorlds(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """`sqlite_only` tests keep their SQLite case only (see the marker in pyproject.toml)."""
     kept, dropped = [], []

@@ -16,9 +16,7 @@ import pytest
 
 from tests.e2e.test_phone_width import build_demo
 
-# On one test worker (make test: --dist loadgroup), so that
-# its demo is built once for the module, not once per worker.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-a11y-demo")]
+pytestmark = pytest.mark.e2e
 
 #: Public pages, and the first link matching a pattern on a list page (a detail page of each kind).
 PUBLIC = ("/", "/notices/", "/projects/", "/draws/", "/pool/", "/pool/calls/", "/sanctions/")

@@ -14,9 +14,7 @@ import pytest
 from tests.e2e.test_phone_width import build_demo
 from tests.ocds_checks import assert_valid
 
-# On one test worker (make test: --dist loadgroup), so that
-# its demo is built once for the module, not once per worker.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-public-demo")]
+pytestmark = pytest.mark.e2e
 
 TIMEOUT_MS = 15_000
 

@@ -20,9 +20,8 @@ from config import _normalise_db_url
 from tests.conftest import PG_URL, build_app, empty_database, own_pg_database
 from tests.factories import use_cheap_password_hashes
 
-#: One demo backup per database for the module: the tests restore it, damage a copy of it or
-#: refuse to write over it, and `flask demo` took ~12 s a test on PostgreSQL.
-pytestmark = pytest.mark.xdist_group("backup-demo")
+# One demo backup per database for the module (`flask demo` took ~12 s a test on PostgreSQL):
+# the tests restore it, damage a copy of it or refuse to write over it. In ONE_WORKER_MODULES.
 
 
 @dataclass(frozen=True)

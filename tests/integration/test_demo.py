@@ -45,10 +45,6 @@ from notices.sms.models import SmsMessage
 from tests.conftest import BACKENDS, build_app, empty_database, own_pg_database
 from tests.factories import Browser, use_cheap_password_hashes
 
-# On one test worker (make test: --dist loadgroup), so that
-# the demo is run once per database for the module, not once per worker.
-pytestmark = pytest.mark.xdist_group("demo")
-
 
 def _fast(app, monkeypatch) -> None:
     # The demo makes 21 accounts and sends 54 SMS: neither the hash cost nor the send rate is

@@ -46,10 +46,6 @@ from tests.pool_factories import at, company, user_of
 from tests.trading_factories import active_pool, announced, project_input, respond_all
 from tests.web.test_routes_roles import LOGIN, PUBLIC, ROLES, ROUTES, Route, intended_access
 
-# On one test worker (make test: --dist loadgroup), so that
-# its world is built once per database for the module, not once per worker.
-pytestmark = pytest.mark.xdist_group("fuzz-world")
-
 MEETING_DAY = (2026, 12, 3, 9, 45)
 
 #: Query parameters the views read (grep `request.args`), and some a probe would try.

@@ -46,10 +46,6 @@ from tests.pool_factories import at
 from tests.trading_factories import active_pool, announced, member_user
 from tests.web.test_routes_roles import ROUTES, Route, intended_access, post_data, state
 
-# On one test worker (make test: --dist loadgroup), so that
-# its world is built once per database for the module, not once per worker.
-pytestmark = pytest.mark.xdist_group("office-matrix")
-
 #: The roles whose accounts belong to an office (a company's account belongs to none).
 OFFICE_ROLES = ("staff", "admin", "owner", "reviewer", "supervisor")
 #: Roles an account of a platform may have (reviewers and supervisors belong to a district).
