@@ -103,18 +103,41 @@ ONE_WORKER_MODULES = frozenset(
 )
 
 
+#: Tests of any other module go to the workers in runs of this many (xdist's `load` sends
+#: about as many at a time): one at a time, the scheduler walked every unit it had ever sent
+#: at each test's end, and a worker waited for its next test.
+CHUNK = 25
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """xdist's `load` distribution, but for the tests of ONE_WORKER_MODULES, which go to one
-    worker a module (xdist's `loadgroup` would read `xdist_group` marks, but it renames the
-    tests through an attribute pytest 9 no longer reads, and they spread as with `load`)."""
+    """xdist's scope scheduler, in the order the tests were collected (the browser and cluster
+    tests, the longest, first): each module of ONE_WORKER_MODULES is one unit, any other
+    module's tests go in runs of CHUNK. (xdist's `loadgroup` would read `xdist_group` marks,
+    but it renames the tests through an attribute pytest 9 no longer reads, and they spread as
+    with `load`.)"""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    config.option.loadscopereorder = False  # by size would put the long browser tests last
+
     class ModuleWorlds(LoadScopeScheduling):
+        def __init__(self, config, log):
+            super().__init__(config, log)
+            self._scopes: dict[str, str] = {}
+            self._counts: dict[str, int] = {}
+
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in ONE_WORKER_MODULES else nodeid
+            scope = self._scopes.get(nodeid)
+            if scope is None:
+                module = nodeid.split("::", 1)[0]
+                if module in ONE_WORKER_MODULES:
+                    scope = module
+                else:
+                    seen = self._counts[module] = self._counts.get(module, 0) + 1
+                    scope = f"{module}#{(seen - 1) // CHUNK}"
+                self._scopes[nodeid] = scope
+            return scope
 
     return ModuleWorlds(config, log)
 
